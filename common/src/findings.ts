@@ -1,0 +1,67 @@
+/**
+ * The finding: what every analyzer (Terraform, Kubernetes) returns, what the CLI prints
+ * (DESIGN.md `check --format json`) and what the language server turns into diagnostics.
+ * Positions are 0-based, LSP-style (line, UTF-16 code unit column).
+ */
+
+export interface SourcePosition {
+  line: number;
+  character: number;
+}
+
+export interface SourceRange {
+  start: SourcePosition;
+  end: SourcePosition;
+}
+
+export type FindingSeverity = 'error' | 'warning' | 'information' | 'hint';
+
+/** Stable identifiers: users filter on them, SARIF rules are keyed by them. Extend, never rename. */
+export const TERRAFORM_FINDING_CODES = [
+  'terraform/forces-replacement',
+  'terraform/may-force-replacement',
+  'terraform/renamed-without-moved',
+  'terraform/replace-blocked-by-prevent-destroy',
+  'terraform/stateful-replacement',
+  'terraform/replace-triggered-by',
+  'terraform/syntax-error',
+  'terraform/baseline-unavailable',
+  'terraform/file-unreadable',
+] as const;
+
+export type TerraformFindingCode = (typeof TERRAFORM_FINDING_CODES)[number];
+export type FindingCode = TerraformFindingCode | `kubernetes/${string}`;
+
+/** A machine-applicable fix, expressed as text edits on the finding's own file. */
+export interface FindingFix {
+  title: string;
+  /** Stable kind so clients can pick the preferred fix. */
+  kind: 'create-before-destroy' | 'prevent-destroy' | 'moved-block';
+  edits: Array<{ range: SourceRange; newText: string }>;
+}
+
+export interface Finding {
+  /** Absolute path inside the analyzers; the CLI prints it relative to the working directory. */
+  file: string;
+  range: SourceRange;
+  severity: FindingSeverity;
+  code: FindingCode;
+  message: string;
+  /** Resource address, e.g. `module.app.local_file.example["a"]`. */
+  address?: string;
+  /** Attribute path, dotted, e.g. `file_permission` or `subject.common_name`. */
+  attribute?: string;
+  kind?: string;
+  name?: string;
+  path?: string;
+  /** Baseline and new values, rendered as HCL-ish text (`"0777"`, `var.mode`). */
+  before?: string;
+  after?: string;
+  /** Longer explanation for hovers: the rule and where it comes from (markdown). */
+  detail?: string;
+  /** Where the rule comes from, e.g. `hashicorp/local v2.5.2: RequiresReplace()`. */
+  ruleSource?: string;
+  /** The resource will be replaced (drives the code lens). */
+  replacement?: 'certain' | 'possible';
+  fixes?: FindingFix[];
+}

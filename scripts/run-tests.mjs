@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// Runs the compiled tests (out/test/**/*.test.js) with node:test.
+// Usage: node scripts/run-tests.mjs [suite…]   suites are folders under test/ (unit, lsp, …); default: all.
+import { readdirSync, statSync, existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const root = join(import.meta.dirname, '..');
+const outTests = join(root, 'out', 'test');
+if (!existsSync(outTests)) {
+  console.error('No compiled tests in out/test: run `npx tsc -b` first (npm test does).');
+  process.exit(2);
+}
+const suites = process.argv.slice(2);
+const roots = suites.length ? suites.map((s) => join(outTests, s)) : [outTests];
+
+function collect(dir, into) {
+  if (!existsSync(dir)) throw new Error(`No such test suite: ${relative(root, dir)}`);
+  for (const entry of readdirSync(dir)) {
+    const full = join(dir, entry);
+    if (statSync(full).isDirectory()) collect(full, into);
+    else if (entry.endsWith('.test.js')) into.push(full);
+  }
+  return into;
+}
+const files = roots.flatMap((r) => collect(r, [])).sort();
+if (files.length === 0) {
+  console.error('No test files found.');
+  process.exit(1);
+}
+const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], { stdio: 'inherit', cwd: root });
+process.exit(result.status ?? 1);
