@@ -64,4 +64,6 @@ export interface Finding {
   /** The resource will be replaced (drives the code lens). */
   replacement?: 'certain' | 'possible';
   fixes?: FindingFix[];
+  /** The header (type and labels) of the resource block the finding is about, for code lenses. */
+  blockRange?: SourceRange;
 }

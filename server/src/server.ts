@@ -1,6 +1,22 @@
-// Entry point of the language server: `node dist/server.js --stdio`. (Being written: see server/src/lsp/.)
+// Entry point of the language server: `node dist/server.js --stdio` (any LSP client can start it).
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { HclParser } from './terraform/hcl/hclParser';
+import { ReplacementKnowledgeBase } from './terraform/knowledgeBase/knowledgeBase';
+import { ImmutableInfraLanguageServer } from './lsp/languageServer';
 
-const connection = createConnection(ProposedFeatures.all);
-connection.onInitialize(() => ({ capabilities: {} }));
-connection.listen();
+async function main(): Promise<void> {
+  const connection = createConnection(ProposedFeatures.all);
+  // stdout is the protocol channel: anything printed there would corrupt it.
+  console.log = (...args: unknown[]) => connection.console.log(args.map(String).join(' '));
+  console.info = console.log;
+  console.warn = (...args: unknown[]) => connection.console.warn(args.map(String).join(' '));
+  console.error = (...args: unknown[]) => connection.console.error(args.map(String).join(' '));
+  const parser = await HclParser.create();
+  const knowledge = new ReplacementKnowledgeBase();
+  new ImmutableInfraLanguageServer(connection, { parser, knowledge }).listen();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`immutable-infra language server failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

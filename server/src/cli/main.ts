@@ -1,3 +1,30 @@
-// Entry point of the `immutable-infra` CLI (being written).
-process.stderr.write('immutable-infra: not built yet\n');
-process.exitCode = 2;
+// Entry point of the `immutable-infra` CLI: a thin layer over the same analysis as the editor.
+import { runCheck, parseCheckArguments } from './checkCommand';
+import { USAGE, UsageError, type CommandResult } from './usage';
+
+const VERSION = '0.1.0';
+
+export async function runCli(argv: string[], cwd: string): Promise<CommandResult> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') return { exitCode: command ? 0 : 2, stdout: USAGE };
+  if (command === '--version') return { exitCode: 0, stdout: `${VERSION}\n` };
+  if (command === 'check') return runCheck(parseCheckArguments(rest, cwd), VERSION);
+  throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), process.cwd()).then(
+    (result) => {
+      process.stdout.write(result.stdout);
+      process.exitCode = result.exitCode;
+    },
+    (error: unknown) => {
+      if (error instanceof UsageError) {
+        process.stderr.write(`immutable-infra: ${error.message}\n`);
+      } else {
+        process.stderr.write(`immutable-infra: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
+      }
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,93 @@
+/**
+ * The one place where findings become LSP objects: diagnostics, hovers, code actions, code lenses.
+ */
+import {
+  CodeAction,
+  CodeActionKind,
+  CodeLens,
+  Diagnostic,
+  DiagnosticSeverity,
+  Hover,
+  MarkupKind,
+  type Position,
+  type Range,
+} from 'vscode-languageserver/node';
+import type { Finding, FindingSeverity } from '../../../common/src/findings';
+
+export const DIAGNOSTIC_SOURCE = 'Immutable Infra';
+
+const SEVERITY: Record<FindingSeverity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export function toDiagnostic(finding: Finding): Diagnostic {
+  return Diagnostic.create(finding.range, finding.message, SEVERITY[finding.severity], finding.code, DIAGNOSTIC_SOURCE);
+}
+
+function contains(range: Range, position: Position): boolean {
+  const afterStart = position.line > range.start.line || (position.line === range.start.line && position.character >= range.start.character);
+  const beforeEnd = position.line < range.end.line || (position.line === range.end.line && position.character <= range.end.character);
+  return afterStart && beforeEnd;
+}
+
+function overlaps(a: Range, b: Range): boolean {
+  return !(
+    a.end.line < b.start.line ||
+    (a.end.line === b.start.line && a.end.character < b.start.character) ||
+    b.end.line < a.start.line ||
+    (b.end.line === a.start.line && b.end.character < a.start.character)
+  );
+}
+
+export function hoverFor(findings: Finding[], position: Position): Hover | undefined {
+  const here = findings.filter((f) => contains(f.range, position) && f.code !== 'terraform/baseline-unavailable');
+  if (here.length === 0) return undefined;
+  const sections = here.map((f) => {
+    const parts = [`**${DIAGNOSTIC_SOURCE}** · \`${f.code}\``, '', f.message];
+    if (f.detail) parts.push('', f.detail);
+    else if (f.before !== undefined || f.after !== undefined) parts.push('', `- Before: \`${f.before ?? ''}\``, `- After: \`${f.after ?? ''}\``);
+    return parts.join('\n');
+  });
+  return { contents: { kind: MarkupKind.Markdown, value: sections.join('\n\n---\n\n') }, range: here[0].range };
+}
+
+export function codeActionsFor(uri: string, findings: Finding[], range: Range): CodeAction[] {
+  const actions: CodeAction[] = [];
+  const seen = new Set<string>();
+  for (const finding of findings) {
+    if (!finding.fixes || !overlaps(finding.range, range)) continue;
+    for (const fix of finding.fixes) {
+      const key = `${fix.kind}|${JSON.stringify(fix.edits)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const action = CodeAction.create(fix.title, { changes: { [uri]: fix.edits } }, CodeActionKind.QuickFix);
+      action.diagnostics = [toDiagnostic(finding)];
+      action.isPreferred = fix.kind === 'moved-block' || fix.kind === 'create-before-destroy';
+      actions.push(action);
+    }
+  }
+  return actions;
+}
+
+/** One lens over each resource that will (or may) be replaced, naming what forces it. */
+export function codeLensesFor(findings: Finding[]): CodeLens[] {
+  const byBlock = new Map<string, { range: Range; certain: boolean; attributes: Set<string> }>();
+  for (const finding of findings) {
+    if (!finding.blockRange || !finding.replacement) continue;
+    if (finding.code !== 'terraform/forces-replacement' && finding.code !== 'terraform/may-force-replacement') continue;
+    const key = JSON.stringify(finding.blockRange);
+    const entry = byBlock.get(key) ?? { range: finding.blockRange, certain: false, attributes: new Set<string>() };
+    entry.certain ||= finding.replacement === 'certain';
+    if (finding.attribute) entry.attributes.add(finding.attribute);
+    byBlock.set(key, entry);
+  }
+  return [...byBlock.values()].map(({ range, certain, attributes }) =>
+    CodeLens.create(range, {
+      title: `${certain ? '⟳ Will be replaced' : '⟳ May be replaced'}: ${[...attributes].join(', ')}`,
+      command: '',
+    }),
+  );
+}

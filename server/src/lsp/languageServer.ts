@@ -1,0 +1,235 @@
+/**
+ * The language server: keeps open Terraform documents parsed (incrementally), analyses their
+ * module after a debounce, publishes diagnostics, and answers hover, code action and code lens
+ * requests from the last findings. All analysis lives in `../terraform`; this file only wires LSP.
+ */
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Finding } from '../../../common/src/findings';
+import { WORKSPACE_TRUSTED_NOTIFICATION } from '../../../common/src/protocol';
+import { DEFAULT_SETTINGS, normalizeSettings, type ImmutableInfraSettings } from '../../../common/src/settings';
+import type { HclParser, ParsedHclDocument } from '../terraform/hcl/hclParser';
+import type { KnowledgeLookup } from '../terraform/knowledgeLookup';
+import { MAX_FILE_BYTES, TerraformModuleAnalyzer, tooLargeMessage, type OpenDocument } from '../terraform/terraformModuleAnalyzer';
+import { codeActionsFor, codeLensesFor, hoverFor, toDiagnostic } from './findingsToLsp';
+
+interface TrackedDocument {
+  uri: string;
+  path: string;
+  document: TextDocument;
+  /** Undefined while the document is too large to analyse. */
+  parsed?: ParsedHclDocument;
+  findings: Finding[];
+}
+
+const TERRAFORM_PATH = /\.(tf|tofu)$/;
+
+export interface LanguageServerOptions {
+  parser: HclParser;
+  knowledge: KnowledgeLookup;
+}
+
+export class ImmutableInfraLanguageServer {
+  private readonly documents = new Map<string, TrackedDocument>();
+  private readonly analyzer: TerraformModuleAnalyzer;
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Bumped per module on every schedule, so that a slow analysis never overwrites a newer one. */
+  private readonly generations = new Map<string, number>();
+  private settings: ImmutableInfraSettings = DEFAULT_SETTINGS;
+  private workspaceTrusted = true;
+  private configurationPull = false;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly options: LanguageServerOptions,
+  ) {
+    this.analyzer = new TerraformModuleAnalyzer(options.parser, options.knowledge);
+  }
+
+  listen(): void {
+    const c = this.connection;
+    c.onInitialize((params) => this.initialize(params));
+    c.onInitialized(() => {
+      if (this.configurationPull) {
+        void c.client.register(DidChangeConfigurationNotification.type, { section: 'immutableInfra' });
+        void this.pullSettings();
+      }
+      void c.client
+        .register(DidChangeWatchedFilesNotification.type, {
+          watchers: [{ globPattern: '**/*.{tf,tofu}' }, { globPattern: '**/terraform.tfstate' }, { globPattern: '**/*.tfvars' }, { globPattern: '**/.git/HEAD' }],
+        })
+        .catch(() => undefined);
+    });
+    c.onDidOpenTextDocument(({ textDocument }) => this.open(textDocument.uri, textDocument.languageId, textDocument.version, textDocument.text));
+    c.onDidChangeTextDocument(({ textDocument, contentChanges }) => this.change(textDocument.uri, textDocument.version, contentChanges));
+    c.onDidCloseTextDocument(({ textDocument }) => this.close(textDocument.uri));
+    c.onDidChangeConfiguration(({ settings }) => {
+      if (this.configurationPull) void this.pullSettings();
+      else this.applySettings(normalizeSettings((settings as Record<string, unknown> | undefined)?.immutableInfra));
+    });
+    c.onDidChangeWatchedFiles(() => this.reanalyzeAll());
+    c.onNotification(WORKSPACE_TRUSTED_NOTIFICATION, () => {
+      this.workspaceTrusted = true;
+      this.reanalyzeAll();
+    });
+    c.onHover(({ textDocument, position }) => hoverFor(this.documents.get(textDocument.uri)?.findings ?? [], position));
+    c.onCodeAction(({ textDocument, range }) => codeActionsFor(textDocument.uri, this.documents.get(textDocument.uri)?.findings ?? [], range));
+    c.onCodeLens(({ textDocument }) => codeLensesFor(this.documents.get(textDocument.uri)?.findings ?? []));
+    c.onShutdown(() => {
+      for (const timer of this.timers.values()) clearTimeout(timer);
+      for (const doc of this.documents.values()) doc.parsed?.dispose();
+      this.documents.clear();
+    });
+    c.listen();
+  }
+
+  private initialize(params: InitializeParams): InitializeResult {
+    const init = (params.initializationOptions ?? {}) as { workspaceTrusted?: boolean; settings?: unknown };
+    this.workspaceTrusted = init.workspaceTrusted !== false;
+    if (init.settings !== undefined) this.settings = normalizeSettings(init.settings);
+    this.configurationPull = params.capabilities.workspace?.configuration === true;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: ['quickfix'] },
+        codeLensProvider: { resolveProvider: false },
+      },
+      serverInfo: { name: 'immutable-infra', version: '0.1.0' },
+    };
+  }
+
+  private async pullSettings(): Promise<void> {
+    try {
+      const [raw] = await this.connection.workspace.getConfiguration([{ section: 'immutableInfra' }]);
+      this.applySettings(normalizeSettings(raw));
+    } catch (error) {
+      this.connection.console.warn(`Could not read the immutableInfra settings: ${(error as Error).message}`);
+    }
+  }
+
+  private applySettings(settings: ImmutableInfraSettings): void {
+    this.settings = settings;
+    this.reanalyzeAll();
+  }
+
+  private open(uri: string, languageId: string, version: number, text: string): void {
+    const file = uriToPath(uri);
+    if (!file || !TERRAFORM_PATH.test(file)) return;
+    const document = TextDocument.create(uri, languageId, version, text);
+    const tracked: TrackedDocument = { uri, path: file, document, findings: [] };
+    tracked.parsed = this.parseWithinLimit(text);
+    this.documents.set(uri, tracked);
+    this.schedule(path.dirname(file), 0);
+  }
+
+  private change(uri: string, version: number, changes: Parameters<typeof TextDocument.update>[1]): void {
+    const tracked = this.documents.get(uri);
+    if (!tracked) return;
+    tracked.document = TextDocument.update(tracked.document, changes, version);
+    const text = tracked.document.getText();
+    const previous = tracked.parsed;
+    const incremental = previous && changes.every((c) => 'range' in c);
+    if (incremental && text.length <= MAX_FILE_BYTES) {
+      tracked.parsed = this.options.parser.reparse(
+        previous,
+        text,
+        changes.map((c) => ({ range: (c as { range: TrackedRangeChange['range'] }).range, text: c.text })),
+      );
+    } else {
+      tracked.parsed = this.parseWithinLimit(text);
+    }
+    previous?.dispose();
+    this.schedule(path.dirname(tracked.path), this.settings.diagnostics.debounceMs);
+  }
+
+  private close(uri: string): void {
+    const tracked = this.documents.get(uri);
+    if (!tracked) return;
+    tracked.parsed?.dispose();
+    this.documents.delete(uri);
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+    const dir = path.dirname(tracked.path);
+    if ([...this.documents.values()].some((d) => path.dirname(d.path) === dir)) this.schedule(dir, 0);
+  }
+
+  private parseWithinLimit(text: string): ParsedHclDocument | undefined {
+    return Buffer.byteLength(text, 'utf8') > MAX_FILE_BYTES ? undefined : this.options.parser.parse(text);
+  }
+
+  private reanalyzeAll(): void {
+    const dirs = new Set([...this.documents.values()].map((d) => path.dirname(d.path)));
+    for (const dir of dirs) this.schedule(dir, 0);
+  }
+
+  private schedule(moduleDir: string, delayMs: number): void {
+    clearTimeout(this.timers.get(moduleDir));
+    const generation = (this.generations.get(moduleDir) ?? 0) + 1;
+    this.generations.set(moduleDir, generation);
+    this.timers.set(
+      moduleDir,
+      setTimeout(() => {
+        this.timers.delete(moduleDir);
+        void this.analyzeModule(moduleDir, generation);
+      }, delayMs),
+    );
+  }
+
+  private async analyzeModule(moduleDir: string, generation: number): Promise<void> {
+    const inModule = [...this.documents.values()].filter((d) => path.dirname(d.path) === moduleDir);
+    if (inModule.length === 0) return;
+    const open = new Map<string, OpenDocument>();
+    const tooLarge: TrackedDocument[] = [];
+    for (const doc of inModule) {
+      if (doc.parsed) open.set(doc.path, { text: doc.document.getText(), parsed: doc.parsed });
+      else tooLarge.push(doc);
+    }
+    let findings: Finding[];
+    try {
+      const result = await this.analyzer.analyze(
+        moduleDir,
+        { baseline: this.settings.baseline, gitRef: this.settings.gitRef, allowGit: this.workspaceTrusted },
+        open,
+      );
+      findings = result.findings;
+    } catch (error) {
+      this.connection.console.error(`Analysis of ${moduleDir} failed: ${(error as Error).stack ?? String(error)}`);
+      return;
+    }
+    if (this.generations.get(moduleDir) !== generation) return; // a newer edit is on its way
+    for (const doc of inModule) {
+      if (!this.documents.has(doc.uri)) continue;
+      doc.findings = findings.filter((f) => f.file === doc.path);
+      if (tooLarge.includes(doc)) {
+        doc.findings.push({
+          file: doc.path,
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          severity: 'warning',
+          code: 'terraform/file-unreadable',
+          message: tooLargeMessage(doc.path, Buffer.byteLength(doc.document.getText(), 'utf8')),
+        });
+      }
+      void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.document.version, diagnostics: doc.findings.map(toDiagnostic) });
+    }
+  }
+}
+
+type TrackedRangeChange = { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string };
+
+function uriToPath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return path.resolve(fileURLToPath(uri));
+  } catch {
+    return undefined;
+  }
+}

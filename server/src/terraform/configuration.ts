@@ -1,0 +1,185 @@
+/**
+ * A Terraform module's configuration as the analysis sees it: the resources, moved/removed blocks
+ * and module calls of every `.tf` file in one folder (a module is a folder; references cross files).
+ */
+import type { HclAttribute, HclBlock, HclFile, HclValueNode } from './hcl/model';
+
+export type Repetition =
+  | { kind: 'single' }
+  | { kind: 'count'; value: HclValueNode }
+  | { kind: 'for_each'; value: HclValueNode };
+
+export interface LifecycleSettings {
+  block?: HclBlock;
+  createBeforeDestroy?: HclAttribute;
+  preventDestroy?: HclAttribute;
+  replaceTriggeredBy?: HclAttribute;
+  ignoreChanges?: HclAttribute;
+}
+
+export interface ConfiguredResource {
+  file: string;
+  block: HclBlock;
+  mode: 'managed' | 'data';
+  type: string;
+  name: string;
+  /** Module-relative address without instance keys: `local_file.example`, `data.x.y`. */
+  address: string;
+  repetition: Repetition;
+  lifecycle: LifecycleSettings;
+}
+
+export interface MovedStatement {
+  file: string;
+  block: HclBlock;
+  from?: string;
+  to?: string;
+}
+
+export interface ModuleCall {
+  file: string;
+  block: HclBlock;
+  name: string;
+  source?: string;
+  repetition: Repetition;
+}
+
+export interface ModuleConfiguration {
+  resources: ConfiguredResource[];
+  byAddress: Map<string, ConfiguredResource>;
+  moved: MovedStatement[];
+  /** Addresses named by `removed { from = … }` blocks: deliberately taken out of management. */
+  removed: Set<string>;
+  moduleCalls: ModuleCall[];
+  /** Literal values of `locals` and `variable` defaults, for the small evaluator. */
+  locals: Map<string, HclValueNode>;
+  variableDefaults: Map<string, HclValueNode>;
+}
+
+export interface ConfigurationFile {
+  path: string;
+  file: HclFile;
+}
+
+export function attributeOf(block: HclBlock, name: string): HclAttribute | undefined {
+  return block.attributes.find((a) => a.name === name);
+}
+
+export function resourceAddress(mode: 'managed' | 'data', type: string, name: string): string {
+  return mode === 'data' ? `data.${type}.${name}` : `${type}.${name}`;
+}
+
+export function buildModuleConfiguration(files: ConfigurationFile[]): ModuleConfiguration {
+  const config: ModuleConfiguration = {
+    resources: [],
+    byAddress: new Map(),
+    moved: [],
+    removed: new Set(),
+    moduleCalls: [],
+    locals: new Map(),
+    variableDefaults: new Map(),
+  };
+  for (const { path, file } of files) {
+    for (const block of file.blocks) {
+      switch (block.type) {
+        case 'resource':
+        case 'data': {
+          if (block.labels.length !== 2) break;
+          const mode = block.type === 'data' ? 'data' : 'managed';
+          const [type, name] = block.labels;
+          const resource: ConfiguredResource = {
+            file: path,
+            block,
+            mode,
+            type,
+            name,
+            address: resourceAddress(mode, type, name),
+            repetition: repetitionOf(block),
+            lifecycle: lifecycleOf(block),
+          };
+          // A duplicate address is a configuration error Terraform reports itself; keep the first.
+          if (!config.byAddress.has(resource.address)) {
+            config.byAddress.set(resource.address, resource);
+            config.resources.push(resource);
+          }
+          break;
+        }
+        case 'moved':
+          config.moved.push({
+            file: path,
+            block,
+            from: traversalText(attributeOf(block, 'from')),
+            to: traversalText(attributeOf(block, 'to')),
+          });
+          break;
+        case 'removed': {
+          const from = traversalText(attributeOf(block, 'from'));
+          if (from) config.removed.add(from);
+          break;
+        }
+        case 'module': {
+          if (block.labels.length !== 1) break;
+          const source = attributeOf(block, 'source')?.value.value;
+          config.moduleCalls.push({
+            file: path,
+            block,
+            name: block.labels[0],
+            source: source?.kind === 'string' ? source.value : undefined,
+            repetition: repetitionOf(block),
+          });
+          break;
+        }
+        case 'locals':
+          for (const attribute of block.attributes) config.locals.set(attribute.name, attribute.value);
+          break;
+        case 'variable': {
+          const defaultValue = attributeOf(block, 'default');
+          if (block.labels.length === 1 && defaultValue) config.variableDefaults.set(block.labels[0], defaultValue.value);
+          break;
+        }
+      }
+    }
+  }
+  return config;
+}
+
+function repetitionOf(block: HclBlock): Repetition {
+  const count = attributeOf(block, 'count');
+  if (count) return { kind: 'count', value: count.value };
+  const forEach = attributeOf(block, 'for_each');
+  if (forEach) return { kind: 'for_each', value: forEach.value };
+  return { kind: 'single' };
+}
+
+function lifecycleOf(block: HclBlock): LifecycleSettings {
+  const lifecycle = block.blocks.find((b) => b.type === 'lifecycle');
+  if (!lifecycle) return {};
+  return {
+    block: lifecycle,
+    createBeforeDestroy: attributeOf(lifecycle, 'create_before_destroy'),
+    preventDestroy: attributeOf(lifecycle, 'prevent_destroy'),
+    replaceTriggeredBy: attributeOf(lifecycle, 'replace_triggered_by'),
+    ignoreChanges: attributeOf(lifecycle, 'ignore_changes'),
+  };
+}
+
+/** `from = local_file.a` is an expression whose text is the address (with any index kept). */
+function traversalText(attribute: HclAttribute | undefined): string | undefined {
+  if (!attribute) return undefined;
+  const value = attribute.value.value;
+  if (value.kind === 'expression') return value.text.replace(/\s+/g, '');
+  if (value.kind === 'string') return value.value; // legacy quoted form
+  return undefined;
+}
+
+/** True when the literal value is `true`; undefined when it's not a literal bool. */
+export function literalBool(attribute: HclAttribute | undefined): boolean | undefined {
+  const value = attribute?.value.value;
+  return value?.kind === 'bool' ? value.value : undefined;
+}
+
+/** From the block type to its last label: where a code lens about the block belongs. */
+export function blockHeaderRange(block: HclBlock): HclBlock['range'] {
+  const last = block.labelRanges[block.labelRanges.length - 1] ?? block.typeRange;
+  return { start: block.typeRange.start, end: last.end };
+}

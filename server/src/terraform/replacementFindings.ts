@@ -1,0 +1,352 @@
+/**
+ * Replacement findings for one Terraform module: which edits force (or may force) replacement,
+ * where `prevent_destroy` makes the plan fail, where data would be lost, and which
+ * `replace_triggered_by` targets change. Pure: configuration + baseline + knowledge in, findings out.
+ */
+import type { Finding, FindingFix } from '../../../common/src/findings';
+import type { TerraformBaseline } from './baseline/terraformBaseline';
+import { describeBaseline } from './baseline/terraformBaseline';
+import type { StateInstance, StateResource } from './baseline/stateBaseline';
+import { blockHeaderRange, literalBool, type ConfiguredResource, type ModuleConfiguration } from './configuration';
+import { lifecycleFlagFix } from './fixes';
+import type { ProviderKnowledge, ResourceKnowledge } from './knowledgeBase/format';
+import type { KnowledgeLookup } from './knowledgeLookup';
+import {
+  compareResource,
+  configSide,
+  stateSide,
+  type AttributeChange,
+  type ComparisonOptions,
+  type ResourceSide,
+} from './resourceComparison';
+import { evaluate, normalizeExpressionText, type EvaluationContext, type InstanceContext, type KnownValue } from './values';
+
+export interface ReplacementAnalysisInput {
+  config: ModuleConfiguration;
+  /** File texts by path, for code action edits. */
+  texts: Map<string, string>;
+  evaluation: EvaluationContext;
+  baseline: TerraformBaseline;
+  knowledge: KnowledgeLookup;
+}
+
+/** What the analysis concluded about one resource of the configuration. */
+export interface ResourceAssessment {
+  resource: ConfiguredResource;
+  /** Changes merged over instances; `instances` names the instance addresses each applies to. */
+  changes: Array<AttributeChange & { instances: string[] }>;
+  replacement?: 'certain' | 'possible';
+}
+
+const META_ARGUMENTS = new Set(['count', 'for_each', 'provider', 'depends_on', 'lifecycle', 'connection', 'provisioner']);
+
+export function assessResources(input: ReplacementAnalysisInput): Map<string, ResourceAssessment> {
+  const assessments = new Map<string, ResourceAssessment>();
+  if (input.baseline.kind === 'none') return assessments;
+  for (const resource of input.config.resources) {
+    if (resource.mode !== 'managed') continue;
+    const found = input.knowledge.resource(resource.type);
+    if (!found) continue;
+    const changes = compareWithBaseline(resource, found.knowledge, found.provider.sdk, input);
+    if (!changes) continue;
+    const assessment: ResourceAssessment = { resource, changes };
+    addConditionalReplacements(assessment, found.knowledge);
+    if (changes.some((c) => c.outcome === 'certain')) assessment.replacement = 'certain';
+    else if (changes.some((c) => c.outcome === 'possible')) assessment.replacement = 'possible';
+    assessments.set(resource.address, assessment);
+  }
+  return assessments;
+}
+
+function compareWithBaseline(
+  resource: ConfiguredResource,
+  knowledge: ResourceKnowledge,
+  sdk: ProviderKnowledge['provider']['sdk'],
+  input: ReplacementAnalysisInput,
+): ResourceAssessment['changes'] | undefined {
+  const options: ComparisonOptions = {
+    sdk,
+    ignoreChanges: ignoredAttributes(resource, input.evaluation),
+    fallbackRange: resource.block.typeRange,
+  };
+  const merged = new Map<string, AttributeChange & { instances: string[] }>();
+  const add = (change: AttributeChange, instance: string) => {
+    const key = `${change.path.join('.')}|${change.outcome}|${change.before}|${change.after}`;
+    const existing = merged.get(key);
+    if (existing) existing.instances.push(instance);
+    else merged.set(key, { ...change, instances: [instance] });
+  };
+
+  const baseline = input.baseline;
+  if (baseline.kind === 'state') {
+    const stateResource = baseline.state.resources.find(
+      (r) => r.module === '' && r.mode === 'managed' && r.type === resource.type && r.name === resource.name,
+    );
+    if (!stateResource) return undefined;
+    const instances = instancesToCompare(resource, stateResource, input.evaluation);
+    if (!instances) return undefined;
+    for (const { instance, context } of instances) {
+      const current = configSide(resource.block, { ...input.evaluation, instance: context });
+      const base = stateSide(instance.attributes, instance.sensitivePaths);
+      for (const change of compareResource(knowledge, current, base, options)) {
+        if (isUneditedUnknown(change, resource, baseline.previousConfig)) continue;
+        add(change, resource.address + instanceKeySuffix(instance.indexKey));
+      }
+    }
+  } else if (baseline.kind === 'git') {
+    const previous = baseline.config.byAddress.get(resource.address);
+    if (!previous) return undefined;
+    if (previous.repetition.kind !== resource.repetition.kind && previous.repetition.kind !== 'single') return undefined;
+    const current = configSide(resource.block, input.evaluation);
+    const base = configSide(previous.block, baseline.evaluation);
+    for (const change of compareResource(knowledge, current, base, options)) add(change, resource.address);
+  }
+  return [...merged.values()];
+}
+
+/**
+ * With a state baseline, an attribute whose value is an expression is "unknown before plan" on
+ * every analysis; it is only worth a word when its text differs from the last commit.
+ */
+function isUneditedUnknown(change: AttributeChange, resource: ConfiguredResource, previousConfig: ModuleConfiguration | undefined): boolean {
+  if (change.outcome === 'certain' || !change.references || !previousConfig || change.path.length !== 1) return false;
+  const previous = previousConfig.byAddress.get(resource.address);
+  const before = previous?.block.attributes.find((a) => a.name === change.path[0])?.value.value;
+  const now = resource.block.attributes.find((a) => a.name === change.path[0])?.value.value;
+  return before?.kind === 'expression' && now?.kind === 'expression' && normalizeExpressionText(before.text) === normalizeExpressionText(now.text);
+}
+
+/**
+ * State instances that stay in the plan, with the `count.index` / `each.*` values to evaluate the
+ * configuration with. Undefined when the repetition kind changed (count ↔ for_each): those
+ * instances are re-created anyway, which the rename analysis reports.
+ */
+function instancesToCompare(
+  resource: ConfiguredResource,
+  stateResource: StateResource,
+  evaluation: EvaluationContext,
+): Array<{ instance: StateInstance; context: InstanceContext }> | undefined {
+  const keyKinds = new Set(stateResource.instances.map((i) => typeof i.indexKey));
+  const repetition = resource.repetition;
+  const wanted = repetition.kind === 'count' ? 'number' : repetition.kind === 'for_each' ? 'string' : 'undefined';
+  // single → count is moved implicitly by Terraform (x → x[0]); any other switch is a re-creation.
+  const implicitMove = repetition.kind === 'count' && keyKinds.size === 1 && keyKinds.has('undefined');
+  if (!implicitMove && [...keyKinds].some((k) => k !== wanted)) return undefined;
+
+  if (repetition.kind === 'count') {
+    const count = evaluate(repetition.value, evaluation);
+    const limit = count.known && typeof count.value === 'number' ? count.value : Infinity;
+    return stateResource.instances
+      .map((instance) => ({ instance, index: typeof instance.indexKey === 'number' ? instance.indexKey : 0 }))
+      .filter(({ index }) => index < limit)
+      .map(({ instance, index }) => ({ instance, context: { countIndex: index } }));
+  }
+  if (repetition.kind === 'for_each') {
+    const forEach = evaluate(repetition.value, evaluation);
+    const values = forEachValues(forEach.known ? forEach.value : undefined);
+    return stateResource.instances
+      .filter((instance) => !values || values.has(String(instance.indexKey)))
+      .map((instance) => {
+        const key = String(instance.indexKey);
+        return { instance, context: { eachKey: key, eachValue: values ? values.get(key) : undefined } };
+      });
+  }
+  return stateResource.instances.map((instance) => ({ instance, context: {} }));
+}
+
+function forEachValues(value: KnownValue | undefined): Map<string, KnownValue> | undefined {
+  if (value === undefined || value === null || typeof value !== 'object') return undefined;
+  if (Array.isArray(value)) return new Map(value.filter((v) => typeof v === 'string').map((v) => [v as string, v]));
+  return new Map(Object.entries(value));
+}
+
+export function instanceKeySuffix(key: number | string | undefined): string {
+  if (key === undefined) return '';
+  return typeof key === 'number' ? `[${key}]` : `[${JSON.stringify(key)}]`;
+}
+
+function ignoredAttributes(resource: ConfiguredResource, evaluation: EvaluationContext): Set<string> | 'all' {
+  const attribute = resource.lifecycle.ignoreChanges;
+  if (!attribute) return new Set();
+  const value = attribute.value.value;
+  if (value.kind === 'expression' && value.text.trim() === 'all') return 'all';
+  if (value.kind === 'string' && value.value === 'all') return 'all';
+  const names = new Set<string>();
+  if (value.kind === 'tuple') {
+    for (const item of value.items) {
+      const text = item.value.kind === 'expression' ? item.value.text : item.value.kind === 'string' ? item.value.value : '';
+      const name = /^\s*([A-Za-z_][\w-]*)/.exec(text)?.[1];
+      if (name) names.add(name);
+    }
+  }
+  void evaluation;
+  return names;
+}
+
+function addConditionalReplacements(assessment: ResourceAssessment, knowledge: ResourceKnowledge): void {
+  for (const conditional of knowledge.conditionalReplacements ?? []) {
+    if (conditional.attributes.length === 0) continue;
+    const trigger = assessment.changes.find((c) => conditional.attributes.includes(c.path.join('.')));
+    if (!trigger || trigger.outcome !== 'update') continue;
+    assessment.changes.push({
+      ...trigger,
+      outcome: 'possible',
+      uncertainty: `it replaces only when ${conditional.condition.replace(/\.$/, '')}`,
+      ruleSource: conditional.source,
+    });
+  }
+}
+
+/** The findings for every assessed resource, plus the lifecycle consequences. */
+export function replacementFindings(input: ReplacementAnalysisInput, assessments = assessResources(input)): Finding[] {
+  const findings: Finding[] = [];
+  const baselineText = describeBaseline(input.baseline);
+  for (const assessment of assessments.values()) {
+    const { resource } = assessment;
+    const provider = input.knowledge.resource(resource.type)?.provider;
+    const text = input.texts.get(resource.file) ?? '';
+    const createFirst = literalBool(resource.lifecycle.createBeforeDestroy) === true;
+    const preventDestroy = literalBool(resource.lifecycle.preventDestroy) === true;
+    const cbdFix = createFirst ? undefined : lifecycleFlagFix(resource.block, text, 'create_before_destroy');
+
+    const replacing = assessment.changes.filter((c) => c.outcome !== 'update');
+    for (const change of replacing) {
+      const subject = subjectOf(change);
+      const targets = instanceList(change.instances);
+      const certain = change.outcome === 'certain';
+      const consequence = createFirst
+        ? `Terraform will create the replacement first, then destroy the old ${plural(change.instances, 'one', 'ones')} (create_before_destroy)`
+        : `Terraform will destroy and re-create ${plural(change.instances, 'it', 'them')}`;
+      const message = certain
+        ? `Changing ${subject} (${change.before} → ${change.after}) forces replacement of ${targets}: ${consequence}.`
+        : `Changing ${subject} (${change.before} → ${change.after}) may force replacement of ${targets}: ${change.uncertainty}.`;
+      const ruleSource = provider ? `${provider.source} v${provider.version}${change.ruleSource ? `: ${change.ruleSource}` : ''}` : change.ruleSource;
+      findings.push({
+        file: resource.file,
+        range: change.range,
+        blockRange: blockHeaderRange(resource.block),
+        severity: certain ? 'warning' : 'information',
+        code: certain ? 'terraform/forces-replacement' : 'terraform/may-force-replacement',
+        message,
+        address: change.instances[0],
+        attribute: change.path.join('.'),
+        before: change.before,
+        after: change.after,
+        replacement: certain ? 'certain' : 'possible',
+        ruleSource,
+        detail: hoverDetail(change, certain, baselineText, ruleSource, consequence),
+        fixes: cbdFix ? [cbdFix] : undefined,
+      });
+    }
+    if (!assessment.replacement) continue;
+    const first = replacing[0];
+    if (preventDestroy && assessment.replacement === 'certain' && resource.lifecycle.preventDestroy) {
+      findings.push({
+        file: resource.file,
+        range: resource.lifecycle.preventDestroy.range,
+        blockRange: blockHeaderRange(resource.block),
+        severity: 'error',
+        code: 'terraform/replace-blocked-by-prevent-destroy',
+        message:
+          `\`${resource.address}\` must be replaced (${subjectOf(first)} changed), but \`lifecycle.prevent_destroy = true\`: ` +
+          '`terraform plan` will fail with "Instance cannot be destroyed". Revert the change, or remove prevent_destroy deliberately.',
+        address: first.instances[0],
+        attribute: first.path.join('.'),
+        before: first.before,
+        after: first.after,
+        replacement: 'certain',
+      });
+    }
+    const statefulReason = input.knowledge.statefulReason(resource.type);
+    if (statefulReason) {
+      const certain = assessment.replacement === 'certain';
+      const fixes: FindingFix[] = [];
+      const guard = preventDestroy ? undefined : lifecycleFlagFix(resource.block, text, 'prevent_destroy');
+      if (guard) fixes.push(guard);
+      findings.push({
+        file: resource.file,
+        range: first.range,
+        blockRange: blockHeaderRange(resource.block),
+        severity: certain ? 'error' : 'warning',
+        code: 'terraform/stateful-replacement',
+        message:
+          `${certain ? 'Replacing' : 'Possibly replacing'} \`${resource.address}\` destroys the data it holds: ${statefulReason.replace(/\.$/, '')}. ` +
+          'Keep data outside what gets replaced (a snapshot, a separate volume or managed service), and guard it with `lifecycle { prevent_destroy = true }`.',
+        address: first.instances[0],
+        attribute: first.path.join('.'),
+        replacement: assessment.replacement,
+        fixes,
+      });
+    }
+  }
+  findings.push(...replaceTriggeredByFindings(input, assessments));
+  return findings;
+}
+
+function replaceTriggeredByFindings(input: ReplacementAnalysisInput, assessments: Map<string, ResourceAssessment>): Finding[] {
+  const findings: Finding[] = [];
+  for (const resource of input.config.resources) {
+    const attribute = resource.lifecycle.replaceTriggeredBy;
+    const value = attribute?.value.value;
+    if (!attribute || value?.kind !== 'tuple') continue;
+    for (const item of value.items) {
+      if (item.value.kind !== 'expression') continue;
+      const target = resourceAddressOfReference(item.value.text);
+      if (!target) continue;
+      const targetAssessment = assessments.get(target.resource);
+      const relevant = targetAssessment?.changes.filter((c) => !target.attribute || c.path[0] === target.attribute || c.outcome !== 'update');
+      if (!targetAssessment || !relevant || relevant.length === 0) continue;
+      const replaced = targetAssessment.replacement === 'certain';
+      const what = replaced ? 'is replaced' : `changes (${relevant.slice(0, 3).map(subjectOf).join(', ')})`;
+      findings.push({
+        file: resource.file,
+        range: item.range,
+        severity: 'information',
+        code: 'terraform/replace-triggered-by',
+        message: `\`${resource.address}\` will be replaced: its \`replace_triggered_by\` names \`${item.value.text.trim()}\`, which ${what}.`,
+        address: resource.address,
+        replacement: replaced || !target.attribute ? 'certain' : 'possible',
+      });
+    }
+  }
+  return findings;
+}
+
+/** `aws_instance.web.id` → resource `aws_instance.web`, attribute `id`; `data.x.y` stays as is. */
+function resourceAddressOfReference(text: string): { resource: string; attribute?: string } | undefined {
+  const parts = text.trim().replace(/\[[^\]]*\]/g, '').split('.');
+  if (parts[0] === 'data' || parts.length < 2) return undefined;
+  if (['var', 'local', 'module', 'path', 'each', 'count', 'self', 'terraform'].includes(parts[0])) return undefined;
+  return { resource: `${parts[0]}.${parts[1]}`, attribute: parts[2] };
+}
+
+function subjectOf(change: AttributeChange): string {
+  const name = `\`${change.path.join('.')}\``;
+  return change.isBlock ? `the ${name} block` : name;
+}
+
+function instanceList(instances: string[]): string {
+  const shown = instances.slice(0, 3).map((i) => `\`${i}\``);
+  if (instances.length > 3) return `${shown.join(', ')} and ${instances.length - 3} more`;
+  if (shown.length <= 1) return shown.join('');
+  return `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
+}
+
+function plural(instances: string[], one: string, many: string): string {
+  return instances.length > 1 ? many : one;
+}
+
+function hoverDetail(change: AttributeChange, certain: boolean, baselineText: string, ruleSource: string | undefined, consequence: string): string {
+  const lines = [
+    certain ? `**Forces replacement** of ${instanceList((change as { instances?: string[] }).instances ?? [])}` : '**May force replacement**',
+    '',
+    `- Baseline (${baselineText}): \`${change.before}\``,
+    `- New value: \`${change.after}\``,
+    certain ? `- ${consequence}.` : `- Uncertain because ${change.uncertainty}.`,
+  ];
+  if (ruleSource) lines.push(`- Rule: ${ruleSource}`);
+  lines.push('', 'Replacement is the immutable way: plan for it (create_before_destroy), or make the change where it doesn\'t replace.');
+  return lines.join('\n');
+}
+
+export type { ResourceSide };

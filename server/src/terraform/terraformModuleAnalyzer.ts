@@ -1,0 +1,282 @@
+/**
+ * Analyses one Terraform module (a folder of `.tf` files) against its baseline. Owns the I/O the
+ * pure analysis needs — reading files, state and git — with caches so that re-analysis after an
+ * edit only re-parses what changed. Used by both the language server and the CLI; knows nothing
+ * of LSP.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Finding } from '../../../common/src/findings';
+import { BaselineError, readStateBaseline } from './baseline/stateBaseline';
+import { readGitSnapshot, resolveGitCommit } from './baseline/gitBaseline';
+import type { BaselineMode, TerraformBaseline } from './baseline/terraformBaseline';
+import { buildModuleConfiguration, type ConfigurationFile, type ModuleConfiguration } from './configuration';
+import type { HclParser, ParsedHclDocument } from './hcl/hclParser';
+import type { HclFile } from './hcl/model';
+import type { KnowledgeLookup } from './knowledgeLookup';
+import { renameFindings } from './renameFindings';
+import { assessResources, replacementFindings } from './replacementFindings';
+import { evaluate, type EvaluationContext, type KnownValue } from './values';
+
+/** Files larger than this are not analysed: Terraform configuration that big is generated, not typed. */
+export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+export interface ModuleAnalysisOptions {
+  baseline: BaselineMode;
+  gitRef: string;
+  /** False in an untrusted workspace: no `git` process runs; only a state file can be a baseline. */
+  allowGit: boolean;
+}
+
+export interface OpenDocument {
+  text: string;
+  parsed: ParsedHclDocument;
+}
+
+export interface ModuleAnalysisResult {
+  findings: Finding[];
+  /** Human description of what was compared against, for logs and the CLI. */
+  baselineDescription: string;
+  files: string[];
+}
+
+interface CachedFile {
+  mtimeMs: number;
+  size: number;
+  text: string;
+  file: HclFile;
+}
+
+const TERRAFORM_FILE = /\.(tf|tofu)$/;
+const TFVARS_FILE = /(^terraform\.tfvars$|\.auto\.tfvars$)/;
+
+export class TerraformModuleAnalyzer {
+  private readonly diskCache = new Map<string, CachedFile>();
+  private readonly gitCache = new Map<string, { config: ModuleConfiguration; evaluation: EvaluationContext; texts: Map<string, string> }>();
+
+  constructor(
+    private readonly parser: HclParser,
+    private readonly knowledge: KnowledgeLookup,
+  ) {}
+
+  /** Analyses the module in `moduleDir`; `openDocuments` (by absolute path) override the files on disk. */
+  async analyze(moduleDir: string, options: ModuleAnalysisOptions, openDocuments = new Map<string, OpenDocument>()): Promise<ModuleAnalysisResult> {
+    const findings: Finding[] = [];
+    const dir = path.resolve(moduleDir);
+    const names = listModuleFiles(dir, openDocuments);
+    const files: ConfigurationFile[] = [];
+    const texts = new Map<string, string>();
+    for (const file of names) {
+      const open = openDocuments.get(file);
+      if (open) {
+        files.push({ path: file, file: open.parsed.file });
+        texts.set(file, open.text);
+        continue;
+      }
+      const loaded = this.loadFromDisk(file);
+      if ('problem' in loaded) {
+        findings.push(fileProblem(file, loaded.problem));
+        continue;
+      }
+      files.push({ path: file, file: loaded.file });
+      texts.set(file, loaded.text);
+    }
+    for (const { path: file, file: parsed } of files) {
+      for (const error of parsed.errors) {
+        findings.push({ file, range: error.range, severity: 'error', code: 'terraform/syntax-error', message: error.message });
+      }
+    }
+    const config = buildModuleConfiguration(files);
+    const evaluation = this.evaluationContext(dir, config);
+    const baseline = await this.resolveBaseline(dir, options);
+    if (baseline.kind === 'none' && files.length > 0) {
+      findings.push({
+        file: files[0].path,
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        severity: baseline.explicit ? 'warning' : 'hint',
+        code: 'terraform/baseline-unavailable',
+        message: baseline.reason,
+      });
+    }
+    const input = { config, texts, evaluation, baseline, knowledge: this.knowledge };
+    const assessments = assessResources(input);
+    findings.push(...replacementFindings(input, assessments));
+    findings.push(
+      ...renameFindings({
+        config,
+        texts,
+        baseline,
+        childModuleResources: (source) => this.childModuleResources(path.resolve(dir, source)),
+      }),
+    );
+    return { findings, baselineDescription: baselineSummary(baseline), files: files.map((f) => f.path) };
+  }
+
+  private loadFromDisk(file: string): CachedFile | { problem: string } {
+    let stat;
+    try {
+      stat = statSync(file);
+    } catch (error) {
+      return { problem: `Cannot read ${path.basename(file)}: ${(error as Error).message}` };
+    }
+    const cached = this.diskCache.get(file);
+    if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached;
+    if (stat.size > MAX_FILE_BYTES) {
+      return { problem: tooLargeMessage(file, stat.size) };
+    }
+    const decoded = decodeUtf8(readFileSync(file));
+    if (decoded === undefined) return { problem: notUtf8Message(file) };
+    const parsed = this.parser.parse(decoded);
+    const entry: CachedFile = { mtimeMs: stat.mtimeMs, size: stat.size, text: decoded, file: parsed.file };
+    parsed.dispose();
+    this.diskCache.set(file, entry);
+    return entry;
+  }
+
+  private evaluationContext(dir: string, config: ModuleConfiguration): EvaluationContext {
+    const context: EvaluationContext = {
+      pathModule: '.',
+      locals: config.locals,
+      variableDefaults: config.variableDefaults,
+      variableValues: new Map(),
+    };
+    for (const name of safeReaddir(dir).filter((n) => TFVARS_FILE.test(n)).sort()) {
+      const loaded = this.loadFromDisk(path.join(dir, name));
+      if ('problem' in loaded) continue;
+      for (const attribute of loaded.file.attributes) {
+        const value = evaluate(attribute.value, context);
+        if (value.known) context.variableValues.set(attribute.name, value.value as KnownValue);
+      }
+    }
+    return context;
+  }
+
+  private async resolveBaseline(dir: string, options: ModuleAnalysisOptions): Promise<TerraformBaseline & { explicit?: boolean }> {
+    const stateFile = path.join(dir, 'terraform.tfstate');
+    if (options.baseline !== 'git') {
+      try {
+        const state = readStateBaseline(stateFile);
+        if (state) {
+          const previous = options.allowGit ? await this.gitConfig(dir, 'HEAD').catch(() => undefined) : undefined;
+          return { kind: 'state', state, previousConfig: previous?.config };
+        }
+      } catch (error) {
+        if (error instanceof BaselineError) return { kind: 'none', reason: error.message, explicit: true };
+        throw error;
+      }
+      if (options.baseline === 'state') {
+        return { kind: 'none', reason: `No baseline: the baseline setting is "state" and ${stateFile} does not exist.`, explicit: true };
+      }
+    }
+    if (!options.allowGit) {
+      return {
+        kind: 'none',
+        reason: 'No baseline: this workspace is not trusted, so git is not run, and there is no terraform.tfstate here.',
+        explicit: options.baseline === 'git',
+      };
+    }
+    try {
+      const git = await this.gitConfig(dir, options.gitRef);
+      return { kind: 'git', ref: options.gitRef, commit: git.commit, config: git.config, evaluation: git.evaluation };
+    } catch (error) {
+      if (error instanceof BaselineError) {
+        const explicit = options.baseline === 'git' || options.gitRef !== 'HEAD';
+        const reason = options.baseline === 'auto' ? `${error.message} There is no terraform.tfstate either: nothing to compare edits with.` : error.message;
+        return { kind: 'none', reason, explicit };
+      }
+      throw error;
+    }
+  }
+
+  private async gitConfig(dir: string, ref: string) {
+    const { commit } = await resolveGitCommit(dir, ref);
+    const key = `${dir}\0${commit}`;
+    let cached = this.gitCache.get(key);
+    if (!cached) {
+      const snapshot = await readGitSnapshot(dir, commit);
+      const files: ConfigurationFile[] = [];
+      const texts = new Map<string, string>();
+      for (const file of snapshot.files) {
+        const parsed = this.parser.parse(file.text);
+        files.push({ path: file.path, file: parsed.file });
+        texts.set(file.path, file.text);
+        parsed.dispose();
+      }
+      const config = buildModuleConfiguration(files);
+      cached = {
+        config,
+        texts,
+        evaluation: { pathModule: '.', locals: config.locals, variableDefaults: config.variableDefaults, variableValues: this.evaluationContext(dir, config).variableValues },
+      };
+      this.gitCache.set(key, cached);
+    }
+    return { commit, ...cached };
+  }
+
+  private childModuleResources(dir: string): string[] | undefined {
+    const names = safeReaddir(dir).filter((n) => TERRAFORM_FILE.test(n));
+    if (names.length === 0) return undefined;
+    const files: ConfigurationFile[] = [];
+    for (const name of names) {
+      const loaded = this.loadFromDisk(path.join(dir, name));
+      if (!('problem' in loaded)) files.push({ path: path.join(dir, name), file: loaded.file });
+    }
+    return buildModuleConfiguration(files).resources.filter((r) => r.mode === 'managed').map((r) => r.address);
+  }
+}
+
+function listModuleFiles(dir: string, openDocuments: Map<string, OpenDocument>): string[] {
+  const names = new Set(safeReaddir(dir).filter((n) => TERRAFORM_FILE.test(n)).map((n) => path.join(dir, n)));
+  for (const file of openDocuments.keys()) if (path.dirname(file) === dir && TERRAFORM_FILE.test(file)) names.add(file);
+  return [...names].sort();
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** Decodes strict UTF-8 (Terraform rejects anything else); undefined when the bytes are not UTF-8. */
+export function decodeUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  } catch {
+    return undefined;
+  }
+}
+
+export function notUtf8Message(file: string): string {
+  return `${path.basename(file)} is not valid UTF-8 text, which Terraform requires: it was not analysed. Re-save it as UTF-8.`;
+}
+
+export function tooLargeMessage(file: string, bytes: number): string {
+  return (
+    `${path.basename(file)} is ${(bytes / 1024 / 1024).toFixed(1)} MB, over the ${MAX_FILE_BYTES / 1024 / 1024} MB limit for analysis: ` +
+    'it was not analysed. Configuration this large is usually generated; check its generator instead.'
+  );
+}
+
+function fileProblem(file: string, message: string): Finding {
+  return {
+    file,
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: 'warning',
+    code: 'terraform/file-unreadable',
+    message,
+  };
+}
+
+function baselineSummary(baseline: TerraformBaseline): string {
+  switch (baseline.kind) {
+    case 'state':
+      return `state ${baseline.state.file}`;
+    case 'git':
+      return `git ${baseline.ref} (${baseline.commit.slice(0, 8)})`;
+    case 'none':
+      return baseline.reason;
+  }
+}
