@@ -1,0 +1,117 @@
+/**
+ * A real LSP client over stdio for tests: starts `node dist/server.js --stdio` and talks to it
+ * with `vscode-languageserver-protocol`, as any editor would.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createProtocolConnection,
+  DidChangeConfigurationNotification,
+  DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  InitializedNotification,
+  InitializeRequest,
+  PublishDiagnosticsNotification,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type Diagnostic,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+  type Range,
+} from 'vscode-languageserver-protocol/node';
+
+export const SERVER_PATH = path.resolve(__dirname, '..', '..', '..', 'dist', 'server.js');
+
+export class LspTestClient {
+  readonly connection: ProtocolConnection;
+  readonly process: ChildProcess;
+  private readonly latest = new Map<string, PublishDiagnosticsParams>();
+  private readonly waiters: Array<() => void> = [];
+  private versions = new Map<string, number>();
+  stderr = '';
+  exitCode: number | null = null;
+
+  constructor(serverPath = SERVER_PATH) {
+    if (!existsSync(serverPath)) throw new Error(`${serverPath} does not exist: run \`npm run build\` first (npm test does).`);
+    this.process = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.process.stderr!.on('data', (chunk) => (this.stderr += String(chunk)));
+    this.process.on('exit', (code) => (this.exitCode = code));
+    this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
+    this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+      this.latest.set(params.uri, params);
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+    this.connection.listen();
+  }
+
+  async initialize(options: { settings?: unknown; workspaceTrusted?: boolean; configurationPull?: boolean } = {}): Promise<void> {
+    await this.connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: { workspace: { configuration: options.configurationPull ?? false } },
+      initializationOptions: { workspaceTrusted: options.workspaceTrusted ?? true, settings: options.settings },
+      workspaceFolders: null,
+    });
+    await this.connection.sendNotification(InitializedNotification.type, {});
+  }
+
+  open(file: string, text: string, languageId = 'terraform'): string {
+    const uri = pathToFileURL(file).href;
+    this.versions.set(uri, 1);
+    void this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
+    return uri;
+  }
+
+  /** An incremental edit: replace `range` with `text`. */
+  edit(uri: string, range: Range, text: string): void {
+    const version = (this.versions.get(uri) ?? 1) + 1;
+    this.versions.set(uri, version);
+    void this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges: [{ range, text }],
+    });
+  }
+
+  close(uri: string): void {
+    void this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  }
+
+  changeSettings(settings: unknown): void {
+    void this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { immutableInfra: settings } });
+  }
+
+  /** Waits until the latest diagnostics for `uri` satisfy `predicate` (never a fixed sleep). */
+  async waitForDiagnostics(uri: string, predicate: (diagnostics: Diagnostic[]) => boolean, timeoutMs = 15_000): Promise<Diagnostic[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const current = this.latest.get(uri);
+      if (current && predicate(current.diagnostics)) return current.diagnostics;
+      if (this.exitCode !== null) throw new Error(`The language server exited (${this.exitCode}): ${this.stderr}`);
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        throw new Error(`Timed out waiting for diagnostics on ${uri}; last: ${JSON.stringify(current?.diagnostics ?? null, null, 2)}\n${this.stderr}`);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, remaining);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
+      void this.connection.sendNotification('exit');
+    } catch {
+      // already gone
+    }
+    this.connection.dispose();
+    if (this.exitCode === null) this.process.kill();
+  }
+}

@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { cleanupTempDirs, gitModule, stateModule, tempDir, writeFiles } from '../support/tempModule';
+
+const CLI = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');
+
+function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { cwd }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const seed = (permission: string) =>
+  `resource "local_file" "example" {\n  content         = "This is a test file."\n  filename        = "\${path.module}/test.txt"\n  file_permission = "${permission}"\n}\n`;
+const state = [{ type: 'local_file', name: 'example', instances: [{ attributes: { content: 'This is a test file.', filename: './test.txt', file_permission: '0777' } }] }];
+
+after(cleanupTempDirs);
+
+describe('immutable-infra check', () => {
+  test('text: one line per finding, exit 0 without errors', async () => {
+    const dir = stateModule({ 'main.tf': seed('0700') }, state);
+    const result = await run(['check'], dir);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^main\.tf:4:3: warning terraform\/forces-replacement: Changing `file_permission` \("0777" → "0700"\) forces replacement of `local_file\.example`/m);
+    assert.match(result.stdout, /1 finding: 1 warning\./);
+  });
+
+  test('json: the DESIGN.md contract, file relative to the working directory', async () => {
+    const dir = stateModule({ 'mod/main.tf': seed('0700') }, undefined);
+    writeFiles(dir, { 'mod/terraform.tfstate': JSON.stringify({ version: 4, resources: [{ mode: 'managed', type: 'local_file', name: 'example', provider: '', instances: [{ attributes: state[0].instances[0].attributes }] }] }) });
+    const result = await run(['check', 'mod', '--format', 'json'], dir);
+    assert.equal(result.code, 0, result.stderr);
+    const json = JSON.parse(result.stdout);
+    assert.equal(json.version, 1);
+    assert.equal(json.findings.length, 1);
+    const [f] = json.findings;
+    assert.deepEqual(
+      { file: f.file, range: f.range, severity: f.severity, code: f.code, address: f.address, attribute: f.attribute, before: f.before, after: f.after },
+      {
+        file: path.join('mod', 'main.tf'),
+        range: { start: { line: 3, character: 2 }, end: { line: 3, character: 26 } },
+        severity: 'warning',
+        code: 'terraform/forces-replacement',
+        address: 'local_file.example',
+        attribute: 'file_permission',
+        before: '"0777"',
+        after: '"0700"',
+      },
+    );
+  });
+
+  test('sarif: 2.1.0 with rules, levels and 1-based regions', async () => {
+    const dir = stateModule({ 'main.tf': seed('0700') }, state);
+    const result = await run(['check', '.', '--format', 'sarif'], dir);
+    assert.equal(result.code, 0, result.stderr);
+    const sarif = JSON.parse(result.stdout);
+    assert.equal(sarif.version, '2.1.0');
+    const [run0] = sarif.runs;
+    assert.equal(run0.tool.driver.name, 'immutable-infra');
+    assert.deepEqual(run0.tool.driver.rules.map((r: { id: string }) => r.id), ['terraform/forces-replacement']);
+    const [r] = run0.results;
+    assert.equal(r.ruleId, 'terraform/forces-replacement');
+    assert.equal(r.level, 'warning');
+    assert.deepEqual(r.locations[0].physicalLocation.artifactLocation, { uri: 'main.tf', uriBaseId: '%SRCROOT%' });
+    assert.deepEqual(r.locations[0].physicalLocation.region, { startLine: 4, startColumn: 3, endLine: 4, endColumn: 27 });
+    assert.match(r.partialFingerprints.primaryLocationLineHash, /^[0-9a-f]{8}:1$/);
+  });
+
+  test('exit 1 with an error-level finding', async () => {
+    const dir = stateModule({ 'main.tf': seed('0700').replace('}\n', '  lifecycle {\n    prevent_destroy = true\n  }\n}\n') }, state);
+    const result = await run(['check'], dir);
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /terraform\/replace-blocked-by-prevent-destroy/);
+  });
+
+  test('a file argument keeps that file\'s findings; git baseline by flag', async () => {
+    const dir = gitModule({ 'main.tf': seed('0777'), 'other.tf': '' }, { 'main.tf': seed('0700') });
+    const result = await run(['check', 'other.tf', '--baseline', 'git', '--format', 'json'], dir);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout).findings, []);
+    const all = await run(['check', '--baseline', 'git', '--format', 'json'], dir);
+    assert.equal(JSON.parse(all.stdout).findings[0].code, 'terraform/forces-replacement');
+  });
+
+  test('usage errors exit 2 with a message on stderr', async () => {
+    const dir = tempDir();
+    for (const [args, message] of [
+      [['check', '--format', 'xml'], /--format must be text, json or sarif/],
+      [['check', 'missing-folder'], /No such file or folder: missing-folder/],
+      [['frobnicate'], /Unknown command "frobnicate"/],
+      [['check', '--baseline'], /--baseline needs a value/],
+    ] as const) {
+      const result = await run([...args], dir);
+      assert.equal(result.code, 2, `${args.join(' ')}: ${result.stdout}`);
+      assert.match(result.stderr, message);
+    }
+  });
+
+  test('a git ref that does not exist is a usage error', async () => {
+    const dir = gitModule({ 'main.tf': seed('0777') }, { 'main.tf': seed('0700') });
+    const result = await run(['check', '--git-ref', 'nope'], dir);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /the git ref "nope" does not exist/);
+  });
+
+  test('--baseline state with a corrupt state is unreadable input', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'main.tf': seed('0700'), 'terraform.tfstate': 'not json' });
+    const result = await run(['check', '--baseline', 'state'], dir);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /terraform\.tfstate: it is not valid JSON/);
+  });
+
+  test('the bundled example: the quick-start finding', async () => {
+    const root = path.resolve(__dirname, '..', '..', '..');
+    const example = tempDir();
+    writeFiles(example, { 'terraform/main.tf': require('node:fs').readFileSync(path.join(root, 'examples', 'terraform', 'main.tf'), 'utf8') });
+    writeFiles(example, { 'terraform/terraform.tfstate': require('node:fs').readFileSync(path.join(root, 'examples', 'terraform', 'baseline', 'terraform.tfstate'), 'utf8') });
+    const result = await run(['check', '.'], example);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /terraform\/main\.tf:\d+:3: warning terraform\/forces-replacement: Changing `file_permission` \("0777" → "0700"\) forces replacement of `local_file\.example`: Terraform will destroy and re-create it\./);
+  });
+});

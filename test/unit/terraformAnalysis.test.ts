@@ -1,0 +1,265 @@
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Finding } from '../../common/src/findings';
+import { HclParser } from '../../server/src/terraform/hcl/hclParser';
+import { ReplacementKnowledgeBase } from '../../server/src/terraform/knowledgeBase/knowledgeBase';
+import { TerraformModuleAnalyzer, type ModuleAnalysisOptions } from '../../server/src/terraform/terraformModuleAnalyzer';
+import { cleanupTempDirs, gitModule, positionOf, stateModule, tempDir, writeFiles } from '../support/tempModule';
+
+let analyzer: TerraformModuleAnalyzer;
+const auto: ModuleAnalysisOptions = { baseline: 'auto', gitRef: 'HEAD', allowGit: true };
+
+before(async () => {
+  analyzer = new TerraformModuleAnalyzer(await HclParser.create(), new ReplacementKnowledgeBase());
+});
+after(cleanupTempDirs);
+
+const seed = (permission: string, extra = '') => `resource "local_file" "example" {
+  content         = "This is a test file."
+  filename        = "\${path.module}/test.txt"
+  file_permission = "${permission}"
+${extra}}
+`;
+
+const seedState = (permission = '0777') => [
+  {
+    type: 'local_file',
+    name: 'example',
+    instances: [
+      {
+        attributes: {
+          content: 'This is a test file.',
+          filename: './test.txt',
+          file_permission: permission,
+          directory_permission: '0777',
+          id: '0a0a9f2a6772942557ab5355d76af442f8f65e01',
+        },
+      },
+    ],
+  },
+];
+
+async function findingsOf(dir: string, options = auto): Promise<Finding[]> {
+  return (await analyzer.analyze(dir, options)).findings;
+}
+
+function only(findings: Finding[], code: string): Finding[] {
+  return findings.filter((f) => f.code === code);
+}
+
+describe('the seed scenario', () => {
+  test('state baseline: file_permission "0777" → "0700" forces replacement, at the attribute', async () => {
+    const text = seed('0700');
+    const dir = stateModule({ 'main.tf': text }, seedState());
+    const findings = await findingsOf(dir);
+    assert.deepEqual(
+      findings.map((f) => f.code),
+      ['terraform/forces-replacement'],
+      JSON.stringify(findings, null, 2),
+    );
+    const [finding] = findings;
+    assert.equal(
+      finding.message,
+      'Changing `file_permission` ("0777" → "0700") forces replacement of `local_file.example`: Terraform will destroy and re-create it.',
+    );
+    assert.equal(finding.severity, 'warning');
+    assert.equal(finding.address, 'local_file.example');
+    assert.equal(finding.attribute, 'file_permission');
+    assert.equal(finding.before, '"0777"');
+    assert.equal(finding.after, '"0700"');
+    assert.deepEqual(finding.range.start, positionOf(text, 'file_permission'));
+    assert.equal(finding.file, path.join(dir, 'main.tf'));
+    assert.match(finding.ruleSource ?? '', /hashicorp\/local v\d+\.\d+\.\d+/);
+    assert.ok(finding.fixes?.some((f) => f.kind === 'create-before-destroy'));
+  });
+
+  test('state baseline: `${path.module}/test.txt` is evaluated, so an unchanged filename says nothing', async () => {
+    const dir = stateModule({ 'main.tf': seed('0777') }, seedState());
+    assert.deepEqual(await findingsOf(dir), []);
+  });
+
+  test('git baseline: the same edit against HEAD', async () => {
+    const dir = gitModule({ 'main.tf': seed('0777') }, { 'main.tf': seed('0700') });
+    const findings = await findingsOf(dir);
+    assert.deepEqual(findings.map((f) => f.code), ['terraform/forces-replacement']);
+    assert.match(findings[0].message, /^Changing `file_permission` \("0777" → "0700"\) forces replacement of `local_file.example`/);
+  });
+
+  test('git baseline from another ref', async () => {
+    const dir = gitModule({ 'main.tf': seed('0777') }, {});
+    writeFiles(dir, { 'main.tf': seed('0755') });
+    const { git } = await import('../support/tempModule');
+    git(dir, 'commit', '-q', '-am', 'second');
+    writeFiles(dir, { 'main.tf': seed('0700') });
+    const head = await findingsOf(dir);
+    assert.equal(head[0].before, '"0755"');
+    const older = await findingsOf(dir, { ...auto, gitRef: 'HEAD~1' });
+    assert.equal(older[0].before, '"0777"');
+  });
+
+  test('create_before_destroy changes the consequence', async () => {
+    const dir = stateModule({ 'main.tf': seed('0700', '  lifecycle {\n    create_before_destroy = true\n  }\n') }, seedState());
+    const [finding] = only(await findingsOf(dir), 'terraform/forces-replacement');
+    assert.match(finding.message, /Terraform will create the replacement first, then destroy the old one \(create_before_destroy\)\.$/);
+    assert.equal(finding.fixes, undefined);
+  });
+
+  test('prevent_destroy makes it an error: the plan will fail', async () => {
+    const text = seed('0700', '  lifecycle {\n    prevent_destroy = true\n  }\n');
+    const dir = stateModule({ 'main.tf': text }, seedState());
+    const findings = await findingsOf(dir);
+    const [blocked] = only(findings, 'terraform/replace-blocked-by-prevent-destroy');
+    assert.equal(blocked.severity, 'error');
+    assert.match(blocked.message, /Instance cannot be destroyed/);
+    assert.deepEqual(blocked.range.start, positionOf(text, 'prevent_destroy'));
+  });
+
+  test('ignore_changes hides the attribute, as Terraform does', async () => {
+    const dir = stateModule({ 'main.tf': seed('0700', '  lifecycle {\n    ignore_changes = [file_permission]\n  }\n') }, seedState());
+    assert.deepEqual(await findingsOf(dir), []);
+  });
+});
+
+describe('values known only at plan time', () => {
+  test('a variable without default: may force replacement, and says why', async () => {
+    const text = 'variable "mode" {}\nresource "local_file" "example" {\n  content = "x"\n  filename = "./test.txt"\n  file_permission = var.mode\n}\n';
+    const dir = gitModule({ 'main.tf': seed('0777') }, { 'main.tf': text });
+    const [finding] = only(await findingsOf(dir), 'terraform/may-force-replacement');
+    assert.equal(finding.severity, 'information');
+    assert.match(finding.message, /may force replacement of `local_file.example`: the new value is an expression known only at plan time \(it depends on var.mode\)/);
+  });
+
+  test('a variable default and terraform.tfvars are evaluated', async () => {
+    const text = 'variable "mode" {\n  default = "0700"\n}\nresource "local_file" "example" {\n  content = "x"\n  filename = "./test.txt"\n  file_permission = var.mode\n}\n';
+    const dir = stateModule({ 'main.tf': text }, seedState());
+    const [finding] = only(await findingsOf(dir), 'terraform/forces-replacement');
+    assert.equal(finding.after, '"0700"');
+    writeFiles(dir, { 'terraform.tfvars': 'mode = "0777"\n' });
+    assert.deepEqual(only(await findingsOf(dir), 'terraform/forces-replacement'), []);
+  });
+
+  test('an unchanged expression against git says nothing', async () => {
+    const text = 'resource "local_file" "example" {\n  content = "x"\n  filename = "./test.txt"\n  file_permission = var.mode\n}\n';
+    const dir = gitModule({ 'main.tf': text }, {});
+    assert.deepEqual(await findingsOf(dir), []);
+  });
+});
+
+describe('renames', () => {
+  const block = (name: string) => `resource "local_file" "${name}" {\n  content  = "x"\n  filename = "./x.txt"\n}\n`;
+
+  test('a label rename without moved (git)', async () => {
+    const text = block('renamed');
+    const dir = gitModule({ 'main.tf': block('example') }, { 'main.tf': text });
+    const findings = only(await findingsOf(dir), 'terraform/renamed-without-moved');
+    assert.equal(findings.length, 1);
+    assert.match(findings[0].message, /`local_file.renamed` looks like a rename of `local_file.example`/);
+    assert.deepEqual(findings[0].range.start, positionOf(text, '"renamed"'));
+    const fix = findings[0].fixes?.find((f) => f.kind === 'moved-block');
+    assert.ok(fix);
+    assert.match(fix.edits[0].newText, /moved \{\n  from = local_file.example\n  to   = local_file.renamed\n\}/);
+  });
+
+  test('a label rename against state', async () => {
+    const dir = stateModule({ 'main.tf': block('renamed') }, [{ type: 'local_file', name: 'example', instances: [{ attributes: { content: 'x', filename: './x.txt' } }] }]);
+    assert.equal(only(await findingsOf(dir), 'terraform/renamed-without-moved').length, 1);
+  });
+
+  test('a moved block silences it', async () => {
+    const dir = gitModule({ 'main.tf': block('example') }, { 'main.tf': `${block('renamed')}\nmoved {\n  from = local_file.example\n  to   = local_file.renamed\n}\n` });
+    assert.deepEqual(only(await findingsOf(dir), 'terraform/renamed-without-moved'), []);
+  });
+
+  test('count → for_each changes every instance address', async () => {
+    const before = 'resource "local_file" "f" {\n  count = 2\n  content = "x"\n  filename = "./f${count.index}"\n}\n';
+    const now = 'resource "local_file" "f" {\n  for_each = toset(["a", "b"])\n  content = "x"\n  filename = "./f${each.key}"\n}\n';
+    const dir = gitModule({ 'main.tf': before }, { 'main.tf': now });
+    const [finding] = only(await findingsOf(dir), 'terraform/renamed-without-moved');
+    assert.match(finding.message, /changed from count to for_each/);
+    assert.deepEqual(finding.range.start, positionOf(now, 'toset'));
+  });
+
+  test('single → count is moved by Terraform itself', async () => {
+    const now = 'resource "local_file" "example" {\n  count = 1\n  content  = "x"\n  filename = "./x.txt"\n}\n';
+    const dir = gitModule({ 'main.tf': block('example') }, { 'main.tf': now });
+    assert.deepEqual(only(await findingsOf(dir), 'terraform/renamed-without-moved'), []);
+  });
+
+  test('moved into a module', async () => {
+    const dir = gitModule(
+      { 'main.tf': block('example') },
+      { 'main.tf': 'module "files" {\n  source = "./files"\n}\n', 'files/main.tf': block('example') },
+    );
+    const [finding] = only(await findingsOf(dir), 'terraform/renamed-without-moved');
+    assert.match(finding.message, /module "files" declares the same resource/);
+    assert.equal(finding.after, 'module.files.local_file.example');
+  });
+});
+
+describe('replace_triggered_by', () => {
+  test('a target that changes replaces the resource', async () => {
+    const mk = (input: string) =>
+      `resource "terraform_data" "version" {\n  input = "${input}"\n}\nresource "local_file" "example" {\n  content = "x"\n  filename = "./x.txt"\n  lifecycle {\n    replace_triggered_by = [terraform_data.version]\n  }\n}\n`;
+    const dir = gitModule({ 'main.tf': mk('1') }, { 'main.tf': mk('2') });
+    const [finding] = only(await findingsOf(dir), 'terraform/replace-triggered-by');
+    assert.match(finding.message, /`local_file.example` will be replaced: its `replace_triggered_by` names `terraform_data.version`, which changes/);
+  });
+});
+
+describe('bad baselines give a clear message', () => {
+  test('a state file of an unknown version', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'main.tf': seed('0700'), 'terraform.tfstate': JSON.stringify({ version: 3, resources: [] }) });
+    const [finding] = only(await findingsOf(dir), 'terraform/baseline-unavailable');
+    assert.match(finding.message, /has version 3; only state format version 4/);
+    assert.equal(finding.severity, 'warning');
+  });
+
+  test('corrupt state JSON', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'main.tf': seed('0700'), 'terraform.tfstate': '{"version": 4, "resources": [' });
+    const [finding] = only(await findingsOf(dir), 'terraform/baseline-unavailable');
+    assert.match(finding.message, /terraform\.tfstate: it is not valid JSON/);
+  });
+
+  test('a folder that is not a git repository, without state', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'main.tf': seed('0700') });
+    const [finding] = only(await findingsOf(dir), 'terraform/baseline-unavailable');
+    assert.match(finding.message, /not inside a git repository\. There is no terraform\.tfstate either/);
+    assert.equal(finding.severity, 'hint');
+  });
+
+  test('a git ref that does not exist', async () => {
+    const dir = gitModule({ 'main.tf': seed('0777') }, { 'main.tf': seed('0700') });
+    const [finding] = only(await findingsOf(dir, { ...auto, gitRef: 'no-such-branch' }), 'terraform/baseline-unavailable');
+    assert.match(finding.message, /the git ref "no-such-branch" does not exist in this repository/);
+    assert.equal(finding.severity, 'warning');
+  });
+
+  test('an untrusted workspace runs no git', async () => {
+    const dir = gitModule({ 'main.tf': seed('0777') }, { 'main.tf': seed('0700') });
+    const findings = await findingsOf(dir, { ...auto, allowGit: false });
+    assert.deepEqual(findings.map((f) => f.code), ['terraform/baseline-unavailable']);
+    assert.match(findings[0].message, /not trusted, so git is not run/);
+  });
+});
+
+describe('bad files', () => {
+  test('a non-UTF-8 file is reported and the others still analysed', async () => {
+    const dir = stateModule({ 'main.tf': seed('0700') }, seedState());
+    writeFiles(dir, { 'latin1.tf': Buffer.from([0x23, 0x20, 0xe9, 0x74, 0xe9, 0x0a]) });
+    const findings = await findingsOf(dir);
+    const [problem] = only(findings, 'terraform/file-unreadable');
+    assert.match(problem.message, /latin1\.tf is not valid UTF-8 text/);
+    assert.equal(only(findings, 'terraform/forces-replacement').length, 1);
+  });
+
+  test('a half-typed block still yields findings for the intact one', async () => {
+    const dir = stateModule({ 'main.tf': `${seed('0700')}\nresource "local_file" "other" {\n  content = \n` }, seedState());
+    const findings = await findingsOf(dir);
+    assert.equal(only(findings, 'terraform/forces-replacement').length, 1);
+    assert.ok(only(findings, 'terraform/syntax-error').length >= 1);
+  });
+});
