@@ -241,7 +241,8 @@ describe('known facts', () => {
     ['tls_private_key', ['algorithm'], 'always'],
     ['tls_private_key', ['rsa_bits'], 'always'],
     ['tls_self_signed_cert', ['validity_period_hours'], 'always'],
-    ['tls_self_signed_cert', ['early_renewal_hours'], 'never'],
+    ['tls_self_signed_cert', ['early_renewal_hours'], 'conditional'],
+    ['tls_self_signed_cert', ['is_ca_certificate'], 'always'],
     ['tls_self_signed_cert', ['ready_for_renewal'], 'conditional'],
     ['tls_self_signed_cert', ['subject'], 'always'],
     ['tls_self_signed_cert', ['subject', 'common_name'], 'always'],
@@ -269,7 +270,7 @@ describe('known facts', () => {
     assert.deepEqual(kb.resource('local_file')?.knowledge.conditionalReplacements?.map((c) => c.kind), ['refresh']);
     assert.deepEqual(
       kb.resource('tls_locally_signed_cert')?.knowledge.conditionalReplacements?.map((c) => [c.kind, c.attributes]),
-      [['time', []], ['plan', ['early_renewal_hours']]],
+      [['time', []]],
     );
   });
 

@@ -19,13 +19,25 @@ export type ProviderSdk = 'builtin' | 'framework' | 'sdkv2';
  *   (framework `RequiresReplaceIfConfigured()`); removing it from configuration does not replace.
  * - `conditional`: replaces only under `condition` (framework `RequiresReplaceIf`, CustomizeDiff
  *   `ForceNewIf*`); reported as "may force replacement".
+ *
+ * Whatever the rule, Terraform/OpenTofu core only honours a provider's `requires_replace` path when
+ * the planned value at that path differs from the prior state (or is unknown). See
+ * `data/terraform-providers/FORMAT.md` for the SDKv2/framework details.
  */
 export type ReplaceRule = 'never' | 'always' | 'if-configured' | 'conditional';
 
 export interface AttributeKnowledge {
   replace: ReplaceRule;
-  /** Human sentence for `conditional` rules: when the replacement happens. */
+  /**
+   * For `conditional` rules: when the replacement happens, written to follow "it replaces only
+   * when …" (e.g. `the rotation time stored in state has already passed`).
+   */
   condition?: string;
+  /**
+   * Edge cases that do not change the rule for ordinary edits, e.g. "null-valued map keys are
+   * ignored" or "removing an empty string does not replace". Shown as a detail, never as a condition.
+   */
+  note?: string;
   required?: boolean;
   optional?: boolean;
   computed?: boolean;
@@ -38,8 +50,21 @@ export interface AttributeKnowledge {
   useStateForUnknown?: boolean;
   /** Attribute type in Terraform type syntax, e.g. `string`, `map(string)`, `list(string)`. */
   type?: string;
+  /**
+   * The value the provider uses when the attribute is not configured (framework `Default`, SDKv2
+   * `Default`), as JSON. Lets a git baseline tell that adding `file_permission = "0777"` changes nothing.
+   */
+  default?: unknown;
   /** Where the rule comes from in the provider source, e.g. `RequiresReplace()`. */
   source?: string;
+  /** Write-only attribute (Terraform 1.11+): never stored in state, so its changes cannot be compared. */
+  writeOnly?: boolean;
+  /**
+   * Framework nested attributes (`SingleNestedAttribute`, `ListNestedAttribute`, …): their nesting
+   * and the attributes inside, keyed by name. Absent for primitive and collection attributes.
+   */
+  nesting?: 'single' | 'list' | 'set' | 'map';
+  attributes?: Record<string, AttributeKnowledge>;
 }
 
 export type BlockNesting = 'single' | 'list' | 'set' | 'map' | 'group';
@@ -53,6 +78,8 @@ export interface BlockKnowledge {
    */
   replace: 'never' | 'always' | 'on-add-remove' | 'if-configured' | 'conditional';
   condition?: string;
+  note?: string;
+  deprecated?: boolean;
   minItems?: number;
   maxItems?: number;
   /** Attributes inside the block, keyed by name (not by path). */
@@ -70,17 +97,36 @@ export interface ResourceKnowledge {
    * Replacement decided in code (SDKv2 CustomizeDiff, framework ModifyPlan) or by time / reads.
    * Each entry is reported as "may force replacement" when its trigger attributes change.
    */
-  conditionalReplacements?: Array<{
-    /** Attributes whose change can trigger it; empty means "any change / outside configuration". */
-    attributes: string[];
-    condition: string;
-    source?: string;
-  }>;
+  conditionalReplacements?: ConditionalReplacement[];
   /** True when the resource holds data that a replacement destroys (databases, volumes, files …). */
   stateful?: boolean;
   /** Why it is stateful, shown in the message. */
   statefulReason?: string;
   deprecated?: boolean;
+  /** Provider source file the resource was read from, relative to the module root. */
+  sourceFile?: string;
+}
+
+/**
+ * - `plan`: decided at plan time from configuration and state (CustomizeDiff, ModifyPlan, a custom
+ *   plan modifier) when one of `attributes` changes.
+ * - `time`: depends on the clock; can appear at any plan without an edit.
+ * - `refresh`: the provider's Read drops the object from state (it vanished or drifted), so the
+ *   plan shows a *create* rather than a replace.
+ */
+export type ConditionalReplacementKind = 'plan' | 'time' | 'refresh';
+
+export interface ConditionalReplacement {
+  /**
+   * Attribute paths (dotted for nested ones: `subject.common_name`) whose change can trigger it;
+   * empty means "outside configuration" (time, refresh).
+   */
+  attributes: string[];
+  /** Written to follow "it replaces only when …". */
+  condition: string;
+  source?: string;
+  /** Absent means `plan`. */
+  kind?: ConditionalReplacementKind;
 }
 
 export interface ProviderKnowledge {
@@ -93,6 +139,12 @@ export interface ProviderKnowledge {
     /** Go module and commit the data was read from. */
     module?: string;
     commit?: string;
+    /** Go module checksum (`h1:…`, as in go.sum) when the source was read from a module zip. */
+    moduleSum?: string;
+    /** Release tag the commit carries, e.g. `v2.9.0`. */
+    tag?: string;
+    /** Where the source was read, e.g. `github.com/hashicorp/terraform-provider-local`. */
+    repository?: string;
     sdk: ProviderSdk;
   };
   /** How the file was made: `generator <name> <version>` or `hand-extracted from source`. */
