@@ -1,0 +1,19 @@
+// Entry point of the extension host bundle (dist/extension.js): wiring only.
+import type * as vscode from 'vscode';
+import { registerCommands } from './commands';
+import { ImmutableInfraClient } from './immutableInfraClient';
+
+let owner: ImmutableInfraClient | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  owner = new ImmutableInfraClient(context);
+  context.subscriptions.push(...registerCommands(owner));
+  // Not awaited: a server that hangs in `initialize` must not hold activation (and with it the
+  // restart command) hostage. Start failures are reported by the owner, never thrown.
+  void owner.startServer();
+}
+
+export async function deactivate(): Promise<void> {
+  await owner?.dispose();
+  owner = undefined;
+}
