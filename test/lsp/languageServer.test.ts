@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, afterEach, describe, test } from 'node:test';
-import { CodeActionRequest, CodeLensRequest, HoverRequest, type MarkupContent } from 'vscode-languageserver-protocol/node';
+import { CodeActionRequest, CodeLensRequest, HoverRequest, type Diagnostic, type MarkupContent } from 'vscode-languageserver-protocol/node';
 import { LspTestClient } from '../support/lspClient';
 import { cleanupTempDirs, gitModule, positionOf, stateModule, tempDir, writeFiles } from '../support/tempModule';
 
@@ -69,7 +69,7 @@ describe('language server over stdio', () => {
     const actions = await client.connection.sendRequest(CodeActionRequest.type, {
       textDocument: { uri },
       range: diagnostic.range,
-      context: { diagnostics: [diagnostic] },
+      context: { diagnostics: [diagnostic as unknown as Diagnostic] },
     });
     const cbd = actions?.find((a) => 'title' in a && /create_before_destroy/.test(a.title));
     assert.ok(cbd && 'edit' in cbd && cbd.edit?.changes?.[uri], 'a create_before_destroy quick fix');

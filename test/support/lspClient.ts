@@ -23,6 +23,13 @@ import {
   type Range,
 } from 'vscode-languageserver-protocol/node';
 
+/** A diagnostic whose message is plain text (LSP 3.18 also allows markup). */
+export type TextDiagnostic = Omit<Diagnostic, 'message'> & { message: string };
+
+function asTextDiagnostic(d: Diagnostic): TextDiagnostic {
+  return { ...d, message: typeof d.message === 'string' ? d.message : d.message.value };
+}
+
 export const SERVER_PATH = path.resolve(__dirname, '..', '..', '..', 'dist', 'server.js');
 
 export class LspTestClient {
@@ -84,11 +91,12 @@ export class LspTestClient {
   }
 
   /** Waits until the latest diagnostics for `uri` satisfy `predicate` (never a fixed sleep). */
-  async waitForDiagnostics(uri: string, predicate: (diagnostics: Diagnostic[]) => boolean, timeoutMs = 15_000): Promise<Diagnostic[]> {
+  async waitForDiagnostics(uri: string, predicate: (diagnostics: TextDiagnostic[]) => boolean, timeoutMs = 15_000): Promise<TextDiagnostic[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const current = this.latest.get(uri);
-      if (current && predicate(current.diagnostics)) return current.diagnostics;
+      const diagnostics = current?.diagnostics.map(asTextDiagnostic);
+      if (diagnostics && predicate(diagnostics)) return diagnostics;
       if (this.exitCode !== null) throw new Error(`The language server exited (${this.exitCode}): ${this.stderr}`);
       const remaining = deadline - Date.now();
       if (remaining <= 0) {

@@ -5,7 +5,7 @@ import type { Finding } from '../../common/src/findings';
 import { HclParser } from '../../server/src/terraform/hcl/hclParser';
 import { ReplacementKnowledgeBase } from '../../server/src/terraform/knowledgeBase/knowledgeBase';
 import { TerraformModuleAnalyzer, type ModuleAnalysisOptions } from '../../server/src/terraform/terraformModuleAnalyzer';
-import { cleanupTempDirs, gitModule, positionOf, stateModule, tempDir, writeFiles } from '../support/tempModule';
+import { cleanupTempDirs, git, gitModule, positionOf, stateModule, tempDir, writeFiles } from '../support/tempModule';
 
 let analyzer: TerraformModuleAnalyzer;
 const auto: ModuleAnalysisOptions = { baseline: 'auto', gitRef: 'HEAD', allowGit: true };
@@ -89,7 +89,6 @@ describe('the seed scenario', () => {
   test('git baseline from another ref', async () => {
     const dir = gitModule({ 'main.tf': seed('0777') }, {});
     writeFiles(dir, { 'main.tf': seed('0755') });
-    const { git } = await import('../support/tempModule');
     git(dir, 'commit', '-q', '-am', 'second');
     writeFiles(dir, { 'main.tf': seed('0700') });
     const head = await findingsOf(dir);
