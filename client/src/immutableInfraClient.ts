@@ -14,9 +14,9 @@ import {
   WorkspaceTrustedNotification,
   type InitializationOptions,
   type WorkspaceTrustedParams,
-} from './protocol';
+} from '../../common/src/protocol';
 import { ServerCrashPolicy } from './serverCrashPolicy';
-import { SETTINGS_REQUIRING_RESTART, SETTINGS_SECTION, normalizeSettings, type ImmutableInfraSettings } from './settings';
+import { SETTINGS_REQUIRING_RESTART, SETTINGS_SECTION, normalizeSettings, type ImmutableInfraSettings } from '../../common/src/settings';
 
 /** The id also names the trace setting vscode-languageclient reads: `immutableInfra.trace.server`. */
 const CLIENT_ID = 'immutableInfra';

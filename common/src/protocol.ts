@@ -1,13 +1,52 @@
 /**
- * Custom messages between the extension host and the language server, declared once here and
- * imported by both sides.
+ * The extension's custom additions to LSP, declared once. Like settings.ts it imports neither
+ * `vscode` nor an LSP library (client and server bundle different vscode-jsonrpc versions, whose
+ * message types are not interchangeable), so it can move to `common/` unchanged: each side
+ * uses `method` with its own library and validates params on receipt.
  */
+import { normalizeSettings, type ImmutableInfraSettings } from './settings';
 
-/** Client → server: the user granted workspace trust; git may now be run for baselines. */
-export const WORKSPACE_TRUSTED_NOTIFICATION = 'immutableInfra/workspaceTrusted';
-
-/** What the client passes in `initializationOptions`. */
+/** `initialize` params `initializationOptions`, as the VS Code client sends them. */
 export interface InitializationOptions {
+  /**
+   * False in a restricted-mode window: the server must then analyse text only — no terraform,
+   * tofu, kubectl or git processes, no workspace-provided executable paths (package.json
+   * `capabilities.untrustedWorkspaces`).
+   */
   workspaceTrusted: boolean;
-  settings?: unknown;
+  settings: ImmutableInfraSettings;
+}
+
+/**
+ * Reads initialization options on the server side. Editors other than VS Code have no
+ * workspace trust and send no options: the user opened the folder, so it counts as trusted.
+ */
+export function parseInitializationOptions(raw: unknown): InitializationOptions {
+  const value = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+  return {
+    workspaceTrusted: typeof value.workspaceTrusted === 'boolean' ? value.workspaceTrusted : true,
+    settings: normalizeSettings(value.settings),
+  };
+}
+
+/**
+ * Client → server, when the user trusts the workspace after the server started untrusted.
+ * Trust is never revoked within a session (VS Code reloads the window), so there is no opposite.
+ * It carries the settings again because restricted settings (executable paths, git ref) only
+ * take their workspace values once the workspace is trusted.
+ */
+export const WorkspaceTrustedNotification = {
+  method: 'immutableInfra/workspaceTrusted',
+} as const;
+
+export interface WorkspaceTrustedParams {
+  workspaceTrusted: true;
+  settings: ImmutableInfraSettings;
+}
+
+export function parseWorkspaceTrustedParams(raw: unknown): WorkspaceTrustedParams | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const value = raw as Record<string, unknown>;
+  if (value.workspaceTrusted !== true) return undefined;
+  return { workspaceTrusted: true, settings: normalizeSettings(value.settings) };
 }

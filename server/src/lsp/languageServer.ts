@@ -15,7 +15,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../../../common/src/findings';
-import { WORKSPACE_TRUSTED_NOTIFICATION } from '../../../common/src/protocol';
+import { parseInitializationOptions, parseWorkspaceTrustedParams, WorkspaceTrustedNotification } from '../../../common/src/protocol';
 import { DEFAULT_SETTINGS, normalizeSettings, type ImmutableInfraSettings } from '../../../common/src/settings';
 import type { HclParser, ParsedHclDocument } from '../terraform/hcl/hclParser';
 import type { KnowledgeLookup } from '../terraform/knowledgeLookup';
@@ -77,8 +77,10 @@ export class ImmutableInfraLanguageServer {
       else this.applySettings(normalizeSettings((settings as Record<string, unknown> | undefined)?.immutableInfra));
     });
     c.onDidChangeWatchedFiles(() => this.reanalyzeAll());
-    c.onNotification(WORKSPACE_TRUSTED_NOTIFICATION, () => {
+    c.onNotification(WorkspaceTrustedNotification.method, (raw: unknown) => {
       this.workspaceTrusted = true;
+      const params = parseWorkspaceTrustedParams(raw);
+      if (params) this.settings = params.settings;
       this.reanalyzeAll();
     });
     c.onHover(({ textDocument, position }) => hoverFor(this.documents.get(textDocument.uri)?.findings ?? [], position));
@@ -93,9 +95,9 @@ export class ImmutableInfraLanguageServer {
   }
 
   private initialize(params: InitializeParams): InitializeResult {
-    const init = (params.initializationOptions ?? {}) as { workspaceTrusted?: boolean; settings?: unknown };
-    this.workspaceTrusted = init.workspaceTrusted !== false;
-    if (init.settings !== undefined) this.settings = normalizeSettings(init.settings);
+    const init = parseInitializationOptions(params.initializationOptions);
+    this.workspaceTrusted = init.workspaceTrusted;
+    this.settings = init.settings;
     this.configurationPull = params.capabilities.workspace?.configuration === true;
     return {
       capabilities: {
