@@ -31,6 +31,8 @@ export interface ResourceSide {
   blockRange?(): SourceRange;
   /** True when the side is the deployed state (values there include provider-computed ones). */
   readonly isState: boolean;
+  /** State sides only: false when the state has no such key at all (an older schema, a partial state). */
+  recorded?(name: string): boolean;
   sensitive?(name: string): boolean;
 }
 
@@ -95,6 +97,9 @@ export function stateSide(attributes: Record<string, unknown>, sensitivePaths: s
       if (Array.isArray(value)) return value.filter(isRecord).map((v) => stateSide(v));
       if (isRecord(value)) return [stateSide(value)];
       return [];
+    },
+    recorded(name) {
+      return name in attributes;
     },
     sensitive(name) {
       return sensitiveTop.has(name);
@@ -167,6 +172,8 @@ function compareAttribute(
   prefix: string[],
   options: ComparisonOptions,
 ): AttributeChange | undefined {
+  // Nothing recorded to compare with: say nothing rather than guess.
+  if (baseline.recorded?.(name) === false) return undefined;
   const cur = effectiveValue(current, name, rule);
   const base = effectiveValue(baseline, name, rule);
   const path = [...prefix, name];
@@ -316,6 +323,7 @@ function compareBlocks(
 function blockDifference(rule: BlockKnowledge, cur: ResourceSide, base: ResourceSide): 'same' | 'different' | 'unknown' {
   let result: 'same' | 'different' | 'unknown' = 'same';
   for (const [name, attr] of Object.entries(rule.attributes)) {
+    if (base.recorded?.(name) === false) continue;
     const c = effectiveValue(cur, name, attr);
     const b = effectiveValue(base, name, attr);
     if (!c.configured && c.value === undefined && attr.computed) continue;

@@ -71,6 +71,8 @@ export class TerraformModuleAnalyzer {
       if (open) {
         files.push({ path: file, file: open.parsed.file });
         texts.set(file, open.text);
+        // The editor decoded the bytes with its own guess; replacement characters hint they aren't UTF-8.
+        if (open.text.includes('\uFFFD') && isNotUtf8OnDisk(file)) findings.push(fileProblem(file, notUtf8Message(file)));
         continue;
       }
       const loaded = this.loadFromDisk(file);
@@ -229,6 +231,14 @@ function listModuleFiles(dir: string, openDocuments: Map<string, OpenDocument>):
   const names = new Set(safeReaddir(dir).filter((n) => TERRAFORM_FILE.test(n)).map((n) => path.join(dir, n)));
   for (const file of openDocuments.keys()) if (path.dirname(file) === dir && TERRAFORM_FILE.test(file)) names.add(file);
   return [...names].sort();
+}
+
+function isNotUtf8OnDisk(file: string): boolean {
+  try {
+    return decodeUtf8(readFileSync(file)) === undefined;
+  } catch {
+    return false;
+  }
 }
 
 function safeReaddir(dir: string): string[] {
