@@ -65,10 +65,15 @@ export class LspTestClient {
     await this.connection.sendNotification(InitializedNotification.type, {});
   }
 
+  /** Notifications are fire-and-forget; a failed write shows up as the server's exit, checked elsewhere. */
+  private notify<P>(type: { method: string }, params: P): void {
+    this.connection.sendNotification(type.method, params).catch(() => undefined);
+  }
+
   open(file: string, text: string, languageId = 'terraform'): string {
     const uri = pathToFileURL(file).href;
     this.versions.set(uri, 1);
-    void this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
+    this.notify(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
     return uri;
   }
 
@@ -76,18 +81,18 @@ export class LspTestClient {
   edit(uri: string, range: Range, text: string): void {
     const version = (this.versions.get(uri) ?? 1) + 1;
     this.versions.set(uri, version);
-    void this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+    this.notify(DidChangeTextDocumentNotification.type, {
       textDocument: { uri, version },
       contentChanges: [{ range, text }],
     });
   }
 
   close(uri: string): void {
-    void this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+    this.notify(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
   }
 
   changeSettings(settings: unknown): void {
-    void this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { immutableInfra: settings } });
+    this.notify(DidChangeConfigurationNotification.type, { settings: { immutableInfra: settings } });
   }
 
   /** Waits until the latest diagnostics for `uri` satisfy `predicate` (never a fixed sleep). */
@@ -113,13 +118,14 @@ export class LspTestClient {
   }
 
   async stop(): Promise<void> {
-    try {
-      await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
-      void this.connection.sendNotification('exit');
-    } catch {
-      // already gone
+    const exited = new Promise<void>((resolve) => (this.exitCode !== null ? resolve() : this.process.once('exit', () => resolve())));
+    if (this.exitCode === null) {
+      await Promise.race([this.connection.sendRequest('shutdown').catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
+      await this.connection.sendNotification('exit').catch(() => undefined);
+      const timer = setTimeout(() => this.process.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(timer);
     }
     this.connection.dispose();
-    if (this.exitCode === null) this.process.kill();
   }
 }

@@ -5,6 +5,7 @@ import {
   CodeAction,
   CodeActionKind,
   CodeLens,
+  Command,
   Diagnostic,
   DiagnosticSeverity,
   Hover,
@@ -85,9 +86,7 @@ export function codeLensesFor(findings: Finding[]): CodeLens[] {
     byBlock.set(key, entry);
   }
   return [...byBlock.values()].map(({ range, certain, attributes }) =>
-    CodeLens.create(range, {
-      title: `${certain ? '⟳ Will be replaced' : '⟳ May be replaced'}: ${[...attributes].join(', ')}`,
-      command: '',
-    }),
+    // A lens with an empty command is a label: it informs, there is nothing to run (yet).
+    ({ range, command: Command.create(`${certain ? '⟳ Will be replaced' : '⟳ May be replaced'}: ${[...attributes].join(', ')}`, '') }) satisfies CodeLens,
   );
 }

@@ -19,7 +19,7 @@ import { parseInitializationOptions, parseWorkspaceTrustedParams, WorkspaceTrust
 import { DEFAULT_SETTINGS, normalizeSettings, type ImmutableInfraSettings } from '../../../common/src/settings';
 import type { HclParser, ParsedHclDocument } from '../terraform/hcl/hclParser';
 import type { KnowledgeLookup } from '../terraform/knowledgeLookup';
-import { MAX_FILE_BYTES, TerraformModuleAnalyzer, tooLargeMessage, type OpenDocument } from '../terraform/terraformModuleAnalyzer';
+import { MAX_FILE_BYTES, TerraformModuleAnalyzer, type OpenDocument } from '../terraform/terraformModuleAnalyzer';
 import { codeActionsFor, codeLensesFor, hoverFor, toDiagnostic } from './findingsToLsp';
 
 interface TrackedDocument {
@@ -189,12 +189,7 @@ export class ImmutableInfraLanguageServer {
   private async analyzeModule(moduleDir: string, generation: number): Promise<void> {
     const inModule = [...this.documents.values()].filter((d) => path.dirname(d.path) === moduleDir);
     if (inModule.length === 0) return;
-    const open = new Map<string, OpenDocument>();
-    const tooLarge: TrackedDocument[] = [];
-    for (const doc of inModule) {
-      if (doc.parsed) open.set(doc.path, { text: doc.document.getText(), parsed: doc.parsed });
-      else tooLarge.push(doc);
-    }
+    const open = new Map<string, OpenDocument>(inModule.map((doc) => [doc.path, { text: doc.document.getText(), parsed: doc.parsed }]));
     let findings: Finding[];
     try {
       const result = await this.analyzer.analyze(
@@ -211,15 +206,6 @@ export class ImmutableInfraLanguageServer {
     for (const doc of inModule) {
       if (!this.documents.has(doc.uri)) continue;
       doc.findings = findings.filter((f) => f.file === doc.path);
-      if (tooLarge.includes(doc)) {
-        doc.findings.push({
-          file: doc.path,
-          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-          severity: 'warning',
-          code: 'terraform/file-unreadable',
-          message: tooLargeMessage(doc.path, Buffer.byteLength(doc.document.getText(), 'utf8')),
-        });
-      }
       void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.document.version, diagnostics: doc.findings.map(toDiagnostic) });
     }
   }

@@ -30,7 +30,8 @@ export interface ModuleAnalysisOptions {
 
 export interface OpenDocument {
   text: string;
-  parsed: ParsedHclDocument;
+  /** Absent when the document is too large to analyse (see MAX_FILE_BYTES). */
+  parsed?: ParsedHclDocument;
 }
 
 export interface ModuleAnalysisResult {
@@ -68,7 +69,11 @@ export class TerraformModuleAnalyzer {
     const texts = new Map<string, string>();
     for (const file of names) {
       const open = openDocuments.get(file);
-      if (open) {
+      if (open && !open.parsed) {
+        findings.push(fileProblem(file, tooLargeMessage(file, Buffer.byteLength(open.text, 'utf8'))));
+        continue;
+      }
+      if (open?.parsed) {
         files.push({ path: file, file: open.parsed.file });
         texts.set(file, open.text);
         // The editor decoded the bytes with its own guess; replacement characters hint they aren't UTF-8.
