@@ -1,0 +1,318 @@
+/**
+ * The HCL parser: tree-sitter (web-tree-sitter + the terraform dialect of tree-sitter-hcl) for
+ * structure, exact HCL decoding of literals, positions as LSP positions (0-based line, UTF-16
+ * column). No tree-sitter type appears in this module's API.
+ *
+ * Two ways to build the model, chosen per text (so a reparse and a full parse of the same text
+ * always give the same model):
+ * - direct: the whole-file tree has no ERROR/MISSING node and nothing tree-sitter reads
+ *   differently from HCL (see `modelBuilder.ts`): the model is read off that tree;
+ * - recovering: otherwise the text is repaired and parsed per top-level block (`recovery.ts`), so
+ *   a broken block keeps its neighbours intact, and the errors are reported in readable form.
+ * The whole-file tree is kept in both cases, for incremental reparsing.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Language as TsLanguage, Parser as TsParser, Tree } from 'web-tree-sitter';
+import type { SourcePosition } from '../../../../common/src/findings';
+import type { HclBlock, HclFile, HclSyntaxError, TextChange } from './model';
+import { LineIndex, treeSitterPoint } from './lineIndex';
+import { nodeTypeIds, type NodeTypeIds } from './nodeTypes';
+import { BAIL, buildModel, buildSegmentsFromTree, topLevelNodes, type BuildOutput, type TopLevelNode } from './modelBuilder';
+import { planRecovery, type RecoveryPlan, type RecoverySegment } from './recovery';
+import { collectTreeErrors } from './syntaxErrors';
+
+export interface ParsedHclDocument {
+  readonly text: string;
+  readonly file: HclFile;
+  /** Frees the syntax tree (wasm memory). The `file` model stays usable. Idempotent. */
+  dispose(): void;
+}
+
+export interface HclParserOptions {
+  /** `tree-sitter.wasm` of web-tree-sitter. Only the first parser created in a process decides it. */
+  runtimeWasmPath?: string;
+  /** `tree-sitter-terraform.wasm` of @tree-sitter-grammars/tree-sitter-hcl. */
+  grammarWasmPath?: string;
+}
+
+type WebTreeSitter = typeof import('web-tree-sitter');
+
+// web-tree-sitter's runtime is global: `Parser.init` runs once per process.
+let runtime: Promise<WebTreeSitter> | undefined;
+const languages = new Map<string, Promise<TsLanguage>>();
+
+function defaultRuntimeWasm(): string {
+  const beside = path.join(__dirname, 'tree-sitter.wasm');
+  return fs.existsSync(beside) ? beside : require.resolve('web-tree-sitter/tree-sitter.wasm');
+}
+
+function defaultGrammarWasm(): string {
+  const beside = path.join(__dirname, 'tree-sitter-terraform.wasm');
+  if (fs.existsSync(beside)) return beside;
+  return path.join(path.dirname(require.resolve('@tree-sitter-grammars/tree-sitter-hcl/package.json')), 'tree-sitter-terraform.wasm');
+}
+
+function loadRuntime(runtimeWasmPath: string | undefined): Promise<WebTreeSitter> {
+  runtime ??= (async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const treeSitter = require('web-tree-sitter') as WebTreeSitter;
+    const wasm = runtimeWasmPath ?? defaultRuntimeWasm();
+    await treeSitter.Parser.init({ locateFile: (name: string, directory: string) => (name.endsWith('.wasm') ? wasm : path.join(directory, name)) });
+    return treeSitter;
+  })();
+  runtime.catch(() => (runtime = undefined));
+  return runtime;
+}
+
+function loadLanguage(treeSitter: WebTreeSitter, grammarWasmPath: string): Promise<TsLanguage> {
+  let language = languages.get(grammarWasmPath);
+  if (!language) {
+    language = treeSitter.Language.load(grammarWasmPath);
+    languages.set(grammarWasmPath, language);
+    language.catch(() => languages.delete(grammarWasmPath));
+  }
+  return language;
+}
+
+class Document implements ParsedHclDocument {
+  constructor(
+    readonly text: string,
+    readonly file: HclFile,
+    private tree: Tree | undefined,
+  ) {}
+
+  /** The tree for incremental reparsing; undefined once disposed. */
+  get syntaxTree(): Tree | undefined {
+    return this.tree;
+  }
+
+  dispose(): void {
+    this.tree?.delete();
+    this.tree = undefined;
+  }
+}
+
+export class HclParser {
+  private constructor(
+    private readonly parser: TsParser,
+    private readonly types: NodeTypeIds,
+  ) {}
+
+  static async create(options: HclParserOptions = {}): Promise<HclParser> {
+    const treeSitter = await loadRuntime(options.runtimeWasmPath);
+    const language = await loadLanguage(treeSitter, options.grammarWasmPath ?? defaultGrammarWasm());
+    const parser = new treeSitter.Parser();
+    parser.setLanguage(language);
+    return new HclParser(parser, nodeTypeIds(language));
+  }
+
+  parse(text: string): ParsedHclDocument {
+    return this.documentFor(text, this.parseTree(withoutBom(text)));
+  }
+
+  /**
+   * Incremental: applies tree.edit() for each LSP-style change (ranges in the text before that
+   * change, applied in order), reuses the old tree. Gives exactly the same HclFile as a full parse
+   * of newText. The previous document stays usable until disposed by the caller (its tree is
+   * copied, not edited).
+   */
+  reparse(previous: ParsedHclDocument, newText: string, changes: TextChange[]): ParsedHclDocument {
+    const oldTree = previous instanceof Document ? previous.syntaxTree : undefined;
+    if (!oldTree) return this.parse(newText);
+    const edited = oldTree.copy();
+    try {
+      let text = previous.text;
+      for (const change of changes) {
+        const lines = new LineIndex(text);
+        const startIndex = lines.offsetAt(change.range.start);
+        const oldEndIndex = Math.max(startIndex, lines.offsetAt(change.range.end));
+        const newEndIndex = startIndex + change.text.length;
+        const next = text.slice(0, startIndex) + change.text + text.slice(oldEndIndex);
+        edited.edit({
+          startIndex,
+          oldEndIndex,
+          newEndIndex,
+          startPosition: treeSitterPoint(text, startIndex),
+          oldEndPosition: treeSitterPoint(text, oldEndIndex),
+          newEndPosition: treeSitterPoint(next, newEndIndex),
+        });
+        text = next;
+      }
+      // Changes that do not lead to newText (a caller bug) must not corrupt the tree.
+      if (text !== newText) return this.parse(newText);
+      return this.documentFor(newText, this.parseTree(withoutBom(newText), edited));
+    } finally {
+      edited.delete();
+    }
+  }
+
+  private parseTree(text: string, oldTree?: Tree): Tree {
+    const tree = this.parser.parse(text, oldTree);
+    if (!tree) throw new Error('tree-sitter returned no tree');
+    return tree;
+  }
+
+  private documentFor(text: string, tree: Tree): ParsedHclDocument {
+    try {
+      return new Document(text, this.build(withoutBom(text), tree), tree);
+    } catch (error) {
+      tree.delete();
+      throw error;
+    }
+  }
+
+  private build(text: string, tree: Tree): HclFile {
+    const lines = new LineIndex(text);
+    if (!tree.rootNode.hasError) {
+      try {
+        const out = buildModel(tree, { types: this.types, view: text, viewBase: 0, original: text, lines, tolerant: false });
+        return finish(out.blocks, out.attributes, out.errors);
+      } catch (error) {
+        if (error !== BAIL) throw error;
+      }
+    }
+    return this.recover(text, lines, tree);
+  }
+
+  /**
+   * The recovering parse (`recovery.ts`). A segment untouched by the repairs whose top-level items
+   * the whole-file tree holds intact is built from that tree (what parsing it alone would give);
+   * any other segment is parsed on its own, from the repaired text.
+   */
+  private recover(text: string, lines: LineIndex, wholeTree: Tree): HclFile {
+    const plan = planRecovery(text);
+    const segments = plan.segments;
+    const reusable = this.reusableSegments(segments, topLevelNodes(wholeTree, this.types));
+    const segmentOf = (offset: number): number => {
+      let lo = 0;
+      let hi = segments.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (segments[mid].originalStart <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      return reusable[lo] ? lo : -1;
+    };
+    const reused = buildSegmentsFromTree(wholeTree, { types: this.types, view: text, viewBase: 0, original: text, lines, tolerant: false }, segmentOf);
+
+    const errors: HclSyntaxError[] = plan.errors.map((e) => ({
+      range: { start: lines.positionAt(e.start), end: lines.positionAt(e.end) },
+      message: e.message,
+    }));
+    const blocks: HclBlock[] = [];
+    const attributes: BuildOutput['attributes'] = [];
+    const add = (out: BuildOutput) => {
+      blocks.push(...out.blocks);
+      attributes.push(...out.attributes);
+      errors.push(...out.errors);
+    };
+    for (let i = 0; i < segments.length; i++) {
+      const fromTree = reusable[i] && !reused.failed.has(i) ? reused.outputs.get(i) : undefined;
+      if (fromTree) add(fromTree);
+      else if (!reusable[i] || reused.failed.has(i)) this.parseSegment(text, lines, plan, segments[i], add, errors);
+    }
+    return finish(blocks, attributes, errors);
+  }
+
+  /**
+   * A segment can be taken from the whole-file tree when no repair touches it and every top-level
+   * node in it is an intact item lying entirely inside it.
+   */
+  private reusableSegments(segments: RecoveryPlan['segments'], nodes: TopLevelNode[]): boolean[] {
+    const reusable = segments.map((s) => !s.repaired);
+    // Top-level nodes are siblings: sorted and disjoint.
+    let n = 0;
+    for (let i = 0; i < segments.length; i++) {
+      const { originalStart: start, originalEnd: end } = segments[i];
+      while (n < nodes.length && nodes[n].end <= start && nodes[n].start < start) n++;
+      for (let k = n; k < nodes.length && nodes[k].start < end; k++) {
+        const node = nodes[k];
+        if (!node.intact || node.start < start || node.end > end) {
+          reusable[i] = false;
+          break;
+        }
+      }
+    }
+    return reusable;
+  }
+
+  private parseSegment(
+    text: string,
+    lines: LineIndex,
+    plan: RecoveryPlan,
+    segment: RecoverySegment,
+    add: (out: BuildOutput) => void,
+    errors: HclSyntaxError[],
+  ): void {
+    const view = plan.repaired.slice(segment.start, segment.end);
+    if (!view.trim()) return;
+    const tree = this.parseTree(view);
+    try {
+      const hasError = tree.rootNode.hasError;
+      const input = {
+        types: this.types,
+        view,
+        viewBase: segment.start,
+        toOriginal: plan.toOriginal,
+        placeholders: plan.placeholders,
+        original: text,
+        lines,
+      };
+      let out: BuildOutput | undefined;
+      if (!hasError && !segment.repaired) {
+        try {
+          out = buildModel(tree, { ...input, tolerant: false });
+        } catch (error) {
+          if (error !== BAIL) throw error;
+        }
+      }
+      add(out ?? buildModel(tree, { ...input, tolerant: true }));
+      if (hasError) {
+        for (const e of collectTreeErrors(tree.rootNode, view)) {
+          errors.push({
+            range: {
+              start: lines.positionAt(plan.toOriginal(e.start + segment.start)),
+              end: lines.positionAt(plan.toOriginal(e.end + segment.start)),
+            },
+            message: e.message,
+          });
+        }
+      }
+    } finally {
+      tree.delete();
+    }
+  }
+}
+
+/**
+ * HCL skips a leading byte order mark; tree-sitter would stumble on it. It becomes a space (same
+ * length: offsets and positions do not move, and the BOM stays part of the document's text).
+ */
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
+}
+
+function comparePositions(a: SourcePosition, b: SourcePosition): number {
+  return a.line - b.line || a.character - b.character;
+}
+
+/** Sorts and de-duplicates the errors and flags every block that contains one. */
+function finish(blocks: HclBlock[], attributes: HclFile['attributes'], errors: HclSyntaxError[]): HclFile {
+  if (errors.length === 0) return { blocks, attributes, errors };
+  errors.sort((a, b) => comparePositions(a.range.start, b.range.start) || comparePositions(a.range.end, b.range.end) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+  const unique = errors.filter(
+    (e, i) => i === 0 || e.message !== errors[i - 1].message || comparePositions(e.range.start, errors[i - 1].range.start) !== 0 || comparePositions(e.range.end, errors[i - 1].range.end) !== 0,
+  );
+  for (const error of unique) flagBlocks(blocks, error.range.start);
+  return { blocks, attributes, errors: unique };
+}
+
+function flagBlocks(blocks: HclBlock[], at: SourcePosition): void {
+  for (const block of blocks) {
+    if (comparePositions(block.range.start, at) <= 0 && comparePositions(at, block.range.end) <= 0) {
+      block.hasErrors = true;
+      flagBlocks(block.blocks, at);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Helpers shared by the hcl*.test.ts files: fixtures, LSP-range slicing, small lookups.
+ * (Not a test file itself: it does not end in `.test.ts`.)
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { HclAttribute, HclBlock, HclFile, SourceRange } from '../../server/src/terraform/hcl/model';
+
+export const HCL_FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'hcl');
+
+export function fixture(name: string): string {
+  return fs.readFileSync(path.join(HCL_FIXTURES, name), 'utf8');
+}
+
+/** Splits like LSP: `\r\n`, `\r` and `\n` end a line. */
+export function lspLines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/);
+}
+
+/** The LSP offset of a position (line, UTF-16 character). */
+export function offsetOf(text: string, position: { line: number; character: number }): number {
+  let offset = 0;
+  let line = 0;
+  const re = /\r\n|\r|\n/g;
+  while (line < position.line) {
+    const m = re.exec(text);
+    if (!m) throw new Error(`line ${position.line} is past the end`);
+    offset = m.index + m[0].length;
+    line++;
+  }
+  return offset + position.character;
+}
+
+/** The text a range covers. */
+export function textAt(text: string, range: SourceRange): string {
+  return text.slice(offsetOf(text, range.start), offsetOf(text, range.end));
+}
+
+/** The LSP position of an offset. */
+export function positionOf(text: string, offset: number): { line: number; character: number } {
+  const lines = lspLines(text.slice(0, offset));
+  return { line: lines.length - 1, character: lines[lines.length - 1].length };
+}
+
+export function findBlock(blocks: HclBlock[], type: string, ...labels: string[]): HclBlock {
+  const block = blocks.find((b) => b.type === type && labels.every((l, i) => b.labels[i] === l));
+  if (!block) throw new Error(`no block ${type} ${labels.join(' ')} among ${blocks.map((b) => [b.type, ...b.labels].join(' ')).join(', ')}`);
+  return block;
+}
+
+export function findAttribute(owner: { attributes: HclAttribute[] }, name: string): HclAttribute {
+  const attribute = owner.attributes.find((a) => a.name === name);
+  if (!attribute) throw new Error(`no attribute ${name} among ${owner.attributes.map((a) => a.name).join(', ')}`);
+  return attribute;
+}
+
+export function describeBlocks(file: HclFile): string[] {
+  return file.blocks.map((b) => [b.type, ...b.labels].join(' '));
+}
+
+/** A small deterministic pseudo-random generator (tests must be reproducible). */
+export function random(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    return state / 0x100000000;
+  };
+}
