@@ -69,12 +69,16 @@ function positionAt(text: string, offset: number): { line: number; character: nu
   return { line: before.length - 1, character: before[before.length - 1].length };
 }
 
-export async function terraformBench(): Promise<BenchFigure[]> {
+export async function terraformBench(progress: (figure: BenchFigure) => void = () => undefined): Promise<BenchFigure[]> {
   const { text, state } = syntheticModule();
   const dir = stateModule({ 'main.tf': text }, state);
   const file = path.join(dir, 'main.tf');
   const figures: BenchFigure[] = [];
-  figures.push({ name: 'module size', value: Buffer.byteLength(text) / 1024, unit: 'KB' });
+  const record = (figure: BenchFigure) => {
+    figures.push(figure);
+    progress(figure);
+  };
+  record({ name: 'module size', value: Buffer.byteLength(text) / 1024, unit: 'KB' });
 
   const parser = await HclParser.create();
   // Baseline: tree-sitter's bare parse of the same text with the same grammar, no model built.
@@ -90,7 +94,7 @@ export async function terraformBench(): Promise<BenchFigure[]> {
     tree?.delete();
   }
   const bare = median(bareRuns);
-  figures.push({ name: 'tree-sitter bare parse (baseline)', value: bare, unit: 'ms' });
+  record({ name: 'tree-sitter bare parse (baseline)', value: bare, unit: 'ms' });
 
   // First full analysis: a fresh analyzer and knowledge base, parse + model + baseline + findings.
   const firstRuns: number[] = [];
@@ -103,7 +107,7 @@ export async function terraformBench(): Promise<BenchFigure[]> {
     parsed.dispose();
   }
   const first = median(firstRuns);
-  figures.push({ name: 'first full analysis (median of 5 cold)', value: first, unit: 'ms', target: 300, ratioToBaseline: first / bare });
+  record({ name: 'first full analysis (median of 5 cold)', value: first, unit: 'ms', target: 300, ratioToBaseline: first / bare });
 
   // Re-analysis after a one-character edit, as the language server does it: incremental re-parse
   // of the open document, then the module analysis with warm caches.
@@ -125,7 +129,7 @@ export async function terraformBench(): Promise<BenchFigure[]> {
     current = { text: newText, parsed };
   }
   const edit = median(editRuns);
-  figures.push({ name: 're-analysis after a one-character edit (median of 40)', value: edit, unit: 'ms', target: 30, ratioToBaseline: edit / bare });
+  record({ name: 're-analysis after a one-character edit (median of 40)', value: edit, unit: 'ms', target: 30, ratioToBaseline: edit / bare });
 
   // The language server's resident memory with the module open, after the same edits over LSP.
   const client = new LspTestClient();
@@ -143,8 +147,8 @@ export async function terraformBench(): Promise<BenchFigure[]> {
   const rss = Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
   const peak = Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024;
   await client.stop();
-  figures.push({ name: 'language server RSS, module open and edited', value: rss, unit: 'MB', target: 150 });
-  figures.push({ name: 'language server peak RSS', value: peak, unit: 'MB' });
+  record({ name: 'language server RSS, module open and edited', value: rss, unit: 'MB', target: 150 });
+  record({ name: 'language server peak RSS', value: peak, unit: 'MB' });
   cleanupTempDirs();
   void stateJson;
   return figures;

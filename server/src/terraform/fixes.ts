@@ -7,6 +7,19 @@ import type { FindingFix } from '../../../common/src/findings';
 import type { SourcePosition } from '../../../common/src/findings';
 import type { HclBlock } from './hcl/model';
 
+/** Splits each file's text into lines once per analysis, only for files that get a fix. */
+export function lineCache(texts: Map<string, string>): (file: string) => string[] {
+  const cache = new Map<string, string[]>();
+  return (file) => {
+    let lines = cache.get(file);
+    if (!lines) {
+      lines = (texts.get(file) ?? '').split(/\r?\n/);
+      cache.set(file, lines);
+    }
+    return lines;
+  };
+}
+
 function indentOf(block: HclBlock, lines: string[]): string {
   const line = lines[block.typeRange.start.line] ?? '';
   return /^[ \t]*/.exec(line)![0];
@@ -34,10 +47,9 @@ function insertBeforeClose(block: HclBlock, lines: string[], text: string): Find
 /** Sets `name = true` in the resource's lifecycle block, creating the block when needed. */
 export function lifecycleFlagFix(
   resource: HclBlock,
-  text: string,
+  lines: string[],
   name: 'create_before_destroy' | 'prevent_destroy',
 ): FindingFix | undefined {
-  const lines = text.split(/\r?\n/);
   const kind = name === 'create_before_destroy' ? 'create-before-destroy' : 'prevent-destroy';
   const title =
     name === 'create_before_destroy'
@@ -60,10 +72,9 @@ export function lifecycleFlagFix(
 }
 
 /** Adds `moved { from = … to = … }` blocks right after the resource block. */
-export function movedBlockFix(resource: HclBlock, text: string, pairs: Array<{ from: string; to: string }>, title?: string): FindingFix | undefined {
+export function movedBlockFix(resource: HclBlock, lines: string[], pairs: Array<{ from: string; to: string }>, title?: string): FindingFix | undefined {
   const end = resource.closeBraceRange?.end;
   if (!end || pairs.length === 0) return undefined;
-  const lines = text.split(/\r?\n/);
   const indent = indentOf(resource, lines);
   const blocks = pairs.map(({ from, to }) => `${indent}moved {\n${indent}  from = ${from}\n${indent}  to   = ${to}\n${indent}}`).join('\n\n');
   return {

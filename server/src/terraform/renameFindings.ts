@@ -6,7 +6,7 @@
 import type { Finding } from '../../../common/src/findings';
 import type { TerraformBaseline } from './baseline/terraformBaseline';
 import type { ConfiguredResource, ModuleConfiguration, Repetition } from './configuration';
-import { movedBlockFix } from './fixes';
+import { lineCache, movedBlockFix } from './fixes';
 import { instanceKeySuffix } from './replacementFindings';
 
 export interface RenameAnalysisInput {
@@ -46,6 +46,7 @@ function baselineResources(baseline: TerraformBaseline): BaselineResource[] {
 
 export function renameFindings(input: RenameAnalysisInput): Finding[] {
   const findings: Finding[] = [];
+  const linesOf = lineCache(input.texts);
   const before = baselineResources(input.baseline);
   if (before.length === 0) return findings;
   const beforeByAddress = new Map(before.map((r) => [r.address, r]));
@@ -64,8 +65,7 @@ export function renameFindings(input: RenameAnalysisInput): Finding[] {
     if (candidates.length === 0) continue;
     const old = candidates.length === 1 ? candidates[0] : closestByName(resource.name, candidates);
     claimed.add(old.address);
-    const text = input.texts.get(resource.file) ?? '';
-    const fix = movedBlockFix(resource.block, text, [{ from: old.address, to: resource.address }]);
+    const fix = movedBlockFix(resource.block, linesOf(resource.file), [{ from: old.address, to: resource.address }]);
     findings.push({
       file: resource.file,
       range: resource.block.labelRanges[1] ?? resource.block.typeRange,
@@ -94,8 +94,7 @@ export function renameFindings(input: RenameAnalysisInput): Finding[] {
         const to = `module.${call.name}.${old.address}`;
         if (movedTo.has(to)) continue;
         claimed.add(old.address);
-        const text = input.texts.get(call.file) ?? '';
-        const fix = movedBlockFix(call.block, text, [{ from: old.address, to }]);
+        const fix = movedBlockFix(call.block, linesOf(call.file), [{ from: old.address, to }]);
         findings.push({
           file: call.file,
           range: call.block.labelRanges[0] ?? call.block.typeRange,
@@ -125,19 +124,19 @@ export function renameFindings(input: RenameAnalysisInput): Finding[] {
     if (old.repetition === 'single' && now === 'count') continue; // Terraform moves x to x[0] by itself
     if (old.repetition === 'count' && now === 'single' && old.instanceKeys.length <= 1) continue; // and x[0] back to x
     if (input.config.moved.some((m) => stripKeys(m.to) === resource.address && stripKeys(m.from) === resource.address)) continue;
-    findings.push(repetitionChangeFinding(resource, old, input.texts.get(resource.file) ?? ''));
+    findings.push(repetitionChangeFinding(resource, old, linesOf(resource.file)));
   }
   return findings;
 }
 
-function repetitionChangeFinding(resource: ConfiguredResource, old: BaselineResource, text: string): Finding {
+function repetitionChangeFinding(resource: ConfiguredResource, old: BaselineResource, lines: string[]): Finding {
   const describe = (kind: string) => (kind === 'single' ? 'a single instance' : kind);
   const range = repetitionRange(resource.repetition) ?? resource.block.typeRange;
   const example = (kind: string) => (kind === 'count' ? `${resource.address}[0]` : kind === 'for_each' ? `${resource.address}["key"]` : resource.address);
   const oldInstances = old.instanceKeys.map((k) => resource.address + instanceKeySuffix(k));
   let fix;
   if (resource.repetition.kind === 'single' && oldInstances.length === 1) {
-    fix = movedBlockFix(resource.block, text, [{ from: oldInstances[0], to: resource.address }]);
+    fix = movedBlockFix(resource.block, lines, [{ from: oldInstances[0], to: resource.address }]);
   }
   return {
     file: resource.file,

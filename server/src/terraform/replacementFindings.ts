@@ -6,9 +6,10 @@
 import type { Finding, FindingFix } from '../../../common/src/findings';
 import type { TerraformBaseline } from './baseline/terraformBaseline';
 import { describeBaseline } from './baseline/terraformBaseline';
-import type { StateInstance, StateResource } from './baseline/stateBaseline';
+import type { StateBaseline, StateInstance, StateResource } from './baseline/stateBaseline';
+import type { HclBlock } from './hcl/model';
 import { blockHeaderRange, literalBool, type ConfiguredResource, type ModuleConfiguration } from './configuration';
-import { lifecycleFlagFix } from './fixes';
+import { lifecycleFlagFix, lineCache } from './fixes';
 import type { ProviderKnowledge, ResourceKnowledge } from './knowledgeBase/format';
 import type { KnowledgeLookup } from './knowledgeLookup';
 import {
@@ -40,22 +41,38 @@ export interface ResourceAssessment {
 
 const META_ARGUMENTS = new Set(['count', 'for_each', 'provider', 'depends_on', 'lifecycle', 'connection', 'provisioner']);
 
-export function assessResources(input: ReplacementAnalysisInput): Map<string, ResourceAssessment> {
+/**
+ * Remembers assessments per resource block between analyses. Valid only while the baseline and
+ * the evaluation context are the same: the caller passes a new cache when either changes. A block
+ * object that the parser reused (unchanged by an edit) then costs nothing to re-assess.
+ */
+export type AssessmentCache = WeakMap<HclBlock, ResourceAssessment | null>;
+
+export function assessResources(input: ReplacementAnalysisInput, cache?: AssessmentCache): Map<string, ResourceAssessment> {
   const assessments = new Map<string, ResourceAssessment>();
   if (input.baseline.kind === 'none') return assessments;
   for (const resource of input.config.resources) {
     if (resource.mode !== 'managed') continue;
-    const found = input.knowledge.resource(resource.type);
-    if (!found) continue;
-    const changes = compareWithBaseline(resource, found.knowledge, found.provider.sdk, input);
-    if (!changes) continue;
-    const assessment: ResourceAssessment = { resource, changes };
-    addConditionalReplacements(assessment, found.knowledge);
-    if (changes.some((c) => c.outcome === 'certain')) assessment.replacement = 'certain';
-    else if (changes.some((c) => c.outcome === 'possible')) assessment.replacement = 'possible';
-    assessments.set(resource.address, assessment);
+    let assessment = cache?.get(resource.block);
+    if (assessment === undefined) {
+      assessment = assessResource(resource, input);
+      cache?.set(resource.block, assessment);
+    }
+    if (assessment) assessments.set(resource.address, { ...assessment, resource });
   }
   return assessments;
+}
+
+function assessResource(resource: ConfiguredResource, input: ReplacementAnalysisInput): ResourceAssessment | null {
+  const found = input.knowledge.resource(resource.type);
+  if (!found) return null;
+  const changes = compareWithBaseline(resource, found.knowledge, found.provider.sdk, input);
+  if (!changes) return null;
+  const assessment: ResourceAssessment = { resource, changes };
+  addConditionalReplacements(assessment, found.knowledge);
+  if (changes.some((c) => c.outcome === 'certain')) assessment.replacement = 'certain';
+  else if (changes.some((c) => c.outcome === 'possible')) assessment.replacement = 'possible';
+  return assessment;
 }
 
 function compareWithBaseline(
@@ -79,9 +96,7 @@ function compareWithBaseline(
 
   const baseline = input.baseline;
   if (baseline.kind === 'state') {
-    const stateResource = baseline.state.resources.find(
-      (r) => r.module === '' && r.mode === 'managed' && r.type === resource.type && r.name === resource.name,
-    );
+    const stateResource = rootModuleResource(baseline.state, resource.type, resource.name);
     if (!stateResource) return undefined;
     const instances = instancesToCompare(resource, stateResource, input.evaluation);
     if (!instances) return undefined;
@@ -102,6 +117,19 @@ function compareWithBaseline(
     for (const change of compareResource(knowledge, current, base, options)) add(change, resource.address);
   }
   return [...merged.values()];
+}
+
+const stateIndexes = new WeakMap<StateBaseline, Map<string, StateResource>>();
+
+/** The root module's managed resource `type.name` in the state, through an index built once per state. */
+function rootModuleResource(state: StateBaseline, type: string, name: string): StateResource | undefined {
+  let index = stateIndexes.get(state);
+  if (!index) {
+    index = new Map();
+    for (const r of state.resources) if (r.module === '' && r.mode === 'managed') index.set(`${r.type}.${r.name}`, r);
+    stateIndexes.set(state, index);
+  }
+  return index.get(`${type}.${name}`);
 }
 
 /**
@@ -201,15 +229,16 @@ function addConditionalReplacements(assessment: ResourceAssessment, knowledge: R
 export function replacementFindings(input: ReplacementAnalysisInput, assessments = assessResources(input)): Finding[] {
   const findings: Finding[] = [];
   const baselineText = describeBaseline(input.baseline);
+  const linesOf = lineCache(input.texts);
   for (const assessment of assessments.values()) {
     const { resource } = assessment;
+    const replacing = assessment.changes.filter((c) => c.outcome !== 'update');
+    if (replacing.length === 0) continue;
     const provider = input.knowledge.resource(resource.type)?.provider;
-    const text = input.texts.get(resource.file) ?? '';
     const createFirst = literalBool(resource.lifecycle.createBeforeDestroy) === true;
     const preventDestroy = literalBool(resource.lifecycle.preventDestroy) === true;
-    const cbdFix = createFirst ? undefined : lifecycleFlagFix(resource.block, text, 'create_before_destroy');
+    const cbdFix = createFirst ? undefined : lifecycleFlagFix(resource.block, linesOf(resource.file), 'create_before_destroy');
 
-    const replacing = assessment.changes.filter((c) => c.outcome !== 'update');
     for (const change of replacing) {
       const subject = subjectOf(change);
       const targets = instanceList(change.instances);
@@ -261,7 +290,7 @@ export function replacementFindings(input: ReplacementAnalysisInput, assessments
     if (statefulReason) {
       const certain = assessment.replacement === 'certain';
       const fixes: FindingFix[] = [];
-      const guard = preventDestroy ? undefined : lifecycleFlagFix(resource.block, text, 'prevent_destroy');
+      const guard = preventDestroy ? undefined : lifecycleFlagFix(resource.block, linesOf(resource.file), 'prevent_destroy');
       if (guard) fixes.push(guard);
       findings.push({
         file: resource.file,

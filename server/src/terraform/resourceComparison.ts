@@ -158,10 +158,25 @@ function effectiveValue(
   rule: AttributeKnowledge,
 ): { value: Evaluated | undefined; configured: boolean; computedUnknown: boolean } {
   const value = side.attribute(name);
-  if (value !== undefined) return { value, configured: true, computedUnknown: false };
+  if (value !== undefined) {
+    return { value: side.isState && rule.type === 'dynamic' ? unwrapDynamic(value) : value, configured: true, computedUnknown: false };
+  }
   if (side.isState) return { value: undefined, configured: false, computedUnknown: false };
   if (rule.default !== undefined) return { value: { known: true, value: rule.default as KnownValue }, configured: false, computedUnknown: false };
   return { value: undefined, configured: false, computedUnknown: rule.computed === true };
+}
+
+/**
+ * State stores a dynamically typed attribute (`terraform_data.input`, `triggers_replace`) as
+ * `{"value": …, "type": …}`; the configuration holds the bare value.
+ */
+function unwrapDynamic(value: Evaluated): Evaluated {
+  if (!value.known) return value;
+  const v = value.value;
+  if (v !== null && typeof v === 'object' && !Array.isArray(v) && 'value' in v && 'type' in v && Object.keys(v).length === 2) {
+    return { known: true, value: v.value };
+  }
+  return value;
 }
 
 function compareAttribute(

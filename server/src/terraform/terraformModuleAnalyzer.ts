@@ -15,7 +15,8 @@ import type { HclParser, ParsedHclDocument } from './hcl/hclParser';
 import type { HclFile } from './hcl/model';
 import type { KnowledgeLookup } from './knowledgeLookup';
 import { renameFindings } from './renameFindings';
-import { assessResources, replacementFindings } from './replacementFindings';
+import { assessResources, replacementFindings, type AssessmentCache } from './replacementFindings';
+import type { HclBlock } from './hcl/model';
 import { evaluate, type EvaluationContext, type KnownValue } from './values';
 
 /** Files larger than this are not analysed: Terraform configuration that big is generated, not typed. */
@@ -54,6 +55,9 @@ const TFVARS_FILE = /(^terraform\.tfvars$|\.auto\.tfvars$)/;
 export class TerraformModuleAnalyzer {
   private readonly diskCache = new Map<string, CachedFile>();
   private readonly gitCache = new Map<string, { config: ModuleConfiguration; evaluation: EvaluationContext; texts: Map<string, string> }>();
+  private readonly commitCache = new Map<string, { at: number; promise: Promise<{ topLevel: string; commit: string }> }>();
+  /** Per module folder: the assessment cache and what it is valid for. */
+  private readonly assessmentCaches = new Map<string, { baseline: TerraformBaseline; inputs: unknown[]; cache: AssessmentCache }>();
 
   constructor(
     private readonly parser: HclParser,
@@ -106,7 +110,7 @@ export class TerraformModuleAnalyzer {
       });
     }
     const input = { config, texts, evaluation, baseline, knowledge: this.knowledge };
-    const assessments = assessResources(input);
+    const assessments = assessResources(input, this.assessmentCacheFor(dir, baseline, files, evaluation));
     findings.push(...replacementFindings(input, assessments));
     findings.push(
       ...renameFindings({
@@ -117,6 +121,20 @@ export class TerraformModuleAnalyzer {
       }),
     );
     return { findings, baselineDescription: baselineSummary(baseline), files: files.map((f) => f.path) };
+  }
+
+  /**
+   * Assessments stay valid while the baseline object (cached by the state and git readers) and
+   * everything expressions can read — locals, variables, tfvars — are unchanged.
+   */
+  private assessmentCacheFor(dir: string, baseline: TerraformBaseline, files: ConfigurationFile[], evaluation: EvaluationContext): AssessmentCache {
+    const inputs: unknown[] = [JSON.stringify([...evaluation.variableValues])];
+    for (const { file } of files) for (const block of file.blocks) if (block.type === 'locals' || block.type === 'variable') inputs.push(block);
+    const previous = this.assessmentCaches.get(dir);
+    if (previous && previous.baseline === baseline && sameItems(previous.inputs, inputs)) return previous.cache;
+    const cache: AssessmentCache = new WeakMap<HclBlock, never>();
+    this.assessmentCaches.set(dir, { baseline, inputs, cache });
+    return cache;
   }
 
   private loadFromDisk(file: string): CachedFile | { problem: string } {
@@ -165,7 +183,7 @@ export class TerraformModuleAnalyzer {
         const state = readStateBaseline(stateFile);
         if (state) {
           const previous = options.allowGit ? await this.gitConfig(dir, 'HEAD').catch(() => undefined) : undefined;
-          return { kind: 'state', state, previousConfig: previous?.config };
+          return this.stableBaseline(dir, { kind: 'state', state, previousConfig: previous?.config });
         }
       } catch (error) {
         if (error instanceof BaselineError) return { kind: 'none', reason: error.message, explicit: true };
@@ -184,7 +202,7 @@ export class TerraformModuleAnalyzer {
     }
     try {
       const git = await this.gitConfig(dir, options.gitRef);
-      return { kind: 'git', ref: options.gitRef, commit: git.commit, config: git.config, evaluation: git.evaluation };
+      return this.stableBaseline(dir, { kind: 'git', ref: options.gitRef, commit: git.commit, config: git.config, evaluation: git.evaluation });
     } catch (error) {
       if (error instanceof BaselineError) {
         const explicit = options.baseline === 'git' || options.gitRef !== 'HEAD';
@@ -195,8 +213,28 @@ export class TerraformModuleAnalyzer {
     }
   }
 
+  private readonly baselines = new Map<string, TerraformBaseline>();
+
+  /** The same baseline object as last time when nothing in it changed, so caches keyed on it hold. */
+  private stableBaseline(dir: string, baseline: TerraformBaseline): TerraformBaseline {
+    const previous = this.baselines.get(dir);
+    if (previous && sameItems(Object.values(previous), Object.values(baseline))) return previous;
+    this.baselines.set(dir, baseline);
+    return baseline;
+  }
+
+  /** `git rev-parse` at most every 1.5 s per folder and ref: typing must not spawn processes. */
+  private resolveCommit(dir: string, ref: string): Promise<{ topLevel: string; commit: string }> {
+    const key = `${dir}\0${ref}`;
+    const cached = this.commitCache.get(key);
+    if (cached && Date.now() - cached.at < 1500) return cached.promise;
+    const promise = resolveGitCommit(dir, ref);
+    this.commitCache.set(key, { at: Date.now(), promise });
+    return promise;
+  }
+
   private async gitConfig(dir: string, ref: string) {
-    const { commit } = await resolveGitCommit(dir, ref);
+    const { commit } = await this.resolveCommit(dir, ref);
     const key = `${dir}\0${commit}`;
     let cached = this.gitCache.get(key);
     if (!cached) {
@@ -230,6 +268,10 @@ export class TerraformModuleAnalyzer {
     }
     return buildModuleConfiguration(files).resources.filter((r) => r.mode === 'managed').map((r) => r.address);
   }
+}
+
+function sameItems(a: unknown[], b: unknown[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
 }
 
 function listModuleFiles(dir: string, openDocuments: Map<string, OpenDocument>): string[] {
