@@ -115,6 +115,25 @@ describe('language server over stdio', () => {
     diagnostics = await client.waitForDiagnostics(uri, (d) => d.some((x) => /"0755" → "0700"/.test(x.message)));
     assert.equal(diagnostics.length, 1);
   });
+
+  test('per-folder settings are asked for with workspace/configuration', async () => {
+    const stateDir = gitModule({ 'main.tf': seed('0755') }, { 'main.tf': seed('0700') });
+    writeFiles(stateDir, { 'terraform.tfstate': JSON.stringify({ version: 4, resources: [{ mode: 'managed', type: 'local_file', name: 'example', provider: '', instances: [{ attributes: seedState[0].instances[0].attributes }] }] }) });
+    const gitDir = gitModule({ 'main.tf': seed('0755') }, { 'main.tf': seed('0700') });
+    writeFiles(gitDir, { 'terraform.tfstate': JSON.stringify({ version: 4, resources: [{ mode: 'managed', type: 'local_file', name: 'example', provider: '', instances: [{ attributes: seedState[0].instances[0].attributes }] }] }) });
+    const asked: string[] = [];
+    const client = await startClient({
+      configuration: (scopeUri) => {
+        asked.push(scopeUri ?? '');
+        return scopeUri?.includes(path.basename(gitDir)) ? { baseline: 'git' } : { baseline: 'state' };
+      },
+    });
+    const stateUri = client.open(path.join(stateDir, 'main.tf'), seed('0700'));
+    const gitUri = client.open(path.join(gitDir, 'main.tf'), seed('0700'));
+    await client.waitForDiagnostics(stateUri, (d) => d.some((x) => /"0777" → "0700"/.test(x.message)));
+    await client.waitForDiagnostics(gitUri, (d) => d.some((x) => /"0755" → "0700"/.test(x.message)));
+    assert.ok(asked.some((u) => u.endsWith(path.basename(gitDir))), `asked for ${asked.join(', ')}`);
+  });
 });
 
 describe('bad input: a clear message, and the server lives on', () => {

@@ -54,11 +54,22 @@ export class LspTestClient {
     this.connection.listen();
   }
 
-  async initialize(options: { settings?: unknown; workspaceTrusted?: boolean; configurationPull?: boolean } = {}): Promise<void> {
+  /**
+   * `configuration`: answers `workspace/configuration` requests (the client "pull" model) with the
+   * settings for the requested folder URI, as VS Code answers for resource-scoped settings.
+   */
+  async initialize(options: { settings?: unknown; workspaceTrusted?: boolean; configuration?: (scopeUri: string | undefined) => unknown } = {}): Promise<void> {
+    const configuration = options.configuration;
+    if (configuration) {
+      this.connection.onRequest('workspace/configuration', (params: { items: Array<{ scopeUri?: string }> }) =>
+        params.items.map((item) => configuration(item.scopeUri)),
+      );
+      this.connection.onRequest('client/registerCapability', () => null);
+    }
     await this.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,
-      capabilities: { workspace: { configuration: options.configurationPull ?? false } },
+      capabilities: { workspace: { configuration: configuration !== undefined } },
       initializationOptions: { workspaceTrusted: options.workspaceTrusted ?? true, settings: options.settings },
       workspaceFolders: null,
     });

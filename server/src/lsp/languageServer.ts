@@ -4,7 +4,7 @@
  * requests from the last findings. All analysis lives in `../terraform`; this file only wires LSP.
  */
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
@@ -44,9 +44,13 @@ export class ImmutableInfraLanguageServer {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Bumped per module on every schedule, so that a slow analysis never overwrites a newer one. */
   private readonly generations = new Map<string, number>();
+  /** Settings from initialization or a pushed change; the fallback when the client can't be asked per folder. */
   private settings: ImmutableInfraSettings = DEFAULT_SETTINGS;
+  /** Per module folder (baseline and git ref are resource-scoped), asked with `workspace/configuration`. */
+  private readonly folderSettings = new Map<string, Promise<ImmutableInfraSettings>>();
   private workspaceTrusted = true;
   private configurationPull = false;
+  private codeLensRefresh = false;
 
   constructor(
     private readonly connection: Connection,
@@ -60,8 +64,7 @@ export class ImmutableInfraLanguageServer {
     c.onInitialize((params) => this.initialize(params));
     c.onInitialized(() => {
       if (this.configurationPull) {
-        void c.client.register(DidChangeConfigurationNotification.type, { section: 'immutableInfra' });
-        void this.pullSettings();
+        void c.client.register(DidChangeConfigurationNotification.type, { section: 'immutableInfra' }).catch(() => undefined);
       }
       void c.client
         .register(DidChangeWatchedFilesNotification.type, {
@@ -73,14 +76,17 @@ export class ImmutableInfraLanguageServer {
     c.onDidChangeTextDocument(({ textDocument, contentChanges }) => this.change(textDocument.uri, textDocument.version, contentChanges));
     c.onDidCloseTextDocument(({ textDocument }) => this.close(textDocument.uri));
     c.onDidChangeConfiguration(({ settings }) => {
-      if (this.configurationPull) void this.pullSettings();
-      else this.applySettings(normalizeSettings((settings as Record<string, unknown> | undefined)?.immutableInfra));
+      const pushed = (settings as Record<string, unknown> | undefined)?.immutableInfra;
+      if (pushed !== undefined) this.settings = normalizeSettings(pushed);
+      this.folderSettings.clear();
+      this.reanalyzeAll();
     });
     c.onDidChangeWatchedFiles(() => this.reanalyzeAll());
     c.onNotification(WorkspaceTrustedNotification.method, (raw: unknown) => {
       this.workspaceTrusted = true;
       const params = parseWorkspaceTrustedParams(raw);
       if (params) this.settings = params.settings;
+      this.folderSettings.clear();
       this.reanalyzeAll();
     });
     c.onHover(({ textDocument, position }) => hoverFor(this.documents.get(textDocument.uri)?.findings ?? [], position));
@@ -99,6 +105,7 @@ export class ImmutableInfraLanguageServer {
     this.workspaceTrusted = init.workspaceTrusted;
     this.settings = init.settings;
     this.configurationPull = params.capabilities.workspace?.configuration === true;
+    this.codeLensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -110,18 +117,23 @@ export class ImmutableInfraLanguageServer {
     };
   }
 
-  private async pullSettings(): Promise<void> {
-    try {
-      const [raw] = await this.connection.workspace.getConfiguration([{ section: 'immutableInfra' }]);
-      this.applySettings(normalizeSettings(raw));
-    } catch (error) {
-      this.connection.console.warn(`Could not read the immutableInfra settings: ${(error as Error).message}`);
+  /** The settings that apply to a module folder: asked once per folder until they change. */
+  private settingsFor(moduleDir: string): Promise<ImmutableInfraSettings> {
+    if (!this.configurationPull) return Promise.resolve(this.settings);
+    let pending = this.folderSettings.get(moduleDir);
+    if (!pending) {
+      pending = this.connection.workspace
+        .getConfiguration({ scopeUri: pathToFileURL(moduleDir).href, section: 'immutableInfra' })
+        .then(
+          (raw: unknown) => normalizeSettings(raw),
+          (error: unknown) => {
+            this.connection.console.warn(`Could not read the immutableInfra settings: ${(error as Error).message}`);
+            return this.settings;
+          },
+        );
+      this.folderSettings.set(moduleDir, pending);
     }
-  }
-
-  private applySettings(settings: ImmutableInfraSettings): void {
-    this.settings = settings;
-    this.reanalyzeAll();
+    return pending;
   }
 
   private open(uri: string, languageId: string, version: number, text: string): void {
@@ -192,9 +204,10 @@ export class ImmutableInfraLanguageServer {
     const open = new Map<string, OpenDocument>(inModule.map((doc) => [doc.path, { text: doc.document.getText(), parsed: doc.parsed }]));
     let findings: Finding[];
     try {
+      const settings = await this.settingsFor(moduleDir);
       const result = await this.analyzer.analyze(
         moduleDir,
-        { baseline: this.settings.baseline, gitRef: this.settings.gitRef, allowGit: this.workspaceTrusted },
+        { baseline: settings.baseline, gitRef: settings.gitRef, allowGit: this.workspaceTrusted },
         open,
       );
       findings = result.findings;
@@ -208,6 +221,8 @@ export class ImmutableInfraLanguageServer {
       doc.findings = findings.filter((f) => f.file === doc.path);
       void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.document.version, diagnostics: doc.findings.map(toDiagnostic) });
     }
+    // Lenses are pulled by the client; tell it they changed with the findings.
+    if (this.codeLensRefresh) void this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
   }
 }
 
