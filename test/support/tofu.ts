@@ -1,0 +1,187 @@
+/**
+ * A small runner for the real OpenTofu that `scripts/setup-tools.sh` provisions into `.tools/`
+ * (`.tools/bin/tofu`, providers from the filesystem mirror named by `.tools/tofurc`). Arguments are
+ * passed as arrays — never through a shell — each run has a deadline, and a run that outlives it is
+ * stopped with its whole process group (tofu and the provider plugins it started).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+export const repoRoot = path.resolve(__dirname, '..', '..', '..');
+export const TOFU_BIN = path.join(repoRoot, '.tools', 'bin', 'tofu');
+export const TOFURC = path.join(repoRoot, '.tools', 'tofurc');
+export const TOOL_VERSIONS = path.join(repoRoot, '.tools', 'versions.json');
+
+export const TOFU_NOT_PROVISIONED = 'OpenTofu is not provisioned: run `bash scripts/setup-tools.sh` (npm test does)';
+
+/** Default deadline of one tofu command. The machine is shared: generous, but not unbounded. */
+export const DEFAULT_TOFU_TIMEOUT_MS = 180_000;
+
+/** The one clear error when the tofu binary, its CLI config or the version pins are missing; undefined when all are there. */
+export function tofuProvisioningError(): Error | undefined {
+  const missing = [TOFU_BIN, TOFURC, TOOL_VERSIONS].filter((file) => !existsSync(file));
+  if (missing.length === 0) return undefined;
+  return new Error(`${TOFU_NOT_PROVISIONED} (missing: ${missing.map((f) => path.relative(repoRoot, f)).join(', ')})`);
+}
+
+/**
+ * Throws that error. Call it inside each test (not only in a `before` hook, whose failure node:test
+ * reports as "cancelled"), so that every test fails with the setup hint — never skips.
+ */
+export function assertTofuProvisioned(): void {
+  const error = tofuProvisioningError();
+  if (error) throw error;
+}
+
+export interface ToolVersions {
+  tofu: { version: string };
+  providers: Record<string, { version: string; source: string; commit?: string }>;
+}
+
+/** `.tools/versions.json`: the versions setup-tools.sh built (tofu and each provider). */
+export function toolVersions(): ToolVersions {
+  assertTofuProvisioned();
+  return JSON.parse(readFileSync(TOOL_VERSIONS, 'utf8')) as ToolVersions;
+}
+
+/** Variables that would change what tofu does behind the test's back. */
+const SCRUBBED_ENV = /^(TF_CLI_ARGS.*|TF_DATA_DIR|TF_PLUGIN_CACHE_DIR|TF_WORKSPACE|TF_LOG.*|TF_VAR_.*|TF_REATTACH_PROVIDERS|TF_CLI_CONFIG_FILE|TERRAFORM_CONFIG|TOFU_.*)$/;
+
+export function tofuEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!SCRUBBED_ENV.test(key)) env[key] = value;
+  return { ...env, TF_CLI_CONFIG_FILE: TOFURC, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', TF_INPUT: '0' };
+}
+
+export interface TofuResult {
+  args: string[];
+  code: number;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+export class TofuError extends Error {
+  constructor(
+    message: string,
+    readonly result?: TofuResult,
+  ) {
+    super(message);
+    this.name = 'TofuError';
+  }
+}
+
+export interface TofuRunOptions {
+  timeoutMs?: number;
+  /** Resolve with the result instead of rejecting on a non-zero exit. */
+  allowFailure?: boolean;
+}
+
+/** Runs `.tools/bin/tofu ARGS…` in `cwd`; rejects with stdout/stderr on a non-zero exit or at the deadline. */
+export function runTofu(cwd: string, args: string[], options: TofuRunOptions = {}): Promise<TofuResult> {
+  assertTofuProvisioned();
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TOFU_TIMEOUT_MS;
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    // detached: tofu leads a process group of its own, so a timeout stops its provider plugins too
+    const child = spawn(TOFU_BIN, args, { cwd, env: tofuEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child.pid, 'SIGTERM');
+      setTimeout(() => killGroup(child.pid, 'SIGKILL'), 5_000).unref();
+    }, timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(new TofuError(`tofu ${args.join(' ')} could not start: ${error.message}`));
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const result: TofuResult = {
+        args,
+        code: code ?? -1,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+        durationMs: Date.now() - started,
+      };
+      const where = `tofu ${args.join(' ')} (in ${cwd})`;
+      if (timedOut) reject(new TofuError(`${where} timed out after ${timeoutMs} ms\n${tail(result)}`, result));
+      else if (result.code !== 0 && !options.allowFailure) {
+        reject(new TofuError(`${where} failed with exit code ${code ?? `signal ${signal}`}\n${tail(result)}`, result));
+      } else resolve(result);
+    });
+  });
+}
+
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+function tail(result: TofuResult): string {
+  const text = `${result.stderr}\n${result.stdout}`.trim().split('\n');
+  return text.slice(-40).join('\n');
+}
+
+/** The parts of `tofu show -json PLANFILE` the tests read. */
+export interface PlanJson {
+  format_version: string;
+  terraform_version: string;
+  resource_changes?: Array<{
+    address: string;
+    mode: string;
+    type: string;
+    name: string;
+    change: { actions: string[]; before?: unknown; after?: unknown; replace_paths?: Array<Array<string | number>> };
+    action_reason?: string;
+  }>;
+}
+
+/** One module folder driven through init → apply → plan -out → show -json. */
+export class Tofu {
+  constructor(
+    readonly dir: string,
+    readonly timeoutMs = DEFAULT_TOFU_TIMEOUT_MS,
+  ) {}
+
+  run(args: string[], options: TofuRunOptions = {}): Promise<TofuResult> {
+    return runTofu(this.dir, args, { timeoutMs: this.timeoutMs, ...options });
+  }
+
+  init(): Promise<TofuResult> {
+    return this.run(['init', '-input=false', '-no-color']);
+  }
+
+  apply(): Promise<TofuResult> {
+    return this.run(['apply', '-auto-approve', '-input=false', '-no-color']);
+  }
+
+  /** `plan -out=FILE`; the file name is relative to the module folder. */
+  plan(outFile = 'tfplan'): Promise<TofuResult> {
+    return this.run(['plan', '-input=false', '-no-color', `-out=${outFile}`]);
+  }
+
+  async showJson(planFile = 'tfplan'): Promise<PlanJson> {
+    const result = await this.run(['show', '-json', '-no-color', planFile]);
+    try {
+      return JSON.parse(result.stdout) as PlanJson;
+    } catch (error) {
+      throw new TofuError(`tofu show -json ${planFile} printed no JSON: ${(error as Error).message}\n${tail(result)}`, result);
+    }
+  }
+
+  /** plan -out + show -json in one step. */
+  async planJson(outFile = 'tfplan'): Promise<PlanJson> {
+    await this.plan(outFile);
+    return this.showJson(outFile);
+  }
+}
