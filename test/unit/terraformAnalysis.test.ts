@@ -138,6 +138,15 @@ describe('values known only at plan time', () => {
     assert.deepEqual(only(await findingsOf(dir), 'terraform/forces-replacement'), []);
   });
 
+  test('removing a computed attribute that forces replacement: the provider decides', async () => {
+    const before = 'resource "random_string" "suffix" {\n  length  = 8\n  numeric = false\n}\n';
+    const now = 'resource "random_string" "suffix" {\n  length  = 8\n}\n';
+    const dir = gitModule({ 'main.tf': before }, { 'main.tf': now });
+    const [finding] = only(await findingsOf(dir), 'terraform/may-force-replacement');
+    assert.equal(finding.attribute, 'numeric');
+    assert.match(finding.message, /\(false → \(computed by the provider\)\) may force replacement of `random_string.suffix`: it was removed from the configuration/);
+  });
+
   test('an unchanged expression against git says nothing', async () => {
     const text = 'resource "local_file" "example" {\n  content = "x"\n  filename = "./test.txt"\n  file_permission = var.mode\n}\n';
     const dir = gitModule({ 'main.tf': text }, {});

@@ -196,7 +196,21 @@ function compareAttribute(
 
   // Not configured now: a computed attribute keeps (SDKv2, UseStateForUnknown) or recomputes its
   // value; neither is an edit of ours to judge. A removed optional attribute becomes null.
-  if (!cur.configured && cur.value === undefined && rule.computed) return undefined;
+  if (!cur.configured && cur.value === undefined && rule.computed) {
+    // Removed from the configuration (seen against git): the provider plans its own value, which
+    // replaces the resource if it differs from the deployed one — say so, but only as a possibility.
+    const removed = !baseline.isState && base.configured && (rule.replace === 'always' || rule.replace === 'conditional');
+    if (!removed) return undefined;
+    return {
+      path,
+      range: current.blockRange?.() ?? options.fallbackRange,
+      before: renderEvaluated(base.value),
+      after: '(computed by the provider)',
+      outcome: 'possible',
+      uncertainty: 'it was removed from the configuration, so the provider computes a value at plan time; if that differs from the deployed value the resource is replaced',
+      ruleSource: rule.source,
+    };
+  }
   if (base.computedUnknown && cur.value === undefined) return undefined;
 
   const sensitive = rule.sensitive === true || baseline.sensitive?.(name) === true;
