@@ -1,0 +1,288 @@
+/**
+ * The extension in a real VS Code: the packaged .vsix installed into code-server (VS Code 1.139),
+ * driven through Chromium like a user. On the bundled example (`file_permission` "0777" → "0700",
+ * the baseline being the state OpenTofu wrote for "0777") it checks the squiggle, the Problems
+ * panel, the hover and the create_before_destroy quick fix, down to the file saved on disk.
+ *
+ *   node scripts/run-tests.mjs e2e-vscode        (needs `bash scripts/setup-tools.sh --only code-server`)
+ *
+ * II_E2E_VSIX=path/to.vsix tests that package as is instead of building dist/immutable-infra.vsix.
+ * On a failure: test-results/<test>.png and the extension's logs next to it.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import type { Locator, Page } from 'playwright-core';
+import { assertToolsProvisioned, launchChromium, repoRoot, startCodeServer, waitFor, type Chromium, type CodeServer } from '../support/codeServer';
+import { cleanupTempDirs, tempDir } from '../support/tempModule';
+
+const RESULTS_DIR = path.join(repoRoot, 'test-results');
+const DIST_VSIX = path.join(repoRoot, 'dist', 'immutable-infra.vsix');
+const EXAMPLE = path.join(repoRoot, 'examples', 'terraform');
+
+const FORCES = 'forces replacement of `local_file.example`';
+const QUICK_FIX_TITLE = 'Add lifecycle { create_before_destroy = true }';
+
+/** Newest modification time under `target` (a file or a folder, recursively), skipping `except`. */
+function newestMtime(target: string, except: string): number {
+  if (target === except) return 0;
+  const stat = statSync(target, { throwIfNoEntry: false });
+  if (!stat) return 0;
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(0, ...readdirSync(target).map((entry) => newestMtime(path.join(target, entry), except)));
+}
+
+/** The package to install: II_E2E_VSIX, else dist/immutable-infra.vsix, rebuilt unless newer than what goes into it. */
+async function packagedExtension(log: (message: string) => void): Promise<string> {
+  const given = process.env.II_E2E_VSIX;
+  if (given) {
+    log(`using II_E2E_VSIX=${given}`);
+    return path.resolve(given);
+  }
+  const inputs = ['dist', 'package.json', 'client/src', 'server/src', 'common/src', 'data'].map((p) => path.join(repoRoot, p));
+  const vsixTime = statSync(DIST_VSIX, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  const newestInput = Math.max(...inputs.map((input) => newestMtime(input, DIST_VSIX)));
+  if (vsixTime > newestInput) {
+    log('reusing dist/immutable-infra.vsix (newer than dist/, package.json and the sources)');
+    return DIST_VSIX;
+  }
+  const started = Date.now();
+  const npmCli = process.env.npm_execpath;
+  const [command, args] = npmCli && npmCli.endsWith('.js') ? [process.execPath, [npmCli, 'run', 'package']] : ['npm', ['run', 'package']];
+  try {
+    await promisify(execFile)(command, args, { cwd: repoRoot, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`npm run package failed: ${String(error)}\n${stdout ?? ''}\n${stderr ?? ''}`);
+  }
+  log(`npm run package: ${Date.now() - started} ms`);
+  return DIST_VSIX;
+}
+
+function fileSafe(name: string): string {
+  return name.replace(/[^\w.-]+/g, '-').replace(/^-|-$/g, '').slice(0, 100);
+}
+
+const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
+
+describe('real VS Code (code-server in Chromium): Terraform replacement warnings', { timeout: 200_000 }, () => {
+  let server: CodeServer | undefined;
+  let browser: Chromium | undefined;
+  let page: Page;
+  let mainTf = '';
+  const t0 = Date.now();
+  const timings: Record<string, number> = {};
+  const log = (message: string): void => console.log(`# [e2e-vscode ${((Date.now() - t0) / 1000).toFixed(1)}s] ${message}`);
+
+  /** Runs a test body; on failure saves a screenshot and the extension's logs under test-results/. */
+  async function step(name: string, body: () => Promise<void>): Promise<void> {
+    const started = Date.now();
+    try {
+      await body();
+      timings[name] = Date.now() - started;
+    } catch (error) {
+      mkdirSync(RESULTS_DIR, { recursive: true });
+      const base = path.join(RESULTS_DIR, `e2e-vscode-${fileSafe(name)}`);
+      const saved: string[] = [];
+      if (page) {
+        await page
+          .screenshot({ path: `${base}.png`, timeout: 10_000 })
+          .then(() => saved.push(`${base}.png`))
+          .catch((e: Error) => saved.push(`(no screenshot: ${e.message.split('\n')[0]})`));
+      }
+      if (server) {
+        const logs = server.logFiles().filter((file) => /Immutable Infra|exthost|remoteagent/i.test(path.basename(file)));
+        const text = [
+          `=== code-server output ===\n${server.output().slice(-20_000)}`,
+          ...logs.map((file) => `=== ${path.relative(server!.dataDir, file)} ===\n${readFileSync(file, 'utf8').slice(-20_000)}`),
+        ].join('\n\n');
+        writeFileSync(`${base}.log`, text);
+        saved.push(`${base}.log`);
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      throw new Error(`${name}: ${message}\n(saved: ${saved.join(', ')})`, { cause: error });
+    }
+  }
+
+  async function palette(text: string): Promise<void> {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(`>${text}`);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+  }
+
+  const editor = (): Locator => page.locator('.editor-instance .monaco-editor').first();
+  // The line that sets it (the comment above mentions file_permission too).
+  const permissionLine = (): Locator => editor().locator('.view-lines .view-line', { hasText: /^\s*file_permission\s*=/ });
+
+  /** The warning squiggle whose vertical middle lies on the `file_permission` line. */
+  async function squiggleOnPermissionLine(timeoutMs: number): Promise<{ x: number; y: number; width: number; height: number }> {
+    return waitFor(
+      async () => {
+        if (page.isClosed()) throw new Error('the browser page has closed');
+        // Short timeouts: this is polled, and the editor re-renders (elements come and go) meanwhile.
+        const line = await permissionLine().boundingBox({ timeout: 1_000 }).catch(() => null);
+        if (!line) return undefined;
+        for (const squiggle of await editor().locator('.squiggly-warning').all()) {
+          const box = await squiggle.boundingBox({ timeout: 1_000 }).catch(() => null);
+          if (box && box.y + box.height / 2 >= line.y && box.y + box.height / 2 <= line.y + line.height) return box;
+        }
+        return undefined;
+      },
+      timeoutMs,
+      () => 'no .squiggly-warning on the `file_permission` line of main.tf',
+      200,
+    );
+  }
+
+  /** The Problems panel's rows, as text. */
+  async function problems(): Promise<string[]> {
+    return (await page.locator('.markers-panel .monaco-list-row').allInnerTexts()).map(oneLine);
+  }
+
+  /** Focuses the Problems panel and waits for a row containing `text`; a timeout says what the panel held. */
+  async function problemRow(text: string, timeoutMs: number): Promise<string> {
+    await palette('Focus on Problems View');
+    let rows: string[] = [];
+    return waitFor(
+      async () => {
+        rows = await problems();
+        return rows.find((row) => row.includes(text));
+      },
+      timeoutMs,
+      () => `no Problems entry contains ${JSON.stringify(text)}; the panel lists ${rows.length ? JSON.stringify(rows) : 'nothing'}`,
+      200,
+    );
+  }
+
+  before(async () => {
+    await step('setup', async () => {
+      assertToolsProvisioned();
+      const vsix = await packagedExtension(log);
+      const workspace = tempDir('ii-e2e-ws-');
+      copyFileSync(path.join(EXAMPLE, 'main.tf'), path.join(workspace, 'main.tf'));
+      copyFileSync(path.join(EXAMPLE, 'baseline', 'terraform.tfstate'), path.join(workspace, 'terraform.tfstate'));
+      mainTf = path.join(workspace, 'main.tf');
+
+      let started = Date.now();
+      server = await startCodeServer({ workspace, vsix });
+      timings.codeServerStart = Date.now() - started;
+      log(`code-server on port ${server.port} (group ${server.pgid}) in ${timings.codeServerStart} ms`);
+
+      started = Date.now();
+      browser = await launchChromium();
+      page = await browser.context.newPage();
+      await page.goto(server.workspaceUrl);
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'main.tf' }).waitFor({ timeout: 60_000 });
+      timings.workbenchReady = Date.now() - started;
+      log(`workbench with the explorer ready in ${timings.workbenchReady} ms`);
+    });
+  });
+
+  after(async () => {
+    const memory = `code-server ${server?.memoryMiB() ?? '?'} MiB, Chromium ${browser?.memoryMiB() ?? '?'} MiB (PSS), test process ${Math.round(process.memoryUsage().rss / 1048576)} MiB (RSS)`;
+    const problems: string[] = [];
+    for (const [name, stop] of [['stopBrowser', () => browser?.close()], ['stopCodeServer', () => server?.stop()]] as const) {
+      const started = Date.now();
+      try {
+        await stop();
+      } catch (error) {
+        problems.push((error as Error).message);
+      }
+      timings[name] = Date.now() - started;
+    }
+    cleanupTempDirs();
+    log(`memory before stopping: ${memory}`);
+    log(`timings (ms): ${JSON.stringify({ ...timings, whole: Date.now() - t0 })}`);
+    assert.deepEqual(problems, [], 'stopping the browser and code-server');
+  });
+
+  test('a warning squiggle marks the file_permission line of main.tf', () =>
+    step('squiggle', async () => {
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'main.tf' }).click();
+      await editor().locator('.view-lines', { hasText: 'file_permission' }).waitFor({ timeout: 30_000 });
+      await squiggleOnPermissionLine(45_000);
+    }));
+
+  test('the Problems panel lists the finding from Immutable Infra', () =>
+    step('problems-panel', async () => {
+      const row = await problemRow(FORCES, 20_000);
+      assert.match(row, /Immutable Infra/, `the Problems entry does not name Immutable Infra: ${row}`);
+      assert.match(row, /"0777" → "0700"/, `the Problems entry does not show the change: ${row}`);
+    }));
+
+  test('hovering the squiggle shows the baseline value', () =>
+    step('hover', async () => {
+      const hover = page.locator('.monaco-hover:visible', { hasText: 'Baseline' });
+      let box = await squiggleOnPermissionLine(10_000);
+      let shown: string[] = [];
+      await waitFor(
+        async () => {
+          box = await squiggleOnPermissionLine(10_000);
+          // Found anew each time (a code lens arriving above the resource shifts the lines). Move off and
+          // back onto the squiggle: VS Code shows the hover after the mouse rests on it.
+          await page.mouse.move(box.x + box.width / 2, box.y - 60);
+          await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
+          const appeared = await hover
+            .first()
+            .waitFor({ timeout: 3_000 })
+            .then(() => true)
+            .catch(() => false);
+          shown = (await page.locator('.monaco-hover:visible').allInnerTexts()).map(oneLine);
+          return appeared;
+        },
+        20_000,
+        () => `no hover with "Baseline" appeared over the squiggle at ${JSON.stringify(box)}; visible hovers: ${JSON.stringify(shown)}`,
+      );
+      const text = oneLine(await hover.first().innerText());
+      assert.match(text, /Baseline/, text);
+      assert.ok(text.includes('"0777"'), `the hover does not show the baseline value "0777": ${text}`);
+      await page.keyboard.press('Escape');
+      await page.mouse.move(5, 5);
+    }));
+
+  test('the create_before_destroy quick fix edits the file, and the warning then says the replacement is created first', () =>
+    step('quick-fix', async () => {
+      const action = page.locator('.action-widget .monaco-list-row', { hasText: QUICK_FIX_TITLE });
+      await waitFor(
+        async () => {
+          // Put the cursor on the finding (found anew each time: a code lens arriving shifts the lines),
+          // then Ctrl+. for the quick fixes.
+          const box = await squiggleOnPermissionLine(10_000);
+          await page.keyboard.press('Escape');
+          await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+          await page.keyboard.press('Control+.');
+          return action
+            .first()
+            .waitFor({ timeout: 5_000 })
+            .then(() => true)
+            .catch(() => false);
+        },
+        20_000,
+        () => `no quick fix "${QUICK_FIX_TITLE}…" in the Ctrl+. menu`,
+      );
+      await action.first().click();
+      await editor().locator('.view-lines', { hasText: 'create_before_destroy' }).waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Control+s');
+      const saved = await waitFor(
+        () => {
+          const text = readFileSync(mainTf, 'utf8');
+          return /create_before_destroy\s*=\s*true/.test(text) && text;
+        },
+        15_000,
+        () => `main.tf on disk has no create_before_destroy = true after Ctrl+S:\n${readFileSync(mainTf, 'utf8')}`,
+      );
+      assert.match(saved, /lifecycle\s*\{\s*create_before_destroy = true\s*\}/);
+      assert.match(saved, /file_permission = "0700"/, 'the quick fix must not touch the edited attribute');
+      const row = await problemRow('create the replacement first', 20_000);
+      assert.ok(row.includes(FORCES), `the new warning lost its subject: ${row}`);
+      assert.match(row, /Immutable Infra/, row);
+      await squiggleOnPermissionLine(10_000);
+    }));
+});
