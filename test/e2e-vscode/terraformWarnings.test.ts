@@ -161,6 +161,8 @@ describe('real VS Code (code-server in Chromium): Terraform replacement warnings
   }
 
   before(async () => {
+    // An interrupted run (Ctrl+C) exits from codeServer.ts's signal handler: remove the workspace then too.
+    process.once('exit', cleanupTempDirs);
     await step('setup', async () => {
       assertToolsProvisioned();
       const vsix = await packagedExtension(log);

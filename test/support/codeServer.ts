@@ -209,8 +209,11 @@ export function findFiles(dir: string, pattern: RegExp): string[] {
 // Groups still running when this process exits (a crashed or interrupted test) are killed outright:
 // they live in sessions of their own, so a Ctrl+C in the terminal never reaches them.
 const runningGroups = new Set<number>();
+/** Our temp folders (data dirs, browser profiles): removed at exit too, when `stop()`/`close()` never ran. */
+const ownedDirs = new Set<string>();
 const killRunningGroups = (): void => {
   for (const pgid of runningGroups) signalGroup(pgid, 'SIGKILL');
+  for (const dir of ownedDirs) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
 };
 process.on('exit', killRunningGroups);
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
@@ -262,6 +265,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   assertToolsProvisioned();
   const ownDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'ii-code-server-'));
+  if (ownDataDir) ownedDirs.add(dataDir);
   mkdirSync(dataDir, { recursive: true });
   const outputFile = path.join(dataDir, 'code-server.out');
   const deadline = Date.now() + (options.startTimeoutMs ?? 90_000);
@@ -303,7 +307,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
         runningGroups.delete(pgid);
         const left = liveProcessesInGroup(pgid);
         if (left.length > 0) throw new Error(`code-server's process group ${pgid} still has processes: ${JSON.stringify(left)}`);
-        if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
+        if (ownDataDir) {
+          rmSync(dataDir, { recursive: true, force: true });
+          ownedDirs.delete(dataDir);
+        }
       },
     };
     try {
@@ -355,6 +362,7 @@ export async function launchChromium(): Promise<Chromium> {
   // Loaded here, so that a missing devDependency fails this suite only.
   const { chromium } = await import('playwright-core');
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'ii-chromium-'));
+  ownedDirs.add(userDataDir);
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
@@ -389,6 +397,7 @@ export async function launchChromium(): Promise<Chromium> {
       );
       if (left.length > 0) throw new Error(`Chromium processes remain after close: ${JSON.stringify(left)}`);
       rmSync(userDataDir, { recursive: true, force: true });
+      ownedDirs.delete(userDataDir);
     },
   };
 }
