@@ -1,8 +1,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { HclParser, type ParsedHclDocument } from '../../server/src/terraform/hcl/hclParser';
-import type { HclFile, HclValue, TextChange } from '../../server/src/terraform/hcl/model';
-import { describeBlocks, findAttribute, findBlock, fixture, lspLines, positionOf, random, textAt } from './hclTestSupport';
+import type { HclBlock, HclFile, HclValue, TextChange } from '../../server/src/terraform/hcl/model';
+import {
+  applyChange,
+  changeAt,
+  describeBlocks,
+  findAttribute,
+  findBlock,
+  fixture,
+  generatedResources,
+  lspLines,
+  offsetOf,
+  positionOf,
+  random,
+  textAt,
+} from './hclTestSupport';
 
 let parser: HclParser;
 const open: ParsedHclDocument[] = [];
@@ -388,9 +401,11 @@ describe('HclParser: incremental reparse', () => {
         ? { range: { start: positionOf(text, at), end: positionOf(text, at + 1) }, text: '' }
         : { range: { start: positionOf(text, at), end: positionOf(text, at) }, text: alphabet[Math.floor(next() * alphabet.length)] };
       const newText = apply(text, change);
+      const before = JSON.stringify(doc.file);
       const incremental = parser.reparse(doc, newText, [change]);
       const full = parser.parse(newText);
       assert.deepStrictEqual(incremental.file, full.file, `edit ${i}: ${JSON.stringify(change)}`);
+      assert.equal(JSON.stringify(doc.file), before, `edit ${i} changed the previous model`);
       assert.equal(incremental.text, newText);
       if (full.file.errors.length) withErrors++;
       full.dispose();
@@ -401,6 +416,216 @@ describe('HclParser: incremental reparse', () => {
     doc.dispose();
     // Both parses (direct and recovering) must have been exercised.
     assert.ok(withErrors > 20 && withErrors < iterations, `${withErrors} of ${iterations} texts had errors`);
+  });
+
+  /** Where each top-level block lies in `text`, as offsets. */
+  function blockSpans(text: string, file: HclFile): Array<{ block: HclBlock; start: number; end: number }> {
+    return file.blocks.map((block) => ({ block, start: offsetOf(text, block.range.start), end: offsetOf(text, block.range.end) }));
+  }
+
+  // Valid HCL the recovering parse reads (a number with an exponent) is rebuilt on every reparse.
+  const RECOVERED_WITHOUT_ERROR = /[0-9]\.?[eE]/;
+
+  for (const eol of ['\n', '\r\n']) {
+    test(`random edits with line breaks (${JSON.stringify(eol)}): the model of a full parse, the unchanged blocks reused`, () => {
+      const next = random(eol === '\n' ? 77 : 78);
+      const pieces = ['{', '}', '"', '=', eol, eol + eol, '[', ']', '#', 'a', '1', ' ', '(', ')', 'e', '.', ',', 'x = 1' + eol, '}' + eol, `resource "t" "n" {${eol}`, '/*', '*/', '<<EOT' + eol];
+      const start = [fixture('realistic.tf').replace(/\n/g, eol), generatedResources(24, eol)].join(eol);
+      let text = start;
+      let doc = parser.parse(text);
+      const counts = { withErrors: 0, inLine: 0, withLineBreaks: 0, reusedBlocks: 0, builtBlocks: 0 };
+      const iterations = 300;
+      /** Offsets where `pattern` matches in `text`, plus `shift`. */
+      const places = (pattern: RegExp, shift: number) => [...text.matchAll(pattern)].map((m) => m.index + shift);
+      const pick = <T>(list: T[]): T | undefined => list[Math.floor(next() * list.length)];
+      for (let i = 0; i < iterations; i++) {
+        if (i % 6 === 0) {
+          doc.dispose();
+          text = start;
+          doc = parser.parse(text);
+        }
+        // Random damage, and edits that keep the file valid (typing inside a string, adding or
+        // removing a blank line), which the reuse is mostly about.
+        let at = Math.floor(next() * (text.length + 1));
+        let end = at;
+        let insert = '';
+        const kind = next();
+        if (kind < 0.15) {
+          end = Math.min(text.length, at + 1 + Math.floor(next() * 6));
+          if (next() < 0.5) insert = pick(pieces)!;
+        } else if (kind < 0.25) {
+          insert = pick(pieces)!;
+        } else if (kind < 0.7) {
+          at = end = pick(places(/= "/g, 3)) ?? at;
+          insert = pick(['a', 'Z', '1', ' ', '-'])!;
+        } else if (kind < 0.9) {
+          at = end = pick(places(new RegExp(eol, 'g'), 0)) ?? at;
+          insert = eol;
+        } else {
+          at = pick(places(new RegExp(eol + eol, 'g'), 0)) ?? at;
+          end = Math.min(text.length, at + eol.length);
+        }
+        // Never split a \r\n pair: editors do not, and LSP positions cannot address its middle.
+        if ((at > 0 && text[at - 1] === '\r' && text[at] === '\n') || (end > 0 && text[end - 1] === '\r' && text[end] === '\n')) continue;
+        const change = changeAt(text, at, end, insert);
+        const newText = applyChange(text, change);
+        const before = JSON.stringify(doc.file);
+        const incremental = parser.reparse(doc, newText, [change]);
+        const full = parser.parse(newText);
+        assert.deepStrictEqual(incremental.file, full.file, `edit ${i}: ${JSON.stringify(change)}`);
+        // The previous document is not changed by the reparse (its objects are shared).
+        assert.equal(JSON.stringify(doc.file), before, `edit ${i} changed the previous model`);
+        if (full.file.errors.length) counts.withErrors++;
+
+        // Identity: an edit strictly inside block k leaves every block before it as it was, and,
+        // when it adds or removes no line, every block after it too.
+        const previous = blockSpans(text, doc.file);
+        const k = previous.findIndex((b) => b.start < at && end < b.end);
+        if (k >= 0 && doc.file.errors.length === 0 && full.file.errors.length === 0 && incremental.file.blocks.length === previous.length) {
+          const lineBreaks = /[\r\n]/.test(text.slice(at, end) + insert);
+          if (lineBreaks) counts.withLineBreaks++;
+          else counts.inLine++;
+          previous.forEach(({ block, start: s, end: e }, j) => {
+            if (j === k || (lineBreaks && j > k) || RECOVERED_WITHOUT_ERROR.test(text.slice(s, e))) return;
+            assert.equal(incremental.file.blocks[j], block, `edit ${i}: ${JSON.stringify(change)}: block ${j} (${describeBlocks(doc.file)[j]}) was not reused`);
+          });
+        }
+        const reused = new Set(doc.file.blocks);
+        for (const block of incremental.file.blocks) {
+          if (reused.has(block)) counts.reusedBlocks++;
+          else counts.builtBlocks++;
+        }
+        full.dispose();
+        doc.dispose();
+        doc = incremental;
+        text = newText;
+      }
+      doc.dispose();
+      assert.ok(counts.withErrors > 30 && counts.withErrors < iterations - 60, JSON.stringify(counts));
+      assert.ok(counts.inLine > 40 && counts.withLineBreaks > 20, JSON.stringify(counts));
+      // Not reused: blocks edited, shifted by a line break before them, or in a damaged part.
+      assert.ok(counts.reusedBlocks > 2 * counts.builtBlocks, JSON.stringify(counts));
+    });
+  }
+
+  /** Reparses `doc` after replacing [start, end) by `insert`; checks the result against a full parse. */
+  function edit(doc: ParsedHclDocument, start: number, end: number, insert: string): ParsedHclDocument {
+    const change = changeAt(doc.text, start, end, insert);
+    const newText = applyChange(doc.text, change);
+    const before = JSON.stringify(doc.file);
+    const next = parser.reparse(doc, newText, [change]);
+    open.push(next);
+    assert.deepStrictEqual(next.file, parse(newText));
+    assert.equal(JSON.stringify(doc.file), before);
+    return next;
+  }
+
+  /** For each block of `after`: 'S' when it is the very object of `before`, '.' when not. */
+  function sameObjects(before: ParsedHclDocument, after: ParsedHclDocument): string {
+    const previous = new Set(before.file.blocks);
+    return after.file.blocks.map((b) => (previous.has(b) ? 'S' : '.')).join('');
+  }
+
+  for (const eol of ['\n', '\r\n']) {
+    const text = generatedResources(12, eol);
+    const inBlock = (k: number, what: string) => text.indexOf(what, text.indexOf(`_${k}" {`));
+
+    test(`an edit inside one block rebuilds that block only (${JSON.stringify(eol)})`, () => {
+      const doc = parser.parse(text);
+      open.push(doc);
+      // In a string, then in a nested block's number.
+      const one = edit(doc, inBlock(4, '"c 4"') + 3, inBlock(4, '"c 4"') + 4, '44');
+      assert.equal(sameObjects(doc, one), 'SSSS.SSSSSSS');
+      assert.deepEqual(findAttribute(one.file.blocks[4], 'content').value.value, { kind: 'string', value: 'c 44' });
+      const at = one.text.indexOf('volume_size = 70') + 'volume_size = '.length;
+      const two = edit(one, at, at + 2, '8');
+      assert.equal(sameObjects(one, two), 'SSSSSSS.SSSS');
+      // Unchanged: not even a copy.
+      assert.equal(two.file.blocks[11], doc.file.blocks[11]);
+    });
+
+    test(`a line break inserted or deleted inside a block: the blocks after it are shifted copies (${JSON.stringify(eol)})`, () => {
+      const doc = parser.parse(text);
+      open.push(doc);
+      const lineEnd = text.indexOf(eol, inBlock(5, 'count = var.n'));
+      const more = edit(doc, lineEnd, lineEnd, eol);
+      assert.equal(sameObjects(doc, more), 'SSSSS.......');
+      for (let k = 6; k < 12; k++) {
+        assert.equal(more.file.blocks[k].range.start.line, doc.file.blocks[k].range.start.line + 1);
+        assert.equal(more.file.blocks[k].blocks.length, doc.file.blocks[k].blocks.length);
+      }
+      // And back: the blank line deleted.
+      const less = edit(more, lineEnd, lineEnd + eol.length, '');
+      assert.equal(sameObjects(more, less), 'SSSSS.......');
+      assert.deepStrictEqual(less.file, doc.file);
+      // A blank line between two blocks: no block edited at all.
+      const between = text.indexOf(eol + eol, inBlock(8, '}' + eol)) + eol.length;
+      const gap = edit(doc, between, between + eol.length, '');
+      assert.equal(sameObjects(doc, gap), 'SSSSSSSSS...');
+    });
+
+    test(`edits at the edge of a block, splitting and merging blocks (${JSON.stringify(eol)})`, () => {
+      const doc = parser.parse(text);
+      open.push(doc);
+      // A space after a block's closing brace, on its line: that block's text did not change.
+      const close = text.indexOf(eol + eol, inBlock(3, 'lifecycle'));
+      assert.equal(text[close - 1], '}');
+      assert.equal(sameObjects(doc, edit(doc, close, close, ' ')), 'SSSSSSSSSSSS');
+      // Typing right before a block's type (same line): that block is rebuilt.
+      const typeStart = text.indexOf('resource', close);
+      assert.equal(sameObjects(doc, edit(doc, typeStart, typeStart, ' ')), 'SSSS.SSSSSSS');
+      // Splitting block 6 in two.
+      const split = text.indexOf(eol, inBlock(6, 'content')) + eol.length;
+      const two = edit(doc, split, split, `}${eol}${eol}resource "local_file" "split" {${eol}`);
+      assert.deepEqual(describeBlocks(two.file).slice(6, 8), ['resource local_file file_6', 'resource local_file split']);
+      assert.equal(sameObjects(doc, two), 'SSSSSS.......');
+      // Merging blocks 6 and 7: block 6's closing brace deleted (an error: 7 is swallowed, the
+      // recovery splits it off again), then block 7's header deleted.
+      const end6 = text.lastIndexOf('}', text.indexOf('# instance 7'));
+      const open7 = inBlock(7, '{') + 1;
+      const broken = edit(doc, end6, end6 + 1, '');
+      assert.ok(broken.file.errors.length > 0);
+      assert.equal(sameObjects(doc, broken).slice(0, 6), 'SSSSSS');
+      const merged = edit(doc, end6, open7, '');
+      assert.deepEqual(merged.file.errors, []);
+      assert.equal(merged.file.blocks.length, 11);
+      assert.equal(sameObjects(doc, merged), 'SSSSSS.....');
+    });
+
+    test(`an edit that breaks a block, then the edit that repairs it (${JSON.stringify(eol)})`, () => {
+      const doc = parser.parse(text);
+      open.push(doc);
+      // An unterminated string: tree-sitter pairs its quote with the next one in the file and
+      // garbles every block after it; the recovery keeps the previous objects for them.
+      const at = inBlock(4, '"c 4"') + 4;
+      const broken = edit(doc, at, at + 1, '');
+      assert.ok(broken.file.errors.some((e) => /Missing closing quote/.test(e.message)));
+      assert.equal(sameObjects(doc, broken), 'SSSS.SSSSSSS');
+      const repaired = edit(broken, at, at, '"');
+      assert.deepEqual(repaired.file.errors, []);
+      assert.equal(sameObjects(broken, repaired), 'SSSS.SSSSSSS');
+      assert.equal(repaired.file.blocks[11], doc.file.blocks[11]);
+    });
+  }
+
+  test('a reused block flagged by an error in the new text is copied, the previous document left alone', () => {
+    const text = 'resource "a" "one" {\n}\nresource "a" "two" {\n}\n';
+    const doc = parser.parse(text);
+    open.push(doc);
+    // `}resource`: a missing line break, reported at the start of "two" (where "one" ends too).
+    const joined = edit(doc, text.indexOf('\nresource "a" "two"'), text.indexOf('resource "a" "two"'), '');
+    assert.deepEqual(joined.file.blocks.map((b) => b.hasErrors), [true, true]);
+    assert.deepEqual(doc.file.blocks.map((b) => b.hasErrors), [false, false]);
+    assert.equal(sameObjects(doc, joined), '..');
+  });
+
+  test('a byte order mark: kept, the blocks are reused; removed, the text is parsed again', () => {
+    const text = `\ufeff${generatedResources(3)}`;
+    const doc = parser.parse(text);
+    open.push(doc);
+    const at = text.indexOf('"c 2"') + 1;
+    assert.equal(sameObjects(doc, edit(doc, at, at, 'x')), 'SS.');
+    assert.deepEqual(sameObjects(doc, edit(doc, 0, 1, '')), '...');
   });
 
   test('several changes in one call, each relative to the text before it', () => {

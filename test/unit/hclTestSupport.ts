@@ -70,3 +70,58 @@ export function random(seed: number): () => number {
     return state / 0x100000000;
   };
 }
+
+/** Applies an LSP-style change (its range in `text`) to `text`. */
+export function applyChange(text: string, change: { range: SourceRange; text: string }): string {
+  return text.slice(0, offsetOf(text, change.range.start)) + change.text + text.slice(offsetOf(text, change.range.end));
+}
+
+/** The change replacing [start, end) of `text` (offsets) by `insert`. */
+export function changeAt(text: string, start: number, end: number, insert: string): { range: SourceRange; text: string } {
+  return { range: { start: positionOf(text, start), end: positionOf(text, end) }, text: insert };
+}
+
+/**
+ * `count` resource blocks, alternately simple ones and ones with a map, a tuple, nested blocks,
+ * a heredoc and comments; lines end with `eol`.
+ */
+export function generatedResources(count: number, eol = '\n'): string {
+  const blocks: string[] = [];
+  for (let i = 0; i < count; i++) {
+    if (i % 2 === 0) {
+      blocks.push(
+        [
+          `resource "local_file" "file_${i}" {`,
+          `  content         = "c ${i}"`,
+          `  filename        = "\${path.module}/f_${i}.txt"`,
+          `  file_permission = "0644"`,
+          `}`,
+        ].join(eol),
+      );
+    } else {
+      blocks.push(
+        [
+          `# instance ${i}`,
+          `resource "aws_instance" "web_${i}" {`,
+          `  ami   = "ami-${i}" // inline comment`,
+          `  count = var.n`,
+          `  tags = {`,
+          `    Name = "web-${i}"`,
+          `    Env  = local.env`,
+          `  }`,
+          `  user_data = <<-EOT`,
+          `    echo ${i}`,
+          `  EOT`,
+          `  root_block_device {`,
+          `    volume_size = ${i * 10}`,
+          `  }`,
+          `  lifecycle {`,
+          `    ignore_changes = [tags["Updated"], ami]`,
+          `  }`,
+          `}`,
+        ].join(eol),
+      );
+    }
+  }
+  return blocks.join(eol + eol) + eol;
+}

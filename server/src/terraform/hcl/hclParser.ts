@@ -9,16 +9,28 @@
  *   differently from HCL (see `modelBuilder.ts`): the model is read off that tree;
  * - recovering: otherwise the text is repaired and parsed per top-level block (`recovery.ts`), so
  *   a broken block keeps its neighbours intact, and the errors are reported in readable form.
- * The whole-file tree is kept in both cases, for incremental reparsing.
+ * The whole-file tree is kept in both cases, for incremental reparsing, which also reuses the
+ * previous model's top-level objects for the items the edit left alone (`incremental.ts`).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Language as TsLanguage, Parser as TsParser, Tree } from 'web-tree-sitter';
 import type { SourcePosition } from '../../../../common/src/findings';
 import type { HclBlock, HclFile, HclSyntaxError, TextChange } from './model';
-import { LineIndex, treeSitterPoint } from './lineIndex';
+import { LineIndex } from './lineIndex';
 import { nodeTypeIds, type NodeTypeIds } from './nodeTypes';
-import { BAIL, buildModel, buildSegmentsFromTree, topLevelNodes, type BuildOutput, type TopLevelNode } from './modelBuilder';
+import { BAIL, buildModel, buildSegmentsFromTree, topLevelNodes, type BuildInput, type BuildOutput, type TopLevelNode } from './modelBuilder';
+import {
+  finishLayout,
+  reusedItem,
+  reuseSegment,
+  shiftItem,
+  spliceLayout,
+  type IncrementalContext,
+  type Layout,
+  type LayoutEntry,
+  type TopLevelItem,
+} from './incremental';
 import { planRecovery, type RecoveryPlan, type RecoverySegment } from './recovery';
 import { collectTreeErrors } from './syntaxErrors';
 
@@ -80,6 +92,9 @@ class Document implements ParsedHclDocument {
     readonly text: string,
     readonly file: HclFile,
     private tree: Tree | undefined,
+    /** Of the text as parsed (a byte order mark made a space: same lines). */
+    readonly lines: LineIndex,
+    readonly layout: Layout,
   ) {}
 
   /** The tree for incremental reparsing; undefined once disposed. */
@@ -108,40 +123,69 @@ export class HclParser {
   }
 
   parse(text: string): ParsedHclDocument {
-    return this.documentFor(text, this.parseTree(withoutBom(text)));
+    const view = withoutBom(text);
+    return this.documentFor(text, this.parseTree(view), new LineIndex(view));
   }
 
   /**
    * Incremental: applies tree.edit() for each LSP-style change (ranges in the text before that
    * change, applied in order), reuses the old tree. Gives exactly the same HclFile as a full parse
    * of newText. The previous document stays usable until disposed by the caller (its tree is
-   * copied, not edited).
+   * copied, not edited). The top-level blocks the changes leave alone are the previous model's
+   * objects (`===`), or copies with shifted ranges when lines were inserted or deleted before them.
    */
   reparse(previous: ParsedHclDocument, newText: string, changes: TextChange[]): ParsedHclDocument {
-    const oldTree = previous instanceof Document ? previous.syntaxTree : undefined;
-    if (!oldTree) return this.parse(newText);
+    const old = previous instanceof Document ? previous : undefined;
+    const oldTree = old?.syntaxTree;
+    // The tree reads a byte order mark as a space: one coming or going is not an edit it can follow.
+    if (!old || !oldTree || hasBom(old.text) !== hasBom(newText)) return this.parse(newText);
     const edited = oldTree.copy();
     try {
-      let text = previous.text;
-      for (const change of changes) {
-        const lines = new LineIndex(text);
+      let text = old.text;
+      let lines = old.lines;
+      // What the changes leave alone, at both ends of the text.
+      let prefix = Infinity;
+      let suffix = Infinity;
+      for (let i = 0; i < changes.length; i++) {
+        const change = changes[i];
         const startIndex = lines.offsetAt(change.range.start);
         const oldEndIndex = Math.max(startIndex, lines.offsetAt(change.range.end));
         const newEndIndex = startIndex + change.text.length;
-        const next = text.slice(0, startIndex) + change.text + text.slice(oldEndIndex);
+        let next: string;
+        if (i < changes.length - 1) next = text.slice(0, startIndex) + change.text + text.slice(oldEndIndex);
+        else {
+          // Changes that do not lead to newText (a caller bug) must not corrupt the tree. The last
+          // one is checked piecewise, without building the text.
+          if (!replacedGives(text, startIndex, oldEndIndex, change.text, newText)) return this.parse(newText);
+          next = newText;
+        }
+        const nextLines = lines.afterEdit(startIndex, oldEndIndex, change.text, next);
         edited.edit({
           startIndex,
           oldEndIndex,
           newEndIndex,
-          startPosition: treeSitterPoint(text, startIndex),
-          oldEndPosition: treeSitterPoint(text, oldEndIndex),
-          newEndPosition: treeSitterPoint(next, newEndIndex),
+          startPosition: lines.treeSitterPoint(startIndex),
+          oldEndPosition: lines.treeSitterPoint(oldEndIndex),
+          newEndPosition: nextLines.treeSitterPoint(newEndIndex),
         });
+        prefix = Math.min(prefix, startIndex);
+        suffix = Math.min(suffix, text.length - oldEndIndex);
         text = next;
+        lines = nextLines;
       }
-      // Changes that do not lead to newText (a caller bug) must not corrupt the tree.
-      if (text !== newText) return this.parse(newText);
-      return this.documentFor(newText, this.parseTree(withoutBom(newText), edited));
+      if (changes.length === 0 && text !== newText) return this.parse(newText);
+      const oldLength = old.text.length;
+      const start = Math.min(prefix, oldLength, newText.length);
+      suffix = Math.min(suffix, oldLength - start, newText.length - start);
+      const tree = this.parseTree(withoutBom(newText), edited);
+      const context: IncrementalContext = {
+        edit: { start, oldEnd: oldLength - suffix, newEnd: newText.length - suffix, delta: newText.length - oldLength },
+        changed: tree.getChangedRanges(edited),
+        previous: old.layout,
+        oldLines: old.lines,
+        newLines: lines,
+      };
+      return this.documentFor(newText, tree, lines, context);
     } finally {
       edited.delete();
     }
@@ -153,26 +197,41 @@ export class HclParser {
     return tree;
   }
 
-  private documentFor(text: string, tree: Tree): ParsedHclDocument {
+  private documentFor(text: string, tree: Tree, lines: LineIndex, context?: IncrementalContext): ParsedHclDocument {
     try {
-      return new Document(text, this.build(withoutBom(text), tree), tree);
+      const { file, layout } = this.build(withoutBom(text), tree, lines, context);
+      return new Document(text, file, tree, lines, layout);
     } catch (error) {
       tree.delete();
       throw error;
     }
   }
 
-  private build(text: string, tree: Tree): HclFile {
-    const lines = new LineIndex(text);
-    if (!tree.rootNode.hasError) {
+  private build(text: string, tree: Tree, lines: LineIndex, context?: IncrementalContext): { file: HclFile; layout: Layout } {
+    const hasError = tree.rootNode.hasError;
+    const reuse = context && ((start: number, end: number, isBlock: boolean) => reusedItem(context, start, end, isBlock, hasError));
+    if (!hasError) {
+      const input: BuildInput = { types: this.types, view: text, viewBase: 0, original: text, lines, tolerant: false, reuse };
       try {
-        const out = buildModel(tree, { types: this.types, view: text, viewBase: 0, original: text, lines, tolerant: false });
-        return finish(out.blocks, out.attributes, out.errors);
+        const spliced = context && spliceLayout(context, tree, input, this.types);
+        if (spliced) {
+          const blocks: HclBlock[] = [];
+          const attributes: HclFile['attributes'] = [];
+          for (const entry of spliced.entries) {
+            if (!entry.item) continue;
+            if ('name' in entry.item) attributes.push(entry.item);
+            else blocks.push(entry.item);
+          }
+          return withLayout(finish(blocks, attributes, spliced.errors), spliced.entries, true, spliced.comments);
+        }
+        const out = buildModel(tree, input);
+        const complete = out.complete === true;
+        return withLayout(finish(out.blocks, out.attributes, out.errors), out.entries ?? [], complete, complete ? (out.rootComments ?? []) : []);
       } catch (error) {
         if (error !== BAIL) throw error;
       }
     }
-    return this.recover(text, lines, tree);
+    return this.recover(text, lines, tree, reuse, context);
   }
 
   /**
@@ -180,7 +239,7 @@ export class HclParser {
    * the whole-file tree holds intact is built from that tree (what parsing it alone would give);
    * any other segment is parsed on its own, from the repaired text.
    */
-  private recover(text: string, lines: LineIndex, wholeTree: Tree): HclFile {
+  private recover(text: string, lines: LineIndex, wholeTree: Tree, reuse: BuildInput['reuse'], context?: IncrementalContext): { file: HclFile; layout: Layout } {
     const plan = planRecovery(text);
     const segments = plan.segments;
     const reusable = this.reusableSegments(segments, topLevelNodes(wholeTree, this.types));
@@ -194,7 +253,7 @@ export class HclParser {
       }
       return reusable[lo] ? lo : -1;
     };
-    const reused = buildSegmentsFromTree(wholeTree, { types: this.types, view: text, viewBase: 0, original: text, lines, tolerant: false }, segmentOf);
+    const reused = buildSegmentsFromTree(wholeTree, { types: this.types, view: text, viewBase: 0, original: text, lines, tolerant: false, reuse }, segmentOf);
 
     const errors: HclSyntaxError[] = plan.errors.map((e) => ({
       range: { start: lines.positionAt(e.start), end: lines.positionAt(e.end) },
@@ -202,22 +261,40 @@ export class HclParser {
     }));
     const blocks: HclBlock[] = [];
     const attributes: BuildOutput['attributes'] = [];
+    // Only items built from the whole-file tree (strictly, as a direct parse builds them) or taken
+    // from the previous document are offered for reuse by the next reparse.
+    const entries: LayoutEntry[] = [];
+    const spans: Array<[number, number]> = [];
     const add = (out: BuildOutput) => {
       blocks.push(...out.blocks);
       attributes.push(...out.attributes);
       errors.push(...out.errors);
     };
     for (let i = 0; i < segments.length; i++) {
-      const fromTree = reusable[i] && !reused.failed.has(i) ? reused.outputs.get(i) : undefined;
-      if (fromTree) add(fromTree);
-      else if (!reusable[i] || reused.failed.has(i)) this.parseSegment(text, lines, plan, segments[i], add, errors);
+      const segment = segments[i];
+      if (reusable[i] && !reused.failed.has(i)) {
+        const fromTree = reused.outputs.get(i);
+        if (fromTree) {
+          add(fromTree);
+          if (fromTree.entries) entries.push(...fromTree.entries);
+        }
+        spans.push([segment.originalStart, segment.originalEnd]);
+        continue;
+      }
+      const kept = context && !segment.repaired ? reuseSegment(context, segment.originalStart, segment.originalEnd) : undefined;
+      if (kept) {
+        blocks.push(...kept.blocks);
+        attributes.push(...kept.attributes);
+        entries.push(...kept.entries);
+        spans.push([segment.originalStart, segment.originalEnd]);
+      } else this.parseSegment(text, lines, plan, segment, add, errors);
     }
-    return finish(blocks, attributes, errors);
+    return withLayout(finish(blocks, attributes, errors), entries, false, spans);
   }
 
   /**
    * A segment can be taken from the whole-file tree when no repair touches it and every top-level
-   * node in it is an intact item lying entirely inside it.
+   * node in it (comments included) is an intact item lying entirely inside it.
    */
   private reusableSegments(segments: RecoveryPlan['segments'], nodes: TopLevelNode[]): boolean[] {
     const reusable = segments.map((s) => !s.repaired);
@@ -285,27 +362,72 @@ export class HclParser {
   }
 }
 
+/** Whether replacing [start, end) of `text` by `inserted` gives `result`. */
+function replacedGives(text: string, start: number, end: number, inserted: string, result: string): boolean {
+  const tail = text.length - end;
+  return (
+    result.length === start + inserted.length + tail &&
+    result.startsWith(inserted, start) &&
+    (start === 0 || text.slice(0, start) === result.slice(0, start)) &&
+    (tail === 0 || text.slice(end) === result.slice(start + inserted.length))
+  );
+}
+
 /**
  * HCL skips a leading byte order mark; tree-sitter would stumble on it. It becomes a space (same
  * length: offsets and positions do not move, and the BOM stays part of the document's text).
  */
 function withoutBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
+  return hasBom(text) ? ` ${text.slice(1)}` : text;
+}
+
+function hasBom(text: string): boolean {
+  return text.charCodeAt(0) === 0xfeff;
 }
 
 function comparePositions(a: SourcePosition, b: SourcePosition): number {
   return a.line - b.line || a.character - b.character;
 }
 
-/** Sorts and de-duplicates the errors and flags every block that contains one. */
-function finish(blocks: HclBlock[], attributes: HclFile['attributes'], errors: HclSyntaxError[]): HclFile {
-  if (errors.length === 0) return { blocks, attributes, errors };
+interface Finished {
+  file: HclFile;
+  /** Top-level blocks `finish` replaced by a copy (to flag it), and the copy. */
+  replaced: Map<TopLevelItem, TopLevelItem>;
+}
+
+/**
+ * Sorts and de-duplicates the errors and flags every block that contains one. A top-level block
+ * holding an error is replaced by a copy first: the objects may be shared with a previous document
+ * (`incremental.ts`), which must not change.
+ */
+function finish(blocks: HclBlock[], attributes: HclFile['attributes'], errors: HclSyntaxError[]): Finished {
+  const replaced = new Map<TopLevelItem, TopLevelItem>();
+  if (errors.length === 0) return { file: { blocks, attributes, errors }, replaced };
   errors.sort((a, b) => comparePositions(a.range.start, b.range.start) || comparePositions(a.range.end, b.range.end) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
   const unique = errors.filter(
     (e, i) => i === 0 || e.message !== errors[i - 1].message || comparePositions(e.range.start, errors[i - 1].range.start) !== 0 || comparePositions(e.range.end, errors[i - 1].range.end) !== 0,
   );
-  for (const error of unique) flagBlocks(blocks, error.range.start);
-  return { blocks, attributes, errors: unique };
+  const copies = new Set<HclBlock>();
+  for (const error of unique) {
+    const at = error.range.start;
+    for (let i = 0; i < blocks.length; i++) {
+      let block = blocks[i];
+      if (comparePositions(block.range.start, at) > 0 || comparePositions(at, block.range.end) > 0) continue;
+      if (!copies.has(block)) {
+        const copy = shiftItem(block, 0);
+        replaced.set(block, copy);
+        copies.add(copy);
+        blocks[i] = block = copy;
+      }
+      block.hasErrors = true;
+      flagBlocks(block.blocks, at);
+    }
+  }
+  return { file: { blocks, attributes, errors: unique }, replaced };
+}
+
+function withLayout(finished: Finished, entries: LayoutEntry[], complete: boolean, spans: Array<[number, number]>): { file: HclFile; layout: Layout } {
+  return { file: finished.file, layout: finishLayout(entries, finished.file.errors, finished.replaced, complete, spans) };
 }
 
 function flagBlocks(blocks: HclBlock[], at: SourcePosition): void {

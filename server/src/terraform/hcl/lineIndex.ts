@@ -9,15 +9,31 @@ import type { SourcePosition } from '../../../../common/src/findings';
 
 export class LineIndex {
   /** Offset of the first character of each line. */
-  private readonly starts: number[];
+  private readonly starts: Int32Array;
+  /** The text holds a `\r`: lines then differ from tree-sitter's rows (which break at `\n` only). */
+  readonly hasCarriageReturn: boolean;
 
-  constructor(readonly text: string) {
-    const starts = [0];
-    if (!text.includes('\r')) {
-      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  constructor(
+    readonly text: string,
+    /** Internal (`afterEdit`): the line starts, already known, and whether the text holds a `\r`. */
+    known?: { starts: Int32Array; hasCarriageReturn: boolean },
+  ) {
+    if (known) {
+      this.starts = known.starts;
+      this.hasCarriageReturn = known.hasCarriageReturn;
+      return;
+    }
+    this.hasCarriageReturn = text.includes('\r');
+    if (!this.hasCarriageReturn) {
+      let count = 1;
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+      const starts = new Int32Array(count);
+      count = 1;
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts[count++] = i + 1;
       this.starts = starts;
       return;
     }
+    const starts = [0];
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c === 10 /* \n */) starts.push(i + 1);
@@ -26,7 +42,7 @@ export class LineIndex {
         starts.push(i + 1);
       }
     }
-    this.starts = starts;
+    this.starts = Int32Array.from(starts);
   }
 
   get lineCount(): number {
@@ -62,6 +78,37 @@ export class LineIndex {
     else if (offset > this.text.length) offset = this.text.length;
     const line = this.lineOf(offset);
     return { line, character: offset - this.starts[line] };
+  }
+
+  /**
+   * The index of `newText`, which is this text with [start, oldEnd) replaced by `inserted`:
+   * derived from this one (shifting the line starts after the change) when no `\r` is involved,
+   * else built afresh.
+   */
+  afterEdit(start: number, oldEnd: number, inserted: string, newText: string): LineIndex {
+    if (this.hasCarriageReturn || inserted.includes('\r')) return new LineIndex(newText);
+    const old = this.starts;
+    const delta = inserted.length - (oldEnd - start);
+    // Line starts up to `start` stay (the character before each is unchanged), those of the
+    // inserted text follow, then the ones after the replaced range, shifted.
+    const keep = this.lineOf(start) + 1;
+    let from = this.lineOf(oldEnd) + 1;
+    let added = 0;
+    for (let i = inserted.indexOf('\n'); i !== -1; i = inserted.indexOf('\n', i + 1)) added++;
+    if (added === 0 && from === keep && delta === 0) return new LineIndex(newText, { starts: old, hasCarriageReturn: false });
+    const starts = new Int32Array(keep + added + old.length - from);
+    starts.set(old.subarray(0, keep));
+    let n = keep;
+    for (let i = inserted.indexOf('\n'); i !== -1; i = inserted.indexOf('\n', i + 1)) starts[n++] = start + i + 1;
+    for (; from < old.length; from++) starts[n++] = old[from] + delta;
+    return new LineIndex(newText, { starts, hasCarriageReturn: false });
+  }
+
+  /** tree-sitter's point for an offset (see `treeSitterPoint`), from this index when it can. */
+  treeSitterPoint(offset: number): { row: number; column: number } {
+    if (this.hasCarriageReturn) return treeSitterPoint(this.text, offset);
+    const row = this.lineOf(offset);
+    return { row, column: offset - this.starts[row] };
   }
 
   /** LSP semantics: a character past the end of the line means the end of the line. */

@@ -9,12 +9,13 @@
  * - tolerant (used by the recovering parse, on repaired text): broken parts are skipped or kept
  *   as undecoded expressions; tree-sitter's own errors are reported separately (`syntaxErrors.ts`).
  */
-import type { Tree, TreeCursor } from 'web-tree-sitter';
+import type { Node, Tree, TreeCursor } from 'web-tree-sitter';
 import type { HclAttribute, HclBlock, HclObjectEntry, HclSyntaxError, HclValue, HclValueNode, SourceRange } from './model';
 import type { LineIndex } from './lineIndex';
 import type { NodeTypeIds } from './nodeTypes';
 import { decodeHeredoc, decodeNumber, decodeQuoted, nfc, type TemplateDecode } from './decodeLiteral';
 import { collectReferences, type ReferenceWalkContext } from './references';
+import type { LayoutEntry } from './incremental';
 
 /** Thrown (strict mode only) when the tree needs the recovering parse. */
 export const BAIL = Symbol('bail');
@@ -32,6 +33,12 @@ export interface BuildInput {
   readonly original: string;
   readonly lines: LineIndex;
   readonly tolerant: boolean;
+  /**
+   * Incremental reparse: offered each top-level attribute or block node of the tree ([start, end),
+   * original offsets) before it is built; returns the model object to use for it instead (one
+   * built before for the same text at the same place, or a shifted copy of one), or undefined.
+   */
+  readonly reuse?: (start: number, end: number, isBlock: boolean) => HclAttribute | HclBlock | undefined;
 }
 
 export interface BuildOutput {
@@ -39,6 +46,12 @@ export interface BuildOutput {
   attributes: HclAttribute[];
   /** Problems seen by the builder itself (not tree-sitter's ERROR/MISSING nodes). */
   errors: HclSyntaxError[];
+  /** The top-level nodes the output was built from, in order (see `incremental.ts`). */
+  entries?: LayoutEntry[];
+  /** `buildModel`: the entries are all the children of the file's only body, and beside it only comments. */
+  complete?: boolean;
+  /** `buildModel`: the comments beside the body, [start, end). */
+  rootComments?: Array<[number, number]>;
 }
 
 export function buildModel(tree: Tree, input: BuildInput): BuildOutput {
@@ -50,15 +63,32 @@ export function buildModel(tree: Tree, input: BuildInput): BuildOutput {
   }
 }
 
-/** A node at the top of a tree (child of the file or of its top-level body), comments aside. */
+/**
+ * Strict mode: builds the top-level attribute or block `node` of a tree without errors. Throws
+ * `BAIL` as `buildModel` would. `errors` receives the builder's own problems inside the item.
+ */
+export function buildTopLevelItem(node: Node, input: BuildInput, errors: HclSyntaxError[]): HclAttribute | HclBlock | undefined {
+  const cursor = node.walk();
+  try {
+    return new ModelBuilder(cursor, input, errors).topLevelItem();
+  } finally {
+    cursor.delete();
+  }
+}
+
+/** A node at the top of a tree (child of the file or of its top-level body). */
 export interface TopLevelNode {
   start: number;
   end: number;
-  /** An attribute or block without ERROR/MISSING inside. */
+  /** An attribute or block without ERROR/MISSING inside, or a comment. */
   intact: boolean;
 }
 
-/** Lists the top-level nodes of a tree: the items of its body and whatever else tree-sitter put there. */
+/**
+ * Lists the top-level nodes of a tree: the items of its body and whatever else tree-sitter put
+ * there, comments included (intact: tree-sitter may read as a comment what the recovery's line
+ * lexer reads as code, and such a comment must not go unnoticed across a segment boundary).
+ */
 export function topLevelNodes(tree: Tree, types: NodeTypeIds): TopLevelNode[] {
   const nodes: TopLevelNode[] = [];
   const c = tree.walk();
@@ -66,15 +96,17 @@ export function topLevelNodes(tree: Tree, types: NodeTypeIds): TopLevelNode[] {
     if (!c.gotoFirstChild()) return nodes;
     do {
       const type = c.nodeTypeId;
-      if (type === types.comment) continue;
       if (type !== types.body) {
-        nodes.push({ start: c.startIndex, end: c.endIndex, intact: false });
+        nodes.push({ start: c.startIndex, end: c.endIndex, intact: type === types.comment });
         continue;
       }
       if (!c.gotoFirstChild()) continue;
       do {
         const kind = c.nodeTypeId;
-        if (kind === types.comment) continue;
+        if (kind === types.comment) {
+          nodes.push({ start: c.startIndex, end: c.endIndex, intact: true });
+          continue;
+        }
         const item = kind === types.attribute || kind === types.block;
         nodes.push({ start: c.startIndex, end: c.endIndex, intact: item && !c.nodeIsMissing && !c.currentNode.hasError });
       } while (c.gotoNextSibling());
@@ -132,11 +164,11 @@ const TRAVERSAL = /^[\p{ID_Start}_][\p{ID_Continue}-]*(?:\.[\p{ID_Start}_][\p{ID
 
 class ModelBuilder implements ReferenceWalkContext {
   readonly types: NodeTypeIds;
-  private errors: HclSyntaxError[] = [];
 
   constructor(
     private readonly c: TreeCursor,
     private readonly input: BuildInput,
+    private errors: HclSyntaxError[] = [],
   ) {
     this.types = input.types;
   }
@@ -183,11 +215,17 @@ class ModelBuilder implements ReferenceWalkContext {
   file(): BuildOutput {
     const c = this.c;
     const t = this.types;
-    const out: BuildOutput = { blocks: [], attributes: [], errors: this.errors };
+    const out: BuildOutput = { blocks: [], attributes: [], errors: this.errors, entries: [], complete: true, rootComments: [] };
+    let bodies = 0;
     if (c.gotoFirstChild()) {
       do {
         const type = c.nodeTypeId;
-        if (type === t.body) this.body(out.blocks, out.attributes);
+        if (type === t.comment) out.rootComments!.push([c.startIndex, c.endIndex]);
+        else if (type !== t.body) out.complete = false;
+        if (type === t.body) {
+          if (++bodies > 1) out.complete = false;
+          this.body(out.blocks, out.attributes, out.entries);
+        }
         else if (type === t.ERROR && !this.input.tolerant) this.bail();
         // comments; a JSON-style `{ … }` file (tfvars) has no blocks to offer.
       } while (c.gotoNextSibling());
@@ -211,12 +249,15 @@ class ModelBuilder implements ReferenceWalkContext {
         const segment = segmentOf(c.startIndex);
         if (segment < 0 || failed.has(segment)) continue;
         let out = outputs.get(segment);
-        if (!out) outputs.set(segment, (out = { blocks: [], attributes: [], errors: [] }));
+        if (!out) outputs.set(segment, (out = { blocks: [], attributes: [], errors: [], entries: [] }));
         this.errors = out.errors;
         const depth = c.currentDepth;
         try {
-          const item = this.item(type);
+          const start = c.startIndex;
+          const end = c.endIndex;
+          const item = this.input.reuse?.(start, end, type === t.block) ?? this.item(type);
           if (item) {
+            out.entries!.push({ start, end, item, clean: true });
             this.checkNewline(previous.get(segment), item);
             previous.set(segment, item);
             if (type === t.attribute) out.attributes.push(item as HclAttribute);
@@ -241,18 +282,21 @@ class ModelBuilder implements ReferenceWalkContext {
     return (strict ? this.blockFromText() : undefined) ?? this.block();
   }
 
-  /** tree-sitter's grammar ignores line breaks; HCL wants one item per line. */
-  private checkNewline(previous: HclAttribute | HclBlock | undefined, item: HclAttribute | HclBlock): void {
-    if (!previous || item.range.start.line !== previous.range.end.line) return;
-    const start = item.range.start;
-    const what = 'name' in previous ? `argument "${previous.name}"` : `block ${describeBlock(previous)}`;
-    this.errors.push({
-      range: { start, end: start },
-      message: `Syntax error: missing newline after ${what}; each argument and block starts on its own line`,
-    });
+  /** Strict mode, the cursor (rooted there) on a top-level attribute or block. */
+  topLevelItem(): HclAttribute | HclBlock | undefined {
+    const type = this.c.nodeTypeId;
+    if (type !== this.types.attribute && type !== this.types.block) this.bail();
+    return this.item(type);
   }
 
-  private body(blocks: HclBlock[], attributes: HclAttribute[]): void {
+  /** tree-sitter's grammar ignores line breaks; HCL wants one item per line. */
+  private checkNewline(previous: HclAttribute | HclBlock | undefined, item: HclAttribute | HclBlock): void {
+    const error = newlineError(previous, item);
+    if (error) this.errors.push(error);
+  }
+
+  /** `entries` (the top-level body only) receives every child, comments included, and allows reuse. */
+  private body(blocks: HclBlock[], attributes: HclAttribute[], entries?: LayoutEntry[]): void {
     const c = this.c;
     const t = this.types;
     if (!c.gotoFirstChild()) return;
@@ -260,13 +304,22 @@ class ModelBuilder implements ReferenceWalkContext {
     do {
       const type = c.nodeTypeId;
       if (type === t.attribute || type === t.block) {
-        const item = this.item(type);
+        let item: HclAttribute | HclBlock | undefined;
+        if (entries) {
+          const start = c.startIndex;
+          const end = c.endIndex;
+          item = this.input.reuse?.(start, end, type === t.block) ?? this.item(type);
+          entries.push({ start, end, item, clean: true });
+        } else item = this.item(type);
         if (!item) continue;
         this.checkNewline(previous, item);
         previous = item;
         if (type === t.attribute) attributes.push(item as HclAttribute);
         else blocks.push(item as HclBlock);
-      } else if (type === t.ERROR && !this.input.tolerant) this.bail();
+      } else {
+        if (type === t.ERROR && !this.input.tolerant) this.bail();
+        if (entries) entries.push({ start: c.startIndex, end: c.endIndex, clean: true });
+      }
     } while (c.gotoNextSibling());
     c.gotoParent();
   }
@@ -855,6 +908,17 @@ function numberKey(value: number): string | undefined {
   if (Number.isSafeInteger(value)) return String(value);
   const text = String(value);
   return /e/i.test(text) ? undefined : text;
+}
+
+/** HCL wants one item per line: the error when `item` starts on the line where `previous` ends. */
+export function newlineError(previous: HclAttribute | HclBlock | undefined, item: HclAttribute | HclBlock): HclSyntaxError | undefined {
+  if (!previous || item.range.start.line !== previous.range.end.line) return undefined;
+  const start = item.range.start;
+  const what = 'name' in previous ? `argument "${previous.name}"` : `block ${describeBlock(previous)}`;
+  return {
+    range: { start, end: start },
+    message: `Syntax error: missing newline after ${what}; each argument and block starts on its own line`,
+  };
 }
 
 export function describeBlock(block: { type: string; labels: string[] }): string {
