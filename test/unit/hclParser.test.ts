@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { Parser as TsParser } from 'web-tree-sitter';
 import { HclParser, type ParsedHclDocument } from '../../server/src/terraform/hcl/hclParser';
+import { LineIndex } from '../../server/src/terraform/hcl/lineIndex';
+import { BAIL, buildModel } from '../../server/src/terraform/hcl/modelBuilder';
+import type { NodeTypeIds } from '../../server/src/terraform/hcl/nodeTypes';
 import type { HclBlock, HclFile, HclValue, TextChange } from '../../server/src/terraform/hcl/model';
 import {
   applyChange,
@@ -41,6 +45,29 @@ function referencesOf(expression: string): string[] {
   const value = valueOf(expression);
   assert.equal(value.kind, 'expression', `${expression} should be an expression`);
   return value.kind === 'expression' ? value.references : [];
+}
+
+/** The strict model of `text` built both ways (undefined when the tree has errors). */
+function bothWays(text: string): { shortcut: unknown; walked: unknown } | undefined {
+  const internals = parser as unknown as { parser: TsParser; types: NodeTypeIds };
+  const tree = internals.parser.parse(text);
+  assert.ok(tree);
+  try {
+    if (tree.rootNode.hasError) return undefined;
+    const lines = new LineIndex(text);
+    const build = (exhaustive: boolean) => {
+      try {
+        const out = buildModel(tree, { types: internals.types, view: text, viewBase: 0, original: text, lines, tolerant: false, exhaustive });
+        return { blocks: out.blocks, attributes: out.attributes, errors: out.errors };
+      } catch (error) {
+        if (error === BAIL) return 'bail';
+        throw error;
+      }
+    };
+    return { shortcut: build(false), walked: build(true) };
+  } finally {
+    tree.delete();
+  }
 }
 
 describe('HclParser: structure of a realistic configuration', () => {
@@ -367,6 +394,40 @@ describe('HclParser: positions are LSP positions (UTF-16 columns)', () => {
   });
 });
 
+describe('HclParser: the model builder reads simple items off the text as the tree walk does', () => {
+  test('fixtures, generated blocks, every literal of the corpus alone in a block', () => {
+    const texts = [fixture('realistic.tf'), fixture('realistic.tf').replace(/\n/g, '\r\n'), generatedResources(6), generatedResources(6, '\r\n')];
+    const literalLines = lspLines(fixture('literals.tf')).filter((l) => /^\w+ = /.test(l));
+    assert.ok(literalLines.length > 50);
+    for (const line of literalLines) texts.push(`locals {\n  ${line}\n  other = 1\n}\n`);
+    texts.push(
+      [
+        'resource "a" "b" {\t\r\n',
+        '\tname-with-dashes = "x"   \r\n',
+        '  \t\r\n',
+        '  n = - 7\r',
+        '  t = !true\n',
+        '  r = data.x.y.z\n',
+        '  q = "$${not} %%{this} ${var.x}/${ path.module }"\n',
+        '  é = 1\n',
+        '  c = 2 # comment\n',
+        '  e = null\n',
+        '  \n',
+        '  }',
+        '\nthing {\n  a = true\n}\nthing {\n  a = tru\n  b = a\n}\nx {\n}\n',
+      ].join(''),
+    );
+    let compared = 0;
+    for (const text of texts) {
+      const both = bothWays(text);
+      if (!both) continue;
+      assert.deepStrictEqual(both.shortcut, both.walked, text);
+      if (both.shortcut !== 'bail') compared++;
+    }
+    assert.ok(compared > 40, `${compared} texts compared`);
+  });
+});
+
 describe('HclParser: incremental reparse', () => {
   // The realistic configuration, strings with escapes and the heredocs of the literal corpus.
   const literals = lspLines(fixture('literals.tf'));
@@ -476,6 +537,9 @@ describe('HclParser: incremental reparse', () => {
         // The previous document is not changed by the reparse (its objects are shared).
         assert.equal(JSON.stringify(doc.file), before, `edit ${i} changed the previous model`);
         if (full.file.errors.length) counts.withErrors++;
+        // The text shortcuts of the builder agree with the tree walk on these texts too.
+        const both = bothWays(newText);
+        if (both) assert.deepStrictEqual(both.shortcut, both.walked, `edit ${i}: ${JSON.stringify(change)}`);
 
         // Identity: an edit strictly inside block k leaves every block before it as it was, and,
         // when it adds or removes no line, every block after it too.

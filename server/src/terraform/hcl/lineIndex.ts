@@ -12,6 +12,8 @@ export class LineIndex {
   private readonly starts: Int32Array;
   /** The text holds a `\r`: lines then differ from tree-sitter's rows (which break at `\n` only). */
   readonly hasCarriageReturn: boolean;
+  /** The line `lineOf` found last. */
+  private hint = 0;
 
   constructor(
     readonly text: string,
@@ -63,6 +65,12 @@ export class LineIndex {
 
   lineOf(offset: number): number {
     const starts = this.starts;
+    // Offsets mostly come in document order: the last line found, or the next one, first.
+    const hint = this.hint;
+    if (starts[hint] <= offset) {
+      if (hint + 1 === starts.length || offset < starts[hint + 1]) return hint;
+      if (hint + 2 === starts.length || offset < starts[hint + 2]) return (this.hint = hint + 1);
+    }
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -70,7 +78,7 @@ export class LineIndex {
       if (starts[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return lo;
+    return (this.hint = lo);
   }
 
   positionAt(offset: number): SourcePosition {

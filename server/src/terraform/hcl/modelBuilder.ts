@@ -39,6 +39,11 @@ export interface BuildInput {
    * built before for the same text at the same place, or a shifted copy of one), or undefined.
    */
   readonly reuse?: (start: number, end: number, isBlock: boolean) => HclAttribute | HclBlock | undefined;
+  /**
+   * Tests: visit every node instead of reading simple items and values off the text (the model
+   * must come out the same).
+   */
+  readonly exhaustive?: boolean;
 }
 
 export interface BuildOutput {
@@ -159,6 +164,18 @@ const SIMPLE_STRING = /^"(?:[^"\\\r\n]|\\[^\r\n])*"$/;
 const TREE_SITTER_NUMBER = /^[0-9]+(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?)?$/;
 /** A quoted block label: one string token on the header line. */
 const QUOTED_LABEL_AT = /"(?:[^"\\\r\n]|\\[^\r\n])*"/y;
+/** Blanks up to and including a line break. */
+const BLANK_LINE_AT = /[ \t]*(?:\r\n|\r|\n)/y;
+/**
+ * A blank line, or `name = …` up to and including the line break, the name an ASCII identifier
+ * (what `identifierAt` reads there: a blank or `=` follows it), `=` not part of `==` or `=>`.
+ */
+const SIMPLE_LINE_AT = /[ \t]*(?:\r\n|\r|\n)|[ \t]*([A-Za-z_][A-Za-z0-9_-]*)[ \t]*=(?![=>])[^\r\n]*(?:\r\n|\r|\n)/y;
+
+function isLineEndOrBlank(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13;
+}
+
 /** `root.attr.attr`, no spaces, comments, indexes or splats. */
 const TRAVERSAL = /^[\p{ID_Start}_][\p{ID_Continue}-]*(?:\.[\p{ID_Start}_][\p{ID_Continue}-]*)*$/u;
 
@@ -277,7 +294,7 @@ class ModelBuilder implements ReferenceWalkContext {
 
   /** The cursor is on an attribute or a block. */
   private item(type: number): HclAttribute | HclBlock | undefined {
-    const strict = !this.input.tolerant;
+    const strict = !this.input.tolerant && !this.input.exhaustive;
     if (type === this.types.attribute) return (strict ? this.attributeFromText() : undefined) ?? this.attribute();
     return (strict ? this.blockFromText() : undefined) ?? this.block();
   }
@@ -433,11 +450,12 @@ class ModelBuilder implements ReferenceWalkContext {
       labelRanges.push(this.range(i, i + label.length));
       i += label.length;
     }
-    const attributes: HclAttribute[] = [];
+    const simple = this.simpleBody(i, end - 1);
+    const attributes: HclAttribute[] = simple ?? [];
     const blocks: HclBlock[] = [];
     // The body is the last child but `}` and comments (web-tree-sitter 0.25's
     // gotoFirstChildForIndex ignores its argument, so it cannot be used to jump there).
-    if (c.gotoLastChild()) {
+    if (!simple && c.gotoLastChild()) {
       while (c.gotoPreviousSibling()) {
         const kind = c.nodeTypeId;
         if (kind === this.types.body) {
@@ -462,6 +480,49 @@ class ModelBuilder implements ReferenceWalkContext {
       blocks,
       hasErrors: false,
     };
+  }
+
+  /**
+   * Strict mode: the body between a block's `{` (at `open`) and its closing `}` (at `close`) when it
+   * holds nothing but lines `name = value`, the value simple (`simpleValue`), and blank lines, with
+   * `{` ending its line and `}` alone on its own: its attributes, read off the text without
+   * visiting the body's nodes (in a tree without errors such lines can only be those attributes,
+   * one per line). Undefined otherwise, and the body is walked.
+   */
+  private simpleBody(open: number, close: number): HclAttribute[] | undefined {
+    const view = this.input.view;
+    let last = close;
+    while (view.charCodeAt(last - 1) === 32 || view.charCodeAt(last - 1) === 9) last--;
+    const before = view.charCodeAt(last - 1);
+    if (before !== 10 && before !== 13) return undefined;
+    BLANK_LINE_AT.lastIndex = open + 1;
+    if (!BLANK_LINE_AT.test(view)) return undefined;
+    const attributes: HclAttribute[] = [];
+    let at = BLANK_LINE_AT.lastIndex;
+    while (at < last) {
+      SIMPLE_LINE_AT.lastIndex = at;
+      const line = SIMPLE_LINE_AT.exec(view);
+      if (!line) return undefined;
+      const next = SIMPLE_LINE_AT.lastIndex;
+      if (line[1] !== undefined) {
+        // `name = value`: the name is the line's first non-blank, the value ends before its blanks.
+        const s = at + line[0].indexOf(line[1]);
+        let v = s + line[1].length;
+        while (view.charCodeAt(v) !== 61 /* = */) v++;
+        v++;
+        while (view.charCodeAt(v) === 32 || view.charCodeAt(v) === 9) v++;
+        let e = next;
+        while (e > v && isLineEndOrBlank(view.charCodeAt(e - 1))) e--;
+        if (e <= v) return undefined;
+        const value = this.simpleValue(v, e);
+        if (!value) return undefined;
+        const nameRange = this.range(s, s + line[1].length);
+        const valueRange = this.range(v, e);
+        attributes.push({ name: line[1], nameRange, range: { start: nameRange.start, end: valueRange.end }, value: { range: valueRange, value } });
+      }
+      at = next;
+    }
+    return at === last ? attributes : undefined;
   }
 
   private attribute(): HclAttribute | undefined {
@@ -591,7 +652,7 @@ class ModelBuilder implements ReferenceWalkContext {
       }
       if (c.currentNode.hasError) return { range, value: this.expression(start, end) };
     }
-    return { range, value: this.simpleValue(start, end) ?? this.decodeExpression(start, end) };
+    return { range, value: (this.input.exhaustive ? undefined : this.simpleValue(start, end)) ?? this.decodeExpression(start, end) };
   }
 
   private expression(start: number, end: number): HclValue {
