@@ -14,6 +14,10 @@
 # Go caches (GOMODCACHE, GOCACHE) are Go's defaults, shared with the machine; override them in the
 # environment if wanted. Needs: go (>= the version OpenTofu's go.mod names), node+npm, root for apt-get.
 set -Eeuo pipefail
+# Run from `npm test`, npm exports its own variables (npm_config_*, npm_node_execpath, NODE …) that
+# point nested npm and node-gyp runs at the machine's Node 20; the tools here are built against
+# their own Node, so drop them. (The machine's npm settings live in npmrc files, not in these.)
+while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep -E '^(npm_|NODE$)')
 
 # ----------------------------------------------------------------------------------------------------------
 # Pins: the one place to change versions.
