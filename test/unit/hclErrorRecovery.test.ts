@@ -180,6 +180,17 @@ describe('HclParser: error tolerance', () => {
     assert.equal(findBlock(resource.blocks, 'other').hasErrors, false);
   });
 
+  test('a comment tree-sitter sees where the line lexer sees code does not hide the blocks under it', () => {
+    // The unclosed quote pairs, for tree-sitter, with the one before `images`, so `/*` opens a
+    // comment that runs to the `*/` in the last block; the lexer closes the string at its line end.
+    const text = 'locals {\n  a = "x,  b = "y"\n  c = ["images/*"]\n}\n\nresource "aws_instance" "web" {\n  count = 1\n}\n\nresource "local_file" "f" {\n  ignore = [tags*/Updated"]\n}\n';
+    const file = parse(text);
+    assert.deepEqual(describeBlocks(file), ['locals', 'resource aws_instance web', 'resource local_file f']);
+    const web = findBlock(file.blocks, 'resource', 'aws_instance', 'web');
+    assert.equal(web.hasErrors, false);
+    assert.deepEqual(findAttribute(web, 'count').value.value, { kind: 'number', value: 1, text: '1' });
+  });
+
   test('known limit: a nested block missing "}" takes the rest of its top-level block, not the next one', () => {
     const text = `resource "local_file" "a" {\n  lifecycle {\n    prevent_destroy = true\n  content = "x"\n}\n\n${B}`;
     const file = parse(text);

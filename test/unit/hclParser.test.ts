@@ -15,7 +15,6 @@ import {
   fixture,
   generatedResources,
   lspLines,
-  offsetOf,
   positionOf,
   random,
   textAt,
@@ -481,7 +480,8 @@ describe('HclParser: incremental reparse', () => {
 
   /** Where each top-level block lies in `text`, as offsets. */
   function blockSpans(text: string, file: HclFile): Array<{ block: HclBlock; start: number; end: number }> {
-    return file.blocks.map((block) => ({ block, start: offsetOf(text, block.range.start), end: offsetOf(text, block.range.end) }));
+    const lines = new LineIndex(text);
+    return file.blocks.map((block) => ({ block, start: lines.offsetAt(block.range.start), end: lines.offsetAt(block.range.end) }));
   }
 
   // Valid HCL the recovering parse reads (a number with an exponent) is rebuilt on every reparse.
@@ -495,7 +495,7 @@ describe('HclParser: incremental reparse', () => {
       let text = start;
       let doc = parser.parse(text);
       const counts = { withErrors: 0, inLine: 0, withLineBreaks: 0, reusedBlocks: 0, builtBlocks: 0 };
-      const iterations = 300;
+      const iterations = 200;
       /** Offsets where `pattern` matches in `text`, plus `shift`. */
       const places = (pattern: RegExp, shift: number) => [...text.matchAll(pattern)].map((m) => m.index + shift);
       const pick = <T>(list: T[]): T | undefined => list[Math.floor(next() * list.length)];
@@ -565,8 +565,8 @@ describe('HclParser: incremental reparse', () => {
         text = newText;
       }
       doc.dispose();
-      assert.ok(counts.withErrors > 30 && counts.withErrors < iterations - 60, JSON.stringify(counts));
-      assert.ok(counts.inLine > 40 && counts.withLineBreaks > 20, JSON.stringify(counts));
+      assert.ok(counts.withErrors > 20 && counts.withErrors < iterations - 40, JSON.stringify(counts));
+      assert.ok(counts.inLine > 30 && counts.withLineBreaks > 15, JSON.stringify(counts));
       // Not reused: blocks edited, shifted by a line break before them, or in a damaged part.
       assert.ok(counts.reusedBlocks > 2 * counts.builtBlocks, JSON.stringify(counts));
     });
