@@ -46,29 +46,46 @@ const META_ARGUMENTS = new Set(['count', 'for_each', 'provider', 'depends_on', '
  * the evaluation context are the same: the caller passes a new cache when either changes. A block
  * object that the parser reused (unchanged by an edit) then costs nothing to re-assess.
  */
-export type AssessmentCache = WeakMap<HclBlock, ResourceAssessment | null>;
+export type AssessmentCache = WeakMap<HclBlock, (ResourceAssessment & { allUpdates: boolean }) | null>;
 
 export function assessResources(input: ReplacementAnalysisInput, cache?: AssessmentCache): Map<string, ResourceAssessment> {
   const assessments = new Map<string, ResourceAssessment>();
   if (input.baseline.kind === 'none') return assessments;
+  const triggerTargets = replaceTriggeredByTargets(input.config);
   for (const resource of input.config.resources) {
     if (resource.mode !== 'managed') continue;
-    let assessment = cache?.get(resource.block);
-    if (assessment === undefined) {
-      assessment = assessResource(resource, input);
-      cache?.set(resource.block, assessment);
+    const allUpdates = triggerTargets.has(resource.address);
+    let cached = cache?.get(resource.block);
+    if (cached === undefined || (cached !== null && cached.allUpdates !== allUpdates)) {
+      cached = assessResource(resource, input, allUpdates);
+      cache?.set(resource.block, cached);
     }
-    if (assessment) assessments.set(resource.address, { ...assessment, resource });
+    if (cached) assessments.set(resource.address, { ...cached, resource });
   }
   return assessments;
 }
 
-function assessResource(resource: ConfiguredResource, input: ReplacementAnalysisInput): ResourceAssessment | null {
+/** Resources named by some `replace_triggered_by`: their in-place updates matter too. */
+function replaceTriggeredByTargets(config: ModuleConfiguration): Set<string> {
+  const targets = new Set<string>();
+  for (const resource of config.resources) {
+    const value = resource.lifecycle.replaceTriggeredBy?.value.value;
+    if (value?.kind !== 'tuple') continue;
+    for (const item of value.items) {
+      const target = item.value.kind === 'expression' ? resourceAddressOfReference(item.value.text) : undefined;
+      if (target) targets.add(target.resource);
+    }
+  }
+  return targets;
+}
+
+function assessResource(resource: ConfiguredResource, input: ReplacementAnalysisInput, allUpdates: boolean): (ResourceAssessment & { allUpdates: boolean }) | null {
   const found = input.knowledge.resource(resource.type);
   if (!found) return null;
-  const changes = compareWithBaseline(resource, found.knowledge, found.provider.sdk, input);
+  const watched = new Set((found.knowledge.conditionalReplacements ?? []).flatMap((c) => c.attributes.map((a) => a.split('.')[0])));
+  const changes = compareWithBaseline(resource, found.knowledge, found.provider.sdk, input, allUpdates ? 'all' : watched);
   if (!changes) return null;
-  const assessment: ResourceAssessment = { resource, changes };
+  const assessment: ResourceAssessment & { allUpdates: boolean } = { resource, changes, allUpdates };
   addConditionalReplacements(assessment, found.knowledge);
   if (changes.some((c) => c.outcome === 'certain')) assessment.replacement = 'certain';
   else if (changes.some((c) => c.outcome === 'possible')) assessment.replacement = 'possible';
@@ -80,8 +97,10 @@ function compareWithBaseline(
   knowledge: ResourceKnowledge,
   sdk: ProviderKnowledge['provider']['sdk'],
   input: ReplacementAnalysisInput,
+  updates: ComparisonOptions['updates'],
 ): ResourceAssessment['changes'] | undefined {
   const options: ComparisonOptions = {
+    updates,
     sdk,
     ignoreChanges: ignoredAttributes(resource, input.evaluation),
     fallbackRange: resource.block.typeRange,

@@ -60,6 +60,12 @@ export interface ComparisonOptions {
   ignoreChanges: Set<string> | 'all';
   /** Where to point when something removed has no range of its own. */
   fallbackRange: SourceRange;
+  /**
+   * In-place updates worth computing: `all` for a resource that a `replace_triggered_by` names,
+   * else the attributes a conditional replacement watches. Comparing every updatable attribute of
+   * every resource would cost a first analysis of a large module most of its time for nothing.
+   */
+  updates: Set<string> | 'all';
 }
 
 /** Wraps a configuration block (the current file, or the same file at a git revision). */
@@ -138,6 +144,7 @@ function compareBody(
 ): void {
   for (const [name, rule] of Object.entries(attributes)) {
     if (topLevel && isIgnored(name, options)) continue;
+    if (rule.replace === 'never' && options.updates !== 'all' && !(topLevel && options.updates.has(name))) continue;
     const change = compareAttribute(name, rule, current, baseline, prefix, options);
     if (change) changes.push(change);
   }
