@@ -2,21 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { HclParser, type ParsedHclDocument } from '../../server/src/terraform/hcl/hclParser';
 import type { HclBlock, HclFile } from '../../server/src/terraform/hcl/model';
-import { describeBlocks, findAttribute, findBlock, fixture, lspLines, random, textAt } from './hclTestSupport';
+import { describeBlocks, findAttribute, findBlock, fixture, lspLines, random, textAt, useHclParser} from './hclTestSupport';
 
-let parser: HclParser;
-const open: ParsedHclDocument[] = [];
-
-before(async () => {
-  parser = await HclParser.create();
-});
-after(() => open.forEach((d) => d.dispose()));
-
-function parse(text: string): HclFile {
-  const doc = parser.parse(text);
-  open.push(doc);
-  return doc.file;
-}
+const hcl = useHclParser();
+const parse = (text: string): HclFile => hcl.parse(text);
 
 const B = 'resource "local_file" "b" {\n  content = "y"\n}\n';
 
@@ -223,7 +212,7 @@ describe('HclParser: error tolerance', () => {
     for (let line = 0, offset = 0; line < lines.length; offset += lines[line].length + 1, line++) cuts.push(offset + Math.floor(next() * (lines[line].length + 1)));
     for (const cut of cuts) {
       const truncated = text.slice(0, cut);
-      const doc = parser.parse(truncated);
+      const doc = hcl.parser.parse(truncated);
       const cutLine = lspLines(truncated).length - 1;
       const complete = whole.blocks.filter((b: HclBlock) => b.range.end.line < cutLine);
       assert.deepEqual(doc.file.blocks.slice(0, complete.length), complete, `cut at ${cut}: ${JSON.stringify(truncated.slice(-30))}`);
@@ -245,13 +234,14 @@ describe('HclParser: error tolerance', () => {
         const at = Math.floor(next() * damaged.length);
         damaged = damaged.slice(0, at) + junk[Math.floor(next() * junk.length)] + damaged.slice(at + Math.floor(next() * 3));
       }
-      const file = parse(damaged);
+      const doc = hcl.parser.parse(damaged);
+      const file = doc.file;
       const lines = lspLines(damaged);
       for (const error of file.errors) {
         for (const p of [error.range.start, error.range.end]) assert.ok(p.line < lines.length && p.character <= lines[p.line].length, JSON.stringify(error));
         assert.ok(error.message.length > 0);
       }
-      open.pop()!.dispose();
+      doc.dispose();
     }
   });
 });

@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { decodeHeredoc, decodeQuoted } from '../../server/src/terraform/hcl/decodeLiteral';
 import { HclParser, type ParsedHclDocument } from '../../server/src/terraform/hcl/hclParser';
 import type { HclFile, HclValue } from '../../server/src/terraform/hcl/model';
-import { fixture, random } from './hclTestSupport';
+import { fixture, random, useHclParser} from './hclTestSupport';
 
 // hcl2-parser's typings declare an untyped ambient module; its functions return Go's (value, error).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -44,19 +44,8 @@ function asJson(value: HclValue): unknown {
   }
 }
 
-let parser: HclParser;
-const open: ParsedHclDocument[] = [];
-
-before(async () => {
-  parser = await HclParser.create();
-});
-after(() => open.forEach((d) => d.dispose()));
-
-function parse(text: string): HclFile {
-  const doc = parser.parse(text);
-  open.push(doc);
-  return doc.file;
-}
+const hcl = useHclParser();
+const parse = (text: string): HclFile => hcl.parse(text);
 
 /** A string as a readable test label. */
 const show = (s: string) => JSON.stringify(s);

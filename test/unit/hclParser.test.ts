@@ -18,21 +18,11 @@ import {
   positionOf,
   random,
   textAt,
+  useHclParser,
 } from './hclTestSupport';
 
-let parser: HclParser;
-const open: ParsedHclDocument[] = [];
-
-before(async () => {
-  parser = await HclParser.create();
-});
-after(() => open.forEach((d) => d.dispose()));
-
-function parse(text: string): HclFile {
-  const doc = parser.parse(text);
-  open.push(doc);
-  return doc.file;
-}
+const hcl = useHclParser();
+const parse = (text: string): HclFile => hcl.parse(text);
 
 function valueOf(text: string): HclValue {
   const file = parse(`v = ${text}\n`);
@@ -48,7 +38,7 @@ function referencesOf(expression: string): string[] {
 
 /** The strict model of `text` built both ways (undefined when the tree has errors). */
 function bothWays(text: string): { shortcut: unknown; walked: unknown } | undefined {
-  const internals = parser as unknown as { parser: TsParser; types: NodeTypeIds };
+  const internals = hcl.parser as unknown as { parser: TsParser; types: NodeTypeIds };
   const tree = internals.parser.parse(text);
   assert.ok(tree);
   try {
@@ -446,14 +436,14 @@ describe('HclParser: incremental reparse', () => {
     const next = random(20240611);
     const alphabet = ['{', '}', '"', '=', '\n', '[', ']', '$', '%', '#', 'a', '1', ' ', '<', '(', ')', '\\', 'e', '.', '-', '*', '/', ':', ','];
     let text = corpus;
-    let doc = parser.parse(text);
+    let doc = hcl.parser.parse(text);
     let withErrors = 0;
     const iterations = 300;
     for (let i = 0; i < iterations; i++) {
       if (i % 8 === 0) {
         doc.dispose();
         text = corpus;
-        doc = parser.parse(text);
+        doc = hcl.parser.parse(text);
       }
       const at = Math.floor(next() * (text.length + 1));
       const remove = next() < 0.5 && at < text.length;
@@ -462,8 +452,8 @@ describe('HclParser: incremental reparse', () => {
         : { range: { start: positionOf(text, at), end: positionOf(text, at) }, text: alphabet[Math.floor(next() * alphabet.length)] };
       const newText = apply(text, change);
       const before = JSON.stringify(doc.file);
-      const incremental = parser.reparse(doc, newText, [change]);
-      const full = parser.parse(newText);
+      const incremental = hcl.parser.reparse(doc, newText, [change]);
+      const full = hcl.parser.parse(newText);
       assert.deepStrictEqual(incremental.file, full.file, `edit ${i}: ${JSON.stringify(change)}`);
       assert.equal(JSON.stringify(doc.file), before, `edit ${i} changed the previous model`);
       assert.equal(incremental.text, newText);
@@ -493,7 +483,7 @@ describe('HclParser: incremental reparse', () => {
       const pieces = ['{', '}', '"', '=', eol, eol + eol, '[', ']', '#', 'a', '1', ' ', '(', ')', 'e', '.', ',', 'x = 1' + eol, '}' + eol, `resource "t" "n" {${eol}`, '/*', '*/', '<<EOT' + eol];
       const start = [fixture('realistic.tf').replace(/\n/g, eol), generatedResources(24, eol)].join(eol);
       let text = start;
-      let doc = parser.parse(text);
+      let doc = hcl.parser.parse(text);
       const counts = { withErrors: 0, inLine: 0, withLineBreaks: 0, reusedBlocks: 0, builtBlocks: 0 };
       const iterations = 200;
       /** Offsets where `pattern` matches in `text`, plus `shift`. */
@@ -503,7 +493,7 @@ describe('HclParser: incremental reparse', () => {
         if (i % 6 === 0) {
           doc.dispose();
           text = start;
-          doc = parser.parse(text);
+          doc = hcl.parser.parse(text);
         }
         // Random damage, and edits that keep the file valid (typing inside a string, adding or
         // removing a blank line), which the reuse is mostly about.
@@ -531,8 +521,8 @@ describe('HclParser: incremental reparse', () => {
         const change = changeAt(text, at, end, insert);
         const newText = applyChange(text, change);
         const before = JSON.stringify(doc.file);
-        const incremental = parser.reparse(doc, newText, [change]);
-        const full = parser.parse(newText);
+        const incremental = hcl.parser.reparse(doc, newText, [change]);
+        const full = hcl.parser.parse(newText);
         assert.deepStrictEqual(incremental.file, full.file, `edit ${i}: ${JSON.stringify(change)}`);
         // The previous document is not changed by the reparse (its objects are shared).
         assert.equal(JSON.stringify(doc.file), before, `edit ${i} changed the previous model`);
@@ -577,8 +567,8 @@ describe('HclParser: incremental reparse', () => {
     const change = changeAt(doc.text, start, end, insert);
     const newText = applyChange(doc.text, change);
     const before = JSON.stringify(doc.file);
-    const next = parser.reparse(doc, newText, [change]);
-    open.push(next);
+    const next = hcl.parser.reparse(doc, newText, [change]);
+    hcl.keep(next);
     assert.deepStrictEqual(next.file, parse(newText));
     assert.equal(JSON.stringify(doc.file), before);
     return next;
@@ -595,8 +585,8 @@ describe('HclParser: incremental reparse', () => {
     const inBlock = (k: number, what: string) => text.indexOf(what, text.indexOf(`_${k}" {`));
 
     test(`an edit inside one block rebuilds that block only (${JSON.stringify(eol)})`, () => {
-      const doc = parser.parse(text);
-      open.push(doc);
+      const doc = hcl.parser.parse(text);
+      hcl.keep(doc);
       // In a string, then in a nested block's number.
       const one = edit(doc, inBlock(4, '"c 4"') + 3, inBlock(4, '"c 4"') + 4, '44');
       assert.equal(sameObjects(doc, one), 'SSSS.SSSSSSS');
@@ -609,8 +599,8 @@ describe('HclParser: incremental reparse', () => {
     });
 
     test(`a line break inserted or deleted inside a block: the blocks after it are shifted copies (${JSON.stringify(eol)})`, () => {
-      const doc = parser.parse(text);
-      open.push(doc);
+      const doc = hcl.parser.parse(text);
+      hcl.keep(doc);
       const lineEnd = text.indexOf(eol, inBlock(5, 'count = var.n'));
       const more = edit(doc, lineEnd, lineEnd, eol);
       assert.equal(sameObjects(doc, more), 'SSSSS.......');
@@ -629,8 +619,8 @@ describe('HclParser: incremental reparse', () => {
     });
 
     test(`edits at the edge of a block, splitting and merging blocks (${JSON.stringify(eol)})`, () => {
-      const doc = parser.parse(text);
-      open.push(doc);
+      const doc = hcl.parser.parse(text);
+      hcl.keep(doc);
       // A space after a block's closing brace, on its line: that block's text did not change.
       const close = text.indexOf(eol + eol, inBlock(3, 'lifecycle'));
       assert.equal(text[close - 1], '}');
@@ -657,8 +647,8 @@ describe('HclParser: incremental reparse', () => {
     });
 
     test(`an edit that breaks a block, then the edit that repairs it (${JSON.stringify(eol)})`, () => {
-      const doc = parser.parse(text);
-      open.push(doc);
+      const doc = hcl.parser.parse(text);
+      hcl.keep(doc);
       // An unterminated string: tree-sitter pairs its quote with the next one in the file and
       // garbles every block after it; the recovery keeps the previous objects for them.
       const at = inBlock(4, '"c 4"') + 4;
@@ -674,8 +664,8 @@ describe('HclParser: incremental reparse', () => {
 
   test('a reused block flagged by an error in the new text is copied, the previous document left alone', () => {
     const text = 'resource "a" "one" {\n}\nresource "a" "two" {\n}\n';
-    const doc = parser.parse(text);
-    open.push(doc);
+    const doc = hcl.parser.parse(text);
+    hcl.keep(doc);
     // `}resource`: a missing line break, reported at the start of "two" (where "one" ends too).
     const joined = edit(doc, text.indexOf('\nresource "a" "two"'), text.indexOf('resource "a" "two"'), '');
     assert.deepEqual(joined.file.blocks.map((b) => b.hasErrors), [true, true]);
@@ -685,8 +675,8 @@ describe('HclParser: incremental reparse', () => {
 
   test('a byte order mark: kept, the blocks are reused; removed, the text is parsed again', () => {
     const text = `\ufeff${generatedResources(3)}`;
-    const doc = parser.parse(text);
-    open.push(doc);
+    const doc = hcl.parser.parse(text);
+    hcl.keep(doc);
     const at = text.indexOf('"c 2"') + 1;
     assert.equal(sameObjects(doc, edit(doc, at, at, 'x')), 'SS.');
     assert.deepEqual(sameObjects(doc, edit(doc, 0, 1, '')), '...');
@@ -694,15 +684,15 @@ describe('HclParser: incremental reparse', () => {
 
   test('several changes in one call, each relative to the text before it', () => {
     const text = 'resource "a" "b" {\n  x = "old"\n  y = 1\n}\n';
-    const doc = parser.parse(text);
+    const doc = hcl.parser.parse(text);
     const changes: TextChange[] = [
       { range: { start: { line: 1, character: 7 }, end: { line: 1, character: 10 } }, text: 'new' },
       { range: { start: { line: 2, character: 6 }, end: { line: 2, character: 7 } }, text: '22' },
       { range: { start: { line: 4, character: 0 }, end: { line: 4, character: 0 } }, text: 'locals {\n  z = true\n}\n' },
     ];
     const newText = changes.reduce(apply, text);
-    const next = parser.reparse(doc, newText, changes);
-    open.push(next, doc);
+    const next = hcl.parser.reparse(doc, newText, changes);
+    hcl.keep(next, doc);
     assert.deepStrictEqual(next.file, parse(newText));
     assert.deepEqual(findAttribute(next.file.blocks[0], 'x').value.value, { kind: 'string', value: 'new' });
     assert.deepEqual(describeBlocks(next.file), ['resource a b', 'locals']);
@@ -710,29 +700,29 @@ describe('HclParser: incremental reparse', () => {
 
   test('the previous document stays usable, and can be reparsed again differently', () => {
     const text = 'locals {\n  a = 1\n}\n';
-    const doc = parser.parse(text);
+    const doc = hcl.parser.parse(text);
     const before = JSON.stringify(doc.file);
     const change = (to: string): TextChange => ({ range: { start: { line: 1, character: 6 }, end: { line: 1, character: 7 } }, text: to });
-    const two = parser.reparse(doc, 'locals {\n  a = 2\n}\n', [change('2')]);
-    const three = parser.reparse(doc, 'locals {\n  a = 3\n}\n', [change('3')]);
-    open.push(doc, two, three);
+    const two = hcl.parser.reparse(doc, 'locals {\n  a = 2\n}\n', [change('2')]);
+    const three = hcl.parser.reparse(doc, 'locals {\n  a = 3\n}\n', [change('3')]);
+    hcl.keep(doc, two, three);
     assert.equal(JSON.stringify(doc.file), before);
     assert.deepEqual(findAttribute(two.file.blocks[0], 'a').value.value, { kind: 'number', value: 2, text: '2' });
     assert.deepEqual(findAttribute(three.file.blocks[0], 'a').value.value, { kind: 'number', value: 3, text: '3' });
   });
 
   test('dispose is idempotent; a disposed or inconsistent previous document means a full parse', () => {
-    const doc = parser.parse('a = 1\n');
+    const doc = hcl.parser.parse('a = 1\n');
     doc.dispose();
     doc.dispose();
     assert.deepEqual(doc.file.attributes[0].value.value, { kind: 'number', value: 1, text: '1' });
     const change: TextChange = { range: { start: { line: 0, character: 4 }, end: { line: 0, character: 5 } }, text: '2' };
-    const after = parser.reparse(doc, 'a = 2\n', [change]);
-    open.push(after);
+    const after = hcl.parser.reparse(doc, 'a = 2\n', [change]);
+    hcl.keep(after);
     assert.deepEqual(after.file.attributes[0].value.value, { kind: 'number', value: 2, text: '2' });
     // Changes that do not produce the new text: the new text wins.
-    const wrong = parser.reparse(after, 'b = 3\n', [change]);
-    open.push(wrong);
+    const wrong = hcl.parser.reparse(after, 'b = 3\n', [change]);
+    hcl.keep(wrong);
     assert.deepStrictEqual(wrong.file, parse('b = 3\n'));
   });
 });

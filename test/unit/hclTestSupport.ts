@@ -3,6 +3,8 @@
  * (Not a test file itself: it does not end in `.test.ts`.)
  */
 import * as fs from 'node:fs';
+import { after, before } from 'node:test';
+import { HclParser, type ParsedHclDocument } from '../../server/src/terraform/hcl/hclParser';
 import * as path from 'node:path';
 import type { HclAttribute, HclBlock, HclFile, SourceRange } from '../../server/src/terraform/hcl/model';
 
@@ -124,4 +126,31 @@ export function generatedResources(count: number, eol = '\n'): string {
     }
   }
   return blocks.join(eol + eol) + eol;
+}
+
+/**
+ * One parser for a test file, created before its tests; every document handed to `keep` (and
+ * every one `parse` makes) is disposed after them, so tests don't leak wasm memory.
+ */
+export function useHclParser(): { readonly parser: HclParser; parse(text: string): HclFile; keep(...docs: ParsedHclDocument[]): void } {
+  let parser: HclParser | undefined;
+  const kept: ParsedHclDocument[] = [];
+  before(async () => {
+    parser = await HclParser.create();
+  });
+  after(() => kept.forEach((d) => d.dispose()));
+  return {
+    get parser() {
+      if (!parser) throw new Error('useHclParser: the parser is created in a before() hook; use it inside tests');
+      return parser;
+    },
+    parse(text) {
+      const doc = this.parser.parse(text);
+      kept.push(doc);
+      return doc.file;
+    },
+    keep(...docs) {
+      kept.push(...docs);
+    },
+  };
 }
