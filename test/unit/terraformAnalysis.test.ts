@@ -169,6 +169,17 @@ describe('renames', () => {
     assert.match(fix.edits[0].newText, /moved \{\n  from = local_file.example\n  to   = local_file.renamed\n\}/);
   });
 
+  test('renaming a database without moved destroys its data: an error', async () => {
+    const db = (name: string) => `resource "aws_db_instance" "${name}" {\n  engine         = "postgres"\n  instance_class = "db.t3.micro"\n}\n`;
+    const dir = gitModule({ 'main.tf': db('main') }, { 'main.tf': db('primary') });
+    const findings = await findingsOf(dir);
+    assert.equal(only(findings, 'terraform/renamed-without-moved').length, 1);
+    const [stateful] = only(findings, 'terraform/stateful-replacement');
+    assert.equal(stateful.severity, 'error');
+    assert.match(stateful.message, /^Without a `moved` block, `aws_db_instance.main` is destroyed and `aws_db_instance.primary` created empty: /);
+    assert.ok(stateful.fixes?.some((f) => f.kind === 'moved-block'));
+  });
+
   test('a label rename against state', async () => {
     const dir = stateModule({ 'main.tf': block('renamed') }, [{ type: 'local_file', name: 'example', instances: [{ attributes: { content: 'x', filename: './x.txt' } }] }]);
     assert.equal(only(await findingsOf(dir), 'terraform/renamed-without-moved').length, 1);

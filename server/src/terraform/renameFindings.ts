@@ -7,6 +7,7 @@ import type { Finding } from '../../../common/src/findings';
 import type { TerraformBaseline } from './baseline/terraformBaseline';
 import type { ConfiguredResource, ModuleConfiguration, Repetition } from './configuration';
 import { lineCache, movedBlockFix } from './fixes';
+import type { KnowledgeLookup } from './knowledgeLookup';
 import { instanceKeySuffix } from './replacementFindings';
 
 export interface RenameAnalysisInput {
@@ -186,4 +187,33 @@ function commonSuffix(a: string, b: string): number {
   let i = 0;
   while (i < a.length && i < b.length && a[a.length - 1 - i] === b[b.length - 1 - i]) i++;
   return i;
+}
+
+/**
+ * A rename without `moved` destroys the old object: for a resource that holds data (a database,
+ * a volume, a bucket) that is data loss, whether or not its provider is in the knowledge base.
+ */
+export function statefulRenameFindings(renames: Finding[], knowledge: Pick<KnowledgeLookup, 'statefulReason'>): Finding[] {
+  const findings: Finding[] = [];
+  for (const rename of renames) {
+    if (rename.code !== 'terraform/renamed-without-moved' || !rename.before || !rename.address) continue;
+    const type = rename.address.split('.').slice(-2)[0];
+    const reason = knowledge.statefulReason(type);
+    if (!reason) continue;
+    findings.push({
+      file: rename.file,
+      range: rename.range,
+      severity: 'error',
+      code: 'terraform/stateful-replacement',
+      message:
+        `Without a \`moved\` block, \`${rename.before}\` is destroyed and \`${rename.address}\` created empty: ${reason.replace(/\.$/, '')}. ` +
+        'Add the `moved` block, and guard the resource with `lifecycle { prevent_destroy = true }`.',
+      address: rename.address,
+      before: rename.before,
+      after: rename.after,
+      replacement: 'certain',
+      fixes: rename.fixes,
+    });
+  }
+  return findings;
 }

@@ -14,7 +14,7 @@ import { buildModuleConfiguration, type ConfigurationFile, type ModuleConfigurat
 import type { HclParser, ParsedHclDocument } from './hcl/hclParser';
 import type { HclFile } from './hcl/model';
 import type { KnowledgeLookup } from './knowledgeLookup';
-import { renameFindings } from './renameFindings';
+import { renameFindings, statefulRenameFindings } from './renameFindings';
 import { assessResources, replacementFindings, type AssessmentCache } from './replacementFindings';
 import type { HclBlock } from './hcl/model';
 import { evaluate, type EvaluationContext, type KnownValue } from './values';
@@ -112,14 +112,13 @@ export class TerraformModuleAnalyzer {
     const input = { config, texts, evaluation, baseline, knowledge: this.knowledge };
     const assessments = assessResources(input, this.assessmentCacheFor(dir, baseline, files, evaluation));
     findings.push(...replacementFindings(input, assessments));
-    findings.push(
-      ...renameFindings({
-        config,
-        texts,
-        baseline,
-        childModuleResources: (source) => this.childModuleResources(path.resolve(dir, source)),
-      }),
-    );
+    const renames = renameFindings({
+      config,
+      texts,
+      baseline,
+      childModuleResources: (source) => this.childModuleResources(path.resolve(dir, source)),
+    });
+    findings.push(...renames, ...statefulRenameFindings(renames, this.knowledge));
     return { findings, baselineDescription: baselineSummary(baseline), files: files.map((f) => f.path) };
   }
 
