@@ -9,7 +9,7 @@ import { resolveGitCommit } from '../terraform/baseline/gitBaseline';
 import type { BaselineMode } from '../terraform/baseline/terraformBaseline';
 import { HclParser } from '../terraform/hcl/hclParser';
 import { ReplacementKnowledgeBase } from '../terraform/knowledgeBase/knowledgeBase';
-import { TerraformModuleAnalyzer } from '../terraform/terraformModuleAnalyzer';
+import { TERRAFORM_FILE, TerraformModuleAnalyzer } from '../terraform/terraformModuleAnalyzer';
 import { toSarif } from './sarif';
 import { UsageError, type CommandResult } from './usage';
 
@@ -22,7 +22,6 @@ export interface CheckOptions {
 }
 
 const SKIPPED_DIRS = new Set(['.git', '.terraform', 'node_modules', '.tools']);
-const TERRAFORM_FILE = /\.(tf|tofu)$/;
 
 export function parseCheckArguments(args: string[], cwd: string): CheckOptions {
   const options: CheckOptions = { paths: [], baseline: 'auto', format: 'text', cwd };

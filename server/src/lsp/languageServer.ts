@@ -19,7 +19,7 @@ import { parseInitializationOptions, parseWorkspaceTrustedParams, WorkspaceTrust
 import { DEFAULT_SETTINGS, normalizeSettings, type ImmutableInfraSettings } from '../../../common/src/settings';
 import type { HclParser, ParsedHclDocument } from '../terraform/hcl/hclParser';
 import type { KnowledgeLookup } from '../terraform/knowledgeLookup';
-import { MAX_FILE_BYTES, TerraformModuleAnalyzer, type OpenDocument } from '../terraform/terraformModuleAnalyzer';
+import { MAX_FILE_BYTES, TERRAFORM_FILE, TerraformModuleAnalyzer, type OpenDocument } from '../terraform/terraformModuleAnalyzer';
 import { codeActionsFor, codeLensesFor, hoverFor, toDiagnostic } from './findingsToLsp';
 
 interface TrackedDocument {
@@ -31,7 +31,6 @@ interface TrackedDocument {
   findings: Finding[];
 }
 
-const TERRAFORM_PATH = /\.(tf|tofu)$/;
 
 export interface LanguageServerOptions {
   parser: HclParser;
@@ -138,7 +137,7 @@ export class ImmutableInfraLanguageServer {
 
   private open(uri: string, languageId: string, version: number, text: string): void {
     const file = uriToPath(uri);
-    if (!file || !TERRAFORM_PATH.test(file)) return;
+    if (!file || !TERRAFORM_FILE.test(file)) return;
     const document = TextDocument.create(uri, languageId, version, text);
     const tracked: TrackedDocument = { uri, path: file, document, findings: [] };
     tracked.parsed = this.parseWithinLimit(text);

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { Finding } from '../../../common/src/findings';
 import { BaselineError, readStateBaseline } from './baseline/stateBaseline';
 import { readGitSnapshot, resolveGitCommit } from './baseline/gitBaseline';
-import type { BaselineMode, TerraformBaseline } from './baseline/terraformBaseline';
+import { describeBaseline, type BaselineMode, type TerraformBaseline } from './baseline/terraformBaseline';
 import { buildModuleConfiguration, type ConfigurationFile, type ModuleConfiguration } from './configuration';
 import type { HclParser, ParsedHclDocument } from './hcl/hclParser';
 import type { HclFile } from './hcl/model';
@@ -49,7 +49,7 @@ interface CachedFile {
   file: HclFile;
 }
 
-const TERRAFORM_FILE = /\.(tf|tofu)$/;
+export const TERRAFORM_FILE = /\.(tf|tofu)$/;
 const TFVARS_FILE = /(^terraform\.tfvars$|\.auto\.tfvars$)/;
 
 export class TerraformModuleAnalyzer {
@@ -119,7 +119,7 @@ export class TerraformModuleAnalyzer {
       childModuleResources: (source) => this.childModuleResources(path.resolve(dir, source)),
     });
     findings.push(...renames, ...statefulRenameFindings(renames, this.knowledge));
-    return { findings, baselineDescription: baselineSummary(baseline), files: files.map((f) => f.path) };
+    return { findings, baselineDescription: baseline.kind === 'none' ? baseline.reason : describeBaseline(baseline), files: files.map((f) => f.path) };
   }
 
   /**
@@ -326,13 +326,3 @@ function fileProblem(file: string, message: string): Finding {
   };
 }
 
-function baselineSummary(baseline: TerraformBaseline): string {
-  switch (baseline.kind) {
-    case 'state':
-      return `state ${baseline.state.file}`;
-    case 'git':
-      return `git ${baseline.ref} (${baseline.commit.slice(0, 8)})`;
-    case 'none':
-      return baseline.reason;
-  }
-}
