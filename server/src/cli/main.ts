@@ -1,5 +1,6 @@
 // Entry point of the `immutable-infra` CLI: a thin layer over the same analysis as the editor.
 import { runCheck, parseCheckArguments } from './checkCommand';
+import { parsePlanSummaryArguments, runPlanSummary } from './planSummaryCommand';
 import { USAGE, UsageError, type CommandResult } from './usage';
 
 const VERSION = '0.1.0';
@@ -9,6 +10,7 @@ export async function runCli(argv: string[], cwd: string): Promise<CommandResult
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') return { exitCode: command ? 0 : 2, stdout: USAGE };
   if (command === '--version') return { exitCode: 0, stdout: `${VERSION}\n` };
   if (command === 'check') return runCheck(parseCheckArguments(rest, cwd), VERSION);
+  if (command === 'plan-summary') return runPlanSummary(parsePlanSummaryArguments(rest, cwd));
   throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
 }
 

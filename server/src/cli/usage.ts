@@ -17,6 +17,9 @@ Commands:
   check [PATH…] [--baseline auto|state|git] [--git-ref REF] [--format text|json|sarif]
       Report edits that force replacement, compared with Terraform state or git.
       Exit 0: no error-level finding; 1: at least one; 2: usage error or unreadable input.
+  plan-summary PLAN [--format text|json]
+      The plan's summary line as Terraform/OpenTofu prints it, or its counts as JSON.
+      PLAN is JSON from "terraform show -json PLANFILE". Exit 2: unreadable or unsupported plan.
 
 Options:
   -h, --help     Show this help.

@@ -1,0 +1,57 @@
+/**
+ * `immutable-infra plan-summary PLAN [--format text|json]`: the plan's summary line as Terraform or
+ * OpenTofu prints it, or its counts as JSON (DESIGN.md, "Contracts").
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parsePlanJson, PlanFormatError } from '../plan/planModel';
+import { summarizePlan } from '../plan/planSummary';
+import { UsageError, type CommandResult } from './usage';
+
+export interface PlanSummaryOptions {
+  plan: string;
+  format: 'text' | 'json';
+  cwd: string;
+}
+
+export function parsePlanSummaryArguments(args: string[], cwd: string): PlanSummaryOptions {
+  let plan: string | undefined;
+  let format: 'text' | 'json' = 'text';
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--format') {
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${arg} needs a value.`);
+      if (v !== 'text' && v !== 'json') throw new UsageError(`--format must be text or json (got "${v}").`);
+      format = v;
+    } else if (arg.startsWith('-')) throw new UsageError(`Unknown option ${arg}.`);
+    else if (plan !== undefined) throw new UsageError('plan-summary takes one PLAN file.');
+    else plan = arg;
+  }
+  if (plan === undefined) throw new UsageError('plan-summary needs a PLAN file (JSON from `terraform show -json PLANFILE`).');
+  return { plan, format, cwd };
+}
+
+export function runPlanSummary(options: PlanSummaryOptions): CommandResult {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path.resolve(options.cwd, options.plan));
+  } catch (error) {
+    throw new UsageError(`Cannot read ${options.plan}: ${(error as Error).message}`);
+  }
+  // Binary plan files are zip archives ("PK\x03\x04").
+  if (bytes.length >= 4 && bytes.readUInt32BE(0) === 0x504b0304) {
+    throw new UsageError(
+      `${options.plan} is a binary plan file; plan-summary needs the JSON plan: run \`terraform show -json ${options.plan} > plan.json\` (or \`tofu show -json\`) and pass plan.json. Reading binary plans directly needs the plan runner, which is not available yet.`,
+    );
+  }
+  let summary;
+  try {
+    summary = summarizePlan(parsePlanJson(bytes.toString('utf8')));
+  } catch (error) {
+    if (error instanceof PlanFormatError) throw new UsageError(`${options.plan}: ${error.message}`);
+    throw error;
+  }
+  const stdout = options.format === 'json' ? `${JSON.stringify(summary.counts)}\n` : `${summary.line}\n`;
+  return { exitCode: 0, stdout };
+}
