@@ -12,7 +12,7 @@ import { HclParser } from '../../server/src/terraform/hcl/hclParser';
 import { ReplacementKnowledgeBase } from '../../server/src/terraform/knowledgeBase/knowledgeBase';
 import { TerraformModuleAnalyzer } from '../../server/src/terraform/terraformModuleAnalyzer';
 import { LspTestClient } from '../support/lspClient';
-import { cleanupTempDirs, stateJson, stateModule, type StateResourceSpec } from '../support/tempModule';
+import { cleanupTempDirs, stateModule, type StateResourceSpec } from '../support/tempModule';
 
 export interface BenchFigure {
   name: string;
@@ -150,6 +150,5 @@ export async function terraformBench(progress: (figure: BenchFigure) => void = (
   record({ name: 'language server RSS, module open and edited', value: rss, unit: 'MB', target: 150 });
   record({ name: 'language server peak RSS', value: peak, unit: 'MB' });
   cleanupTempDirs();
-  void stateJson;
   return figures;
 }

@@ -32,8 +32,9 @@ export function summarizePlan(plan: PlanModel): PlanSummary {
   let shown = plan.actionInvocations > 0;
   for (const rc of plan.resourceChanges) {
     if (opentofu && rc.mode === 'ephemeral') continue;
+    const moved = rc.previousAddress !== undefined && rc.previousAddress !== rc.address;
     if (rc.importing) counts.import++;
-    if (rc.previousAddress !== undefined && rc.previousAddress !== rc.address) counts.move++;
+    if (moved) counts.move++;
     switch (rc.action) {
       case 'create':
         counts.add++;
@@ -63,7 +64,7 @@ export function summarizePlan(plan: PlanModel): PlanSummary {
       case 'no-op':
         counts.noop++;
         // Moved or importing no-ops are shown, not counted in add/change/destroy.
-        if (rc.importing || (rc.previousAddress !== undefined && rc.previousAddress !== rc.address)) shown = true;
+        if (rc.importing || moved) shown = true;
         break;
       case 'forget':
         // Terraform shows a forget but leaves it out of the summary; OpenTofu counts it in `N to forget`.

@@ -10,7 +10,7 @@ import type { StateBaseline, StateInstance, StateResource } from './baseline/sta
 import type { HclBlock } from './hcl/model';
 import { blockHeaderRange, literalBool, type ConfiguredResource, type ModuleConfiguration } from './configuration';
 import { lifecycleFlagFix, lineCache } from './fixes';
-import type { ProviderKnowledge, ResourceKnowledge } from './knowledgeBase/format';
+import type { ResourceKnowledge } from './knowledgeBase/format';
 import type { KnowledgeLookup } from './knowledgeLookup';
 import {
   compareResource,
@@ -18,7 +18,6 @@ import {
   stateSide,
   type AttributeChange,
   type ComparisonOptions,
-  type ResourceSide,
 } from './resourceComparison';
 import { evaluate, normalizeExpressionText, type EvaluationContext, type InstanceContext, type KnownValue } from './values';
 
@@ -83,7 +82,7 @@ function assessResource(resource: ConfiguredResource, input: ReplacementAnalysis
   const found = input.knowledge.resource(resource.type);
   if (!found) return null;
   const watched = new Set((found.knowledge.conditionalReplacements ?? []).flatMap((c) => c.attributes.map((a) => a.split('.')[0])));
-  const changes = compareWithBaseline(resource, found.knowledge, found.provider.sdk, input, allUpdates ? 'all' : watched);
+  const changes = compareWithBaseline(resource, found.knowledge, input, allUpdates ? 'all' : watched);
   if (!changes) return null;
   const assessment: ResourceAssessment & { allUpdates: boolean } = { resource, changes, allUpdates };
   addConditionalReplacements(assessment, found.knowledge);
@@ -95,14 +94,12 @@ function assessResource(resource: ConfiguredResource, input: ReplacementAnalysis
 function compareWithBaseline(
   resource: ConfiguredResource,
   knowledge: ResourceKnowledge,
-  sdk: ProviderKnowledge['provider']['sdk'],
   input: ReplacementAnalysisInput,
   updates: ComparisonOptions['updates'],
 ): ResourceAssessment['changes'] | undefined {
   const options: ComparisonOptions = {
     updates,
-    sdk,
-    ignoreChanges: ignoredAttributes(resource, input.evaluation),
+    ignoreChanges: ignoredAttributes(resource),
     fallbackRange: resource.block.typeRange,
   };
   const merged = new Map<string, AttributeChange & { instances: string[] }>();
@@ -212,7 +209,7 @@ export function instanceKeySuffix(key: number | string | undefined): string {
   return typeof key === 'number' ? `[${key}]` : `[${JSON.stringify(key)}]`;
 }
 
-function ignoredAttributes(resource: ConfiguredResource, evaluation: EvaluationContext): Set<string> | 'all' {
+function ignoredAttributes(resource: ConfiguredResource): Set<string> | 'all' {
   const attribute = resource.lifecycle.ignoreChanges;
   if (!attribute) return new Set();
   const value = attribute.value.value;
@@ -226,7 +223,6 @@ function ignoredAttributes(resource: ConfiguredResource, evaluation: EvaluationC
       if (name) names.add(name);
     }
   }
-  void evaluation;
   return names;
 }
 
@@ -397,4 +393,3 @@ function hoverDetail(change: AttributeChange, certain: boolean, baselineText: st
   return lines.join('\n');
 }
 
-export type { ResourceSide };

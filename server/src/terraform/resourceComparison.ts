@@ -8,7 +8,6 @@ import type {
   AttributeKnowledge,
   BlockKnowledge,
   ResourceKnowledge,
-  ProviderSdk,
 } from './knowledgeBase/format';
 import {
   convertToType,
@@ -55,7 +54,6 @@ export interface AttributeChange {
 }
 
 export interface ComparisonOptions {
-  sdk: ProviderSdk;
   /** Attributes (top-level names) under `lifecycle.ignore_changes`; `all` ignores every attribute. */
   ignoreChanges: Set<string> | 'all';
   /** Where to point when something removed has no range of its own. */
