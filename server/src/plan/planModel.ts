@@ -2,6 +2,7 @@
  * The model of a `terraform show -json` / `tofu show -json` plan: what each resource change will do.
  * Pure (no LSP or vscode imports) so the CLI, the server and the graph share it.
  */
+import type { PlanAction } from '../../../common/src/planGraph';
 
 /** Thrown for input that is not a plan this code understands: broken JSON, an unknown major format version, a state. */
 export class PlanFormatError extends Error {
@@ -13,22 +14,8 @@ export class PlanFormatError extends Error {
 
 export type PlanTool = 'terraform' | 'opentofu';
 
-/**
- * One action per resource change. `change.actions` arrays map to:
- * create, update, delete, ["delete","create"] → replace-delete-first, ["create","delete"] → replace-create-first,
- * read, no-op, forget, ["create","forget"] → create-forget (Terraform), ["forget","create"] → forget-create (OpenTofu).
- */
-export type PlanAction =
-  | 'create'
-  | 'update'
-  | 'delete'
-  | 'replace-delete-first'
-  | 'replace-create-first'
-  | 'read'
-  | 'no-op'
-  | 'forget'
-  | 'create-forget'
-  | 'forget-create';
+/** One action per resource change (the mapping from `change.actions` is documented with the type). */
+export type { PlanAction };
 
 export interface PlanResourceChange {
   address: string;

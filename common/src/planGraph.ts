@@ -1,0 +1,152 @@
+/**
+ * The plan graph: what the CLI's `graph --format json` prints, what the extension host posts to
+ * the plan-graph webview, and what the CLI's HTML embeds. Built from `show -json` output by
+ * server/src/plan/planGraph.ts; drawn by webview/src. Types only, so the browser bundle can
+ * import it without pulling in any Node code.
+ *
+ * Every string in here comes from a plan (addresses, values, diagnostics) and may be hostile:
+ * the webview renders all of them as text.
+ */
+
+/** The JSON shape's version: bump on a breaking change (tests outside the project read it). */
+export const PLAN_GRAPH_VERSION = 1;
+
+/**
+ * One per resource change. Mirrors `change.actions`:
+ * create, update, delete, ["delete","create"] → replace-delete-first, ["create","delete"] → replace-create-first,
+ * read, no-op, forget, ["create","forget"] → create-forget (Terraform), ["forget","create"] → forget-create (OpenTofu).
+ */
+export type PlanAction =
+  | 'create'
+  | 'update'
+  | 'delete'
+  | 'replace-delete-first'
+  | 'replace-create-first'
+  | 'read'
+  | 'no-op'
+  | 'forget'
+  | 'create-forget'
+  | 'forget-create';
+
+/**
+ * What the picture shows for a node: its action, except that a no-op (or update) that imports
+ * shows as `import` and one that only moves shows as `move`. One colour and symbol per kind:
+ * create +, update ~, delete -, replace-delete-first -/+, replace-create-first +/-, read <=,
+ * import ⇐ (import), move → (moved), forget (forget), no-op (blank).
+ */
+export type PlanDisplayKind =
+  | 'create'
+  | 'update'
+  | 'delete'
+  | 'replace-delete-first'
+  | 'replace-create-first'
+  | 'read'
+  | 'import'
+  | 'move'
+  | 'forget'
+  | 'no-op';
+
+/** A value as the plan shows it, already made safe to print as text. */
+export type PlanValue =
+  /** Known: `text` is the HCL-like rendering (`"0700"`, `3`, `true`, `["a", "b"]`, `{ a = 1 }`), possibly truncated. */
+  | { kind: 'known'; text: string; truncated?: boolean }
+  /** `after_unknown`: "(known after apply)". */
+  | { kind: 'unknown' }
+  /** `before_sensitive` / `after_sensitive`: "(sensitive value)". */
+  | { kind: 'sensitive' }
+  /** Not set on this side (e.g. before of a create, or after of a delete). */
+  | { kind: 'absent' };
+
+/** One changed attribute (or nested path), before → after. */
+export interface AttributeChange {
+  /** Terraform-style path: `file_permission`, `tags["Name"]`, `ingress[0].cidr_blocks`. */
+  path: string;
+  before: PlanValue;
+  after: PlanValue;
+  /** This path (or one of its parents) is in `replace_paths`. */
+  forcesReplacement: boolean;
+}
+
+export interface PlanGraphNode {
+  /** Unique in the graph; the resource address (with `deposed` key appended for a deposed object). */
+  id: string;
+  /** The full resource instance address, e.g. `module.app.aws_instance.web[0]`. */
+  address: string;
+  action: PlanAction;
+  display: PlanDisplayKind;
+  /** `module.a.module.b`, or '' in the root module. */
+  module: string;
+  /** `managed` or `data`. */
+  mode: string;
+  type: string;
+  name: string;
+  /** The instance key (`0`, `"blue"`) when the resource has count / for_each. */
+  index?: string | number;
+  providerName?: string;
+  /** The address before a `moved` block. */
+  previousAddress?: string;
+  /** The import ID (or a rendering of the identity) when the change imports. */
+  importId?: string;
+  /** The deposed object key, for changes to a deposed object. */
+  deposed?: string;
+  /** Rendered `replace_paths` (same path syntax as AttributeChange.path). */
+  replacePaths: string[];
+  /** `action_reason` as written, e.g. `replace_because_cannot_update`. */
+  actionReason?: string;
+  /** One sentence a user can read: why this node is replaced / deleted / read. */
+  reason?: string;
+  /** Changed attributes only (unchanged ones are left out, as the CLI does). */
+  changes: AttributeChange[];
+  /** Changes made outside Terraform since the last apply (`resource_drift`). */
+  drift?: AttributeChange[];
+}
+
+/** `from` must exist before `to`: `to` refers to `from` (references, depends_on, module calls, prior state). */
+export interface PlanGraphEdge {
+  from: string;
+  to: string;
+}
+
+export interface PlanGraphModule {
+  /** `module.a.module.b`; the root module is ''. */
+  address: string;
+  /** The parent module's address ('' for a child of the root); absent for the root. */
+  parent?: string;
+  /** Node ids directly in this module. */
+  nodeCount: number;
+}
+
+export interface PlanGraphOutput {
+  name: string;
+  action: PlanAction;
+  before: PlanValue;
+  after: PlanValue;
+}
+
+export interface PlanGraphSummary {
+  /** The summary line as the tool that wrote the plan prints it. */
+  line: string;
+  add: number;
+  change: number;
+  destroy: number;
+  replace: number;
+  import: number;
+  forget: number;
+  move: number;
+  read: number;
+  noop: number;
+}
+
+export interface PlanGraph {
+  version: typeof PLAN_GRAPH_VERSION;
+  tool: 'terraform' | 'opentofu';
+  toolVersion?: string;
+  formatVersion: string;
+  /** The plan errored: what it holds is partial. */
+  errored: boolean;
+  summary: PlanGraphSummary;
+  nodes: PlanGraphNode[];
+  edges: PlanGraphEdge[];
+  modules: PlanGraphModule[];
+  outputs: PlanGraphOutput[];
+}

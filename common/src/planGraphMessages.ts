@@ -1,0 +1,68 @@
+/**
+ * The typed messages between the extension host and the plan-graph webview (`postMessage`).
+ * Both sides validate what they receive with the guards below: a message that doesn't match is
+ * dropped, never interpreted. Types and guards only, so the browser bundle can import it.
+ */
+import type { PlanGraph } from './planGraph';
+
+/** Host → webview. */
+export type HostToGraphMessage =
+  /** Draw this plan (replaces whatever is drawn; the view state is kept when `planId` is unchanged). */
+  | { type: 'showPlan'; planId: string; graph: PlanGraph; source: string }
+  /** The host could not produce a plan: show this message as text (`data-state="error"`). */
+  | { type: 'showError'; message: string }
+  /** A plan run is in progress: `planned` resources so far (the page shows it while it waits). */
+  | { type: 'planProgress'; planned: number; message?: string };
+
+/** Webview → host. */
+export type GraphToHostMessage =
+  /** The page has loaded and listens (the host then posts the current plan). */
+  | { type: 'ready' }
+  /** The user asked to open the resource's block in its `.tf` file. */
+  | { type: 'reveal'; address: string }
+  /** The page could not render (also sets `data-state="error"`). */
+  | { type: 'renderError'; message: string };
+
+/** The view state the page keeps across hide/show (`vscode.setState`). */
+export interface GraphViewState {
+  planId?: string;
+  /** Actions shown (no-op hidden by default). */
+  visibleDisplayKinds?: string[];
+  replaceOnly?: boolean;
+  search?: string;
+  /** Module addresses expanded (all collapsed by default on large plans). */
+  expandedModules?: string[];
+  selected?: string;
+  /** d3 zoom transform. */
+  transform?: { x: number; y: number; k: number };
+}
+
+export function isGraphToHostMessage(value: unknown): value is GraphToHostMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const message = value as Record<string, unknown>;
+  switch (message.type) {
+    case 'ready':
+      return true;
+    case 'reveal':
+      return typeof message.address === 'string' && message.address.length > 0 && message.address.length <= 10_000;
+    case 'renderError':
+      return typeof message.message === 'string';
+    default:
+      return false;
+  }
+}
+
+export function isHostToGraphMessage(value: unknown): value is HostToGraphMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const message = value as Record<string, unknown>;
+  switch (message.type) {
+    case 'showPlan':
+      return typeof message.planId === 'string' && typeof message.source === 'string' && typeof message.graph === 'object' && message.graph !== null;
+    case 'showError':
+      return typeof message.message === 'string';
+    case 'planProgress':
+      return typeof message.planned === 'number';
+    default:
+      return false;
+  }
+}
