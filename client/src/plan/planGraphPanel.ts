@@ -1,0 +1,186 @@
+/**
+ * The editor panel that hosts the plan-graph page (webview/src, bundled as dist/webview.js).
+ * One panel for the window (`createOrShow`), as the webview sample does; re-created pages ask for
+ * the plan again with `ready`, so the panel does not keep its page alive while hidden.
+ *
+ * Security: CSP `default-src 'none'` with a fresh nonce for the one script and stylesheet;
+ * resources only from dist/; data only through typed `postMessage`, validated on receipt
+ * (`isGraphToHostMessage`). The page renders every plan string as text. Nothing it sends can
+ * run a command: `reveal` only opens a file the plan's own root module declares.
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { PlanGraph } from '../../../common/src/planGraph';
+import { isGraphToHostMessage, type GraphToHostMessage, type HostToGraphMessage } from '../../../common/src/planGraphMessages';
+import { locateResource } from './resourceLocator';
+
+export const PLAN_GRAPH_VIEW_TYPE = 'immutableInfra.planGraph';
+
+/** A plan the panel shows, and where it came from (reveal looks up blocks under `rootDir`). */
+export interface ShownPlan {
+  planId: string;
+  graph: PlanGraph;
+  /** What the title and the page say the plan is: the root module folder, or the plan file. */
+  source: string;
+  /** The root module, when known (a plan file opened from elsewhere may have none). */
+  rootDir?: string;
+}
+
+export class PlanGraphPanel implements vscode.Disposable {
+  private static current: PlanGraphPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private shown: ShownPlan | undefined;
+  private pending: HostToGraphMessage | undefined;
+  private pageReady = false;
+
+  /** Shows the panel (creating it beside the active editor when there is none) and returns it. */
+  static createOrShow(extensionUri: vscode.Uri, log: vscode.LogOutputChannel): PlanGraphPanel {
+    if (PlanGraphPanel.current) {
+      PlanGraphPanel.current.panel.reveal(undefined, true);
+      return PlanGraphPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(PLAN_GRAPH_VIEW_TYPE, 'Plan Graph', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(extensionUri));
+    PlanGraphPanel.current = new PlanGraphPanel(panel, extensionUri, log);
+    return PlanGraphPanel.current;
+  }
+
+  /** A panel restored by VS Code after a reload: its plan is gone from memory, and it says so. */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, log: vscode.LogOutputChannel): void {
+    PlanGraphPanel.current?.dispose();
+    panel.webview.options = webviewOptions(extensionUri);
+    PlanGraphPanel.current = new PlanGraphPanel(panel, extensionUri, log);
+    PlanGraphPanel.current.showError('This plan graph was open before VS Code reloaded; its plan is not kept. Run "Show Plan Graph" or "Open Plan File" again.');
+  }
+
+  static get active(): PlanGraphPanel | undefined {
+    return PlanGraphPanel.current;
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    panel.webview.html = this.html();
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
+      // A hidden page is destroyed; when it comes back it posts `ready` again.
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.pageReady = false;
+      }),
+    );
+  }
+
+  get plan(): ShownPlan | undefined {
+    return this.shown;
+  }
+
+  show(plan: ShownPlan): void {
+    this.shown = plan;
+    this.panel.title = `Plan Graph: ${plan.source}`;
+    this.post({ type: 'showPlan', planId: plan.planId, graph: plan.graph, source: plan.source });
+  }
+
+  showError(message: string): void {
+    this.post({ type: 'showError', message });
+  }
+
+  progress(planned: number, message?: string): void {
+    this.post({ type: 'planProgress', planned, message });
+  }
+
+  dispose(): void {
+    if (PlanGraphPanel.current === this) PlanGraphPanel.current = undefined;
+    this.panel.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+
+  /** Posts now when the page listens; otherwise keeps the latest message for its `ready`. */
+  private post(message: HostToGraphMessage): void {
+    // A plan supersedes progress and errors; progress does not supersede a plan being shown.
+    if (message.type !== 'planProgress' || this.pending?.type !== 'showPlan') this.pending = message;
+    if (this.pageReady) void this.panel.webview.postMessage(message);
+  }
+
+  private receive(raw: unknown): void {
+    if (!isGraphToHostMessage(raw)) {
+      this.log.warn('Plan graph: ignored a message that is not one the page sends.');
+      return;
+    }
+    const message: GraphToHostMessage = raw;
+    switch (message.type) {
+      case 'ready':
+        this.pageReady = true;
+        if (this.pending) void this.panel.webview.postMessage(this.pending);
+        break;
+      case 'reveal':
+        void this.reveal(message.address);
+        break;
+      case 'renderError':
+        this.log.error(`Plan graph could not render: ${message.message}`);
+        break;
+    }
+  }
+
+  private async reveal(address: string): Promise<void> {
+    const plan = this.shown;
+    const node = plan?.graph.nodes.find((n) => n.address === address || n.id === address);
+    if (!plan || !node) return;
+    if (!plan.rootDir) {
+      void vscode.window.showInformationMessage(`${address} can't be revealed: this plan was opened from a file, and its configuration folder is unknown.`);
+      return;
+    }
+    const location = locateResource(plan.rootDir, node);
+    if (!location) {
+      const why = node.action === 'delete' ? ' Its block has been removed (that is why it is destroyed).' : node.module ? ` Run "init" so that the module's folder is known.` : '';
+      void vscode.window.showInformationMessage(`No block for ${address} was found in ${plan.rootDir}.${why}`);
+      return;
+    }
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(location.file));
+    const start = new vscode.Position(location.line, location.character);
+    await vscode.window.showTextDocument(document, {
+      viewColumn: vscode.ViewColumn.One,
+      selection: new vscode.Range(start, start),
+      preserveFocus: false,
+    });
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const nonce = randomBytes(18).toString('base64');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.css'));
+    // worker-src blob: the page lays out large plans in a worker built from its own bundle.
+    const csp = [
+      "default-src 'none'",
+      `script-src 'nonce-${nonce}'`,
+      `style-src ${webview.cspSource} 'nonce-${nonce}'`,
+      `font-src ${webview.cspSource}`,
+      `img-src ${webview.cspSource} data:`,
+      'worker-src blob:',
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en" data-state="loading">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" nonce="${nonce}" href="${style}">
+<title>Plan Graph</title>
+</head>
+<body>
+<div id="app"></div>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+  }
+}
+
+function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    enableCommandUris: false,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist')],
+  };
+}
