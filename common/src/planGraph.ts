@@ -63,7 +63,11 @@ export interface AttributeChange {
   path: string;
   before: PlanValue;
   after: PlanValue;
-  /** This path (or one of its parents) is in `replace_paths`. */
+  /**
+   * This path (or one of its parents) is in `replace_paths`; also true when a `replace_paths` entry
+   * lies inside this path, because a row that reports a whole attribute (a list whose length
+   * changed) contains the part that forced the replacement.
+   */
   forcesReplacement: boolean;
 }
 
@@ -97,6 +101,8 @@ export interface PlanGraphNode {
   reason?: string;
   /** Changed attributes only (unchanged ones are left out, as the CLI does). */
   changes: AttributeChange[];
+  /** Changed attributes left out of `changes` to keep one node small (a change with hundreds of rows). */
+  changesOmitted?: number;
   /** Changes made outside Terraform since the last apply (`resource_drift`). */
   drift?: AttributeChange[];
 }

@@ -1,5 +1,6 @@
 // Entry point of the `immutable-infra` CLI: a thin layer over the same analysis as the editor.
 import { runCheck, parseCheckArguments } from './checkCommand';
+import { parseGraphArguments, runGraph } from './graphCommand';
 import { parsePlanSummaryArguments, runPlanSummary } from './planSummaryCommand';
 import { USAGE, UsageError, type CommandResult } from './usage';
 
@@ -11,6 +12,7 @@ export async function runCli(argv: string[], cwd: string): Promise<CommandResult
   if (command === '--version') return { exitCode: 0, stdout: `${VERSION}\n` };
   if (command === 'check') return runCheck(parseCheckArguments(rest, cwd), VERSION);
   if (command === 'plan-summary') return runPlanSummary(parsePlanSummaryArguments(rest, cwd));
+  if (command === 'graph') return runGraph(parseGraphArguments(rest, cwd));
   throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
 }
 

@@ -2,10 +2,9 @@
  * `immutable-infra plan-summary PLAN [--format text|json]`: the plan's summary line as Terraform or
  * OpenTofu prints it, or its counts as JSON (DESIGN.md, "Contracts").
  */
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { parsePlanJson, PlanFormatError } from '../plan/planModel';
 import { summarizePlan } from '../plan/planSummary';
+import { readPlanText } from './planInput';
 import { UsageError, type CommandResult } from './usage';
 
 export interface PlanSummaryOptions {
@@ -33,21 +32,10 @@ export function parsePlanSummaryArguments(args: string[], cwd: string): PlanSumm
 }
 
 export function runPlanSummary(options: PlanSummaryOptions): CommandResult {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path.resolve(options.cwd, options.plan));
-  } catch (error) {
-    throw new UsageError(`Cannot read ${options.plan}: ${(error as Error).message}`);
-  }
-  // Binary plan files are zip archives ("PK\x03\x04").
-  if (bytes.length >= 4 && bytes.readUInt32BE(0) === 0x504b0304) {
-    throw new UsageError(
-      `${options.plan} is a binary plan file; plan-summary needs the JSON plan: run \`terraform show -json ${options.plan} > plan.json\` (or \`tofu show -json\`) and pass plan.json. Reading binary plans directly needs the plan runner, which is not available yet.`,
-    );
-  }
+  const text = readPlanText(options.plan, options.cwd, 'plan-summary');
   let summary;
   try {
-    summary = summarizePlan(parsePlanJson(bytes.toString('utf8')));
+    summary = summarizePlan(parsePlanJson(text));
   } catch (error) {
     if (error instanceof PlanFormatError) throw new UsageError(`${options.plan}: ${error.message}`);
     throw error;

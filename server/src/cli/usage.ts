@@ -20,6 +20,9 @@ Commands:
   plan-summary PLAN [--format text|json]
       The plan's summary line as Terraform/OpenTofu prints it, or its counts as JSON.
       PLAN is JSON from "terraform show -json PLANFILE". Exit 2: unreadable or unsupported plan.
+  graph PLAN [-o FILE] [--format html|json]
+      The plan as a dependency graph: one offline HTML page (default), or the graph model as JSON
+      ({"nodes":[…],"edges":[{"from","to"}],…}). Writes to FILE, else to stdout.
 
 Options:
   -h, --help     Show this help.

@@ -61,6 +61,14 @@ const ACTIONS: Record<string, PlanAction> = {
   'forget,create': 'forget-create',
 };
 
+/** The action of a `change.actions` list (of a resource or an output change); undefined for a list this code does not know. */
+export function planActionOf(actions: unknown): PlanAction | undefined {
+  if (!Array.isArray(actions)) return undefined;
+  const key = actions.join(',');
+  // Own keys only: `["constructor"]` in a hostile plan must not find Object.prototype's members.
+  return Object.prototype.hasOwnProperty.call(ACTIONS, key) ? ACTIONS[key] : undefined;
+}
+
 const SUPPORTED_MAJORS = new Set([0, 1]);
 
 /** True when parsed JSON looks like a plan (not a state or something else). */
@@ -109,7 +117,7 @@ function parseResourceChange(raw: unknown, index: number): PlanResourceChange {
   if (!isObject(raw) || !isObject(raw.change)) throw new PlanFormatError(`${where} has no change object.`);
   const actions = raw.change.actions;
   if (!Array.isArray(actions)) throw new PlanFormatError(`${where}.change.actions is not a list.`);
-  const action = ACTIONS[actions.join(',')];
+  const action = planActionOf(actions);
   if (!action) throw new PlanFormatError(`${where} (${String(raw.address)}) has unknown actions ${JSON.stringify(actions)}.`);
   const change: PlanResourceChange = {
     address: String(raw.address ?? ''),

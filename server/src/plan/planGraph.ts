@@ -1,0 +1,253 @@
+/**
+ * The plan graph (common/src/planGraph.ts) from `terraform show -json` / `tofu show -json` output:
+ * one node per resource change, with what the picture shows for it, the attributes that changed
+ * (and which forced a replacement, and why), drift, modules, outputs, the summary line, and the
+ * dependency edges (planEdges.ts).
+ *
+ * Pure: JSON in, graph out. The input is validated by planModel (PlanFormatError for what is not a
+ * plan); beyond that, odd fields are read as absent rather than refused, so an errored or partial
+ * plan still draws.
+ */
+import {
+  PLAN_GRAPH_VERSION,
+  type PlanAction,
+  type PlanDisplayKind,
+  type PlanGraph,
+  type PlanGraphModule,
+  type PlanGraphNode,
+  type PlanGraphOutput,
+  type PlanValue,
+} from '../../../common/src/planGraph';
+import { configAddressOf, moduleSteps } from './planAddress';
+import { planEdges, type EdgeNode } from './planEdges';
+import { parsePlanJson, planActionOf, planFromJson, type PlanResourceChange } from './planModel';
+import { summarizePlan } from './planSummary';
+import { diffChange, quoteString, renderReplacePath, renderValue, type ChangeValues } from './planValues';
+
+/** The graph of a plan's JSON text; PlanFormatError for broken JSON or what is not a plan. */
+export function parsePlanGraph(text: string): PlanGraph {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // planModel words the error for broken JSON; parsing a 50 MB plan twice is what this avoids.
+    return parsePlanJson(text) as never;
+  }
+  return buildPlanGraph(json);
+}
+
+export function buildPlanGraph(json: unknown): PlanGraph {
+  const plan = planFromJson(json);
+  const root = json as Record<string, unknown>;
+  const rawChanges = Array.isArray(root.resource_changes) ? root.resource_changes : [];
+  const drift = driftByKey(root.resource_drift);
+
+  const nodes: PlanGraphNode[] = [];
+  const edgeNodes: EdgeNode[] = [];
+  const ids = new Set<string>();
+  plan.resourceChanges.forEach((rc, i) => {
+    const raw = rawChanges[i] as Record<string, unknown>;
+    const node = buildNode(rc, raw, drift);
+    node.id = uniqueId(node.id, ids);
+    nodes.push(node);
+    edgeNodes.push({ id: node.id, address: node.address, configAddress: configAddressOf(node.module || undefined, node.mode, node.type, node.name) });
+  });
+
+  const summary = summarizePlan(plan);
+  return {
+    version: PLAN_GRAPH_VERSION,
+    tool: plan.tool,
+    ...(plan.toolVersion !== undefined ? { toolVersion: plan.toolVersion } : {}),
+    formatVersion: plan.formatVersion,
+    errored: plan.errored,
+    summary: { line: summary.line, ...summary.counts },
+    nodes,
+    edges: planEdges(json, edgeNodes),
+    modules: modulesOf(nodes),
+    outputs: outputsOf(root.output_changes),
+  };
+}
+
+/** Ids are addresses, which are unique in a valid plan; a hand-made duplicate gets `#2`, `#3` … so the graph stays well-formed. */
+function uniqueId(id: string, ids: Set<string>): string {
+  let unique = id;
+  for (let n = 2; ids.has(unique); n++) unique = `${id}#${n}`;
+  ids.add(unique);
+  return unique;
+}
+
+function buildNode(rc: PlanResourceChange, raw: Record<string, unknown>, drift: Map<string, ChangeValues>): PlanGraphNode {
+  const change = (isObject(raw.change) ? raw.change : {}) as ChangeValues & Record<string, unknown>;
+  const deposed = typeof raw.deposed === 'string' && raw.deposed !== '' ? raw.deposed : undefined;
+  const moved = rc.previousAddress !== undefined && rc.previousAddress !== rc.address;
+  const replacePaths = rc.replacePaths ?? [];
+  const diff = diffChange(change, replacePaths);
+  const node: PlanGraphNode = {
+    id: deposed ? `${rc.address} (deposed object ${deposed})` : rc.address,
+    address: rc.address,
+    action: rc.action,
+    display: displayKind(rc.action, rc.importing !== undefined, moved),
+    module: rc.moduleAddress ?? '',
+    mode: rc.mode,
+    type: rc.type,
+    name: rc.name,
+    replacePaths: replacePaths.map(renderReplacePath),
+    changes: diff.changes,
+  };
+  if (diff.omitted > 0) node.changesOmitted = diff.omitted;
+  if (typeof raw.index === 'number' || typeof raw.index === 'string') node.index = raw.index;
+  if (typeof raw.provider_name === 'string') node.providerName = raw.provider_name;
+  if (moved) node.previousAddress = rc.previousAddress;
+  if (rc.importing) node.importId = importId(rc.importing);
+  if (deposed) node.deposed = deposed;
+  if (rc.actionReason) node.actionReason = rc.actionReason;
+  const reason = reasonSentence(rc, node, raw.index);
+  if (reason) node.reason = reason;
+  const drifted = drift.get(driftKey(rc.address, deposed));
+  if (drifted) {
+    const driftDiff = diffChange(drifted);
+    node.drift = driftDiff.changes;
+  }
+  return node;
+}
+
+/**
+ * What the picture shows. A no-op or update that imports shows as an import (that is what the
+ * reviewer needs to see; the update's attributes are still listed); a no-op that only moves shows
+ * as a move (an update that also moves stays an update, with previousAddress set). The forget
+ * actions all show as forget — an object leaves Terraform's management without being destroyed,
+ * which is the surprise to call out, even when a new object is created beside it.
+ */
+export function displayKind(action: PlanAction, importing: boolean, moved: boolean): PlanDisplayKind {
+  if (importing && (action === 'no-op' || action === 'update')) return 'import';
+  if (moved && action === 'no-op') return 'move';
+  switch (action) {
+    case 'forget':
+    case 'create-forget':
+    case 'forget-create':
+      return 'forget';
+    default:
+      return action;
+  }
+}
+
+function importId(importing: Record<string, unknown>): string {
+  if (typeof importing.id === 'string' && importing.id !== '') return importing.id;
+  if (importing.identity !== undefined) {
+    const value = renderValue(importing.identity);
+    if (value.kind === 'known') return value.text;
+  }
+  return '(will be imported first)';
+}
+
+/** `[0]` / `["blue"]`, as Terraform prints an instance key in its notes. */
+function keyText(index: unknown): string {
+  return typeof index === 'number' ? `[${index}]` : typeof index === 'string' ? `[${quoteString(index)}]` : '';
+}
+
+/** One sentence per `action_reason` (the list of Terraform's jsonplan and OpenTofu's), worded after their human renderers' notes. */
+export function reasonSentence(rc: PlanResourceChange, node: Pick<PlanGraphNode, 'replacePaths' | 'deposed'>, index: unknown): string | undefined {
+  const replaced = rc.action === 'replace-delete-first' || rc.action === 'replace-create-first';
+  const forcing = () => {
+    const paths = node.replacePaths.map((p) => `\`${p}\``);
+    if (paths.length === 0) return 'An attribute that cannot be updated in place changed, so it must be replaced';
+    if (paths.length === 1) return `${paths[0]} forces replacement`;
+    return `${paths.slice(0, -1).join(', ')} and ${paths[paths.length - 1]} force replacement`;
+  };
+  switch (rc.actionReason) {
+    case 'replace_because_cannot_update':
+      return forcing();
+    case 'replace_because_tainted':
+      return 'The object is tainted (an earlier apply failed part-way), so it must be replaced';
+    case 'replace_by_request':
+      return 'Replacement was requested (-replace)';
+    case 'replace_by_triggers':
+      return 'A change in replace_triggered_by forces replacement';
+    case 'delete_because_no_resource_config':
+      return `${rc.type}.${rc.name} is not in the configuration`;
+    case 'delete_because_no_module':
+      return `${rc.moduleAddress ?? 'Its module'} is not in the configuration`;
+    case 'delete_because_no_move_target':
+      return `${rc.previousAddress ?? 'It'} was moved to ${rc.address}, which is not in the configuration`;
+    case 'delete_because_wrong_repetition':
+      if (typeof index === 'number') return 'The resource no longer uses count';
+      if (typeof index === 'string') return 'The resource no longer uses for_each';
+      return 'The resource now uses count or for_each';
+    case 'delete_because_count_index':
+      return `Index ${keyText(index)} is out of range for count`;
+    case 'delete_because_each_key':
+      return `Key ${keyText(index)} is not in the for_each map`;
+    case 'read_because_config_unknown':
+      return 'Read during apply: its configuration refers to values not yet known';
+    case 'read_because_dependency_pending':
+      return 'Read during apply: it depends on a resource or a module with changes pending';
+    case 'read_because_check_nested':
+      return 'Read during apply as well: it is in a check block, re-read to verify it';
+    case undefined:
+      break;
+    default:
+      return `Reason: ${rc.actionReason}`;
+  }
+  // Plans before format 1.0 have no action_reason; their replace_paths still say why.
+  if (replaced && node.replacePaths.length > 0) return forcing();
+  if (node.deposed && (rc.action === 'delete' || rc.action === 'forget')) return `Left over from a partially-failed replacement (deposed object ${node.deposed})`;
+  if (rc.action === 'forget' || rc.action === 'create-forget' || rc.action === 'forget-create') {
+    return 'destroy = false in the lifecycle: removed from the state, not destroyed';
+  }
+  return undefined;
+}
+
+function driftKey(address: string, deposed: string | undefined): string {
+  return deposed ? `${address}\u0000${deposed}` : address;
+}
+
+/** `resource_drift` entries by address (and deposed key): the changes made outside Terraform. */
+function driftByKey(raw: unknown): Map<string, ChangeValues> {
+  const map = new Map<string, ChangeValues>();
+  if (!Array.isArray(raw)) return map;
+  for (const entry of raw) {
+    if (!isObject(entry) || typeof entry.address !== 'string' || !isObject(entry.change)) continue;
+    const deposed = typeof entry.deposed === 'string' && entry.deposed !== '' ? entry.deposed : undefined;
+    map.set(driftKey(entry.address, deposed), entry.change as ChangeValues);
+  }
+  return map;
+}
+
+/** The root, every module that holds a node, and all their ancestors; nodeCount counts nodes directly in each. */
+function modulesOf(nodes: readonly PlanGraphNode[]): PlanGraphModule[] {
+  const modules = new Map<string, PlanGraphModule>([['', { address: '', nodeCount: 0 }]]);
+  for (const node of nodes) {
+    const steps = moduleSteps(node.module);
+    for (let i = 1; i <= steps.length; i++) {
+      const address = steps.slice(0, i).join('.');
+      if (!modules.has(address)) modules.set(address, { address, parent: steps.slice(0, i - 1).join('.'), nodeCount: 0 });
+    }
+    // Count against the address as rebuilt from its steps, so the node's module is always listed.
+    modules.get(steps.join('.'))!.nodeCount++;
+  }
+  return [...modules.values()].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+}
+
+function outputsOf(raw: unknown): PlanGraphOutput[] {
+  if (!isObject(raw)) return [];
+  const outputs: PlanGraphOutput[] = [];
+  for (const [name, change] of Object.entries(raw)) {
+    if (!isObject(change)) continue;
+    const action = planActionOf(change.actions);
+    if (!action) continue;
+    outputs.push({ name, action, before: outputSide(change, 'before', action), after: outputSide(change, 'after', action) });
+  }
+  return outputs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function outputSide(change: Record<string, unknown>, side: 'before' | 'after', action: PlanAction): PlanValue {
+  const sensitive = change[`${side}_sensitive`];
+  const unknown = side === 'after' ? change.after_unknown : false;
+  if (side === 'before' && (action === 'create' || action === 'read')) return { kind: 'absent' };
+  if (side === 'after' && action === 'delete') return { kind: 'absent' };
+  return renderValue(change[side], unknown, sensitive);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
