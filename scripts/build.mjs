@@ -103,6 +103,40 @@ function cliBanner() {
   return entry.startsWith('#!') ? {} : { banner: { js: CLI_SHEBANG } };
 }
 
+/** Browsers the webview bundle runs in: VS Code ≥ 1.91's Electron and current Chromium-based browsers (the CLI's HTML). */
+const BROWSER_TARGET = ['es2022', 'chrome120'];
+
+/**
+ * The plan graph's layout runs in a Web Worker for large plans. Its source is bundled on its own
+ * and handed to the page bundle as the string module `virtual:layout-worker`, which the page starts
+ * from a Blob URL: one file to ship and to inline into the CLI's HTML, no second URI for a host.
+ */
+const layoutWorkerPlugin = {
+  name: 'layout-worker',
+  setup(build) {
+    build.onResolve({ filter: /^virtual:layout-worker$/ }, () => ({ path: 'layout-worker', namespace: 'layout-worker' }));
+    build.onLoad({ filter: /.*/, namespace: 'layout-worker' }, async () => {
+      const result = await esbuild.build({
+        entryPoints: ['./webview/src/graph/layoutWorker.ts'],
+        bundle: true,
+        platform: 'browser',
+        format: 'iife',
+        target: BROWSER_TARGET,
+        minify: production,
+        write: false,
+        metafile: true,
+        logLevel: 'warning',
+        absWorkingDir: root,
+      });
+      return {
+        contents: `export default ${JSON.stringify(result.outputFiles[0].text)};`,
+        loader: 'js',
+        watchFiles: Object.keys(result.metafile.inputs).map((file) => join(root, file)),
+      };
+    });
+  },
+};
+
 const bundles = [
   {
     ...nodeBundle,
@@ -128,7 +162,7 @@ const bundles = [
     bundle: true,
     platform: 'browser',
     format: 'iife',
-    target: 'es2022',
+    target: BROWSER_TARGET,
     minify: production,
     sourcemap: production ? false : 'linked',
     logLevel: 'warning',
@@ -136,7 +170,9 @@ const bundles = [
     absWorkingDir: root,
     entryPoints: ['./webview/src/main.ts'],
     outfile: 'dist/webview.js',
-    plugins: [writeOutputPlugin()],
+    // Styles are imported as text and adopted as a constructable style sheet: no webview.css to ship or link.
+    loader: { '.css': 'text' },
+    plugins: [layoutWorkerPlugin, writeOutputPlugin()],
   },
 ];
 

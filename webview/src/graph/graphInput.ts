@@ -1,0 +1,104 @@
+/**
+ * The graph as received (from the host's message or the CLI HTML's embedded JSON) is checked
+ * before anything is drawn: a graph that isn't one is a readable error, and malformed entries
+ * are dropped or given defaults rather than crashing the page half-way through a render.
+ */
+import type { AttributeChange, PlanGraph, PlanGraphNode, PlanValue } from '../../../common/src/planGraph';
+import { isDisplayKind } from './displayKinds';
+
+export class GraphInputError extends Error {}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const str = (value: unknown, fallback = ''): string => (typeof value === 'string' ? value : fallback);
+
+function planValue(value: unknown): PlanValue {
+  if (!isObject(value)) return { kind: 'absent' };
+  if (value.kind === 'known') return { kind: 'known', text: str(value.text), truncated: value.truncated === true };
+  if (value.kind === 'unknown' || value.kind === 'sensitive') return { kind: value.kind };
+  return { kind: 'absent' };
+}
+
+function attributeChanges(value: unknown): AttributeChange[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(isObject).map((change) => ({
+    path: str(change.path),
+    before: planValue(change.before),
+    after: planValue(change.after),
+    forcesReplacement: change.forcesReplacement === true,
+  }));
+}
+
+function node(value: Record<string, unknown>): PlanGraphNode | undefined {
+  if (typeof value.id !== 'string' || typeof value.address !== 'string') return undefined;
+  const display = str(value.display, 'no-op');
+  return {
+    id: value.id,
+    address: value.address,
+    action: str(value.action, 'no-op') as PlanGraphNode['action'],
+    display: isDisplayKind(display) ? display : 'no-op',
+    module: str(value.module),
+    mode: str(value.mode, 'managed'),
+    type: str(value.type),
+    name: str(value.name),
+    index: typeof value.index === 'string' || typeof value.index === 'number' ? value.index : undefined,
+    providerName: typeof value.providerName === 'string' ? value.providerName : undefined,
+    previousAddress: typeof value.previousAddress === 'string' ? value.previousAddress : undefined,
+    importId: typeof value.importId === 'string' ? value.importId : undefined,
+    deposed: typeof value.deposed === 'string' ? value.deposed : undefined,
+    replacePaths: Array.isArray(value.replacePaths) ? value.replacePaths.filter((p): p is string => typeof p === 'string') : [],
+    actionReason: typeof value.actionReason === 'string' ? value.actionReason : undefined,
+    reason: typeof value.reason === 'string' ? value.reason : undefined,
+    changes: attributeChanges(value.changes),
+    drift: value.drift === undefined ? undefined : attributeChanges(value.drift),
+  };
+}
+
+export function readPlanGraph(value: unknown): PlanGraph {
+  if (!isObject(value)) throw new GraphInputError('The plan graph is not a JSON object.');
+  if (!Array.isArray(value.nodes)) throw new GraphInputError('The plan graph has no "nodes" list.');
+  if (typeof value.version === 'number' && value.version !== 1) {
+    throw new GraphInputError(`This page draws plan graph version 1; it was given version ${value.version}. Update the extension.`);
+  }
+  const seen = new Set<string>();
+  const nodes: PlanGraphNode[] = [];
+  for (const entry of value.nodes) {
+    const parsed = isObject(entry) ? node(entry) : undefined;
+    if (parsed && !seen.has(parsed.id)) {
+      seen.add(parsed.id);
+      nodes.push(parsed);
+    }
+  }
+  const edges = (Array.isArray(value.edges) ? value.edges : [])
+    .filter(isObject)
+    .filter((edge) => typeof edge.from === 'string' && typeof edge.to === 'string' && seen.has(edge.from) && seen.has(edge.to))
+    .map((edge) => ({ from: edge.from as string, to: edge.to as string }));
+  const modules = (Array.isArray(value.modules) ? value.modules : [])
+    .filter(isObject)
+    .filter((module) => typeof module.address === 'string')
+    .map((module) => ({ address: module.address as string, parent: typeof module.parent === 'string' ? module.parent : undefined, nodeCount: Number(module.nodeCount) || 0 }));
+  const summary = isObject(value.summary) ? value.summary : {};
+  const count = (key: string) => (typeof summary[key] === 'number' ? (summary[key] as number) : 0);
+  return {
+    version: 1,
+    tool: value.tool === 'opentofu' ? 'opentofu' : 'terraform',
+    toolVersion: typeof value.toolVersion === 'string' ? value.toolVersion : undefined,
+    formatVersion: str(value.formatVersion),
+    errored: value.errored === true,
+    summary: {
+      line: str(summary.line),
+      add: count('add'),
+      change: count('change'),
+      destroy: count('destroy'),
+      replace: count('replace'),
+      import: count('import'),
+      forget: count('forget'),
+      move: count('move'),
+      read: count('read'),
+      noop: count('noop'),
+    },
+    nodes,
+    edges,
+    modules,
+    outputs: [],
+  };
+}

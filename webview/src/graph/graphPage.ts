@@ -1,0 +1,232 @@
+/**
+ * The plan-graph page: wires the host, the view model, the layout and the renderer together,
+ * keeps the view state (and saves it so it survives the panel being hidden and shown), and
+ * keeps DESIGN.md's contract: `data-state="ready"` on <html> after the first complete render,
+ * `data-state="error"` with a readable message when the page cannot render.
+ */
+import type { PlanGraph } from '../../../common/src/planGraph';
+import type { GraphViewState, HostToGraphMessage } from '../../../common/src/planGraphMessages';
+import { Controls } from './controls';
+import { renderDetails } from './details';
+import { DISPLAY_KINDS } from './displayKinds';
+import { GraphInputError, readPlanGraph } from './graphInput';
+import type { PageHost } from './host';
+import type { LayoutRequest } from './layout';
+import { LayoutRunner } from './layoutRunner';
+import { indexPlanGraph, type PlanGraphIndex } from './moduleTree';
+import { GraphRenderer, leafSize } from './render';
+import { computeView, defaultViewOptions, toggleModule, type PlanView, type ViewOptions } from './viewModel';
+
+/** Zoom and pan fire continuously; the state is saved once they settle. */
+const SAVE_TRANSFORM_DELAY_MS = 250;
+
+export class GraphPage {
+  private readonly root = document.documentElement;
+  private readonly controls: Controls;
+  private readonly renderer: GraphRenderer;
+  private readonly details: HTMLElement;
+  private readonly message: HTMLElement;
+  private readonly layoutRunner = new LayoutRunner();
+  private index: PlanGraphIndex | undefined;
+  private view: PlanView | undefined;
+  private planId = '';
+  private options: ViewOptions = defaultViewOptions();
+  private selectedId: string | undefined;
+  private transform: { x: number; y: number; k: number } | undefined;
+  private generation = 0;
+  private rendered = false;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly host: PageHost) {
+    this.root.dataset.state = 'loading';
+    const page = document.createElement('div');
+    page.className = 'plan-graph-page';
+    this.controls = new Controls({
+      onKindsChange: (kinds) => this.updateOptions({ visibleKinds: kinds }),
+      onReplaceOnlyChange: (replaceOnly) => this.updateOptions({ replaceOnly }),
+      onSearch: (search) => this.updateOptions({ search }),
+      onFit: () => this.renderer.fit(),
+    });
+    const main = document.createElement('div');
+    main.className = 'main';
+    const canvas = document.createElement('div');
+    canvas.className = 'graph';
+    this.details = document.createElement('aside');
+    this.details.className = 'details';
+    this.details.setAttribute('aria-label', 'Details of the selected resource');
+    this.details.setAttribute('aria-live', 'polite');
+    main.append(canvas, this.details);
+    this.message = document.createElement('div');
+    this.message.className = 'message';
+    this.message.hidden = true;
+    page.append(this.controls.element, this.message, main);
+    document.body.append(page);
+
+    this.renderer = new GraphRenderer(canvas, {
+      onSelect: (id) => this.select(id),
+      onActivate: (id) => this.reveal(id),
+      onToggleModule: (address) => this.toggle(address),
+      onZoom: (transform) => {
+        this.transform = transform;
+        clearTimeout(this.saveTimer);
+        this.saveTimer = setTimeout(() => this.saveState(), SAVE_TRANSFORM_DELAY_MS);
+      },
+    });
+    renderDetails(this.details, undefined, this.detailsOptions());
+    window.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && this.selectedId !== undefined) this.select(undefined);
+    });
+  }
+
+  start(): void {
+    this.host.start((message) => this.onMessage(message));
+  }
+
+  private onMessage(message: HostToGraphMessage): void {
+    switch (message.type) {
+      case 'showPlan':
+        this.showPlan(message.graph, message.planId);
+        break;
+      case 'showError':
+        this.fail(message.message, false);
+        break;
+      case 'planProgress':
+        if (!this.rendered) this.showMessage(message.message ?? `Planning… ${message.planned} resources so far`, 'progress');
+        break;
+    }
+  }
+
+  private showPlan(value: unknown, planId: string): void {
+    let graph: PlanGraph;
+    try {
+      graph = readPlanGraph(value);
+    } catch (error) {
+      this.fail(error instanceof GraphInputError ? error.message : `The plan graph could not be read: ${String(error)}`);
+      return;
+    }
+    this.index = indexPlanGraph(graph);
+    const saved = this.host.loadState();
+    // The saved view belongs to one plan: a different plan starts from the defaults.
+    if (saved && saved.planId === planId) this.restore(saved);
+    else {
+      this.options = defaultViewOptions();
+      this.selectedId = undefined;
+      this.transform = undefined;
+    }
+    this.planId = planId;
+    this.controls.showPlan(graph, this.options);
+    this.hideMessage();
+    void this.update(true);
+  }
+
+  private restore(state: GraphViewState): void {
+    const defaults = defaultViewOptions();
+    const known = new Set(DISPLAY_KINDS.map((info) => info.kind as string));
+    this.options = {
+      visibleKinds: Array.isArray(state.visibleDisplayKinds) ? new Set(state.visibleDisplayKinds.filter((kind) => known.has(kind))) : defaults.visibleKinds,
+      replaceOnly: state.replaceOnly === true,
+      search: typeof state.search === 'string' ? state.search : '',
+      expandedModules: Array.isArray(state.expandedModules) ? new Set(state.expandedModules.filter((a) => typeof a === 'string')) : undefined,
+    };
+    this.selectedId = typeof state.selected === 'string' ? state.selected : undefined;
+    const t = state.transform;
+    this.transform = t && [t.x, t.y, t.k].every((n) => typeof n === 'number' && Number.isFinite(n)) && t.k > 0 ? t : undefined;
+  }
+
+  private updateOptions(change: Partial<ViewOptions>): void {
+    this.options = { ...this.options, ...change };
+    this.saveState();
+    void this.update(false);
+  }
+
+  private toggle(address: string): void {
+    if (!this.index || !this.view) return;
+    this.updateOptions({ expandedModules: toggleModule(this.index, this.view, this.options, address) });
+  }
+
+  private select(id: string | undefined): void {
+    this.selectedId = id;
+    this.renderer.setSelected(id);
+    renderDetails(this.details, id === undefined ? undefined : this.index?.nodesById.get(id), this.detailsOptions());
+    this.saveState();
+  }
+
+  private reveal(id: string): void {
+    const node = this.index?.nodesById.get(id);
+    if (!node) return;
+    if (this.selectedId !== id) this.select(id);
+    if (this.host.canReveal) this.host.post({ type: 'reveal', address: node.address });
+  }
+
+  private detailsOptions() {
+    return { canReveal: this.host.canReveal, onReveal: (address: string) => this.host.post({ type: 'reveal', address }) };
+  }
+
+  /** Model → layout → render. A newer update supersedes one still laying out. */
+  private async update(first: boolean): Promise<void> {
+    const index = this.index;
+    if (!index) return;
+    const generation = ++this.generation;
+    this.root.dataset.busy = 'true';
+    try {
+      const view = computeView(index, this.options);
+      const request: LayoutRequest = {
+        leaves: view.leaves.map((leaf) => ({ id: leaf.id, ...leafSize(leaf) })),
+        groups: view.groups.map((group) => ({ id: group.id, parentId: group.parentId, leafIds: group.leafIds, groupIds: group.groupIds })),
+        edges: view.edges,
+      };
+      const layout = await this.layoutRunner.layout(request);
+      if (generation !== this.generation) return;
+      this.view = view;
+      this.renderer.render(view, layout, this.selectedId);
+      renderDetails(this.details, this.selectedId === undefined ? undefined : index.nodesById.get(this.selectedId), this.detailsOptions());
+      const total = index.graph.nodes.length;
+      this.controls.setStatus(`${view.shownResources} of ${total} resource change${total === 1 ? '' : 's'} shown`);
+      if (first) {
+        if (this.transform) this.renderer.setTransform(this.transform);
+        else this.renderer.fit();
+      }
+      this.root.dataset.layout = this.layoutRunner.lastMode;
+      this.root.dataset.busy = 'false';
+      if (view.leaves.length === 0) this.showMessage(total === 0 ? 'No resource changes in this plan.' : 'Nothing matches the filters and search.', 'empty');
+      else this.hideMessage();
+      if (!this.rendered) {
+        this.rendered = true;
+        this.root.dataset.state = 'ready';
+      }
+    } catch (error) {
+      if (generation === this.generation) this.fail(`The plan graph could not be drawn: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private saveState(): void {
+    this.host.saveState({
+      planId: this.planId,
+      visibleDisplayKinds: [...this.options.visibleKinds],
+      replaceOnly: this.options.replaceOnly,
+      search: this.options.search,
+      expandedModules: this.options.expandedModules ? [...this.options.expandedModules] : undefined,
+      selected: this.selectedId,
+      transform: this.transform,
+    });
+  }
+
+  private showMessage(text: string, kind: 'progress' | 'empty' | 'error'): void {
+    this.message.hidden = false;
+    this.message.className = `message ${kind}`;
+    this.message.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+    this.message.textContent = text;
+  }
+
+  private hideMessage(): void {
+    this.message.hidden = true;
+    this.message.textContent = '';
+  }
+
+  private fail(text: string, tellHost = true): void {
+    this.root.dataset.state = 'error';
+    this.root.dataset.busy = 'false';
+    this.showMessage(text, 'error');
+    if (tellHost) this.host.post({ type: 'renderError', message: text });
+  }
+}
