@@ -1,0 +1,377 @@
+/**
+ * The terraform/tofu runner of the extension (client/src/terraform) against the real OpenTofu:
+ * the seed example planned through it, and each failure it must explain — no binary, no init, a
+ * state lock held by a real waiting apply, a configuration error — plus cancellation, where the
+ * plan is held mid-refresh by a FIFO that the local provider reads (so "mid-plan" is a fact the
+ * test waits for, not a guess), and every process of tofu's group is checked gone afterwards.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { hostname, userInfo } from 'node:os';
+import * as path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { runPlan, showPlanFile, type PlanProgress, type PlanRunResult } from '../../client/src/terraform/planRunner';
+import { diagnosticRange } from '../../client/src/terraform/terraformErrors';
+import type { TerraformUiEvent } from '../../client/src/terraform/terraformEvents';
+import { findTerraformExecutable, TERRAFORM_PATH_SETTING, type TerraformExecutable } from '../../client/src/terraform/terraformExecutable';
+import { TerraformCancellation } from '../../client/src/terraform/terraformProcess';
+import { cleanupTempDirs, tempDir, writeFiles } from '../support/tempModule';
+import { assertTofuProvisioned, repoRoot, Tofu, TOFU_BIN, tofuEnv, toolVersions } from '../support/tofu';
+
+const EXAMPLE_DIR = path.join(repoRoot, 'examples', 'terraform');
+const TEST_TIMEOUT_MS = 240_000;
+
+async function tofuExecutable(): Promise<TerraformExecutable> {
+  assertTofuProvisioned();
+  return findTerraformExecutable(TOFU_BIN, { env: tofuEnv() });
+}
+
+/** A module folder with `files`, `tofu init` run in it. */
+async function initialisedModule(prefix: string, files: Record<string, string>): Promise<{ dir: string; tofu: Tofu }> {
+  const dir = tempDir(prefix);
+  writeFiles(dir, files);
+  const tofu = new Tofu(dir);
+  await tofu.init();
+  return { dir, tofu };
+}
+
+function failureOf(result: PlanRunResult) {
+  assert.equal(result.ok, false, `expected the plan to fail, it succeeded`);
+  if (result.ok) throw new Error('unreachable');
+  return result.failure;
+}
+
+/** Live (not zombie) processes whose process group is `pgid`, from /proc. */
+function liveGroupMembers(pgid: number): Array<{ pid: number; command: string }> {
+  const members: Array<{ pid: number; command: string }> = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited while listing
+    }
+    // `pid (comm) state ppid pgrp …`; comm may hold spaces and parentheses, so split after the last ')'.
+    const close = stat.lastIndexOf(')');
+    const [state, , pgrp] = stat.slice(close + 2).split(' ');
+    if (Number(pgrp) === pgid && state !== 'Z') members.push({ pid: Number(entry), command: stat.slice(stat.indexOf('(') + 1, close) });
+  }
+  return members;
+}
+
+/** Resolves with the first event that satisfies `predicate` (wired through the runner's onEvent). */
+function eventWaiter(predicate: (event: TerraformUiEvent) => boolean): { onEvent: (event: TerraformUiEvent) => void; arrived: Promise<TerraformUiEvent> } {
+  let resolve!: (event: TerraformUiEvent) => void;
+  const arrived = new Promise<TerraformUiEvent>((r) => (resolve = r));
+  let done = false;
+  return {
+    onEvent: (event) => {
+      if (!done && predicate(event)) {
+        done = true;
+        resolve(event);
+      }
+    },
+    arrived,
+  };
+}
+
+const holders: ChildProcess[] = [];
+
+after(() => {
+  for (const holder of holders) {
+    if (holder.pid !== undefined && holder.exitCode === null && holder.signalCode === null) {
+      try {
+        process.kill(-holder.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+  cleanupTempDirs();
+});
+
+describe('plan runner with a real OpenTofu', { timeout: TEST_TIMEOUT_MS }, () => {
+  test('finds the configured tofu and reports it as OpenTofu with its version', async () => {
+    const executable = await tofuExecutable();
+    assert.equal(executable.tool, 'opentofu');
+    assert.equal(executable.version, toolVersions().tofu.version);
+    assert.equal(executable.source, 'setting');
+  });
+
+  test('falls back to tofu on PATH when there is no terraform', async () => {
+    assertTofuProvisioned();
+    const binDir = tempDir('ii-path-');
+    const link = path.join(binDir, 'tofu');
+    execFileSync('ln', ['-s', TOFU_BIN, link]);
+    const executable = await findTerraformExecutable('', { env: { ...tofuEnv(), PATH: binDir } });
+    assert.equal(executable.path, link);
+    assert.equal(executable.source, 'path');
+    assert.equal(executable.tool, 'opentofu');
+  });
+
+  test('the seed example: local_file.example is replaced because of file_permission, with progress on the way', async () => {
+    const executable = await tofuExecutable();
+    const dir = tempDir('ii-runner-seed-');
+    copyFileSync(path.join(EXAMPLE_DIR, 'main.tf'), path.join(dir, 'main.tf'));
+    copyFileSync(path.join(EXAMPLE_DIR, 'baseline', 'terraform.tfstate'), path.join(dir, 'terraform.tfstate'));
+    // The file the baseline state describes, as the 0777 apply left it (refresh reads it).
+    writeFileSync(path.join(dir, 'test.txt'), 'This is a test file.');
+    chmodSync(path.join(dir, 'test.txt'), 0o777);
+    assert.match(readFileSync(path.join(dir, 'main.tf'), 'utf8'), /^\s*file_permission\s*=\s*"0700"/m);
+    await new Tofu(dir).init();
+
+    const progress: PlanProgress[] = [];
+    const events: TerraformUiEvent[] = [];
+    const logLines: string[] = [];
+    const result = await runPlan({
+      executable,
+      moduleDir: dir,
+      planFile: 'review.tfplan',
+      env: tofuEnv(),
+      onProgress: (p) => progress.push(p),
+      onEvent: (e) => events.push(e),
+      onOutput: (line) => logLines.push(line),
+    });
+    assert.ok(result.ok, `plan failed: ${!result.ok ? result.failure.message : ''}`);
+    assert.equal(result.planFile, path.join(dir, 'review.tfplan'));
+    assert.ok(existsSync(result.planFile), 'the saved plan file exists');
+    assert.equal(result.tool, 'opentofu');
+
+    const change = result.plan.resourceChanges.find((c) => c.address === 'local_file.example');
+    assert.ok(change, JSON.stringify(result.plan.resourceChanges.map((c) => c.address)));
+    assert.equal(change.action, 'replace-delete-first');
+    assert.deepEqual(change.replacePaths, [['file_permission']]);
+    assert.equal(JSON.parse(result.planJson).format_version, result.plan.formatVersion);
+
+    // The stream: the refresh of the existing file, the planned replacement, the summary line.
+    assert.ok(events.some((e) => e.type === 'refresh_start' && e.hook.resource.addr === 'local_file.example'));
+    const planned = events.find((e) => e.type === 'planned_change');
+    assert.ok(planned && planned.type === 'planned_change');
+    assert.equal(planned.change.action, 'replace');
+    assert.equal(planned.change.resource.addr, 'local_file.example');
+    assert.deepEqual(result.summary, { add: 1, change: 0, import: 0, remove: 1, forget: 0, operation: 'plan' });
+    const summaryEvent = events.find((e) => e.type === 'change_summary');
+    assert.equal(summaryEvent?.message, 'Plan: 1 to add, 0 to change, 1 to destroy.');
+
+    // Progress reported each step, ending with the plan read back.
+    assert.ok(progress.some((p) => p.refreshed === 1), JSON.stringify(progress));
+    assert.ok(progress.some((p) => p.planned === 1 && p.phase === 'planning'));
+    assert.ok(progress.some((p) => p.summary?.remove === 1));
+    assert.equal(progress.at(-1)?.phase, 'reading-plan');
+    assert.ok(logLines.some((line) => line.includes('"type":"planned_change"')), 'the full output went to the log callback');
+
+    // The same binary plan, shown on its own (as for a plan made elsewhere).
+    const shown = await showPlanFile({ executable, planFile: result.planFile, moduleDir: dir, env: tofuEnv() });
+    assert.ok(shown.ok, !shown.ok ? shown.failure.message : '');
+    assert.deepEqual(shown.plan.resourceChanges, result.plan.resourceChanges);
+  });
+
+  test('a missing binary: the failure names the setting', async () => {
+    assertTofuProvisioned();
+    const dir = tempDir('ii-runner-nobin-');
+    writeFiles(dir, { 'main.tf': 'resource "local_file" "a" {\n  content  = "a"\n  filename = "a.txt"\n}\n' });
+    const result = await runPlan({ executable: path.join(dir, 'no-such-terraform'), moduleDir: dir, planFile: 'p.tfplan', env: tofuEnv() });
+    const failure = failureOf(result);
+    assert.equal(failure.kind, 'executable-missing');
+    assert.ok(failure.message.includes(TERRAFORM_PATH_SETTING), failure.message);
+    await assert.rejects(findTerraformExecutable('', { env: { PATH: dir } }), (error: Error) => {
+      assert.match(error.message, /Neither terraform nor tofu was found on PATH/);
+      assert.ok(error.message.includes(TERRAFORM_PATH_SETTING));
+      return true;
+    });
+  });
+
+  test('init not run: the failure says to run tofu init', async () => {
+    const executable = await tofuExecutable();
+    const dir = tempDir('ii-runner-noinit-');
+    writeFiles(dir, { 'main.tf': 'resource "local_file" "a" {\n  content  = "a"\n  filename = "${path.module}/a.txt"\n}\n' });
+    const failure = failureOf(await runPlan({ executable, moduleDir: dir, planFile: 'p.tfplan', env: tofuEnv() }));
+    assert.equal(failure.kind, 'init-required');
+    if (failure.kind !== 'init-required') return;
+    assert.equal(failure.reason, 'lock-file');
+    assert.match(failure.message, /Run `tofu init` in the module first/);
+    assert.ok(!existsSync(path.join(dir, 'p.tfplan')));
+  });
+
+  test('a state lock held by a waiting apply: the failure says who holds it', async () => {
+    const executable = await tofuExecutable();
+    const { dir } = await initialisedModule('ii-runner-lock-', {
+      'main.tf': 'resource "local_file" "a" {\n  content  = "a"\n  filename = "${path.module}/a.txt"\n}\n',
+    });
+    // An interactive apply waits at its approval prompt holding the state lock (TF_INPUT unset, stdin a pipe).
+    const env = tofuEnv();
+    delete env.TF_INPUT;
+    const holder = spawn(TOFU_BIN, ['apply', '-no-color'], { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    holders.push(holder);
+    const exited = new Promise<void>((resolve) => holder.on('close', () => resolve()));
+    let holderOutput = '';
+    await new Promise<void>((resolve, reject) => {
+      holder.stdout.on('data', (chunk: Buffer) => {
+        holderOutput += chunk.toString('utf8');
+        if (holderOutput.includes('Enter a value')) resolve();
+      });
+      holder.on('close', (code) => reject(new Error(`the lock-holding apply exited (${code}) before its prompt:\n${holderOutput}`)));
+    });
+
+    try {
+      const failure = failureOf(await runPlan({ executable, moduleDir: dir, planFile: 'p.tfplan', env: tofuEnv(), extraArgs: ['-lock-timeout=0s'] }));
+      assert.equal(failure.kind, 'state-locked', failure.message);
+      if (failure.kind !== 'state-locked') return;
+      const who = `${userInfo().username}@${hostname()}`;
+      assert.equal(failure.lock?.who, who);
+      assert.equal(failure.lock?.operation, 'OperationTypeApply');
+      assert.equal(failure.lock?.path, 'terraform.tfstate');
+      assert.equal(failure.lock?.version, toolVersions().tofu.version);
+      assert.match(failure.lock?.id ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      assert.ok(failure.message.includes(`locked by ${who} (operation: apply, since `), failure.message);
+      assert.ok(failure.message.includes(`tofu force-unlock ${failure.lock?.id}`), failure.message);
+    } finally {
+      holder.stdin.end(); // EOF at the prompt: the apply gives up and releases the lock
+      await exited;
+    }
+  });
+
+  test('a configuration error: diagnostics with file and range', async () => {
+    const executable = await tofuExecutable();
+    const { dir } = await initialisedModule('ii-runner-config-', {
+      'main.tf': 'resource "local_file" "a" {\n  content  = "a"\n  filename = "${path.module}/a.txt"\n}\n',
+    });
+    const bad = 'resource "local_file" "b" {\n  content  = var.missing\n  filename = "${path.module}/b.txt"\n}\n';
+    writeFiles(dir, { 'bad.tf': bad });
+    const failure = failureOf(await runPlan({ executable, moduleDir: dir, planFile: 'p.tfplan', env: tofuEnv() }));
+    assert.equal(failure.kind, 'configuration-error', failure.message);
+    if (failure.kind !== 'configuration-error') return;
+    const diagnostic = failure.diagnostics.find((d) => d.severity === 'error');
+    assert.ok(diagnostic?.range, JSON.stringify(failure.diagnostics));
+    assert.equal(diagnostic.summary, 'Reference to undeclared input variable');
+    assert.equal(diagnostic.range.filename, 'bad.tf');
+    const column = bad.split('\n')[1].indexOf('var.missing') + 1;
+    assert.deepEqual([diagnostic.range.start.line, diagnostic.range.start.column], [2, column]);
+    assert.deepEqual([diagnostic.range.end.line, diagnostic.range.end.column], [2, column + 'var.missing'.length]);
+    assert.deepEqual(diagnosticRange(diagnostic, bad), { start: { line: 1, character: column - 1 }, end: { line: 1, character: column - 1 + 'var.missing'.length } });
+    assert.match(failure.message, /Reference to undeclared input variable \(bad\.tf:2:\d+\)/);
+  });
+
+  describe('cancellation, mid-refresh (the local provider blocked reading a FIFO)', () => {
+    /** A module whose state has local_file.blocker, whose file is then swapped for a FIFO. */
+    async function blockedModule(): Promise<{ dir: string; fifo: string }> {
+      const { dir, tofu } = await initialisedModule('ii-runner-cancel-', {
+        'main.tf': 'resource "local_file" "blocker" {\n  content  = "x"\n  filename = "${path.module}/blocker.txt"\n}\n',
+      });
+      await tofu.apply();
+      const fifo = path.join(dir, 'blocker.txt');
+      rmSync(fifo);
+      execFileSync('mkfifo', [fifo]);
+      return { dir, fifo };
+    }
+
+    async function startBlockedPlan(cancellation: TerraformCancellation, options: { interruptGraceMs?: number; timeoutMs?: number } = {}) {
+      const executable = await tofuExecutable();
+      const { dir, fifo } = await blockedModule();
+      const refreshing = eventWaiter((e) => e.type === 'refresh_start' && e.hook.resource.addr === 'local_file.blocker');
+      const interrupted = eventWaiter((e) => e.type === 'log' && e.message.includes('Interrupt received'));
+      let resolveGroup!: (pgid: number) => void;
+      const group = new Promise<number>((resolve) => (resolveGroup = resolve));
+      const running = runPlan({
+        executable,
+        moduleDir: dir,
+        planFile: 'p.tfplan',
+        env: tofuEnv(),
+        cancellation,
+        ...options,
+        onSpawn: (p) => {
+          if (p.command === 'plan' && p.processGroupId !== undefined) resolveGroup(p.processGroupId);
+        },
+        onEvent: (e) => {
+          refreshing.onEvent(e);
+          interrupted.onEvent(e);
+        },
+      });
+      return { dir, fifo, running, refreshing: refreshing.arrived, interrupted: interrupted.arrived, group };
+    }
+
+    /** The group of the running tofu: tofu itself (its leader) and the provider plugin it started. */
+    async function groupOfRunningTofu(run: { group: Promise<number> }): Promise<{ pgid: number; members: Array<{ pid: number; command: string }> }> {
+      const pgid = await run.group;
+      const members = liveGroupMembers(pgid);
+      assert.ok(members.some((m) => m.pid === pgid && m.command === 'tofu'), `tofu leads its group: ${JSON.stringify(members)}`);
+      return { pgid, members };
+    }
+
+    test('first cancel interrupts: tofu stops gracefully once the provider returns, nothing is left', async () => {
+      const cancellation = new TerraformCancellation();
+      const run = await startBlockedPlan(cancellation);
+      await run.refreshing;
+      const group = await groupOfRunningTofu(run);
+      assert.ok(group.members.some((m) => m.command.startsWith('terraform-prov')), `the provider plugin runs in tofu's group: ${JSON.stringify(group.members)}`);
+
+      cancellation.cancel();
+      await run.interrupted; // tofu acknowledged the SIGINT and waits for the provider
+      await writeFile(run.fifo, 'x'); // the provider's read returns; tofu finishes its graceful stop
+      const failure = failureOf(await run.running);
+      assert.equal(failure.kind, 'cancelled');
+      if (failure.kind !== 'cancelled') return;
+      assert.equal(failure.terminated, false, 'stopped by the interrupt alone');
+      assert.deepEqual(liveGroupMembers(group.pgid), [], 'no process of the group is left');
+      for (const member of group.members) assert.ok(!isAlive(member.pid), `${member.command} (${member.pid}) is gone`);
+      assert.ok(!existsSync(path.join(run.dir, 'p.tfplan')), 'a cancelled plan saves no plan file');
+    });
+
+    test('a second cancel terminates the whole process group, provider included', async () => {
+      const cancellation = new TerraformCancellation();
+      const run = await startBlockedPlan(cancellation);
+      await run.refreshing;
+      const group = await groupOfRunningTofu(run);
+      assert.ok(group.members.length >= 2, JSON.stringify(group.members));
+
+      cancellation.cancel();
+      await run.interrupted; // the provider stays blocked: the graceful stop cannot finish
+      cancellation.cancel();
+      const result = await run.running;
+      const failure = failureOf(result);
+      assert.equal(failure.kind, 'cancelled');
+      if (failure.kind !== 'cancelled') return;
+      assert.equal(failure.terminated, true);
+      assert.equal(result.ok ? undefined : result.run?.processGroupId, group.pgid);
+      assert.deepEqual(liveGroupMembers(group.pgid), [], 'no process of the group is left');
+      for (const member of group.members) assert.ok(!isAlive(member.pid), `${member.command} (${member.pid}) is gone`);
+    });
+
+    test('no exit within the grace period after the interrupt: the group is terminated', async () => {
+      const cancellation = new TerraformCancellation();
+      const run = await startBlockedPlan(cancellation, { interruptGraceMs: 300 });
+      await run.refreshing;
+      const group = await groupOfRunningTofu(run);
+      cancellation.cancel(); // once only
+      const failure = failureOf(await run.running);
+      assert.equal(failure.kind, 'cancelled');
+      if (failure.kind !== 'cancelled') return;
+      assert.equal(failure.terminated, true);
+      assert.deepEqual(liveGroupMembers(group.pgid), []);
+    });
+
+    test('the deadline interrupts, then terminates: a timed-out result and nothing left', async () => {
+      const cancellation = new TerraformCancellation();
+      // The plan can never finish (the FIFO is never written), so the deadline always fires.
+      const run = await startBlockedPlan(cancellation, { timeoutMs: 2_000, interruptGraceMs: 300 });
+      const pgid = await run.group;
+      const result = await run.running;
+      const failure = failureOf(result);
+      assert.equal(failure.kind, 'timed-out', failure.message);
+      assert.match(failure.message, /tofu plan did not finish in time/);
+      assert.deepEqual(liveGroupMembers(pgid), []);
+    });
+  });
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
