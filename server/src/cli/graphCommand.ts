@@ -1,12 +1,13 @@
 /**
  * `immutable-infra graph PLAN [-o FILE] [--format html|json]`: the plan graph model
  * (common/src/planGraph.ts) as JSON, or one self-contained HTML page that draws it (DESIGN.md,
- * "Contracts"). HTML is the default; its page comes with the webview bundle, and `renderGraphHtml`
- * is the one place it plugs in.
+ * "Contracts"). HTML is the default: the webview bundle (dist/webview.js) inlined by
+ * `renderGraphHtml` (plan/graphHtml.ts), so the page draws offline exactly as the editor panel does.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { PlanGraph } from '../../../common/src/planGraph';
+import { renderGraphHtml, type WebviewBundle } from '../plan/graphHtml';
 import { parsePlanGraph } from '../plan/planGraph';
 import { PlanFormatError } from '../plan/planModel';
 import { readPlanText } from './planInput';
@@ -69,11 +70,19 @@ export function renderGraph(graph: PlanGraph, format: GraphOutputFormat): string
     case 'json':
       return `${JSON.stringify(graph)}\n`;
     case 'html':
-      return renderGraphHtml(graph);
+      return renderGraphHtml(graph, loadWebviewBundle());
   }
 }
 
-/** One offline HTML file with the webview bundle inlined: built together with the webview. */
-export function renderGraphHtml(_graph: PlanGraph): string {
-  throw new UsageError('The HTML graph is not built yet: use --format json for the graph model.');
+/**
+ * The webview bundle, read from beside the running CLI: `dist/webview.js` next to `dist/cli.js`
+ * once bundled, or the repository's dist/ when this module runs compiled by tsc (tests).
+ */
+export function loadWebviewBundle(): WebviewBundle {
+  const candidates = [path.join(__dirname, 'webview.js'), path.resolve(__dirname, '..', '..', '..', '..', 'dist', 'webview.js')];
+  const file = candidates.find((candidate) => existsSync(candidate));
+  if (file === undefined) {
+    throw new UsageError(`The webview bundle is missing (looked for ${candidates.join(', ')}): run \`npm run build\`, or use --format json.`);
+  }
+  return { js: readFileSync(file, 'utf8'), css: '' };
 }

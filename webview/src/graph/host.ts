@@ -55,6 +55,8 @@ function standaloneHost(): PageHost {
       state = next;
     },
     start(onMessage) {
+      // Outside VS Code there are no theme variables: graph.css supplies them under this class.
+      document.documentElement.classList.add('standalone');
       const element = document.getElementById(EMBEDDED_GRAPH_ID);
       if (!element) {
         onMessage({ type: 'showError', message: 'No plan graph in this page (expected <script type="application/json" id="plan-graph">).' });

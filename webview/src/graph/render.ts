@@ -307,14 +307,14 @@ export class GraphRenderer {
     this.svg.call(this.zoomBehavior.transform, zoomIdentity.translate(transform.x, transform.y).scale(transform.k));
   }
 
-  /** Fits the whole picture (never magnified past 1:1: small plans stay readable at their size). */
+  /** Fits the whole picture, top-left (never magnified past 1:1: small plans stay readable at their size). */
   fit(): void {
     const { width, height } = this.svg.node()!.getBoundingClientRect();
     const margin = 16;
     const w = Math.max(1, this.layoutSize.width);
     const h = Math.max(1, this.layoutSize.height);
     const k = Math.max(0.02, Math.min(1, (width - 2 * margin) / w, (height - 2 * margin) / h));
-    this.setTransform({ x: margin, y: Math.max(margin, (height - h * k) / 2), k });
+    this.setTransform({ x: margin, y: margin, k });
   }
 
   elementFor(id: string): Element | null {
