@@ -30,7 +30,27 @@ export const TERRAFORM_FINDING_CODES = [
 ] as const;
 
 export type TerraformFindingCode = (typeof TERRAFORM_FINDING_CODES)[number];
-export type FindingCode = TerraformFindingCode | `kubernetes/${string}`;
+
+/**
+ * The first seven are the rules of issue 6; the last four say why a file was not (fully) checked,
+ * as their Terraform counterparts do.
+ */
+export const KUBERNETES_FINDING_CODES = [
+  'kubernetes/immutable-field',
+  'kubernetes/rolling-update',
+  'kubernetes/recreate-downtime',
+  'kubernetes/mutable-image-tag',
+  'kubernetes/no-readiness-probe',
+  'kubernetes/immutable-config-changed',
+  'kubernetes/local-state',
+  'kubernetes/templated-file',
+  'kubernetes/syntax-error',
+  'kubernetes/baseline-unavailable',
+  'kubernetes/file-unreadable',
+] as const;
+
+export type KubernetesFindingCode = (typeof KUBERNETES_FINDING_CODES)[number];
+export type FindingCode = TerraformFindingCode | KubernetesFindingCode;
 
 /** A machine-applicable fix, expressed as text edits on the finding's own file. */
 export interface FindingFix {

@@ -68,22 +68,44 @@ export async function resolveGitCommit(dir: string, ref: string): Promise<{ topL
   return { topLevel, commit };
 }
 
-/** Reads the `.tf` files directly inside `moduleDir` at `ref`. */
-export async function readGitSnapshot(moduleDir: string, ref = 'HEAD'): Promise<GitSnapshot> {
+const TERRAFORM_NAMES = /\.(tf|tofu)$/;
+
+/**
+ * Reads the files directly inside `moduleDir` at `ref` whose names match `names`: a module's
+ * `.tf` files by default, or e.g. the `.yaml` manifests beside a Kubernetes file.
+ */
+export async function readGitSnapshot(moduleDir: string, ref = 'HEAD', names: RegExp = TERRAFORM_NAMES): Promise<GitSnapshot> {
   const { topLevel, commit } = await resolveGitCommit(moduleDir, ref);
   const realModuleDir = safeRealpath(path.resolve(moduleDir));
   const prefix = path.relative(topLevel, realModuleDir).split(path.sep).join('/');
   const treePath = prefix ? `${prefix}/` : '';
   const listing = await git(topLevel, ['ls-tree', '-z', '--name-only', commit, '--', treePath || '.']);
-  const names = listing
+  const matching = listing
     .split('\0')
-    .filter((name) => name && /\.(tf|tofu)$/.test(name) && path.posix.dirname(name) === (prefix || '.'));
+    .filter((name) => name && names.test(path.posix.basename(name)) && path.posix.dirname(name) === (prefix || '.'));
   const files: GitFile[] = [];
-  for (const name of names) {
+  for (const name of matching) {
     const text = await git(topLevel, ['cat-file', 'blob', `${commit}:${name}`]);
     files.push({ path: path.join(topLevel, ...name.split('/')), text });
   }
   return { kind: 'git', ref, commit, moduleDir: realModuleDir, files };
+}
+
+/**
+ * One file as it was at `ref` (a ref or commit); undefined when the file did not exist there.
+ * Throws BaselineError when there is no repository or no such ref.
+ */
+export async function readGitFile(file: string, ref = 'HEAD'): Promise<{ commit: string; text: string | undefined }> {
+  const dir = path.dirname(path.resolve(file));
+  const { topLevel, commit } = await resolveGitCommit(dir, ref);
+  const realFile = path.join(safeRealpath(dir), path.basename(file));
+  const name = path.relative(topLevel, realFile).split(path.sep).join('/');
+  if (name.startsWith('../')) return { commit, text: undefined };
+  try {
+    return { commit, text: await git(topLevel, ['cat-file', 'blob', `${commit}:${name}`]) };
+  } catch {
+    return { commit, text: undefined }; // not in that commit: a new (or renamed) file
+  }
 }
 
 function safeRealpath(p: string): string {

@@ -1,0 +1,195 @@
+/**
+ * Analyses one Kubernetes YAML file against its deployed version. Owns the I/O the pure modules
+ * need — reading the file, and the baseline through git — with caches so that re-analysis while
+ * typing spawns no process more often than every 1.5 s. Used by the language server and the CLI;
+ * knows nothing of LSP.
+ *
+ * The baseline is the same object (group, kind, namespace, name) in the same file at the git ref;
+ * objects not found there are looked up in the other YAML files of the same folder at that ref,
+ * which covers a renamed file or an object moved between files. Folders elsewhere are not
+ * searched. The live object through kubectl is not implemented (see the report of issue 6).
+ */
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Finding } from '../../../common/src/findings';
+import { BaselineError } from '../terraform/baseline/stateBaseline';
+import { readGitFile, readGitSnapshot, resolveGitCommit } from '../terraform/baseline/gitBaseline';
+import { decodeUtf8 } from '../terraform/terraformModuleAnalyzer';
+import { manifestFindings, type ManifestBaseline } from './manifestFindings';
+import { parseManifest, type ManifestObject, type ParsedManifest } from './manifestParser';
+import { identityKey, isAnalysedKind } from './objectIdentity';
+
+export const KUBERNETES_FILE = /\.ya?ml$/i;
+
+/**
+ * Larger files are not analysed: parsing YAML with positions costs about 0.1 s per MB, and a
+ * manifest this big is generated — check what generates it.
+ */
+export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+/** Sibling files at the ref larger than this are not searched for moved objects. */
+const MAX_SIBLING_BYTES = 1024 * 1024;
+
+export interface KubernetesAnalysisOptions {
+  gitRef: string;
+  /** False in an untrusted workspace: no `git` process runs, so there is no baseline. */
+  allowGit: boolean;
+}
+
+interface GitBaselineEntry {
+  commit: string;
+  objects: Map<string, ManifestObject>;
+}
+
+export class KubernetesFileAnalyzer {
+  private readonly commitCache = new Map<string, { at: number; promise: Promise<{ topLevel: string; commit: string }> }>();
+  /** Parsed objects of one file at one commit. */
+  private readonly fileAtCommit = new Map<string, Map<string, ManifestObject>>();
+  /** Parsed objects of a folder's YAML files at one commit. */
+  private readonly folderAtCommit = new Map<string, Promise<Map<string, ManifestObject>>>();
+
+  /** `text`: the editor's content; otherwise the file is read from disk. */
+  async analyze(file: string, options: KubernetesAnalysisOptions, text?: string): Promise<Finding[]> {
+    const absolute = path.resolve(file);
+    const loaded = text === undefined ? readManifest(absolute) : Buffer.byteLength(text, 'utf8') > MAX_MANIFEST_BYTES ? { tooLarge: Buffer.byteLength(text, 'utf8'), head: text.slice(0, 65536) } : { text };
+    if ('problem' in loaded) return loaded.kubernetes ? [fileProblem(absolute, loaded.problem)] : [];
+    if ('tooLarge' in loaded) {
+      // Only a file meant as Kubernetes gets a note; big YAML of other kinds is none of our business.
+      return looksLikeKubernetesText(loaded.head) ? [fileProblem(absolute, tooLargeMessage(absolute, loaded.tooLarge))] : [];
+    }
+    const manifest = parseManifest(loaded.text);
+    const needsBaseline = manifest.objects.some((o) => isAnalysedKind(o.kind) && o.identity);
+    if (!needsBaseline) return manifestFindings(absolute, manifest, undefined);
+    const baseline = await this.baseline(absolute, manifest, options);
+    const findings = manifestFindings(absolute, manifest, 'reason' in baseline ? undefined : baseline);
+    if ('reason' in baseline) {
+      findings.push({
+        file: absolute,
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        severity: baseline.explicit ? 'warning' : 'hint',
+        code: 'kubernetes/baseline-unavailable',
+        message: baseline.reason,
+      });
+    }
+    return findings;
+  }
+
+  private async baseline(file: string, manifest: ParsedManifest, options: KubernetesAnalysisOptions): Promise<ManifestBaseline | { reason: string; explicit: boolean }> {
+    if (!options.allowGit) {
+      return { reason: 'No baseline for the Kubernetes objects: this workspace is not trusted, so git is not run.', explicit: false };
+    }
+    const dir = path.dirname(file);
+    let commit: string;
+    try {
+      commit = (await this.resolveCommit(dir, options.gitRef)).commit;
+    } catch (error) {
+      if (error instanceof BaselineError) return { reason: `${error.message} Edits to the Kubernetes objects cannot be compared with a deployed version.`, explicit: options.gitRef !== 'HEAD' };
+      throw error;
+    }
+    const objects = new Map(await this.objectsInFile(file, commit));
+    const missing = manifest.objects.some((o) => o.identity && isAnalysedKind(o.kind) && !objects.has(identityKey(o.identity)));
+    if (missing) {
+      for (const [key, object] of await this.objectsInFolder(dir, commit)) if (!objects.has(key)) objects.set(key, object);
+    }
+    const ref = options.gitRef === 'HEAD' ? 'HEAD' : `\`${options.gitRef}\``;
+    return { objects, description: `the manifest at git ${ref} (${commit.slice(0, 7)})` };
+  }
+
+  /** `git rev-parse` at most every 1.5 s per folder and ref: typing must not spawn processes. */
+  private resolveCommit(dir: string, ref: string): Promise<{ topLevel: string; commit: string }> {
+    const key = `${dir}\0${ref}`;
+    const cached = this.commitCache.get(key);
+    if (cached && Date.now() - cached.at < 1500) return cached.promise;
+    const promise = resolveGitCommit(dir, ref);
+    this.commitCache.set(key, { at: Date.now(), promise });
+    return promise;
+  }
+
+  private async objectsInFile(file: string, commit: string): Promise<Map<string, ManifestObject>> {
+    const key = `${file}\0${commit}`;
+    let objects = this.fileAtCommit.get(key);
+    if (!objects) {
+      const { text } = await readGitFile(file, commit);
+      objects = text === undefined ? new Map() : objectsByIdentity(parseManifest(text));
+      this.fileAtCommit.set(key, objects);
+    }
+    return objects;
+  }
+
+  private objectsInFolder(dir: string, commit: string): Promise<Map<string, ManifestObject>> {
+    const key = `${dir}\0${commit}`;
+    let pending = this.folderAtCommit.get(key);
+    if (!pending) {
+      pending = readGitSnapshot(dir, commit, KUBERNETES_FILE).then(
+        (snapshot) => {
+          const objects = new Map<string, ManifestObject>();
+          for (const sibling of snapshot.files) {
+            if (sibling.text.length > MAX_SIBLING_BYTES) continue;
+            for (const [id, object] of objectsByIdentity(parseManifest(sibling.text))) if (!objects.has(id)) objects.set(id, object);
+          }
+          return objects;
+        },
+        () => new Map<string, ManifestObject>(),
+      );
+      this.folderAtCommit.set(key, pending);
+    }
+    return pending;
+  }
+}
+
+function objectsByIdentity(manifest: ParsedManifest): Map<string, ManifestObject> {
+  const objects = new Map<string, ManifestObject>();
+  for (const object of manifest.objects) {
+    if (!object.identity) continue;
+    const key = identityKey(object.identity);
+    if (!objects.has(key)) objects.set(key, object);
+  }
+  return objects;
+}
+
+type LoadedManifest = { text: string } | { problem: string; kubernetes: boolean } | { tooLarge: number; head: string };
+
+function readManifest(file: string): LoadedManifest {
+  let bytes: Buffer;
+  try {
+    const size = statSync(file).size;
+    if (size > MAX_MANIFEST_BYTES) return { tooLarge: size, head: readHead(file) };
+    bytes = readFileSync(file);
+  } catch (error) {
+    return { problem: `Cannot read ${path.basename(file)}: ${(error as Error).message}`, kubernetes: true };
+  }
+  const text = decodeUtf8(bytes);
+  if (text === undefined) {
+    return {
+      problem: `${path.basename(file)} is not valid UTF-8 text, which Kubernetes manifests must be: it was not analysed.`,
+      kubernetes: looksLikeKubernetesText(bytes.toString('latin1')),
+    };
+  }
+  return { text };
+}
+
+function readHead(file: string): string {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(65536);
+    const read = readSync(fd, buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, read).toString('latin1');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Without parsing (too large, not UTF-8): does the text have Kubernetes header keys? */
+function looksLikeKubernetesText(text: string): boolean {
+  return /^[ \t]*(?:-[ \t]+)?apiVersion[ \t]*:/m.test(text) && /^[ \t]*(?:-[ \t]+)?kind[ \t]*:/m.test(text);
+}
+
+function tooLargeMessage(file: string, bytes: number): string {
+  return (
+    `${path.basename(file)} is ${(bytes / 1024 / 1024).toFixed(1)} MB, over the ${MAX_MANIFEST_BYTES / 1024 / 1024} MB limit for analysis: ` +
+    'it was not checked. A manifest this large is usually generated; check its generator or split it.'
+  );
+}
+
+function fileProblem(file: string, message: string): Finding {
+  return { file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'warning', code: 'kubernetes/file-unreadable', message };
+}

@@ -1,0 +1,106 @@
+/**
+ * All findings for one YAML file, given the deployed versions of its objects. Pure: parsed text
+ * and baseline objects in, findings out; `kubernetesFileAnalyzer.ts` does the I/O.
+ */
+import * as path from 'node:path';
+import type { Finding } from '../../../common/src/findings';
+import { fieldErrorText, kubectlInvalidText } from './apiErrorText';
+import { immutableFieldViolations, RECREATE_CONSEQUENCE, type ImmutableViolation } from './immutableFieldRules';
+import { rangeOfPath, type ManifestObject, type ParsedManifest } from './manifestParser';
+import { identityAddress, identityKey, isAnalysedKind } from './objectIdentity';
+import { findTemplateMarker, templateMessage } from './templateDetection';
+import { formatPath, shortValue } from './valueDiff';
+import { workloadFindings } from './workloadFindings';
+
+export interface ManifestBaseline {
+  /** Deployed objects by identity key (see objectIdentity.ts). */
+  objects: ReadonlyMap<string, ManifestObject>;
+  /** For hovers: "the file at git HEAD (abc1234)". */
+  description: string;
+}
+
+/** A file with `apiVersion:` and `kind:` keys is meant as Kubernetes, even when it doesn't parse. */
+const LOOKS_LIKE_KUBERNETES = /^[ \t]*(?:-[ \t]+)?apiVersion[ \t]*:[\s\S]*^[ \t]*(?:-[ \t]+)?kind[ \t]*:|^[ \t]*(?:-[ \t]+)?kind[ \t]*:[\s\S]*^[ \t]*(?:-[ \t]+)?apiVersion[ \t]*:/m;
+
+export function looksLikeKubernetes(manifest: ParsedManifest): boolean {
+  return manifest.objects.length > 0 || LOOKS_LIKE_KUBERNETES.test(manifest.text);
+}
+
+export function manifestFindings(file: string, manifest: ParsedManifest, baseline: ManifestBaseline | undefined): Finding[] {
+  const template = findTemplateMarker(manifest);
+  if (template) {
+    return [{ file, range: template.range, severity: 'information', code: 'kubernetes/templated-file', message: templateMessage(path.basename(file), template) }];
+  }
+  const findings: Finding[] = [];
+  // YAML that isn't Kubernetes (CI files, compose files) is someone else's: no syntax errors from us.
+  if (looksLikeKubernetes(manifest)) {
+    for (const error of manifest.syntaxErrors) {
+      findings.push({
+        file,
+        range: error.range,
+        severity: 'error',
+        code: 'kubernetes/syntax-error',
+        message: `${error.message} (YAML). kubectl cannot read this document, and its objects were not checked.`,
+      });
+    }
+  }
+  const seen = new Set<string>();
+  for (const object of manifest.objects) {
+    if (!isAnalysedKind(object.kind)) continue;
+    const identity = object.identity;
+    const name = identity?.name ?? '(unnamed)';
+    const address = identity ? identityAddress(identity) : `${object.kind}/(unnamed)`;
+    const key = identity && identityKey(identity);
+    // The second of two objects with one identity overwrites the first when applied; compare only the first.
+    const deployed = key && !seen.has(key) ? baseline?.objects.get(key) : undefined;
+    if (key) seen.add(key);
+    findings.push(...workloadFindings({ file, manifest, object, baseline: deployed, address, name }));
+    if (!deployed || !identity) continue;
+    const violations = immutableFieldViolations({ kind: object.kind, group: object.group, version: object.version, name, before: deployed.value, after: object.value });
+    for (const violation of violations) findings.push(violationFinding(file, manifest, object, address, name, violation, baseline!.description));
+  }
+  return findings;
+}
+
+function violationFinding(
+  file: string,
+  manifest: ParsedManifest,
+  object: ManifestObject,
+  address: string,
+  name: string,
+  violation: ImmutableViolation,
+  baselineDescription: string,
+): Finding {
+  const answer = kubectlInvalidText(object.kind, name, [violation.error]);
+  const field = formatPath(violation.at);
+  const consequence = RECREATE_CONSEQUENCE[object.kind] ?? 'Applying it means deleting and re-creating the object.';
+  const lead =
+    violation.code === 'kubernetes/immutable-config-changed'
+      ? `${object.kind} \`${name}\` is immutable (\`immutable: true\`), so \`${field}\` cannot change`
+      : `\`${field}\` of ${object.kind} \`${name}\` cannot change after creation`;
+  const message = `${lead}: kubectl apply will fail with \`${answer}\`. ${consequence}`;
+  const detail = [
+    `**Rule:** ${violation.rule}`,
+    violation.note ? `**Note:** ${violation.note}` : undefined,
+    `**API server error:** \`${fieldErrorText(violation.error)}\``,
+    `**Baseline:** ${baselineDescription}: \`${shortValue(violation.before)}\` → \`${shortValue(violation.after)}\``,
+    `**Source:** ${violation.ruleSource}`,
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+  return {
+    file,
+    range: rangeOfPath(manifest, object, violation.at),
+    severity: violation.severity,
+    code: violation.code,
+    message,
+    address,
+    kind: object.kind,
+    name,
+    path: field,
+    before: shortValue(violation.before),
+    after: shortValue(violation.after),
+    detail,
+    ruleSource: violation.ruleSource,
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * Recognises templated manifests (Helm charts, other Go/Jinja templates): their objects exist
+ * only after rendering, so comparing the template text with its baseline would misreport. Such a
+ * file gets one information-level note and nothing else.
+ *
+ * `{{` alone is not enough: ConfigMaps carry Go templates as data (Alertmanager, Prometheus),
+ * and GitHub Actions files use `${{ }}`. A file counts as templated when template markers sit in
+ * the YAML structure itself: in a plain or quoted scalar or a key (not inside a `|`/`>` block,
+ * which is data), or where they break the YAML syntax.
+ */
+import { isScalar, visit, Scalar } from 'yaml';
+import type { SourceRange } from '../../../common/src/findings';
+import { offsetsToRange, type ParsedManifest } from './manifestParser';
+
+export interface TemplateMarker {
+  range: SourceRange;
+  /** Helm-specific names were seen (`.Values`, `.Release`, `include` …). */
+  helm: boolean;
+}
+
+/** `{{` not preceded by `$` (GitHub Actions expressions are not templates of the manifest). */
+const TEMPLATE_OPEN = /(?<!\$)\{\{/;
+const HELM_NAMES = /\{\{-?\s*(?:[^}]*\.(?:Values|Release|Chart|Capabilities|Files|Template)\b|\s*(?:include|template|toYaml|tpl|required|default)\b)/;
+/** The file names at least one object's header keys (templated values allowed). */
+const KUBERNETES_HEADER = /^[ \t]*(?:-[ \t]+)?apiVersion[ \t]*:/m;
+const KIND_HEADER = /^[ \t]*(?:-[ \t]+)?kind[ \t]*:/m;
+
+export function findTemplateMarker(manifest: ParsedManifest): TemplateMarker | undefined {
+  const { text } = manifest;
+  const open = TEMPLATE_OPEN.exec(text);
+  if (!open) return undefined;
+  if (!KUBERNETES_HEADER.test(text) || !KIND_HEADER.test(text)) return undefined;
+  const helm = HELM_NAMES.test(text);
+  const at = (offset: number) => ({ range: offsetsToRange(manifest.lineCounter, offset, offset + 2), helm });
+  if (manifest.syntaxErrors.length > 0) return at(open.index);
+  let found: number | undefined;
+  for (const document of manifest.documents) {
+    visit(document, {
+      Scalar(_key, node) {
+        if (isStructuralTemplate(node)) {
+          const [start, end] = node.range ?? [0, 0];
+          found = start + Math.max(0, text.slice(start, end).search(TEMPLATE_OPEN));
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+    if (found !== undefined) return at(found);
+  }
+  return undefined;
+}
+
+function isStructuralTemplate(node: Scalar): boolean {
+  if (!isScalar(node) || typeof node.value !== 'string') return false;
+  if (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED) return false;
+  return TEMPLATE_OPEN.test(node.value);
+}
+
+export function templateMessage(fileName: string, marker: TemplateMarker): string {
+  const what = marker.helm ? 'a Helm template' : 'a template';
+  return (
+    `${fileName} is ${what} (\`{{ … }}\` at line ${marker.range.start.line + 1}): its Kubernetes objects exist only once it is rendered, ` +
+    'so it was not checked for immutable fields or rollouts. Render it (e.g. `helm template`) into a file and check that.'
+  );
+}
