@@ -64,6 +64,8 @@ export function findRootModules(file: string, options: FindRootModulesOptions = 
     for (const caller of callers) visit(caller);
   };
   for (const caller of direct) visit(caller);
+  // Only a cycle of calls leaves no root; planning the module itself lets Terraform report the cycle.
+  if (roots.size === 0) roots.add(moduleDir);
   return { moduleDir, kind: 'child', roots: [...roots].sort(), callers: direct };
 }
 

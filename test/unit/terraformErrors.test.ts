@@ -1,0 +1,233 @@
+/**
+ * Failure classification of terraform/tofu runs: the diagnostics' summaries as both tools print
+ * them (OpenTofu 1.12's sources; Terraform's are the same words with "terraform init"), the lock
+ * info block, Problems-panel ranges. Real runs of the same failures: test/e2e-tofu/planRunner.test.ts.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  classifyRun,
+  classifySpawnError,
+  diagnosticRange,
+  diagnosticsFromText,
+  lockOperationName,
+  parseLockInfo,
+  planErroredFailure,
+} from '../../client/src/terraform/terraformErrors';
+import type { TerraformDiagnostic, TerraformUiEvent } from '../../client/src/terraform/terraformEvents';
+import { TERRAFORM_PATH_SETTING, TerraformExecutableNotFoundError } from '../../client/src/terraform/terraformExecutable';
+import { TerraformSpawnError, type TerraformProcessResult } from '../../client/src/terraform/terraformProcess';
+
+const LOCK_DETAIL = `Error message: resource temporarily unavailable
+Lock Info:
+  ID:        5650a5e1-0923-296c-af33-291833c193e3
+  Path:      terraform.tfstate
+  Operation: OperationTypeApply
+  Who:       alice@build-7
+  Version:   1.12.6
+  Created:   2026-11-26 09:54:37.165805231 +0000 UTC
+  Info:      
+
+
+OpenTofu acquires a state lock to protect the state from being written
+by multiple users at the same time. Please resolve the issue above and try
+again. For most commands, you can disable locking with the "-lock=false"
+flag, but this is not recommended.`;
+
+function result(fields: Partial<TerraformProcessResult> & { diagnostics?: TerraformDiagnostic[]; tool?: 'terraform' | 'opentofu' }): TerraformProcessResult {
+  const events: TerraformUiEvent[] = [];
+  if (fields.tool) {
+    events.push({ type: 'version', tool: fields.tool, version: '1.0.0', ui: '1.2', level: 'info', message: '', raw: {} });
+  }
+  return {
+    executable: '/usr/bin/tofu',
+    args: ['plan', '-json'],
+    cwd: '/m',
+    exitCode: 1,
+    exitSignal: null,
+    stdout: '',
+    stderr: '',
+    events,
+    diagnostics: [],
+    cancelled: false,
+    timedOut: false,
+    terminated: false,
+    durationMs: 1,
+    ...fields,
+  };
+}
+
+function error(summary: string, detail = '', range?: TerraformDiagnostic['range']): TerraformDiagnostic {
+  return { severity: 'error', summary, detail, ...(range ? { range } : {}) };
+}
+
+describe('parseLockInfo', () => {
+  test('reads every field of the Lock Info block; an empty Info is left out', () => {
+    assert.deepEqual(parseLockInfo(LOCK_DETAIL), {
+      id: '5650a5e1-0923-296c-af33-291833c193e3',
+      path: 'terraform.tfstate',
+      operation: 'OperationTypeApply',
+      who: 'alice@build-7',
+      version: '1.12.6',
+      created: '2026-11-26 09:54:37.165805231 +0000 UTC',
+    });
+  });
+
+  test('no Lock Info block (a backend that could not say): undefined', () => {
+    assert.equal(parseLockInfo('Error message: ConditionalCheckFailedException'), undefined);
+  });
+
+  test('operation names', () => {
+    assert.equal(lockOperationName('OperationTypePlan'), 'plan');
+    assert.equal(lockOperationName('OperationTypeInvalid'), 'invalid');
+    assert.equal(lockOperationName('migration'), 'migration');
+    assert.equal(lockOperationName(undefined), undefined);
+  });
+});
+
+describe('classifyRun', () => {
+  test('success is no failure', () => {
+    assert.equal(classifyRun(result({ exitCode: 0 })), undefined);
+  });
+
+  test('a held lock names who holds it, what they run, and how to release it', () => {
+    const failure = classifyRun(result({ tool: 'opentofu', diagnostics: [error('Error acquiring the state lock', LOCK_DETAIL)] }));
+    assert.equal(failure?.kind, 'state-locked');
+    if (failure?.kind !== 'state-locked') return;
+    assert.equal(failure.lock?.who, 'alice@build-7');
+    assert.equal(
+      failure.message,
+      'The state (terraform.tfstate) is locked by alice@build-7 (operation: apply, since 2026-11-26 09:54:37.165805231 +0000 UTC, version 1.12.6). Wait for that run to finish and try again. If that run is gone for good, `tofu force-unlock 5650a5e1-0923-296c-af33-291833c193e3` releases it.',
+    );
+  });
+
+  test('a lock error without lock info still reads as a held lock', () => {
+    const failure = classifyRun(result({ diagnostics: [error('Error acquiring the state lock', 'Error message: 2 errors occurred:\n\t* lock held')] }));
+    assert.equal(failure?.kind, 'state-locked');
+    assert.match(failure?.message ?? '', /^The state is locked by another run: Error message: 2 errors occurred/);
+  });
+
+  test('each init-needed summary, with the command of the tool that ran', () => {
+    const cases: Array<[string, string]> = [
+      ['Inconsistent dependency lock file', 'lock-file'],
+      ['Required plugins are not installed', 'providers'],
+      ['Missing required provider', 'providers'],
+      ['Module not installed', 'modules'],
+      ['Module source has changed', 'modules'],
+      ['Backend initialization required, please run "tofu init"', 'backend'],
+      ['Backend initialization required: please run "terraform init"', 'backend'],
+      ['Cloud backend initialization required: please run "tofu init"', 'backend'],
+      ['Backend configuration changed', 'backend'],
+    ];
+    for (const [summary, reason] of cases) {
+      const tofu = classifyRun(result({ tool: 'opentofu', diagnostics: [error(summary, 'To make the initial dependency selections …, run:\n  tofu init')] }));
+      assert.equal(tofu?.kind, 'init-required', summary);
+      assert.equal(tofu?.kind === 'init-required' && tofu.reason, reason, summary);
+      assert.match(tofu?.message ?? '', /Run `tofu init` in the module first/);
+      const terraform = classifyRun(result({ tool: 'terraform', diagnostics: [error(summary)] }));
+      assert.match(terraform?.message ?? '', /Run `terraform init` in the module first/);
+    }
+  });
+
+  test("a saved plan that no longer fits is stale (Terraform's own words), not an init problem", () => {
+    for (const summary of ['Saved plan is stale', 'Saved plan does not match the given state']) {
+      const failure = classifyRun(result({ args: ['apply', 'p.tfplan'], diagnostics: [error(summary, 'The given plan file can no longer be applied because the state was changed by another operation after the plan was created.')] }));
+      assert.equal(failure?.kind, 'stale-plan', summary);
+      assert.match(failure?.message ?? '', /The saved plan can no longer be applied .*Run the plan again\.$/);
+    }
+    const locks = classifyRun(
+      result({
+        args: ['apply', 'p.tfplan'],
+        diagnostics: [error('Inconsistent dependency lock file', 'The given plan file was created with a different set of external dependency selections than the current configuration.')],
+      }),
+    );
+    assert.equal(locks?.kind, 'stale-plan');
+  });
+
+  test('errors with a source range are configuration errors that keep every diagnostic', () => {
+    const range = { filename: 'main.tf', start: { line: 3, column: 14, byte: 40 }, end: { line: 3, column: 22, byte: 48 } };
+    const warning: TerraformDiagnostic = { severity: 'warning', summary: 'Deprecated attribute', detail: '' };
+    const diagnostics = [warning, error('Unsupported argument', 'An argument named "x" is not expected here.', range), error('Missing required argument')];
+    const failure = classifyRun(result({ tool: 'opentofu', diagnostics }));
+    assert.equal(failure?.kind, 'configuration-error');
+    assert.equal(failure?.message, 'tofu plan failed: Unsupported argument (main.tf:3:14) and 1 more error.');
+    assert.equal(failure?.kind === 'configuration-error' && failure.diagnostics.length, 3);
+  });
+
+  test('errors without a range: the first error, with its detail', () => {
+    const failure = classifyRun(result({ tool: 'terraform', diagnostics: [error('Failed to read file', 'The file could not be read.\n\nMore text.')] }));
+    assert.equal(failure?.kind, 'failed');
+    assert.equal(failure?.message, 'terraform plan failed: Failed to read file: The file could not be read.');
+  });
+
+  test('no diagnostics on stdout: the plain-text errors of stderr are used', () => {
+    const stderr = '\nError: Required plugins are not installed\n\nThe installed provider plugins are not consistent…\n';
+    assert.equal(classifyRun(result({ stderr }))?.kind, 'init-required');
+    const unknown = classifyRun(result({ exitCode: 2, stderr: 'panic: something\ngoroutine 1' }));
+    assert.equal(unknown?.kind, 'failed');
+    assert.equal(unknown?.message, 'terraform plan failed with exit code 2:\npanic: something\ngoroutine 1');
+  });
+
+  test('cancelled and timed out win over whatever the interrupted run printed', () => {
+    const printed = [error('execution halted')];
+    assert.deepEqual(classifyRun(result({ tool: 'opentofu', cancelled: true, diagnostics: printed })), { kind: 'cancelled', message: 'tofu plan was cancelled.', terminated: false });
+    assert.deepEqual(classifyRun(result({ cancelled: true, terminated: true, exitCode: null, exitSignal: 'SIGKILL' })), {
+      kind: 'cancelled',
+      message: 'terraform plan was cancelled (terminated).',
+      terminated: true,
+    });
+    assert.equal(classifyRun(result({ timedOut: true, cancelled: true, diagnostics: printed }))?.kind, 'timed-out');
+  });
+});
+
+describe('other failures', () => {
+  test('spawn errors: a missing or non-executable program names the setting', () => {
+    for (const code of ['ENOENT', 'EACCES']) {
+      const failure = classifySpawnError(new TerraformSpawnError('spawn /x ENOENT', code, '/opt/terraform'));
+      assert.equal(failure.kind, 'executable-missing');
+      assert.ok(failure.message.includes(TERRAFORM_PATH_SETTING));
+    }
+    assert.equal(classifySpawnError(new TerraformExecutableNotFoundError('none found')).kind, 'executable-missing');
+    assert.equal(classifySpawnError(new TerraformSpawnError('EMFILE', 'EMFILE', '/opt/terraform')).kind, 'failed');
+  });
+
+  test('an errored plan', () => {
+    assert.deepEqual(planErroredFailure('/m/p.tfplan'), {
+      kind: 'plan-errored',
+      message: 'The plan /m/p.tfplan records that planning failed: it cannot be applied. Fix the errors and plan again.',
+      diagnostics: [],
+    });
+  });
+
+  test('plain-text diagnostics, boxed or not', () => {
+    const boxed = '╷\n│ Error: Module not installed\n│ \n│   on main.tf line 1:\n│    1: module "a" {\n╵\n╷\n│ Warning: Something\n╵\n';
+    assert.deepEqual(
+      diagnosticsFromText(boxed).map((d) => [d.severity, d.summary]),
+      [
+        ['error', 'Module not installed'],
+        ['warning', 'Something'],
+      ],
+    );
+    assert.match(diagnosticsFromText(boxed)[0].detail, /on main\.tf line 1:/);
+  });
+});
+
+describe('diagnosticRange', () => {
+  const text = 'locals {\n  a = "😀" + x\n}\n';
+  // "x" on line 2: column 13 in Unicode characters (the emoji is one), UTF-16 character 13 (the
+  // emoji is two units), byte 24 (the emoji is four bytes).
+  const diagnostic = error('Invalid reference', '', { filename: 'main.tf', start: { line: 2, column: 13, byte: 24 }, end: { line: 2, column: 14, byte: 25 } });
+
+  test('with the file text: exact UTF-16 positions from the byte offsets', () => {
+    assert.deepEqual(diagnosticRange(diagnostic, text), { start: { line: 1, character: 13 }, end: { line: 1, character: 14 } });
+    assert.equal(text.split('\n')[1].charAt(13), 'x');
+  });
+
+  test('without it: line and column minus one', () => {
+    assert.deepEqual(diagnosticRange(diagnostic), { start: { line: 1, character: 12 }, end: { line: 1, character: 13 } });
+  });
+
+  test('no range: undefined', () => {
+    assert.equal(diagnosticRange(error('x')), undefined);
+  });
+});
