@@ -2,6 +2,7 @@
 import { runCheck, parseCheckArguments } from './checkCommand';
 import { parseGraphArguments, runGraph } from './graphCommand';
 import { parsePlanSummaryArguments, runPlanSummary } from './planSummaryCommand';
+import { parseRolloutArguments, runRollout } from './rolloutCommand';
 import { USAGE, UsageError, type CommandResult } from './usage';
 
 const VERSION = '0.1.0';
@@ -13,6 +14,7 @@ export async function runCli(argv: string[], cwd: string): Promise<CommandResult
   if (command === 'check') return runCheck(parseCheckArguments(rest, cwd), VERSION);
   if (command === 'plan-summary') return runPlanSummary(parsePlanSummaryArguments(rest, cwd));
   if (command === 'graph') return runGraph(parseGraphArguments(rest, cwd));
+  if (command === 'rollout') return runRollout(parseRolloutArguments(rest, cwd));
   throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
 }
 

@@ -23,6 +23,16 @@ Commands:
   graph PLAN [-o FILE] [--format html|json]
       The plan as a dependency graph: one offline HTML page (default), or the graph model as JSON
       ({"nodes":[…],"edges":[{"from","to"}],…}). Writes to FILE, else to stdout.
+  rollout MANIFEST [--name NAME] [--ready-after SECONDS] [--nodes N] [--format text|json]
+      Simulate the rolling update of each Deployment, StatefulSet and DaemonSet in MANIFEST (or
+      the one named): scale steps, duration, peak pods, lowest availability. --ready-after: the
+      assumed image pull and container start of a pod (default 5 s; readiness probe delays come
+      on top); --nodes: the nodes a DaemonSet runs on (default 3).
+  rollout --reconcile STATE.json
+      The next state after one Deployment controller sync, for a state such as
+      {"replicas":10,"strategy":{…},"minReadySeconds":0,"newReplicaSet":{"replicas":3,
+      "availableReplicas":0}|null,"oldReplicaSets":[{"replicas":10,"availableReplicas":10}]},
+      with "action": "scale-up", "scale-down" or "none".
 
 Options:
   -h, --help     Show this help.
