@@ -1,5 +1,8 @@
 /**
  * `immutable-infra check [PATH…]`: the same findings as the editor, for CI and the terminal.
+ * Terraform modules are analysed per folder; Kubernetes manifests (`.yaml`/`.yml`) per file,
+ * always against git (Terraform state holds no Kubernetes objects, so `--baseline state` and
+ * `auto` mean git for them too).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
@@ -7,6 +10,7 @@ import type { Finding } from '../../../common/src/findings';
 import { BaselineError } from '../terraform/baseline/stateBaseline';
 import { resolveGitCommit } from '../terraform/baseline/gitBaseline';
 import type { BaselineMode } from '../terraform/baseline/terraformBaseline';
+import { KUBERNETES_FILE, KubernetesFileAnalyzer } from '../kubernetes/kubernetesFileAnalyzer';
 import { HclParser } from '../terraform/hcl/hclParser';
 import { ReplacementKnowledgeBase } from '../terraform/knowledgeBase/knowledgeBase';
 import { TERRAFORM_FILE, TerraformModuleAnalyzer } from '../terraform/terraformModuleAnalyzer';
@@ -48,9 +52,13 @@ export function parseCheckArguments(args: string[], cwd: string): CheckOptions {
   return options;
 }
 
-/** Module folders under the given paths, and for file arguments the files to keep findings for. */
-function collectTargets(options: CheckOptions): { modules: Set<string>; onlyFiles: Map<string, Set<string>> } {
+/**
+ * Module folders and Kubernetes manifests under the given paths, and for Terraform file
+ * arguments the files to keep findings for.
+ */
+function collectTargets(options: CheckOptions): { modules: Set<string>; onlyFiles: Map<string, Set<string>>; manifests: Set<string> } {
   const modules = new Set<string>();
+  const manifests = new Set<string>();
   const onlyFiles = new Map<string, Set<string>>();
   const walk = (dir: string) => {
     let entries;
@@ -60,6 +68,7 @@ function collectTargets(options: CheckOptions): { modules: Set<string>; onlyFile
       throw new UsageError(`Cannot read ${path.relative(options.cwd, dir) || '.'}: ${(error as Error).message}`);
     }
     if (entries.some((e) => e.isFile() && TERRAFORM_FILE.test(e.name))) modules.add(dir);
+    for (const entry of entries) if (entry.isFile() && KUBERNETES_FILE.test(entry.name)) manifests.add(path.join(dir, entry.name));
     for (const entry of entries) if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name)) walk(path.join(dir, entry.name));
   };
   for (const given of options.paths) {
@@ -72,17 +81,18 @@ function collectTargets(options: CheckOptions): { modules: Set<string>; onlyFile
       const set = onlyFiles.get(dir) ?? new Set<string>();
       set.add(full);
       onlyFiles.set(dir, set);
-    } else throw new UsageError(`${given} is not a Terraform file (.tf) or a folder.`);
+    } else if (KUBERNETES_FILE.test(full)) manifests.add(full);
+    else throw new UsageError(`${given} is not a Terraform file (.tf), a Kubernetes manifest (.yaml, .yml) or a folder.`);
   }
-  return { modules, onlyFiles };
+  return { modules, onlyFiles, manifests };
 }
 
 export async function runCheck(options: CheckOptions, version: string): Promise<CommandResult> {
-  const { modules, onlyFiles } = collectTargets(options);
+  const { modules, onlyFiles, manifests } = collectTargets(options);
   const gitRef = options.gitRef ?? 'HEAD';
   if (options.gitRef !== undefined) {
     // A ref that doesn't exist is a usage error, not a silent "no baseline".
-    for (const dir of modules) {
+    for (const dir of new Set([...modules, ...[...manifests].map((f) => path.dirname(f))])) {
       try {
         await resolveGitCommit(dir, gitRef);
       } catch (error) {
@@ -91,15 +101,22 @@ export async function runCheck(options: CheckOptions, version: string): Promise<
       }
     }
   }
-  const parser = await HclParser.create();
-  const analyzer = new TerraformModuleAnalyzer(parser, new ReplacementKnowledgeBase());
   const findings: Finding[] = [];
-  for (const dir of [...modules].sort()) {
-    const result = await analyzer.analyze(dir, { baseline: options.baseline, gitRef, allowGit: true });
+  // Loading the HCL grammar takes a moment: only when there is Terraform to read.
+  const analyzer = modules.size > 0 ? new TerraformModuleAnalyzer(await HclParser.create(), new ReplacementKnowledgeBase()) : undefined;
+  for (const dir of analyzer ? [...modules].sort() : []) {
+    const result = await analyzer!.analyze(dir, { baseline: options.baseline, gitRef, allowGit: true });
     const only = onlyFiles.get(dir);
     const explicitProblem = result.findings.find((f) => f.code === 'terraform/baseline-unavailable' && f.severity !== 'hint');
     if (explicitProblem && options.baseline !== 'auto') throw new UsageError(explicitProblem.message);
     findings.push(...result.findings.filter((f) => !only || only.has(f.file)));
+  }
+  const kubernetes = new KubernetesFileAnalyzer();
+  for (const file of [...manifests].sort()) {
+    const result = await kubernetes.analyze(file, { gitRef, allowGit: true });
+    const explicitProblem = result.find((f) => f.code === 'kubernetes/baseline-unavailable');
+    if (explicitProblem && options.baseline === 'git') throw new UsageError(explicitProblem.message);
+    findings.push(...result);
   }
   const relative = findings
     .map((f) => ({ ...f, file: path.relative(options.cwd, f.file) || path.basename(f.file) }))

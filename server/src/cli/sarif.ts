@@ -22,6 +22,17 @@ const RULE_DESCRIPTIONS: Record<string, string> = {
   'terraform/syntax-error': 'The file has a syntax error.',
   'terraform/baseline-unavailable': 'No baseline (state or git) to compare edits with.',
   'terraform/file-unreadable': 'The file could not be analysed.',
+  'kubernetes/immutable-field': 'A changed field is immutable for its kind: the API server rejects the update, and applying it means deleting and re-creating the object.',
+  'kubernetes/rolling-update': 'A pod template change starts a rolling update that replaces the pods.',
+  'kubernetes/recreate-downtime': 'A pod template change with strategy Recreate stops every pod before new ones start.',
+  'kubernetes/mutable-image-tag': 'An image referenced by a floating tag (none, latest, a channel or version line) can change under the same name.',
+  'kubernetes/no-readiness-probe': 'A rolling workload has no readiness probe, so the rollout cannot protect availability.',
+  'kubernetes/immutable-config-changed': 'The contents of an immutable ConfigMap or Secret changed: the API server rejects the update.',
+  'kubernetes/local-state': 'A Deployment keeps data in emptyDir or hostPath, which does not survive the pod being replaced.',
+  'kubernetes/templated-file': 'A templated manifest (e.g. a Helm chart) was not checked.',
+  'kubernetes/syntax-error': 'The manifest has a YAML syntax error.',
+  'kubernetes/baseline-unavailable': 'No git baseline to compare the manifest with.',
+  'kubernetes/file-unreadable': 'The manifest could not be analysed.',
 };
 
 export function toSarif(findings: Array<Finding & { file: string }>, toolVersion: string): object {
@@ -72,9 +83,9 @@ export function toSarif(findings: Array<Finding & { file: string }>, toolVersion
   };
 }
 
-/** Stable across unrelated edits: code, file, address and attribute, not line numbers. */
+/** Stable across unrelated edits: code, file, address and attribute (or field path), not line numbers. */
 function fingerprint(f: Finding & { file: string }): string {
-  const text = `${f.code}|${f.file}|${f.address ?? ''}|${f.attribute ?? ''}`;
+  const text = `${f.code}|${f.file}|${f.address ?? ''}|${f.attribute ?? f.path ?? ''}`;
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);

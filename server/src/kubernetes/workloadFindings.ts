@@ -146,6 +146,8 @@ function templateChangeFindings(ctx: WorkloadContext, baseline: ManifestObject):
   const readyAfter = readyAfterSeconds(valueAt(ctx.object.value, [...templatePath, 'spec']) as Record<string, unknown> | undefined, spec.minReadySeconds);
   const common = {
     ...base(ctx, at),
+    // The object's `kind:` line, where a code lens announces the rollout.
+    blockRange: rangeOfPath(ctx.manifest, ctx.object, []),
     before: shortValue(valueAt(baseline.value, at)),
     after: shortValue(valueAt(ctx.object.value, at)),
   };

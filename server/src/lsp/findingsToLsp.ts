@@ -44,7 +44,7 @@ function overlaps(a: Range, b: Range): boolean {
 }
 
 export function hoverFor(findings: Finding[], position: Position): Hover | undefined {
-  const here = findings.filter((f) => contains(f.range, position) && f.code !== 'terraform/baseline-unavailable');
+  const here = findings.filter((f) => contains(f.range, position) && f.code !== 'terraform/baseline-unavailable' && f.code !== 'kubernetes/baseline-unavailable');
   if (here.length === 0) return undefined;
   const sections = here.map((f) => {
     const parts = [`**${DIAGNOSTIC_SOURCE}** · \`${f.code}\``, '', f.message];
@@ -85,8 +85,14 @@ export function codeLensesFor(findings: Finding[]): CodeLens[] {
     if (finding.attribute) entry.attributes.add(finding.attribute);
     byBlock.set(key, entry);
   }
-  return [...byBlock.values()].map(({ range, certain, attributes }) =>
+  const lenses = [...byBlock.values()].map(({ range, certain, attributes }) =>
     // A lens with an empty command is a label: it informs, there is nothing to run (yet).
     ({ range, command: Command.create(`${certain ? '⟳ Will be replaced' : '⟳ May be replaced'}: ${[...attributes].join(', ')}`, '') }) satisfies CodeLens,
   );
+  // A workload whose template edit rolls out: a label for now; the rollout timeline command comes with its own issue.
+  for (const finding of findings) {
+    if (finding.code !== 'kubernetes/rolling-update' || !finding.blockRange) continue;
+    lenses.push({ range: finding.blockRange, command: Command.create(`⟳ Rolling update: ${finding.path ?? 'pod template'} changed`, '') });
+  }
+  return lenses;
 }

@@ -1,7 +1,9 @@
 /**
  * The language server: keeps open Terraform documents parsed (incrementally), analyses their
  * module after a debounce, publishes diagnostics, and answers hover, code action and code lens
- * requests from the last findings. All analysis lives in `../terraform`; this file only wires LSP.
+ * requests from the last findings. Open YAML documents are analysed one file at a time as
+ * Kubernetes manifests (YAML that holds no Kubernetes object gets no diagnostics). All analysis
+ * lives in `../terraform` and `../kubernetes`; this file only wires LSP.
  */
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -19,10 +21,13 @@ import { parseInitializationOptions, parseWorkspaceTrustedParams, WorkspaceTrust
 import { DEFAULT_SETTINGS, normalizeSettings, type ImmutableInfraSettings } from '../../../common/src/settings';
 import type { HclParser, ParsedHclDocument } from '../terraform/hcl/hclParser';
 import type { KnowledgeLookup } from '../terraform/knowledgeLookup';
+import { KUBERNETES_FILE, KubernetesFileAnalyzer } from '../kubernetes/kubernetesFileAnalyzer';
 import { MAX_FILE_BYTES, TERRAFORM_FILE, TerraformModuleAnalyzer, type OpenDocument } from '../terraform/terraformModuleAnalyzer';
 import { codeActionsFor, codeLensesFor, hoverFor, toDiagnostic } from './findingsToLsp';
 
 interface TrackedDocument {
+  /** Terraform documents are analysed per module folder, Kubernetes manifests per file. */
+  language: 'terraform' | 'kubernetes';
   uri: string;
   path: string;
   document: TextDocument;
@@ -40,6 +45,7 @@ export interface LanguageServerOptions {
 export class ImmutableInfraLanguageServer {
   private readonly documents = new Map<string, TrackedDocument>();
   private readonly analyzer: TerraformModuleAnalyzer;
+  private readonly kubernetesAnalyzer = new KubernetesFileAnalyzer();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Bumped per module on every schedule, so that a slow analysis never overwrites a newer one. */
   private readonly generations = new Map<string, number>();
@@ -137,9 +143,16 @@ export class ImmutableInfraLanguageServer {
 
   private open(uri: string, languageId: string, version: number, text: string): void {
     const file = uriToPath(uri);
-    if (!file || !TERRAFORM_FILE.test(file)) return;
+    if (!file) return;
+    if (!TERRAFORM_FILE.test(file)) {
+      if (languageId !== 'yaml' && !KUBERNETES_FILE.test(file)) return;
+      const document = TextDocument.create(uri, languageId, version, text);
+      this.documents.set(uri, { language: 'kubernetes', uri, path: file, document, findings: [] });
+      this.scheduleKubernetes(uri, 0);
+      return;
+    }
     const document = TextDocument.create(uri, languageId, version, text);
-    const tracked: TrackedDocument = { uri, path: file, document, findings: [] };
+    const tracked: TrackedDocument = { language: 'terraform', uri, path: file, document, findings: [] };
     tracked.parsed = this.parseWithinLimit(text);
     this.documents.set(uri, tracked);
     this.schedule(path.dirname(file), 0);
@@ -149,6 +162,10 @@ export class ImmutableInfraLanguageServer {
     const tracked = this.documents.get(uri);
     if (!tracked) return;
     tracked.document = TextDocument.update(tracked.document, changes, version);
+    if (tracked.language === 'kubernetes') {
+      this.scheduleKubernetes(uri, this.settings.diagnostics.debounceMs);
+      return;
+    }
     const text = tracked.document.getText();
     const previous = tracked.parsed;
     const incremental = previous && changes.every((c) => 'range' in c);
@@ -170,9 +187,12 @@ export class ImmutableInfraLanguageServer {
     if (!tracked) return;
     tracked.parsed?.dispose();
     this.documents.delete(uri);
+    clearTimeout(this.timers.get(uri));
+    this.timers.delete(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+    if (tracked.language === 'kubernetes') return;
     const dir = path.dirname(tracked.path);
-    if ([...this.documents.values()].some((d) => path.dirname(d.path) === dir)) this.schedule(dir, 0);
+    if ([...this.documents.values()].some((d) => d.language === 'terraform' && path.dirname(d.path) === dir)) this.schedule(dir, 0);
   }
 
   private parseWithinLimit(text: string): ParsedHclDocument | undefined {
@@ -180,25 +200,53 @@ export class ImmutableInfraLanguageServer {
   }
 
   private reanalyzeAll(): void {
-    const dirs = new Set([...this.documents.values()].map((d) => path.dirname(d.path)));
+    const dirs = new Set([...this.documents.values()].filter((d) => d.language === 'terraform').map((d) => path.dirname(d.path)));
     for (const dir of dirs) this.schedule(dir, 0);
+    for (const doc of this.documents.values()) if (doc.language === 'kubernetes') this.scheduleKubernetes(doc.uri, 0);
   }
 
   private schedule(moduleDir: string, delayMs: number): void {
-    clearTimeout(this.timers.get(moduleDir));
-    const generation = (this.generations.get(moduleDir) ?? 0) + 1;
-    this.generations.set(moduleDir, generation);
+    this.debounce(moduleDir, delayMs, (generation) => this.analyzeModule(moduleDir, generation));
+  }
+
+  /** Keyed by URI (never a bare folder path, which keys a Terraform module). */
+  private scheduleKubernetes(uri: string, delayMs: number): void {
+    this.debounce(uri, delayMs, (generation) => this.analyzeManifest(uri, generation));
+  }
+
+  private debounce(key: string, delayMs: number, run: (generation: number) => Promise<void>): void {
+    clearTimeout(this.timers.get(key));
+    const generation = (this.generations.get(key) ?? 0) + 1;
+    this.generations.set(key, generation);
     this.timers.set(
-      moduleDir,
+      key,
       setTimeout(() => {
-        this.timers.delete(moduleDir);
-        void this.analyzeModule(moduleDir, generation);
+        this.timers.delete(key);
+        void run(generation);
       }, delayMs),
     );
   }
 
+  private async analyzeManifest(uri: string, generation: number): Promise<void> {
+    const doc = this.documents.get(uri);
+    if (!doc) return;
+    const version = doc.document.version;
+    let findings: Finding[];
+    try {
+      const settings = await this.settingsFor(path.dirname(doc.path));
+      // The Kubernetes baseline is always git (Terraform state holds no Kubernetes objects).
+      findings = await this.kubernetesAnalyzer.analyze(doc.path, { gitRef: settings.gitRef, allowGit: this.workspaceTrusted }, doc.document.getText());
+    } catch (error) {
+      this.connection.console.error(`Analysis of ${doc.path} failed: ${(error as Error).stack ?? String(error)}`);
+      return;
+    }
+    if (this.generations.get(uri) !== generation || this.documents.get(uri) !== doc) return; // a newer edit is on its way
+    doc.findings = findings;
+    void this.connection.sendDiagnostics({ uri, version, diagnostics: findings.map(toDiagnostic) });
+  }
+
   private async analyzeModule(moduleDir: string, generation: number): Promise<void> {
-    const inModule = [...this.documents.values()].filter((d) => path.dirname(d.path) === moduleDir);
+    const inModule = [...this.documents.values()].filter((d) => d.language === 'terraform' && path.dirname(d.path) === moduleDir);
     if (inModule.length === 0) return;
     const open = new Map<string, OpenDocument>(inModule.map((doc) => [doc.path, { text: doc.document.getText(), parsed: doc.parsed }]));
     let findings: Finding[];
