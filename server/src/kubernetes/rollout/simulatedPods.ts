@@ -284,7 +284,10 @@ export class SimulatedPods {
     }
     return this.lanes.map((pod) => {
       const phases = [...pod.phases];
-      if (!pod.gone && endMs > pod.phaseStartMs) phases.push({ phase: pod.phase, start: toSeconds(pod.phaseStartMs), end: toSeconds(endMs) });
+      // A pod still there keeps its last phase even when it began at the very end: it is the pod's final state.
+      if (!pod.gone && endMs >= pod.phaseStartMs) phases.push({ phase: pod.phase, start: toSeconds(pod.phaseStartMs), end: toSeconds(endMs) });
+      // Deleted the moment it was created (or at t = 0 with no grace period): a mark where it went.
+      if (!phases.length) phases.push({ phase: pod.phase, start: toSeconds(pod.phaseStartMs), end: toSeconds(pod.phaseStartMs) });
       const lane: PodLane = { id: pod.id, podName: pod.podName, group: pod.group.name, revision: pod.group.revision, phases };
       if (pod.ordinal !== undefined) lane.ordinal = pod.ordinal;
       if (pod.node !== undefined) lane.node = pod.node;

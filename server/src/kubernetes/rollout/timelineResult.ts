@@ -3,7 +3,7 @@
  * figures. Pure.
  */
 import { ROLLOUT_TIMELINE_VERSION, type RolloutAssumptions, type RolloutLimits, type RolloutOutcome, type RolloutTimeline, type RolloutWorkload } from '../../../../common/src/rollout';
-import { toSeconds } from './podTiming';
+import { toMs, toSeconds } from './podTiming';
 import type { SimulatedPods } from './simulatedPods';
 
 export interface TimelineParts {
@@ -20,7 +20,8 @@ export function timelineFrom(sim: SimulatedPods, parts: TimelineParts): RolloutT
   const { workload, outcome, endMs } = parts;
   // After completion nothing more is decided; old pods still run out their grace period.
   if (outcome === 'complete') sim.drainTerminations();
-  const lanes = sim.finishLanes(endMs);
+  // A complete timeline runs on until the last old pod is gone, so the new pods' lanes do too.
+  const lanes = sim.finishLanes(outcome === 'complete' ? Math.max(endMs, toMs(sim.lastGoneSeconds())) : endMs);
   const durationSeconds = toSeconds(endMs);
   const podsReplaced = sim.groups.filter((g) => g.revision === 'new').reduce((n, g) => n + g.created, 0);
   const timeline: RolloutTimeline = {
