@@ -99,11 +99,20 @@ export function passesFilters(node: PlanGraphNode, options: ViewOptions): boolea
   return options.visibleKinds.has(node.display);
 }
 
-/** Is the plan large enough that modules start collapsed? Judged on what the filters leave, before search. */
+/**
+ * Is the plan large enough that modules start collapsed? Judged on what the filters leave, before
+ * search: resources shown, and modules that hold any (a long chain of modules that only hold
+ * modules is drawn as one box, so it doesn't count).
+ */
 export function isLargePlan(index: PlanGraphIndex, options: ViewOptions): boolean {
-  if (index.modules.size - 1 > LARGE_PLAN_MODULES) return true;
   let shown = 0;
-  for (const node of index.graph.nodes) if (passesFilters(node, options) && ++shown > LARGE_PLAN_NODES) return true;
+  const modules = new Set<string>();
+  for (const node of index.graph.nodes) {
+    if (!passesFilters(node, options)) continue;
+    if (++shown > LARGE_PLAN_NODES) return true;
+    modules.add(node.module);
+    if (modules.size > LARGE_PLAN_MODULES) return true;
+  }
   return false;
 }
 
