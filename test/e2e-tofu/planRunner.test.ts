@@ -268,7 +268,7 @@ describe('plan runner with a real OpenTofu', { timeout: TEST_TIMEOUT_MS }, () =>
       return { dir, fifo };
     }
 
-    async function startBlockedPlan(cancellation: TerraformCancellation, options: { interruptGraceMs?: number; timeoutMs?: number } = {}) {
+    async function startBlockedPlan(cancellation: TerraformCancellation | undefined, options: { interruptGraceMs?: number; timeoutMs?: number; signal?: AbortSignal } = {}) {
       const executable = await tofuExecutable();
       const { dir, fifo } = await blockedModule();
       const refreshing = eventWaiter((e) => e.type === 'refresh_start' && e.hook.resource.addr === 'local_file.blocker');
@@ -301,14 +301,14 @@ describe('plan runner with a real OpenTofu', { timeout: TEST_TIMEOUT_MS }, () =>
       return { pgid, members };
     }
 
-    test('first cancel interrupts: tofu stops gracefully once the provider returns, nothing is left', async () => {
-      const cancellation = new TerraformCancellation();
-      const run = await startBlockedPlan(cancellation);
+    test('first cancel (an AbortSignal) interrupts: tofu stops gracefully once the provider returns, nothing is left', async () => {
+      const controller = new AbortController();
+      const run = await startBlockedPlan(undefined, { signal: controller.signal });
       await run.refreshing;
       const group = await groupOfRunningTofu(run);
       assert.ok(group.members.some((m) => m.command.startsWith('terraform-prov')), `the provider plugin runs in tofu's group: ${JSON.stringify(group.members)}`);
 
-      cancellation.cancel();
+      controller.abort();
       await run.interrupted; // tofu acknowledged the SIGINT and waits for the provider
       await writeFile(run.fifo, 'x'); // the provider's read returns; tofu finishes its graceful stop
       const failure = failureOf(await run.running);
@@ -354,9 +354,8 @@ describe('plan runner with a real OpenTofu', { timeout: TEST_TIMEOUT_MS }, () =>
     });
 
     test('the deadline interrupts, then terminates: a timed-out result and nothing left', async () => {
-      const cancellation = new TerraformCancellation();
       // The plan can never finish (the FIFO is never written), so the deadline always fires.
-      const run = await startBlockedPlan(cancellation, { timeoutMs: 2_000, interruptGraceMs: 300 });
+      const run = await startBlockedPlan(undefined, { timeoutMs: 2_000, interruptGraceMs: 300 });
       const pgid = await run.group;
       const result = await run.running;
       const failure = failureOf(result);

@@ -97,45 +97,45 @@ describe('findRootModules', () => {
     return root;
   }
 
-  test('a folder that is not called by any other is a root', () => {
+  test('a folder that is not called by any other is a root', async () => {
     const root = workspace();
     const file = path.join(root, 'tools', 'main.tf');
-    assert.deepEqual(findRootModules(file, { searchRoot: root }), { moduleDir: path.join(root, 'tools'), kind: 'root', roots: [path.join(root, 'tools')], callers: [] });
+    assert.deepEqual(await findRootModules(file, { searchRoot: root }), { moduleDir: path.join(root, 'tools'), kind: 'root', roots: [path.join(root, 'tools')], callers: [] });
   });
 
-  test('root markers: lock file, .terraform, state file, backend block', () => {
+  test('root markers: lock file, .terraform, state file, backend block', async () => {
     const root = workspace();
-    assert.equal(rootMarker(path.join(root, 'envs/prod')), '.terraform');
-    assert.equal(rootMarker(path.join(root, 'stateful')), 'terraform.tfstate');
-    assert.equal(rootMarker(path.join(root, 'backend')), 'backend');
-    assert.equal(rootMarker(path.join(root, 'modules/initialised')), '.terraform');
-    assert.equal(rootMarker(path.join(root, 'envs/staging')), undefined);
-    assert.deepEqual(findRootModules(path.join(root, 'modules/initialised/main.tf'), { searchRoot: root }).kind, 'root');
+    assert.equal(await rootMarker(path.join(root, 'envs/prod')), '.terraform');
+    assert.equal(await rootMarker(path.join(root, 'stateful')), 'terraform.tfstate');
+    assert.equal(await rootMarker(path.join(root, 'backend')), 'backend');
+    assert.equal(await rootMarker(path.join(root, 'modules/initialised')), '.terraform');
+    assert.equal(await rootMarker(path.join(root, 'envs/staging')), undefined);
+    assert.equal((await findRootModules(path.join(root, 'modules/initialised/main.tf'), { searchRoot: root })).kind, 'root');
   });
 
-  test('a shared child module: every root that calls it, for a quick pick', () => {
+  test('a shared child module: every root that calls it, for a quick pick', async () => {
     const root = workspace();
-    const result = findRootModules(path.join(root, 'modules', 'app', 'main.tf'), { searchRoot: root });
+    const result = await findRootModules(path.join(root, 'modules', 'app', 'main.tf'), { searchRoot: root });
     assert.equal(result.kind, 'child');
     assert.deepEqual(result.callers, [path.join(root, 'envs/prod'), path.join(root, 'envs/staging')]);
     assert.deepEqual(result.roots, [path.join(root, 'envs/prod'), path.join(root, 'envs/staging')]);
   });
 
-  test('a module called through another child module: the roots at the top of the chain', () => {
+  test('a module called through another child module: the roots at the top of the chain', async () => {
     const root = workspace();
-    const result = findRootModules(path.join(root, 'modules', 'app', 'db', 'main.tf'));
+    const result = await findRootModules(path.join(root, 'modules', 'app', 'db', 'main.tf'));
     assert.equal(result.kind, 'child');
     assert.deepEqual(result.callers, [path.join(root, 'modules/app')]);
     assert.deepEqual(result.roots, [path.join(root, 'envs/prod'), path.join(root, 'envs/staging')]);
   });
 
-  test('a cycle of module calls ends, with the module itself to plan (Terraform reports the cycle)', () => {
+  test('a cycle of module calls ends, with the module itself to plan (Terraform reports the cycle)', async () => {
     const root = tempDir('ii-roots-cycle-');
     writeFiles(root, {
       'a/main.tf': 'module "b" {\n  source = "../b"\n}\n',
       'b/main.tf': 'module "a" {\n  source = "../a"\n}\n',
     });
-    const result = findRootModules(path.join(root, 'a', 'main.tf'), { searchRoot: root });
+    const result = await findRootModules(path.join(root, 'a', 'main.tf'), { searchRoot: root });
     assert.equal(result.kind, 'child');
     assert.deepEqual(result.roots, [path.join(root, 'a')]);
   });

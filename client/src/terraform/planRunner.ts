@@ -161,7 +161,8 @@ export async function runPlan(options: RunPlanOptions): Promise<PlanRunResult> {
 
   progress.phase = 'reading-plan';
   report('Reading the plan…');
-  const shown = await showPlanFile({ ...options, executable: options.executable, planFile, moduleDir: options.moduleDir, cancellation });
+  // The signal is already linked to `cancellation`; passing it again would count one abort twice.
+  const shown = await showPlanFile({ ...options, signal: undefined, planFile, moduleDir: options.moduleDir, cancellation });
   if (!shown.ok) return { ...shown, tool: shown.tool ?? tool, diagnostics: [...planRun.diagnostics, ...shown.diagnostics], events: planRun.events };
   return {
     ...shown,

@@ -4,8 +4,11 @@
  * or when no other folder calls it with a local `module` source. When the file's folder is a
  * child module, the roots are those of the folders that call it, transitively — several when the
  * module is shared (e.g. `envs/prod` and `envs/staging`), and the extension asks which one.
+ * Asynchronous file access throughout: it runs in the extension host, which must not block on a
+ * large workspace.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { isLocalModuleSource, scanModuleFile, scanModuleJsonFile, type ModuleFileFacts } from './moduleCalls';
 
@@ -37,33 +40,34 @@ export interface FindRootModulesOptions {
 }
 
 /** Why a folder counts as a root by itself, or undefined. */
-export function rootMarker(dir: string, facts = moduleFacts(dir)): string | undefined {
-  if (facts.hasBackend) return 'backend';
-  return ROOT_MARKERS.find((marker) => existsSync(path.join(dir, marker)));
+export async function rootMarker(dir: string): Promise<string | undefined> {
+  const marker = ROOT_MARKERS.find((name) => existsSync(path.join(dir, name)));
+  if (marker) return marker;
+  return (await moduleFacts(dir)).hasBackend ? 'backend' : undefined;
 }
 
-export function findRootModules(file: string, options: FindRootModulesOptions = {}): RootModuleResolution {
+export async function findRootModules(file: string, options: FindRootModulesOptions = {}): Promise<RootModuleResolution> {
   const moduleDir = path.resolve(path.dirname(file));
-  if (rootMarker(moduleDir) !== undefined) return { moduleDir, kind: 'root', roots: [moduleDir], callers: [] };
+  if ((await rootMarker(moduleDir)) !== undefined) return { moduleDir, kind: 'root', roots: [moduleDir], callers: [] };
 
   const searchRoot = path.resolve(options.searchRoot ?? defaultSearchRoot(moduleDir));
-  const callersOf = callGraph(searchRoot, options.maxFolders ?? 5_000);
+  const callersOf = await callGraph(searchRoot, options.maxFolders ?? 5_000);
   const direct = [...(callersOf.get(moduleDir) ?? [])].sort();
   if (direct.length === 0) return { moduleDir, kind: 'root', roots: [moduleDir], callers: [] };
 
   const roots = new Set<string>();
   const visited = new Set<string>([moduleDir]);
-  const visit = (dir: string): void => {
+  const visit = async (dir: string): Promise<void> => {
     if (visited.has(dir)) return; // a cycle of module calls: Terraform would reject it anyway
     visited.add(dir);
     const callers = callersOf.get(dir);
-    if (rootMarker(dir) !== undefined || !callers || callers.size === 0) {
+    if (!callers || callers.size === 0 || (await rootMarker(dir)) !== undefined) {
       roots.add(dir);
       return;
     }
-    for (const caller of callers) visit(caller);
+    for (const caller of [...callers].sort()) await visit(caller);
   };
-  for (const caller of direct) visit(caller);
+  for (const caller of direct) await visit(caller);
   // Only a cycle of calls leaves no root; planning the module itself lets Terraform report the cycle.
   if (roots.size === 0) roots.add(moduleDir);
   return { moduleDir, kind: 'child', roots: [...roots].sort(), callers: direct };
@@ -80,18 +84,18 @@ function defaultSearchRoot(moduleDir: string): string {
 }
 
 /** callee folder → the folders whose `module` blocks call it with a local source. */
-function callGraph(searchRoot: string, maxFolders: number): Map<string, Set<string>> {
+async function callGraph(searchRoot: string, maxFolders: number): Promise<Map<string, Set<string>>> {
   const callersOf = new Map<string, Set<string>>();
   let scanned = 0;
-  const walk = (dir: string): void => {
+  const walk = async (dir: string): Promise<void> => {
     if (scanned++ >= maxFolders) return;
     let entries;
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      entries = await readdir(dir, { withFileTypes: true });
     } catch {
       return;
     }
-    const facts = factsOfFiles(dir, entries.filter((e) => e.isFile() && CONFIG_FILE.test(e.name)).map((e) => e.name));
+    const facts = await factsOfFiles(dir, entries.filter((e) => e.isFile() && CONFIG_FILE.test(e.name)).map((e) => e.name));
     for (const source of facts.moduleSources) {
       if (!isLocalModuleSource(source)) continue;
       const callee = path.resolve(dir, source.replace(/\\/g, '/'));
@@ -100,29 +104,29 @@ function callGraph(searchRoot: string, maxFolders: number): Map<string, Set<stri
       callers.add(dir);
     }
     for (const entry of entries) {
-      if (entry.isDirectory() && !SKIPPED_FOLDERS.has(entry.name)) walk(path.join(dir, entry.name));
+      if (entry.isDirectory() && !SKIPPED_FOLDERS.has(entry.name)) await walk(path.join(dir, entry.name));
     }
   };
-  walk(searchRoot);
+  await walk(searchRoot);
   return callersOf;
 }
 
-function moduleFacts(dir: string): ModuleFileFacts {
-  let names: string[];
+async function moduleFacts(dir: string): Promise<ModuleFileFacts> {
+  const names: string[] = [];
   try {
-    names = readdirSync(dir).filter((name) => CONFIG_FILE.test(name) && isFile(path.join(dir, name)));
+    for (const name of await readdir(dir)) if (CONFIG_FILE.test(name) && (await isFile(path.join(dir, name)))) names.push(name);
   } catch {
-    names = [];
+    // an unreadable folder has no facts
   }
   return factsOfFiles(dir, names);
 }
 
-function factsOfFiles(dir: string, names: string[]): ModuleFileFacts {
+async function factsOfFiles(dir: string, names: string[]): Promise<ModuleFileFacts> {
   const facts: ModuleFileFacts = { moduleSources: [], hasBackend: false };
   for (const name of names) {
     let text: string;
     try {
-      text = readFileSync(path.join(dir, name), 'utf8');
+      text = await readFile(path.join(dir, name), 'utf8');
     } catch {
       continue;
     }
@@ -133,9 +137,9 @@ function factsOfFiles(dir: string, names: string[]): ModuleFileFacts {
   return facts;
 }
 
-function isFile(file: string): boolean {
+async function isFile(file: string): Promise<boolean> {
   try {
-    return statSync(file).isFile();
+    return (await stat(file)).isFile();
   } catch {
     return false;
   }

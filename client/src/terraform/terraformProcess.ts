@@ -28,6 +28,8 @@ export const DEFAULT_INTERRUPT_GRACE_MS = 20_000;
 export class TerraformCancellation {
   private level: 0 | 1 | 2 = 0;
   private readonly listeners = new Set<(level: 1 | 2) => void>();
+  /** Signals already linked, so that handing the same signal to several steps still counts one press. */
+  private readonly linked = new WeakSet<AbortSignal>();
 
   /** First call: graceful interrupt. Second call: terminate. Later calls: nothing more to do. */
   cancel(): void {
@@ -58,7 +60,8 @@ export class TerraformCancellation {
   /** One cancellation driven by an AbortSignal too (abort = first press). */
   static from(signal?: AbortSignal, cancellation?: TerraformCancellation): TerraformCancellation {
     const result = cancellation ?? new TerraformCancellation();
-    if (signal) {
+    if (signal && !result.linked.has(signal)) {
+      result.linked.add(signal);
       if (signal.aborted) result.cancel();
       else signal.addEventListener('abort', () => result.cancel(), { once: true });
     }
