@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ImmutableInfraClient } from './immutableInfraClient';
+import type { PlanGraphController } from './plan/planGraphController';
 
 /**
  * Command ids (DESIGN.md "Extension" contract). Each one here is contributed in package.json and
@@ -7,19 +8,30 @@ import type { ImmutableInfraClient } from './immutableInfraClient';
  */
 export const CommandIds = {
   restartServer: 'immutableInfra.restartServer',
+  showPlanGraph: 'immutableInfra.showPlanGraph',
+  openPlanFile: 'immutableInfra.openPlanFile',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
 
-/** Commands are factories over the owner object (as rust-analyzer's), so they share its state. */
-type CommandFactory = (owner: ImmutableInfraClient) => (...args: unknown[]) => unknown;
+/** What the commands act on: the owner of the language client, and the plan graph's controller. */
+export interface CommandContext {
+  client: ImmutableInfraClient;
+  plans: PlanGraphController;
+}
+
+/** Commands are factories over the extension's objects (as rust-analyzer's), so they share their state. */
+type CommandFactory = (context: CommandContext) => (...args: unknown[]) => unknown;
 
 const commandFactories: Record<CommandId, CommandFactory> = {
-  [CommandIds.restartServer]: (owner) => () => owner.restartServer(),
+  [CommandIds.restartServer]: ({ client }) => () => client.restartServer(),
+  [CommandIds.showPlanGraph]: ({ plans }) => () => plans.showPlanGraph(),
+  // From the explorer's context menu the clicked file comes as the argument.
+  [CommandIds.openPlanFile]: ({ plans }) => (file?: unknown) => plans.openPlanFile(file instanceof vscode.Uri ? file : undefined),
 };
 
-export function registerCommands(owner: ImmutableInfraClient): vscode.Disposable[] {
+export function registerCommands(context: CommandContext): vscode.Disposable[] {
   return (Object.keys(commandFactories) as CommandId[]).map((id) =>
-    vscode.commands.registerCommand(id, commandFactories[id](owner)),
+    vscode.commands.registerCommand(id, commandFactories[id](context)),
   );
 }

@@ -2,12 +2,14 @@
 import type * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { ImmutableInfraClient } from './immutableInfraClient';
+import { PlanGraphController } from './plan/planGraphController';
 
 let owner: ImmutableInfraClient | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   owner = new ImmutableInfraClient(context);
-  context.subscriptions.push(...registerCommands(owner));
+  const plans = new PlanGraphController(context, owner.log);
+  context.subscriptions.push(plans, ...registerCommands({ client: owner, plans }));
   // Not awaited: a server that hangs in `initialize` must not hold activation (and with it the
   // restart command) hostage. Start failures are reported by the owner, never thrown.
   void owner.startServer();

@@ -46,11 +46,11 @@ export const DEFAULT_SETTINGS: ImmutableInfraSettings = {
 export const MAX_DEBOUNCE_MS = 5000;
 
 /**
- * Settings the language server reads once, when it starts: it resolves the executables (and
- * their versions) at initialization. Changing one prompts "Restart now". Keys are relative to
- * `immutableInfra.`.
+ * Settings the language server reads once, when it starts: it resolves kubectl at
+ * initialization. Changing one prompts "Restart now". Keys are relative to `immutableInfra.`.
+ * (`terraform.path` is not among them: the extension host reads it each time it runs a plan.)
  */
-export const SETTINGS_REQUIRING_RESTART = ['terraform.path', 'kubectl.path'] as const;
+export const SETTINGS_REQUIRING_RESTART = ['kubectl.path'] as const;
 
 /**
  * Turns whatever arrived (user JSON, an older client, another editor's init options) into

@@ -150,8 +150,8 @@ export class PlanGraphPanel implements vscode.Disposable {
     const webview = this.panel.webview;
     const nonce = randomBytes(18).toString('base64');
     const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.css'));
-    // worker-src blob: the page lays out large plans in a worker built from its own bundle.
+    // worker-src blob: the page lays out large plans in a worker built from its own bundle. Its
+    // styles are adopted style sheets inside the bundle: no stylesheet to load.
     const csp = [
       "default-src 'none'",
       `script-src 'nonce-${nonce}'`,
@@ -166,11 +166,9 @@ export class PlanGraphPanel implements vscode.Disposable {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" nonce="${nonce}" href="${style}">
 <title>Plan Graph</title>
 </head>
 <body>
-<div id="app"></div>
 <script nonce="${nonce}" src="${script}"></script>
 </body>
 </html>`;
