@@ -4,11 +4,11 @@
  * file gets one information-level note and nothing else.
  *
  * `{{` alone is not enough: ConfigMaps carry Go templates as data (Alertmanager, Prometheus),
- * and GitHub Actions files use `${{ }}`. A file counts as templated when template markers sit in
- * the YAML structure itself: in a plain or quoted scalar or a key (not inside a `|`/`>` block,
- * which is data), or where they break the YAML syntax.
+ * and GitHub Actions files use `${{ }}`. A file counts as templated when a template marker sits
+ * outside a `|`/`>` block scalar (which is data): in a value, a key, a flow collection, a comment
+ * (Helm renders those too), or where it breaks the YAML syntax.
  */
-import { isScalar, visit, Scalar } from 'yaml';
+import { visit, Scalar } from 'yaml';
 import type { SourceRange } from '../../../common/src/findings';
 import { offsetsToRange, type ParsedManifest } from './manifestParser';
 
@@ -33,27 +33,21 @@ export function findTemplateMarker(manifest: ParsedManifest): TemplateMarker | u
   const helm = HELM_NAMES.test(text);
   const at = (offset: number) => ({ range: offsetsToRange(manifest.lineCounter, offset, offset + 2), helm });
   if (manifest.syntaxErrors.length > 0) return at(open.index);
-  let found: number | undefined;
+  // Block scalars (`|`, `>`) hold data; a marker anywhere else is in the structure.
+  const blocks: Array<[number, number]> = [];
   for (const document of manifest.documents) {
     visit(document, {
       Scalar(_key, node) {
-        if (isStructuralTemplate(node)) {
-          const [start, end] = node.range ?? [0, 0];
-          found = start + Math.max(0, text.slice(start, end).search(TEMPLATE_OPEN));
-          return visit.BREAK;
-        }
-        return undefined;
+        if ((node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED) && node.range) blocks.push([node.range[0], node.range[1]]);
       },
     });
-    if (found !== undefined) return at(found);
+  }
+  const markers = new RegExp(TEMPLATE_OPEN.source, 'g');
+  for (let match = markers.exec(text); match; match = markers.exec(text)) {
+    const offset = match.index;
+    if (!blocks.some(([start, end]) => offset >= start && offset < end)) return at(offset);
   }
   return undefined;
-}
-
-function isStructuralTemplate(node: Scalar): boolean {
-  if (!isScalar(node) || typeof node.value !== 'string') return false;
-  if (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED) return false;
-  return TEMPLATE_OPEN.test(node.value);
 }
 
 export function templateMessage(fileName: string, marker: TemplateMarker): string {

@@ -6,8 +6,8 @@ import type { FieldPath } from './manifestParser';
 
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  // `key:` (null) and no key are the same object to the API server.
-  if ((a === null || a === undefined) && (b === null || b === undefined)) return true;
+  // `key:` (null), `key: {}`, `key: []` and no key are the same object to the API server (omitempty).
+  if (isEmpty(a) && isEmpty(b)) return true;
   if (Array.isArray(a) || Array.isArray(b)) {
     return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => deepEqual(item, b[i]));
   }
@@ -22,8 +22,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 
 /**
  * The paths of the leaves that differ, in document order of `after` (then keys only in
- * `before`). A key whose value is null counts as absent: YAML `key:` and no key mean the same
- * to the API server.
+ * `before`). Empty values count as absent (see deepEqual).
  */
 export function changedPaths(before: unknown, after: unknown, base: FieldPath = [], limit = 50): FieldPath[] {
   const out: FieldPath[] = [];
@@ -38,7 +37,6 @@ export function changedPaths(before: unknown, after: unknown, base: FieldPath = 
       b.forEach((item, i) => walk(a[i], item, [...path, i]));
       return;
     }
-    if ((a === null || a === undefined) && (b === null || b === undefined)) return;
     out.push(path);
   };
   walk(before, after, base);
@@ -70,6 +68,12 @@ export function shortValue(value: unknown, max = 120): string {
   if (value === undefined || value === null) return '(unset)';
   const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value);
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function isEmpty(value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return isPlainObject(value) && Object.keys(value).length === 0;
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -1,0 +1,51 @@
+/**
+ * Shared helpers for the Kubernetes analysis tests: manifests built as data and written with the
+ * `yaml` library (so positions are real), analysed against a baseline without git.
+ */
+import { stringify } from 'yaml';
+import type { Finding } from '../../common/src/findings';
+import { manifestFindings } from '../../server/src/kubernetes/manifestFindings';
+import { parseManifest } from '../../server/src/kubernetes/manifestParser';
+import { identityKey } from '../../server/src/kubernetes/objectIdentity';
+
+export const FILE = '/work/manifests/app.yaml';
+
+export function toYaml(...objects: object[]): string {
+  return objects.map((o) => stringify(o)).join('---\n');
+}
+
+/** Findings for `after`, compared with `before` as the deployed version (undefined: no baseline). */
+export function analyse(before: string | undefined, after: string): Finding[] {
+  if (before === undefined) return manifestFindings(FILE, parseManifest(after), undefined);
+  const objects = new Map(
+    parseManifest(before)
+      .objects.filter((o) => o.identity)
+      .map((o) => [identityKey(o.identity!), o]),
+  );
+  return manifestFindings(FILE, parseManifest(after), { objects, description: 'the test baseline' });
+}
+
+export function codes(findings: Finding[]): string[] {
+  return findings.map((f) => f.code).sort();
+}
+
+export function clone<T>(value: T): T {
+  return structuredClone(value);
+}
+
+/** The seed Deployment (DESIGN.md): nginx, 3 replicas, selector app: nginx, port 80. */
+export function seedDeployment(image = 'nginx:1.21.6'): Record<string, any> {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'nginx-deployment', labels: { app: 'nginx' } },
+    spec: {
+      replicas: 3,
+      selector: { matchLabels: { app: 'nginx' } },
+      template: {
+        metadata: { labels: { app: 'nginx' } },
+        spec: { containers: [{ name: 'nginx', image, ports: [{ containerPort: 80 }], readinessProbe: { httpGet: { path: '/', port: 80 } } }] },
+      },
+    },
+  };
+}
