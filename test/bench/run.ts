@@ -5,6 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { rolloutBench } from './rolloutBench';
 import { terraformBench, type BenchFigure } from './terraformBench';
 
 async function main(): Promise<void> {
@@ -18,6 +19,8 @@ async function main(): Promise<void> {
   };
   console.log('terraform (2,000-resource module)');
   results.terraform = await terraformBench(print);
+  console.log('rollout simulator (1,000-replica Deployment)');
+  results.rollout = await rolloutBench(print);
   const out = path.resolve(__dirname, '..', '..', '..', '.bench');
   mkdirSync(out, { recursive: true });
   writeFileSync(path.join(out, 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2)}\n`);

@@ -51,6 +51,18 @@ export interface PodPlacement {
 
 const NEVER = Number.POSITIVE_INFINITY;
 
+const DELETION_RANK: Record<PodPhase, number> = { pending: 0, starting: 1, ready: 2, available: 2, terminating: 3 };
+
+/** Negative when the ReplicaSet controller would delete `a` before `b`. */
+function deletedBefore(a: SimPod, b: SimPod): number {
+  const rank = DELETION_RANK[a.phase] - DELETION_RANK[b.phase];
+  if (rank !== 0) return rank;
+  const readySince = (b.readyMs ?? 0) - (a.readyMs ?? 0);
+  if (readySince !== 0 && !Number.isNaN(readySince)) return readySince;
+  if (a.createdMs !== b.createdMs) return b.createdMs - a.createdMs;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
 export class SimulatedPods {
   readonly groups: SimGroup[] = [];
   private readonly lanes: SimPod[] = [];
@@ -151,20 +163,13 @@ export class SimulatedPods {
   podsToDelete(group: SimGroup, count: number): SimPod[] {
     const live = group.live;
     if (count >= live.length) return [...live];
-    const rank = (pod: SimPod) => (pod.phase === 'pending' ? 0 : pod.phase === 'starting' ? 1 : 2);
-    const worse = (a: SimPod, b: SimPod) =>
-      rank(a) !== rank(b) ? rank(a) < rank(b) : (a.readyMs ?? 0) !== (b.readyMs ?? 0) ? (a.readyMs ?? 0) > (b.readyMs ?? 0) : a.createdMs !== b.createdMs ? a.createdMs > b.createdMs : a.id > b.id;
-    // Small counts (one pod at a time) by repeated scans; larger ones by sorting once.
-    if (count <= 4) {
-      const chosen: SimPod[] = [];
-      for (let k = 0; k < count; k++) {
-        let best: SimPod | undefined;
-        for (const pod of live) if (!chosen.includes(pod) && (!best || worse(pod, best))) best = pod;
-        chosen.push(best!);
-      }
-      return chosen;
+    // One pod at a time is the common case (maxSurge 1 / maxUnavailable 0): a linear scan.
+    if (count === 1) {
+      let first = live[0];
+      for (let i = 1; i < live.length; i++) if (deletedBefore(live[i], first) < 0) first = live[i];
+      return [first];
     }
-    return [...live].sort((a, b) => (worse(a, b) ? -1 : worse(b, a) ? 1 : 0)).slice(0, count);
+    return [...live].sort(deletedBefore).slice(0, count);
   }
 
   /** Time of the next pod transition, undefined when nothing more will happen by itself. */
