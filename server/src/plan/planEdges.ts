@@ -17,7 +17,7 @@
  * Pure: JSON in, edges out.
  */
 import type { PlanGraphEdge } from '../../../common/src/planGraph';
-import { addressNames } from './planAddress';
+import { addressNames, moduleSteps } from './planAddress';
 
 /** What this module needs to know about a node. */
 export interface EdgeNode {
@@ -26,6 +26,8 @@ export interface EdgeNode {
   address: string;
   /** The configuration address: instance keys removed (`module.a.aws_instance.web`). */
   configAddress: string;
+  /** The module instance address (`module.a["k"]`), '' in the root. */
+  module: string;
 }
 
 type Json = Record<string, unknown>;
@@ -44,6 +46,8 @@ interface ResourceConfig {
   address: string;
   module: ModuleConfig;
   config: Json;
+  /** dependenciesOf, once worked out. */
+  dependencies?: Dependency[];
 }
 
 /**
@@ -54,15 +58,23 @@ interface ResourceConfig {
 export function planEdges(json: unknown, nodes: readonly EdgeNode[]): PlanGraphEdge[] {
   const byConfig = new Map<string, string[]>();
   const byAddress = new Map<string, string[]>();
+  const index = new Map<string, number>();
+  const modulePaths: ModuleInstancePath[] = [];
   for (const node of nodes) {
     push(byConfig, node.configAddress, node.id);
     push(byAddress, node.address, node.id);
+    index.set(node.id, modulePaths.length);
+    modulePaths.push(moduleInstancePath(node.module));
   }
   const edges: PlanGraphEdge[] = [];
-  const seen = new Set<string>();
+  // Pairs of node indexes as one number: module-wide references can make a million edges, and
+  // string keys for them cost seconds.
+  const seen = new Set<number>();
   const add = (from: string, to: string) => {
-    if (from === to) return;
-    const key = `${from}\u0000${to}`;
+    const f = index.get(from)!;
+    const t = index.get(to)!;
+    if (f === t || !sameModuleInstances(modulePaths[f], modulePaths[t])) return;
+    const key = f * nodes.length + t;
     if (seen.has(key)) return;
     seen.add(key);
     edges.push({ from, to });
@@ -70,8 +82,8 @@ export function planEdges(json: unknown, nodes: readonly EdgeNode[]): PlanGraphE
 
   const root = isObject(json) ? json : {};
   const configuration = isObject(root.configuration) ? root.configuration : undefined;
-  if (configuration && isObject(configuration.root_module)) {
-    const resolver = new ConfigResolver(configuration, byConfig);
+  const resolver = configuration && isObject(configuration.root_module) ? new ConfigResolver(configuration, byConfig) : undefined;
+  if (resolver) {
     for (const resource of resolver.resources) {
       const dependents = byConfig.get(resource.address);
       if (!dependents) continue;
@@ -83,19 +95,71 @@ export function planEdges(json: unknown, nodes: readonly EdgeNode[]): PlanGraphE
     }
   }
 
-  // Dependencies recorded in the prior state: absolute configuration addresses per instance.
+  // Dependencies recorded in the prior state: absolute configuration addresses per instance. The
+  // state keeps their transitive closure, so a dependency the configuration already implies (directly
+  // or through other resources) would only add a redundant edge and is skipped; the rest are what
+  // the JSON configuration cannot show: resources no longer configured, replace_triggered_by,
+  // references through locals.
   const state = isObject(root.prior_state) && isObject(root.prior_state.values) ? root.prior_state.values.root_module : undefined;
+  const configAddress = cachedConfigAddress();
   for (const resource of stateResources(state)) {
     const dependents = byAddress.get(String(resource.address));
     if (!dependents || !Array.isArray(resource.depends_on)) continue;
+    const dependent = configAddress(String(resource.address));
+    // Most recorded dependencies are direct ones; the walk through the configuration runs only for the rest.
+    const direct = new Set(resolver?.directDependencies(dependent));
+    const others = new Set<string>();
     for (const dependsOn of resource.depends_on) {
       if (typeof dependsOn !== 'string') continue;
-      const ids = byConfig.get(addressNames(dependsOn).join('.'));
-      if (!ids) continue;
-      for (const from of ids) for (const to of dependents) add(from, to);
+      const address = configAddress(dependsOn);
+      if (!direct.has(address) && byConfig.has(address)) others.add(address);
+    }
+    const implied = others.size > 0 && resolver ? resolver.reachable(dependent, others) : new Set<string>();
+    for (const address of others) {
+      if (implied.has(address)) continue;
+      for (const from of byConfig.get(address)!) for (const to of dependents) add(from, to);
     }
   }
   return edges;
+}
+
+/** A node's module instance steps (`module.a["k"]`) beside their call names (`module.a`). */
+interface ModuleInstancePath {
+  steps: string[];
+  calls: string[];
+}
+
+function moduleInstancePath(moduleAddress: string): ModuleInstancePath {
+  const steps = moduleSteps(moduleAddress);
+  return { steps, calls: steps.map((step) => addressNames(step).join('.')) };
+}
+
+/**
+ * Whether two nodes may depend on each other as far as module instances go: inside the module calls
+ * their paths share, the instance keys must match too. A resource in `module.app["blue"]` refers to
+ * `random_pet.pet` of `module.app["blue"]`, never of `module.app["green"]` (a module call cannot
+ * depend on itself), while a root resource waits for every instance.
+ */
+function sameModuleInstances(a: ModuleInstancePath, b: ModuleInstancePath): boolean {
+  const n = Math.min(a.calls.length, b.calls.length);
+  for (let i = 0; i < n; i++) {
+    if (a.calls[i] !== b.calls[i]) return true;
+    if (a.steps[i] !== b.steps[i]) return false;
+  }
+  return true;
+}
+
+/** addressNames(…).join('.') with a cache: the state repeats the same addresses in every resource's dependencies. */
+function cachedConfigAddress(): (address: string) => string {
+  const cache = new Map<string, string>();
+  return (address) => {
+    let config = cache.get(address);
+    if (config === undefined) {
+      config = addressNames(address).join('.');
+      cache.set(address, config);
+    }
+    return config;
+  };
 }
 
 function* stateResources(module: unknown, depth = 0): Generator<Json> {
@@ -103,6 +167,9 @@ function* stateResources(module: unknown, depth = 0): Generator<Json> {
   if (Array.isArray(module.resources)) for (const r of module.resources) if (isObject(r)) yield r;
   if (Array.isArray(module.child_modules)) for (const child of module.child_modules) yield* stateResources(child, depth + 1);
 }
+
+/** How many dependencies `reachable` looks at per resource: a plan of 10,000 resources must not take quadratic time. */
+const MAX_CLOSURE_STEPS = 2_000;
 
 interface Dependency {
   configAddress: string;
@@ -152,7 +219,8 @@ class ConfigResolver {
 
   /** Everything one configuration resource waits for. */
   dependenciesOf(resource: ResourceConfig): Dependency[] {
-    return this.memoised(`resource:${resource.address}`, () => {
+    if (resource.dependencies) return resource.dependencies;
+    const result = this.memoised(`resource:${resource.address}`, () => {
       const out: Dependency[] = [];
       const c = resource.config;
       for (const list of referenceLists(c.expressions)) out.push(...this.references(list, resource.module));
@@ -169,6 +237,40 @@ class ConfigResolver {
       }
       return out;
     });
+    // Kept on the resource only when complete (not cut short by a cycle in progress).
+    if (this.memo.has(`resource:${resource.address}`)) resource.dependencies = result;
+    return result;
+  }
+
+  /** The configuration addresses a resource waits for directly (through its own expressions, variables and outputs). */
+  directDependencies(address: string): string[] {
+    const resource = this.resourceByAddress.get(address);
+    return resource ? this.dependenciesOf(resource).map((d) => d.configAddress) : [];
+  }
+
+  /**
+   * Which of `targets` a resource waits for through others (walking its dependencies breadth first,
+   * stopping once all are found). Bounded: past MAX_CLOSURE_STEPS dependencies looked at, the answer
+   * is partial, which only means some redundant state edges are kept.
+   */
+  reachable(address: string, targets: ReadonlySet<string>): Set<string> {
+    const found = new Set<string>();
+    const start = this.resourceByAddress.get(address);
+    if (!start) return found;
+    const visited = new Set<string>();
+    const queue = [start];
+    let steps = 0;
+    for (let head = 0; head < queue.length && steps < MAX_CLOSURE_STEPS && found.size < targets.size; head++) {
+      for (const dependency of this.dependenciesOf(queue[head])) {
+        if (++steps > MAX_CLOSURE_STEPS) break;
+        if (visited.has(dependency.configAddress)) continue;
+        visited.add(dependency.configAddress);
+        if (targets.has(dependency.configAddress)) found.add(dependency.configAddress);
+        const next = this.resourceByAddress.get(dependency.configAddress);
+        if (next) queue.push(next);
+      }
+    }
+    return found;
   }
 
   /** The provider configuration's own references (`provider "x" { region = var.r }`), in the module that declares it. */
@@ -187,7 +289,7 @@ class ConfigResolver {
     const parsed = list.map(addressNames);
     for (const names of parsed) {
       // `module.x` is listed beside `module.x.out` for every `module.x.out`: the bare call only
-      // means "all of it" when no output of that call is named in the same list.
+      // means the whole module when no output of that call is named in the same list.
       if (names[0] === 'module' && names.length === 2 && parsed.some((n) => n[0] === 'module' && n[1] === names[1] && n.length > 2)) continue;
       out.push(...this.reference(names, module));
     }
@@ -204,7 +306,9 @@ class ConfigResolver {
         const child = this.modules.get(`${prefix}module.${names[1]}`);
         if (!child) return [];
         if (names[2]) return this.output(child, names[2]);
-        return this.allOutputs(child);
+        // The whole module object (`[for m in module.x : m.id]`): Terraform waits for everything in
+        // the module, as the dependencies it records in the state show.
+        return this.allResources(child);
       }
       case 'data':
       case 'ephemeral':
@@ -253,11 +357,6 @@ class ConfigResolver {
       ...referenceLists(output.expression).flatMap((list) => this.references(list, module)),
       ...(Array.isArray(output.depends_on) ? this.dependsOn(output.depends_on, module) : []),
     ]);
-  }
-
-  private allOutputs(module: ModuleConfig): Dependency[] {
-    const outputs = isObject(module.config.outputs) ? Object.keys(module.config.outputs) : [];
-    return outputs.flatMap((name) => this.output(module, name));
   }
 
   private allResources(module: ModuleConfig): Dependency[] {

@@ -50,7 +50,7 @@ export function buildPlanGraph(json: unknown): PlanGraph {
     const node = buildNode(rc, raw, drift);
     node.id = uniqueId(node.id, ids);
     nodes.push(node);
-    edgeNodes.push({ id: node.id, address: node.address, configAddress: configAddressOf(node.module || undefined, node.mode, node.type, node.name) });
+    edgeNodes.push({ id: node.id, address: node.address, module: node.module, configAddress: configAddressOf(node.module || undefined, node.mode, node.type, node.name) });
   });
 
   const summary = summarizePlan(plan);
@@ -147,6 +147,16 @@ function keyText(index: unknown): string {
 
 /** One sentence per `action_reason` (the list of Terraform's jsonplan and OpenTofu's), worded after their human renderers' notes. */
 export function reasonSentence(rc: PlanResourceChange, node: Pick<PlanGraphNode, 'replacePaths' | 'deposed'>, index: unknown): string | undefined {
+  const because = actionReasonSentence(rc, node, index);
+  // A forget keeps the object: say so, whatever the reason it leaves the configuration.
+  if (rc.action === 'forget' || rc.action === 'create-forget' || rc.action === 'forget-create') {
+    const kept = 'removed from the state but not destroyed (lifecycle destroy = false)';
+    return because ? `${because}: ${kept}` : kept[0].toUpperCase() + kept.slice(1);
+  }
+  return because;
+}
+
+function actionReasonSentence(rc: PlanResourceChange, node: Pick<PlanGraphNode, 'replacePaths' | 'deposed'>, index: unknown): string | undefined {
   const replaced = rc.action === 'replace-delete-first' || rc.action === 'replace-create-first';
   const forcing = () => {
     const paths = node.replacePaths.map((p) => `\`${p}\``);
@@ -191,9 +201,6 @@ export function reasonSentence(rc: PlanResourceChange, node: Pick<PlanGraphNode,
   // Plans before format 1.0 have no action_reason; their replace_paths still say why.
   if (replaced && node.replacePaths.length > 0) return forcing();
   if (node.deposed && (rc.action === 'delete' || rc.action === 'forget')) return `Left over from a partially-failed replacement (deposed object ${node.deposed})`;
-  if (rc.action === 'forget' || rc.action === 'create-forget' || rc.action === 'forget-create') {
-    return 'destroy = false in the lifecycle: removed from the state, not destroyed';
-  }
   return undefined;
 }
 
@@ -213,17 +220,32 @@ function driftByKey(raw: unknown): Map<string, ChangeValues> {
   return map;
 }
 
-/** The root, every module that holds a node, and all their ancestors; nodeCount counts nodes directly in each. */
+/**
+ * Module levels listed per node. Real configurations nest a handful of levels; past this many the
+ * intermediate ancestors are left out and the node's module hangs from the ancestor at this depth,
+ * because a hostile plan 10,000 modules deep would otherwise list 10,000 ancestors whose addresses
+ * add up to gigabytes.
+ */
+export const MAX_MODULE_DEPTH = 64;
+
+/** The root, every module that holds a node, and its ancestors (up to MAX_MODULE_DEPTH); nodeCount counts nodes directly in each. */
 function modulesOf(nodes: readonly PlanGraphNode[]): PlanGraphModule[] {
   const modules = new Map<string, PlanGraphModule>([['', { address: '', nodeCount: 0 }]]);
   for (const node of nodes) {
     const steps = moduleSteps(node.module);
-    for (let i = 1; i <= steps.length; i++) {
-      const address = steps.slice(0, i).join('.');
-      if (!modules.has(address)) modules.set(address, { address, parent: steps.slice(0, i - 1).join('.'), nodeCount: 0 });
+    let parent = '';
+    let address = '';
+    for (let i = 0; i < Math.min(steps.length, MAX_MODULE_DEPTH); i++) {
+      address = address ? `${address}.${steps[i]}` : steps[i];
+      if (!modules.has(address)) modules.set(address, { address, parent, nodeCount: 0 });
+      parent = address;
     }
-    // Count against the address as rebuilt from its steps, so the node's module is always listed.
-    modules.get(steps.join('.'))!.nodeCount++;
+    if (steps.length > MAX_MODULE_DEPTH) {
+      address = steps.join('.');
+      if (!modules.has(address)) modules.set(address, { address, parent, nodeCount: 0 });
+    }
+    // Counted against the address rebuilt from its steps, which is the node's module for any valid address.
+    modules.get(address)!.nodeCount++;
   }
   return [...modules.values()].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
 }

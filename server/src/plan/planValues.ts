@@ -36,7 +36,7 @@ const TRUNCATED = Symbol('truncated');
 /** Collects text up to a budget, so a huge value is never fully rendered only to be cut. */
 class BoundedText {
   text = '';
-  constructor(private readonly limit: number) {}
+  constructor(readonly limit: number) {}
   write(s: string): void {
     if (this.text.length + s.length > this.limit) {
       this.text += s.slice(0, Math.max(0, this.limit - this.text.length));
@@ -134,7 +134,8 @@ function writeValue(out: BoundedText, value: unknown, unknown: ValueMask, sensit
   if (sensitive === true) return out.write('(sensitive value)');
   if (unknown === true) return out.write('(known after apply)');
   if (value === null || value === undefined) return out.write('null');
-  if (typeof value === 'string') return out.write(quoteString(value));
+  // Quote no more of a huge string than can show (escaping only lengthens it, so the cut still happens).
+  if (typeof value === 'string') return out.write(quoteString(value.length > out.limit ? value.slice(0, out.limit) : value));
   if (typeof value === 'number' || typeof value === 'boolean') return out.write(String(value));
   if (Array.isArray(value)) {
     out.write('[');
