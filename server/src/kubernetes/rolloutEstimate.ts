@@ -1,14 +1,17 @@
 /**
- * How a template edit rolls out: the Deployment controller's numbers, worked out offline.
+ * How a template edit rolls out: the Deployment controller's numbers, worked out offline, for a
+ * one-line estimate on the edited field.
  *
- * The rounding (`ResolveFenceposts`: surge rounds up, unavailable rounds down, both 0 → 1
- * unavailable) and the scale-up/scale-down steps follow ../shared/kubernetes-rollout-notes.md
- * (sections 1–4 and the assumptions of section 7). The rollout simulator of
- * `kubernetes/rollout/` (another module, for the timeline) did not exist when this was written,
- * so this module has its own small version of the same steps, enough for a one-line estimate.
+ * maxSurge/maxUnavailable are resolved by the rollout simulator's fencepost helpers
+ * (`rollout/fenceposts.ts`: surge rounds up, unavailable rounds down, both 0 → 1 unavailable,
+ * MaxUnavailable clamped to the replicas). The scale-up/scale-down steps below are a small copy of
+ * ../shared/kubernetes-rollout-notes.md sections 3–4 under the assumptions of its section 7 —
+ * enough for peak, floor and the number of waits, without the simulator's pod-level timeline.
  */
+import type { IntOrPercent } from '../../../common/src/rollout';
+import { maxSurge, maxUnavailable, RolloutSpecError, scaledValueFromIntOrPercent } from './rollout/fenceposts';
 
-export type IntOrPercent = number | string;
+export type { IntOrPercent };
 
 export interface Fenceposts {
   /** Extra pods allowed above `replicas`. */
@@ -22,20 +25,26 @@ export const DEFAULT_ROLLING_VALUE = '25%';
 
 /** Undefined when a value is neither an integer nor a percentage (the API server rejects it). */
 export function scaledValue(value: IntOrPercent, total: number, roundUp: boolean): number | undefined {
-  if (typeof value === 'number') return Number.isInteger(value) ? value : undefined;
-  const match = /^(\d+)%$/.exec(value.trim());
-  if (!match) return undefined;
-  const exact = (Number(match[1]) * total) / 100;
-  return roundUp ? Math.ceil(exact) : Math.floor(exact);
+  try {
+    return scaledValueFromIntOrPercent(value, total, roundUp);
+  } catch (error) {
+    if (error instanceof RolloutSpecError) return undefined;
+    throw error;
+  }
 }
 
-export function resolveFenceposts(replicas: number, maxSurge: IntOrPercent | undefined, maxUnavailable: IntOrPercent | undefined): Fenceposts | undefined {
-  const surge = scaledValue(maxSurge ?? DEFAULT_ROLLING_VALUE, replicas, true);
-  let unavailable = scaledValue(maxUnavailable ?? DEFAULT_ROLLING_VALUE, replicas, false);
-  if (surge === undefined || unavailable === undefined) return undefined;
-  // Rounding down can reach 0/0; the controller then allows one pod down so that it can progress.
-  if (surge === 0 && unavailable === 0) unavailable = 1;
-  return { maxSurge: surge, maxUnavailable: replicas === 0 ? 0 : Math.min(unavailable, replicas) };
+/** Unset values take the apps/v1 default (25%); undefined when a value is invalid. */
+export function resolveFenceposts(replicas: number, surge: IntOrPercent | undefined, unavailable: IntOrPercent | undefined): Fenceposts | undefined {
+  const deployment = {
+    replicas,
+    strategy: { type: 'RollingUpdate' as const, rollingUpdate: { maxSurge: surge ?? DEFAULT_ROLLING_VALUE, maxUnavailable: unavailable ?? DEFAULT_ROLLING_VALUE } },
+  };
+  try {
+    return { maxSurge: maxSurge(deployment), maxUnavailable: maxUnavailable(deployment) };
+  } catch (error) {
+    if (error instanceof RolloutSpecError) return undefined;
+    throw error;
+  }
 }
 
 export interface RolloutEstimate {
