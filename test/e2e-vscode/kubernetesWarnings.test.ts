@@ -1,0 +1,106 @@
+/**
+ * Issue 6's acceptance in a real VS Code: the packaged .vsix in code-server, driven through
+ * Chromium. The workspace is a git repository whose HEAD holds the seed Deployment; the working
+ * copy changes its selector, so the editor shows an error squiggle and the Problems panel lists
+ * the immutable-field error with the API server's answer.
+ *
+ *   node scripts/run-tests.mjs e2e-vscode        (needs `bash scripts/setup-tools.sh --only code-server`)
+ *
+ * II_E2E_VSIX=path/to.vsix tests that package as is instead of running `npm run package`.
+ * On a failure: test-results/e2e-vscode-kubernetes-<step>.png.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import type { Locator, Page } from 'playwright-core';
+import { assertToolsProvisioned, launchChromium, repoRoot, startCodeServer, waitFor, type Chromium, type CodeServer } from '../support/codeServer';
+import { cleanupTempDirs, gitModule } from '../support/tempModule';
+
+const RESULTS_DIR = path.join(repoRoot, 'test-results');
+const SEED = readFileSync(path.join(repoRoot, 'examples', 'kubernetes', 'nginx-deployment.yaml'), 'utf8');
+const EDITED = SEED.replace(/matchLabels:\n(\s+)app: nginx/, 'matchLabels:\n$1app: web');
+
+async function packagedExtension(): Promise<string> {
+  if (process.env.II_E2E_VSIX) return path.resolve(process.env.II_E2E_VSIX);
+  const npmCli = process.env.npm_execpath;
+  const [command, args] = npmCli && npmCli.endsWith('.js') ? [process.execPath, [npmCli, 'run', 'package']] : ['npm', ['run', 'package']];
+  await promisify(execFile)(command, args, { cwd: repoRoot, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
+  return path.join(repoRoot, 'dist', 'immutable-infra.vsix');
+}
+
+const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
+
+describe('real VS Code (code-server in Chromium): Kubernetes immutable fields', { timeout: 200_000 }, () => {
+  let server: CodeServer | undefined;
+  let browser: Chromium | undefined;
+  let page: Page;
+
+  async function step(name: string, body: () => Promise<void>): Promise<void> {
+    try {
+      await body();
+    } catch (error) {
+      mkdirSync(RESULTS_DIR, { recursive: true });
+      const shot = path.join(RESULTS_DIR, `e2e-vscode-kubernetes-${name}.png`);
+      if (page) await page.screenshot({ path: shot, timeout: 10_000 }).catch(() => undefined);
+      throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}\n(screenshot: ${shot})`, { cause: error });
+    }
+  }
+
+  const editor = (): Locator => page.locator('.editor-instance .monaco-editor').first();
+
+  before(async () => {
+    process.once('exit', cleanupTempDirs);
+    await step('setup', async () => {
+      assertToolsProvisioned();
+      const vsix = await packagedExtension();
+      // HEAD: the seed Deployment as deployed; the working copy: its selector changed.
+      const workspace = gitModule({ 'nginx-deployment.yaml': SEED }, { 'nginx-deployment.yaml': EDITED });
+      assert.notEqual(EDITED, SEED);
+      server = await startCodeServer({ workspace, vsix });
+      browser = await launchChromium();
+      page = await browser.context.newPage();
+      await page.goto(server.workspaceUrl);
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'nginx-deployment.yaml' }).waitFor({ timeout: 60_000 });
+    });
+  });
+
+  after(async () => {
+    const problems: string[] = [];
+    for (const stop of [() => browser?.close(), () => server?.stop()]) {
+      try {
+        await stop();
+      } catch (error) {
+        problems.push((error as Error).message);
+      }
+    }
+    cleanupTempDirs();
+    assert.deepEqual(problems, [], 'stopping the browser and code-server');
+  });
+
+  test('an error squiggle in the manifest, and the immutable-field error in the Problems panel', () =>
+    step('problems', async () => {
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'nginx-deployment.yaml' }).click();
+      await editor().locator('.view-lines', { hasText: 'matchLabels' }).waitFor({ timeout: 30_000 });
+      await editor().locator('.squiggly-error').first().waitFor({ timeout: 45_000 });
+      await page.keyboard.press('F1');
+      await page.locator('.quick-input-widget input').fill('>Focus on Problems View');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Focus on Problems View' }).first().waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      let rows: string[] = [];
+      const row = await waitFor(
+        async () => {
+          rows = (await page.locator('.markers-panel .monaco-list-row').allInnerTexts()).map(oneLine);
+          return rows.find((r) => r.includes('field is immutable'));
+        },
+        20_000,
+        () => `no Problems entry says "field is immutable"; the panel lists ${JSON.stringify(rows)}`,
+        200,
+      );
+      assert.match(row, /Immutable Infra/, row);
+      assert.match(row, /The Deployment "nginx-deployment" is invalid: spec\.selector: Invalid value: v1\.LabelSelector\{MatchLabels:map\[string\]string\{"app":"web"\}/, row);
+    }));
+});
