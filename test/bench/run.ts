@@ -5,6 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { graphBench } from './graphBench';
 import { rolloutBench } from './rolloutBench';
 import { terraformBench, type BenchFigure } from './terraformBench';
 
@@ -19,6 +20,8 @@ async function main(): Promise<void> {
   };
   console.log('terraform (2,000-resource module)');
   results.terraform = await terraformBench(print);
+  console.log('plan graph (CLI HTML in headless Chromium)');
+  results.planGraph = await graphBench(print);
   console.log('rollout simulator (1,000-replica Deployment)');
   results.rollout = await rolloutBench(print);
   const out = path.resolve(__dirname, '..', '..', '..', '.bench');

@@ -105,6 +105,7 @@ export class GraphPage {
       return;
     }
     this.index = indexPlanGraph(graph);
+    performance.mark('plan-graph:indexed');
     const saved = this.host.loadState();
     // The saved view belongs to one plan: a different plan starts from the defaults.
     if (saved && saved.planId === planId) this.restore(saved);
@@ -170,15 +171,18 @@ export class GraphPage {
     this.root.dataset.busy = 'true';
     try {
       const view = computeView(index, this.options);
+      performance.mark('plan-graph:view');
       const request: LayoutRequest = {
         leaves: view.leaves.map((leaf) => ({ id: leaf.id, ...leafSize(leaf) })),
         groups: view.groups.map((group) => ({ id: group.id, parentId: group.parentId, leafIds: group.leafIds, groupIds: group.groupIds })),
         edges: view.edges,
       };
       const layout = await this.layoutRunner.layout(request);
+      performance.mark('plan-graph:layout');
       if (generation !== this.generation) return;
       this.view = view;
       this.renderer.render(view, layout, this.selectedId);
+      performance.mark('plan-graph:rendered');
       renderDetails(this.details, this.selectedId === undefined ? undefined : index.nodesById.get(this.selectedId), this.detailsOptions());
       const total = index.graph.nodes.length;
       this.controls.setStatus(`${view.shownResources} of ${total} resource change${total === 1 ? '' : 's'} shown`);
@@ -192,6 +196,7 @@ export class GraphPage {
       else this.hideMessage();
       if (!this.rendered) {
         this.rendered = true;
+        performance.mark('plan-graph:ready');
         this.root.dataset.state = 'ready';
       }
     } catch (error) {

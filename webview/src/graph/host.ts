@@ -64,7 +64,9 @@ function standaloneHost(): PageHost {
       }
       let graph: PlanGraph;
       try {
+        performance.mark('plan-graph:parse-start');
         graph = JSON.parse(element.textContent ?? '') as PlanGraph;
+        performance.mark('plan-graph:parsed');
       } catch (error) {
         onMessage({ type: 'showError', message: `The embedded plan graph is not valid JSON: ${(error as Error).message}` });
         return;
