@@ -8,6 +8,7 @@
  * Terraform's files of the same names.
  */
 import { TERRAFORM_PATH_SETTING, TerraformExecutableNotFoundError, type TerraformTool } from './terraformExecutable';
+import type { ResourceApplyState } from './applyProgress';
 import type { TerraformDiagnostic } from './terraformEvents';
 import { TerraformSpawnError, type TerraformProcessResult } from './terraformProcess';
 
@@ -40,10 +41,29 @@ export type TerraformFailure =
   | { kind: 'configuration-error'; message: string; diagnostics: TerraformDiagnostic[] }
   | { kind: 'cancelled'; message: string; terminated: boolean }
   | { kind: 'timed-out'; message: string; terminated: boolean }
-  /** The saved plan no longer fits the state or the configuration: make a new plan. */
-  | { kind: 'stale-plan'; message: string; diagnostics: TerraformDiagnostic[] }
+  /**
+   * The saved plan no longer fits the state or the configuration: make a new plan. Terraform says
+   * so itself when the state moved on; our own check (`planStaleness.ts`) also names the files
+   * changed since the plan (`changedFiles`, relative to the root module) and recognises a plan
+   * already applied (`alreadyApplied`).
+   */
+  | { kind: 'stale-plan'; message: string; diagnostics: TerraformDiagnostic[]; changedFiles?: string[]; alreadyApplied?: boolean }
   /** The plan file records that planning failed (`errored: true`): it cannot be applied. */
   | { kind: 'plan-errored'; message: string; diagnostics: TerraformDiagnostic[] }
+  /**
+   * An apply that failed part-way: some resources were applied (the state records them), some
+   * failed (each with the diagnostic that names it, when Terraform gave one), the rest were not
+   * started. `resources` holds every resource's final state for the graph.
+   */
+  | {
+      kind: 'apply-failed';
+      message: string;
+      applied: string[];
+      failed: Array<{ address: string; diagnostic?: TerraformDiagnostic }>;
+      notApplied: string[];
+      resources: ResourceApplyState[];
+      diagnostics: TerraformDiagnostic[];
+    }
   /** Anything else: the first error's summary and detail, or the end of stderr. */
   | { kind: 'failed'; message: string; exitCode: number | null; diagnostics: TerraformDiagnostic[] };
 
@@ -61,6 +81,8 @@ const INIT_SUMMARIES: Array<[RegExp, InitReason]> = [
 ];
 
 const STALE_PLAN_SUMMARIES = [/^Saved plan is stale$/, /^Saved plan does not match the given state$/];
+/** Apply refusing a plan file that records errors (OpenTofu's and Terraform's `backend_apply.go`). */
+const INCOMPLETE_PLAN_SUMMARY = /^Cannot apply (incomplete|failed) plan$/;
 /** The lock-file inconsistency of a *saved plan* (its detail says so) is staleness, not a missing init. */
 const SAVED_PLAN_DETAIL = /saved plan|given plan file/i;
 const LOCK_SUMMARY = 'Error acquiring the state lock';
@@ -112,6 +134,11 @@ function classifyDiagnostics(diagnostics: TerraformDiagnostic[], result: Terrafo
   const stale = errors.find((d) => STALE_PLAN_SUMMARIES.some((s) => s.test(d.summary)) || (d.summary === 'Inconsistent dependency lock file' && SAVED_PLAN_DETAIL.test(d.detail)));
   if (stale) {
     return { kind: 'stale-plan', message: `The saved plan can no longer be applied (${stale.summary}): ${firstParagraph(stale.detail)} Run the plan again.`, diagnostics };
+  }
+
+  const incomplete = errors.find((d) => INCOMPLETE_PLAN_SUMMARY.test(d.summary));
+  if (incomplete) {
+    return { kind: 'plan-errored', message: `The saved plan records that planning failed, so it cannot be applied (${incomplete.summary}). Fix the errors and plan again.`, diagnostics };
   }
 
   for (const d of errors) {

@@ -1,0 +1,225 @@
+/**
+ * Apply a reviewed plan: `<tool> apply -input=false -json <planFile>`. Always a saved plan file —
+ * never a fresh plan, and so never `-auto-approve` on a configuration: what runs is exactly what
+ * the user reviewed. Before Terraform is started, our own staleness check (when the caller kept a
+ * snapshot from plan time) refuses a plan whose files or state changed; Terraform then refuses a
+ * plan whose state moved on ("Saved plan is stale") by itself.
+ *
+ * While it runs, the machine-readable UI is folded into a state per resource (`applyProgress.ts`)
+ * for the graph and a one-line message for the notification. A run that fails part-way becomes an
+ * `apply-failed` failure naming what was applied, what failed and why, and what was not started;
+ * whatever the outcome, the state is Terraform's to write (we only ever read it). No vscode import.
+ */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { ApplyProgress, type ResourceApplyState, type ResourceProgressUpdate } from './applyProgress';
+import { changedSince, type ModuleSnapshot } from './planStaleness';
+import { classifyRun, classifySpawnError, type TerraformFailure } from './terraformErrors';
+import type { TerraformDiagnostic, TerraformUiEvent, UiChangeAction, UiChangeSummary, UiOutput } from './terraformEvents';
+import type { TerraformExecutable, TerraformTool } from './terraformExecutable';
+import { runTerraform, TerraformCancellation, type TerraformProcessResult } from './terraformProcess';
+
+export interface RunApplyOptions {
+  /** The program, resolved by `terraformExecutable.ts` (a bare path is accepted too). */
+  executable: TerraformExecutable | string;
+  /** The root module the plan was made for (apply runs there: its `.terraform` has the providers). */
+  moduleDir: string;
+  /** The saved binary plan; relative paths are taken from `moduleDir`. */
+  planFile: string;
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Options of apply itself (`-parallelism=N`, `-lock-timeout=30s`, `-no-color` …). They come
+   * before the runner's own flags and the plan file, which always comes last. Terraform rejects
+   * anything that would change a saved plan (`-var`, `-target`, `-replace`, `-destroy`).
+   */
+  extraArgs?: readonly string[];
+  /** The snapshot `snapshotModule` took right after planning: checked before anything runs. */
+  snapshot?: ModuleSnapshot;
+  /**
+   * The reviewed plan's resource changes, so that every node starts as pending even before
+   * Terraform prints its planned changes (it does at the start of an apply; this covers a
+   * Terraform that does not).
+   */
+  planned?: ReadonlyArray<{ address: string; action?: UiChangeAction }>;
+  onEvent?: (event: TerraformUiEvent) => void;
+  /** Each change of a resource's state, with the counts and the notification line. */
+  onResourceProgress?: (update: ResourceProgressUpdate) => void;
+  /** Every output line, for the log channel. */
+  onOutput?: (line: string, stream: 'stdout' | 'stderr') => void;
+  onSpawn?: (process: { pid: number; processGroupId?: number }) => void;
+  /** Abort = cancel (Terraform's graceful interrupt); use `cancellation` for a second, terminating cancel. */
+  signal?: AbortSignal;
+  cancellation?: TerraformCancellation;
+  /** Deadline in milliseconds (none by default: an apply may legitimately take long). */
+  timeoutMs?: number;
+  interruptGraceMs?: number;
+}
+
+export interface ApplySuccess {
+  ok: true;
+  planFile: string;
+  tool?: TerraformTool;
+  /** The counts of the `change_summary` (`operation: 'apply'`). */
+  summary?: UiChangeSummary;
+  /** As Terraform prints it: `Apply complete! Resources: 1 added, 0 changed, 1 destroyed.` */
+  summaryLine: string;
+  /** Every resource of the plan, all `done`. */
+  resources: ResourceApplyState[];
+  outputs?: Record<string, UiOutput>;
+  /** Warnings of the run. */
+  diagnostics: TerraformDiagnostic[];
+  events: TerraformUiEvent[];
+  run: TerraformProcessResult;
+}
+
+export interface ApplyFailure {
+  ok: false;
+  failure: TerraformFailure;
+  tool?: TerraformTool;
+  /** Each resource's final state (also after a cancel): which were applied, failed, not started. */
+  resources: ResourceApplyState[];
+  diagnostics: TerraformDiagnostic[];
+  events: TerraformUiEvent[];
+  /** The run that failed (undefined when it was refused before starting, or could not start). */
+  run?: TerraformProcessResult;
+}
+
+export type ApplyRunResult = ApplySuccess | ApplyFailure;
+
+export async function runApply(options: RunApplyOptions): Promise<ApplyRunResult> {
+  const planFile = path.resolve(options.moduleDir, options.planFile);
+  let tool = typeof options.executable === 'string' ? undefined : options.executable.tool;
+  const progress = new ApplyProgress(options.planned);
+  const refuse = (failure: TerraformFailure): ApplyFailure => ({ ok: false, failure, tool, resources: progress.resources(), diagnostics: [], events: [] });
+
+  if (!existsSync(planFile)) {
+    return refuse({ kind: 'failed', message: `The saved plan ${planFile} no longer exists. Run the plan again and review it before applying.`, exitCode: null, diagnostics: [] });
+  }
+  if (options.snapshot) {
+    const changes = await changedSince(options.snapshot, { env: options.env });
+    if (changes.stale) {
+      return refuse({
+        kind: 'stale-plan',
+        message: changes.message ?? 'The saved plan is stale. Run the plan again.',
+        diagnostics: [],
+        changedFiles: changes.files.map((f) => f.relativePath),
+        alreadyApplied: changes.state?.kind === 'applied' || changes.state?.kind === 'created',
+      });
+    }
+  }
+
+  const onEvent = (event: TerraformUiEvent): void => {
+    if (event.type === 'version') tool = event.tool;
+    const update = progress.handle(event);
+    options.onEvent?.(event);
+    if (update) options.onResourceProgress?.(update);
+  };
+
+  let run: TerraformProcessResult;
+  try {
+    run = await runTerraform({
+      executable: typeof options.executable === 'string' ? options.executable : options.executable.path,
+      // The plan file last: it is the one positional argument, and nothing after it can be taken for one.
+      args: ['apply', ...(options.extraArgs ?? []), '-input=false', '-json', planFile],
+      cwd: options.moduleDir,
+      env: options.env,
+      jsonStream: true,
+      onEvent,
+      onOutput: options.onOutput,
+      onSpawn: options.onSpawn,
+      signal: options.signal,
+      cancellation: options.cancellation,
+      timeoutMs: options.timeoutMs,
+      interruptGraceMs: options.interruptGraceMs,
+    });
+  } catch (error) {
+    return refuse(classifySpawnError(error));
+  }
+
+  const classified = classifyRun(run, { tool, operation: 'apply' });
+  progress.finish(classified === undefined);
+  const resources = progress.resources();
+  if (!classified) {
+    const summary = progress.summary;
+    const outputs = [...run.events].reverse().find((e) => e.type === 'outputs');
+    return {
+      ok: true,
+      planFile,
+      tool,
+      summary: summary?.changes,
+      summaryLine: summary?.message ?? 'Apply complete!',
+      resources,
+      outputs: outputs?.type === 'outputs' ? outputs.outputs : undefined,
+      diagnostics: run.diagnostics,
+      events: run.events,
+      run,
+    };
+  }
+  const failure = explainApplyFailure(classified, resources, run, cliName(tool));
+  return { ok: false, failure, tool, resources, diagnostics: run.diagnostics, events: run.events, run };
+}
+
+/**
+ * classifyRun knows runs, not resources. For an apply, a provider error against a resource is not
+ * a "configuration error" (even though its diagnostic points at the resource block) but a partial
+ * apply; and a cancelled or timed-out apply should say how far it got.
+ */
+function explainApplyFailure(failure: TerraformFailure, resources: ResourceApplyState[], run: TerraformProcessResult, cli: string): TerraformFailure {
+  const applied = resources.filter((r) => r.status === 'done').map((r) => r.address);
+  const failed = resources.filter((r) => r.status === 'errored');
+  const notApplied = resources.filter((r) => r.status === 'pending').map((r) => r.address);
+  const reachedResources = failed.length > 0 || applied.length > 0 || resources.some((r) => r.stepsDone > 0);
+
+  if ((failure.kind === 'failed' || failure.kind === 'configuration-error') && reachedResources) {
+    const causes = failed.map((r) => ({ address: r.address, diagnostic: r.diagnostic }));
+    const unattributed = run.diagnostics.filter((d) => d.severity === 'error' && !d.address);
+    return {
+      kind: 'apply-failed',
+      message: applyFailedMessage(cli, applied, failed, notApplied, unattributed),
+      applied,
+      failed: causes,
+      notApplied,
+      resources,
+      diagnostics: run.diagnostics,
+    };
+  }
+  if ((failure.kind === 'cancelled' || failure.kind === 'timed-out') && resources.length > 0) {
+    return { ...failure, message: `${failure.message} ${howFar(applied, failed, notApplied)}` };
+  }
+  return failure;
+}
+
+function applyFailedMessage(cli: string, applied: string[], failed: ResourceApplyState[], notApplied: string[], unattributed: TerraformDiagnostic[]): string {
+  const reasons = failed.map((r) => `${r.address}${r.diagnostic ? ` (${diagnosticText(r.diagnostic)})` : r.outcomeUnknown ? ' (stopped before it finished)' : ''}`);
+  const head = failed.length > 0 ? `${cli} apply failed on ${reasons.join('; ')}.` : `${cli} apply failed${unattributed[0] ? `: ${diagnosticText(unattributed[0])}` : ''}.`;
+  return `${head} ${howFar(applied, failed, notApplied)}`;
+}
+
+/** What the state now holds, in one or two sentences. */
+function howFar(applied: string[], failed: ResourceApplyState[], notApplied: string[]): string {
+  const parts: string[] = [];
+  parts.push(applied.length > 0 ? `Applied before it stopped: ${list(applied)}.` : 'Nothing was applied.');
+  if (notApplied.length > 0) parts.push(`Not applied: ${list(notApplied)}.`);
+  if (failed.some((r) => r.stepsDone > 0)) {
+    // A replacement whose delete ran but whose create failed: the object is gone now.
+    const half = failed.filter((r) => r.stepsDone > 0).map((r) => `${r.address} (${r.step === 'create' ? 'destroyed, not re-created' : 'partly replaced'})`);
+    parts.push(`Half done: ${half.join(', ')}.`);
+  }
+  parts.push('The state records what was applied; plan again to see what is left.');
+  return parts.join(' ');
+}
+
+/** Summary, then the detail's text on one line (the detail's last paragraph often holds the provider's own words). */
+function diagnosticText(diagnostic: TerraformDiagnostic): string {
+  const detail = diagnostic.detail.replace(/\s+/g, ' ').trim();
+  const short = detail.length > 300 ? `${detail.slice(0, 297)}…` : detail;
+  return short ? `${diagnostic.summary}: ${short}` : diagnostic.summary;
+}
+
+function list(addresses: string[]): string {
+  return addresses.length > 8 ? `${addresses.slice(0, 8).join(', ')} and ${addresses.length - 8} more` : addresses.join(', ');
+}
+
+function cliName(tool: TerraformTool | undefined): string {
+  return tool === 'opentofu' ? 'tofu' : 'terraform';
+}
