@@ -9,7 +9,8 @@
  * What the JSON configuration cannot tell:
  * - Locals are not in it (Terraform's `jsonconfig` does not marshal `locals` blocks), so a reference
  *   through `local.x` ends there: a resource that reads `local.x`, where the local refers to another
- *   resource, gets no edge to that resource.
+ *   resource, gets no edge to that resource from the configuration. For a resource applied before,
+ *   the prior state's recorded dependencies bring the edge back; for a new one it is missing.
  * - References are per configuration resource, not per instance (`aws_instance.web[0]` in an
  *   expression is listed next to `aws_instance.web`), and that is also how Terraform orders them:
  *   every instance of the dependent waits for every instance of the dependency.
@@ -112,7 +113,8 @@ export function planEdges(json: unknown, nodes: readonly EdgeNode[]): PlanGraphE
     for (const dependsOn of resource.depends_on) {
       if (typeof dependsOn !== 'string') continue;
       const address = configAddress(dependsOn);
-      if (!direct.has(address) && byConfig.has(address)) others.add(address);
+      // Instances of one resource never depend on each other (here too).
+      if (address !== dependent && !direct.has(address) && byConfig.has(address)) others.add(address);
     }
     const implied = others.size > 0 && resolver ? resolver.reachable(dependent, others) : new Set<string>();
     for (const address of others) {
