@@ -15,7 +15,8 @@ export const USAGE = `Usage: immutable-infra <command> [options]
 
 Commands:
   check [PATH…] [--baseline auto|state|git] [--git-ref REF] [--format text|json|sarif]
-      Report edits that force replacement, compared with Terraform state or git.
+      Report edits that force replacement, compared with Terraform state or git; Kubernetes
+      manifests (.yaml, .yml) are compared with git: immutable fields, rollouts, image tags.
       Exit 0: no error-level finding; 1: at least one; 2: usage error or unreadable input.
   plan-summary PLAN [--format text|json]
       The plan's summary line as Terraform/OpenTofu prints it, or its counts as JSON.
