@@ -2,7 +2,9 @@
  * The extension in a real VS Code: the packaged .vsix installed into code-server (VS Code 1.139),
  * driven through Chromium like a user. On the bundled example (`file_permission` "0777" → "0700",
  * the baseline being the state OpenTofu wrote for "0777") it checks the squiggle, the Problems
- * panel, the hover and the create_before_destroy quick fix, down to the file saved on disk.
+ * panel, the hover and the create_before_destroy quick fix, down to the file saved on disk; then
+ * Show Plan Graph from the palette, planned by the real OpenTofu (`immutableInfra.terraform.path`
+ * set in the user settings, as a user would), and reveal-in-source from the graph's node.
  *
  *   node scripts/run-tests.mjs e2e-vscode        (needs `bash scripts/setup-tools.sh --only code-server`)
  *
@@ -11,13 +13,14 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import type { Locator, Page } from 'playwright-core';
 import { assertToolsProvisioned, launchChromium, repoRoot, startCodeServer, waitFor, type Chromium, type CodeServer } from '../support/codeServer';
 import { cleanupTempDirs, tempDir } from '../support/tempModule';
+import { assertTofuProvisioned, runTofu, TOFU_BIN, TOFURC } from '../support/tofu';
 
 const RESULTS_DIR = path.join(repoRoot, 'test-results');
 const DIST_VSIX = path.join(repoRoot, 'dist', 'immutable-infra.vsix');
@@ -170,10 +173,24 @@ describe('real VS Code (code-server in Chromium): Terraform replacement warnings
       copyFileSync(path.join(EXAMPLE, 'main.tf'), path.join(workspace, 'main.tf'));
       copyFileSync(path.join(EXAMPLE, 'baseline', 'terraform.tfstate'), path.join(workspace, 'terraform.tfstate'));
       mainTf = path.join(workspace, 'main.tf');
+      // The file the baseline state describes, as the 0777 apply left it: the plan's refresh reads it
+      // (were it missing, the local provider would drop it from the state and plan a plain create).
+      writeFileSync(path.join(workspace, 'test.txt'), 'This is a test file.');
+      chmodSync(path.join(workspace, 'test.txt'), 0o777);
+      // The plan graph runs the real OpenTofu: init here (providers from the project's mirror), and
+      // the extension host inherits the CLI configuration that names that mirror.
+      assertTofuProvisioned();
+      await runTofu(workspace, ['init', '-input=false', '-no-color']);
+      process.env.TF_CLI_CONFIG_FILE = TOFURC;
 
       let started = Date.now();
       server = await startCodeServer({ workspace, vsix });
       timings.codeServerStart = Date.now() - started;
+      // A machine-scoped setting. code-server's extension host is a remote one, which reads machine
+      // settings from the server machine's settings file (user settings can't set them there, nor can
+      // a workspace's). The machine has a `terraform` of its own on PATH: the setting must win over it.
+      mkdirSync(path.join(server.dataDir, 'user', 'Machine'), { recursive: true });
+      writeFileSync(path.join(server.dataDir, 'user', 'Machine', 'settings.json'), JSON.stringify({ 'immutableInfra.terraform.path': TOFU_BIN }, null, 2));
       log(`code-server on port ${server.port} (group ${server.pgid}) in ${timings.codeServerStart} ms`);
 
       started = Date.now();
@@ -286,5 +303,41 @@ describe('real VS Code (code-server in Chromium): Terraform replacement warnings
       assert.ok(row.includes(FORCES), `the new warning lost its subject: ${row}`);
       assert.match(row, /Immutable Infra/, row);
       await squiggleOnPermissionLine(10_000);
+    }));
+
+  test('Show Plan Graph: the replaced node is drawn with file_permission as the reason; Reveal opens main.tf at the block', () =>
+    step('plan-graph', async () => {
+      // Leave main.tf so that the reveal has to open it and move the cursor.
+      await palette('View: Close All Editors');
+      await palette('Immutable Infra: Show Plan Graph');
+      const webview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+      const node = webview.locator('[data-address="local_file.example"]');
+      // OpenTofu plans in the extension host: provider start-up and refresh take a few seconds.
+      await webview.locator('html[data-state="ready"]').waitFor({ state: 'attached', timeout: 90_000 });
+      await node.waitFor({ timeout: 10_000 });
+      // The quick fix above added create_before_destroy: the replacement creates first (+/-).
+      assert.equal(await node.getAttribute('data-display'), 'replace-create-first');
+      const status = page.locator('.statusbar-item', { hasText: 'Plan: 1 to add, 0 to change, 1 to destroy.' });
+      await status.first().waitFor({ timeout: 10_000 });
+      await node.click();
+      const forcedBy = webview.locator('.details dd.forced-by');
+      await forcedBy.waitFor({ timeout: 10_000 });
+      assert.equal(oneLine(await forcedBy.innerText()), 'file_permission', 'the details pane names the attribute that forces the replacement');
+      await webview.locator('vscode-button.reveal').click();
+      await editor().locator('.view-lines', { hasText: 'file_permission' }).waitFor({ timeout: 15_000 });
+      const tab = page.locator('.tabs-container .tab.active', { hasText: 'main.tf' });
+      await tab.waitFor({ timeout: 10_000 });
+      // The cursor is on the resource header: line 5 of the example (four comment lines above it).
+      const position = page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ });
+      let shown = '';
+      await waitFor(
+        async () => {
+          shown = await position.first().innerText().catch(() => '(no position in the status bar)');
+          return /Ln 5, Col 1\b/.test(shown);
+        },
+        10_000,
+        () => `the cursor is not on the resource block: ${shown}`,
+        200,
+      );
     }));
 });
