@@ -1,0 +1,41 @@
+/**
+ * What is left of a process group, read from /proc (Linux): the tests that cancel terraform/tofu
+ * check that no member of its group — tofu itself, or a provider plugin it started — survives.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+export interface GroupMember {
+  pid: number;
+  command: string;
+}
+
+/** Live (not zombie) processes whose process group is `pgid`. */
+export function liveGroupMembers(pgid: number): GroupMember[] {
+  const members: GroupMember[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readStat(entry);
+    if (!stat) continue; // exited while listing
+    if (stat.pgrp === pgid && stat.state !== 'Z') members.push({ pid: Number(entry), command: stat.command });
+  }
+  return members;
+}
+
+/** True while `pid` exists and is not a zombie. */
+export function isAlive(pid: number): boolean {
+  const stat = readStat(String(pid));
+  return stat !== undefined && stat.state !== 'Z';
+}
+
+function readStat(pid: string): { command: string; state: string; pgrp: number } | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // `pid (comm) state ppid pgrp …`; comm may hold spaces and parentheses, so split after the last ')'.
+  const close = stat.lastIndexOf(')');
+  const [state, , pgrp] = stat.slice(close + 2).split(' ');
+  return { command: stat.slice(stat.indexOf('(') + 1, close), state, pgrp: Number(pgrp) };
+}
