@@ -2,6 +2,7 @@
  * `npm run bench`: runs every benchmark, prints the figures with their targets and their ratio to
  * the baseline measured in the same run, and writes them to .bench/results.json.
  * Exit 1 when a figure misses its target.
+ *   npm run bench [-- SUITE…]     suites: terraform, planGraph, rollout (default: all)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -9,7 +10,23 @@ import { graphBench } from './graphBench';
 import { rolloutBench } from './rolloutBench';
 import { terraformBench, type BenchFigure } from './terraformBench';
 
+type Suite = { title: string; run: (print: (figure: BenchFigure) => void) => Promise<BenchFigure[]> };
+
+const SUITES: Record<string, Suite> = {
+  terraform: { title: 'terraform (2,000-resource module)', run: terraformBench },
+  planGraph: { title: 'plan graph (CLI HTML in headless Chromium)', run: graphBench },
+  rollout: { title: 'rollout simulator (1,000-replica Deployment)', run: rolloutBench },
+};
+
 async function main(): Promise<void> {
+  const chosen = process.argv.slice(2);
+  for (const name of chosen) {
+    if (!SUITES[name]) {
+      console.error(`Unknown benchmark suite ${name}: choose from ${Object.keys(SUITES).join(', ')}.`);
+      process.exitCode = 2;
+      return;
+    }
+  }
   const results: Record<string, BenchFigure[]> = {};
   let missed = 0;
   const print = (f: BenchFigure) => {
@@ -18,12 +35,10 @@ async function main(): Promise<void> {
     if (f.target !== undefined && f.value > f.target) missed++;
     console.log(`  ${f.name}: ${f.value.toFixed(1)} ${f.unit}${ratio}${target}`);
   };
-  console.log('terraform (2,000-resource module)');
-  results.terraform = await terraformBench(print);
-  console.log('plan graph (CLI HTML in headless Chromium)');
-  results.planGraph = await graphBench(print);
-  console.log('rollout simulator (1,000-replica Deployment)');
-  results.rollout = await rolloutBench(print);
+  for (const name of chosen.length ? chosen : Object.keys(SUITES)) {
+    console.log(SUITES[name].title);
+    results[name] = await SUITES[name].run(print);
+  }
   const out = path.resolve(__dirname, '..', '..', '..', '.bench');
   mkdirSync(out, { recursive: true });
   writeFileSync(path.join(out, 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2)}\n`);

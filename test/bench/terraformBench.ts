@@ -4,6 +4,9 @@
  * measured in the same run:
  *   first full analysis ≤ 300 ms, re-analysis after a one-character edit ≤ 30 ms (median),
  *   language-server RSS ≤ 150 MB.
+ * "First full analysis" is the first analysis of a module by a running server: nothing of the
+ * module cached, the analysis code compiled (warmed on another module). The first analysis in a
+ * fresh process, which also pays for compiling that code, is reported beside it.
  */
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -24,35 +27,38 @@ export interface BenchFigure {
 
 const RESOURCES = 2000;
 
-/** A realistic module: six resource kinds of the covered providers, with a state for each. */
-export function syntheticModule(count = RESOURCES): { text: string; state: StateResourceSpec[] } {
+/**
+ * A realistic module: six resource kinds of the covered providers, with a state for each.
+ * `variant` prefixes every resource name, so that a second module shares no address with the first.
+ */
+export function syntheticModule(count = RESOURCES, variant = ''): { text: string; state: StateResourceSpec[] } {
   const blocks: string[] = [];
   const state: StateResourceSpec[] = [];
   for (let i = 0; i < count; i++) {
     switch (i % 6) {
       case 0:
-        blocks.push(`resource "local_file" "file_${i}" {\n  content         = "generated content number ${i}"\n  filename        = "\${path.module}/out/file_${i}.txt"\n  file_permission = "0644"\n}\n`);
-        state.push({ type: 'local_file', name: `file_${i}`, instances: [{ attributes: { content: `generated content number ${i}`, filename: `./out/file_${i}.txt`, file_permission: '0644', directory_permission: '0777' } }] });
+        blocks.push(`resource "local_file" "${variant}file_${i}" {\n  content         = "generated content number ${i}"\n  filename        = "\${path.module}/out/file_${i}.txt"\n  file_permission = "0644"\n}\n`);
+        state.push({ type: 'local_file', name: `${variant}file_${i}`, instances: [{ attributes: { content: `generated content number ${i}`, filename: `./out/file_${i}.txt`, file_permission: '0644', directory_permission: '0777' } }] });
         break;
       case 1:
-        blocks.push(`resource "random_string" "suffix_${i}" {\n  length  = 12\n  special = false\n  upper   = true\n  keepers = {\n    build = "b-${i}"\n  }\n}\n`);
-        state.push({ type: 'random_string', name: `suffix_${i}`, instances: [{ attributes: { length: 12, special: false, upper: true, keepers: { build: `b-${i}` } } }] });
+        blocks.push(`resource "random_string" "${variant}suffix_${i}" {\n  length  = 12\n  special = false\n  upper   = true\n  keepers = {\n    build = "b-${i}"\n  }\n}\n`);
+        state.push({ type: 'random_string', name: `${variant}suffix_${i}`, instances: [{ attributes: { length: 12, special: false, upper: true, keepers: { build: `b-${i}` } } }] });
         break;
       case 2:
-        blocks.push(`resource "null_resource" "hook_${i}" {\n  triggers = {\n    version = "${i}"\n    region  = "eu-west-1"\n  }\n}\n`);
-        state.push({ type: 'null_resource', name: `hook_${i}`, instances: [{ attributes: { triggers: { version: String(i), region: 'eu-west-1' } } }] });
+        blocks.push(`resource "null_resource" "${variant}hook_${i}" {\n  triggers = {\n    version = "${i}"\n    region  = "eu-west-1"\n  }\n}\n`);
+        state.push({ type: 'null_resource', name: `${variant}hook_${i}`, instances: [{ attributes: { triggers: { version: String(i), region: 'eu-west-1' } } }] });
         break;
       case 3:
-        blocks.push(`resource "terraform_data" "marker_${i}" {\n  input            = "marker-${i}"\n  triggers_replace = ["t-${i}", "static"]\n}\n`);
-        state.push({ type: 'terraform_data', name: `marker_${i}`, instances: [{ attributes: { input: { value: `marker-${i}`, type: 'string' }, triggers_replace: { value: [`t-${i}`, 'static'], type: ['tuple', ['string', 'string']] } } }] });
+        blocks.push(`resource "terraform_data" "${variant}marker_${i}" {\n  input            = "marker-${i}"\n  triggers_replace = ["t-${i}", "static"]\n}\n`);
+        state.push({ type: 'terraform_data', name: `${variant}marker_${i}`, instances: [{ attributes: { input: { value: `marker-${i}`, type: 'string' }, triggers_replace: { value: [`t-${i}`, 'static'], type: ['tuple', ['string', 'string']] } } }] });
         break;
       case 4:
-        blocks.push(`resource "time_sleep" "wait_${i}" {\n  create_duration = "30s"\n  triggers = {\n    id = "w-${i}"\n  }\n}\n`);
-        state.push({ type: 'time_sleep', name: `wait_${i}`, instances: [{ attributes: { create_duration: '30s', triggers: { id: `w-${i}` } } }] });
+        blocks.push(`resource "time_sleep" "${variant}wait_${i}" {\n  create_duration = "30s"\n  triggers = {\n    id = "w-${i}"\n  }\n}\n`);
+        state.push({ type: 'time_sleep', name: `${variant}wait_${i}`, instances: [{ attributes: { create_duration: '30s', triggers: { id: `w-${i}` } } }] });
         break;
       default:
-        blocks.push(`resource "tls_private_key" "key_${i}" {\n  algorithm = "ECDSA"\n  ecdsa_curve = "P384"\n}\n`);
-        state.push({ type: 'tls_private_key', name: `key_${i}`, instances: [{ attributes: { algorithm: 'ECDSA', ecdsa_curve: 'P384' } }] });
+        blocks.push(`resource "tls_private_key" "${variant}key_${i}" {\n  algorithm = "ECDSA"\n  ecdsa_curve = "P384"\n}\n`);
+        state.push({ type: 'tls_private_key', name: `${variant}key_${i}`, instances: [{ attributes: { algorithm: 'ECDSA', ecdsa_curve: 'P384' } }] });
     }
   }
   return { text: blocks.join('\n'), state };
@@ -86,6 +92,30 @@ export async function terraformBench(progress: (figure: BenchFigure) => void = (
   await Parser.init();
   const bareParser = new Parser();
   bareParser.setLanguage(await Language.load(path.join(path.dirname(require.resolve('@tree-sitter-grammars/tree-sitter-hcl/package.json')), 'tree-sitter-terraform.wasm')));
+
+  // First full analysis: a fresh analyzer and knowledge base, parse + model + baseline + findings.
+  const firstAnalysis = async (moduleDir: string, moduleText: string): Promise<number> => {
+    const analyzer = new TerraformModuleAnalyzer(parser, new ReplacementKnowledgeBase());
+    const t0 = performance.now();
+    const parsed = parser.parse(moduleText);
+    await analyzer.analyze(moduleDir, { baseline: 'auto', gitRef: 'HEAD', allowGit: false }, new Map([[path.join(moduleDir, 'main.tf'), { text: moduleText, parsed }]]));
+    const elapsed = performance.now() - t0;
+    parsed.dispose();
+    return elapsed;
+  };
+  // In a fresh process neither the analysis code nor tree-sitter's wasm is optimised yet (V8
+  // compiles wasm with a baseline compiler first and tiers hot functions up later): the very first
+  // module a new server opens pays that once. Measured first, before anything warms up; no target.
+  const coldProcess = await firstAnalysis(dir, text);
+
+  // The target is the first analysis of a module by a running server: every cache of the module
+  // (parse, state, knowledge base, assessments) cold, the code warm. The code is warmed on another
+  // module that shares no address with this one, so nothing of this module is reused.
+  const other = syntheticModule(RESOURCES, 'other_');
+  const otherDir = stateModule({ 'main.tf': other.text }, other.state);
+  for (let i = 0; i < 4; i++) await firstAnalysis(otherDir, other.text);
+
+  // The baseline is measured as warm as the figure it is compared with (the wasm is shared).
   const bareRuns: number[] = [];
   for (let i = 0; i < 7; i++) {
     const t0 = performance.now();
@@ -94,20 +124,13 @@ export async function terraformBench(progress: (figure: BenchFigure) => void = (
     tree?.delete();
   }
   const bare = median(bareRuns);
-  record({ name: 'tree-sitter bare parse (baseline)', value: bare, unit: 'ms' });
+  record({ name: 'tree-sitter bare parse (baseline, median of 7)', value: bare, unit: 'ms' });
+  record({ name: 'first full analysis in a fresh process (code and wasm not optimised yet, once)', value: coldProcess, unit: 'ms', ratioToBaseline: coldProcess / bare });
 
-  // First full analysis: a fresh analyzer and knowledge base, parse + model + baseline + findings.
   const firstRuns: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const analyzer = new TerraformModuleAnalyzer(parser, new ReplacementKnowledgeBase());
-    const t0 = performance.now();
-    const parsed = parser.parse(text);
-    await analyzer.analyze(dir, { baseline: 'auto', gitRef: 'HEAD', allowGit: false }, new Map([[file, { text, parsed }]]));
-    firstRuns.push(performance.now() - t0);
-    parsed.dispose();
-  }
+  for (let i = 0; i < 7; i++) firstRuns.push(await firstAnalysis(dir, text));
   const first = median(firstRuns);
-  record({ name: 'first full analysis (median of 5 cold)', value: first, unit: 'ms', target: 300, ratioToBaseline: first / bare });
+  record({ name: 'first full analysis of a module, running server (median of 7, caches cold)', value: first, unit: 'ms', target: 300, ratioToBaseline: first / bare });
 
   // Re-analysis after a one-character edit, as the language server does it: incremental re-parse
   // of the open document, then the module analysis with warm caches.
