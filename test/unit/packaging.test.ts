@@ -20,6 +20,7 @@ const REQUIRED_ENTRIES = [
   'extension/dist/server.js',
   'extension/dist/cli.js',
   'extension/dist/webview.js',
+  'extension/dist/timeline.js',
   'extension/dist/tree-sitter.wasm',
   'extension/dist/tree-sitter-terraform.wasm',
 ];
@@ -31,7 +32,7 @@ const ALLOWED_ENTRIES = [
   /^extension\/package\.json$/,
   /^extension\/readme\.md$/,
   /^extension\/LICENSE\.txt$/,
-  /^extension\/dist\/(extension|server|cli|webview)\.js$/,
+  /^extension\/dist\/(extension|server|cli|webview|timeline)\.js$/,
   /^extension\/dist\/tree-sitter(-terraform)?\.wasm$/,
   /^extension\/dist\/data\/[\w.-]+(\/[\w.-]+)*\.json$/,
 ];
