@@ -1,0 +1,153 @@
+/**
+ * The timeline's layout: coordinates for a view model at a given width, with no DOM (unit-tested
+ * in Node). Lanes are rows under a shared time axis; the capacity chart sits below them on the
+ * same axis, so a moment lines up across pods and counts.
+ */
+import type { PodPhase } from '../../../common/src/rollout';
+import { formatSeconds, PHASE_LABELS, type StepPoint, type TimelineView } from './viewModel';
+
+export const LABEL_WIDTH = 240;
+export const RIGHT_MARGIN = 24;
+export const AXIS_HEIGHT = 28;
+export const LANE_HEIGHT = 18;
+export const LANE_GAP = 4;
+export const CHART_GAP = 30;
+export const CHART_HEIGHT = 150;
+/** Below the chart: room for its legend line. */
+const BOTTOM_MARGIN = 12;
+/** Narrower than this, the plot is not squeezed further: the page scrolls sideways instead. */
+export const MIN_PLOT_WIDTH = 240;
+/** Roughly the width of one character of a phase label (12 px UI font). */
+const LABEL_CHAR_WIDTH = 6.5;
+/** Seconds between ticks, smallest first: the first that keeps ticks at least MIN_TICK_SPACING apart. */
+const TICK_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 18000, 36000, 86400];
+const MIN_TICK_SPACING = 70;
+
+export interface SegmentLayout {
+  phase: PodPhase;
+  start: number;
+  end: number;
+  x: number;
+  width: number;
+  /** The phase name drawn inside the bar, when it fits. */
+  label?: string;
+}
+
+export interface LaneLayout {
+  id: string;
+  y: number;
+  height: number;
+  segments: SegmentLayout[];
+}
+
+export interface Tick {
+  t: number;
+  x: number;
+  label: string;
+}
+
+export interface ChartLayout {
+  top: number;
+  bottom: number;
+  /** Step lines, as polyline points. */
+  available: Array<[number, number]>;
+  pods: Array<[number, number]>;
+  /** y of the minimum-available line and of the pod limit (replicas + maxSurge). */
+  minAvailableY: number;
+  maxPodsY: number;
+  yTicks: Array<{ value: number; y: number }>;
+}
+
+export interface TimelineLayout {
+  width: number;
+  height: number;
+  plotLeft: number;
+  plotRight: number;
+  lanesTop: number;
+  lanesBottom: number;
+  ticks: Tick[];
+  lanes: LaneLayout[];
+  chart: ChartLayout;
+  downtime: Array<{ x: number; width: number }>;
+}
+
+/** x of a moment. */
+export function timeScale(end: number, left: number, right: number): (t: number) => number {
+  const span = end > 0 ? end : 1;
+  return (t: number) => left + (Math.min(Math.max(t, 0), span) / span) * (right - left);
+}
+
+/** Inverse of timeScale: the moment under an x (for hover readouts). */
+export function timeAt(x: number, end: number, left: number, right: number): number {
+  if (right <= left) return 0;
+  return Math.min(Math.max(((x - left) / (right - left)) * end, 0), end);
+}
+
+export function timeTicks(end: number, plotWidth: number): number[] {
+  const maxTicks = Math.max(1, Math.floor(plotWidth / MIN_TICK_SPACING));
+  const step = TICK_STEPS.find((s) => end / s <= maxTicks) ?? Math.ceil(end / maxTicks);
+  const ticks: number[] = [];
+  for (let t = 0; t <= end + 1e-9; t += step) ticks.push(t);
+  return ticks;
+}
+
+/** A step-after line: each value holds until the next point; the last one until `endX`. */
+export function stepPoints(points: StepPoint[], x: (t: number) => number, y: (value: number) => number, endX: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const [i, point] of points.entries()) {
+    if (i > 0) out.push([x(point.t), y(points[i - 1].value)]);
+    out.push([x(point.t), y(point.value)]);
+  }
+  if (points.length > 0) out.push([endX, y(points[points.length - 1].value)]);
+  return out;
+}
+
+function countTicks(max: number): number[] {
+  const step = max <= 10 ? 1 : max <= 20 ? 2 : max <= 50 ? 5 : Math.ceil(max / 10 / 10) * 10;
+  const ticks: number[] = [];
+  for (let v = 0; v <= max; v += step) ticks.push(v);
+  return ticks;
+}
+
+export function layoutTimeline(view: TimelineView, viewportWidth: number): TimelineLayout {
+  const width = Math.max(viewportWidth, LABEL_WIDTH + MIN_PLOT_WIDTH + RIGHT_MARGIN);
+  const plotLeft = LABEL_WIDTH;
+  const plotRight = width - RIGHT_MARGIN;
+  const x = timeScale(view.end, plotLeft, plotRight);
+  const lanesTop = AXIS_HEIGHT;
+  const lanes = view.lanes.map((lane, index) => ({
+    id: lane.id,
+    y: lanesTop + index * (LANE_HEIGHT + LANE_GAP),
+    height: LANE_HEIGHT,
+    segments: lane.segments.map((segment) => {
+      const left = x(segment.start);
+      const w = Math.max(0, x(segment.end) - left);
+      const label = PHASE_LABELS[segment.phase];
+      return { ...segment, x: left, width: w, label: w >= label.length * LABEL_CHAR_WIDTH + 8 ? label : undefined };
+    }),
+  }));
+  const lanesBottom = lanesTop + Math.max(0, view.lanes.length * (LANE_HEIGHT + LANE_GAP) - LANE_GAP);
+  const chartTop = lanesBottom + CHART_GAP;
+  const chartBottom = chartTop + CHART_HEIGHT;
+  const y = (value: number) => chartBottom - (value / view.countMax) * CHART_HEIGHT;
+  return {
+    width,
+    height: chartBottom + BOTTOM_MARGIN,
+    plotLeft,
+    plotRight,
+    lanesTop,
+    lanesBottom,
+    ticks: timeTicks(view.end, plotRight - plotLeft).map((t) => ({ t, x: x(t), label: formatSeconds(t) })),
+    lanes,
+    chart: {
+      top: chartTop,
+      bottom: chartBottom,
+      available: stepPoints(view.available, x, y, x(view.end)),
+      pods: stepPoints(view.pods, x, y, x(view.end)),
+      minAvailableY: y(view.limits.minAvailable),
+      maxPodsY: y(view.limits.maxPods),
+      yTicks: countTicks(view.countMax).map((value) => ({ value, y: y(value) })),
+    },
+    downtime: view.downtime.map((window) => ({ x: x(window.start), width: Math.max(1, x(window.end) - x(window.start)) })),
+  };
+}
