@@ -199,6 +199,13 @@ describe('other failures', () => {
     });
   });
 
+  test('apply of a plan file that records errors (the apply refuses it) is plan-errored, not a generic failure', () => {
+    // OpenTofu 1.12's words (a real apply of an errored plan file printed them); Terraform's backend_apply.go has the same summary.
+    const failure = classifyRun(result({ args: ['apply', '-json', 'p.tfplan'], tool: 'opentofu', diagnostics: [error('Cannot apply incomplete plan', 'OpenTofu encountered an error when generating this plan, so it cannot be applied.')] }));
+    assert.equal(failure?.kind, 'plan-errored');
+    assert.equal(failure?.message, 'The saved plan records that planning failed, so it cannot be applied (Cannot apply incomplete plan). Fix the errors and plan again.');
+  });
+
   test('plain-text diagnostics, boxed or not', () => {
     const boxed = '╷\n│ Error: Module not installed\n│ \n│   on main.tf line 1:\n│    1: module "a" {\n╵\n╷\n│ Warning: Something\n╵\n';
     assert.deepEqual(

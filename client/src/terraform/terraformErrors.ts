@@ -82,7 +82,7 @@ const INIT_SUMMARIES: Array<[RegExp, InitReason]> = [
 
 const STALE_PLAN_SUMMARIES = [/^Saved plan is stale$/, /^Saved plan does not match the given state$/];
 /** Apply refusing a plan file that records errors (OpenTofu's and Terraform's `backend_apply.go`). */
-const INCOMPLETE_PLAN_SUMMARY = /^Cannot apply (incomplete|failed) plan$/;
+const INCOMPLETE_PLAN_SUMMARY = /^Cannot apply incomplete plan$/;
 /** The lock-file inconsistency of a *saved plan* (its detail says so) is staleness, not a missing init. */
 const SAVED_PLAN_DETAIL = /saved plan|given plan file/i;
 const LOCK_SUMMARY = 'Error acquiring the state lock';
