@@ -187,7 +187,7 @@ describe('apply runner with a real OpenTofu', { timeout: TEST_TIMEOUT_MS }, () =
     assert.equal(failure.failed[0].diagnostic?.summary, 'Create local file error');
     assert.match(failure.failed[0].diagnostic?.detail ?? '', /not a directory/);
     assert.match(failure.message, /^tofu apply failed on local_file\.bad \(Create local file error: An unexpected error occurred while writing the file \+Original Error: open \.\/a\.txt\/inside\.txt: not a directory\)\./);
-    assert.match(failure.message, /Applied before it stopped: local_file\.(a, local_file\.d|d, local_file\.a)\. Not applied: local_file\.c\./);
+    assert.match(failure.message, /\. Applied: local_file\.(a, local_file\.d|d, local_file\.a)\. Not applied: local_file\.c\. The state records what was applied; plan again to see what is left\.$/);
 
     // The graph's view: each node's final state, and the failed one carries its diagnostic.
     const byAddress = Object.fromEntries(result.ok ? [] : result.resources.map((r) => [r.address, r.status]));
@@ -198,6 +198,26 @@ describe('apply runner with a real OpenTofu', { timeout: TEST_TIMEOUT_MS }, () =
 
     assert.deepEqual(await stateAddresses(tofu), ['local_file.a', 'local_file.d']);
     assert.ok(existsSync(path.join(dir, 'd.txt')) && !existsSync(path.join(dir, 'c.txt')));
+  });
+
+  test('a destroy-first replacement whose create fails: the message says the object was destroyed and not re-created', async () => {
+    const executable = await tofuExecutable();
+    const { dir, tofu } = await initialisedModule('ii-apply-half-', { 'main.tf': `${LOCAL_FILE('block')}\n${LOCAL_FILE('r')}` });
+    await tofu.apply();
+    // filename forces replacement (destroy first, the default); the new path cannot be created.
+    writeFileSync(path.join(dir, 'main.tf'), `${LOCAL_FILE('block')}\n${LOCAL_FILE('r').replace('/r.txt', '/block.txt/r.txt')}`);
+    const plan = await plannedModule(executable, dir);
+    const failure = failureOf(await runApply({ executable, moduleDir: dir, planFile: plan.planFile, env: tofuEnv() }));
+    assert.equal(failure.kind, 'apply-failed', failure.message);
+    if (failure.kind !== 'apply-failed') return;
+    assert.deepEqual(failure.failed.map((f) => f.address), ['local_file.r']);
+    assert.deepEqual(
+      failure.resources.map((r) => [r.address, r.action, r.status, r.stepsDone, r.step]),
+      [['local_file.r', 'replace', 'errored', 1, 'create']],
+    );
+    assert.match(failure.message, /^tofu apply failed on local_file\.r \(Create local file error: .*not a directory\)\. Half done: local_file\.r \(destroyed, not re-created\)\. The state records what was applied; plan again to see what is left\.$/);
+    assert.ok(!existsSync(path.join(dir, 'r.txt')), 'the old file is gone');
+    assert.deepEqual(await stateAddresses(tofu), ['local_file.block']);
   });
 
   describe('cancel during an apply (time_sleep of 60 s)', () => {
@@ -256,7 +276,7 @@ describe('apply runner with a real OpenTofu', { timeout: TEST_TIMEOUT_MS }, () =
       if (failure.kind !== 'cancelled') return;
       assert.equal(failure.terminated, false, 'stopped by the interrupt alone');
       assert.ok((result.ok ? 0 : result.run?.durationMs ?? Infinity) < 45_000, 'the sleep was cut short');
-      assert.match(failure.message, /^tofu apply was cancelled\. Applied before it stopped: local_file\.first\. Not applied: local_file\.after\./);
+      assert.match(failure.message, /^tofu apply was cancelled\. Applied before it stopped: local_file\.first\. Interrupted: time_sleep\.slow\. Not applied: local_file\.after\. The state records what was applied/);
       assert.deepEqual(result.ok ? [] : result.resources.map((r) => [r.address, r.status]), [
         ['local_file.first', 'done'],
         ['time_sleep.slow', 'errored'],

@@ -184,7 +184,7 @@ function explainApplyFailure(failure: TerraformFailure, resources: ResourceApply
     };
   }
   if ((failure.kind === 'cancelled' || failure.kind === 'timed-out') && resources.length > 0) {
-    return { ...failure, message: `${failure.message} ${howFar(applied, failed, notApplied)}` };
+    return { ...failure, message: `${failure.message} ${howFar(applied, failed, notApplied, true)}` };
   }
   return failure;
 }
@@ -192,18 +192,22 @@ function explainApplyFailure(failure: TerraformFailure, resources: ResourceApply
 function applyFailedMessage(cli: string, applied: string[], failed: ResourceApplyState[], notApplied: string[], unattributed: TerraformDiagnostic[]): string {
   const reasons = failed.map((r) => `${r.address}${r.diagnostic ? ` (${diagnosticText(r.diagnostic)})` : r.outcomeUnknown ? ' (stopped before it finished)' : ''}`);
   const head = failed.length > 0 ? `${cli} apply failed on ${reasons.join('; ')}.` : `${cli} apply failed${unattributed[0] ? `: ${diagnosticText(unattributed[0])}` : ''}.`;
-  return `${head} ${howFar(applied, failed, notApplied)}`;
+  return `${head} ${howFar(applied, failed, notApplied, false)}`;
 }
 
 /** What the state now holds, in one or two sentences. */
-function howFar(applied: string[], failed: ResourceApplyState[], notApplied: string[]): string {
+function howFar(applied: string[], failed: ResourceApplyState[], notApplied: string[], stopped: boolean): string {
   const parts: string[] = [];
-  parts.push(applied.length > 0 ? `Applied before it stopped: ${list(applied)}.` : 'Nothing was applied.');
+  const halfDone = failed.filter((r) => r.stepsDone > 0);
+  if (applied.length > 0) parts.push(`${stopped ? 'Applied before it stopped' : 'Applied'}: ${list(applied)}.`);
+  else if (halfDone.length === 0) parts.push('Nothing was applied.');
+  // After a cancel the failed ones are those cut short (apply-failed names its failures in its own first sentence).
+  const cut = stopped ? failed.filter((r) => r.stepsDone === 0).map((r) => r.address) : [];
+  if (cut.length > 0) parts.push(`Interrupted: ${list(cut)}.`);
   if (notApplied.length > 0) parts.push(`Not applied: ${list(notApplied)}.`);
-  if (failed.some((r) => r.stepsDone > 0)) {
+  if (halfDone.length > 0) {
     // A replacement whose delete ran but whose create failed: the object is gone now.
-    const half = failed.filter((r) => r.stepsDone > 0).map((r) => `${r.address} (${r.step === 'create' ? 'destroyed, not re-created' : 'partly replaced'})`);
-    parts.push(`Half done: ${half.join(', ')}.`);
+    parts.push(`Half done: ${halfDone.map((r) => `${r.address} (${r.step === 'create' ? 'destroyed, not re-created' : 'partly replaced'})`).join(', ')}.`);
   }
   parts.push('The state records what was applied; plan again to see what is left.');
   return parts.join(' ');
