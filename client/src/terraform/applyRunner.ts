@@ -108,6 +108,12 @@ export async function runApply(options: RunApplyOptions): Promise<ApplyRunResult
     }
   }
 
+  // One cancellation for the whole call: a cancel pressed during the checks above must not start an apply.
+  const cancellation = TerraformCancellation.from(options.signal, options.cancellation);
+  if (cancellation.isCancellationRequested) {
+    return refuse({ kind: 'cancelled', message: 'The apply was cancelled before it started: nothing was applied.', terminated: false });
+  }
+
   const onEvent = (event: TerraformUiEvent): void => {
     if (event.type === 'version') tool = event.tool;
     const update = progress.handle(event);
@@ -127,8 +133,7 @@ export async function runApply(options: RunApplyOptions): Promise<ApplyRunResult
       onEvent,
       onOutput: options.onOutput,
       onSpawn: options.onSpawn,
-      signal: options.signal,
-      cancellation: options.cancellation,
+      cancellation,
       timeoutMs: options.timeoutMs,
       interruptGraceMs: options.interruptGraceMs,
     });
