@@ -69,6 +69,8 @@ export interface TimelineLayout {
   lanes: LaneLayout[];
   chart: ChartLayout;
   downtime: Array<{ x: number; width: number }>;
+  /** Where the rollout ends (completes, times out or stalls), with what to call it. */
+  outcome: { x: number; label: string; warning: boolean };
 }
 
 /** x of a moment. */
@@ -149,5 +151,6 @@ export function layoutTimeline(view: TimelineView, viewportWidth: number): Timel
       yTicks: countTicks(view.countMax).map((value) => ({ value, y: y(value) })),
     },
     downtime: view.downtime.map((window) => ({ x: x(window.start), width: Math.max(1, x(window.end) - x(window.start)) })),
+    outcome: { x: x(view.outcome.t), label: view.outcome.label, warning: view.outcome.warning },
   };
 }

@@ -9,7 +9,7 @@ import { phaseAt, type LaneView, type TimelineView } from './viewModel';
 
 export interface TimelineRendererCallbacks {
   /** A lane was hovered or focused (undefined: the pointer left it). */
-  onLane(id: string | undefined): void;
+  onLane(id: string | undefined, how: 'hover' | 'focus'): void;
   /** The pointer is over the plot at moment `t` (undefined: it left). */
   onMoment(t: number | undefined): void;
 }
@@ -122,6 +122,27 @@ export class TimelineRenderer {
       .data(['No pod available (downtime)'])
       .join('title')
       .text((d) => d);
+    const marker = this.background
+      .selectAll<SVGGElement, TimelineLayout['outcome']>('g.outcome-marker')
+      .data([layout.outcome])
+      .join((enter) => {
+        const g = enter.append('g');
+        g.append('line');
+        g.append('text');
+        return g;
+      })
+      .attr('class', (d) => `outcome-marker${d.warning ? ' warning' : ''}`);
+    marker
+      .select('line')
+      .attr('x1', (d) => d.x)
+      .attr('x2', (d) => d.x)
+      .attr('y1', layout.lanesBottom + 2)
+      .attr('y2', layout.chart.top);
+    marker
+      .select('text')
+      .attr('x', (d) => d.x + 4)
+      .attr('y', layout.lanesBottom + 16)
+      .text((d) => d.label);
   }
 
   private drawLanes(view: TimelineView, layout: TimelineLayout): void {
@@ -136,9 +157,9 @@ export class TimelineRenderer {
         label.append('tspan').attr('class', 'revision-badge');
         label.append('tspan').attr('class', 'pod-name');
         g.append('g').attr('class', 'segments');
-        g.on('mouseenter', (_event, d) => this.callbacks.onLane(d.lane.id))
-          .on('mouseleave', () => this.callbacks.onLane(undefined))
-          .on('focus', (_event, d) => this.callbacks.onLane(d.lane.id));
+        g.on('mouseenter', (_event, d) => this.callbacks.onLane(d.lane.id, 'hover'))
+          .on('mouseleave', () => this.callbacks.onLane(undefined, 'hover'))
+          .on('focus', (_event, d) => this.callbacks.onLane(d.lane.id, 'focus'));
         return g;
       });
     lanes
@@ -225,7 +246,9 @@ export class TimelineRenderer {
       return;
     }
     this.hoverCursor.attr('visibility', 'visible').attr('x1', x).attr('x2', x);
-    this.callbacks.onMoment(timeAt(x, view.end, layout.plotLeft, layout.plotRight));
+    // Over the lanes the details belong to the hovered pod; the counts are read off the chart.
+    const y = event.clientY - box.top;
+    this.callbacks.onMoment(y >= layout.chart.top && y <= layout.chart.bottom ? timeAt(x, view.end, layout.plotLeft, layout.plotRight) : undefined);
   }
 
   /** Up and Down move between lanes (Left and Right belong to the sync steps). */

@@ -43,6 +43,9 @@ export class TimelinePage {
   private sync = 0;
   private rendered = false;
   private lastWidth = 0;
+  private hoveredLane: string | undefined;
+  /** The details pane shows the counts at a moment of the chart (not a pod). */
+  private showingMoment = false;
 
   constructor(private readonly host: TimelineHost) {
     this.root.dataset.state = 'loading';
@@ -67,10 +70,10 @@ export class TimelinePage {
       return b;
     };
     this.buttons = {
-      first: button('first', '⏮', 'First sync (Home)', () => this.step('Home')),
+      first: button('first', 'First', 'First sync (Home)', () => this.step('Home')),
       previous: button('previous', '◀ Previous', 'Previous sync (←)', () => this.step('ArrowLeft')),
       next: button('next', 'Next ▶', 'Next sync (→)', () => this.step('ArrowRight')),
-      last: button('last', '⏭', 'Last sync (End)', () => this.step('End')),
+      last: button('last', 'Last', 'Last sync (End)', () => this.step('End')),
     };
     this.status = el('span', 'sync-status');
     this.status.setAttribute('role', 'status');
@@ -93,7 +96,10 @@ export class TimelinePage {
     document.body.append(page);
 
     this.renderer = new TimelineRenderer(this.canvas, {
-      onLane: (id) => this.showLane(id),
+      onLane: (id, how) => {
+        if (how === 'hover') this.hoveredLane = id;
+        this.showLane(id ?? this.focusedLane());
+      },
       onMoment: (t) => this.showMoment(t),
     });
     this.setButtons();
@@ -238,8 +244,14 @@ export class TimelinePage {
     this.buttons.next.disabled = this.buttons.last.disabled = count === 0 || this.sync >= count - 1;
   }
 
+  private focusedLane(): string | undefined {
+    const active = document.activeElement;
+    return active instanceof SVGGElement && this.canvas.contains(active) ? active.dataset.lane : undefined;
+  }
+
   /** Hover or focus on a lane: its pod, its phases and what it does at the current sync. */
   private showLane(id: string | undefined): void {
+    this.showingMoment = false;
     const lane = id === undefined ? undefined : this.view?.lanes.find((l) => l.id === id);
     this.pointDetails.replaceChildren();
     if (!lane) {
@@ -259,7 +271,13 @@ export class TimelinePage {
   }
 
   private showMoment(t: number | undefined): void {
-    if (t === undefined || !this.view) return;
+    if (!this.view) return;
+    if (t === undefined) {
+      // Back to the pod under the pointer or with focus, if any.
+      if (this.showingMoment) this.showLane(this.hoveredLane ?? this.focusedLane());
+      return;
+    }
+    this.showingMoment = true;
     const counts = countsAt(this.view, t);
     const { limits } = this.view;
     this.pointDetails.replaceChildren(

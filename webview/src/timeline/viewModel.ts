@@ -101,7 +101,16 @@ export interface TimelineView {
   assumptions: string[];
   notes: string[];
   downtime: { start: number; end: number }[];
+  /** The moment the outcome is reached, marked on the time axis. */
+  outcome: { t: number; label: string; warning: boolean };
 }
+
+const OUTCOME_MARKS: Record<RolloutTimeline['summary']['outcome'], string> = {
+  complete: 'complete',
+  'timed-out': 'timed out',
+  stalled: 'stalled',
+  manual: 'waits for deletes',
+};
 
 function laneView(lane: PodLane): LaneView {
   const segments = lane.phases.filter((p) => p.end >= p.start).map((p) => ({ phase: p.phase, start: p.start, end: p.end }));
@@ -218,6 +227,11 @@ export function computeTimelineView(timeline: RolloutTimeline): TimelineView {
     assumptions: assumptionsOf(timeline),
     notes: timeline.notes,
     downtime: timeline.summary.downtime,
+    outcome: {
+      t: timeline.summary.durationSeconds,
+      label: `${OUTCOME_MARKS[timeline.summary.outcome]} · ${formatSeconds(timeline.summary.durationSeconds)}`,
+      warning: timeline.summary.outcome !== 'complete',
+    },
   };
 }
 
