@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ImmutableInfraClient } from './immutableInfraClient';
 import type { PlanGraphController } from './plan/planGraphController';
+import type { RolloutTimelineController } from './rollout/rolloutTimelineController';
 
 /**
  * Command ids (DESIGN.md "Extension" contract). Each one here is contributed in package.json and
@@ -10,14 +11,16 @@ export const CommandIds = {
   restartServer: 'immutableInfra.restartServer',
   showPlanGraph: 'immutableInfra.showPlanGraph',
   openPlanFile: 'immutableInfra.openPlanFile',
+  showRolloutTimeline: 'immutableInfra.showRolloutTimeline',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
 
-/** What the commands act on: the owner of the language client, and the plan graph's controller. */
+/** What the commands act on: the owner of the language client, the plan graph's and the rollout timeline's controllers. */
 export interface CommandContext {
   client: ImmutableInfraClient;
   plans: PlanGraphController;
+  rollouts: RolloutTimelineController;
 }
 
 /** Commands are factories over the extension's objects (as rust-analyzer's), so they share their state. */
@@ -28,6 +31,8 @@ const commandFactories: Record<CommandId, CommandFactory> = {
   [CommandIds.showPlanGraph]: ({ plans }) => () => plans.showPlanGraph(),
   // From the explorer's context menu the clicked file comes as the argument.
   [CommandIds.openPlanFile]: ({ plans }) => (file?: unknown) => plans.openPlanFile(file instanceof vscode.Uri ? file : undefined),
+  // From the code lens: the document and the workload (JSON); from the palette: nothing (the cursor decides).
+  [CommandIds.showRolloutTimeline]: ({ rollouts }) => (target?: unknown) => rollouts.showRolloutTimeline(target),
 };
 
 export function registerCommands(context: CommandContext): vscode.Disposable[] {

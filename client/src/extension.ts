@@ -3,13 +3,15 @@ import type * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { ImmutableInfraClient } from './immutableInfraClient';
 import { PlanGraphController } from './plan/planGraphController';
+import { RolloutTimelineController } from './rollout/rolloutTimelineController';
 
 let owner: ImmutableInfraClient | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   owner = new ImmutableInfraClient(context);
   const plans = new PlanGraphController(context, owner.log);
-  context.subscriptions.push(plans, ...registerCommands({ client: owner, plans }));
+  const rollouts = new RolloutTimelineController(context, owner.log);
+  context.subscriptions.push(plans, rollouts, ...registerCommands({ client: owner, plans, rollouts }));
   // Not awaited: a server that hangs in `initialize` must not hold activation (and with it the
   // restart command) hostage. Start failures are reported by the owner, never thrown.
   void owner.startServer();

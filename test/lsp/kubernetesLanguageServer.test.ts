@@ -52,7 +52,15 @@ describe('Kubernetes manifests over stdio', () => {
     assert.match(rolling.message, /3 pods replaced, at most 4 running and at least 3 available at once \(maxSurge 25% → 1, maxUnavailable 25% → 0\), about 45 s/);
     assert.deepEqual(rolling.range.start, positionOf(DEPLOYED, 'image: nginx'));
     const lenses = await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } });
-    assert.deepEqual(lenses?.map((l) => [l.range.start.line, l.command?.title]), [[positionOf(DEPLOYED, 'kind: Deployment').line, '⟳ Rolling update: spec.template.spec.containers[0].image changed']]);
+    const kindLine = positionOf(DEPLOYED, 'kind: Deployment').line;
+    assert.deepEqual(
+      lenses?.map((l) => [l.range.start.line, l.command?.title, l.command?.command, l.command?.arguments]),
+      [
+        [kindLine, '⟳ Rolling update: spec.template.spec.containers[0].image changed', '', undefined],
+        // The timeline command with what the client needs to find the workload again (JSON, no vscode types).
+        [kindLine, 'Show rollout timeline', 'immutableInfra.showRolloutTimeline', [{ uri, kind: 'Deployment', name: 'nginx-deployment', line: kindLine }]],
+      ],
+    );
 
     // The selector's `app: nginx` is the second occurrence of the label in the file.
     const selectorLabel = positionOf(DEPLOYED, 'matchLabels:\n      app: nginx');

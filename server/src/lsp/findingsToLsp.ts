@@ -14,6 +14,7 @@ import {
   type Range,
 } from 'vscode-languageserver/node';
 import type { Finding, FindingSeverity } from '../../../common/src/findings';
+import { SHOW_ROLLOUT_TIMELINE_COMMAND, type ShowRolloutTimelineArguments } from '../../../common/src/rolloutMessages';
 
 export const DIAGNOSTIC_SOURCE = 'Immutable Infra';
 
@@ -73,8 +74,12 @@ export function codeActionsFor(uri: string, findings: Finding[], range: Range): 
   return actions;
 }
 
-/** One lens over each resource that will (or may) be replaced, naming what forces it. */
-export function codeLensesFor(findings: Finding[]): CodeLens[] {
+/**
+ * One lens over each resource that will (or may) be replaced, naming what forces it; over each
+ * workload that rolls out, a label and "Show rollout timeline", whose JSON arguments name the
+ * document (`uri`, when given) and the workload for the client's command.
+ */
+export function codeLensesFor(findings: Finding[], uri?: string): CodeLens[] {
   const byBlock = new Map<string, { range: Range; certain: boolean; attributes: Set<string> }>();
   for (const finding of findings) {
     if (!finding.blockRange || !finding.replacement) continue;
@@ -89,10 +94,12 @@ export function codeLensesFor(findings: Finding[]): CodeLens[] {
     // A lens with an empty command is a label: it informs, there is nothing to run (yet).
     ({ range, command: Command.create(`${certain ? '⟳ Will be replaced' : '⟳ May be replaced'}: ${[...attributes].join(', ')}`, '') }) satisfies CodeLens,
   );
-  // A workload whose template edit rolls out: a label for now; the rollout timeline command comes with its own issue.
   for (const finding of findings) {
     if (finding.code !== 'kubernetes/rolling-update' || !finding.blockRange) continue;
     lenses.push({ range: finding.blockRange, command: Command.create(`⟳ Rolling update: ${finding.path ?? 'pod template'} changed`, '') });
+    if (uri === undefined) continue;
+    const target: ShowRolloutTimelineArguments = { uri, kind: finding.kind, name: finding.name, line: finding.blockRange.start.line };
+    lenses.push({ range: finding.blockRange, command: Command.create('Show rollout timeline', SHOW_ROLLOUT_TIMELINE_COMMAND, target) });
   }
   return lenses;
 }

@@ -96,7 +96,7 @@ export class ImmutableInfraLanguageServer {
     });
     c.onHover(({ textDocument, position }) => hoverFor(this.documents.get(textDocument.uri)?.findings ?? [], position));
     c.onCodeAction(({ textDocument, range }) => codeActionsFor(textDocument.uri, this.documents.get(textDocument.uri)?.findings ?? [], range));
-    c.onCodeLens(({ textDocument }) => codeLensesFor(this.documents.get(textDocument.uri)?.findings ?? []));
+    c.onCodeLens(({ textDocument }) => codeLensesFor(this.documents.get(textDocument.uri)?.findings ?? [], textDocument.uri));
     c.onShutdown(() => {
       for (const timer of this.timers.values()) clearTimeout(timer);
       for (const doc of this.documents.values()) doc.parsed?.dispose();
