@@ -2,11 +2,12 @@
  * `npm run bench`: runs every benchmark, prints the figures with their targets and their ratio to
  * the baseline measured in the same run, and writes them to .bench/results.json.
  * Exit 1 when a figure misses its target.
- *   npm run bench [-- SUITE…]     suites: terraform, planGraph, rollout (default: all)
+ *   npm run bench [-- SUITE…]     suites: terraform, planGraph, rollout, kubernetes (default: all)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { graphBench } from './graphBench';
+import { kubernetesBench } from './kubernetesBench';
 import { rolloutBench } from './rolloutBench';
 import { terraformBench, type BenchFigure } from './terraformBench';
 
@@ -16,6 +17,7 @@ const SUITES: Record<string, Suite> = {
   terraform: { title: 'terraform (2,000-resource module)', run: terraformBench },
   planGraph: { title: 'plan graph (CLI HTML in headless Chromium)', run: graphBench },
   rollout: { title: 'rollout simulator (1,000-replica Deployment)', run: rolloutBench },
+  kubernetes: { title: 'kubernetes (1,000-object manifest)', run: kubernetesBench },
 };
 
 async function main(): Promise<void> {

@@ -15,7 +15,8 @@ import type { Finding } from '../../../common/src/findings';
 import { BaselineError } from '../terraform/baseline/stateBaseline';
 import { readGitFile, readGitSnapshot, resolveGitCommit } from '../terraform/baseline/gitBaseline';
 import { decodeUtf8 } from '../terraform/terraformModuleAnalyzer';
-import { manifestFindings, type ManifestBaseline } from './manifestFindings';
+import { reparseManifest, type IncrementalManifest } from './incrementalManifest';
+import { manifestFindings, type ManifestBaseline, type ObjectFindingsMemo } from './manifestFindings';
 import { parseManifest, type ManifestObject, type ParsedManifest } from './manifestParser';
 import { identityKey, isAnalysedKind } from './objectIdentity';
 
@@ -26,6 +27,8 @@ export const KUBERNETES_FILE = /\.ya?ml$/i;
  * manifest this big is generated — check what generates it.
  */
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+/** Files whose last parse is kept for the next edit: more than an editor usually has open. */
+const MAX_REMEMBERED_FILES = 32;
 /** Sibling files at the ref larger than this are not searched for moved objects. */
 const MAX_SIBLING_BYTES = 1024 * 1024;
 
@@ -46,6 +49,13 @@ export class KubernetesFileAnalyzer {
   private readonly fileAtCommit = new Map<string, Map<string, ManifestObject>>();
   /** Parsed objects of a folder's YAML files at one commit. */
   private readonly folderAtCommit = new Map<string, Promise<Map<string, ManifestObject>>>();
+  /**
+   * The last parse of each recently analysed file, for an incremental re-parse after an edit,
+   * and the findings of its objects: a whole parse of a large manifest is far over the budget
+   * of a re-analysis while typing (see incrementalManifest.ts). Bounded: the oldest file goes.
+   */
+  private readonly lastParse = new Map<string, IncrementalManifest>();
+  private readonly findingsMemo: ObjectFindingsMemo = new WeakMap();
 
   /** `text`: the editor's content; otherwise the file is read from disk. */
   async analyze(file: string, options: KubernetesAnalysisOptions, text?: string): Promise<Finding[]> {
@@ -56,11 +66,11 @@ export class KubernetesFileAnalyzer {
       // Only a file meant as Kubernetes gets a note; big YAML of other kinds is none of our business.
       return looksLikeKubernetesText(loaded.head) ? [fileProblem(absolute, tooLargeMessage(absolute, loaded.tooLarge))] : [];
     }
-    const manifest = parseManifest(loaded.text);
+    const manifest = this.parse(absolute, loaded.text);
     const needsBaseline = manifest.objects.some((o) => isAnalysedKind(o.kind) && o.identity);
-    if (!needsBaseline) return manifestFindings(absolute, manifest, undefined);
+    if (!needsBaseline) return manifestFindings(absolute, manifest, undefined, this.findingsMemo);
     const baseline = await this.baseline(absolute, manifest, options);
-    const findings = manifestFindings(absolute, manifest, 'reason' in baseline ? undefined : baseline);
+    const findings = manifestFindings(absolute, manifest, 'reason' in baseline ? undefined : baseline, this.findingsMemo);
     if ('reason' in baseline) {
       findings.push({
         file: absolute,
@@ -71,6 +81,15 @@ export class KubernetesFileAnalyzer {
       });
     }
     return findings;
+  }
+
+  private parse(file: string, text: string): IncrementalManifest {
+    const previous = this.lastParse.get(file);
+    const manifest = previous?.text === text ? previous : reparseManifest(text, previous);
+    this.lastParse.delete(file);
+    this.lastParse.set(file, manifest);
+    if (this.lastParse.size > MAX_REMEMBERED_FILES) this.lastParse.delete(this.lastParse.keys().next().value!);
+    return manifest;
   }
 
   private async baseline(file: string, manifest: ParsedManifest, options: KubernetesAnalysisOptions): Promise<ManifestBaseline | { reason: string; explicit: boolean }> {

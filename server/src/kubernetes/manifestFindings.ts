@@ -3,7 +3,7 @@
  * and baseline objects in, findings out; `kubernetesFileAnalyzer.ts` does the I/O.
  */
 import * as path from 'node:path';
-import type { Finding } from '../../../common/src/findings';
+import type { Finding, SourceRange } from '../../../common/src/findings';
 import { fieldErrorText, kubectlInvalidText } from './apiErrorText';
 import { immutableFieldViolations, RECREATE_CONSEQUENCE, type ImmutableViolation } from './immutableFieldRules';
 import { rangeOfPath, type ManifestObject, type ParsedManifest } from './manifestParser';
@@ -26,7 +26,16 @@ export function looksLikeKubernetes(manifest: ParsedManifest): boolean {
   return manifest.objects.length > 0 || LOOKS_LIKE_KUBERNETES.test(manifest.text);
 }
 
-export function manifestFindings(file: string, manifest: ParsedManifest, baseline: ManifestBaseline | undefined): Finding[] {
+/**
+ * Findings of objects whose syntax trees were reused by an incremental re-parse
+ * (incrementalManifest.ts), so that re-analysis after an edit recomputes only the edited
+ * documents' objects: keyed by the object's node, valid while the file, the deployed object and
+ * the baseline description are the same. Positions are stored with the line the object started
+ * on and moved by whole lines (a reused document starts at a line start, so columns don't move).
+ */
+export type ObjectFindingsMemo = WeakMap<object, { file: string; deployed?: ManifestObject; description?: string; line: number; findings: Finding[] }>;
+
+export function manifestFindings(file: string, manifest: ParsedManifest, baseline: ManifestBaseline | undefined, memo?: ObjectFindingsMemo): Finding[] {
   const template = findTemplateMarker(manifest);
   if (template) {
     return [{ file, range: template.range, severity: 'information', code: 'kubernetes/templated-file', message: templateMessage(path.basename(file), template) }];
@@ -54,12 +63,46 @@ export function manifestFindings(file: string, manifest: ParsedManifest, baselin
     // The second of two objects with one identity overwrites the first when applied; compare only the first.
     const deployed = key && !seen.has(key) ? baseline?.objects.get(key) : undefined;
     if (key) seen.add(key);
-    findings.push(...workloadFindings({ file, manifest, object, baseline: deployed, address, name }));
-    if (!deployed || !identity) continue;
-    const violations = immutableFieldViolations({ kind: object.kind, group: object.group, version: object.version, name, before: deployed.value, after: object.value });
-    for (const violation of violations) findings.push(violationFinding(file, manifest, object, address, name, violation, baseline!.description));
+    const description = deployed && baseline!.description;
+    if (!memo) {
+      findings.push(...objectFindings(file, manifest, object, deployed, description, address, name));
+      continue;
+    }
+    const line = manifest.lineCounter.linePos(object.offset).line;
+    const cached = memo.get(object.node);
+    if (cached && cached.file === file && cached.deployed === deployed && cached.description === description) {
+      findings.push(...(cached.line === line ? cached.findings : cached.findings.map((f) => shiftLines(f, line - cached.line))));
+      continue;
+    }
+    const fresh = objectFindings(file, manifest, object, deployed, description, address, name);
+    memo.set(object.node, { file, deployed, description, line, findings: fresh });
+    findings.push(...fresh);
   }
   return findings;
+}
+
+function objectFindings(
+  file: string,
+  manifest: ParsedManifest,
+  object: ManifestObject,
+  deployed: ManifestObject | undefined,
+  description: string | undefined,
+  address: string,
+  name: string,
+): Finding[] {
+  const findings = workloadFindings({ file, manifest, object, baseline: deployed, address, name });
+  if (!deployed || !object.identity) return findings;
+  const violations = immutableFieldViolations({ kind: object.kind, group: object.group, version: object.version, name, before: deployed.value, after: object.value });
+  for (const violation of violations) findings.push(violationFinding(file, manifest, object, address, name, violation, description!));
+  return findings;
+}
+
+function shiftLines(finding: Finding, delta: number): Finding {
+  const range = (r: SourceRange): SourceRange => ({ start: { line: r.start.line + delta, character: r.start.character }, end: { line: r.end.line + delta, character: r.end.character } });
+  const shifted: Finding = { ...finding, range: range(finding.range) };
+  if (finding.blockRange) shifted.blockRange = range(finding.blockRange);
+  if (finding.fixes) shifted.fixes = finding.fixes.map((fix) => ({ ...fix, edits: fix.edits.map((edit) => ({ ...edit, range: range(edit.range) })) }));
+  return shifted;
 }
 
 function violationFinding(

@@ -24,6 +24,12 @@ export interface ManifestObject {
   value: Record<string, unknown>;
   /** Its map in the syntax tree, for positions. */
   node: YAMLMap;
+  /**
+   * Where the text the node was parsed from starts in the file: node ranges count from there.
+   * 0 for a whole-file parse; the document's start when only its document was re-parsed
+   * (incrementalManifest.ts), so that unchanged documents keep their trees when text before them moves.
+   */
+  offset: number;
 }
 
 export interface ManifestSyntaxError {
@@ -36,8 +42,21 @@ export interface ParsedManifest {
   objects: ManifestObject[];
   syntaxErrors: ManifestSyntaxError[];
   /** Documents that parsed, with their syntax trees, for the template detector. */
-  documents: Document.Parsed[];
+  documents: ManifestDocument[];
   lineCounter: LineCounter;
+}
+
+export interface ManifestDocument {
+  document: Document.Parsed;
+  /** As ManifestObject.offset: add it to the document's node ranges. */
+  offset: number;
+}
+
+/** A stream parsed on its own: offsets count from the start of `source`. */
+export interface ParsedStream {
+  documents: Document.Parsed[];
+  objects: ManifestObject[];
+  errors: Array<{ start: number; end: number; message: string }>;
 }
 
 /** Resolving more aliases than this is a "billion laughs" document: refused, as the yaml library advises. */
@@ -45,15 +64,28 @@ const MAX_ALIAS_COUNT = 100;
 
 export function parseManifest(text: string): ParsedManifest {
   const lineCounter = new LineCounter();
+  const stream = parseStream(text, lineCounter);
+  return {
+    text,
+    objects: stream.objects,
+    syntaxErrors: stream.errors.map((e) => ({ range: offsetsToRange(lineCounter, e.start, e.end), message: e.message })),
+    documents: stream.documents.map((document) => ({ document, offset: 0 })),
+    lineCounter,
+  };
+}
+
+/**
+ * The documents of `source` and the objects they hold. `lineCounter`, when given, records the
+ * line starts of `source`; objects get `offset` (see ManifestObject) — their ranges stay relative to `source`.
+ */
+export function parseStream(source: string, lineCounter?: LineCounter, offset = 0): ParsedStream {
   // Merge keys (`<<: *base`) are YAML 1.1, which the API server's decoder (a go-yaml v2 fork) reads.
-  const documents = parseAllDocuments(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: true });
-  const parsed: ParsedManifest = { text, objects: [], syntaxErrors: [], documents: [], lineCounter };
+  const documents = parseAllDocuments(source, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: true });
+  const parsed: ParsedStream = { documents: [], objects: [], errors: [] };
   if (!Array.isArray(documents)) return parsed; // an empty stream
   for (const document of documents) {
     if (document.errors.length > 0) {
-      for (const error of document.errors) {
-        parsed.syntaxErrors.push({ range: offsetsToRange(lineCounter, error.pos[0], error.pos[1]), message: firstLine(error.message) });
-      }
+      for (const error of document.errors) parsed.errors.push({ start: error.pos[0], end: error.pos[1], message: firstLine(error.message) });
       continue;
     }
     parsed.documents.push(document);
@@ -61,19 +93,16 @@ export function parseManifest(text: string): ParsedManifest {
     try {
       value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (error) {
-      const range = document.contents?.range;
-      parsed.syntaxErrors.push({
-        range: offsetsToRange(lineCounter, range?.[0] ?? 0, range?.[0] ?? 0),
-        message: `The document was not read: ${firstLine((error as Error).message)}`,
-      });
+      const start = document.contents?.range?.[0] ?? 0;
+      parsed.errors.push({ start, end: start, message: `The document was not read: ${firstLine((error as Error).message)}` });
       continue;
     }
-    collectObjects(document.contents, value, parsed.objects);
+    collectObjects(document.contents, value, parsed.objects, offset);
   }
   return parsed;
 }
 
-function collectObjects(node: Node | null, value: unknown, into: ManifestObject[]): void {
+function collectObjects(node: Node | null, value: unknown, into: ManifestObject[], offset: number): void {
   if (!isMap(node) || !isRecord(value)) return;
   const { apiVersion, kind } = value;
   if (typeof apiVersion !== 'string' || typeof kind !== 'string' || apiVersion === '' || kind === '') return;
@@ -81,11 +110,11 @@ function collectObjects(node: Node | null, value: unknown, into: ManifestObject[
   if (kind === 'List' || (kind.endsWith('List') && Array.isArray(value.items))) {
     const itemsNode = pairIn(node, 'items')?.value;
     if (!isSeq(itemsNode) || !Array.isArray(value.items)) return;
-    value.items.forEach((item, i) => collectObjects(itemsNode.items[i] as Node, item, into));
+    value.items.forEach((item, i) => collectObjects(itemsNode.items[i] as Node, item, into, offset));
     return;
   }
   const { group, version } = parseApiVersion(apiVersion);
-  into.push({ apiVersion, kind, group, version, identity: objectIdentity(apiVersion, kind, value.metadata), value, node });
+  into.push({ apiVersion, kind, group, version, identity: objectIdentity(apiVersion, kind, value.metadata), value, node, offset });
 }
 
 /**
@@ -109,7 +138,10 @@ export function rangeOfPath(manifest: ParsedManifest, object: ManifestObject, pa
     } else break;
     if (isAlias(node)) break; // the value lives at the anchor; the alias is what the user sees here
   }
-  return best ? offsetsToRange(manifest.lineCounter, best[0], best[1]) : offsetsToRange(manifest.lineCounter, 0, 0);
+  // Without a `kind:` key range (never for a parsed document), the object's own start: a range
+  // inside the object's document keeps incremental results equal to a whole-file parse.
+  const [start, end] = best ?? [0, 0];
+  return offsetsToRange(manifest.lineCounter, object.offset + start, object.offset + end);
 }
 
 function keyValueRange(pair: Pair | undefined): [number, number] | undefined {

@@ -35,10 +35,10 @@ export function findTemplateMarker(manifest: ParsedManifest): TemplateMarker | u
   if (manifest.syntaxErrors.length > 0) return at(open.index);
   // Block scalars (`|`, `>`) hold data; a marker anywhere else is in the structure.
   const blocks: Array<[number, number]> = [];
-  for (const document of manifest.documents) {
+  for (const { document, offset } of manifest.documents) {
     visit(document, {
       Scalar(_key, node) {
-        if ((node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED) && node.range) blocks.push([node.range[0], node.range[1]]);
+        if ((node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED) && node.range) blocks.push([offset + node.range[0], offset + node.range[1]]);
       },
     });
   }
