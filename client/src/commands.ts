@@ -12,6 +12,7 @@ export const CommandIds = {
   showPlanGraph: 'immutableInfra.showPlanGraph',
   openPlanFile: 'immutableInfra.openPlanFile',
   showRolloutTimeline: 'immutableInfra.showRolloutTimeline',
+  applyPlan: 'immutableInfra.applyPlan',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
@@ -29,6 +30,7 @@ type CommandFactory = (context: CommandContext) => (...args: unknown[]) => unkno
 const commandFactories: Record<CommandId, CommandFactory> = {
   [CommandIds.restartServer]: ({ client }) => () => client.restartServer(),
   [CommandIds.showPlanGraph]: ({ plans }) => () => plans.showPlanGraph(),
+  [CommandIds.applyPlan]: ({ plans }) => () => plans.applyPlan(),
   // From the explorer's context menu the clicked file comes as the argument.
   [CommandIds.openPlanFile]: ({ plans }) => (file?: unknown) => plans.openPlanFile(file instanceof vscode.Uri ? file : undefined),
   // From the code lens: the document and the workload (JSON); from the palette: nothing (the cursor decides).

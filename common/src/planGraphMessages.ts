@@ -5,10 +5,24 @@
  */
 import type { PlanGraph } from './planGraph';
 
+/** Where one resource of the plan stands during an apply. */
+export interface ApplyNodeStatus {
+  address: string;
+  status: 'pending' | 'applying' | 'done' | 'errored';
+  /** A short line for the details pane: the step under way, the error's summary. */
+  detail?: string;
+}
+
 /** Host → webview. */
 export type HostToGraphMessage =
-  /** Draw this plan (replaces whatever is drawn; the view state is kept when `planId` is unchanged). */
-  | { type: 'showPlan'; planId: string; graph: PlanGraph; source: string }
+  /**
+   * Draw this plan (replaces whatever is drawn; the view state is kept when `planId` is
+   * unchanged). `canApply`: the host holds this plan's saved plan file and can apply it (the page
+   * then offers "Apply…", which only asks the host: the host's modal decides).
+   */
+  | { type: 'showPlan'; planId: string; graph: PlanGraph; source: string; canApply?: boolean }
+  /** An apply of the shown plan is running or has ended: every resource's status so far. */
+  | { type: 'applyProgress'; planId: string; nodes: ApplyNodeStatus[]; message: string; finished?: 'applied' | 'failed' | 'cancelled' }
   /** The host could not produce a plan: show this message as text (`data-state="error"`). */
   | { type: 'showError'; message: string }
   /** A plan run is in progress: `planned` resources so far (the page shows it while it waits). */
@@ -21,7 +35,9 @@ export type GraphToHostMessage =
   /** The user asked to open the resource's block in its `.tf` file. */
   | { type: 'reveal'; address: string }
   /** The page could not render (also sets `data-state="error"`). */
-  | { type: 'renderError'; message: string };
+  | { type: 'renderError'; message: string }
+  /** The user pressed "Apply…": the host shows its modal; nothing is applied without it. */
+  | { type: 'requestApply'; planId: string };
 
 /** The view state the page keeps across hide/show (`vscode.setState`). */
 export interface GraphViewState {
@@ -47,6 +63,8 @@ export function isGraphToHostMessage(value: unknown): value is GraphToHostMessag
       return typeof message.address === 'string' && message.address.length > 0 && message.address.length <= 10_000;
     case 'renderError':
       return typeof message.message === 'string';
+    case 'requestApply':
+      return typeof message.planId === 'string';
     default:
       return false;
   }
@@ -62,6 +80,8 @@ export function isHostToGraphMessage(value: unknown): value is HostToGraphMessag
       return typeof message.message === 'string';
     case 'planProgress':
       return typeof message.planned === 'number';
+    case 'applyProgress':
+      return typeof message.planId === 'string' && typeof message.message === 'string' && Array.isArray(message.nodes);
     default:
       return false;
   }

@@ -4,7 +4,9 @@
  * the baseline being the state OpenTofu wrote for "0777") it checks the squiggle, the Problems
  * panel, the hover and the create_before_destroy quick fix, down to the file saved on disk; then
  * Show Plan Graph from the palette, planned by the real OpenTofu (`immutableInfra.terraform.path`
- * set in the user settings, as a user would), and reveal-in-source from the graph's node.
+ * set in the machine settings, as a user would), reveal-in-source from the graph's node; then
+ * Apply Reviewed Plan: the modal, the apply, the file on disk, the graph's nodes done, and the
+ * inline warning gone once the state moved on.
  *
  *   node scripts/run-tests.mjs e2e-vscode        (needs `bash scripts/setup-tools.sh --only code-server`)
  *
@@ -309,14 +311,17 @@ describe('real VS Code (code-server in Chromium): Terraform replacement warnings
     step('plan-graph', async () => {
       // Leave main.tf so that the reveal has to open it and move the cursor.
       await palette('View: Close All Editors');
+      // Back to the example as committed: the quick fix's create_before_destroy would make the apply
+      // below create test.txt and then delete it (the old object has the same filename), which is
+      // what Terraform really does with it, but not the seed scenario.
+      copyFileSync(path.join(EXAMPLE, 'main.tf'), mainTf);
       await palette('Immutable Infra: Show Plan Graph');
       const webview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
       const node = webview.locator('[data-address="local_file.example"]');
       // OpenTofu plans in the extension host: provider start-up and refresh take a few seconds.
       await webview.locator('html[data-state="ready"]').waitFor({ state: 'attached', timeout: 90_000 });
       await node.waitFor({ timeout: 10_000 });
-      // The quick fix above added create_before_destroy: the replacement creates first (+/-).
-      assert.equal(await node.getAttribute('data-display'), 'replace-create-first');
+      assert.equal(await node.getAttribute('data-display'), 'replace-delete-first');
       const status = page.locator('.statusbar-item', { hasText: 'Plan: 1 to add, 0 to change, 1 to destroy.' });
       await status.first().waitFor({ timeout: 10_000 });
       await node.click();
@@ -338,6 +343,36 @@ describe('real VS Code (code-server in Chromium): Terraform replacement warnings
         10_000,
         () => `the cursor is not on the resource block: ${shown}`,
         200,
+      );
+    }));
+
+  test('Apply Reviewed Plan: modal → Apply → success; the file is 0700 on disk, the nodes are done, the warning is gone', () =>
+    step('apply', async () => {
+      await palette('Immutable Infra: Apply Reviewed Plan');
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ timeout: 15_000 });
+      const dialogText = oneLine(await dialog.innerText());
+      assert.match(dialogText, /Plan: 1 to add, 0 to change, 1 to destroy\./, `the modal does not show the summary: ${dialogText}`);
+      assert.match(dialogText, /local_file\.example — forced by file_permission/, `the modal does not list the replacement first: ${dialogText}`);
+      await dialog.locator('.monaco-button', { hasText: /^Apply$/ }).click();
+      const done = page.locator('.notifications-toasts .notification-toast', { hasText: 'Apply complete! Resources: 1 added, 0 changed, 1 destroyed.' });
+      await done.first().waitFor({ timeout: 90_000 });
+      const testFile = path.join(path.dirname(mainTf), 'test.txt');
+      assert.equal(statSync(testFile).mode & 0o777, 0o700, 'test.txt has mode 0700 after the apply');
+      const webview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+      await webview.locator('html[data-apply="applied"]').waitFor({ state: 'attached', timeout: 10_000 });
+      assert.equal(await webview.locator('[data-address="local_file.example"]').getAttribute('data-apply'), 'done');
+      // The language server watches the state file: the applied edit no longer forces anything.
+      await palette('Focus on Problems View');
+      let rows: string[] = [];
+      await waitFor(
+        async () => {
+          rows = await problems();
+          return !rows.some((row) => row.includes(FORCES));
+        },
+        30_000,
+        () => `the Problems panel still lists the replacement after the apply: ${JSON.stringify(rows)}`,
+        300,
       );
     }));
 });

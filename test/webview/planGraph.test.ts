@@ -243,6 +243,36 @@ describe('plan graph: in a VS Code-like host', () => {
     await page.close();
   });
 
+  test('Apply…: offered only when the host can apply; it only asks the host; progress marks the nodes; a finished apply takes the button away', async () => {
+    const { page, problems } = await openHarness(undefined);
+    const graph = everyKindGraph();
+    await showPlan(page, graph, 'plan-a');
+    assert.equal(await page.isVisible('vscode-button.apply'), false, 'no Apply… without canApply');
+    await page.evaluate((g) => window.postMessage({ type: 'showPlan', planId: 'plan-a', graph: g, source: '/work', canApply: true }, '*'), graph);
+    await page.waitForSelector('vscode-button.apply', { state: 'visible' });
+    await page.click('vscode-button.apply');
+    await page.waitForFunction(() => (window as unknown as HarnessWindow).__posted.some((m) => (m as { type: string }).type === 'requestApply'));
+    assert.deepEqual((await posted(page)).filter((m) => (m as { type: string }).type === 'requestApply'), [{ type: 'requestApply', planId: 'plan-a' }]);
+
+    const progress = (nodes: unknown[], message: string, finished?: string) =>
+      page.evaluate(([n, m, f]) => window.postMessage({ type: 'applyProgress', planId: 'plan-a', nodes: n, message: m, ...(f ? { finished: f } : {}) }, '*'), [nodes, message, finished] as const);
+    await progress([{ address: 'local_file.example', status: 'applying', detail: 'delete' }, { address: 'null_resource.gone', status: 'pending' }], '0 of 2 resources: destroying local_file.example…');
+    await page.waitForSelector(`${byAddress('local_file.example')}[data-apply="applying"]`);
+    assert.equal(await page.getAttribute('html', 'data-apply'), 'running');
+    assert.equal(await page.textContent('.apply-status'), '0 of 2 resources: destroying local_file.example…');
+    // Progress for another plan is not this page's business.
+    await page.evaluate(() => window.postMessage({ type: 'applyProgress', planId: 'other', nodes: [{ address: 'local_file.example', status: 'errored' }], message: 'x' }, '*'));
+    await progress([{ address: 'local_file.example', status: 'done' }, { address: 'null_resource.gone', status: 'errored', detail: '<img src=x onerror=alert(1)>' }], 'Apply failed', 'failed');
+    await page.waitForSelector('html[data-apply="failed"]', { state: 'attached' });
+    assert.equal(await page.getAttribute(byAddress('local_file.example'), 'data-apply'), 'done');
+    assert.equal(await page.getAttribute(byAddress('null_resource.gone'), 'data-apply'), 'errored');
+    await page.click(byAddress('null_resource.gone'));
+    assert.equal(await page.textContent('aside.details dd.apply-status'), 'errored: <img src=x onerror=alert(1)>', 'the error is shown as text');
+    assert.equal(await page.isVisible('vscode-button.apply'), false, 'a finished apply offers no second Apply…');
+    assertNoProblems(problems);
+    await page.close();
+  });
+
   test('the view state is saved and restored for the same plan (hide and show of the panel)', async () => {
     const first = await openHarness(undefined);
     const graph = fixtureGraph('terraform-json/basic/plan.json');

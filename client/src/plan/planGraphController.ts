@@ -12,12 +12,17 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PlanGraph } from '../../../common/src/planGraph';
 import { parsePlanGraph } from '../../../server/src/plan/planGraph';
+import { runApply } from '../terraform/applyRunner';
+import type { ResourceApplyState } from '../terraform/applyProgress';
 import { runPlan, showPlanFile, type PlanProgress } from '../terraform/planRunner';
+import { changedSince, snapshotModule, type ModuleSnapshot } from '../terraform/planStaleness';
+import { rootModuleRuns } from '../terraform/rootModuleRuns';
 import { findRootModules } from '../terraform/rootModules';
 import { diagnosticRange, executableMissingFailure, type TerraformFailure } from '../terraform/terraformErrors';
 import type { TerraformDiagnostic } from '../terraform/terraformEvents';
 import { findTerraformExecutable, TerraformExecutableNotFoundError, TERRAFORM_PATH_SETTING, type TerraformExecutable } from '../terraform/terraformExecutable';
 import { runTerraform, TerraformCancellation } from '../terraform/terraformProcess';
+import type { ApplyNodeStatus } from '../../../common/src/planGraphMessages';
 import { PlanGraphPanel, PLAN_GRAPH_VIEW_TYPE, type ShownPlan } from './planGraphPanel';
 import { PlanStatusBar } from './planStatusBar';
 
@@ -31,6 +36,8 @@ export interface SavedPlan {
   graph: PlanGraph;
   /** When the plan was made: the module's files changed after it make it stale. */
   createdAt: number;
+  /** The module's files and state as they were when the plan was made (our own staleness check). */
+  snapshot?: ModuleSnapshot;
 }
 
 const OPEN_SETTINGS = 'Open Settings';
@@ -39,14 +46,15 @@ const SHOW_LOG = 'Show Log';
 const SHOW_PROBLEMS = 'Show Problems';
 const MANAGE_TRUST = 'Manage Workspace Trust';
 const TERMINATE = 'Terminate';
+const APPLY = 'Apply';
+/** Lines of addresses a modal lists per group before it says "and N more". */
+const MODAL_LIST_MAX = 12;
 
 export class PlanGraphController implements vscode.Disposable {
   private readonly statusBar = new PlanStatusBar(SHOW_PLAN_GRAPH_COMMAND);
   /** Terraform's own diagnostics of the last plan run per root module (errors and warnings). */
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('immutableInfra.plan');
   private readonly disposables: vscode.Disposable[] = [];
-  /** One plan per root module at a time. */
-  private readonly running = new Map<string, Promise<void>>();
   private readonly savedPlans = new Map<string, SavedPlan>();
 
   constructor(
@@ -76,14 +84,153 @@ export class PlanGraphController implements vscode.Disposable {
     if (!this.trusted('plan')) return;
     const rootDir = await this.pickRootModule();
     if (!rootDir) return;
-    const inFlight = this.running.get(rootDir);
-    if (inFlight) {
-      void vscode.window.showInformationMessage(`A plan of ${this.label(rootDir)} is already running.`);
+    // One plan or apply per root module at a time (the registry is shared with the apply).
+    const hold = rootModuleRuns.tryAcquire(rootDir, 'plan');
+    if (!hold.ok) {
+      void vscode.window.showInformationMessage(hold.message);
       return;
     }
-    const run = this.planAndShow(rootDir).finally(() => this.running.delete(rootDir));
-    this.running.set(rootDir, run);
-    await run;
+    try {
+      await this.planAndShow(rootDir);
+    } finally {
+      hold.release();
+    }
+  }
+
+  /**
+   * `immutableInfra.applyPlan`: applies the reviewed plan — the one the panel shows, else the
+   * last one saved for the active file's root module — never a fresh plan, and only after the
+   * modal's Apply. Refuses (and says why) a stale, errored or already applied plan, a module that
+   * is busy, and Restricted Mode.
+   */
+  async applyPlan(fromPanel?: ShownPlan): Promise<void> {
+    if (!this.trusted('apply')) return;
+    const saved = this.planToApply(fromPanel);
+    if (!saved) return;
+    const label = this.label(saved.rootDir);
+    if (saved.graph.errored) {
+      void vscode.window.showErrorMessage(`The plan of ${label} errored: it can't be applied. Fix the errors and run Show Plan Graph again.`);
+      return;
+    }
+    if (saved.snapshot) {
+      const changes = await changedSince(saved.snapshot);
+      if (changes.stale) {
+        this.forgetPlan(saved);
+        void vscode.window.showErrorMessage(`The reviewed plan of ${label} is stale: ${changes.message} Run Show Plan Graph again and review the new plan.`);
+        return;
+      }
+    }
+    if (!(await this.confirmApply(saved, label))) return;
+    const executable = await this.executable();
+    if (!executable) return;
+    const hold = rootModuleRuns.tryAcquire(saved.rootDir, 'apply');
+    if (!hold.ok) {
+      void vscode.window.showErrorMessage(hold.message);
+      return;
+    }
+    try {
+      await this.runApplyWithProgress(saved, label, executable.path);
+    } finally {
+      hold.release();
+    }
+  }
+
+  private planToApply(fromPanel: ShownPlan | undefined): SavedPlan | undefined {
+    const shown = fromPanel ?? PlanGraphPanel.active?.plan;
+    if (shown?.rootDir && shown.canApply) {
+      const saved = this.savedPlans.get(shown.rootDir);
+      if (saved && saved.graph === shown.graph) return saved;
+    }
+    const active = vscode.window.activeTextEditor?.document.uri;
+    const candidates = [...this.savedPlans.values()];
+    const forActive = active && candidates.find((p) => active.fsPath.startsWith(p.rootDir + path.sep));
+    const chosen = forActive ?? (candidates.length === 1 ? candidates[0] : undefined);
+    if (!chosen) {
+      void vscode.window.showInformationMessage(
+        candidates.length === 0
+          ? 'There is no reviewed plan to apply: run "Show Plan Graph" first, review it, then apply it.'
+          : 'Several root modules have a reviewed plan: show the one to apply in the plan graph (Show Plan Graph), then apply it from there.',
+      );
+    }
+    return chosen;
+  }
+
+  /** The modal: the summary line, replacements and destroys first; true only for its Apply button. */
+  private async confirmApply(saved: SavedPlan, label: string): Promise<boolean> {
+    const nodes = saved.graph.nodes;
+    const list = (title: string, addresses: string[]): string[] => {
+      if (addresses.length === 0) return [];
+      const shown = addresses.slice(0, MODAL_LIST_MAX).map((a) => `  ${a}`);
+      if (addresses.length > MODAL_LIST_MAX) shown.push(`  … and ${addresses.length - MODAL_LIST_MAX} more`);
+      return [`${title} (${addresses.length}):`, ...shown];
+    };
+    const replaced = nodes.filter((n) => n.display === 'replace-delete-first' || n.display === 'replace-create-first').map((n) => `${n.address}${n.replacePaths.length ? ` — forced by ${n.replacePaths.join(', ')}` : ''}`);
+    const destroyed = nodes.filter((n) => n.action === 'delete').map((n) => n.address);
+    const others = nodes.filter((n) => !['replace-delete-first', 'replace-create-first', 'no-op'].includes(n.display) && n.action !== 'delete').map((n) => `${n.address} (${n.display})`);
+    const detail = [
+      saved.graph.summary.line,
+      '',
+      ...list('Replaced — destroyed and created again', replaced),
+      ...list('Destroyed', destroyed),
+      ...list('Other changes', others),
+      '',
+      `The saved plan is applied as reviewed (${new Date(saved.createdAt).toLocaleTimeString()}), never a fresh one.`,
+    ].join('\n');
+    const choice = await vscode.window.showWarningMessage(`Apply the reviewed plan of ${label}?`, { modal: true, detail }, APPLY);
+    return choice === APPLY;
+  }
+
+  private async runApplyWithProgress(saved: SavedPlan, label: string, executable: string): Promise<void> {
+    const panel = PlanGraphPanel.active?.plan?.graph === saved.graph ? PlanGraphPanel.active : undefined;
+    const planned = saved.graph.nodes.filter((n) => n.action !== 'no-op').map((n) => ({ address: n.address }));
+    this.statusBar.showRunning(label, 'Applying');
+    this.log.info(`Applying the reviewed plan of ${saved.rootDir}: ${saved.planFile}`);
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Applying ${label}`, cancellable: true },
+      (progress, token) => {
+        const cancellation = new TerraformCancellation();
+        token.onCancellationRequested(() => {
+          cancellation.cancel();
+          void vscode.window.showWarningMessage(`Stopping the apply of ${label}: Terraform finishes the resources under way, then stops. Terminating now can leave objects Terraform doesn't know about.`, TERMINATE).then((choice) => {
+            if (choice === TERMINATE) cancellation.terminate();
+          });
+        });
+        const states = new Map<string, ResourceApplyState>();
+        return runApply({
+          executable,
+          moduleDir: saved.rootDir,
+          planFile: saved.planFile,
+          snapshot: saved.snapshot,
+          planned,
+          cancellation,
+          onOutput: (line, stream) => (stream === 'stderr' ? this.log.warn(line) : this.log.info(line)),
+          onResourceProgress: (update) => {
+            states.set(update.resource.address, update.resource);
+            progress.report({ message: update.message });
+            panel?.applyProgress([...states.values()].map(nodeStatus), update.message);
+          },
+        });
+      },
+    );
+    // Spent (applied), or no longer what was reviewed (failed / cancelled midway): never applied again.
+    this.forgetPlan(saved);
+    const nodes = result.resources.map(nodeStatus);
+    if (result.ok) {
+      panel?.applyProgress(nodes, result.summaryLine, 'applied');
+      this.statusBar.showText(`$(check) ${result.summaryLine}`, `Applied the reviewed plan of ${label}`);
+      void vscode.window.showInformationMessage(`${label}: ${result.summaryLine}`);
+      return;
+    }
+    const outcome = result.failure.kind === 'cancelled' || result.failure.kind === 'timed-out' ? 'cancelled' : 'failed';
+    panel?.applyProgress(nodes, result.failure.message, outcome);
+    this.statusBar.showText(`$(error) Apply of ${label} ${outcome === 'cancelled' ? 'stopped' : 'failed'}`, result.failure.message);
+    await this.reportFailure(result.failure, saved.rootDir, result.diagnostics);
+  }
+
+  private forgetPlan(saved: SavedPlan): void {
+    if (this.savedPlans.get(saved.rootDir) === saved) this.savedPlans.delete(saved.rootDir);
+    const panel = PlanGraphPanel.active;
+    if (panel?.plan?.graph === saved.graph) panel.plan.canApply = false;
   }
 
   /** `immutableInfra.openPlanFile`: a plan JSON (`show -json` output) or a binary plan made elsewhere. */
@@ -196,12 +343,18 @@ export class PlanGraphController implements vscode.Disposable {
       await this.reportFailure({ kind: 'failed', message: `The plan could not be read: ${(error as Error).message}`, exitCode: null, diagnostics: [] }, rootDir, []);
       return;
     }
-    this.savedPlans.set(rootDir, { rootDir, planFile: result.planFile, graph, createdAt: started });
-    this.present({ planId: rootDir, graph, source: label, rootDir });
+    // What the reviewed plan was made from: an edit after this point makes it stale.
+    const snapshot = await snapshotModule(rootDir, { planStartedAt: started }).catch((error: unknown) => {
+      this.log.warn(`No staleness snapshot of ${rootDir}: ${(error as Error).message}`);
+      return undefined;
+    });
+    this.savedPlans.set(rootDir, { rootDir, planFile: result.planFile, graph, createdAt: started, snapshot });
+    this.present({ planId: rootDir, graph, source: label, rootDir, canApply: !graph.errored });
   }
 
   private present(plan: ShownPlan): void {
     const panel = PlanGraphPanel.createOrShow(this.context.extensionUri, this.log);
+    panel.onApplyRequested = (shown) => void this.applyPlan(shown);
     panel.show(plan);
     this.statusBar.showSummary(plan.graph.summary, plan.source, plan.graph.errored);
   }
@@ -371,6 +524,17 @@ export class PlanGraphController implements vscode.Disposable {
     if (choice === SHOW_LOG) this.log.show();
     return false;
   }
+}
+
+/** The page's view of a resource's apply state. */
+function nodeStatus(resource: ResourceApplyState): ApplyNodeStatus {
+  const detail =
+    resource.status === 'errored'
+      ? (resource.diagnostic?.summary ?? (resource.outcomeUnknown ? 'stopped while applying: the outcome is unknown' : undefined))
+      : resource.status === 'applying' && resource.step
+        ? `${resource.step}${resource.elapsedSeconds ? ` (${resource.elapsedSeconds}s)` : ''}`
+        : undefined;
+  return { address: resource.address, status: resource.status, ...(detail ? { detail } : {}) };
 }
 
 /** True when the folder holds Terraform configuration files. */

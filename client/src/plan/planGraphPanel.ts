@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { PlanGraph } from '../../../common/src/planGraph';
-import { isGraphToHostMessage, type GraphToHostMessage, type HostToGraphMessage } from '../../../common/src/planGraphMessages';
+import { isGraphToHostMessage, type ApplyNodeStatus, type GraphToHostMessage, type HostToGraphMessage } from '../../../common/src/planGraphMessages';
 import { locateResource } from './resourceLocator';
 
 export const PLAN_GRAPH_VIEW_TYPE = 'immutableInfra.planGraph';
@@ -24,6 +24,8 @@ export interface ShownPlan {
   source: string;
   /** The root module, when known (a plan file opened from elsewhere may have none). */
   rootDir?: string;
+  /** The host holds this plan's saved plan file and may apply it (after its own modal). */
+  canApply?: boolean;
 }
 
 export class PlanGraphPanel implements vscode.Disposable {
@@ -31,7 +33,11 @@ export class PlanGraphPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private shown: ShownPlan | undefined;
   private pending: HostToGraphMessage | undefined;
+  /** The apply progress of the shown plan, replayed after the plan when a page is re-created. */
+  private lastApply: Extract<HostToGraphMessage, { type: 'applyProgress' }> | undefined;
   private pageReady = false;
+  /** Called when the page's "Apply…" is pressed: the host's modal decides, never the page. */
+  onApplyRequested: ((plan: ShownPlan) => void) | undefined;
 
   /** Shows the panel (creating it beside the active editor when there is none) and returns it. */
   static createOrShow(extensionUri: vscode.Uri, log: vscode.LogOutputChannel): PlanGraphPanel {
@@ -78,8 +84,22 @@ export class PlanGraphPanel implements vscode.Disposable {
 
   show(plan: ShownPlan): void {
     this.shown = plan;
+    this.lastApply = undefined;
     this.panel.title = `Plan Graph: ${plan.source}`;
-    this.post({ type: 'showPlan', planId: plan.planId, graph: plan.graph, source: plan.source });
+    this.post({ type: 'showPlan', planId: plan.planId, graph: plan.graph, source: plan.source, canApply: plan.canApply === true });
+  }
+
+  /** Animates the graph's nodes with the apply's progress (`finished` once it has ended). */
+  applyProgress(nodes: ApplyNodeStatus[], message: string, finished?: 'applied' | 'failed' | 'cancelled'): void {
+    const plan = this.shown;
+    if (!plan) return;
+    if (finished) {
+      // A spent plan: shown again after a reload of the page, it offers no "Apply…".
+      plan.canApply = false;
+      this.pending = { type: 'showPlan', planId: plan.planId, graph: plan.graph, source: plan.source, canApply: false };
+    }
+    this.lastApply = { type: 'applyProgress', planId: plan.planId, nodes, message, ...(finished ? { finished } : {}) };
+    if (this.pageReady) void this.panel.webview.postMessage(this.lastApply);
   }
 
   showError(message: string): void {
@@ -113,6 +133,10 @@ export class PlanGraphPanel implements vscode.Disposable {
       case 'ready':
         this.pageReady = true;
         if (this.pending) void this.panel.webview.postMessage(this.pending);
+        if (this.lastApply && this.pending?.type === 'showPlan') void this.panel.webview.postMessage(this.lastApply);
+        break;
+      case 'requestApply':
+        if (this.shown && this.shown.planId === message.planId && this.shown.canApply) this.onApplyRequested?.(this.shown);
         break;
       case 'reveal':
         void this.reveal(message.address);

@@ -26,9 +26,17 @@ export class PlanStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
-  showRunning(source: string): void {
-    this.item.text = `$(sync~spin) Planning ${source}…`;
+  showRunning(source: string, what = 'Planning'): void {
+    this.item.text = `$(sync~spin) ${what} ${source}…`;
     this.item.tooltip = undefined;
+    this.item.backgroundColor = undefined;
+    this.item.show();
+  }
+
+  /** A one-off line (an apply's outcome), with its tooltip. */
+  showText(text: string, tooltip: string): void {
+    this.item.text = text;
+    this.item.tooltip = tooltip;
     this.item.backgroundColor = undefined;
     this.item.show();
   }

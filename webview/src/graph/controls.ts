@@ -20,6 +20,8 @@ export interface ControlsCallbacks {
   onReplaceOnlyChange(replaceOnly: boolean): void;
   onSearch(search: string): void;
   onFit(): void;
+  /** "Apply…": asks the host, whose modal decides. */
+  onApply(): void;
 }
 
 /** Search is applied after typing pauses: re-laying out a large plan on every keystroke would stutter. */
@@ -42,6 +44,8 @@ export class Controls {
   private readonly search: TextfieldElement;
   private readonly replaceOnly: CheckboxElement;
   private readonly kindBoxes = new Map<string, CheckboxElement>();
+  private readonly apply: HTMLElement & { disabled: boolean };
+  private readonly applyStatus: HTMLElement;
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly callbacks: ControlsCallbacks) {
@@ -82,9 +86,20 @@ export class Controls {
     fit.textContent = 'Fit';
     fit.addEventListener('click', () => this.callbacks.onFit());
 
+    // Only where a host can apply (VS Code, a plan it saved): the CLI's HTML never shows it.
+    this.apply = document.createElement('vscode-button') as HTMLElement & { disabled: boolean };
+    this.apply.className = 'apply';
+    this.apply.textContent = 'Apply…';
+    this.apply.title = 'Apply this reviewed plan (VS Code asks for confirmation first)';
+    this.apply.hidden = true;
+    this.apply.addEventListener('click', () => this.callbacks.onApply());
+
     this.status = document.createElement('span');
     this.status.className = 'shown-count';
-    row.append(this.search, this.replaceOnly, fit, this.status);
+    this.applyStatus = document.createElement('span');
+    this.applyStatus.className = 'apply-status';
+    this.applyStatus.setAttribute('role', 'status');
+    row.append(this.search, this.replaceOnly, fit, this.apply, this.status, this.applyStatus);
 
     const filters = document.createElement('div');
     filters.className = 'filters';
@@ -122,6 +137,19 @@ export class Controls {
 
   setStatus(text: string): void {
     this.status.textContent = text;
+  }
+
+  /** Whether "Apply…" is offered; `running` greys it out while an apply is under way. */
+  setApplyAvailable(available: boolean, running = false): void {
+    this.apply.hidden = !available;
+    this.apply.disabled = running;
+  }
+
+  /** The apply's one-line progress (or outcome); empty hides it. */
+  setApplyStatus(text: string, outcome?: string): void {
+    this.applyStatus.textContent = text;
+    if (outcome) this.applyStatus.dataset.outcome = outcome;
+    else delete this.applyStatus.dataset.outcome;
   }
 
   private checkedKinds(): Set<string> {

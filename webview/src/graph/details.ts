@@ -62,6 +62,8 @@ export interface DetailsOptions {
   /** Only in a VS Code webview: the CLI's HTML has no editor to reveal in. */
   canReveal: boolean;
   onReveal(address: string): void;
+  /** Where the resource stands in the apply under way or last run, if any. */
+  applyStatus?(address: string): { status: string; detail?: string } | undefined;
 }
 
 /** Replaces the pane's content with the node's details (or the empty hint when nothing is selected). */
@@ -96,6 +98,8 @@ export function renderDetails(pane: HTMLElement, node: PlanGraphNode | undefined
     dd.title = cut(value);
     facts.append(el('dt', undefined, term), dd);
   };
+  const applied = options.applyStatus?.(node.address);
+  if (applied) fact('Apply', applied.detail ? `${applied.status}: ${applied.detail}` : applied.status, `apply-status apply-${applied.status}`);
   fact('Reason', node.reason, 'reason');
   fact('Action reason', node.actionReason, 'action-reason');
   if (node.replacePaths.length > 0 || isReplacement(node.display)) {

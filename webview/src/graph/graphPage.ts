@@ -5,7 +5,7 @@
  * `data-state="error"` with a readable message when the page cannot render.
  */
 import type { PlanGraph } from '../../../common/src/planGraph';
-import type { GraphViewState, HostToGraphMessage } from '../../../common/src/planGraphMessages';
+import type { ApplyNodeStatus, GraphViewState, HostToGraphMessage } from '../../../common/src/planGraphMessages';
 import { Controls } from './controls';
 import { renderDetails } from './details';
 import { DISPLAY_KINDS } from './displayKinds';
@@ -36,6 +36,9 @@ export class GraphPage {
   private generation = 0;
   private rendered = false;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private canApply = false;
+  /** The last apply's status per address (empty when no apply ran for the shown plan). */
+  private applyStatus = new Map<string, ApplyNodeStatus>();
 
   constructor(private readonly host: PageHost) {
     this.root.dataset.state = 'loading';
@@ -46,6 +49,7 @@ export class GraphPage {
       onReplaceOnlyChange: (replaceOnly) => this.updateOptions({ replaceOnly }),
       onSearch: (search) => this.updateOptions({ search }),
       onFit: () => this.renderer.fit(),
+      onApply: () => this.host.post({ type: 'requestApply', planId: this.planId }),
     });
     const main = document.createElement('div');
     main.className = 'main';
@@ -85,7 +89,11 @@ export class GraphPage {
   private onMessage(message: HostToGraphMessage): void {
     switch (message.type) {
       case 'showPlan':
+        this.canApply = message.canApply === true && this.host.canReveal;
         this.showPlan(message.graph, message.planId);
+        break;
+      case 'applyProgress':
+        this.showApplyProgress(message);
         break;
       case 'showError':
         this.fail(message.message, false);
@@ -114,8 +122,13 @@ export class GraphPage {
       this.selectedId = undefined;
       this.transform = undefined;
     }
+    // A plan shown (again) starts unmarked: the host re-sends the apply's progress after it if one ran.
+    this.applyStatus = new Map();
     this.planId = planId;
     this.controls.showPlan(graph, this.options);
+    this.controls.setApplyAvailable(this.canApply);
+    this.controls.setApplyStatus('');
+    delete this.root.dataset.apply;
     this.hideMessage();
     void this.update(true);
   }
@@ -152,6 +165,19 @@ export class GraphPage {
     this.saveState();
   }
 
+  /** Animates the nodes as the host reports the apply; the outcome stays on <html data-apply>. */
+  private showApplyProgress(message: Extract<HostToGraphMessage, { type: 'applyProgress' }>): void {
+    if (message.planId !== this.planId) return;
+    this.applyStatus = new Map(message.nodes.filter((n) => typeof n?.address === 'string').map((n) => [n.address, n]));
+    this.renderer.setApplyStatus(this.applyStatus);
+    this.root.dataset.apply = message.finished ?? 'running';
+    this.controls.setApplyStatus(message.message, message.finished);
+    // An applied plan is spent: it can't be applied again (a failed or cancelled one neither: the state moved).
+    this.controls.setApplyAvailable(this.canApply && !message.finished, !message.finished);
+    if (message.finished) this.canApply = false;
+    if (this.selectedId !== undefined) renderDetails(this.details, this.index?.nodesById.get(this.selectedId), this.detailsOptions());
+  }
+
   private reveal(id: string): void {
     const node = this.index?.nodesById.get(id);
     if (!node) return;
@@ -160,7 +186,11 @@ export class GraphPage {
   }
 
   private detailsOptions() {
-    return { canReveal: this.host.canReveal, onReveal: (address: string) => this.host.post({ type: 'reveal', address }) };
+    return {
+      canReveal: this.host.canReveal,
+      onReveal: (address: string) => this.host.post({ type: 'reveal', address }),
+      applyStatus: (address: string) => this.applyStatus.get(address),
+    };
   }
 
   /** Model → layout → render. A newer update supersedes one still laying out. */
@@ -182,6 +212,7 @@ export class GraphPage {
       if (generation !== this.generation) return;
       this.view = view;
       this.renderer.render(view, layout, this.selectedId);
+      this.renderer.setApplyStatus(this.applyStatus);
       performance.mark('plan-graph:rendered');
       renderDetails(this.details, this.selectedId === undefined ? undefined : index.nodesById.get(this.selectedId), this.detailsOptions());
       const total = index.graph.nodes.length;

@@ -217,6 +217,13 @@ export class GraphRenderer {
       });
   }
 
+  /** Marks each drawn resource with its apply status (`data-apply`), or clears the marks. */
+  setApplyStatus(statuses: ReadonlyMap<string, { status: string }>): void {
+    this.nodeLayer
+      .selectAll<SVGGElement, DrawnLeaf>('g.leaf')
+      .attr('data-apply', (drawn) => (drawn.leaf.kind === 'resource' ? (statuses.get(drawn.leaf.node.address)?.status ?? null) : null));
+  }
+
   setSelected(id: string | undefined): void {
     this.selectedId = id !== undefined && this.drawnById.has(id) ? id : undefined;
     if (this.selectedId) this.focusId = this.selectedId;
