@@ -1,0 +1,120 @@
+/**
+ * Issue 7's acceptance in a real VS Code: the packaged .vsix in code-server, driven through
+ * Chromium. The workspace is a git repository whose HEAD holds the seed Deployment with
+ * `nginx:1.21.6`; the working copy is examples/kubernetes/nginx-deployment.yaml (`nginx:1.23.3`),
+ * so the language server announces a rolling update with a code lens. Clicking its
+ * "Show rollout timeline" opens the timeline webview with one `data-pod` lane per pod the
+ * simulator replaces or creates for that manifest.
+ *
+ *   node --test out/test/e2e-vscode/rolloutTimeline.test.js   (needs `bash scripts/setup-tools.sh --only code-server`)
+ *
+ * II_E2E_VSIX=path/to.vsix tests that package as is instead of running `npm run package`.
+ * On a failure: test-results/e2e-vscode-rollout-<step>.png.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import type { Locator, Page } from 'playwright-core';
+import { simulateRollout } from '../../server/src/kubernetes/rollout/simulateRollout';
+import { workloadsFromManifest } from '../../server/src/kubernetes/rollout/workloadFromManifest';
+import { assertToolsProvisioned, launchChromium, repoRoot, startCodeServer, waitFor, type Chromium, type CodeServer } from '../support/codeServer';
+import { cleanupTempDirs, gitModule } from '../support/tempModule';
+
+const RESULTS_DIR = path.join(repoRoot, 'test-results');
+const EXAMPLE = readFileSync(path.join(repoRoot, 'examples', 'kubernetes', 'nginx-deployment.yaml'), 'utf8');
+const DEPLOYED = EXAMPLE.replace('image: nginx:1.23.3', 'image: nginx:1.21.6');
+/** The extension's defaults (package.json): 5 s image pull and start, 3 nodes. */
+const EXPECTED = simulateRollout(workloadsFromManifest(EXAMPLE)[0], { podStartSeconds: 5, nodes: 3 });
+
+async function packagedExtension(): Promise<string> {
+  if (process.env.II_E2E_VSIX) return path.resolve(process.env.II_E2E_VSIX);
+  const npmCli = process.env.npm_execpath;
+  const [command, args] = npmCli && npmCli.endsWith('.js') ? [process.execPath, [npmCli, 'run', 'package']] : ['npm', ['run', 'package']];
+  await promisify(execFile)(command, args, { cwd: repoRoot, timeout: 180_000, maxBuffer: 16 * 1024 * 1024 });
+  return path.join(repoRoot, 'dist', 'immutable-infra.vsix');
+}
+
+describe('real VS Code (code-server in Chromium): the rollout timeline from the code lens', { timeout: 240_000 }, () => {
+  let server: CodeServer | undefined;
+  let browser: Chromium | undefined;
+  let page: Page;
+
+  async function step(name: string, body: () => Promise<void>): Promise<void> {
+    try {
+      await body();
+    } catch (error) {
+      mkdirSync(RESULTS_DIR, { recursive: true });
+      const shot = path.join(RESULTS_DIR, `e2e-vscode-rollout-${name}.png`);
+      if (page) await page.screenshot({ path: shot, timeout: 10_000 }).catch(() => undefined);
+      throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}\n(screenshot: ${shot})`, { cause: error });
+    }
+  }
+
+  const editor = (): Locator => page.locator('.editor-instance .monaco-editor').first();
+
+  before(async () => {
+    process.once('exit', cleanupTempDirs);
+    await step('setup', async () => {
+      assertToolsProvisioned();
+      assert.notEqual(DEPLOYED, EXAMPLE, 'the example changes the image');
+      assert.equal(EXPECTED.lanes.length, 6, 'the seed replaces 3 pods: 3 old lanes and 3 new ones');
+      const vsix = await packagedExtension();
+      const workspace = gitModule({ 'nginx-deployment.yaml': DEPLOYED }, { 'nginx-deployment.yaml': EXAMPLE });
+      server = await startCodeServer({ workspace, vsix });
+      browser = await launchChromium();
+      page = await browser.context.newPage();
+      await page.goto(server.workspaceUrl);
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'nginx-deployment.yaml' }).waitFor({ timeout: 60_000 });
+    });
+  });
+
+  after(async () => {
+    const problems: string[] = [];
+    for (const stop of [() => browser?.close(), () => server?.stop()]) {
+      try {
+        await stop();
+      } catch (error) {
+        problems.push((error as Error).message);
+      }
+    }
+    cleanupTempDirs();
+    assert.deepEqual(problems, [], 'stopping the browser and code-server');
+  });
+
+  test('code lens "Show rollout timeline" → the timeline webview with one data-pod lane per simulated pod', () =>
+    step('timeline', async () => {
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'nginx-deployment.yaml' }).click();
+      await editor().locator('.view-lines', { hasText: 'nginx:1.23.3' }).waitFor({ timeout: 30_000 });
+      const lens = editor().locator('.codelens-decoration a', { hasText: 'Show rollout timeline' });
+      // The server compares with git HEAD and announces the rolling update once the document is analysed.
+      await lens.first().waitFor({ timeout: 60_000 });
+      const label = editor().locator('.codelens-decoration', { hasText: 'Rolling update: spec.template.spec.containers[0].image changed' });
+      assert.ok((await label.count()) > 0, 'the rolling-update label lens sits beside the command');
+      await lens.first().click();
+
+      const webview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+      await webview.locator('html[data-state="ready"], html[data-state="error"]').waitFor({ state: 'attached', timeout: 30_000 });
+      const state = await webview.locator('html').getAttribute('data-state');
+      assert.equal(state, 'ready', `the timeline page did not render: ${await webview.locator('.message').innerText().catch(() => '')}`);
+      const pods = webview.locator('[data-pod]');
+      let names: string[] = [];
+      await waitFor(
+        async () => {
+          names = await pods.evaluateAll((elements) => elements.map((e) => e.getAttribute('data-pod') ?? ''));
+          return names.length === EXPECTED.lanes.length;
+        },
+        10_000,
+        () => `expected ${EXPECTED.lanes.length} pod lanes, found ${JSON.stringify(names)}`,
+        200,
+      );
+      assert.deepEqual(names, EXPECTED.lanes.map((lane) => lane.podName));
+      assert.equal(await webview.locator('h1.title').innerText(), 'Deployment nginx-deployment');
+      assert.match(await webview.locator('.facts').innerText(), /Duration:?\s*15 s/);
+      const tab = page.locator('.tabs-container .tab', { hasText: 'Rollout: nginx-deployment' });
+      await tab.first().waitFor({ timeout: 10_000 });
+    }));
+});
