@@ -290,7 +290,7 @@ describe('plan graph: other fixtures', () => {
   test('an errored plan with no changes still makes a graph', () => {
     const { graph } = fixture('opentofu-show-json/plan-error/output.json');
     assert.equal(graph.errored, true);
-    assert.deepEqual([graph.nodes, graph.edges, graph.summary.line], [[], [], 'No changes.']);
+    assert.deepEqual([graph.nodes, graph.edges, graph.summary.line], [[], [], 'Planning failed. OpenTofu encountered an error while generating this plan.']);
   });
 
   test('outputs: known, unknown and sensitive', () => {

@@ -22,7 +22,8 @@ const EXPECTED: Record<string, string> = {
   'opentofu-show-json/basic-create/output.json': 'Plan: 3 to add, 0 to change, 0 to destroy.', // 3 create
   'opentofu-show-json/basic-delete/output.json': 'Plan: 0 to add, 1 to change, 1 to destroy.', // update + delete
   'opentofu-show-json/basic-update/output.json': 'No changes.', // one plain no-op
-  'opentofu-show-json/conditions/output-refresh-only.json': 'No changes.', // no resource_changes (output only)
+  // Output changes only: no Plan: line, the renderer's outputs-only note instead (jsonformat/plan.go renderHuman).
+  'opentofu-show-json/conditions/output-refresh-only.json': 'You can apply this plan to save these new output values to the OpenTofu state, without changing any real infrastructure.', // OpenTofu by its provider config's registry.opentofu.org address
   'opentofu-show-json/conditions/output.json': 'Plan: 2 to add, 0 to change, 0 to destroy.',
   'opentofu-show-json/drift/output.json': 'Plan: 0 to add, 2 to change, 0 to destroy.', // drift is not counted
   'opentofu-show-json/module-depends-on/output.json': 'Plan: 1 to add, 0 to change, 0 to destroy.',
@@ -31,7 +32,7 @@ const EXPECTED: Record<string, string> = {
   'opentofu-show-json/moved/output.json': 'Plan: 0 to add, 1 to change, 0 to destroy.', // moved + update
   'opentofu-show-json/multi-resource-update/output.json': 'Plan: 1 to add, 0 to change, 0 to destroy.', // create + moved no-op
   'opentofu-show-json/nested-modules/output.json': 'Plan: 1 to add, 0 to change, 0 to destroy.',
-  'opentofu-show-json/plan-error/output.json': 'No changes.', // errored, no resource_changes
+  'opentofu-show-json/plan-error/output.json': 'Planning failed. OpenTofu encountered an error while generating this plan.', // errored, nothing to show
   'opentofu-show-json/provider-aliasing-conflict/output.json': 'Plan: 2 to add, 0 to change, 0 to destroy.',
   'opentofu-show-json/provider-aliasing-default/output.json': 'Plan: 4 to add, 0 to change, 0 to destroy.',
   'opentofu-show-json/provider-aliasing/output.json': 'Plan: 10 to add, 0 to change, 0 to destroy.',
@@ -39,7 +40,9 @@ const EXPECTED: Record<string, string> = {
   'opentofu-show-json/provider-version/output.json': 'Plan: 3 to add, 0 to change, 0 to destroy.',
   'opentofu-show-json/requires-replace/output.json': 'Plan: 1 to add, 0 to change, 1 to destroy.', // ["delete","create"]
   'opentofu-show-json/sensitive-values/output.json': 'Plan: 1 to add, 0 to change, 0 to destroy.',
-  'opentofu-show-json/unknown-output/output.json': 'No changes.', // output changes only
+  // Output changes only. OpenTofu's test data, but it names no provider at all: nothing in it tells
+  // OpenTofu from Terraform, so it reads as Terraform (planModel.ts detectTool) — a real OpenTofu plan names its providers.
+  'opentofu-show-json/unknown-output/output.json': 'You can apply this plan to save these new output values to the Terraform state, without changing any real infrastructure.',
   'terraform-json/013_module_depends_on/plan.json': 'Plan: 2 to add, 0 to change, 0 to destroy.', // + a data read, not counted
   'terraform-json/110_basic/plan.json': 'Plan: 7 to add, 0 to change, 0 to destroy.',
   'terraform-json/110_sensitive_values/plan.json': 'Plan: 7 to add, 0 to change, 0 to destroy.',
@@ -51,12 +54,12 @@ const EXPECTED: Record<string, string> = {
   'terraform-json/config_resource_depends_on/plan.json': 'Plan: 1 to add, 0 to change, 1 to destroy.', // replace + no-op
   'terraform-json/deep_module/plan.json': 'Plan: 1 to add, 0 to change, 0 to destroy.',
   'terraform-json/explicit_null/plan.json': 'Plan: 3 to add, 0 to change, 0 to destroy.',
-  'terraform-json/has_changes/plan.json': 'No changes.', // 6 plain no-ops (output changes only)
+  'terraform-json/has_changes/plan.json': 'You can apply this plan to save these new output values to the Terraform state, without changing any real infrastructure.', // 6 plain no-ops, 8 outputs created
   'terraform-json/has_checks/plan.json': 'Plan: 2 to add, 0 to change, 0 to destroy.',
   'terraform-json/identity/plan.json': 'Plan: 1 to import, 0 to add, 1 to change, 0 to destroy.', // importing update
   'terraform-json/moved_block/plan.json': 'Plan: 0 to add, 0 to change, 0 to destroy.', // moved no-op: shown, not counted
   'terraform-json/nested_config_keys/plan.json': 'Plan: 1 to add, 0 to change, 0 to destroy.',
-  'terraform-json/no_changes/plan.json': 'No changes.', // 6 plain no-ops
+  'terraform-json/no_changes/plan.json': 'You can apply this plan to save these new output values to the Terraform state, without changing any real infrastructure.', // 6 plain no-ops; despite its name, 8 outputs created
   'terraform-json/numerics/plan.json': 'Plan: 1 to add, 0 to change, 0 to destroy.',
   'terraform-json/output_depends_on/plan.json': 'Plan: 2 to add, 0 to change, 0 to destroy.',
   'terraform-json/provider_version/plan.json': 'Plan: 1 to add, 0 to change, 0 to destroy.',

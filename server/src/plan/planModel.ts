@@ -45,6 +45,10 @@ export interface PlanModel {
   resourceChanges: PlanResourceChange[];
   /** Number of `action_invocations` (Terraform ≥ 1.14). */
   actionInvocations: number;
+  /** Outputs whose change is not a no-op (`output_changes`): the renderer shows them. */
+  outputChanges: number;
+  /** Number of `deferred_changes` (Terraform's partial plans). */
+  deferredChanges: number;
   errored: boolean;
 }
 
@@ -108,6 +112,8 @@ export function planFromJson(json: unknown): PlanModel {
     toolVersion,
     resourceChanges,
     actionInvocations: Array.isArray(json.action_invocations) ? json.action_invocations.length : 0,
+    outputChanges: countOutputChanges(json.output_changes),
+    deferredChanges: Array.isArray(json.deferred_changes) ? json.deferred_changes.length : 0,
     errored: json.errored === true,
   };
 }
@@ -132,6 +138,16 @@ function parseResourceChange(raw: unknown, index: number): PlanResourceChange {
   if (Array.isArray(raw.change.replace_paths)) change.replacePaths = raw.change.replace_paths as unknown[][];
   if (typeof raw.action_reason === 'string') change.actionReason = raw.action_reason;
   return change;
+}
+
+function countOutputChanges(raw: unknown): number {
+  if (!isObject(raw)) return 0;
+  let count = 0;
+  for (const change of Object.values(raw)) {
+    const actions = isObject(change) ? change.actions : undefined;
+    if (Array.isArray(actions) && !(actions.length === 1 && actions[0] === 'no-op')) count++;
+  }
+  return count;
 }
 
 /**

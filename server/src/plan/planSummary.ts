@@ -21,7 +21,14 @@ export interface PlanCounts {
 
 export interface PlanSummary {
   counts: PlanCounts;
-  /** `Plan: …` or `No changes.` */
+  /**
+   * The line the renderer prints: `Plan: …` when it shows resource changes; otherwise, in the
+   * renderer's order, the outputs-only note (`You can apply this plan to save these new output
+   * values to the Terraform state, without changing any real infrastructure.`), `Planning failed.
+   * Terraform encountered an error while generating this plan.`, `No current changes. This plan
+   * requires another plan to be applied first.`, or `No changes.` (the lead of its line, as the
+   * CLI contract has it). OpenTofu says "OpenTofu" where Terraform says "Terraform".
+   */
   line: string;
 }
 
@@ -82,7 +89,16 @@ export function summarizePlan(plan: PlanModel): PlanSummary {
         break;
     }
   }
-  return { counts, line: shown ? planLine(plan, counts) : 'No changes.' };
+  return { counts, line: shown ? planLine(plan, counts) : nothingShownLine(plan) };
+}
+
+/** What `renderHuman` prints when no resource change is shown (Terraform's jsonformat/plan.go; OpenTofu's likewise). */
+function nothingShownLine(plan: PlanModel): string {
+  const tool = plan.tool === 'opentofu' ? 'OpenTofu' : 'Terraform';
+  if (plan.outputChanges > 0) return `You can apply this plan to save these new output values to the ${tool} state, without changing any real infrastructure.`;
+  if (plan.errored) return `Planning failed. ${tool} encountered an error while generating this plan.`;
+  if (plan.deferredChanges > 0) return 'No current changes. This plan requires another plan to be applied first.';
+  return 'No changes.';
 }
 
 function planLine(plan: PlanModel, c: PlanCounts): string {
