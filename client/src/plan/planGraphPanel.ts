@@ -163,8 +163,10 @@ export class PlanGraphPanel implements vscode.Disposable {
     }
     const document = await vscode.workspace.openTextDocument(vscode.Uri.file(location.file));
     const start = new vscode.Position(location.line, location.character);
+    // Beside the graph, never over it: the user goes on reading the plan (and watches an apply).
+    const column = this.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
     await vscode.window.showTextDocument(document, {
-      viewColumn: vscode.ViewColumn.One,
+      viewColumn: column,
       selection: new vscode.Range(start, start),
       preserveFocus: false,
     });
