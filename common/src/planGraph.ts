@@ -8,8 +8,23 @@
  * the webview renders all of them as text.
  */
 
+import type { DeploymentWorkload } from './rollout';
+
 /** The JSON shape's version: bump on a breaking change (tests outside the project read it). */
 export const PLAN_GRAPH_VERSION = 1;
+
+/**
+ * The rolling update a change to a Kubernetes Deployment will start (hashicorp/kubernetes
+ * `kubernetes_deployment` / `_v1`), read from the plan by server/src/plan/kubernetesWorkloadFromPlan.ts:
+ * what the rollout timeline simulates when the details pane's "Show rollout timeline" is pressed.
+ */
+export interface PlanNodeRollout {
+  workload: DeploymentWorkload;
+  /** The old revision's pods before the change (the plan's `before` replicas), when not `workload.replicas`. */
+  initialReplicas?: number;
+  /** What was assumed (values known only after apply) and how a replacement is drawn. */
+  notes?: string[];
+}
 
 /**
  * One per resource change. Mirrors `change.actions`:
@@ -105,6 +120,8 @@ export interface PlanGraphNode {
   changesOmitted?: number;
   /** Changes made outside Terraform since the last apply (`resource_drift`). */
   drift?: AttributeChange[];
+  /** A Kubernetes Deployment change that starts a rollout (an optional field: version 1 still). */
+  rollout?: PlanNodeRollout;
 }
 
 /** `from` must exist before `to`: `to` refers to `from` (references, depends_on, module calls, prior state). */

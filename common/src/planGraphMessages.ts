@@ -37,7 +37,12 @@ export type GraphToHostMessage =
   /** The page could not render (also sets `data-state="error"`). */
   | { type: 'renderError'; message: string }
   /** The user pressed "Apply…": the host shows its modal; nothing is applied without it. */
-  | { type: 'requestApply'; planId: string };
+  | { type: 'requestApply'; planId: string }
+  /**
+   * The user asked for the rollout timeline of a Deployment change: the host looks the node up in
+   * the plan it showed and simulates that node's `rollout` (the page sends no workload).
+   */
+  | { type: 'showRollout'; address: string };
 
 /** The view state the page keeps across hide/show (`vscode.setState`). */
 export interface GraphViewState {
@@ -60,6 +65,7 @@ export function isGraphToHostMessage(value: unknown): value is GraphToHostMessag
     case 'ready':
       return true;
     case 'reveal':
+    case 'showRollout':
       return typeof message.address === 'string' && message.address.length > 0 && message.address.length <= 10_000;
     case 'renderError':
       return typeof message.message === 'string';

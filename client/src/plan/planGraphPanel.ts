@@ -6,12 +6,14 @@
  * Security: CSP `default-src 'none'` with a fresh nonce for the one script and stylesheet;
  * resources only from dist/; data only through typed `postMessage`, validated on receipt
  * (`isGraphToHostMessage`). The page renders every plan string as text. Nothing it sends can
- * run a command: `reveal` only opens a file the plan's own root module declares.
+ * run a command of its choosing: `reveal` only opens a file the plan's own root module declares,
+ * `showRollout` only simulates the rollout this host read from its own plan.
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { PlanGraph } from '../../../common/src/planGraph';
 import { isGraphToHostMessage, type ApplyNodeStatus, type GraphToHostMessage, type HostToGraphMessage } from '../../../common/src/planGraphMessages';
+import { SHOW_ROLLOUT_TIMELINE_COMMAND, type ShowRolloutOfWorkloadArguments } from '../../../common/src/rolloutMessages';
 import { locateResource } from './resourceLocator';
 
 export const PLAN_GRAPH_VIEW_TYPE = 'immutableInfra.planGraph';
@@ -141,6 +143,9 @@ export class PlanGraphPanel implements vscode.Disposable {
       case 'reveal':
         void this.reveal(message.address);
         break;
+      case 'showRollout':
+        void this.showRollout(message.address);
+        break;
       case 'renderError':
         this.log.error(`Plan graph could not render: ${message.message}`);
         break;
@@ -170,6 +175,16 @@ export class PlanGraphPanel implements vscode.Disposable {
       selection: new vscode.Range(start, start),
       preserveFocus: false,
     });
+  }
+
+  /** The rollout of a Deployment change in the plan shown here: from this host's copy of the node, never from the page. */
+  private async showRollout(address: string): Promise<void> {
+    const plan = this.shown;
+    const node = plan?.graph.nodes.find((n) => n.address === address || n.id === address);
+    if (!plan || !node?.rollout) return;
+    const { workload, initialReplicas, notes } = node.rollout;
+    const args: ShowRolloutOfWorkloadArguments = { workload, title: node.address, source: plan.source, ...(initialReplicas !== undefined ? { initialReplicas } : {}), ...(notes ? { notes } : {}) };
+    await vscode.commands.executeCommand(SHOW_ROLLOUT_TIMELINE_COMMAND, args);
   }
 
   private html(): string {

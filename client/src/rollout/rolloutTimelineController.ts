@@ -2,14 +2,15 @@
  * "Show Rollout Timeline": the extension-host side of the timeline. It finds the workload (the
  * code lens's arguments, else the cursor in the active YAML editor, else a quick pick), reads the
  * document's current text (unsaved edits included), simulates the rollout with the pure simulator
- * (server/src/kubernetes/rollout) and hands the timeline to the panel. It runs no program, so it
+ * (server/src/kubernetes/rollout) and hands the timeline to the panel. A workload given whole (the
+ * plan graph's Deployment change) is simulated as given. It runs no program, so it
  * works in Restricted Mode too.
  */
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { RolloutWorkload } from '../../../common/src/rollout';
-import { isShowRolloutTimelineArguments, type ShowRolloutTimelineArguments } from '../../../common/src/rolloutMessages';
+import type { RolloutTimeline, RolloutWorkload } from '../../../common/src/rollout';
+import { isShowRolloutTimelineArguments, type ShowRolloutFromManifestArguments, type ShowRolloutOfWorkloadArguments } from '../../../common/src/rolloutMessages';
 import { simulateRollout } from '../../../server/src/kubernetes/rollout/simulateRollout';
 import { ManifestError, workloadsFromManifest } from '../../../server/src/kubernetes/rollout/workloadFromManifest';
 import { RolloutTimelinePanel } from './rolloutTimelinePanel';
@@ -27,8 +28,12 @@ export class RolloutTimelineController implements vscode.Disposable {
     RolloutTimelinePanel.active?.dispose();
   }
 
-  /** `immutableInfra.showRolloutTimeline` [args: ShowRolloutTimelineArguments from the code lens, or a Uri from a menu]. */
+  /** `immutableInfra.showRolloutTimeline` [args: ShowRolloutTimelineArguments from the code lens or the plan graph, or a Uri from a menu]. */
   async showRolloutTimeline(arg?: unknown): Promise<void> {
+    if (isShowRolloutTimelineArguments(arg) && 'workload' in arg) {
+      this.showWorkload(arg);
+      return;
+    }
     const where = this.target(arg);
     if (!where) {
       void vscode.window.showInformationMessage('Show Rollout Timeline: open a Kubernetes manifest (YAML) with a Deployment, StatefulSet or DaemonSet and put the cursor in it.');
@@ -78,10 +83,31 @@ export class RolloutTimelineController implements vscode.Disposable {
     RolloutTimelinePanel.createOrShow(this.context.extensionUri, this.log).show({ timelineId, timeline, source: name });
   }
 
+  /** A workload given whole: simulated as given (its old replica count too), its notes before the simulator's. */
+  private showWorkload(args: ShowRolloutOfWorkloadArguments): void {
+    const config = vscode.workspace.getConfiguration('immutableInfra.rollout');
+    const settings = rolloutSettings({ podStartSeconds: config.get('podStartSeconds'), nodes: config.get('nodes') });
+    const { workload } = args;
+    let timeline: RolloutTimeline;
+    try {
+      timeline = simulateRollout(workload, { ...settings, ...(args.initialReplicas !== undefined ? { initialReplicas: args.initialReplicas } : {}) });
+    } catch (error) {
+      void vscode.window.showErrorMessage(`The rollout of ${args.title} cannot be simulated: ${(error as Error).message}`);
+      return;
+    }
+    timeline.notes = [...(args.notes ?? []), ...timeline.notes];
+    const timelineId = createHash('sha256')
+      .update(JSON.stringify([args.source ?? '', args.title, workload, args.initialReplicas, settings]))
+      .digest('hex')
+      .slice(0, 32);
+    this.log.info(`Rollout timeline: ${args.title} (${timeline.lanes.length} pod lanes, ${timeline.syncs.length} syncs).`);
+    RolloutTimelinePanel.createOrShow(this.context.extensionUri, this.log).show({ timelineId, timeline, source: args.source ?? args.title, title: args.title });
+  }
+
   /** The document and what to look for in it: the lens's identity, else the cursor's line. */
   private target(arg: unknown): { uri: vscode.Uri; target: WorkloadTarget } | undefined {
-    if (isShowRolloutTimelineArguments(arg)) {
-      const args: ShowRolloutTimelineArguments = arg;
+    if (isShowRolloutTimelineArguments(arg) && !('workload' in arg)) {
+      const args: ShowRolloutFromManifestArguments = arg;
       let uri: vscode.Uri;
       try {
         uri = vscode.Uri.parse(args.uri, true);

@@ -19,8 +19,10 @@ export interface ShownTimeline {
   /** Names what was simulated (file contents, workload, settings): the page keeps its place for the same id. */
   timelineId: string;
   timeline: RolloutTimeline;
-  /** The manifest, as the page and the title name it. */
+  /** The manifest (or the plan), as the page names it. */
   source: string;
+  /** What the panel's title names (default: the workload's name), e.g. a Terraform resource address. */
+  title?: string;
 }
 
 export class RolloutTimelinePanel implements vscode.Disposable {
@@ -65,8 +67,9 @@ export class RolloutTimelinePanel implements vscode.Disposable {
   }
 
   show(shown: ShownTimeline): void {
+    const title = shown.title ?? shown.timeline.name;
+    this.panel.title = `Rollout: ${title.length > 60 ? `${title.slice(0, 60)}…` : title}`;
     const { timeline } = shown;
-    this.panel.title = `Rollout: ${timeline.name.length > 60 ? `${timeline.name.slice(0, 60)}…` : timeline.name}`;
     this.post({ type: 'showTimeline', timelineId: shown.timelineId, timeline, source: shown.source });
   }
 

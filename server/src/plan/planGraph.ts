@@ -1,8 +1,9 @@
 /**
  * The plan graph (common/src/planGraph.ts) from `terraform show -json` / `tofu show -json` output:
  * one node per resource change, with what the picture shows for it, the attributes that changed
- * (and which forced a replacement, and why), drift, modules, outputs, the summary line, and the
- * dependency edges (planEdges.ts).
+ * (and which forced a replacement, and why), drift, the rollout a Kubernetes Deployment change
+ * starts (kubernetesWorkloadFromPlan.ts), modules, outputs, the summary line, and the dependency
+ * edges (planEdges.ts).
  *
  * Pure: JSON in, graph out. The input is validated by planModel (PlanFormatError for what is not a
  * plan); beyond that, odd fields are read as absent rather than refused, so an errored or partial
@@ -18,6 +19,7 @@ import {
   type PlanGraphOutput,
   type PlanValue,
 } from '../../../common/src/planGraph';
+import { deploymentRolloutFromPlan, isKubernetesDeployment } from './kubernetesWorkloadFromPlan';
 import { configAddressOf, moduleSteps } from './planAddress';
 import { planEdges, type EdgeNode } from './planEdges';
 import { parsePlanJson, planActionOf, planFromJson, type PlanResourceChange } from './planModel';
@@ -107,6 +109,11 @@ function buildNode(rc: PlanResourceChange, raw: Record<string, unknown>, drift: 
   if (drifted) {
     const driftDiff = diffChange(drifted);
     node.drift = driftDiff.changes;
+  }
+  // Read from the raw values here, because the node keeps only their rendered text.
+  if (isKubernetesDeployment(node.mode, node.type, node.providerName)) {
+    const rollout = deploymentRolloutFromPlan(rc.action, change);
+    if ('rollout' in rollout) node.rollout = rollout.rollout;
   }
   return node;
 }

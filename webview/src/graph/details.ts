@@ -3,7 +3,7 @@
  * createElement and textContent only (plan strings are hostile). Huge values are cut here
  * (CSS ellipsis handles what merely doesn't fit).
  */
-import type { AttributeChange, PlanGraphNode, PlanValue } from '../../../common/src/planGraph';
+import type { AttributeChange, PlanGraphNode, PlanNodeRollout, PlanValue } from '../../../common/src/planGraph';
 import { displayKindInfo, isReplacement } from './displayKinds';
 
 /** A value longer than this is cut in the pane (the plan may carry megabytes in one string). */
@@ -58,10 +58,21 @@ function changeTable(caption: string, changes: AttributeChange[], className: str
   return section;
 }
 
+/** One line for a Deployment change's rollout: the strategy, the pods, the limits. */
+export function rolloutText(rollout: PlanNodeRollout): string {
+  const { workload } = rollout;
+  const pods = rollout.initialReplicas !== undefined ? `${rollout.initialReplicas} → ${workload.replicas}` : String(workload.replicas);
+  const what = `${workload.strategy.type} of ${pods} pod${workload.replicas === 1 && rollout.initialReplicas === undefined ? '' : 's'}`;
+  const rolling = workload.strategy.rollingUpdate;
+  return rolling ? `${what} (maxSurge ${rolling.maxSurge}, maxUnavailable ${rolling.maxUnavailable})` : what;
+}
+
 export interface DetailsOptions {
-  /** Only in a VS Code webview: the CLI's HTML has no editor to reveal in. */
+  /** Only in a VS Code webview: the CLI's HTML has no editor to reveal in (nor a timeline to open). */
   canReveal: boolean;
   onReveal(address: string): void;
+  /** Asks the host for the rollout timeline of the node (the host simulates its own copy of the node). */
+  onShowRollout(address: string): void;
   /** Where the resource stands in the apply under way or last run, if any. */
   applyStatus?(address: string): { status: string; detail?: string } | undefined;
 }
@@ -89,6 +100,13 @@ export function renderDetails(pane: HTMLElement, node: PlanGraphNode | undefined
     reveal.textContent = 'Reveal in source';
     reveal.addEventListener('click', () => options.onReveal(node.address));
     pane.append(reveal);
+    if (node.rollout) {
+      const timeline = document.createElement('vscode-button');
+      timeline.className = 'show-rollout';
+      timeline.textContent = 'Show rollout timeline';
+      timeline.addEventListener('click', () => options.onShowRollout(node.address));
+      pane.append(timeline);
+    }
   }
 
   const facts = el('dl', 'facts');
@@ -109,7 +127,13 @@ export function renderDetails(pane: HTMLElement, node: PlanGraphNode | undefined
   fact('Import ID', node.importId);
   fact('Deposed object', node.deposed);
   fact('Provider', node.providerName);
+  if (node.rollout) fact('Rollout', rolloutText(node.rollout), 'rollout');
   pane.append(facts);
+  if (node.rollout?.notes?.length) {
+    const notes = el('ul', 'rollout-notes');
+    for (const note of node.rollout.notes) notes.append(el('li', undefined, cut(note)));
+    pane.append(notes);
+  }
 
   if (node.changes.length > 0) pane.append(changeTable('Changes', node.changes, 'changes'));
   else pane.append(el('p', 'hint', 'No attribute changes.'));

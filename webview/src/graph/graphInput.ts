@@ -3,7 +3,8 @@
  * before anything is drawn: a graph that isn't one is a readable error, and malformed entries
  * are dropped or given defaults rather than crashing the page half-way through a render.
  */
-import type { AttributeChange, PlanGraph, PlanGraphNode, PlanValue } from '../../../common/src/planGraph';
+import type { AttributeChange, PlanGraph, PlanGraphNode, PlanNodeRollout, PlanValue } from '../../../common/src/planGraph';
+import { isDeploymentWorkload } from '../../../common/src/rolloutMessages';
 import { isDisplayKind } from './displayKinds';
 
 export class GraphInputError extends Error {}
@@ -28,6 +29,15 @@ function attributeChanges(value: unknown): AttributeChange[] {
   }));
 }
 
+/** Kept only when the workload is a valid one (the page shows its summary; the host simulates its own copy). */
+function rollout(value: unknown): PlanNodeRollout | undefined {
+  if (!isObject(value) || !isDeploymentWorkload(value.workload)) return undefined;
+  const result: PlanNodeRollout = { workload: value.workload };
+  if (typeof value.initialReplicas === 'number' && Number.isInteger(value.initialReplicas) && value.initialReplicas >= 0) result.initialReplicas = value.initialReplicas;
+  if (Array.isArray(value.notes)) result.notes = value.notes.filter((note): note is string => typeof note === 'string');
+  return result;
+}
+
 function node(value: Record<string, unknown>): PlanGraphNode | undefined {
   if (typeof value.id !== 'string' || typeof value.address !== 'string') return undefined;
   const display = str(value.display, 'no-op');
@@ -50,6 +60,7 @@ function node(value: Record<string, unknown>): PlanGraphNode | undefined {
     reason: typeof value.reason === 'string' ? value.reason : undefined,
     changes: attributeChanges(value.changes),
     drift: value.drift === undefined ? undefined : attributeChanges(value.drift),
+    rollout: rollout(value.rollout),
   };
 }
 

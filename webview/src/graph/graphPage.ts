@@ -189,6 +189,7 @@ export class GraphPage {
     return {
       canReveal: this.host.canReveal,
       onReveal: (address: string) => this.host.post({ type: 'reveal', address }),
+      onShowRollout: (address: string) => this.host.post({ type: 'showRollout', address }),
       applyStatus: (address: string) => this.applyStatus.get(address),
     };
   }
