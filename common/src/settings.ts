@@ -12,6 +12,10 @@ export const BASELINE_SOURCES = ['auto', 'state', 'git'] as const;
 /** What an edit is compared with: Terraform state, the file at a git ref, or state where there is one. */
 export type BaselineSource = (typeof BASELINE_SOURCES)[number];
 
+export const KUBERNETES_BASELINE_SOURCES = ['git', 'cluster'] as const;
+/** Kubernetes objects are compared with the manifest at the git ref, or (opt-in) the live object through kubectl. */
+export type KubernetesBaselineSource = (typeof KUBERNETES_BASELINE_SOURCES)[number];
+
 export const SERVER_TRACE_LEVELS = ['off', 'messages', 'verbose'] as const;
 export type ServerTraceLevel = (typeof SERVER_TRACE_LEVELS)[number];
 
@@ -29,6 +33,9 @@ export interface ImmutableInfraSettings {
     /** Empty: `kubectl` on PATH. */
     path: string;
   };
+  kubernetes: {
+    baseline: KubernetesBaselineSource;
+  };
   trace: {
     server: ServerTraceLevel;
   };
@@ -40,6 +47,7 @@ export const DEFAULT_SETTINGS: ImmutableInfraSettings = {
   diagnostics: { debounceMs: 200 },
   terraform: { path: '' },
   kubectl: { path: '' },
+  kubernetes: { baseline: 'git' },
   trace: { server: 'off' },
 };
 
@@ -66,6 +74,7 @@ export function normalizeSettings(raw: unknown): ImmutableInfraSettings {
     },
     terraform: { path: trimmedString(asRecord(value.terraform).path) },
     kubectl: { path: trimmedString(asRecord(value.kubectl).path) },
+    kubernetes: { baseline: oneOf(asRecord(value.kubernetes).baseline, KUBERNETES_BASELINE_SOURCES, DEFAULT_SETTINGS.kubernetes.baseline) },
     trace: {
       server: oneOf(asRecord(value.trace).server, SERVER_TRACE_LEVELS, DEFAULT_SETTINGS.trace.server),
     },

@@ -7,18 +7,25 @@
  * The baseline is the same object (group, kind, namespace, name) in the same file at the git ref;
  * objects not found there are looked up in the other YAML files of the same folder at that ref,
  * which covers a renamed file or an object moved between files. Folders elsewhere are not
- * searched. The live object through kubectl is not implemented (see the report of issue 6).
+ * searched.
+ *
+ * With `baseline: 'cluster'` (opt-in) the baseline is the live object instead, through kubectl
+ * (kubectlBaseline.ts, liveBaseline.ts), looked up at most every 30 s per set of objects; never
+ * in an untrusted workspace, where no process runs at all.
  */
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Finding } from '../../../common/src/findings';
+import type { KubernetesBaselineSource } from '../../../common/src/settings';
 import { BaselineError } from '../terraform/baseline/stateBaseline';
 import { readGitFile, readGitSnapshot, resolveGitCommit } from '../terraform/baseline/gitBaseline';
 import { decodeUtf8 } from '../terraform/terraformModuleAnalyzer';
 import { reparseManifest, type IncrementalManifest } from './incrementalManifest';
 import { manifestFindings, type ManifestBaseline, type ObjectFindingsMemo } from './manifestFindings';
 import { parseManifest, type ManifestObject, type ParsedManifest } from './manifestParser';
-import { identityKey, isAnalysedKind } from './objectIdentity';
+import { getLiveObjects, type KubectlOptions, type LiveObjects } from './kubectlBaseline';
+import { liveBaselineObject } from './liveBaseline';
+import { identityKey, isAnalysedKind, type ObjectIdentity } from './objectIdentity';
 
 export const KUBERNETES_FILE = /\.ya?ml$/i;
 
@@ -34,9 +41,18 @@ const MAX_SIBLING_BYTES = 1024 * 1024;
 
 export interface KubernetesAnalysisOptions {
   gitRef: string;
-  /** False in an untrusted workspace: no `git` process runs, so there is no baseline. */
+  /** False in an untrusted workspace: no `git` (nor `kubectl`) process runs, so there is no baseline. */
   allowGit: boolean;
+  /** Where the deployed objects come from; default git. */
+  baseline?: KubernetesBaselineSource;
+  /** How to run kubectl for the cluster baseline; its path is the machine-scoped setting. */
+  kubectl?: KubectlOptions;
 }
+
+/** Seconds a cluster lookup is reused: typing must not run kubectl per keystroke. */
+const LIVE_LOOKUP_TTL_MS = 30_000;
+
+type BaselineProblem = { reason: string; severity: 'warning' | 'information' | 'hint' };
 
 interface GitBaselineEntry {
   commit: string;
@@ -56,6 +72,13 @@ export class KubernetesFileAnalyzer {
    */
   private readonly lastParse = new Map<string, IncrementalManifest>();
   private readonly findingsMemo: ObjectFindingsMemo = new WeakMap();
+  /** Cluster lookups by kubectl path and objects looked up. */
+  private readonly liveLookups = new Map<string, { at: number; promise: Promise<LiveObjects> }>();
+  /**
+   * Baseline objects made from live ones, per live object, while the edited object is the same:
+   * the same baseline object keeps the findings memo valid between edits of other documents.
+   */
+  private readonly liveBaselines = new WeakMap<object, { edited: unknown; baseline: ManifestObject | undefined }>();
 
   /** `text`: the editor's content; otherwise the file is read from disk. */
   async analyze(file: string, options: KubernetesAnalysisOptions, text?: string): Promise<Finding[]> {
@@ -75,7 +98,7 @@ export class KubernetesFileAnalyzer {
       findings.push({
         file: absolute,
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-        severity: baseline.explicit ? 'warning' : 'hint',
+        severity: baseline.severity,
         code: 'kubernetes/baseline-unavailable',
         message: baseline.reason,
       });
@@ -92,16 +115,19 @@ export class KubernetesFileAnalyzer {
     return manifest;
   }
 
-  private async baseline(file: string, manifest: ParsedManifest, options: KubernetesAnalysisOptions): Promise<ManifestBaseline | { reason: string; explicit: boolean }> {
+  private async baseline(file: string, manifest: ParsedManifest, options: KubernetesAnalysisOptions): Promise<ManifestBaseline | BaselineProblem> {
+    if (options.baseline === 'cluster') return this.clusterBaseline(manifest, options);
     if (!options.allowGit) {
-      return { reason: 'No baseline for the Kubernetes objects: this workspace is not trusted, so git is not run.', explicit: false };
+      return { reason: 'No baseline for the Kubernetes objects: this workspace is not trusted, so git is not run.', severity: 'hint' };
     }
     const dir = path.dirname(file);
     let commit: string;
     try {
       commit = (await this.resolveCommit(dir, options.gitRef)).commit;
     } catch (error) {
-      if (error instanceof BaselineError) return { reason: `${error.message} Edits to the Kubernetes objects cannot be compared with a deployed version.`, explicit: options.gitRef !== 'HEAD' };
+      if (error instanceof BaselineError) {
+        return { reason: `${error.message} Edits to the Kubernetes objects cannot be compared with a deployed version.`, severity: options.gitRef !== 'HEAD' ? 'warning' : 'hint' };
+      }
       throw error;
     }
     const objects = new Map(await this.objectsInFile(file, commit));
@@ -111,6 +137,42 @@ export class KubernetesFileAnalyzer {
     }
     const ref = options.gitRef === 'HEAD' ? 'HEAD' : `\`${options.gitRef}\``;
     return { objects, description: `the manifest at git ${ref} (${commit.slice(0, 7)})` };
+  }
+
+  private async clusterBaseline(manifest: ParsedManifest, options: KubernetesAnalysisOptions): Promise<ManifestBaseline | BaselineProblem> {
+    if (!options.allowGit) {
+      return { reason: 'No baseline for the Kubernetes objects: this workspace is not trusted, so kubectl is not run.', severity: 'hint' };
+    }
+    const edited = manifest.objects.filter((o) => o.identity && isAnalysedKind(o.kind));
+    const live = await this.liveObjects(
+      edited.map((o) => o.identity!),
+      options.kubectl ?? { path: '' },
+    );
+    if ('unavailable' in live) {
+      return { reason: `No live baseline for the Kubernetes objects, so edits were not compared with the cluster: ${live.unavailable}`, severity: 'information' };
+    }
+    const objects = new Map<string, ManifestObject>();
+    for (const object of edited) {
+      const key = identityKey(object.identity!);
+      const liveObject = live.objects.get(key);
+      if (!liveObject || objects.has(key)) continue;
+      let made = this.liveBaselines.get(liveObject);
+      if (made?.edited !== object.value) {
+        made = { edited: object.value, baseline: liveBaselineObject(liveObject, object) };
+        this.liveBaselines.set(liveObject, made);
+      }
+      if (made.baseline) objects.set(key, made.baseline);
+    }
+    return { objects, description: 'the live object in the cluster (`kubectl get`)' };
+  }
+
+  private liveObjects(identities: ObjectIdentity[], kubectl: KubectlOptions): Promise<LiveObjects> {
+    const now = Date.now();
+    for (const [key, entry] of this.liveLookups) if (now - entry.at >= LIVE_LOOKUP_TTL_MS) this.liveLookups.delete(key);
+    const key = JSON.stringify([kubectl.path, identities.map(identityKey).sort()]);
+    let entry = this.liveLookups.get(key);
+    if (!entry) this.liveLookups.set(key, (entry = { at: now, promise: getLiveObjects(identities, kubectl) }));
+    return entry.promise;
   }
 
   /** `git rev-parse` at most every 1.5 s per folder and ref: typing must not spawn processes. */

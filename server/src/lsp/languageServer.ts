@@ -234,8 +234,12 @@ export class ImmutableInfraLanguageServer {
     let findings: Finding[];
     try {
       const settings = await this.settingsFor(path.dirname(doc.path));
-      // The Kubernetes baseline is always git (Terraform state holds no Kubernetes objects).
-      findings = await this.kubernetesAnalyzer.analyze(doc.path, { gitRef: settings.gitRef, allowGit: this.workspaceTrusted }, doc.document.getText());
+      // Git, or the live objects when the user opted in (Terraform state holds no Kubernetes objects).
+      findings = await this.kubernetesAnalyzer.analyze(
+        doc.path,
+        { gitRef: settings.gitRef, allowGit: this.workspaceTrusted, baseline: settings.kubernetes.baseline, kubectl: { path: settings.kubectl.path } },
+        doc.document.getText(),
+      );
     } catch (error) {
       this.connection.console.error(`Analysis of ${doc.path} failed: ${(error as Error).stack ?? String(error)}`);
       return;
