@@ -406,6 +406,27 @@ describe('HclParser: the model builder reads simple items off the text as the tr
         '\nthing {\n  a = true\n}\nthing {\n  a = tru\n  b = a\n}\nx {\n}\n',
       ].join(''),
     );
+    // Collections read off the text (tags maps, trigger lists) and their near misses, which are walked.
+    texts.push(
+      [
+        'resource "a" "b" {\n',
+        '  tags = {\n    Name = "web"\n    "kubernetes.io/role" = "x"\n\n    n-1 = 2\n    t = true\n    q = "${var.x}-y"\n    r = var.z\n  }\n',
+        '  empty = {}\n  empty2 = {  }\n  none = []\n',
+        '  list = ["a", 1, -2, !false, null, var.x, "$${esc}", "t-${count.index}",]\n',
+        '  list2 = [ "a" , "b" ]\n',
+        '  nested = [["a"], "b"]\n',
+        '  commented = {\n    a = 1 # why\n  }\n',
+        '  commas = {\n    a = 1,\n    b = 2\n  }\n',
+        '  colon = {\n    a : 1\n  }\n',
+        '  inline = { a = 1 }\n',
+        '  keys = {\n    null = 1\n    true = 2\n    "${k}" = 3\n    3 = 4\n  }\n',
+        '  multi = [\n    "a",\n  ]\n',
+        '  deep = {\n    a = {\n      b = 1\n    }\n    c = ["x"]\n  }\n',
+        '  forx = [for s in var.l : s]\n',
+        '  index = [a.b[0], "x"]\n',
+        '}\n',
+      ].join(''),
+    );
     let compared = 0;
     for (const text of texts) {
       const both = bothWays(text);

@@ -411,7 +411,94 @@ class ModelBuilder implements ReferenceWalkContext {
       if (root === 'true' || root === 'false' || root === 'null') return undefined;
       return { kind: 'expression', text: this.source(start, end), references: [text] };
     }
+    if (this.input.toOriginal) return undefined; // the recovering parse walks collections
+    if (first === 91 /* [ */) return this.simpleTuple(start, end);
+    if (first === 123 /* { */) return this.simpleObject(start, end);
     return undefined;
+  }
+
+  /**
+   * `["a", 1, true]` on one line, each element simple (`simpleValue`), commas between and an
+   * optional trailing one: read off the text, as tags and trigger lists mostly are. In a tree
+   * without errors such text can only be that tuple; anything else (a line break, a comment, a
+   * `for` expression, a nested collection…) returns undefined and the tuple is walked.
+   */
+  private simpleTuple(start: number, end: number): HclValue | undefined {
+    const view = this.input.view;
+    if (view.charCodeAt(end - 1) !== 93 /* ] */) return undefined;
+    const items: HclValueNode[] = [];
+    let i = skipBlanks(view, start + 1, end);
+    while (i < end - 1) {
+      const elementEnd = simpleTokenEnd(view, i, end - 1);
+      if (elementEnd === undefined) return undefined;
+      const value = this.simpleValue(i, elementEnd);
+      if (!value || value.kind === 'tuple' || value.kind === 'object') return undefined;
+      items.push({ range: this.range(i, elementEnd), value });
+      i = skipBlanks(view, elementEnd, end);
+      if (view.charCodeAt(i) === 44 /* , */) i = skipBlanks(view, i + 1, end);
+      else if (i !== end - 1) return undefined;
+    }
+    return i === end - 1 ? { kind: 'tuple', items } : undefined;
+  }
+
+  /**
+   * `{` at the end of its line, then lines `key = value` (the key an identifier or a quoted string
+   * without template sequences, the value simple and alone on its line), then `}` alone on the
+   * last line; or an empty `{}`: read off the text. Anything else is walked.
+   */
+  private simpleObject(start: number, end: number): HclValue | undefined {
+    const view = this.input.view;
+    if (view.charCodeAt(end - 1) !== 125 /* } */) return undefined;
+    if (skipBlanks(view, start + 1, end) === end - 1) return { kind: 'object', entries: [] };
+    BLANK_LINE_AT.lastIndex = start + 1;
+    if (!BLANK_LINE_AT.test(view)) return undefined;
+    let at = BLANK_LINE_AT.lastIndex;
+    const entries: HclObjectEntry[] = [];
+    for (;;) {
+      const keyStart = skipBlanks(view, at, end);
+      if (keyStart === end - 1) break; // `}` alone on its line
+      const ch = view.charCodeAt(keyStart);
+      if (ch === 10 || ch === 13) {
+        BLANK_LINE_AT.lastIndex = at;
+        if (!BLANK_LINE_AT.test(view)) return undefined;
+        at = BLANK_LINE_AT.lastIndex;
+        continue;
+      }
+      let key: string;
+      let keyEnd: number;
+      if (ch === 34 /* " */) {
+        QUOTED_LABEL_AT.lastIndex = keyStart;
+        const quoted = QUOTED_LABEL_AT.exec(view)?.[0];
+        if (!quoted) return undefined;
+        const decoded = decodeQuoted(quoted.slice(1, -1));
+        if (decoded.kind !== 'literal') return undefined;
+        key = decoded.value;
+        keyEnd = keyStart + quoted.length;
+      } else {
+        ASCII_IDENTIFIER_AT.lastIndex = keyStart;
+        const name = ASCII_IDENTIFIER_AT.exec(view)?.[0];
+        // `null` as a key is not a literal key; digits and non-ASCII names are left to the walk.
+        if (!name || name === 'null') return undefined;
+        key = name;
+        keyEnd = keyStart + name.length;
+      }
+      let v = skipBlanks(view, keyEnd, end);
+      if (view.charCodeAt(v) !== 61 /* = */ || view.charCodeAt(v + 1) === 61 || view.charCodeAt(v + 1) === 62) return undefined;
+      v = skipBlanks(view, v + 1, end);
+      let lineEnd = v;
+      while (lineEnd < end && view.charCodeAt(lineEnd) !== 10 && view.charCodeAt(lineEnd) !== 13) lineEnd++;
+      if (lineEnd >= end) return undefined;
+      let e = lineEnd;
+      while (e > v && (view.charCodeAt(e - 1) === 32 || view.charCodeAt(e - 1) === 9)) e--;
+      if (e <= v) return undefined;
+      const value = this.simpleValue(v, e);
+      if (!value || value.kind === 'object') return undefined;
+      entries.push({ key, keyIsLiteral: true, keyRange: this.range(keyStart, keyEnd), value: { range: this.range(v, e), value } });
+      BLANK_LINE_AT.lastIndex = e;
+      if (!BLANK_LINE_AT.test(view)) return undefined;
+      at = BLANK_LINE_AT.lastIndex;
+    }
+    return { kind: 'object', entries };
   }
 
   /**
@@ -939,6 +1026,22 @@ class ModelBuilder implements ReferenceWalkContext {
  * plain traversals, `"${path.module}/${var.name}.txt"`; undefined when anything else appears
  * (a directive, a function call, an index…) and the tree must be walked.
  */
+function skipBlanks(text: string, from: number, end: number): number {
+  let i = from;
+  while (i < end && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+  return i;
+}
+
+const SIMPLE_TOKEN_AT = /"(?:[^"\\\r\n]|\\[^\r\n])*"|[-!]?[A-Za-z0-9_.]+/y;
+
+/** The end of a quoted string or a bare token (number, bool, traversal) starting at `from`, within `end`. */
+function simpleTokenEnd(text: string, from: number, end: number): number | undefined {
+  SIMPLE_TOKEN_AT.lastIndex = from;
+  const token = SIMPLE_TOKEN_AT.exec(text)?.[0];
+  if (!token || from + token.length > end) return undefined;
+  return from + token.length;
+}
+
 function simpleTemplateReferences(inner: string): string[] | undefined {
   const references: string[] = [];
   let i = 0;
