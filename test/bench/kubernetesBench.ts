@@ -79,6 +79,22 @@ export async function kubernetesBench(progress: (figure: BenchFigure) => void = 
   }
   const edit = median(editRuns);
   record({ name: `re-analysis after a one-character edit (median of ${editRuns.length})`, value: edit, unit: 'ms', target: 30, ratioToBaseline: edit / bare });
+
+  // A line break typed near the top: every later document moves down a line, so their objects
+  // and findings are reused at new positions rather than left where they were.
+  const lineRuns: number[] = [];
+  for (let at = document.getText().indexOf('\n  replicas: 3\n'), i = 0; at >= 0 && i < EDITS; i++) {
+    const start = document.positionAt(at + 1);
+    const t0 = performance.now();
+    document = TextDocument.update(document, [{ range: { start, end: start }, text: '\n' }], document.version + 1);
+    const findings = await analyzer.analyze(file, options, document.getText());
+    lineRuns.push(performance.now() - t0);
+    const found = findings.filter((f) => f.code === 'kubernetes/rolling-update').length;
+    if (found !== rollingUpdates) throw new Error(`expected the ${rollingUpdates} rolling-update findings to stay, got ${found}`);
+    at = document.getText().indexOf('\n  replicas: 3\n', at + 2);
+  }
+  const line = median(lineRuns);
+  record({ name: `re-analysis after a line break near the top (median of ${lineRuns.length})`, value: line, unit: 'ms', target: 30, ratioToBaseline: line / bare });
   cleanupTempDirs();
   return figures;
 }
