@@ -77,6 +77,15 @@ function loadRuntime(runtimeWasmPath: string | undefined): Promise<WebTreeSitter
   return runtime;
 }
 
+/**
+ * The terraform grammar as HclParser loads it (the same instance, so the same compiled wasm code)
+ * and the tree-sitter runtime: for measuring the bare parse against the model built on it.
+ */
+export async function loadTerraformGrammar(options: HclParserOptions = {}): Promise<{ treeSitter: WebTreeSitter; language: TsLanguage }> {
+  const treeSitter = await loadRuntime(options.runtimeWasmPath);
+  return { treeSitter, language: await loadLanguage(treeSitter, options.grammarWasmPath ?? defaultGrammarWasm()) };
+}
+
 function loadLanguage(treeSitter: WebTreeSitter, grammarWasmPath: string): Promise<TsLanguage> {
   let language = languages.get(grammarWasmPath);
   if (!language) {
