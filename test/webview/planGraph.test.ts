@@ -10,12 +10,36 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { PlanGraph } from '../../common/src/planGraph';
+import { buildPlanGraph } from '../../server/src/plan/planGraph';
+import { deploymentPlan, deploymentResourceChange, deploymentValue, seedImageUpdate } from '../support/kubernetesDeploymentPlan';
 import { everyKindGraph, largeGraph } from '../support/planGraphFixtures';
 import { byAddress, drawnResources, fixtureGraph, GraphBrowser, waitForIdle, waitForResourceCount, webviewBundle, type PageProblems } from './graphPageSupport';
 
 const browser = new GraphBrowser();
 before(() => browser.start());
 after(() => browser.stop());
+
+/**
+ * Deployment changes of a hand-written plan (test/support/kubernetesDeploymentPlan.ts): an
+ * in-place image update, a destroy-first replacement, a create, and an unrelated resource.
+ */
+function deploymentGraph(): PlanGraph {
+  return buildPlanGraph(
+    deploymentPlan([
+      seedImageUpdate(),
+      deploymentResourceChange({ address: 'kubernetes_deployment_v1.replaced', actions: ['delete', 'create'], before: deploymentValue({ name: 'old', replicas: '2' }), after: deploymentValue({ name: 'new', image: 'nginx:1.23.3' }), replacePaths: [['metadata', 0, 'name']], actionReason: 'replace_because_cannot_update' }),
+      deploymentResourceChange({ address: 'kubernetes_deployment_v1.fresh', actions: ['create'], before: null, after: deploymentValue({ name: 'fresh' }) }),
+      {
+        address: 'local_file.example',
+        mode: 'managed',
+        type: 'local_file',
+        name: 'example',
+        provider_name: 'registry.terraform.io/hashicorp/local',
+        change: { actions: ['update'], before: { content: 'a' }, after: { content: 'b' }, after_unknown: {} },
+      },
+    ]),
+  );
+}
 
 function assertNoProblems(problems: PageProblems): void {
   assert.deepEqual(problems.pageErrors, [], 'page errors');
@@ -49,6 +73,18 @@ describe('plan graph: the CLI HTML on fixture plans', () => {
       await page.close();
     });
   }
+
+  test('a Deployment change: its rollout and notes in the details, but no "Show rollout timeline" without a host', async () => {
+    const { page, problems } = await browser.openCliHtml(deploymentGraph());
+    await page.click(byAddress('kubernetes_deployment_v1.replaced'));
+    await page.waitForSelector('aside.details dd.rollout');
+    assert.equal(await page.textContent('aside.details dd.rollout'), 'Recreate of 2 → 3 pods');
+    assert.match((await page.textContent('aside.details ul.rollout-notes')) ?? '', /^Replaced, destroy first/);
+    assert.equal(await page.$('aside.details .show-rollout'), null);
+    assert.equal(await page.$('aside.details .reveal'), null);
+    assertNoProblems(problems);
+    await page.close();
+  });
 
   test('details of a replacement: the forcing attribute, the reason, the diff', async () => {
     const graph = fixtureGraph('opentofu-show-json/requires-replace/output.json');
@@ -300,6 +336,26 @@ describe('plan graph: in a VS Code-like host', () => {
     assert.equal((await drawnResources(other.page)).size, 8, 'a different plan starts from the defaults');
     assertNoProblems(other.problems);
     await other.page.close();
+  });
+
+  test('"Show rollout timeline": only for a Deployment change with a rollout; it posts showRollout with the address only', async () => {
+    const { page, problems } = await openHarness(undefined);
+    await showPlan(page, deploymentGraph(), 'plan-k8s');
+    await page.click(byAddress('kubernetes_deployment_v1.nginx'));
+    await page.waitForSelector('aside.details vscode-button.show-rollout', { state: 'visible' });
+    assert.equal(await page.textContent('aside.details dd.rollout'), 'RollingUpdate of 3 pods (maxSurge 25%, maxUnavailable 25%)');
+    await page.click('aside.details vscode-button.show-rollout');
+    await page.waitForFunction(() => (window as unknown as HarnessWindow).__posted.some((m) => (m as { type: string }).type === 'showRollout'));
+    assert.deepEqual((await posted(page)).filter((m) => (m as { type: string }).type === 'showRollout'), [{ type: 'showRollout', address: 'kubernetes_deployment_v1.nginx' }]);
+    // A new Deployment and a resource of another kind: no timeline to show.
+    for (const address of ['kubernetes_deployment_v1.fresh', 'local_file.example']) {
+      await page.click(byAddress(address));
+      await page.waitForFunction((a) => document.querySelector('aside.details h2.address')?.textContent === a, address);
+      assert.equal(await page.$('aside.details .show-rollout'), null, address);
+      assert.ok(await page.$('aside.details vscode-button.reveal'), `${address} can still be revealed`);
+    }
+    assertNoProblems(problems);
+    await page.close();
   });
 
   test('showError and an unreadable graph set data-state="error" with a readable message', async () => {
