@@ -4,8 +4,8 @@ import type { PlanGraphController } from './plan/planGraphController';
 import type { RolloutTimelineController } from './rollout/rolloutTimelineController';
 
 /**
- * Command ids (DESIGN.md "Extension" contract). Each one here is contributed in package.json and
- * registered below; the plan-graph, apply and rollout commands join when they do something.
+ * Command ids (DESIGN.md "Extension" contract): all five, each contributed in package.json and
+ * registered below.
  */
 export const CommandIds = {
   restartServer: 'immutableInfra.restartServer',
