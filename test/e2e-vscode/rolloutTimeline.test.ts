@@ -4,7 +4,10 @@
  * `nginx:1.21.6`; the working copy is examples/kubernetes/nginx-deployment.yaml (`nginx:1.23.3`),
  * so the language server announces a rolling update with a code lens. Clicking its
  * "Show rollout timeline" opens the timeline webview with one `data-pod` lane per pod the
- * simulator replaces or creates for that manifest.
+ * simulator replaces or creates for that manifest. Then the same timeline from a plan: Open Plan
+ * File… on a `kubernetes_deployment_v1` image update (plan JSON written by hand from the provider
+ * schema: no cluster or kubernetes provider can run here) → the graph's details pane → "Show
+ * rollout timeline", which the extension host builds from the plan it showed.
  *
  *   node --test out/test/e2e-vscode/rolloutTimeline.test.js   (needs `bash scripts/setup-tools.sh --only code-server`)
  *
@@ -13,13 +16,15 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import type { Locator, Page } from 'playwright-core';
 import { simulateRollout } from '../../server/src/kubernetes/rollout/simulateRollout';
 import { workloadsFromManifest } from '../../server/src/kubernetes/rollout/workloadFromManifest';
+import { buildPlanGraph } from '../../server/src/plan/planGraph';
+import { deploymentPlan, seedImageUpdate } from '../support/kubernetesDeploymentPlan';
 import { assertToolsProvisioned, launchChromium, repoRoot, startCodeServer, waitFor, type Chromium, type CodeServer } from '../support/codeServer';
 import { cleanupTempDirs, gitModule } from '../support/tempModule';
 
@@ -41,6 +46,7 @@ describe('real VS Code (code-server in Chromium): the rollout timeline from the 
   let server: CodeServer | undefined;
   let browser: Chromium | undefined;
   let page: Page;
+  let workspace = '';
 
   async function step(name: string, body: () => Promise<void>): Promise<void> {
     try {
@@ -62,7 +68,7 @@ describe('real VS Code (code-server in Chromium): the rollout timeline from the 
       assert.notEqual(DEPLOYED, EXAMPLE, 'the example changes the image');
       assert.equal(EXPECTED.lanes.length, 6, 'the seed replaces 3 pods: 3 old lanes and 3 new ones');
       const vsix = await packagedExtension();
-      const workspace = gitModule({ 'nginx-deployment.yaml': DEPLOYED }, { 'nginx-deployment.yaml': EXAMPLE });
+      workspace = gitModule({ 'nginx-deployment.yaml': DEPLOYED }, { 'nginx-deployment.yaml': EXAMPLE });
       server = await startCodeServer({ workspace, vsix });
       browser = await launchChromium();
       page = await browser.context.newPage();
@@ -116,5 +122,59 @@ describe('real VS Code (code-server in Chromium): the rollout timeline from the 
       assert.match(await webview.locator('.facts').innerText(), /Duration:?\s*15 s/);
       const tab = page.locator('.tabs-container .tab', { hasText: 'Rollout: nginx-deployment' });
       await tab.first().waitFor({ timeout: 10_000 });
+    }));
+
+  test('from a plan: Open Plan File… → the kubernetes_deployment_v1 node → "Show rollout timeline" → its lanes', () =>
+    step('from-plan', async () => {
+      const plan = deploymentPlan([seedImageUpdate()]);
+      const planFile = path.join(workspace, 'k8s-plan.json');
+      writeFileSync(planFile, JSON.stringify(plan));
+      const node = buildPlanGraph(plan).nodes[0];
+      assert.ok(node.rollout, 'the graph model carries the workload of the image update');
+      const expected = simulateRollout(node.rollout.workload, { podStartSeconds: 5, nodes: 3, ...(node.rollout.initialReplicas !== undefined ? { initialReplicas: node.rollout.initialReplicas } : {}) });
+
+      await page.keyboard.press('F1');
+      await page.locator('.quick-input-widget input').fill('>Immutable Infra: Open Plan File');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open Plan File' }).first().waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      // code-server's own file dialog: a quick input that takes a path.
+      const pathInput = page.locator('.quick-input-widget input');
+      await waitFor(async () => (await pathInput.inputValue().catch(() => '')).startsWith('/'), 10_000, () => 'the file dialog did not open', 200);
+      await pathInput.fill(planFile);
+      await page.keyboard.press('Enter');
+
+      // Two webviews may be visible now (the timeline from the step above, and the graph): find each by its content.
+      const frameWith = async (selector: string): Promise<import('playwright-core').Frame> =>
+        waitFor(
+          async () => {
+            for (const frame of page.frames()) if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
+            return undefined;
+          },
+          30_000,
+          () => `no webview holds ${selector}`,
+          250,
+        );
+      const graph = await frameWith(`[data-address="${node.address}"]`);
+      await graph.locator(`[data-address="${node.address}"]`).click();
+      const button = graph.locator('aside.details vscode-button.show-rollout');
+      await button.waitFor({ timeout: 10_000 });
+      await button.click();
+      const tab = page.locator('.tabs-container .tab', { hasText: node.address });
+      await tab.first().waitFor({ timeout: 15_000 });
+      let names: string[] = [];
+      await waitFor(
+        async () => {
+          // The timeline panel is one per window: the tab above says it now shows the plan's resource.
+          for (const frame of page.frames()) {
+            names = await frame.locator('[data-pod]').evaluateAll((elements) => elements.map((e) => e.getAttribute('data-pod') ?? '')).catch(() => []);
+            if (names.length > 0) return true;
+          }
+          return false;
+        },
+        20_000,
+        () => `no timeline with pod lanes (last seen ${JSON.stringify(names)})`,
+        250,
+      );
+      assert.deepEqual(names, expected.lanes.map((lane) => lane.podName));
     }));
 });
