@@ -18,7 +18,8 @@ import { runPlan, showPlanFile, type PlanProgress } from '../terraform/planRunne
 import { changedSince, snapshotModule, type ModuleSnapshot } from '../terraform/planStaleness';
 import { rootModuleRuns } from '../terraform/rootModuleRuns';
 import { findRootModules } from '../terraform/rootModules';
-import { diagnosticRange, executableMissingFailure, type TerraformFailure } from '../terraform/terraformErrors';
+import { problemsByFile } from '../terraform/problemsFromDiagnostics';
+import { executableMissingFailure, type TerraformFailure } from '../terraform/terraformErrors';
 import type { TerraformDiagnostic } from '../terraform/terraformEvents';
 import { findTerraformExecutable, TerraformExecutableNotFoundError, TERRAFORM_PATH_SETTING, type TerraformExecutable } from '../terraform/terraformExecutable';
 import { runTerraform, TerraformCancellation } from '../terraform/terraformProcess';
@@ -442,28 +443,22 @@ export class PlanGraphController implements vscode.Disposable {
   /** Terraform's diagnostics with a source range go to the Problems panel; the previous run's are replaced. */
   private publishDiagnostics(rootDir: string, diagnostics: TerraformDiagnostic[]): void {
     for (const [uri] of this.diagnosticsByRoot.get(rootDir) ?? []) this.diagnostics.delete(uri);
-    const byFile = new Map<string, vscode.Diagnostic[]>();
-    for (const d of diagnostics) {
-      if (!d.range) continue;
-      const file = path.resolve(rootDir, d.range.filename);
-      let text: string | undefined;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch {
-        text = undefined;
-      }
-      const r = diagnosticRange(d, text);
-      if (!r) continue;
-      const range = new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
-      const message = d.detail ? `${d.summary}\n\n${d.detail}` : d.summary;
-      const diagnostic = new vscode.Diagnostic(range, message, d.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
-      diagnostic.source = 'terraform plan';
-      byFile.set(file, [...(byFile.get(file) ?? []), diagnostic]);
-    }
     const uris: [vscode.Uri][] = [];
-    for (const [file, list] of byFile) {
+    for (const [file, entries] of problemsByFile(rootDir, diagnostics)) {
       const uri = vscode.Uri.file(file);
-      this.diagnostics.set(uri, list);
+      this.diagnostics.set(
+        uri,
+        entries.map((entry) => {
+          const { start, end } = entry.range;
+          const diagnostic = new vscode.Diagnostic(
+            new vscode.Range(start.line, start.character, end.line, end.character),
+            entry.message,
+            entry.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
+          );
+          diagnostic.source = 'terraform plan';
+          return diagnostic;
+        }),
+      );
       uris.push([uri]);
     }
     this.diagnosticsByRoot.set(rootDir, uris);
