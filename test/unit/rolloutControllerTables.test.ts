@@ -1,6 +1,7 @@
 /**
  * The Deployment controller's own table-driven tests, restated as data against our restatement
- * of the controller (server/src/kubernetes/rollout/fenceposts.ts, deploymentSync.ts). Every row of
+ * of the controller (server/src/kubernetes/rollout/fenceposts.ts, deploymentSync.ts), and the
+ * StatefulSet / DaemonSet limit tables (statefulSetRollout.ts, daemonSetRollout.ts). Every row of
  * each upstream table is here, in upstream order; a row's comment says what upstream asserts when
  * it checks less than the row states.
  */
@@ -16,6 +17,8 @@ import {
   type ReplicaSetState,
 } from '../../server/src/kubernetes/rollout/deploymentSync';
 import { maxUnavailable, minAvailable, newRSNewReplicas, resolveFenceposts, RolloutSpecError } from '../../server/src/kubernetes/rollout/fenceposts';
+import { daemonSetFenceposts } from '../../server/src/kubernetes/rollout/daemonSetRollout';
+import { getStatefulSetMaxUnavailable } from '../../server/src/kubernetes/rollout/statefulSetRollout';
 
 const rs = (name: string, replicas: number, availableReplicas = 0): ReplicaSetState => ({ name, replicas, availableReplicas });
 const rolling = (maxSurge: IntOrPercent, maxUnavailable: IntOrPercent): DeploymentStrategySpec => ({ type: 'RollingUpdate', rollingUpdate: { maxSurge, maxUnavailable } });
@@ -202,6 +205,67 @@ describe('deployment_util_test.go TestGetReplicaSetFraction', () => {
     test(row.name, () => {
       const d = { replicas: row.deploymentReplicas, strategy: rolling(row.deploymentMaxSurge ?? 0, 1), statusReplicas: row.deploymentStatusReplicas ?? 0 };
       assert.equal(replicaSetFraction(d, { name: 'nginx', replicas: row.rsReplicas, availableReplicas: 0, maxReplicas: row.maxReplicasAnnotation }), row.expectedFraction);
+    });
+  }
+});
+
+// kubernetes/kubernetes pkg/controller/statefulset/stateful_set_utils_test.go TestGetStatefulSetMaxUnavailable,
+// the stored version that uses ptr.To(intstr.FromInt32(…)) (an older stored version with
+// intOrStrP(intstr.FromInt(…)) has the same rows; the index did not name the commit of either).
+// The function under test: getStatefulSetMaxUnavailable in stateful_set_utils.go — unset → 1,
+// a percentage rounds down, the result is at least 1. Upstream notes 0 and 0% "should have been
+// forbidden by API validation" but tests them anyway.
+describe('stateful_set_utils_test.go TestGetStatefulSetMaxUnavailable', () => {
+  const rows: { maxUnavailable: IntOrPercent | undefined; replicaCount: number; expectedMaxUnavailable: number }[] = [
+    { maxUnavailable: undefined, replicaCount: 10, expectedMaxUnavailable: 1 },
+    { maxUnavailable: 3, replicaCount: 10, expectedMaxUnavailable: 3 },
+    { maxUnavailable: 3, replicaCount: 0, expectedMaxUnavailable: 3 },
+    { maxUnavailable: 0, replicaCount: 0, expectedMaxUnavailable: 1 },
+    { maxUnavailable: '10%', replicaCount: 25, expectedMaxUnavailable: 2 },
+    { maxUnavailable: '100%', replicaCount: 5, expectedMaxUnavailable: 5 },
+    { maxUnavailable: '50%', replicaCount: 5, expectedMaxUnavailable: 2 },
+    { maxUnavailable: '10%', replicaCount: 5, expectedMaxUnavailable: 1 },
+    { maxUnavailable: '1%', replicaCount: 0, expectedMaxUnavailable: 1 },
+    { maxUnavailable: '0%', replicaCount: 0, expectedMaxUnavailable: 1 },
+  ];
+  rows.forEach((row, i) => {
+    test(`case ${i}: ${row.maxUnavailable ?? 'nil'} of ${row.replicaCount} → ${row.expectedMaxUnavailable}`, () => {
+      assert.equal(getStatefulSetMaxUnavailable(row.maxUnavailable, row.replicaCount), row.expectedMaxUnavailable);
+    });
+  });
+});
+
+// kubernetes/kubernetes pkg/controller/daemon/update_test.go TestGetUnavailableNumbers, the stored
+// version that calls updatedDesiredNodeCounts (ManagerFunc/ktesting; commit not named by the index),
+// against update.go @7e74f25fe703011bd5f640025bfd04452a59ba5c (updatedDesiredNodeCounts, with
+// util.SurgeCount / util.UnavailableCount rounding percentages up against the nodes that should run
+// the pod, and the 0/0 → unavailable 1 rule only when at least one node should).
+// newUpdateUnavailable(v) sets maxUnavailable v (maxSurge unset → 0); newUpdateSurge(v) sets
+// maxSurge v with maxUnavailable 0. Every node in these rows should run the pod, so
+// desiredNumberScheduled is the node count; emptyNodes (nodes the function adds with no pods) is
+// the node count minus the nodes the row maps pods to. The older getUnavailableNumbers table
+// (@07ef5fd76bd65d4f6713c40ca7fbe9f8c3c7c1df) predates the 0/0 rule (its "one node without pods",
+// maxUnavailable 0 row expects 0) and is superseded by this one.
+describe('update_test.go TestGetUnavailableNumbers (updatedDesiredNodeCounts)', () => {
+  const unavailable = (v: IntOrPercent) => ({ maxUnavailable: v });
+  const surge = (v: IntOrPercent) => ({ maxSurge: v, maxUnavailable: 0 });
+  const rows: { name: string; nodes: number; strategy: { maxSurge?: IntOrPercent; maxUnavailable: IntOrPercent }; nodesWithPods: number; maxSurge: number; maxUnavailable: number; desiredNumberScheduled: number; emptyNodes: number }[] = [
+    { name: 'No nodes', nodes: 0, strategy: unavailable(0), nodesWithPods: 0, maxSurge: 0, maxUnavailable: 0, desiredNumberScheduled: 0, emptyNodes: 0 },
+    { name: 'Two nodes with ready pods', nodes: 2, strategy: unavailable(1), nodesWithPods: 2, maxSurge: 0, maxUnavailable: 1, desiredNumberScheduled: 2, emptyNodes: 0 },
+    { name: 'Two nodes, one node without pods', nodes: 2, strategy: unavailable(0), nodesWithPods: 1, maxSurge: 0, maxUnavailable: 1, desiredNumberScheduled: 2, emptyNodes: 1 },
+    { name: 'Two nodes, one node without pods, surge', nodes: 2, strategy: surge(0), nodesWithPods: 1, maxSurge: 0, maxUnavailable: 1, desiredNumberScheduled: 2, emptyNodes: 1 },
+    { name: 'Two nodes with pods, MaxUnavailable in percents', nodes: 2, strategy: unavailable('50%'), nodesWithPods: 2, maxSurge: 0, maxUnavailable: 1, desiredNumberScheduled: 2, emptyNodes: 0 },
+    { name: 'Two nodes with pods, MaxUnavailable in percents, surge', nodes: 2, strategy: surge('50%'), nodesWithPods: 2, maxSurge: 1, maxUnavailable: 0, desiredNumberScheduled: 2, emptyNodes: 0 },
+    { name: 'Two nodes with pods, MaxUnavailable is 100%, surge', nodes: 2, strategy: surge('100%'), nodesWithPods: 2, maxSurge: 2, maxUnavailable: 0, desiredNumberScheduled: 2, emptyNodes: 0 },
+    // Three nodes (despite the name), one pod terminating: 50% of 3 rounds up to 2.
+    { name: 'Two nodes with pods, MaxUnavailable in percents, pod terminating', nodes: 3, strategy: unavailable('50%'), nodesWithPods: 2, maxSurge: 0, maxUnavailable: 2, desiredNumberScheduled: 3, emptyNodes: 1 },
+  ];
+  for (const row of rows) {
+    test(row.name, () => {
+      assert.deepEqual(daemonSetFenceposts(row.strategy, row.nodes), { maxSurge: row.maxSurge, maxUnavailable: row.maxUnavailable });
+      // desiredNumberScheduled / emptyNodes: the simulator's node count is the setting itself, one slot per node.
+      assert.equal(row.nodes, row.desiredNumberScheduled);
+      assert.equal(row.nodes - row.nodesWithPods, row.emptyNodes);
     });
   }
 });

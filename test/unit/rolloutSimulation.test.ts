@@ -213,6 +213,23 @@ describe('StatefulSet rolling update timeline', () => {
     assert.equal(timeline.limits.maxUnavailable, 2);
   });
 
+  test('maxUnavailable 2 with OrderedReady: two deleted at once once all are available, re-created one at a time from the lowest missing ordinal', () => {
+    // stateful_set_control.go @0004b149a571af0103032a1788dc9fa70b885601: the replica loop (processReplica,
+    // monotonic) creates the lowest missing ordinal and returns on any pod that is missing, terminating or
+    // not available; only then does updateStatefulSetAfterInvariantEstablished delete up to
+    // maxUnavailable − unavailable old pods from the highest ordinal down.
+    const timeline = simulateRollout(statefulSet({ replicas: 4, updateStrategy: { type: 'RollingUpdate', partition: 0, maxUnavailable: 2 } }));
+    assert.deepEqual(eventLines(timeline), ['0 web-old 4→2', '10 web-new 0→1', '15 web-new 1→2', '20 web-old 2→0', '30 web-new 2→3', '35 web-new 3→4']);
+    assert.deepEqual(timeline.lanes.filter((l) => l.revision === 'new').map((l) => l.podName), ['web-2', 'web-3', 'web-0', 'web-1']);
+    assert.match(timeline.notes.join(' '), /MaxUnavailableStatefulSet feature gate/);
+  });
+
+  test('partition with Parallel and maxUnavailable 3: only ordinals at or above the partition are deleted, the budget is not carried below it', () => {
+    const timeline = simulateRollout(statefulSet({ replicas: 4, podManagementPolicy: 'Parallel', updateStrategy: { type: 'RollingUpdate', partition: 2, maxUnavailable: 3 } }));
+    assert.deepEqual(eventLines(timeline), ['0 web-old 4→2', '10 web-new 0→2']);
+    assert.equal(timeline.summary.outcome, 'complete');
+  });
+
   test('a percentage maxUnavailable rounds down but is at least 1', () => {
     assert.equal(simulateRollout(statefulSet({ replicas: 3, updateStrategy: { type: 'RollingUpdate', partition: 0, maxUnavailable: '10%' } })).limits.maxUnavailable, 1);
     assert.equal(simulateRollout(statefulSet({ replicas: 10, updateStrategy: { type: 'RollingUpdate', partition: 0, maxUnavailable: '25%' } })).limits.maxUnavailable, 2);
@@ -251,6 +268,19 @@ describe('DaemonSet rolling update timeline', () => {
     assert.deepEqual(eventLines(timeline), ['0 agent-new 0→1', '5 agent-old 2→1', '5 agent-new 1→2', '10 agent-old 1→0']);
     assert.equal(timeline.summary.minAvailable, 2);
     assert.equal(timeline.summary.maxPods, 3);
+  });
+
+  test('no nodes: both limits stay 0 (the 0/0 → 1 rule needs a node that should run the pod)', () => {
+    // update.go @7e74f25fe703011bd5f640025bfd04452a59ba5c updatedDesiredNodeCounts: desiredNumberScheduled > 0.
+    const timeline = simulateRollout(daemonSet({ updateStrategy: { type: 'RollingUpdate', maxUnavailable: 0, maxSurge: 0 } }), { nodes: 0 });
+    assert.equal(timeline.limits.maxUnavailable, 0);
+    assert.equal(timeline.limits.maxSurge, 0);
+    assert.equal(simulateRollout(daemonSet({ updateStrategy: { type: 'RollingUpdate', maxUnavailable: 0, maxSurge: 0 } }), { nodes: 2 }).limits.maxUnavailable, 1);
+  });
+
+  test('maxSurge 0 with maxUnavailable 2 of 3 nodes: two old pods deleted at once, each node gets its new pod only after its old one is gone', () => {
+    const timeline = simulateRollout(daemonSet({ updateStrategy: { type: 'RollingUpdate', maxUnavailable: 2, maxSurge: 0 } }), { nodes: 3 });
+    assert.deepEqual(eventLines(timeline), ['0 agent-old 3→1', '10 agent-new 0→2', '15 agent-old 1→0', '25 agent-new 2→3']);
   });
 
   test('percentages count nodes and round up', () => {

@@ -8,7 +8,7 @@
  *     deleted when the new one is available.
  * Pure; the node count is a setting (no manifest says it).
  */
-import type { DaemonSetWorkload, RolloutOutcome, RolloutTimeline } from '../../../../common/src/rollout';
+import type { DaemonSetWorkload, IntOrPercent, RolloutOutcome, RolloutTimeline } from '../../../../common/src/rollout';
 import { scaledValueFromIntOrPercent } from './fenceposts';
 import type { RolloutSimulationOptions } from './deploymentRollout';
 import { DEFAULT_POD_START_SECONDS, podDurations, readinessDelaySeconds } from './podTiming';
@@ -19,13 +19,16 @@ export const DEFAULT_NODE_COUNT = 3;
 const MAX_SYNCS_PER_MOMENT = 1000;
 
 /**
- * The per-node limits. Validation forbids both being 0; like the Deployment controller's 0/0 rule
- * we then allow one unavailable node rather than stall.
+ * The per-node limits, as update.go `updatedDesiredNodeCounts` (with util.SurgeCount /
+ * util.UnavailableCount) computes them: both scale against the nodes that should run the pod and
+ * round up; an unset maxSurge is 0. Validation forbids both being 0; if they still come out 0/0
+ * and at least one node should run the pod, the controller allows one unavailable node. With no
+ * nodes both stay 0.
  */
-export function daemonSetFenceposts(workload: DaemonSetWorkload, nodes: number): { maxSurge: number; maxUnavailable: number } {
-  const maxSurge = scaledValueFromIntOrPercent(workload.updateStrategy.maxSurge, nodes, true);
-  let maxUnavailable = scaledValueFromIntOrPercent(workload.updateStrategy.maxUnavailable, nodes, true);
-  if (maxSurge === 0 && maxUnavailable === 0) maxUnavailable = 1;
+export function daemonSetFenceposts(strategy: { maxSurge?: IntOrPercent; maxUnavailable: IntOrPercent }, nodes: number): { maxSurge: number; maxUnavailable: number } {
+  const maxSurge = scaledValueFromIntOrPercent(strategy.maxSurge ?? 0, nodes, true);
+  let maxUnavailable = scaledValueFromIntOrPercent(strategy.maxUnavailable, nodes, true);
+  if (nodes > 0 && maxSurge === 0 && maxUnavailable === 0) maxUnavailable = 1;
   return { maxSurge, maxUnavailable };
 }
 
@@ -40,7 +43,7 @@ export function simulateDaemonSetRollout(workload: DaemonSetWorkload, options: R
   const durations = podDurations(workload.pod, workload.minReadySeconds, podStartSeconds);
   const nodeCount = options.nodes ?? DEFAULT_NODE_COUNT;
   const onDelete = workload.updateStrategy.type === 'OnDelete';
-  const { maxSurge, maxUnavailable } = daemonSetFenceposts(workload, nodeCount);
+  const { maxSurge, maxUnavailable } = daemonSetFenceposts(workload.updateStrategy, nodeCount);
   const sim = new SimulatedPods(durations, options.newPodsNeverReady ?? false, nodeCount > 0);
   const oldGroup = sim.addGroup(`${workload.name}-old`, 'old');
   const newGroup = sim.addGroup(`${workload.name}-new`, 'new');

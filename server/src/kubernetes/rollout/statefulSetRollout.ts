@@ -7,7 +7,7 @@
  * many at once as `maxUnavailable` allows (1 unless the MaxUnavailableStatefulSet field says
  * otherwise). Pure.
  */
-import type { RolloutOutcome, RolloutTimeline, StatefulSetWorkload } from '../../../../common/src/rollout';
+import type { IntOrPercent, RolloutOutcome, RolloutTimeline, StatefulSetWorkload } from '../../../../common/src/rollout';
 import { scaledValueFromIntOrPercent } from './fenceposts';
 import type { RolloutSimulationOptions } from './deploymentRollout';
 import { DEFAULT_POD_START_SECONDS, podDurations, readinessDelaySeconds } from './podTiming';
@@ -16,9 +16,17 @@ import { timelineFrom } from './timelineResult';
 
 const MAX_SYNCS_PER_MOMENT = 1000;
 
-/** getStatefulSetMaxUnavailable: a percentage rounds down, and the result is at least 1. */
+/**
+ * getStatefulSetMaxUnavailable (stateful_set_utils.go): unset means 1; a percentage of the
+ * replicas rounds down; the result is raised to at least 1 (so 0, "0%" or a small percentage
+ * still let one pod go); an int is not capped at the replica count.
+ */
+export function getStatefulSetMaxUnavailable(maxUnavailable: IntOrPercent | undefined, replicaCount: number): number {
+  return Math.max(1, scaledValueFromIntOrPercent(maxUnavailable ?? 1, replicaCount, false));
+}
+
 export function statefulSetMaxUnavailable(workload: StatefulSetWorkload): number {
-  return Math.max(1, scaledValueFromIntOrPercent(workload.updateStrategy.maxUnavailable, workload.replicas, false));
+  return getStatefulSetMaxUnavailable(workload.updateStrategy.maxUnavailable, workload.replicas);
 }
 
 export function simulateStatefulSetRollout(workload: StatefulSetWorkload, options: RolloutSimulationOptions = {}): RolloutTimeline {
@@ -64,15 +72,19 @@ export function simulateStatefulSetRollout(workload: StatefulSetWorkload, option
     }
     if (created) return { step: 'createPod', reason: `created ${created} missing pod(s) (Parallel)` };
     if (onDelete) return undefined;
-    // The update loop: from the highest ordinal down to the partition, delete old-revision pods
-    // while fewer than maxUnavailable pods are unavailable.
-    let unavailable = slots.filter((pod) => !pod || !isAvailable(pod)).length;
+    // The update loop (updateStatefulSetAfterInvariantEstablished): count the unavailable pods over
+    // every ordinal (terminating ones and those below the partition included); the budget is
+    // maxUnavailable minus that count, and each deletion of an old-revision, non-terminating pod
+    // from the highest ordinal down to the partition spends one, available or not. OrderedReady
+    // only gets here once every pod is available (the replica loop above returns first), so it
+    // deletes up to maxUnavailable pods at once and then re-creates them one at a time, lowest
+    // ordinal first.
+    const unavailable = slots.filter((pod) => !pod || !isAvailable(pod)).length;
+    const budget = maxUnavailable - unavailable;
     const deleted: string[] = [];
-    for (let ordinal = replicas - 1; ordinal >= partition; ordinal--) {
+    for (let ordinal = replicas - 1; ordinal >= partition && deleted.length < budget; ordinal--) {
       const pod = slots[ordinal];
       if (!pod || isTerminating(pod) || pod.group !== oldGroup) continue;
-      if (unavailable >= maxUnavailable) break;
-      if (isAvailable(pod)) unavailable++;
       sim.deletePod(pod, nowMs);
       deleted.push(pod.podName);
     }
@@ -121,6 +133,7 @@ export function simulateStatefulSetRollout(workload: StatefulSetWorkload, option
   if (onDelete) notes.push('OnDelete: the controller replaces a pod only after someone deletes it; nothing rolls out by itself.');
   if (partition > 0) notes.push(`partition ${partition}: pods with an ordinal below ${partition} keep the old revision.`);
   if (ordered) notes.push('OrderedReady: each pod must be available before the next one is touched, and a re-created pod keeps its name, so it waits for the old one to terminate.');
+  if (!onDelete && maxUnavailable > 1) notes.push(`maxUnavailable ${maxUnavailable} assumes the MaxUnavailableStatefulSet feature gate is on (alpha and off by default from Kubernetes 1.24; beta from 1.35); with it off the controller replaces one pod at a time.`);
   if (outcome === 'stalled') notes.push('The rollout stops at a pod that never becomes available; StatefulSets have no progress deadline to report it.');
   return timelineFrom(sim, {
     workload,
