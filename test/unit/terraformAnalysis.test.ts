@@ -97,11 +97,35 @@ describe('the seed scenario', () => {
     assert.equal(older[0].before, '"0777"');
   });
 
-  test('create_before_destroy changes the consequence', async () => {
+  test('create_before_destroy changes the consequence, and says what it does to a file of the same path', async () => {
+    // Seen for real in the code-server apply: the new file is written, then the old object's
+    // destroy deletes the same path (the knowledge base's `identity` of local_file).
     const dir = stateModule({ 'main.tf': seed('0700', '  lifecycle {\n    create_before_destroy = true\n  }\n') }, seedState());
     const [finding] = only(await findingsOf(dir), 'terraform/forces-replacement');
-    assert.match(finding.message, /Terraform will create the replacement first, then destroy the old one \(create_before_destroy\)\.$/);
+    assert.match(
+      finding.message,
+      /Terraform will create the replacement first, then destroy the old one \(create_before_destroy\), but both have the same `filename`: destroying the old file deletes its path, where the new one has just been written: after the apply the file is gone\.$/,
+    );
     assert.equal(finding.fixes, undefined);
+  });
+
+  test('the hover warns about create_before_destroy where old and new share their identity; not when the identity itself changes', async () => {
+    const [same] = only(await findingsOf(stateModule({ 'main.tf': seed('0700') }, seedState())), 'terraform/forces-replacement');
+    assert.match(same.detail ?? '', /Careful with create_before_destroy here: the old and the new object have the same `filename`/);
+    assert.ok(same.fixes?.some((f) => f.kind === 'create-before-destroy'), 'the fix is still offered: the hover says what it does');
+    const renamed = seed('0777').replace('${path.module}/test.txt', '${path.module}/other.txt');
+    const findings = only(await findingsOf(stateModule({ 'main.tf': renamed }, seedState())), 'terraform/forces-replacement');
+    assert.equal(findings[0].attribute, 'filename');
+    assert.doesNotMatch(findings[0].detail ?? '', /Careful with create_before_destroy/);
+  });
+
+  test('a resource without identity knowledge (random_string) gets no such warning', async () => {
+    const dir = stateModule(
+      { 'main.tf': 'resource "random_string" "s" {\n  length = 12\n  lifecycle {\n    create_before_destroy = true\n  }\n}\n' },
+      [{ type: 'random_string', name: 's', instances: [{ attributes: { length: 10 } }] }],
+    );
+    const [finding] = only(await findingsOf(dir), 'terraform/forces-replacement');
+    assert.match(finding.message, /then destroy the old one \(create_before_destroy\)\.$/);
   });
 
   test('prevent_destroy makes it an error: the plan will fail', async () => {

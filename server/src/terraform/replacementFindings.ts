@@ -253,13 +253,15 @@ export function replacementFindings(input: ReplacementAnalysisInput, assessments
     const createFirst = literalBool(resource.lifecycle.createBeforeDestroy) === true;
     const preventDestroy = literalBool(resource.lifecycle.preventDestroy) === true;
     const cbdFix = createFirst ? undefined : lifecycleFlagFix(resource.block, linesOf(resource.file), 'create_before_destroy');
+    const sharedIdentity = sameIdentity(input.knowledge.resource(resource.type)?.knowledge.identity, replacing);
 
     for (const change of replacing) {
       const subject = subjectOf(change);
       const targets = instanceList(change.instances);
       const certain = change.outcome === 'certain';
       const consequence = createFirst
-        ? `Terraform will create the replacement first, then destroy the old ${plural(change.instances, 'one', 'ones')} (create_before_destroy)`
+        ? `Terraform will create the replacement first, then destroy the old ${plural(change.instances, 'one', 'ones')} (create_before_destroy)` +
+          (sharedIdentity ? `, but both have ${sharedIdentity.names}: ${sharedIdentity.hazard}` : '')
         : `Terraform will destroy and re-create ${plural(change.instances, 'it', 'them')}`;
       const message = certain
         ? `Changing ${subject} (${change.before} → ${change.after}) forces replacement of ${targets}: ${consequence}.`
@@ -278,7 +280,7 @@ export function replacementFindings(input: ReplacementAnalysisInput, assessments
         after: change.after,
         replacement: certain ? 'certain' : 'possible',
         ruleSource,
-        detail: hoverDetail(change, certain, baselineText, ruleSource, consequence),
+        detail: hoverDetail(change, certain, baselineText, ruleSource, consequence, createFirst ? undefined : sharedIdentity),
         fixes: cbdFix ? [cbdFix] : undefined,
       });
     }
@@ -380,7 +382,24 @@ function plural(instances: string[], one: string, many: string): string {
   return instances.length > 1 ? many : one;
 }
 
-function hoverDetail(change: AttributeChange, certain: boolean, baselineText: string, ruleSource: string | undefined, consequence: string): string {
+/**
+ * When the resource's identity attributes (a file's path) are not among the changes, the old and
+ * the new object are the same thing out there: what `create_before_destroy` does to them.
+ */
+function sameIdentity(identity: { attributes: string[]; hazard: string } | undefined, changes: readonly AttributeChange[]): { names: string; hazard: string } | undefined {
+  if (!identity) return undefined;
+  if (changes.some((c) => identity.attributes.includes(String(c.path[0])))) return undefined;
+  return { names: `the same ${identity.attributes.map((a) => `\`${a}\``).join(' and ')}`, hazard: identity.hazard };
+}
+
+function hoverDetail(
+  change: AttributeChange,
+  certain: boolean,
+  baselineText: string,
+  ruleSource: string | undefined,
+  consequence: string,
+  sharedIdentity?: { names: string; hazard: string },
+): string {
   const lines = [
     certain ? `**Forces replacement** of ${instanceList((change as { instances?: string[] }).instances ?? [])}` : '**May force replacement**',
     '',
@@ -390,6 +409,9 @@ function hoverDetail(change: AttributeChange, certain: boolean, baselineText: st
   ];
   if (ruleSource) lines.push(`- Rule: ${ruleSource}`);
   lines.push('', 'Replacement is the immutable way: plan for it (create_before_destroy), or make the change where it doesn\'t replace.');
+  if (sharedIdentity) {
+    lines.push('', `Careful with create_before_destroy here: the old and the new object have ${sharedIdentity.names}, and ${sharedIdentity.hazard}.`);
+  }
   return lines.join('\n');
 }
 

@@ -102,6 +102,13 @@ export interface ResourceKnowledge {
   stateful?: boolean;
   /** Why it is stateful, shown in the message. */
   statefulReason?: string;
+  /**
+   * The attributes that name the real object. While they keep their values, the old and the new
+   * object are the same thing out there, so `create_before_destroy` can't keep both: the create
+   * fails (the name is taken) or, as with `local_file`, the old one's destroy removes what the new
+   * one just made. `hazard` says which, for the message.
+   */
+  identity?: { attributes: string[]; hazard: string };
   deprecated?: boolean;
   /** Provider source file the resource was read from, relative to the module root. */
   sourceFile?: string;

@@ -398,6 +398,12 @@ function validateResource(problems: Problems, where: string, value: unknown): vo
     problems.add(where, 'a stateful resource needs a statefulReason');
   }
   if (value.deprecated !== undefined && typeof value.deprecated !== 'boolean') problems.add(where, 'deprecated must be a boolean');
+  if (value.identity !== undefined) {
+    const identity = value.identity;
+    if (!isObject(identity) || !Array.isArray(identity.attributes) || identity.attributes.length === 0 || identity.attributes.some((a) => typeof a !== 'string')) {
+      problems.add(where, 'identity.attributes must be a non-empty array of attribute names');
+    } else if (typeof identity.hazard !== 'string' || identity.hazard === '') problems.add(where, 'identity.hazard is missing');
+  }
   optionalString(problems, where, value, 'statefulReason');
   optionalString(problems, where, value, 'sourceFile');
 }
