@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import type { Finding } from '../../../common/src/findings';
 import type { KubernetesBaselineSource } from '../../../common/src/settings';
 import { BaselineError } from '../terraform/baseline/stateBaseline';
-import { readGitFile, readGitSnapshot, resolveGitCommit } from '../terraform/baseline/gitBaseline';
+import { readGitFile, readGitSnapshot, ThrottledCommitResolver } from '../terraform/baseline/gitBaseline';
 import { decodeUtf8 } from '../terraform/terraformModuleAnalyzer';
 import { reparseManifest, type IncrementalManifest } from './incrementalManifest';
 import { manifestFindings, type ManifestBaseline, type ObjectFindingsMemo } from './manifestFindings';
@@ -62,7 +62,7 @@ interface GitBaselineEntry {
 }
 
 export class KubernetesFileAnalyzer {
-  private readonly commitCache = new Map<string, { at: number; promise: Promise<{ topLevel: string; commit: string }> }>();
+  private readonly commits = new ThrottledCommitResolver();
   /** Parsed objects of one file at one commit. */
   private readonly fileAtCommit = new Map<string, Map<string, ManifestObject>>();
   /** Parsed objects of a folder's YAML files at one commit. */
@@ -125,7 +125,7 @@ export class KubernetesFileAnalyzer {
     const dir = path.dirname(file);
     let commit: string;
     try {
-      commit = (await this.resolveCommit(dir, options.gitRef)).commit;
+      commit = (await this.commits.resolve(dir, options.gitRef)).commit;
     } catch (error) {
       if (error instanceof BaselineError) {
         return { reason: `${error.message} Edits to the Kubernetes objects cannot be compared with a deployed version.`, severity: options.gitRef !== 'HEAD' ? 'warning' : 'hint' };
@@ -175,16 +175,6 @@ export class KubernetesFileAnalyzer {
     let entry = this.liveLookups.get(key);
     if (!entry) this.liveLookups.set(key, (entry = { at: now, promise: getLiveObjects(identities, kubectl) }));
     return entry.promise;
-  }
-
-  /** `git rev-parse` at most every 1.5 s per folder and ref: typing must not spawn processes. */
-  private resolveCommit(dir: string, ref: string): Promise<{ topLevel: string; commit: string }> {
-    const key = `${dir}\0${ref}`;
-    const cached = this.commitCache.get(key);
-    if (cached && Date.now() - cached.at < 1500) return cached.promise;
-    const promise = resolveGitCommit(dir, ref);
-    this.commitCache.set(key, { at: Date.now(), promise });
-    return promise;
   }
 
   private async objectsInFile(file: string, commit: string): Promise<Map<string, ManifestObject>> {

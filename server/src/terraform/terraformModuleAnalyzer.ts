@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Finding } from '../../../common/src/findings';
 import { BaselineError, readStateBaseline } from './baseline/stateBaseline';
-import { readGitSnapshot, resolveGitCommit } from './baseline/gitBaseline';
+import { readGitSnapshot, ThrottledCommitResolver } from './baseline/gitBaseline';
 import { describeBaseline, type BaselineMode, type TerraformBaseline } from './baseline/terraformBaseline';
 import { buildModuleConfiguration, type ConfigurationFile, type ModuleConfiguration } from './configuration';
 import type { HclParser, ParsedHclDocument } from './hcl/hclParser';
@@ -55,7 +55,7 @@ const TFVARS_FILE = /(^terraform\.tfvars$|\.auto\.tfvars$)/;
 export class TerraformModuleAnalyzer {
   private readonly diskCache = new Map<string, CachedFile>();
   private readonly gitCache = new Map<string, { config: ModuleConfiguration; evaluation: EvaluationContext; texts: Map<string, string> }>();
-  private readonly commitCache = new Map<string, { at: number; promise: Promise<{ topLevel: string; commit: string }> }>();
+  private readonly commits = new ThrottledCommitResolver();
   /** Per module folder: the assessment cache and what it is valid for. */
   private readonly assessmentCaches = new Map<string, { baseline: TerraformBaseline; inputs: unknown[]; cache: AssessmentCache }>();
 
@@ -222,18 +222,8 @@ export class TerraformModuleAnalyzer {
     return baseline;
   }
 
-  /** `git rev-parse` at most every 1.5 s per folder and ref: typing must not spawn processes. */
-  private resolveCommit(dir: string, ref: string): Promise<{ topLevel: string; commit: string }> {
-    const key = `${dir}\0${ref}`;
-    const cached = this.commitCache.get(key);
-    if (cached && Date.now() - cached.at < 1500) return cached.promise;
-    const promise = resolveGitCommit(dir, ref);
-    this.commitCache.set(key, { at: Date.now(), promise });
-    return promise;
-  }
-
   private async gitConfig(dir: string, ref: string) {
-    const { commit } = await this.resolveCommit(dir, ref);
+    const { commit } = await this.commits.resolve(dir, ref);
     const key = `${dir}\0${commit}`;
     let cached = this.gitCache.get(key);
     if (!cached) {

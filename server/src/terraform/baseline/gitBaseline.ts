@@ -68,6 +68,27 @@ export async function resolveGitCommit(dir: string, ref: string): Promise<{ topL
   return { topLevel, commit };
 }
 
+/** How long a resolved ref is trusted: typing must not spawn a `git rev-parse` per keystroke. */
+const COMMIT_TTL_MS = 1500;
+
+/**
+ * `resolveGitCommit`, at most every 1.5 s per folder and ref (a commit or a checkout is picked up
+ * after that). The analyzers keep one each; a rejected resolution is cached as long, so a folder
+ * outside git is not asked again on every edit.
+ */
+export class ThrottledCommitResolver {
+  private readonly cache = new Map<string, { at: number; promise: Promise<{ topLevel: string; commit: string }> }>();
+
+  resolve(dir: string, ref: string): Promise<{ topLevel: string; commit: string }> {
+    const key = `${dir}\0${ref}`;
+    const cached = this.cache.get(key);
+    if (cached && Date.now() - cached.at < COMMIT_TTL_MS) return cached.promise;
+    const promise = resolveGitCommit(dir, ref);
+    this.cache.set(key, { at: Date.now(), promise });
+    return promise;
+  }
+}
+
 const TERRAFORM_NAMES = /\.(tf|tofu)$/;
 
 /**
