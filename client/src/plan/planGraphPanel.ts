@@ -9,11 +9,11 @@
  * run a command of its choosing: `reveal` only opens a file the plan's own root module declares,
  * `showRollout` only simulates the rollout this host read from its own plan.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { PlanGraph } from '../../../common/src/planGraph';
 import { isGraphToHostMessage, type ApplyNodeStatus, type GraphToHostMessage, type HostToGraphMessage } from '../../../common/src/planGraphMessages';
 import { SHOW_ROLLOUT_TIMELINE_COMMAND, type ShowRolloutOfWorkloadArguments } from '../../../common/src/rolloutMessages';
+import { webviewPageHtml, webviewPanelOptions } from '../webviewPage';
 import { locateResource } from './resourceLocator';
 
 export const PLAN_GRAPH_VIEW_TYPE = 'immutableInfra.planGraph';
@@ -47,7 +47,7 @@ export class PlanGraphPanel implements vscode.Disposable {
       PlanGraphPanel.current.panel.reveal(undefined, true);
       return PlanGraphPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(PLAN_GRAPH_VIEW_TYPE, 'Plan Graph', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(extensionUri));
+    const panel = vscode.window.createWebviewPanel(PLAN_GRAPH_VIEW_TYPE, 'Plan Graph', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewPanelOptions(extensionUri));
     PlanGraphPanel.current = new PlanGraphPanel(panel, extensionUri, log);
     return PlanGraphPanel.current;
   }
@@ -55,7 +55,7 @@ export class PlanGraphPanel implements vscode.Disposable {
   /** A panel restored by VS Code after a reload: its plan is gone from memory, and it says so. */
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, log: vscode.LogOutputChannel): void {
     PlanGraphPanel.current?.dispose();
-    panel.webview.options = webviewOptions(extensionUri);
+    panel.webview.options = webviewPanelOptions(extensionUri);
     PlanGraphPanel.current = new PlanGraphPanel(panel, extensionUri, log);
     PlanGraphPanel.current.showError('This plan graph was open before VS Code reloaded; its plan is not kept. Run "Show Plan Graph" or "Open Plan File" again.');
   }
@@ -66,10 +66,15 @@ export class PlanGraphPanel implements vscode.Disposable {
 
   private constructor(
     readonly panel: vscode.WebviewPanel,
-    private readonly extensionUri: vscode.Uri,
+    extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    panel.webview.html = this.html();
+    // worker-src blob: the page lays out large plans in a worker built from its own bundle.
+    panel.webview.html = webviewPageHtml(panel.webview, extensionUri, {
+      script: 'webview.js',
+      title: 'Plan Graph',
+      extraCsp: [`img-src ${panel.webview.cspSource} data:`, 'worker-src blob:'],
+    });
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
@@ -186,40 +191,5 @@ export class PlanGraphPanel implements vscode.Disposable {
     const args: ShowRolloutOfWorkloadArguments = { workload, title: node.address, source: plan.source, ...(initialReplicas !== undefined ? { initialReplicas } : {}), ...(notes ? { notes } : {}) };
     await vscode.commands.executeCommand(SHOW_ROLLOUT_TIMELINE_COMMAND, args);
   }
-
-  private html(): string {
-    const webview = this.panel.webview;
-    const nonce = randomBytes(18).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js'));
-    // worker-src blob: the page lays out large plans in a worker built from its own bundle. Its
-    // styles are adopted style sheets inside the bundle: no stylesheet to load.
-    const csp = [
-      "default-src 'none'",
-      `script-src 'nonce-${nonce}'`,
-      `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-      `font-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource} data:`,
-      'worker-src blob:',
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en" data-state="loading">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>Plan Graph</title>
-</head>
-<body>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
-  }
 }
 
-function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-  return {
-    enableScripts: true,
-    enableCommandUris: false,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist')],
-  };
-}

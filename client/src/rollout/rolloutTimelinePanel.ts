@@ -8,8 +8,8 @@
  * dist/; data only through typed `postMessage`, validated on receipt (`isTimelineToHostMessage`).
  * The page renders every manifest string as text, and nothing it sends can run anything.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { webviewPageHtml, webviewPanelOptions } from '../webviewPage';
 import type { RolloutTimeline } from '../../../common/src/rollout';
 import { isTimelineToHostMessage, type HostToTimelineMessage, type TimelineToHostMessage } from '../../../common/src/rolloutMessages';
 
@@ -37,11 +37,7 @@ export class RolloutTimelinePanel implements vscode.Disposable {
       RolloutTimelinePanel.current.panel.reveal(undefined, true);
       return RolloutTimelinePanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(ROLLOUT_TIMELINE_VIEW_TYPE, 'Rollout Timeline', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      enableScripts: true,
-      enableCommandUris: false,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist')],
-    });
+    const panel = vscode.window.createWebviewPanel(ROLLOUT_TIMELINE_VIEW_TYPE, 'Rollout Timeline', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewPanelOptions(extensionUri));
     RolloutTimelinePanel.current = new RolloutTimelinePanel(panel, extensionUri, log);
     return RolloutTimelinePanel.current;
   }
@@ -52,10 +48,11 @@ export class RolloutTimelinePanel implements vscode.Disposable {
 
   private constructor(
     readonly panel: vscode.WebviewPanel,
-    private readonly extensionUri: vscode.Uri,
+    extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    panel.webview.html = this.html();
+    // No worker and no images: the common CSP is all the page needs.
+    panel.webview.html = webviewPageHtml(panel.webview, extensionUri, { script: 'timeline.js', title: 'Rollout Timeline' });
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
@@ -104,25 +101,5 @@ export class RolloutTimelinePanel implements vscode.Disposable {
         this.log.error(`Rollout timeline could not render: ${message.message}`);
         break;
     }
-  }
-
-  private html(): string {
-    const webview = this.panel.webview;
-    const nonce = randomBytes(18).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'timeline.js'));
-    // The page's styles are adopted style sheets inside the bundle: no stylesheet to load, no worker.
-    const csp = ["default-src 'none'", `script-src 'nonce-${nonce}'`, `style-src ${webview.cspSource} 'nonce-${nonce}'`, `font-src ${webview.cspSource}`].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en" data-state="loading">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>Rollout Timeline</title>
-</head>
-<body>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
   }
 }
