@@ -26,27 +26,6 @@
 import styles from './graph/graph.css';
 import { GraphPage } from './graph/graphPage';
 import { detectHost } from './graph/host';
+import { bootPage } from './pageBoot';
 
-function adoptStyles(): void {
-  const sheet = new CSSStyleSheet();
-  sheet.replaceSync(styles);
-  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
-}
-
-function boot(): void {
-  try {
-    adoptStyles();
-    new GraphPage(detectHost()).start();
-  } catch (error) {
-    // The page's last word: DESIGN.md's contract says a page that cannot render says so.
-    document.documentElement.dataset.state = 'error';
-    const message = document.createElement('p');
-    message.className = 'message error';
-    message.setAttribute('role', 'alert');
-    message.textContent = `The plan graph could not start: ${error instanceof Error ? error.message : String(error)}`;
-    document.body.append(message);
-  }
-}
-
-if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot, { once: true });
-else boot();
+bootPage(styles, 'plan graph', () => new GraphPage(detectHost()).start());

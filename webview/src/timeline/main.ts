@@ -17,27 +17,6 @@
 import { detectTimelineHost } from './host';
 import styles from './timeline.css';
 import { TimelinePage } from './timelinePage';
+import { bootPage } from '../pageBoot';
 
-function adoptStyles(): void {
-  const sheet = new CSSStyleSheet();
-  sheet.replaceSync(styles);
-  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
-}
-
-function boot(): void {
-  try {
-    adoptStyles();
-    new TimelinePage(detectTimelineHost()).start();
-  } catch (error) {
-    // The page's last word: DESIGN.md's contract says a page that cannot render says so.
-    document.documentElement.dataset.state = 'error';
-    const message = document.createElement('p');
-    message.className = 'message error';
-    message.setAttribute('role', 'alert');
-    message.textContent = `The rollout timeline could not start: ${error instanceof Error ? error.message : String(error)}`;
-    document.body.append(message);
-  }
-}
-
-if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot, { once: true });
-else boot();
+bootPage(styles, 'rollout timeline', () => new TimelinePage(detectTimelineHost()).start());
