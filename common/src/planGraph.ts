@@ -146,18 +146,25 @@ export interface PlanGraphOutput {
   after: PlanValue;
 }
 
-export interface PlanGraphSummary {
-  /** The summary line as the tool that wrote the plan prints it. */
-  line: string;
+/** The counts behind the summary line (also `plan-summary --format json`). */
+export interface PlanCounts {
   add: number;
   change: number;
   destroy: number;
+  /** Replacements (each is also one add and one destroy). */
   replace: number;
   import: number;
   forget: number;
+  /** Changes with a previous_address (moved). */
   move: number;
+  /** Data sources read during apply. */
   read: number;
   noop: number;
+}
+
+export interface PlanGraphSummary extends PlanCounts {
+  /** The summary line as the tool that wrote the plan prints it. */
+  line: string;
 }
 
 export interface PlanGraph {

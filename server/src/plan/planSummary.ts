@@ -2,22 +2,8 @@
  * The plan's summary line, counted the way the human renderer of the tool that wrote it counts
  * (Terraform's and OpenTofu's `jsonformat` renderer; the rules are listed in test/fixtures/plans/README.md).
  */
+import type { PlanCounts } from '../../../common/src/planGraph';
 import type { PlanModel } from './planModel';
-
-export interface PlanCounts {
-  add: number;
-  change: number;
-  destroy: number;
-  /** Replacements (each is also one add and one destroy). */
-  replace: number;
-  import: number;
-  forget: number;
-  /** Changes with a previous_address (moved). */
-  move: number;
-  /** Data sources read during apply. */
-  read: number;
-  noop: number;
-}
 
 export interface PlanSummary {
   counts: PlanCounts;
