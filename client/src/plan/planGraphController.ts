@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PlanGraph } from '../../../common/src/planGraph';
-import { parsePlanGraph } from '../../../server/src/plan/planGraph';
+import { buildPlanGraph, parsePlanGraph } from '../../../server/src/plan/planGraph';
 import { runApply } from '../terraform/applyRunner';
 import type { ResourceApplyState } from '../terraform/applyProgress';
 import { runPlan, showPlanFile, type PlanProgress } from '../terraform/planRunner';
@@ -293,7 +293,7 @@ export class PlanGraphController implements vscode.Disposable {
       await this.reportFailure(result.failure, rootDir, result.diagnostics);
       return;
     }
-    this.present({ planId: planPath, graph: parsePlanGraph(result.planJson), source: path.basename(planPath), rootDir });
+    this.present({ planId: planPath, graph: buildPlanGraph(result.planDocument), source: path.basename(planPath), rootDir });
   }
 
   private async planAndShow(rootDir: string): Promise<void> {
@@ -339,7 +339,7 @@ export class PlanGraphController implements vscode.Disposable {
     }
     let graph: PlanGraph;
     try {
-      graph = parsePlanGraph(result.planJson);
+      graph = buildPlanGraph(result.planDocument);
     } catch (error) {
       await this.reportFailure({ kind: 'failed', message: `The plan could not be read: ${(error as Error).message}`, exitCode: null, diagnostics: [] }, rootDir, []);
       return;

@@ -7,7 +7,7 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { parsePlanJson, PlanFormatError, type PlanModel } from '../../../server/src/plan/planModel';
+import { parsePlanText, PlanFormatError, planFromJson, type PlanModel } from '../../../server/src/plan/planModel';
 import { classifyRun, classifySpawnError, planErroredFailure, type TerraformFailure } from './terraformErrors';
 import type { TerraformDiagnostic, TerraformUiEvent, UiChangeSummary } from './terraformEvents';
 import type { TerraformExecutable, TerraformTool } from './terraformExecutable';
@@ -64,6 +64,8 @@ export interface PlanSuccess {
   planFile: string;
   /** `show -json` output as printed. */
   planJson: string;
+  /** The same output parsed (once), for what is built from it besides the model (the graph). */
+  planDocument: unknown;
   plan: PlanModel;
   tool?: TerraformTool;
   summary?: UiChangeSummary;
@@ -213,14 +215,16 @@ export async function showPlanFile(options: ShowPlanOptions): Promise<ShowPlanRe
   const failure = classifyRun(showRun, { tool, operation: 'show' });
   if (failure) return { ok: false, failure, tool, diagnostics: failure.kind === 'cancelled' ? [] : diagnosticsOf(failure), run: showRun };
   let plan: PlanModel;
+  let planDocument: unknown;
   try {
-    plan = parsePlanJson(showRun.stdout);
+    planDocument = parsePlanText(showRun.stdout);
+    plan = planFromJson(planDocument);
   } catch (error) {
     const reason = error instanceof PlanFormatError ? error.message : String(error);
     return { ok: false, failure: { kind: 'failed', message: `Could not read the plan ${planFile}: ${reason}`, exitCode: showRun.exitCode, diagnostics: [] }, tool, diagnostics: [], run: showRun };
   }
   if (plan.errored) return { ok: false, failure: planErroredFailure(planFile), tool: tool ?? plan.tool, diagnostics: [], run: showRun };
-  return { ok: true, planFile, planJson: showRun.stdout, plan, tool: tool ?? plan.tool, diagnostics: [], showRun };
+  return { ok: true, planFile, planJson: showRun.stdout, planDocument, plan, tool: tool ?? plan.tool, diagnostics: [], showRun };
 }
 
 function diagnosticsOf(failure: TerraformFailure): TerraformDiagnostic[] {

@@ -22,20 +22,13 @@ import {
 import { deploymentRolloutFromPlan, isKubernetesDeployment } from './kubernetesWorkloadFromPlan';
 import { configAddressOf, moduleSteps } from './planAddress';
 import { planEdges, type EdgeNode } from './planEdges';
-import { parsePlanJson, planActionOf, planFromJson, type PlanResourceChange } from './planModel';
+import { parsePlanText, planActionOf, planFromJson, type PlanResourceChange } from './planModel';
 import { summarizePlan } from './planSummary';
 import { diffChange, quoteString, renderReplacePath, renderValue, type ChangeValues } from './planValues';
 
 /** The graph of a plan's JSON text; PlanFormatError for broken JSON or what is not a plan. */
 export function parsePlanGraph(text: string): PlanGraph {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // planModel words the error for broken JSON; parsing a 50 MB plan twice is what this avoids.
-    return parsePlanJson(text) as never;
-  }
-  return buildPlanGraph(json);
+  return buildPlanGraph(parsePlanText(text));
 }
 
 export function buildPlanGraph(json: unknown): PlanGraph {

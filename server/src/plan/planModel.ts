@@ -82,13 +82,19 @@ export function looksLikePlan(json: unknown): boolean {
 }
 
 export function parsePlanJson(text: string): PlanModel {
-  let json: unknown;
+  return planFromJson(parsePlanText(text));
+}
+
+/**
+ * The plan's JSON document, or PlanFormatError for broken JSON. For callers that build more than
+ * the model from the same document (the graph): a 50 MB plan is parsed once.
+ */
+export function parsePlanText(text: string): unknown {
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new PlanFormatError(`The plan is not valid JSON (${(error as Error).message}).`);
   }
-  return planFromJson(json);
 }
 
 export function planFromJson(json: unknown): PlanModel {
