@@ -16,7 +16,7 @@ import {
   type WorkspaceTrustedParams,
 } from '../../common/src/protocol';
 import { ServerCrashPolicy } from './serverCrashPolicy';
-import { SETTINGS_REQUIRING_RESTART, SETTINGS_SECTION, normalizeSettings, type ImmutableInfraSettings } from '../../common/src/settings';
+import { SETTINGS_SECTION, normalizeSettings, type ImmutableInfraSettings } from '../../common/src/settings';
 
 /** The id also names the trace setting vscode-languageclient reads: `immutableInfra.trace.server`. */
 const CLIENT_ID = 'immutableInfra';
@@ -46,7 +46,6 @@ const STARTING_GRACE_MS = 2000;
 
 const SHOW_LOG = 'Show Log';
 const RESTART = 'Restart';
-const RESTART_NOW = 'Restart now';
 
 /**
  * vscode-languageclient pops up an error of its own for each failed start and restart, so a
@@ -80,7 +79,6 @@ export class ImmutableInfraClient {
     this.log = vscode.window.createOutputChannel(LOG_CHANNEL_NAME, { log: true });
     this.extensionScope.push(
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.notifyWorkspaceTrusted()),
-      vscode.workspace.onDidChangeConfiguration((event) => this.offerRestartFor(event)),
     );
   }
 
@@ -189,20 +187,6 @@ export class ImmutableInfraClient {
     client
       .sendNotification(WorkspaceTrustedNotification.method, params)
       .catch((error: unknown) => this.log.warn(`Could not tell the language server about workspace trust: ${errorMessage(error)}`));
-  }
-
-  private offerRestartFor(event: vscode.ConfigurationChangeEvent): void {
-    if (this.disposed) return;
-    const changed = SETTINGS_REQUIRING_RESTART.map((key) => `${SETTINGS_SECTION}.${key}`).filter((key) =>
-      event.affectsConfiguration(key),
-    );
-    if (changed.length === 0) return;
-    const names = changed.map((key) => `"${key}"`).join(' and ');
-    void vscode.window
-      .showInformationMessage(`${names} take${changed.length === 1 ? 's' : ''} effect when the Immutable Infra language server restarts.`, RESTART_NOW)
-      .then((choice) => {
-        if (choice === RESTART_NOW) void this.restartServer();
-      });
   }
 
   /** Tells the user that the server is down, with the log and a restart at hand. */

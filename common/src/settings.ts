@@ -54,14 +54,6 @@ export const DEFAULT_SETTINGS: ImmutableInfraSettings = {
 export const MAX_DEBOUNCE_MS = 5000;
 
 /**
- * Settings the language server would read only when it starts; changing one prompts "Restart
- * now". Keys are relative to `immutableInfra.`. None today: the executable paths are read where
- * they are used (`terraform.path` by the extension host for each plan, `kubectl.path` by the
- * server with the other settings), so a change takes effect without a restart.
- */
-export const SETTINGS_REQUIRING_RESTART: readonly string[] = [];
-
-/**
  * Turns whatever arrived (user JSON, an older client, another editor's init options) into
  * complete settings: unknown or malformed values fall back to their defaults.
  */
