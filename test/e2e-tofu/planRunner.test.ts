@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import * as path from 'node:path';
@@ -17,6 +17,7 @@ import { diagnosticRange } from '../../client/src/terraform/terraformErrors';
 import type { TerraformUiEvent } from '../../client/src/terraform/terraformEvents';
 import { findTerraformExecutable, TERRAFORM_PATH_SETTING, type TerraformExecutable } from '../../client/src/terraform/terraformExecutable';
 import { TerraformCancellation } from '../../client/src/terraform/terraformProcess';
+import { isAlive, liveGroupMembers } from '../support/processGroups';
 import { cleanupTempDirs, tempDir, writeFiles } from '../support/tempModule';
 import { assertTofuProvisioned, repoRoot, Tofu, TOFU_BIN, tofuEnv, toolVersions } from '../support/tofu';
 
@@ -41,25 +42,6 @@ function failureOf(result: PlanRunResult) {
   assert.equal(result.ok, false, `expected the plan to fail, it succeeded`);
   if (result.ok) throw new Error('unreachable');
   return result.failure;
-}
-
-/** Live (not zombie) processes whose process group is `pgid`, from /proc. */
-function liveGroupMembers(pgid: number): Array<{ pid: number; command: string }> {
-  const members: Array<{ pid: number; command: string }> = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // exited while listing
-    }
-    // `pid (comm) state ppid pgrp …`; comm may hold spaces and parentheses, so split after the last ')'.
-    const close = stat.lastIndexOf(')');
-    const [state, , pgrp] = stat.slice(close + 2).split(' ');
-    if (Number(pgrp) === pgid && state !== 'Z') members.push({ pid: Number(entry), command: stat.slice(stat.indexOf('(') + 1, close) });
-  }
-  return members;
 }
 
 /** Resolves with the first event that satisfies `predicate` (wired through the runner's onEvent). */
@@ -365,12 +347,3 @@ describe('plan runner with a real OpenTofu', { timeout: TEST_TIMEOUT_MS }, () =>
     });
   });
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
