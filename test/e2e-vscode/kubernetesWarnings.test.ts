@@ -10,26 +10,17 @@
  * On a failure: test-results/e2e-vscode-kubernetes-<step>.png.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import type { Locator, Page } from 'playwright-core';
 import { assertToolsProvisioned, launchChromium, repoRoot, startCodeServer, waitFor, type Chromium, type CodeServer } from '../support/codeServer';
+import { packagedExtension } from '../support/packagedExtension';
 import { cleanupTempDirs, gitModule } from '../support/tempModule';
 
 const RESULTS_DIR = path.join(repoRoot, 'test-results');
 const SEED = readFileSync(path.join(repoRoot, 'examples', 'kubernetes', 'nginx-deployment.yaml'), 'utf8');
 const EDITED = SEED.replace(/matchLabels:\n(\s+)app: nginx/, 'matchLabels:\n$1app: web');
-
-async function packagedExtension(): Promise<string> {
-  if (process.env.II_E2E_VSIX) return path.resolve(process.env.II_E2E_VSIX);
-  const npmCli = process.env.npm_execpath;
-  const [command, args] = npmCli && npmCli.endsWith('.js') ? [process.execPath, [npmCli, 'run', 'package']] : ['npm', ['run', 'package']];
-  await promisify(execFile)(command, args, { cwd: repoRoot, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
-  return path.join(repoRoot, 'dist', 'immutable-infra.vsix');
-}
 
 const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
 

@@ -15,17 +15,16 @@
  * On a failure: test-results/e2e-vscode-rollout-<step>.png.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import type { Locator, Page } from 'playwright-core';
 import { simulateRollout } from '../../server/src/kubernetes/rollout/simulateRollout';
 import { workloadsFromManifest } from '../../server/src/kubernetes/rollout/workloadFromManifest';
 import { buildPlanGraph } from '../../server/src/plan/planGraph';
 import { deploymentPlan, seedImageUpdate } from '../support/kubernetesDeploymentPlan';
 import { assertToolsProvisioned, launchChromium, repoRoot, startCodeServer, waitFor, type Chromium, type CodeServer } from '../support/codeServer';
+import { packagedExtension } from '../support/packagedExtension';
 import { cleanupTempDirs, gitModule } from '../support/tempModule';
 
 const RESULTS_DIR = path.join(repoRoot, 'test-results');
@@ -33,14 +32,6 @@ const EXAMPLE = readFileSync(path.join(repoRoot, 'examples', 'kubernetes', 'ngin
 const DEPLOYED = EXAMPLE.replace('image: nginx:1.23.3', 'image: nginx:1.21.6');
 /** The extension's defaults (package.json): 5 s image pull and start, 3 nodes. */
 const EXPECTED = simulateRollout(workloadsFromManifest(EXAMPLE)[0], { podStartSeconds: 5, nodes: 3 });
-
-async function packagedExtension(): Promise<string> {
-  if (process.env.II_E2E_VSIX) return path.resolve(process.env.II_E2E_VSIX);
-  const npmCli = process.env.npm_execpath;
-  const [command, args] = npmCli && npmCli.endsWith('.js') ? [process.execPath, [npmCli, 'run', 'package']] : ['npm', ['run', 'package']];
-  await promisify(execFile)(command, args, { cwd: repoRoot, timeout: 180_000, maxBuffer: 16 * 1024 * 1024 });
-  return path.join(repoRoot, 'dist', 'immutable-infra.vsix');
-}
 
 describe('real VS Code (code-server in Chromium): the rollout timeline from the code lens', { timeout: 240_000 }, () => {
   let server: CodeServer | undefined;
@@ -67,7 +58,7 @@ describe('real VS Code (code-server in Chromium): the rollout timeline from the 
       assertToolsProvisioned();
       assert.notEqual(DEPLOYED, EXAMPLE, 'the example changes the image');
       assert.equal(EXPECTED.lanes.length, 6, 'the seed replaces 3 pods: 3 old lanes and 3 new ones');
-      const vsix = await packagedExtension();
+      const vsix = await packagedExtension({ timeoutMs: 180_000 });
       workspace = gitModule({ 'nginx-deployment.yaml': DEPLOYED }, { 'nginx-deployment.yaml': EXAMPLE });
       server = await startCodeServer({ workspace, vsix });
       browser = await launchChromium();

@@ -14,58 +14,20 @@
  * On a failure: test-results/<test>.png and the extension's logs next to it.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import type { Locator, Page } from 'playwright-core';
 import { assertToolsProvisioned, launchChromium, repoRoot, startCodeServer, waitFor, type Chromium, type CodeServer } from '../support/codeServer';
+import { packagedExtension } from '../support/packagedExtension';
 import { cleanupTempDirs, tempDir } from '../support/tempModule';
 import { assertTofuProvisioned, runTofu, TOFU_BIN, TOFURC } from '../support/tofu';
 
 const RESULTS_DIR = path.join(repoRoot, 'test-results');
-const DIST_VSIX = path.join(repoRoot, 'dist', 'immutable-infra.vsix');
 const EXAMPLE = path.join(repoRoot, 'examples', 'terraform');
 
 const FORCES = 'forces replacement of `local_file.example`';
 const QUICK_FIX_TITLE = 'Add lifecycle { create_before_destroy = true }';
-
-/** Newest modification time under `target` (a file or a folder, recursively), skipping `except`. */
-function newestMtime(target: string, except: string): number {
-  if (target === except) return 0;
-  const stat = statSync(target, { throwIfNoEntry: false });
-  if (!stat) return 0;
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(0, ...readdirSync(target).map((entry) => newestMtime(path.join(target, entry), except)));
-}
-
-/** The package to install: II_E2E_VSIX, else dist/immutable-infra.vsix, rebuilt unless newer than what goes into it. */
-async function packagedExtension(log: (message: string) => void): Promise<string> {
-  const given = process.env.II_E2E_VSIX;
-  if (given) {
-    log(`using II_E2E_VSIX=${given}`);
-    return path.resolve(given);
-  }
-  const inputs = ['dist', 'package.json', 'client/src', 'server/src', 'common/src', 'data'].map((p) => path.join(repoRoot, p));
-  const vsixTime = statSync(DIST_VSIX, { throwIfNoEntry: false })?.mtimeMs ?? 0;
-  const newestInput = Math.max(...inputs.map((input) => newestMtime(input, DIST_VSIX)));
-  if (vsixTime > newestInput) {
-    log('reusing dist/immutable-infra.vsix (newer than dist/, package.json and the sources)');
-    return DIST_VSIX;
-  }
-  const started = Date.now();
-  const npmCli = process.env.npm_execpath;
-  const [command, args] = npmCli && npmCli.endsWith('.js') ? [process.execPath, [npmCli, 'run', 'package']] : ['npm', ['run', 'package']];
-  try {
-    await promisify(execFile)(command, args, { cwd: repoRoot, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
-  } catch (error) {
-    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-    throw new Error(`npm run package failed: ${String(error)}\n${stdout ?? ''}\n${stderr ?? ''}`);
-  }
-  log(`npm run package: ${Date.now() - started} ms`);
-  return DIST_VSIX;
-}
 
 function fileSafe(name: string): string {
   return name.replace(/[^\w.-]+/g, '-').replace(/^-|-$/g, '').slice(0, 100);
@@ -170,7 +132,7 @@ describe('real VS Code (code-server in Chromium): Terraform replacement warnings
     process.once('exit', cleanupTempDirs);
     await step('setup', async () => {
       assertToolsProvisioned();
-      const vsix = await packagedExtension(log);
+      const vsix = await packagedExtension({ log });
       const workspace = tempDir('ii-e2e-ws-');
       copyFileSync(path.join(EXAMPLE, 'main.tf'), path.join(workspace, 'main.tf'));
       copyFileSync(path.join(EXAMPLE, 'baseline', 'terraform.tfstate'), path.join(workspace, 'terraform.tfstate'));
