@@ -1,14 +1,19 @@
+import theme from './theme.css';
+
 /**
- * Starts a page bundle once the DOM is there: adopts its style sheet (constructable, so the CSP
- * needs no inline style) and runs `start`. A page that cannot start says so, as DESIGN.md's
+ * Starts a page bundle once the DOM is there: adopts the shared theme and the page's style sheet
+ * (constructable, so the CSP needs no inline style) and runs `start`. A page that cannot start says so, as DESIGN.md's
  * contract asks: `data-state="error"` and a readable message, as text.
  */
 export function bootPage(styles: string, what: string, start: () => void): void {
   const boot = (): void => {
     try {
-      const sheet = new CSSStyleSheet();
-      sheet.replaceSync(styles);
-      document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+      const sheets = [theme, styles].map((text) => {
+        const sheet = new CSSStyleSheet();
+        sheet.replaceSync(text);
+        return sheet;
+      });
+      document.adoptedStyleSheets = [...document.adoptedStyleSheets, ...sheets];
       start();
     } catch (error) {
       document.documentElement.dataset.state = 'error';
