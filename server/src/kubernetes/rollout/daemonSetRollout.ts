@@ -118,28 +118,8 @@ export function simulateDaemonSetRollout(workload: DaemonSetWorkload, options: R
   };
   const complete = () => nodes.every((node) => isAvailable(node.new) && !live(node.old));
 
-  let nowMs = 0;
-  let outcome: RolloutOutcome;
   sim.recordCapacity(0);
-  if (onDelete) outcome = 'manual';
-  else {
-    syncUntilSettled(0);
-    for (;;) {
-      if (complete()) {
-        outcome = 'complete';
-        break;
-      }
-      const next = sim.nextTransitionMs();
-      if (next === undefined) {
-        outcome = 'stalled';
-        break;
-      }
-      nowMs = next;
-      sim.applyTransitionsAt(nowMs);
-      sim.recordCapacity(nowMs);
-      syncUntilSettled(nowMs);
-    }
-  }
+  const { outcome, endMs }: { outcome: RolloutOutcome; endMs: number } = onDelete ? { outcome: 'manual', endMs: 0 } : sim.runUntilSettled(syncUntilSettled, complete);
 
   const notes = [`Assumes ${nodeCount} node(s) run the DaemonSet.`];
   if (onDelete) notes.push('OnDelete: a node gets the new pod only after someone deletes its old one.');
@@ -159,7 +139,7 @@ export function simulateDaemonSetRollout(workload: DaemonSetWorkload, options: R
       newPodsNeverReady: options.newPodsNeverReady ?? false,
     },
     outcome,
-    endMs: nowMs,
+    endMs,
     notes,
   });
 }

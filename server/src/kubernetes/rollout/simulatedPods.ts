@@ -172,6 +172,25 @@ export class SimulatedPods {
     return [...live].sort(deletedBefore).slice(0, count);
   }
 
+  /**
+   * The loop of a controller with no deadline (StatefulSet, DaemonSet): sync at 0, then at each pod
+   * transition, until `complete` holds — or until nothing more happens by itself (`stalled`).
+   * Returns the outcome and the time of the last step.
+   */
+  runUntilSettled(sync: (nowMs: number) => void, complete: () => boolean): { outcome: 'complete' | 'stalled'; endMs: number } {
+    let nowMs = 0;
+    sync(0);
+    for (;;) {
+      if (complete()) return { outcome: 'complete', endMs: nowMs };
+      const next = this.nextTransitionMs();
+      if (next === undefined) return { outcome: 'stalled', endMs: nowMs };
+      nowMs = next;
+      this.applyTransitionsAt(nowMs);
+      this.recordCapacity(nowMs);
+      sync(nowMs);
+    }
+  }
+
   /** Time of the next pod transition, undefined when nothing more will happen by itself. */
   nextTransitionMs(): number | undefined {
     return this.agenda.peekTime();

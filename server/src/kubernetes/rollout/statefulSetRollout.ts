@@ -106,28 +106,8 @@ export function simulateStatefulSetRollout(workload: StatefulSetWorkload, option
 
   const complete = () => slots.every((pod, ordinal) => pod !== undefined && isAvailable(pod) && pod.group === revisionFor(ordinal));
 
-  let nowMs = 0;
-  let outcome: RolloutOutcome;
   sim.recordCapacity(0);
-  if (onDelete) outcome = 'manual';
-  else {
-    syncUntilSettled(0);
-    for (;;) {
-      if (complete()) {
-        outcome = 'complete';
-        break;
-      }
-      const next = sim.nextTransitionMs();
-      if (next === undefined) {
-        outcome = 'stalled';
-        break;
-      }
-      nowMs = next;
-      sim.applyTransitionsAt(nowMs);
-      sim.recordCapacity(nowMs);
-      syncUntilSettled(nowMs);
-    }
-  }
+  const { outcome, endMs }: { outcome: RolloutOutcome; endMs: number } = onDelete ? { outcome: 'manual', endMs: 0 } : sim.runUntilSettled(syncUntilSettled, complete);
 
   const notes: string[] = [];
   if (onDelete) notes.push('OnDelete: the controller replaces a pod only after someone deletes it; nothing rolls out by itself.');
@@ -148,7 +128,7 @@ export function simulateStatefulSetRollout(workload: StatefulSetWorkload, option
       newPodsNeverReady: options.newPodsNeverReady ?? false,
     },
     outcome,
-    endMs: nowMs,
+    endMs,
     notes,
   });
 }
