@@ -85,17 +85,17 @@ function writeOutputPlugin(mode) {
   };
 }
 
-const nodeBundle = {
+/** What every bundle shares: written by writeOutputPlugin, minified and without maps in production. */
+const anyBundle = {
   bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
   minify: production,
   sourcemap: production ? false : 'linked',
   logLevel: 'warning',
   write: false,
   absWorkingDir: root,
 };
+
+const nodeBundle = { ...anyBundle, platform: 'node', format: 'cjs', target: 'node20' };
 
 function cliBanner() {
   // A shebang already in the entry survives bundling; a second one would be a syntax error.
@@ -105,6 +105,16 @@ function cliBanner() {
 
 /** Browsers the webview bundle runs in: VS Code ≥ 1.91's Electron and current Chromium-based browsers (the CLI's HTML). */
 const BROWSER_TARGET = ['es2022', 'chrome120'];
+
+/** The webview pages: one IIFE each for the browser. */
+const pageBundle = {
+  ...anyBundle,
+  platform: 'browser',
+  format: 'iife',
+  target: BROWSER_TARGET,
+  // Styles are imported as text and adopted as a constructable style sheet: no .css to ship or link.
+  loader: { '.css': 'text' },
+};
 
 /**
  * The plan graph's layout runs in a Web Worker for large plans. Its source is bundled on its own
@@ -159,35 +169,16 @@ const bundles = [
     plugins: [preferRequireBuildPlugin, writeOutputPlugin(0o755)],
   },
   {
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: BROWSER_TARGET,
-    minify: production,
-    sourcemap: production ? false : 'linked',
-    logLevel: 'warning',
-    write: false,
-    absWorkingDir: root,
+    ...pageBundle,
     entryPoints: ['./webview/src/main.ts'],
     outfile: 'dist/webview.js',
-    // Styles are imported as text and adopted as a constructable style sheet: no webview.css to ship or link.
-    loader: { '.css': 'text' },
     plugins: [layoutWorkerPlugin, writeOutputPlugin()],
   },
   {
     // The rollout timeline: a page of its own, so the graph's bundle (inlined into every CLI HTML) stays as it is.
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: BROWSER_TARGET,
-    minify: production,
-    sourcemap: production ? false : 'linked',
-    logLevel: 'warning',
-    write: false,
-    absWorkingDir: root,
+    ...pageBundle,
     entryPoints: ['./webview/src/timeline/main.ts'],
     outfile: 'dist/timeline.js',
-    loader: { '.css': 'text' },
     plugins: [writeOutputPlugin()],
   },
 ];
