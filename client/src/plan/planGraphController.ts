@@ -7,7 +7,7 @@
  * apply may use: never a fresh plan.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PlanGraph } from '../../../common/src/planGraph';
@@ -17,7 +17,7 @@ import type { ResourceApplyState } from '../terraform/applyProgress';
 import { runPlan, showPlanFile, type PlanProgress } from '../terraform/planRunner';
 import { changedSince, snapshotModule, type ModuleSnapshot } from '../terraform/planStaleness';
 import { rootModuleRuns } from '../terraform/rootModuleRuns';
-import { findRootModules } from '../terraform/rootModules';
+import { CONFIG_FILE, findRootModules } from '../terraform/rootModules';
 import { problemsByFile } from '../terraform/problemsFromDiagnostics';
 import { executableMissingFailure, type TerraformFailure } from '../terraform/terraformErrors';
 import type { TerraformDiagnostic } from '../terraform/terraformEvents';
@@ -535,7 +535,7 @@ function nodeStatus(resource: ResourceApplyState): ApplyNodeStatus {
 /** True when the folder holds Terraform configuration files. */
 function hasConfiguration(dir: string): boolean {
   try {
-    return readdirSync(dir).some((f) => /\.(tf|tofu)(\.json)?$/.test(f) && existsSync(path.join(dir, f)) && statSync(path.join(dir, f)).isFile());
+    return readdirSync(dir).some((f) => CONFIG_FILE.test(f) && statSync(path.join(dir, f), { throwIfNoEntry: false })?.isFile() === true);
   } catch {
     return false;
   }

@@ -16,7 +16,8 @@ import { isLocalModuleSource, scanModuleFile, scanModuleJsonFile, type ModuleFil
 const ROOT_MARKERS = ['.terraform', 'terraform.tfstate', '.terraform.lock.hcl'];
 /** Folders never searched for callers: tool data, dependencies, version control. */
 const SKIPPED_FOLDERS = new Set(['.terraform', '.git', 'node_modules', '.hg', '.svn']);
-const CONFIG_FILE = /\.(tf|tofu)(\.json)?$/;
+/** Files Terraform reads as configuration: `.tf`, `.tofu` and their JSON forms. */
+export const CONFIG_FILE = /\.(tf|tofu)(\.json)?$/;
 
 export interface RootModuleResolution {
   /** The folder of the given file (the module it belongs to). */
