@@ -10,7 +10,13 @@
  * - the apply modal names the program that made the plan ("OpenTofu 1.12.6, …/tofu"), and the
  *   apply, run by it, completes;
  * - after a second plan the temp `tofu` is replaced by a copy of Terraform: Apply Reviewed Plan is
- *   refused with a message naming both programs, and nothing is applied.
+ *   refused with a message naming both programs, and nothing is applied;
+ * - with the User setting removed (tofu put back), the module's lock file chooses OpenTofu over the
+ *   Terraform that comes first on PATH, for the plan and the apply, and the modal says why.
+ *
+ * Whether code-server applies the User value is not reliable (in our runs it sometimes did, and
+ * the program was then OpenTofu by the setting; sometimes not, and OpenTofu was chosen by the lock
+ * file): the first three tests hold either way and log which it was; the fourth has no setting.
  *
  *   node scripts/run-tests.mjs e2e-vscode        (needs `bash scripts/setup-tools.sh --only code-server`)
  *
@@ -24,7 +30,8 @@ import type { Page } from 'playwright-core';
 import { assertToolsProvisioned, launchChromium, repoRoot, startCodeServer, waitFor, type Chromium, type CodeServer } from '../support/codeServer';
 import { packagedExtension } from '../support/packagedExtension';
 import { cleanupTempDirs, tempDir } from '../support/tempModule';
-import { assertTofuProvisioned, runTofu, TOFU_BIN, TOFURC } from '../support/tofu';
+import { findTerraformExecutable } from '../../client/src/terraform/terraformExecutable';
+import { assertTofuProvisioned, runTofu, TOFU_BIN, TOFURC, tofuEnv } from '../support/tofu';
 
 const RESULTS_DIR = path.join(repoRoot, 'test-results');
 const EXAMPLE = path.join(repoRoot, 'examples', 'terraform');
@@ -81,6 +88,12 @@ describe('real VS Code (code-server): the program that plans is the one that app
     await page.keyboard.press('Enter');
   }
 
+  /** Until the extension host has started the extension, the palette does not list its commands. */
+  async function extensionStarted(): Promise<void> {
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'main.tf' }).click();
+    await logLines(/Starting the language server/, 1, 60_000);
+  }
+
   /** The extension's own log (the Immutable Infra output channel's file). */
   function extensionLog(): string {
     return (server?.logFiles() ?? [])
@@ -106,8 +119,7 @@ describe('real VS Code (code-server): the program that plans is the one that app
   }
 
   async function versionOf(file: string): Promise<string> {
-    const { execFileSync } = await import('node:child_process');
-    return (JSON.parse(execFileSync(file, ['version', '-json'], { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } })) as { terraform_version: string }).terraform_version;
+    return (await findTerraformExecutable(file, { env: tofuEnv() })).version;
   }
 
   before(async () => {
@@ -160,6 +172,7 @@ describe('real VS Code (code-server): the program that plans is the one that app
       await page.goto(server.workspaceUrl);
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
       await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'main.tf' }).waitFor({ timeout: 60_000 });
+      await extensionStarted();
     });
   });
 
@@ -233,5 +246,44 @@ describe('real VS Code (code-server): the program that plans is the one that app
       assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'no apply modal was shown');
       assert.equal(readFileSync(path.join(workspace, 'terraform.tfstate'), 'utf8'), stateBefore, 'the state is untouched');
       assert.equal(statSync(path.join(workspace, 'test.txt')).mode & 0o777, 0o700, 'test.txt is as the first apply left it');
+    }));
+
+  test('the setting removed, both on PATH (terraform first): the lock file chooses OpenTofu, which plans and applies', () =>
+    step('chosen-by-lock-file', async () => {
+      copyFileSync(TOFU_BIN, `${tofuCopy}.new`);
+      chmodSync(`${tofuCopy}.new`, 0o755);
+      renameSync(`${tofuCopy}.new`, tofuCopy);
+      const userSettings = path.join(server!.dataDir, 'user', 'User', 'settings.json');
+      const { ['immutableInfra.terraform.path']: _removed, ...settings } = JSON.parse(readFileSync(userSettings, 'utf8')) as Record<string, unknown>;
+      writeFileSync(userSettings, JSON.stringify(settings, null, 2));
+      // The removal reaches the extension host when VS Code has read the file again (if it had
+      // applied the value at all): plan until a plan ran without it.
+      const lockFileReason = 'chosen because .terraform.lock.hcl selects providers from registry.opentofu.org';
+      let planning = '';
+      await waitFor(
+        async () => {
+          const plansBefore = (await logLines(/Plan of .* ended after/, 0, 1_000)).length;
+          await palette('Immutable Infra: Show Plan Graph');
+          await logLines(/Plan of .* ended after \d+ ms: ok/, plansBefore + 1, 90_000);
+          planning = (await logLines(/Planning .* with /, 1, 1_000)).at(-1) ?? '';
+          return planning.endsWith(lockFileReason);
+        },
+        60_000,
+        () => `plans still run without the lock file's choice; the last: ${planning}`,
+        1_000,
+      );
+      assert.ok(planning.includes(`with OpenTofu ${tofuVersion}, ${tofuCopy} — ${lockFileReason}`), planning);
+      log(`plan: ${planning.replace(/^.*?Planning/, 'Planning')}`);
+
+      await palette('Immutable Infra: Apply Reviewed Plan');
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ timeout: 15_000 });
+      const text = oneLine(await dialog.innerText());
+      assert.ok(text.includes(`by the program that made it: OpenTofu ${tofuVersion}, ${tofuCopy} — ${lockFileReason}.`), `the modal does not say which program and why: ${text}`);
+      await dialog.locator('.monaco-button', { hasText: /^Apply$/ }).click();
+      // (The file is created 0777 less the umask: its mode says little here; the second apply's summary does.)
+      await logLines(/Apply complete! Resources: 1 added, 0 changed, 1 destroyed\./, 2, 90_000);
+      const [, applying] = await logLines(/Applying the reviewed plan of /, 2, 10_000);
+      assert.ok(applying.includes(`with OpenTofu ${tofuVersion}, ${tofuCopy} — ${lockFileReason}`), applying);
     }));
 });
