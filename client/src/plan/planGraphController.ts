@@ -4,7 +4,7 @@
  * progress notification with cancel, turns each kind of failure into something the user can act
  * on (a setting, `init`, who holds the lock, the Problems panel), and hands the plan to the panel
  * and the status bar. It also remembers each root module's last saved plan, which is what an
- * apply may use: never a fresh plan.
+ * apply may use: never a fresh plan, and only with the program that made it.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
