@@ -3,8 +3,8 @@
  * from the machine-readable UI while it runs, then `<tool> show -json <file>` parsed into the
  * shared plan model. The saved plan file is what a later apply uses — never a fresh plan — so its
  * path is part of the result. A run that fails as "not initialised" in a module the other tool
- * initialised is reported as that (`other-tool-initialised`, see moduleInitialisation.ts). No vscode import: the extension wraps this with its notification,
- * cancel button and Problems panel.
+ * initialised is reported as that (`other-tool-initialised`, see moduleInitialisation.ts). No
+ * vscode import: the extension wraps this with its notification, cancel button and Problems panel.
  */
 import { existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
