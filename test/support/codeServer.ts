@@ -233,6 +233,8 @@ export interface CodeServerOptions {
   dataDir?: string;
   /** Deadline for the extension install plus `/healthz` answering. */
   startTimeoutMs?: number;
+  /** Variables added to (or replacing) this process's environment for the server and its extension host. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface CodeServer {
@@ -280,7 +282,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
         cwd: repoRoot,
         detached: true,
         stdio: ['ignore', fd, fd],
-        env: { ...process.env, CS_EXTRA_ARGS: '--reconnection-grace-time 5' },
+        env: { ...process.env, CS_EXTRA_ARGS: '--reconnection-grace-time 5', ...options.env },
       });
     } finally {
       closeSync(fd);

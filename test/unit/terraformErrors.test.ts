@@ -10,6 +10,7 @@ import {
   classifySpawnError,
   diagnosticRange,
   diagnosticsFromText,
+  explainOtherToolInitialised,
   lockOperationName,
   parseLockInfo,
   planErroredFailure,
@@ -236,5 +237,55 @@ describe('diagnosticRange', () => {
 
   test('no range: undefined', () => {
     assert.equal(diagnosticRange(error('x')), undefined);
+  });
+});
+
+describe('explainOtherToolInitialised', () => {
+  // The diagnostics the real tools print planning a module the other one initialised (seed example;
+  // Terraform 1.11.4 and OpenTofu 1.12.6; test/e2e-tofu/otherToolInitialised.test.ts runs them).
+  const terraformOnTofuModule = error(
+    'Inconsistent dependency lock file',
+    'The following dependency selections recorded in the lock file are inconsistent with the current configuration:\n  - provider registry.terraform.io/hashicorp/local: required by this configuration but no version is selected\n\nTo update the locked dependency selections to match a changed configuration, run:\n  terraform init -upgrade',
+  );
+  const tofuOnTerraformLockOnly = error(
+    'Required plugins are not installed',
+    'The installed provider plugins are not consistent with the packages selected in the dependency lock file:\n  - registry.terraform.io/hashicorp/local: there is no package for registry.terraform.io/hashicorp/local 2.9.0 cached in .terraform/providers',
+  );
+  const ofTofu = { tool: 'opentofu' as const, reason: '.terraform.lock.hcl selects providers from registry.opentofu.org' };
+
+  test('terraform on a module tofu initialised: both tools named, and what to do', () => {
+    const failure = classifyRun(result({ tool: 'terraform', diagnostics: [terraformOnTofuModule] }))!;
+    assert.equal(failure.kind, 'init-required');
+    const explained = explainOtherToolInitialised(failure, { tool: 'terraform', version: '1.11.4', path: '/usr/local/bin/terraform' }, ofTofu);
+    assert.equal(explained.kind, 'other-tool-initialised');
+    if (explained.kind !== 'other-tool-initialised') return;
+    assert.equal(explained.ran, 'terraform');
+    assert.equal(explained.initialisedWith, 'opentofu');
+    assert.deepEqual(explained.diagnostics, [terraformOnTofuModule]);
+    assert.equal(
+      explained.message,
+      'This module was initialised with OpenTofu (.terraform.lock.hcl selects providers from registry.opentofu.org), but this run used Terraform 1.11.4 (/usr/local/bin/terraform): ' +
+        'the two take `hashicorp/*` providers from different registries, so neither can use what the other installed. ' +
+        `Set ${TERRAFORM_PATH_SETTING} to the path of tofu, or run \`terraform init\` in the module to initialise it for Terraform (Inconsistent dependency lock file).`,
+    );
+  });
+
+  test('tofu on a module whose lock file is terraform’s ("Required plugins are not installed")', () => {
+    const failure = classifyRun(result({ tool: 'opentofu', diagnostics: [tofuOnTerraformLockOnly] }))!;
+    const explained = explainOtherToolInitialised(failure, { tool: 'opentofu' }, { tool: 'terraform', reason: '.terraform.lock.hcl selects providers from registry.terraform.io' });
+    assert.equal(explained.kind, 'other-tool-initialised');
+    assert.match(explained.message, /^This module was initialised with Terraform \(.terraform.lock.hcl selects providers from registry.terraform.io\), but this run used OpenTofu: /);
+    assert.match(explained.message, /Set immutableInfra.terraform.path to the path of terraform, or run `tofu init` in the module to initialise it for OpenTofu \(Required plugins are not installed\)\.$/);
+  });
+
+  test('left as it is: the same tool, no evidence, or another kind of failure', () => {
+    const failure = classifyRun(result({ tool: 'terraform', diagnostics: [terraformOnTofuModule] }))!;
+    assert.equal(explainOtherToolInitialised(failure, { tool: 'terraform' }, { tool: 'terraform', reason: 'x' }), failure);
+    assert.equal(explainOtherToolInitialised(failure, { tool: 'terraform' }, {}), failure);
+    assert.equal(explainOtherToolInitialised(failure, {}, ofTofu), failure, 'the tool that ran is unknown');
+    const modules = classifyRun(result({ tool: 'terraform', diagnostics: [error('Module not installed')] }))!;
+    assert.equal(explainOtherToolInitialised(modules, { tool: 'terraform' }, ofTofu), modules, 'a module not installed is not about the providers');
+    const locked = classifyRun(result({ tool: 'terraform', diagnostics: [error('Error acquiring the state lock', LOCK_DETAIL)] }))!;
+    assert.equal(explainOtherToolInitialised(locked, { tool: 'terraform' }, ofTofu), locked);
   });
 });

@@ -4,7 +4,7 @@
  * progress notification with cancel, turns each kind of failure into something the user can act
  * on (a setting, `init`, who holds the lock, the Problems panel), and hands the plan to the panel
  * and the status bar. It also remembers each root module's last saved plan, which is what an
- * apply may use: never a fresh plan.
+ * apply may use: never a fresh plan, and only with the program that made it.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -21,7 +21,9 @@ import { CONFIG_FILE, findRootModules } from '../terraform/rootModules';
 import { problemsByFile } from '../terraform/problemsFromDiagnostics';
 import { executableMissingFailure, type TerraformFailure } from '../terraform/terraformErrors';
 import type { TerraformDiagnostic } from '../terraform/terraformEvents';
-import { findTerraformExecutable, TerraformExecutableNotFoundError, TERRAFORM_PATH_SETTING, type TerraformExecutable } from '../terraform/terraformExecutable';
+import { chooseTerraformExecutable } from '../terraform/executableChoice';
+import { checkPlanExecutable } from '../terraform/planExecutableCheck';
+import { describeTerraformExecutable, executableLabel, TerraformExecutableNotFoundError, TERRAFORM_PATH_SETTING, toolCommand, type TerraformExecutable } from '../terraform/terraformExecutable';
 import { runTerraform, TerraformCancellation } from '../terraform/terraformProcess';
 import type { ApplyNodeStatus } from '../../../common/src/planGraphMessages';
 import { PlanGraphPanel, PLAN_GRAPH_VIEW_TYPE, type ShownPlan } from './planGraphPanel';
@@ -39,6 +41,8 @@ export interface SavedPlan {
   createdAt: number;
   /** The module's files and state as they were when the plan was made (our own staleness check). */
   snapshot?: ModuleSnapshot;
+  /** The program that made the plan (path, tool, version, why it was chosen): the only one that may apply it. */
+  executable: TerraformExecutable;
 }
 
 const OPEN_SETTINGS = 'Open Settings';
@@ -48,6 +52,7 @@ const SHOW_PROBLEMS = 'Show Problems';
 const MANAGE_TRUST = 'Manage Workspace Trust';
 const TERMINATE = 'Terminate';
 const APPLY = 'Apply';
+const SHOW_PLAN_GRAPH = 'Show Plan Graph';
 /** Lines of addresses a modal lists per group before it says "and N more". */
 const MODAL_LIST_MAX = 12;
 
@@ -121,16 +126,24 @@ export class PlanGraphController implements vscode.Disposable {
         return;
       }
     }
+    // Asked before the modal, so that nobody confirms an apply that cannot run; runApply asks again.
+    const check = await checkPlanExecutable(saved.executable);
+    if (!check.ok) {
+      this.forgetPlan(saved);
+      this.log.error(`executable-changed: ${check.message}`);
+      void vscode.window.showErrorMessage(`${check.message} Run Show Plan Graph again and review the new plan.`, SHOW_PLAN_GRAPH).then((choice) => {
+        if (choice === SHOW_PLAN_GRAPH) void vscode.commands.executeCommand(SHOW_PLAN_GRAPH_COMMAND);
+      });
+      return;
+    }
     if (!(await this.confirmApply(saved, label))) return;
-    const executable = await this.executable();
-    if (!executable) return;
     const hold = rootModuleRuns.tryAcquire(saved.rootDir, 'apply');
     if (!hold.ok) {
       void vscode.window.showErrorMessage(hold.message);
       return;
     }
     try {
-      await this.runApplyWithProgress(saved, label, executable.path);
+      await this.runApplyWithProgress(saved, label);
     } finally {
       hold.release();
     }
@@ -175,17 +188,17 @@ export class PlanGraphController implements vscode.Disposable {
       ...list('Destroyed', destroyed),
       ...list('Other changes', others),
       '',
-      `The saved plan is applied as reviewed (${new Date(saved.createdAt).toLocaleTimeString()}), never a fresh one.`,
+      `The saved plan is applied as reviewed (${new Date(saved.createdAt).toLocaleTimeString()}), never a fresh one, by the program that made it: ${executableSentence(saved.executable)}.`,
     ].join('\n');
     const choice = await vscode.window.showWarningMessage(`Apply the reviewed plan of ${label}?`, { modal: true, detail }, APPLY);
     return choice === APPLY;
   }
 
-  private async runApplyWithProgress(saved: SavedPlan, label: string, executable: string): Promise<void> {
+  private async runApplyWithProgress(saved: SavedPlan, label: string): Promise<void> {
     const panel = PlanGraphPanel.active?.plan?.graph === saved.graph ? PlanGraphPanel.active : undefined;
     const planned = saved.graph.nodes.filter((n) => n.action !== 'no-op').map((n) => ({ address: n.address }));
     this.statusBar.showRunning(label, 'Applying');
-    this.log.info(`Applying the reviewed plan of ${saved.rootDir}: ${saved.planFile}`);
+    this.log.info(`Applying the reviewed plan of ${saved.rootDir}: ${saved.planFile} with ${executableSentence(saved.executable)}`);
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Applying ${label}`, cancellable: true },
       (progress, token) => {
@@ -198,7 +211,7 @@ export class PlanGraphController implements vscode.Disposable {
         });
         const states = new Map<string, ResourceApplyState>();
         return runApply({
-          executable,
+          executable: saved.executable,
           moduleDir: saved.rootDir,
           planFile: saved.planFile,
           snapshot: saved.snapshot,
@@ -279,7 +292,7 @@ export class PlanGraphController implements vscode.Disposable {
     if (!this.trusted('show')) return;
     const rootDir = rootDirGuess ?? (await this.pickRootModule(`Which root module was ${path.basename(planPath)} made for? (show needs its providers)`));
     if (!rootDir) return;
-    const executable = await this.executable();
+    const executable = await this.executable(rootDir);
     if (!executable) return;
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Reading ${path.basename(planPath)}`, cancellable: true },
@@ -297,13 +310,13 @@ export class PlanGraphController implements vscode.Disposable {
   }
 
   private async planAndShow(rootDir: string): Promise<void> {
-    const executable = await this.executable();
+    const executable = await this.executable(rootDir);
     if (!executable) return;
     const label = this.label(rootDir);
     const planFile = this.planFileFor(rootDir);
     const extraArgs = vscode.workspace.getConfiguration('immutableInfra', vscode.Uri.file(rootDir)).get<string[]>(PLAN_ARGUMENTS_SETTING, []);
     this.statusBar.showRunning(label);
-    this.log.info(`Planning ${rootDir} with ${executable.path} (${executable.tool} ${executable.version})`);
+    this.log.info(`Planning ${rootDir} with ${executableSentence(executable)}`);
     const started = Date.now();
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Planning ${label}`, cancellable: true },
@@ -349,7 +362,7 @@ export class PlanGraphController implements vscode.Disposable {
       this.log.warn(`No staleness snapshot of ${rootDir}: ${(error as Error).message}`);
       return undefined;
     });
-    this.savedPlans.set(rootDir, { rootDir, planFile: result.planFile, graph, createdAt: started, snapshot });
+    this.savedPlans.set(rootDir, { rootDir, planFile: result.planFile, graph, createdAt: started, snapshot, executable });
     this.present({ planId: rootDir, graph, source: label, rootDir, canApply: !graph.errored });
   }
 
@@ -374,11 +387,17 @@ export class PlanGraphController implements vscode.Disposable {
     return false;
   }
 
-  private async executable(): Promise<TerraformExecutable | undefined> {
+  /**
+   * The program for `rootDir`: the setting's, else the one of terraform/tofu on PATH that the
+   * module was initialised with (executableChoice.ts). The choice and its reason go to the log.
+   */
+  private async executable(rootDir: string): Promise<TerraformExecutable | undefined> {
     // Machine-scoped: VS Code ignores a value a workspace's settings might carry.
     const configured = vscode.workspace.getConfiguration('immutableInfra').get<string>('terraform.path', '');
     try {
-      return await findTerraformExecutable(configured || undefined);
+      const executable = await describeTerraformExecutable(chooseTerraformExecutable(configured || undefined, { moduleDir: rootDir }));
+      this.log.info(`Using ${executableSentence(executable)}`);
+      return executable;
     } catch (error) {
       if (error instanceof TerraformExecutableNotFoundError) {
         await this.reportFailure(executableMissingFailure(error), undefined, []);
@@ -475,6 +494,18 @@ export class PlanGraphController implements vscode.Disposable {
         if (choice === OPEN_SETTINGS) await vscode.commands.executeCommand('workbench.action.openSettings', TERRAFORM_PATH_SETTING);
         return;
       }
+      case 'other-tool-initialised': {
+        const runInit = `Run ${toolCommand(failure.ran)} init`;
+        const choice = await vscode.window.showErrorMessage(failure.message, OPEN_SETTINGS, ...(rootDir ? [runInit] : []));
+        if (choice === OPEN_SETTINGS) await vscode.commands.executeCommand('workbench.action.openSettings', TERRAFORM_PATH_SETTING);
+        else if (choice === runInit && rootDir && (await this.runInit(rootDir))) await this.showPlanGraph();
+        return;
+      }
+      case 'executable-changed': {
+        const choice = await vscode.window.showErrorMessage(failure.message, SHOW_PLAN_GRAPH);
+        if (choice === SHOW_PLAN_GRAPH) await vscode.commands.executeCommand(SHOW_PLAN_GRAPH_COMMAND);
+        return;
+      }
       case 'init-required': {
         if (!rootDir) {
           void vscode.window.showErrorMessage(failure.message);
@@ -504,7 +535,7 @@ export class PlanGraphController implements vscode.Disposable {
 
   /** `init -input=false` in the root module, its output in the log; true when it succeeded. */
   private async runInit(rootDir: string): Promise<boolean> {
-    const executable = await this.executable();
+    const executable = await this.executable(rootDir);
     if (!executable) return false;
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Running ${executable.tool === 'opentofu' ? 'tofu' : 'terraform'} init in ${this.label(rootDir)}`, cancellable: true },
@@ -530,6 +561,11 @@ function nodeStatus(resource: ResourceApplyState): ApplyNodeStatus {
         ? `${resource.step}${resource.elapsedSeconds ? ` (${resource.elapsedSeconds}s)` : ''}`
         : undefined;
   return { address: resource.address, status: resource.status, ...(detail ? { detail } : {}) };
+}
+
+/** `OpenTofu 1.12.6, /path/tofu — chosen because …`: the program and why it was the one. */
+function executableSentence(executable: TerraformExecutable): string {
+  return executable.reason ? `${executableLabel(executable)} — ${executable.reason}` : executableLabel(executable);
 }
 
 /** True when the folder holds Terraform configuration files. */

@@ -2,8 +2,9 @@
  * Apply a reviewed plan: `<tool> apply -input=false -json <planFile>`. Always a saved plan file —
  * never a fresh plan, and so never `-auto-approve` on a configuration: what runs is exactly what
  * the user reviewed. Before Terraform is started, our own staleness check (when the caller kept a
- * snapshot from plan time) refuses a plan whose files or state changed; Terraform then refuses a
- * plan whose state moved on ("Saved plan is stale") by itself.
+ * snapshot from plan time) refuses a plan whose files or state changed, and the program that made
+ * the plan is asked again who it is (a plan is applied only by that program); Terraform then
+ * refuses a plan whose state moved on ("Saved plan is stale") by itself.
  *
  * While it runs, the machine-readable UI is folded into a state per resource (`applyProgress.ts`)
  * for the graph and a one-line message for the notification. A run that fails part-way becomes an
@@ -13,6 +14,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { ApplyProgress, type ResourceApplyState, type ResourceProgressUpdate } from './applyProgress';
+import { checkPlanExecutable } from './planExecutableCheck';
 import { changedSince, type ModuleSnapshot } from './planStaleness';
 import { classifyRun, classifySpawnError, type TerraformFailure } from './terraformErrors';
 import type { TerraformDiagnostic, TerraformUiEvent, UiChangeAction, UiChangeSummary, UiOutput } from './terraformEvents';
@@ -20,7 +22,11 @@ import type { TerraformExecutable, TerraformTool } from './terraformExecutable';
 import { runTerraform, TerraformCancellation, type TerraformProcessResult } from './terraformProcess';
 
 export interface RunApplyOptions {
-  /** The program, resolved by `terraformExecutable.ts` (a bare path is accepted too). */
+  /**
+   * The program that made the plan, as described when it did (`terraformExecutable.ts`): its path
+   * is asked again before anything runs, and the apply is refused when it is gone or now another
+   * tool or version. A bare path is run as it is.
+   */
   executable: TerraformExecutable | string;
   /** The root module the plan was made for (apply runs there: its `.terraform` has the providers). */
   moduleDir: string;
@@ -106,6 +112,12 @@ export async function runApply(options: RunApplyOptions): Promise<ApplyRunResult
         alreadyApplied: changes.state?.kind === 'applied' || changes.state?.kind === 'created',
       });
     }
+  }
+
+  // The program that made the plan, asked again: an apply by anything else is refused (see planExecutableCheck.ts).
+  if (typeof options.executable !== 'string') {
+    const check = await checkPlanExecutable(options.executable, { env: options.env });
+    if (!check.ok) return refuse({ kind: 'executable-changed', change: check.change, message: `${check.message} Run the plan again and review it before applying.` });
   }
 
   // One cancellation for the whole call: a cancel pressed during the checks above must not start an apply.

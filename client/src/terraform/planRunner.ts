@@ -2,13 +2,15 @@
  * Plan a root module the way the graph needs it: `<tool> plan -out=<file> -json`, with progress
  * from the machine-readable UI while it runs, then `<tool> show -json <file>` parsed into the
  * shared plan model. The saved plan file is what a later apply uses — never a fresh plan — so its
- * path is part of the result. No vscode import: the extension wraps this with its notification,
- * cancel button and Problems panel.
+ * path is part of the result. A run that fails as "not initialised" in a module the other tool
+ * initialised is reported as that (`other-tool-initialised`, see moduleInitialisation.ts). No
+ * vscode import: the extension wraps this with its notification, cancel button and Problems panel.
  */
 import { existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { parsePlanText, PlanFormatError, planFromJson, type PlanModel } from '../../../server/src/plan/planModel';
-import { classifyRun, classifySpawnError, planErroredFailure, type TerraformFailure } from './terraformErrors';
+import { moduleInitialisation } from './moduleInitialisation';
+import { classifyRun, classifySpawnError, explainOtherToolInitialised, planErroredFailure, type TerraformFailure } from './terraformErrors';
 import type { TerraformDiagnostic, TerraformUiEvent, UiChangeSummary } from './terraformEvents';
 import type { TerraformExecutable, TerraformTool } from './terraformExecutable';
 import { runTerraform, TerraformCancellation, type TerraformProcessResult } from './terraformProcess';
@@ -149,7 +151,9 @@ export async function runPlan(options: RunPlanOptions): Promise<PlanRunResult> {
   } catch (error) {
     return { ok: false, failure: classifySpawnError(error), tool, diagnostics: [], events: [] };
   }
-  const failure = classifyRun(planRun, { tool, operation: 'plan' });
+  const classified = classifyRun(planRun, { tool, operation: 'plan' });
+  // "Not initialised" may really mean "initialised by the other tool": the module's files say which.
+  const failure = classified && explainOtherToolInitialised(classified, { ...describedAs(options.executable), tool }, moduleInitialisation(options.moduleDir, { env: options.env }));
   if (failure) {
     // An interrupted or failed plan may still have been written (marked errored): it is not a
     // reviewed plan, and must not be found later as "the last saved plan".
@@ -233,6 +237,10 @@ function diagnosticsOf(failure: TerraformFailure): TerraformDiagnostic[] {
 
 function executablePath(executable: TerraformExecutable | string): string {
   return typeof executable === 'string' ? executable : executable.path;
+}
+
+function describedAs(executable: TerraformExecutable | string): { version?: string; path: string } {
+  return typeof executable === 'string' ? { path: executable } : { version: executable.version, path: executable.path };
 }
 
 function toolOf(executable: TerraformExecutable | string): TerraformTool | undefined {

@@ -7,7 +7,7 @@
  * `internal/configs/configload/loader_load.go`, `internal/command/clistate/state.go`, and
  * Terraform's files of the same names.
  */
-import { TERRAFORM_PATH_SETTING, TerraformExecutableNotFoundError, type TerraformTool } from './terraformExecutable';
+import { TERRAFORM_PATH_SETTING, TerraformExecutableNotFoundError, toolCommand, toolDisplayName, type TerraformTool } from './terraformExecutable';
 import type { ResourceApplyState } from './applyProgress';
 import type { TerraformDiagnostic } from './terraformEvents';
 import { TerraformSpawnError, type TerraformProcessResult } from './terraformProcess';
@@ -33,6 +33,13 @@ export type InitReason = 'lock-file' | 'providers' | 'modules' | 'backend';
 export type TerraformFailure =
   | { kind: 'executable-missing'; message: string; setting: typeof TERRAFORM_PATH_SETTING }
   | { kind: 'init-required'; message: string; reason: InitReason; diagnostics: TerraformDiagnostic[] }
+  /**
+   * The module was initialised by the other tool (its lock file or provider folders belong to it):
+   * the run's "init required" error is not a missing init, but the wrong program for this module.
+   */
+  | { kind: 'other-tool-initialised'; message: string; ran: TerraformTool; initialisedWith: TerraformTool; diagnostics: TerraformDiagnostic[] }
+  /** The program that made a saved plan is gone or is now another tool or version: the plan is not applied. */
+  | { kind: 'executable-changed'; message: string; change: 'gone' | 'not-executable' | 'changed' | 'unrecognised' }
   | { kind: 'state-locked'; message: string; lock?: StateLockInfo; diagnostics: TerraformDiagnostic[] }
   /**
    * Errors reported against the configuration: each has `range.filename` and 1-based start/end
@@ -236,6 +243,37 @@ function stateLockedMessage(lock: StateLockInfo | undefined, detail: string, cli
   const holder = lock.who ?? 'another run';
   const unlock = lock.id ? ` If that run is gone for good, \`${cli} force-unlock ${lock.id}\` releases it.` : '';
   return `The state${lock.path ? ` (${lock.path})` : ''} is locked by ${holder}${parts.length ? ` (${parts.join(', ')})` : ''}. Wait for that run to finish and try again.${unlock}`;
+}
+
+/** What the module's files say about the tool that initialised it (see `moduleInitialisation.ts`). */
+export interface InitialisationEvidence {
+  tool?: TerraformTool;
+  reason?: string;
+}
+
+/**
+ * An init-required failure of a run by one tool in a module the other tool initialised, retold as
+ * that: both tools answer such a module with "Inconsistent dependency lock file" (the lock file
+ * selects providers of the other registry) or "Required plugins are not installed" (the lock file
+ * is the other's and nothing of it is installed), which on its own reads as "never initialised".
+ * Returns the failure unchanged when it is not that case.
+ */
+export function explainOtherToolInitialised(
+  failure: TerraformFailure,
+  ran: { tool?: TerraformTool; version?: string; path?: string },
+  evidence: InitialisationEvidence,
+): TerraformFailure {
+  if (failure.kind !== 'init-required' || (failure.reason !== 'lock-file' && failure.reason !== 'providers')) return failure;
+  if (!ran.tool || !evidence.tool || evidence.tool === ran.tool || !evidence.reason) return failure;
+  const other = evidence.tool;
+  const program = [toolDisplayName(ran.tool), ran.version].filter(Boolean).join(' ') + (ran.path ? ` (${ran.path})` : '');
+  const summary = failure.diagnostics.find((d) => d.severity === 'error' && INIT_SUMMARIES.some(([s]) => s.test(d.summary)))?.summary;
+  const message =
+    `This module was initialised with ${toolDisplayName(other)} (${evidence.reason}), but this run used ${program}: ` +
+    `the two take \`hashicorp/*\` providers from different registries, so neither can use what the other installed. ` +
+    `Set ${TERRAFORM_PATH_SETTING} to the path of ${toolCommand(other)}, or run \`${toolCommand(ran.tool)} init\` in the module to initialise it for ${toolDisplayName(ran.tool)}` +
+    `${summary ? ` (${summary})` : ''}.`;
+  return { kind: 'other-tool-initialised', message, ran: ran.tool, initialisedWith: other, diagnostics: failure.diagnostics };
 }
 
 /** A plan file marked errored cannot be applied (used by apply, which reads the plan first). */

@@ -21,12 +21,32 @@ export interface ResolvedExecutable {
   path: string;
   /** Where it came from: the setting, or a PATH search. */
   source: 'setting' | 'path';
+  /**
+   * Why this program, as a clause for the log and the apply modal (`chosen because
+   * .terraform.lock.hcl selects providers from registry.opentofu.org`); see `executableChoice.ts`.
+   */
+  reason?: string;
 }
 
 export interface TerraformExecutable extends ResolvedExecutable {
   tool: TerraformTool;
   /** `1.12.6`, as the tool reports it. */
   version: string;
+}
+
+/** `OpenTofu` / `Terraform`, as the tools call themselves. */
+export function toolDisplayName(tool: TerraformTool): string {
+  return tool === 'opentofu' ? 'OpenTofu' : 'Terraform';
+}
+
+/** The command a user types: `tofu` / `terraform`. */
+export function toolCommand(tool: TerraformTool): string {
+  return tool === 'opentofu' ? 'tofu' : 'terraform';
+}
+
+/** `OpenTofu 1.12.6, /path/tofu`: which program, precisely enough to find it again. */
+export function executableLabel(executable: Pick<TerraformExecutable, 'tool' | 'version' | 'path'>): string {
+  return `${toolDisplayName(executable.tool)} ${executable.version || '(version unknown)'}, ${executable.path}`;
 }
 
 /** No usable terraform/tofu: the message says what was looked for and names the setting to fix it. */
