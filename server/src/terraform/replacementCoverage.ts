@@ -86,10 +86,10 @@ export function replacementCoverage(input: ReplacementCoverageInput): Replacemen
 function notCheckedMessage(group: UncheckedProvider, input: ReplacementCoverageInput): string {
   const count = group.resources.length;
   const lead = `${count} resource${count === 1 ? '' : 's'} of ${group.key} ${count === 1 ? 'was' : 'were'} not checked for replacement`;
-  const known = group.resources.map((r) => input.knowledge.providerFor(r.type)).find((p) => p !== undefined && sourceKey(p.source) === group.key);
+  const types = [...new Set(group.resources.map((r) => r.type))];
+  const known = types.map((type) => input.knowledge.providerFor(type)).find((p) => p !== undefined && sourceKey(p.source) === group.key);
   const locked = input.lockFile.kind === 'read' ? input.lockFile.versions.get(group.key) : undefined;
   if (known) {
-    const types = [...new Set(group.resources.map((r) => r.type))];
     const lockedOther = locked !== undefined && locked !== known.version ? `; ${LOCK_FILE} selects ${locked}` : '';
     return `${lead}: no replacement knowledge for ${listOf(types)} in ${group.key} ${known.version}${lockedOther}.`;
   }
