@@ -27,6 +27,7 @@ export const TERRAFORM_FINDING_CODES = [
   'terraform/syntax-error',
   'terraform/baseline-unavailable',
   'terraform/file-unreadable',
+  'terraform/not-checked',
 ] as const;
 
 export type TerraformFindingCode = (typeof TERRAFORM_FINDING_CODES)[number];
@@ -74,6 +75,8 @@ export interface Finding {
   kind?: string;
   name?: string;
   path?: string;
+  /** Provider address, for a finding about a provider rather than one resource: `hashicorp/aws`. */
+  provider?: string;
   /** Baseline and new values, rendered as HCL-ish text (`"0777"`, `var.mode`). */
   before?: string;
   after?: string;

@@ -26,7 +26,7 @@ describe('immutable-infra check', () => {
     const result = await run(['check'], dir);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^main\.tf:4:3: warning terraform\/forces-replacement: Changing `file_permission` \("0777" → "0700"\) forces replacement of `local_file\.example`/m);
-    assert.match(result.stdout, /1 finding: 1 warning\./);
+    assert.match(result.stdout, /1 finding: 1 warning\.\nTerraform: 1 resource checked for replacement\.\n$/);
   });
 
   test('json: the DESIGN.md contract, file relative to the working directory', async () => {
@@ -68,6 +68,59 @@ describe('immutable-infra check', () => {
     assert.deepEqual(r.locations[0].physicalLocation.artifactLocation, { uri: 'main.tf', uriBaseId: '%SRCROOT%' });
     assert.deepEqual(r.locations[0].physicalLocation.region, { startLine: 4, startColumn: 3, endLine: 4, endColumn: 27 });
     assert.match(r.partialFingerprints.primaryLocationLineHash, /^[0-9a-f]{8}:1$/);
+  });
+
+  test('an aws module: what was not checked is said, counted in the summary, and information only (exit 0)', async () => {
+    const required = 'terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = "~> 5.0"\n    }\n  }\n}\n\n';
+    const aws = (ami: string, bucket: string, engine: string) =>
+      `${required}resource "aws_instance" "web" {\n  ami           = "${ami}"\n  instance_type = "t3.micro"\n}\n\n` +
+      `resource "aws_s3_bucket" "data" {\n  bucket = "${bucket}"\n}\n\n` +
+      `resource "aws_db_instance" "db" {\n  engine         = "${engine}"\n  instance_class = "db.t3.micro"\n}\n\n` +
+      'data "aws_ami" "ubuntu" {\n  most_recent = true\n}\n';
+    const lock = 'provider "registry.terraform.io/hashicorp/aws" {\n  version     = "5.31.0"\n  constraints = "~> 5.0"\n  hashes = [\n    "h1:abc=",\n  ]\n}\n';
+    const dir = gitModule(
+      { 'main.tf': aws('ami-0123', 'my-data', 'postgres'), 'files.tf': seed('0777'), '.terraform.lock.hcl': lock },
+      { 'main.tf': aws('ami-4567', 'my-data-2', 'mysql'), 'files.tf': seed('0777') },
+    );
+    const message =
+      '3 resources of hashicorp/aws were not checked for replacement: no replacement knowledge for this provider (version 5.31.0, from .terraform.lock.hcl).';
+    const text = await run(['check'], dir);
+    assert.equal(text.code, 0, text.stderr);
+    assert.equal(
+      text.stdout,
+      `main.tf:10:1: information terraform/not-checked: ${message}\n\n1 finding: 1 information.\n` +
+        'Terraform: 1 resource checked for replacement, 3 not checked (no replacement knowledge).\n',
+    );
+    const json = await run(['check', '--format', 'json'], dir);
+    assert.equal(json.code, 0, json.stderr);
+    assert.deepEqual(JSON.parse(json.stdout).findings, [
+      {
+        file: 'main.tf',
+        range: { start: { line: 9, character: 0 }, end: { line: 9, character: 29 } },
+        severity: 'information',
+        code: 'terraform/not-checked',
+        message,
+        provider: 'hashicorp/aws',
+      },
+    ]);
+    const sarif = await run(['check', '--format', 'sarif'], dir);
+    assert.equal(sarif.code, 0, sarif.stderr);
+    const [rule] = JSON.parse(sarif.stdout).runs[0].tool.driver.rules;
+    assert.deepEqual(
+      { id: rule.id, text: rule.shortDescription.text, level: rule.defaultConfiguration.level },
+      {
+        id: 'terraform/not-checked',
+        text: 'Resources of a provider, or of resource types, that the replacement knowledge base does not describe: their edits were not checked for replacement.',
+        level: 'note',
+      },
+    );
+  });
+
+  test('no findings still says how many resources were checked', async () => {
+    const dir = stateModule({ 'main.tf': seed('0777') }, state);
+    const result = await run(['check'], dir);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, 'No findings.\nTerraform: 1 resource checked for replacement.\n');
   });
 
   test('exit 1 with an error-level finding', async () => {

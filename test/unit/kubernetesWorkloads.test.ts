@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { toSarif } from '../../server/src/cli/sarif';
 import { floatingReason, parseImageReference } from '../../server/src/kubernetes/imageReference';
 import { parseQuantity } from '../../server/src/kubernetes/quantity';
 import { estimateRollingUpdate, readyAfterSeconds, resolveFenceposts } from '../../server/src/kubernetes/rolloutEstimate';
@@ -123,6 +124,53 @@ describe('kubernetes/mutable-image-tag', () => {
     test(`${image} → ${reason ?? 'pinned'}`, () => assert.equal(floatingReason(image), reason));
   }
 
+  test('a two-part version line may move: the message says "may", in words true for images that never move it', () => {
+    const d = seedDeployment('registry.k8s.io/pause:3.10');
+    d.spec.template.spec.containers[0].name = 'pause';
+    const [finding] = analyse(undefined, toYaml(d));
+    assert.equal(finding.code, 'kubernetes/mutable-image-tag');
+    assert.equal(
+      finding.message,
+      'Image `registry.k8s.io/pause:3.10` of container `pause` uses `3.10`, a tag without a patch number, which some images move to each new patch release: ' +
+        'it may change under the same name, and where it does, pods created later run different code. ' +
+        'A digest (`registry.k8s.io/pause@sha256:…`) pins it, as does a full version where the image publishes one.',
+    );
+    assert.equal(
+      finding.detail,
+      'An image, once built and tagged, should never change. `latest` (which no tag means), channel names such as `stable` and `-SNAPSHOT` tags ' +
+        'are re-pointed by their publisher; a version line without a patch number, such as `1.23` or `16`, is re-pointed by some publishers and never by others. ' +
+        'Where a tag is re-pointed, a rollback, a restart or a new node can pull different code. A digest pins the exact image.',
+    );
+    const [slim] = analyse(undefined, toYaml(seedDeployment('python:3.12-slim')));
+    assert.equal(
+      slim.message,
+      'Image `python:3.12-slim` of container `nginx` uses `3.12-slim`, a tag without a patch number, which some images move to each new patch release: ' +
+        'it may change under the same name, and where it does, pods created later run different code. ' +
+        'A digest (`python@sha256:…`) pins it, as does a full version where the image publishes one.',
+    );
+  });
+
+  test('a single-number version line may move to each release of that major version', () => {
+    for (const [image, tag, repository] of [['postgres:16', '16', 'postgres'], ['app:v2', 'v2', 'app'], ['postgres:16-alpine', '16-alpine', 'postgres']]) {
+      const [finding] = analyse(undefined, toYaml(seedDeployment(image)));
+      assert.equal(
+        finding.message,
+        `Image \`${image}\` of container \`nginx\` uses \`${tag}\`, a tag with only a major version number, which some images move to each new release of that major version: ` +
+          'it may change under the same name, and where it does, pods created later run different code. ' +
+          `A digest (\`${repository}@sha256:…\`) pins it, as does a full version where the image publishes one.`,
+      );
+    }
+  });
+
+  test('SARIF: the rule text says which tags move and which may', () => {
+    const [finding] = analyse(undefined, toYaml(seedDeployment('nginx:1.23')));
+    const sarif = toSarif([finding], '0.0.0') as { runs: Array<{ tool: { driver: { rules: Array<{ shortDescription: { text: string } }> } } }> };
+    assert.equal(
+      sarif.runs[0].tool.driver.rules[0].shortDescription.text,
+      'An image referenced by a tag its publisher moves (none, latest, a channel, a snapshot) or may move (a version line without a patch number, such as 1.23) can change under the same name.',
+    );
+  });
+
   test('a registry port is not a tag', () => {
     assert.deepEqual(parseImageReference('host:5000/app'), { repository: 'host:5000/app', digest: undefined });
   });
@@ -189,8 +237,16 @@ describe('kubernetes/no-readiness-probe and kubernetes/local-state', () => {
     const findings = analyse(undefined, text);
     assert.deepEqual(codes(findings), ['kubernetes/local-state', 'kubernetes/local-state']);
     assert.equal(findings[0].severity, 'information');
-    assert.match(findings[0].message, /Volume `cache` of Deployment `nginx-deployment` is a emptyDir, which is deleted with its pod/);
-    assert.match(findings[1].message, /Volume `logs` .* hostPath, which stays on one node/);
+    assert.equal(
+      findings[0].message,
+      'Volume `cache` of Deployment `nginx-deployment` is an emptyDir, which is deleted with its pod: every rollout replaces the pods, ' +
+        'so keep state that must survive outside them (a PersistentVolumeClaim, or a managed database or object store).',
+    );
+    assert.equal(
+      findings[1].message,
+      'Volume `logs` of Deployment `nginx-deployment` is a hostPath, which stays on its node, and the replacement pod may land on another: every rollout replaces the pods, ' +
+        'so keep state that must survive outside them (a PersistentVolumeClaim, or a managed database or object store).',
+    );
     assert.equal(text.split('\n')[findings[0].range.start.line].trim(), 'emptyDir: {}');
   });
 });

@@ -306,3 +306,33 @@ describe('bad files', () => {
     assert.ok(only(findings, 'terraform/syntax-error').length >= 1);
   });
 });
+
+describe('what was not checked', () => {
+  test('the module\'s lock file gives the version; the result counts resources checked and not checked', async () => {
+    const dir = gitModule(
+      {
+        'main.tf': `${seed('0777')}resource "aws_instance" "web" {\n  ami = "ami-0123"\n}\n`,
+        '.terraform.lock.hcl': 'provider "registry.opentofu.org/hashicorp/aws" {\n  version = "5.31.0"\n}\n',
+      },
+      { 'main.tf': `${seed('0700')}resource "aws_instance" "web" {\n  ami = "ami-4567"\n}\n` },
+    );
+    const result = await analyzer.analyze(dir, auto);
+    assert.deepEqual(result.findings.map((f) => f.code).sort(), ['terraform/forces-replacement', 'terraform/not-checked']);
+    assert.equal(
+      only(result.findings, 'terraform/not-checked')[0].message,
+      '1 resource of hashicorp/aws was not checked for replacement: no replacement knowledge for this provider (version 5.31.0, from .terraform.lock.hcl).',
+    );
+    assert.deepEqual(result.coverage, { checked: 1, withoutKnowledge: 1, withoutBaseline: 0 });
+  });
+
+  test('a known type served by another provider gets no replacement finding from the knowledge of the one it shares a name with', async () => {
+    const required = 'terraform {\n  required_providers {\n    local = { source = "example/local" }\n  }\n}\n';
+    const dir = stateModule({ 'main.tf': required + seed('0700') }, seedState());
+    const result = await analyzer.analyze(dir, auto);
+    assert.deepEqual(result.findings.map((f) => f.code), ['terraform/not-checked']);
+    assert.equal(
+      result.findings[0].message,
+      '1 resource of example/local was not checked for replacement: no replacement knowledge for this provider (any version: no version constraint, and this folder has no .terraform.lock.hcl).',
+    );
+  });
+});

@@ -14,6 +14,8 @@ import { KUBERNETES_FILE, KubernetesFileAnalyzer } from '../kubernetes/kubernete
 import { HclParser } from '../terraform/hcl/hclParser';
 import { ReplacementKnowledgeBase } from '../terraform/knowledgeBase/knowledgeBase';
 import { TERRAFORM_FILE, TerraformModuleAnalyzer } from '../terraform/terraformModuleAnalyzer';
+import type { ReplacementCoverage } from '../terraform/replacementCoverage';
+import { addCoverage, coverageSummary, emptyCoverage } from './coverageSummary';
 import { toSarif } from './sarif';
 import { UsageError, type CommandResult } from './usage';
 
@@ -102,10 +104,12 @@ export async function runCheck(options: CheckOptions, version: string): Promise<
     }
   }
   const findings: Finding[] = [];
+  const coverage = emptyCoverage();
   // Loading the HCL grammar takes a moment: only when there is Terraform to read.
   const analyzer = modules.size > 0 ? new TerraformModuleAnalyzer(await HclParser.create(), new ReplacementKnowledgeBase()) : undefined;
   for (const dir of analyzer ? [...modules].sort() : []) {
     const result = await analyzer!.analyze(dir, { baseline: options.baseline, gitRef, allowGit: true });
+    addCoverage(coverage, result.coverage);
     const only = onlyFiles.get(dir);
     const explicitProblem = result.findings.find((f) => f.code === 'terraform/baseline-unavailable' && f.severity !== 'hint');
     if (explicitProblem && options.baseline !== 'auto') throw new UsageError(explicitProblem.message);
@@ -122,22 +126,24 @@ export async function runCheck(options: CheckOptions, version: string): Promise<
     .map((f) => ({ ...f, file: path.relative(options.cwd, f.file) || path.basename(f.file) }))
     .sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   const exitCode = relative.some((f) => f.severity === 'error') ? 1 : 0;
-  return { exitCode, stdout: format(relative, options.format, version) };
+  return { exitCode, stdout: format(relative, options.format, version, coverage) };
 }
 
-const JSON_FIELDS = ['file', 'range', 'severity', 'code', 'message', 'address', 'attribute', 'kind', 'name', 'path', 'before', 'after', 'ruleSource'] as const;
+const JSON_FIELDS = ['file', 'range', 'severity', 'code', 'message', 'address', 'attribute', 'kind', 'name', 'path', 'provider', 'before', 'after', 'ruleSource'] as const;
 
-function format(findings: Finding[], kind: CheckOptions['format'], version: string): string {
+function format(findings: Finding[], kind: CheckOptions['format'], version: string, coverage: ReplacementCoverage): string {
   if (kind === 'json') {
     const out = findings.map((f) => Object.fromEntries(JSON_FIELDS.filter((k) => f[k] !== undefined).map((k) => [k, f[k]])));
     return `${JSON.stringify({ version: 1, findings: out }, null, 2)}\n`;
   }
   if (kind === 'sarif') return `${JSON.stringify(toSarif(findings, version), null, 2)}\n`;
-  if (findings.length === 0) return 'No findings.\n';
+  const terraform = coverageSummary(coverage);
+  const summary = terraform === undefined ? '' : `${terraform}\n`;
+  if (findings.length === 0) return `No findings.\n${summary}`;
   const lines = findings.map((f) => `${f.file}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.code}: ${f.message}`);
   const counts = ['error', 'warning', 'information', 'hint']
     .map((s) => [s, findings.filter((f) => f.severity === s).length] as const)
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${s}${n === 1 || s === 'information' ? '' : s === 'hint' ? 's' : 's'}`);
-  return `${lines.join('\n')}\n\n${findings.length} finding${findings.length === 1 ? '' : 's'}: ${counts.join(', ')}.\n`;
+  return `${lines.join('\n')}\n\n${findings.length} finding${findings.length === 1 ? '' : 's'}: ${counts.join(', ')}.\n${summary}`;
 }

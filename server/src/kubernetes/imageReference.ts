@@ -8,8 +8,9 @@
  * - channel names: latest, stable, mainline, edge, nightly, dev, develop, development, main,
  *   master, trunk, head, canary, next, beta, alpha, rc, lts, current, rolling, unstable, testing,
  *   snapshot — alone or with a variant (`stable-alpine`, `edge-slim`);
- * - version lines without a patch number: `1`, `v2`, `16-alpine`, `1.23`, `3.12-slim` move to each
- *   new patch release;
+ * - version lines without a patch number: `1`, `v2`, `16-alpine`, `1.23`, `3.12-slim`. Some
+ *   publishers move such a tag to each new release of that line, many never do: from the name
+ *   alone we cannot tell which, so the message says it *may* change;
  * - anything ending in `-SNAPSHOT` (Maven convention for rebuilt artefacts).
  * A digest (`@sha256:…`) pins the image whatever the tag says.
  */
@@ -62,11 +63,19 @@ export function isPlaceholderImage(image: string): boolean {
 
 export function floatingImageMessage(image: string, reason: FloatingReason, container: string): string {
   const { repository, tag } = parseImageReference(image);
-  const why: Record<FloatingReason, string> = {
+  if (reason === 'version-line') {
+    const line = /^v?\d+\./.test(tag ?? '')
+      ? 'a tag without a patch number, which some images move to each new patch release'
+      : 'a tag with only a major version number, which some images move to each new release of that major version';
+    return (
+      `Image \`${image}\` of container \`${container}\` uses \`${tag}\`, ${line}: it may change under the same name, ` +
+      `and where it does, pods created later run different code. A digest (\`${repository}@sha256:…\`) pins it, as does a full version where the image publishes one.`
+    );
+  }
+  const why: Record<Exclude<FloatingReason, 'version-line'>, string> = {
     'no-tag': `has no tag, so it means \`${repository}:latest\``,
     latest: 'uses the tag `latest`',
     channel: `uses the channel tag \`${tag}\``,
-    'version-line': `uses \`${tag}\`, a version line that moves to each new patch release`,
     snapshot: `uses the snapshot tag \`${tag}\``,
   };
   return (

@@ -73,8 +73,9 @@ function imageFindings(ctx: WorkloadContext, podSpec: Record<string, unknown>, p
         message: floatingImageMessage(image, reason, String(container.name ?? index)),
         after: image,
         detail:
-          'An image, once built and tagged, should never change. Floating tags (none, `latest`, channel names such as `stable`, version lines such as `1.23`, `-SNAPSHOT`) ' +
-          'are re-pointed by their publisher, so a rollback, a restart or a new node can pull different code. A digest pins the exact image.',
+          'An image, once built and tagged, should never change. `latest` (which no tag means), channel names such as `stable` and `-SNAPSHOT` tags ' +
+          'are re-pointed by their publisher; a version line without a patch number, such as `1.23` or `16`, is re-pointed by some publishers and never by others. ' +
+          'Where a tag is re-pointed, a rollback, a restart or a new node can pull different code. A digest pins the exact image.',
         ruleSource: 'Immutable Infra: floating image tags (see imageReference.ts)',
       });
     }
@@ -118,13 +119,14 @@ function localStateFindings(ctx: WorkloadContext, podSpec: Record<string, unknow
     if (!isPlainObject(volume)) return;
     const type = volume.emptyDir !== undefined ? 'emptyDir' : volume.hostPath !== undefined ? 'hostPath' : undefined;
     if (!type) return;
-    const where = type === 'emptyDir' ? 'is deleted with its pod' : 'stays on one node, which the replacement pod may not land on';
+    const what = type === 'emptyDir' ? 'an emptyDir' : 'a hostPath';
+    const where = type === 'emptyDir' ? 'is deleted with its pod' : 'stays on its node, and the replacement pod may land on another';
     findings.push({
       ...base(ctx, [...podSpecPath, 'volumes', index, type]),
       severity: 'information',
       code: 'kubernetes/local-state',
       message:
-        `Volume \`${String(volume.name ?? index)}\` of Deployment \`${ctx.name}\` is a ${type}, which ${where}: every rollout replaces the pods, ` +
+        `Volume \`${String(volume.name ?? index)}\` of Deployment \`${ctx.name}\` is ${what}, which ${where}: every rollout replaces the pods, ` +
         'so keep state that must survive outside them (a PersistentVolumeClaim, or a managed database or object store).',
       detail: 'Immutable infrastructure replaces rather than patches: whatever lives inside a replaced pod is gone after the next rollout, restart or eviction.',
       ruleSource: 'Immutable Infra: state outside what gets replaced',

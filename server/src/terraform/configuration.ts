@@ -3,6 +3,7 @@
  * and module calls of every `.tf` file in one folder (a module is a folder; references cross files).
  */
 import type { HclAttribute, HclBlock, HclFile, HclValueNode } from './hcl/model';
+import { impliedLocalName } from './providerAddress';
 
 export type Repetition =
   | { kind: 'single' }
@@ -27,6 +28,20 @@ export interface ConfiguredResource {
   address: string;
   repetition: Repetition;
   lifecycle: LifecycleSettings;
+  /**
+   * The local name of the provider it uses: the first part of its `provider` meta-argument
+   * (`aws` for `provider = aws.west`), else its type's first word.
+   */
+  providerLocalName: string;
+}
+
+/** One entry of `terraform { required_providers { … } }`. */
+export interface ProviderRequirement {
+  localName: string;
+  /** The `source` as written (`hashicorp/aws`); absent in the old `name = "constraint"` form. */
+  source?: string;
+  /** Version constraints as written; several `terraform` blocks may each add one. */
+  versionConstraints: string[];
 }
 
 export interface MovedStatement {
@@ -51,6 +66,8 @@ export interface ModuleConfiguration {
   /** Addresses named by `removed { from = … }` blocks: deliberately taken out of management. */
   removed: Set<string>;
   moduleCalls: ModuleCall[];
+  /** `required_providers` entries by local name. */
+  requiredProviders: Map<string, ProviderRequirement>;
   /** Literal values of `locals` and `variable` defaults, for the small evaluator. */
   locals: Map<string, HclValueNode>;
   variableDefaults: Map<string, HclValueNode>;
@@ -76,6 +93,7 @@ export function buildModuleConfiguration(files: ConfigurationFile[]): ModuleConf
     moved: [],
     removed: new Set(),
     moduleCalls: [],
+    requiredProviders: new Map(),
     locals: new Map(),
     variableDefaults: new Map(),
   };
@@ -96,6 +114,7 @@ export function buildModuleConfiguration(files: ConfigurationFile[]): ModuleConf
             address: resourceAddress(mode, type, name),
             repetition: repetitionOf(block),
             lifecycle: lifecycleOf(block),
+            providerLocalName: providerLocalNameOf(block, type),
           };
           // A duplicate address is a configuration error Terraform reports itself; keep the first.
           if (!config.byAddress.has(resource.address)) {
@@ -129,6 +148,9 @@ export function buildModuleConfiguration(files: ConfigurationFile[]): ModuleConf
           });
           break;
         }
+        case 'terraform':
+          for (const required of block.blocks) if (required.type === 'required_providers') addProviderRequirements(config.requiredProviders, required);
+          break;
         case 'locals':
           for (const attribute of block.attributes) config.locals.set(attribute.name, attribute.value);
           break;
@@ -141,6 +163,30 @@ export function buildModuleConfiguration(files: ConfigurationFile[]): ModuleConf
     }
   }
   return config;
+}
+
+function providerLocalNameOf(block: HclBlock, type: string): string {
+  // `provider = aws.west` (or the legacy quoted "aws.west"): the local name is before the alias.
+  const reference = traversalText(attributeOf(block, 'provider'));
+  const localName = reference?.split('.')[0];
+  return localName || impliedLocalName(type);
+}
+
+function addProviderRequirements(into: Map<string, ProviderRequirement>, block: HclBlock): void {
+  for (const attribute of block.attributes) {
+    const requirement = into.get(attribute.name) ?? { localName: attribute.name, versionConstraints: [] };
+    const value = attribute.value.value;
+    if (value.kind === 'string') requirement.versionConstraints.push(value.value);
+    else if (value.kind === 'object') {
+      for (const entry of value.entries) {
+        const literal = entry.value.value;
+        if (literal.kind !== 'string') continue;
+        if (entry.key === 'source') requirement.source ??= literal.value;
+        else if (entry.key === 'version') requirement.versionConstraints.push(literal.value);
+      }
+    }
+    into.set(attribute.name, requirement);
+  }
 }
 
 function repetitionOf(block: HclBlock): Repetition {

@@ -28,6 +28,11 @@ export interface ReplacementAnalysisInput {
   evaluation: EvaluationContext;
   baseline: TerraformBaseline;
   knowledge: KnowledgeLookup;
+  /**
+   * Managed resources the knowledge base does not describe, though it may know a type of the same
+   * name from another provider: not assessed (see replacementCoverage.ts).
+   */
+  notChecked?: ReadonlySet<string>;
 }
 
 /** What the analysis concluded about one resource of the configuration. */
@@ -52,7 +57,7 @@ export function assessResources(input: ReplacementAnalysisInput, cache?: Assessm
   if (input.baseline.kind === 'none') return assessments;
   const triggerTargets = replaceTriggeredByTargets(input.config);
   for (const resource of input.config.resources) {
-    if (resource.mode !== 'managed') continue;
+    if (resource.mode !== 'managed' || input.notChecked?.has(resource.address)) continue;
     const allUpdates = triggerTargets.has(resource.address);
     let cached = cache?.get(resource.block);
     if (cached === undefined || (cached !== null && cached.allUpdates !== allUpdates)) {

@@ -4,7 +4,7 @@
  * edit only re-parses what changed. Used by both the language server and the CLI; knows nothing
  * of LSP.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Finding } from '../../../common/src/findings';
 import { BaselineError, readStateBaseline } from './baseline/stateBaseline';
@@ -14,7 +14,9 @@ import { buildModuleConfiguration, type ConfigurationFile, type ModuleConfigurat
 import type { HclParser, ParsedHclDocument } from './hcl/hclParser';
 import type { HclFile } from './hcl/model';
 import type { KnowledgeLookup } from './knowledgeLookup';
+import { LOCK_FILE, lockedProviderVersions } from './providerLockFile';
 import { renameFindings, statefulRenameFindings } from './renameFindings';
+import { replacementCoverage, type LockFileVersions, type ReplacementCoverage } from './replacementCoverage';
 import { assessResources, replacementFindings, type AssessmentCache } from './replacementFindings';
 import type { HclBlock } from './hcl/model';
 import { evaluate, type EvaluationContext, type KnownValue } from './values';
@@ -40,6 +42,8 @@ export interface ModuleAnalysisResult {
   /** Human description of what was compared against, for logs and the CLI. */
   baselineDescription: string;
   files: string[];
+  /** How many managed resources were checked for replacement, and why the others were not. */
+  coverage: ReplacementCoverage;
 }
 
 interface CachedFile {
@@ -109,7 +113,9 @@ export class TerraformModuleAnalyzer {
         message: baseline.reason,
       });
     }
-    const input = { config, texts, evaluation, baseline, knowledge: this.knowledge };
+    const covered = replacementCoverage({ config, knowledge: this.knowledge, lockFile: this.lockFileVersions(dir), hasBaseline: baseline.kind !== 'none' });
+    findings.push(...covered.findings);
+    const input = { config, texts, evaluation, baseline, knowledge: this.knowledge, notChecked: covered.notChecked };
     const assessments = assessResources(input, this.assessmentCacheFor(dir, baseline, files, evaluation));
     findings.push(...replacementFindings(input, assessments));
     const renames = renameFindings({
@@ -119,7 +125,20 @@ export class TerraformModuleAnalyzer {
       childModuleResources: (source) => this.childModuleResources(path.resolve(dir, source)),
     });
     findings.push(...renames, ...statefulRenameFindings(renames, this.knowledge));
-    return { findings, baselineDescription: baseline.kind === 'none' ? baseline.reason : describeBaseline(baseline), files: files.map((f) => f.path) };
+    return {
+      findings,
+      baselineDescription: baseline.kind === 'none' ? baseline.reason : describeBaseline(baseline),
+      files: files.map((f) => f.path),
+      coverage: covered.coverage,
+    };
+  }
+
+  /** The module's own lock file; a child module has none (its root's applies), which the message says. */
+  private lockFileVersions(dir: string): LockFileVersions {
+    const file = path.join(dir, LOCK_FILE);
+    if (!existsSync(file)) return { kind: 'absent' };
+    const loaded = this.loadFromDisk(file);
+    return 'problem' in loaded ? { kind: 'unreadable' } : { kind: 'read', versions: lockedProviderVersions(loaded.file) };
   }
 
   /**

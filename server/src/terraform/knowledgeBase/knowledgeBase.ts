@@ -107,6 +107,12 @@ export class ReplacementKnowledgeBase {
     return { type, requestedType: resourceType, knowledge, provider: provider.provider };
   }
 
+  /** The provider whose file the index names for this type (exactly or by prefix); loads that file. */
+  providerFor(resourceType: string): ProviderKnowledge['provider'] | undefined {
+    const file = this.fileFor(resourceType);
+    return file === undefined ? undefined : this.provider(file).provider;
+  }
+
   /**
    * Rule for an attribute path (`['file_permission']`, `['subject', 'common_name']` where `subject`
    * is a block). Block element indices are not part of the path (numeric segments after a block or

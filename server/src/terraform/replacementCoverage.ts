@@ -1,0 +1,128 @@
+/**
+ * Which managed resources of a module the replacement analysis can check, and a finding for
+ * those it cannot. Only the knowledge base says which attributes force replacement; a resource
+ * whose provider (or whose type) it does not describe gets no replacement finding at all, and
+ * that silence would read as "safe". So each such provider is named once per module, with the
+ * version the module uses as far as it is known. Pure: configuration, knowledge and lock file in.
+ */
+import type { Finding } from '../../../common/src/findings';
+import { blockHeaderRange, type ConfiguredResource, type ModuleConfiguration, type ProviderRequirement } from './configuration';
+import type { KnowledgeLookup } from './knowledgeLookup';
+import { impliedProvider, parseProviderSource, providerKey } from './providerAddress';
+import { LOCK_FILE } from './providerLockFile';
+
+/** What the module's `.terraform.lock.hcl` could tell. */
+export type LockFileVersions =
+  | { kind: 'absent' }
+  | { kind: 'unreadable' }
+  /** Locked versions by `providerKey`. */
+  | { kind: 'read'; versions: Map<string, string> };
+
+/** Counts of managed resources (blocks, not instances). */
+export interface ReplacementCoverage {
+  /** Compared with the baseline using the knowledge base's rules. */
+  checked: number;
+  /** Not compared: the knowledge base has no rules for their provider or type. */
+  withoutKnowledge: number;
+  /** Known to the knowledge base, but not compared: the module has no baseline. */
+  withoutBaseline: number;
+}
+
+export interface ReplacementCoverageInput {
+  config: ModuleConfiguration;
+  knowledge: Pick<KnowledgeLookup, 'resource' | 'providerFor'>;
+  lockFile: LockFileVersions;
+  hasBaseline: boolean;
+}
+
+export interface ReplacementCoverageResult {
+  coverage: ReplacementCoverage;
+  /** Addresses of the managed resources the knowledge base cannot check. */
+  notChecked: Set<string>;
+  /** One `terraform/not-checked` finding per provider, at its first such resource. */
+  findings: Finding[];
+}
+
+interface UncheckedProvider {
+  /** `hashicorp/aws`, or the source as written when it is not a valid address. */
+  key: string;
+  resources: ConfiguredResource[];
+}
+
+export function replacementCoverage(input: ReplacementCoverageInput): ReplacementCoverageResult {
+  const coverage: ReplacementCoverage = { checked: 0, withoutKnowledge: 0, withoutBaseline: 0 };
+  const notChecked = new Set<string>();
+  const unchecked = new Map<string, UncheckedProvider>();
+  for (const resource of input.config.resources) {
+    if (resource.mode !== 'managed') continue;
+    const key = providerKeyOf(resource.providerLocalName, input.config.requiredProviders);
+    const found = input.knowledge.resource(resource.type);
+    // Knowledge of a type of the same name from another provider (a fork, a private registry) is not knowledge of this one.
+    if (found && sourceKey(found.provider.source) === key) {
+      if (input.hasBaseline) coverage.checked++;
+      else coverage.withoutBaseline++;
+      continue;
+    }
+    coverage.withoutKnowledge++;
+    notChecked.add(resource.address);
+    const group = unchecked.get(key) ?? { key, resources: [] };
+    group.resources.push(resource);
+    unchecked.set(key, group);
+  }
+  const findings = [...unchecked.values()].map((group): Finding => {
+    const first = group.resources[0];
+    return {
+      file: first.file,
+      range: blockHeaderRange(first.block),
+      severity: 'information',
+      code: 'terraform/not-checked',
+      message: notCheckedMessage(group, input),
+      provider: group.key,
+    };
+  });
+  return { coverage, notChecked, findings };
+}
+
+function notCheckedMessage(group: UncheckedProvider, input: ReplacementCoverageInput): string {
+  const count = group.resources.length;
+  const lead = `${count} resource${count === 1 ? '' : 's'} of ${group.key} ${count === 1 ? 'was' : 'were'} not checked for replacement`;
+  const types = [...new Set(group.resources.map((r) => r.type))];
+  const known = types.map((type) => input.knowledge.providerFor(type)).find((p) => p !== undefined && sourceKey(p.source) === group.key);
+  const locked = input.lockFile.kind === 'read' ? input.lockFile.versions.get(group.key) : undefined;
+  if (known) {
+    const lockedOther = locked !== undefined && locked !== known.version ? `; ${LOCK_FILE} selects ${locked}` : '';
+    return `${lead}: no replacement knowledge for ${listOf(types)} in ${group.key} ${known.version}${lockedOther}.`;
+  }
+  return `${lead}: no replacement knowledge for this provider (${moduleVersion(group.key, locked, input)}).`;
+}
+
+/** The version the module uses, saying where that comes from, or that nothing pins one. */
+function moduleVersion(key: string, locked: string | undefined, input: ReplacementCoverageInput): string {
+  if (locked !== undefined) return `version ${locked}, from ${LOCK_FILE}`;
+  const lock =
+    input.lockFile.kind === 'absent'
+      ? `this folder has no ${LOCK_FILE}`
+      : input.lockFile.kind === 'unreadable'
+        ? `${LOCK_FILE} could not be read`
+        : `${LOCK_FILE} does not list it`;
+  const constraints = [...input.config.requiredProviders.values()]
+    .filter((r) => providerKeyOf(r.localName, input.config.requiredProviders) === key)
+    .flatMap((r) => r.versionConstraints);
+  if (constraints.length > 0) return `version constraint "${constraints.join(', ')}", from required_providers; ${lock}`;
+  return `any version: no version constraint, and ${lock}`;
+}
+
+function providerKeyOf(localName: string, requirements: Map<string, ProviderRequirement>): string {
+  const source = requirements.get(localName)?.source;
+  if (source === undefined) return providerKey(impliedProvider(localName));
+  return sourceKey(source);
+}
+
+function sourceKey(source: string): string {
+  const address = parseProviderSource(source);
+  return address ? providerKey(address) : source;
+}
+
+function listOf(items: string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
