@@ -14,7 +14,7 @@ import { codes } from './kubernetesTestSupport';
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 /** The seed example as shipped (image nginx:1.23.3); the baseline is the same file at nginx:1.21.6. */
-const SEED = readFileSync(path.join(ROOT, 'examples', 'kubernetes', 'nginx-deployment.yaml'), 'utf8');
+const SEED = readFileSync(path.join(ROOT, 'examples', 'kubernetes', 'deployment-v2.yaml'), 'utf8');
 const SEED_DEPLOYED = SEED.replace('image: nginx:1.23.3', 'image: nginx:1.21.6');
 
 function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
