@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { utimesSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { normalizeSettings } from '../../common/src/settings';
 import { KubernetesFileAnalyzer } from '../../server/src/kubernetes/kubernetesFileAnalyzer';
 import type { DeployedVersion } from '../../server/src/terraform/baseline/deployedVersion';
 import { HclParser } from '../../server/src/terraform/hcl/hclParser';
@@ -203,5 +204,14 @@ describe('check --against: Terraform modules by folder', () => {
     writeFiles(empty, { 'live/main.tf': seed('0700'), 'deployed/README.md': 'nothing here' });
     const none = await analyzer.analyze(path.join(empty, 'live'), { baseline: 'auto', gitRef: 'HEAD', allowGit: false, deployed: { ...deployed, path: path.join(empty, 'deployed'), root: path.join(empty, 'live') } });
     assert.deepEqual(none.findings.map((f) => [f.severity, f.message]), [['warning', `immutableInfra.againstPath "deployed" holds no deployed version of ${path.join(empty, 'live')}: no .tf files in deployed.`]]);
+  });
+});
+
+describe('the againstPath setting', () => {
+  test('normalised: trimmed; empty for anything that is not a one-line string', () => {
+    assert.equal(normalizeSettings({}).againstPath, '');
+    assert.equal(normalizeSettings({ againstPath: '  deployed/prod ' }).againstPath, 'deployed/prod');
+    assert.equal(normalizeSettings({ againstPath: '/srv/deployed' }).againstPath, '/srv/deployed');
+    for (const bad of [42, null, ['a'], 'a\nb', 'a\0b']) assert.equal(normalizeSettings({ againstPath: bad }).againstPath, '', JSON.stringify(bad));
   });
 });
