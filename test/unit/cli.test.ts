@@ -127,6 +127,15 @@ describe('immutable-infra check', () => {
     );
   });
 
+  test('a message that does not name its module gets the module in front on stderr', async () => {
+    const dir = gitModule({ 'git/main.tf': seed('0777') }, { 'git/main.tf': seed('0700') });
+    const result = await run(['check', '--git-ref', '-x'], dir);
+    assert.equal(result.code, 2);
+    assert.equal(result.stderr, 'immutable-infra: git: The git ref "-x" is not valid. There is no terraform.tfstate either: nothing to compare edits with.\n');
+    const named = await run(['check', '--git-ref', 'nope'], dir);
+    assert.equal(named.stderr, 'immutable-infra: No git baseline for git: the git ref "nope" does not exist in this repository. There is no terraform.tfstate either: nothing to compare edits with.\n');
+  });
+
   test('--baseline state with a corrupt state: the module gets a finding, stderr says why, exit 2 as nothing was compared', async () => {
     const dir = tempDir();
     writeFiles(dir, { 'main.tf': seed('0700'), 'terraform.tfstate': 'not json' });

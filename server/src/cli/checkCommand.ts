@@ -153,7 +153,8 @@ export async function runCheck(options: CheckOptions, version: string): Promise<
     .map((r) => {
       const target = path.relative(options.cwd, r.target) || '.';
       const message = withRelativePaths(r.unavailable!.message, options.cwd);
-      const named = target === '.' || message.includes(target);
+      // Most messages name their module already; the rest get the target in front.
+      const named = target === '.' || namesPath(message, target);
       return `immutable-infra: ${named ? '' : `${target}: `}${message}\n`;
     })
     .join('');
@@ -161,6 +162,12 @@ export async function runCheck(options: CheckOptions, version: string): Promise<
   const nothingCompared = results.length > 0 && results.every((r) => r.unavailable?.severity === 'warning');
   const exitCode = nothingCompared ? 2 : relative.some((f) => f.severity === 'error') ? 1 : 0;
   return { exitCode, stdout: format(relative, options.format, version), stderr };
+}
+
+/** Whether `message` mentions `target` as a path (not as part of a word: a module named `git` in "No git baseline"). */
+function namesPath(message: string, target: string): boolean {
+  const escaped = target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?:^|[\\s"'\`(])${escaped}(?:[/:,.)]|$)`).test(message);
 }
 
 /** Messages name folders by absolute path; on the terminal, relative to where the user is. */
