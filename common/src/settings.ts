@@ -22,6 +22,11 @@ export type ServerTraceLevel = (typeof SERVER_TRACE_LEVELS)[number];
 export interface ImmutableInfraSettings {
   baseline: BaselineSource;
   gitRef: string;
+  /**
+   * A file or folder holding the deployed version, instead of git; absolute or relative to the
+   * workspace folder. Empty: none.
+   */
+  againstPath: string;
   diagnostics: {
     debounceMs: number;
   };
@@ -44,6 +49,7 @@ export interface ImmutableInfraSettings {
 export const DEFAULT_SETTINGS: ImmutableInfraSettings = {
   baseline: 'auto',
   gitRef: 'HEAD',
+  againstPath: '',
   diagnostics: { debounceMs: 200 },
   terraform: { path: '' },
   kubectl: { path: '' },
@@ -62,6 +68,7 @@ export function normalizeSettings(raw: unknown): ImmutableInfraSettings {
   return {
     baseline: oneOf(value.baseline, BASELINE_SOURCES, DEFAULT_SETTINGS.baseline),
     gitRef: normalizeGitRef(value.gitRef),
+    againstPath: normalizePath(value.againstPath),
     diagnostics: {
       debounceMs: normalizeDebounce(asRecord(value.diagnostics).debounceMs),
     },
@@ -83,6 +90,12 @@ function normalizeGitRef(raw: unknown): string {
   const ref = trimmedString(raw);
   if (ref === '' || ref.startsWith('-') || /[\s\0]/.test(ref)) return DEFAULT_SETTINGS.gitRef;
   return ref;
+}
+
+/** A path is only ever read as files; one with a NUL or a line break is no path anyone typed. */
+function normalizePath(raw: unknown): string {
+  const value = trimmedString(raw);
+  return /[\0\r\n]/.test(value) ? '' : value;
 }
 
 function normalizeDebounce(raw: unknown): number {

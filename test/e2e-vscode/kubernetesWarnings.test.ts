@@ -19,7 +19,7 @@ import { packagedExtension } from '../support/packagedExtension';
 import { cleanupTempDirs, gitModule } from '../support/tempModule';
 
 const RESULTS_DIR = path.join(repoRoot, 'test-results');
-const SEED = readFileSync(path.join(repoRoot, 'examples', 'kubernetes', 'nginx-deployment.yaml'), 'utf8');
+const SEED = readFileSync(path.join(repoRoot, 'examples', 'kubernetes', 'deployment-v2.yaml'), 'utf8');
 const EDITED = SEED.replace(/matchLabels:\n(\s+)app: nginx/, 'matchLabels:\n$1app: web');
 
 const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();

@@ -1,7 +1,7 @@
 /**
  * Issue 7's acceptance in a real VS Code: the packaged .vsix in code-server, driven through
  * Chromium. The workspace is a git repository whose HEAD holds the seed Deployment with
- * `nginx:1.21.6`; the working copy is examples/kubernetes/nginx-deployment.yaml (`nginx:1.23.3`),
+ * `nginx:1.21.6`; the working copy is examples/kubernetes/deployment-v2.yaml (`nginx:1.23.3`),
  * so the language server announces a rolling update with a code lens. Clicking its
  * "Show rollout timeline" opens the timeline webview with one `data-pod` lane per pod the
  * simulator replaces or creates for that manifest. Then the same timeline from a plan: Open Plan
@@ -28,7 +28,7 @@ import { packagedExtension } from '../support/packagedExtension';
 import { cleanupTempDirs, gitModule } from '../support/tempModule';
 
 const RESULTS_DIR = path.join(repoRoot, 'test-results');
-const EXAMPLE = readFileSync(path.join(repoRoot, 'examples', 'kubernetes', 'nginx-deployment.yaml'), 'utf8');
+const EXAMPLE = readFileSync(path.join(repoRoot, 'examples', 'kubernetes', 'deployment-v2.yaml'), 'utf8');
 const DEPLOYED = EXAMPLE.replace('image: nginx:1.23.3', 'image: nginx:1.21.6');
 /** The extension's defaults (package.json): 5 s image pull and start, 3 nodes. */
 const EXPECTED = simulateRollout(workloadsFromManifest(EXAMPLE)[0], { podStartSeconds: 5, nodes: 3 });

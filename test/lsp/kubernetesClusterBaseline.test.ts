@@ -14,7 +14,7 @@ import { LspTestClient } from '../support/lspClient';
 import { findKubectl, startRecordedApiServer, type RecordedApiServer } from '../support/recordedApiServer';
 import { cleanupTempDirs, tempDir } from '../support/tempModule';
 
-const SEED = readFileSync(path.resolve(__dirname, '..', '..', '..', 'examples', 'kubernetes', 'nginx-deployment.yaml'), 'utf8');
+const SEED = readFileSync(path.resolve(__dirname, '..', '..', '..', 'examples', 'kubernetes', 'deployment-v2.yaml'), 'utf8');
 const DEPLOYED = SEED.replace('image: nginx:1.23.3', 'image: nginx:1.21.6');
 const KUBECTL = findKubectl();
 const SETTINGS = { kubernetes: { baseline: 'cluster' }, kubectl: { path: KUBECTL } };

@@ -10,7 +10,7 @@ import { CodeLensRequest, HoverRequest, type MarkupContent } from 'vscode-langua
 import { LspTestClient } from '../support/lspClient';
 import { cleanupTempDirs, gitModule, positionOf, stateModule, tempDir, writeFiles } from '../support/tempModule';
 
-const SEED = readFileSync(path.resolve(__dirname, '..', '..', '..', 'examples', 'kubernetes', 'nginx-deployment.yaml'), 'utf8');
+const SEED = readFileSync(path.resolve(__dirname, '..', '..', '..', 'examples', 'kubernetes', 'deployment-v2.yaml'), 'utf8');
 const DEPLOYED = SEED.replace('image: nginx:1.23.3', 'image: nginx:1.21.6');
 
 const clients: LspTestClient[] = [];

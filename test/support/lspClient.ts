@@ -57,8 +57,11 @@ export class LspTestClient {
   /**
    * `configuration`: answers `workspace/configuration` requests (the client "pull" model) with the
    * settings for the requested folder URI, as VS Code answers for resource-scoped settings.
+   * `workspaceFolders`: folder paths the client has open.
    */
-  async initialize(options: { settings?: unknown; workspaceTrusted?: boolean; configuration?: (scopeUri: string | undefined) => unknown } = {}): Promise<void> {
+  async initialize(
+    options: { settings?: unknown; workspaceTrusted?: boolean; configuration?: (scopeUri: string | undefined) => unknown; workspaceFolders?: string[] } = {},
+  ): Promise<void> {
     const configuration = options.configuration;
     if (configuration) {
       this.connection.onRequest('workspace/configuration', (params: { items: Array<{ scopeUri?: string }> }) =>
@@ -71,7 +74,7 @@ export class LspTestClient {
       rootUri: null,
       capabilities: { workspace: { configuration: configuration !== undefined } },
       initializationOptions: { workspaceTrusted: options.workspaceTrusted ?? true, settings: options.settings },
-      workspaceFolders: null,
+      workspaceFolders: options.workspaceFolders?.map((folder) => ({ uri: pathToFileURL(folder).href, name: path.basename(folder) })) ?? null,
     });
     await this.connection.sendNotification(InitializedNotification.type, {});
   }

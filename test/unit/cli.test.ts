@@ -153,19 +153,58 @@ describe('immutable-infra check', () => {
     }
   });
 
-  test('a git ref that does not exist is a usage error', async () => {
+  test('a git ref that does not exist: a finding and one stderr line; with nothing else to check, exit 2', async () => {
     const dir = gitModule({ 'main.tf': seed('0777') }, { 'main.tf': seed('0700') });
-    const result = await run(['check', '--git-ref', 'nope'], dir);
-    assert.equal(result.code, 2);
-    assert.match(result.stderr, /the git ref "nope" does not exist/);
+    const result = await run(['check', '--git-ref', 'nope', '--format', 'json'], dir);
+    assert.equal(result.code, 2, result.stdout);
+    assert.equal(result.stderr, 'immutable-infra: No git baseline for .: the git ref "nope" does not exist in this repository. There is no terraform.tfstate either: nothing to compare edits with.\n');
+    const [finding] = JSON.parse(result.stdout).findings;
+    assert.deepEqual([finding.file, finding.severity, finding.code], ['main.tf', 'warning', 'terraform/baseline-unavailable']);
+    assert.match(finding.message, /the git ref "nope" does not exist in this repository/);
   });
 
-  test('--baseline state with a corrupt state is unreadable input', async () => {
+  test('a git ref that does not exist loses nothing else: the module with state and the manifests are still checked', async () => {
+    const manifest = (image: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: ${image}\n`;
+    const dir = gitModule({ 'withstate/main.tf': seed('0777'), 'nostate/main.tf': seed('0777'), 'k8s/web.yaml': manifest('web:1') }, { 'withstate/main.tf': seed('0700'), 'nostate/main.tf': seed('0700'), 'k8s/web.yaml': manifest('web:2') });
+    writeFiles(dir, { 'withstate/terraform.tfstate': JSON.stringify({ version: 4, resources: [{ mode: 'managed', type: 'local_file', name: 'example', provider: '', instances: [{ attributes: state[0].instances[0].attributes }] }] }) });
+    const result = await run(['check', '--git-ref', 'nope'], dir);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^withstate\/main\.tf:4:3: warning terraform\/forces-replacement: Changing `file_permission` \("0777" → "0700"\)/m);
+    assert.match(result.stdout, /^nostate\/main\.tf:1:1: warning terraform\/baseline-unavailable: No git baseline for .*nostate: the git ref "nope" does not exist in this repository\./m);
+    assert.match(result.stdout, /^k8s\/web\.yaml:1:1: warning kubernetes\/baseline-unavailable: No git baseline for .*k8s: the git ref "nope" does not exist in this repository\. Edits to the Kubernetes objects cannot be compared with a deployed version\./m);
+    assert.match(result.stdout, /^k8s\/web\.yaml:\d+:\d+: warning kubernetes\/no-readiness-probe/m);
+    assert.equal(
+      result.stderr,
+      'immutable-infra: k8s/web.yaml: No git baseline for k8s: the git ref "nope" does not exist in this repository. Edits to the Kubernetes objects cannot be compared with a deployed version.\n' +
+        'immutable-infra: No git baseline for nostate: the git ref "nope" does not exist in this repository. There is no terraform.tfstate either: nothing to compare edits with.\n',
+    );
+  });
+
+  test('a message that does not name its module gets the module in front on stderr', async () => {
+    const dir = gitModule({ 'git/main.tf': seed('0777') }, { 'git/main.tf': seed('0700') });
+    const result = await run(['check', '--git-ref', '-x'], dir);
+    assert.equal(result.code, 2);
+    assert.equal(result.stderr, 'immutable-infra: git: The git ref "-x" is not valid. There is no terraform.tfstate either: nothing to compare edits with.\n');
+    const named = await run(['check', '--git-ref', 'nope'], dir);
+    assert.equal(named.stderr, 'immutable-infra: No git baseline for git: the git ref "nope" does not exist in this repository. There is no terraform.tfstate either: nothing to compare edits with.\n');
+  });
+
+  test('--baseline state with a corrupt state: the module gets a finding, stderr says why, exit 2 as nothing was compared', async () => {
     const dir = tempDir();
     writeFiles(dir, { 'main.tf': seed('0700'), 'terraform.tfstate': 'not json' });
     const result = await run(['check', '--baseline', 'state'], dir);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /terraform\.tfstate: it is not valid JSON/);
+    assert.match(result.stderr, /^immutable-infra: Cannot read Terraform state terraform\.tfstate: it is not valid JSON \(.*\)\.\n$/);
+    assert.match(result.stdout, /^main\.tf:1:1: warning terraform\/baseline-unavailable: Cannot read Terraform state .*terraform\.tfstate: it is not valid JSON/m);
+  });
+
+  test('--baseline state: a module without state is reported, one with state is checked, exit 0', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'a/main.tf': seed('0700'), 'b/main.tf': seed('0700'), 'b/terraform.tfstate': JSON.stringify({ version: 4, resources: [{ mode: 'managed', type: 'local_file', name: 'example', provider: '', instances: [{ attributes: state[0].instances[0].attributes }] }] }) });
+    const result = await run(['check', '--baseline', 'state'], dir);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^b\/main\.tf:4:3: warning terraform\/forces-replacement/m);
+    assert.equal(result.stderr, 'immutable-infra: No baseline: the baseline setting is "state" and a/terraform.tfstate does not exist.\n');
   });
 
   test('the bundled example: the quick-start finding', async () => {

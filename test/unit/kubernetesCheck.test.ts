@@ -14,7 +14,7 @@ import { codes } from './kubernetesTestSupport';
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 /** The seed example as shipped (image nginx:1.23.3); the baseline is the same file at nginx:1.21.6. */
-const SEED = readFileSync(path.join(ROOT, 'examples', 'kubernetes', 'nginx-deployment.yaml'), 'utf8');
+const SEED = readFileSync(path.join(ROOT, 'examples', 'kubernetes', 'deployment-v2.yaml'), 'utf8');
 const SEED_DEPLOYED = SEED.replace('image: nginx:1.23.3', 'image: nginx:1.21.6');
 
 function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -96,15 +96,18 @@ describe('immutable-infra check with Kubernetes manifests', () => {
     assert.deepEqual(rolling.locations[0].physicalLocation.region, { startLine: 21, startColumn: 11, endLine: 21, endColumn: 30 });
   });
 
-  test('--baseline git outside a repository, and a file that is neither Terraform nor YAML: usage errors', async () => {
+  test('--baseline git outside a repository: a warning, one stderr line, exit 2 (nothing compared); auto: a hint, exit 0; not YAML: a usage error', async () => {
     const dir = tempDir('ii-k8s-nogit-');
     writeFiles(dir, { 'app.yaml': SEED, 'notes.txt': 'x' });
     const noGit = await run(['check', 'app.yaml', '--baseline', 'git'], dir);
     assert.equal(noGit.code, 2);
-    assert.match(noGit.stderr, /not inside a git repository/);
+    assert.equal(noGit.stderr, 'immutable-infra: app.yaml: No git baseline for .: the folder is not inside a git repository. Edits to the Kubernetes objects cannot be compared with a deployed version.\n');
+    assert.match(noGit.stdout, /^app\.yaml:1:1: warning kubernetes\/baseline-unavailable: No git baseline for .*: the folder is not inside a git repository\./m);
+    assert.match(noGit.stdout, /warning kubernetes\/no-readiness-probe/, 'the checks that need no baseline still ran');
     const auto = await run(['check', 'app.yaml'], dir);
     assert.equal(auto.code, 0, auto.stderr);
     assert.match(auto.stdout, /hint kubernetes\/baseline-unavailable/);
+    assert.equal(auto.stderr, 'immutable-infra: app.yaml: No git baseline for .: the folder is not inside a git repository. Edits to the Kubernetes objects cannot be compared with a deployed version.\n');
     const wrong = await run(['check', 'notes.txt'], dir);
     assert.equal(wrong.code, 2);
     assert.match(wrong.stderr, /not a Terraform file \(\.tf\), a Kubernetes manifest \(\.yaml, \.yml\) or a folder/);

@@ -187,6 +187,8 @@ describe('package.json contracts', () => {
     assert.equal(properties['immutableInfra.baseline']?.scope, 'resource');
     assert.equal(properties['immutableInfra.gitRef']?.default, 'HEAD');
     assert.equal(properties['immutableInfra.gitRef']?.scope, 'resource');
+    assert.equal(properties['immutableInfra.againstPath']?.default, '');
+    assert.equal(properties['immutableInfra.againstPath']?.scope, 'resource');
     assert.equal(properties['immutableInfra.diagnostics.debounceMs']?.default, 200);
     assert.deepEqual(properties['immutableInfra.trace.server']?.enum, ['off', 'messages', 'verbose']);
   });
@@ -207,6 +209,7 @@ describe('package.json contracts', () => {
       assert.ok(restricted.includes(key), `${key} is not a restricted configuration`);
     }
     for (const key of restricted) assert.ok(key in properties, `restricted ${key} is not a declared setting`);
+    assert.ok(!restricted.includes('immutableInfra.againstPath'), 'againstPath only reads files: it works in Restricted Mode');
     assert.equal(manifest.capabilities?.virtualWorkspaces, false);
   });
 });

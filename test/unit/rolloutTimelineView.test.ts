@@ -15,7 +15,7 @@ import { readRolloutTimeline, TimelineInputError } from '../../webview/src/timel
 import { computeTimelineView, countsAt, formatSeconds, nextSync, phaseAt } from '../../webview/src/timeline/viewModel';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
-const SEED = readFileSync(path.join(repoRoot, 'examples', 'kubernetes', 'nginx-deployment.yaml'), 'utf8');
+const SEED = readFileSync(path.join(repoRoot, 'examples', 'kubernetes', 'deployment-v2.yaml'), 'utf8');
 const seedTimeline = () => simulateRollout(workloadsFromManifest(SEED)[0], { podStartSeconds: 5 });
 
 const deployment = (name: string, replicas = 2) => `apiVersion: apps/v1

@@ -20,7 +20,7 @@ import { workloadsFromManifest } from '../../server/src/kubernetes/rollout/workl
 import { GraphBrowser, repoRoot, type PageProblems } from './graphPageSupport';
 
 const BUNDLE = path.join(repoRoot, 'dist', 'timeline.js');
-const SEED = readFileSync(path.join(repoRoot, 'examples', 'kubernetes', 'nginx-deployment.yaml'), 'utf8');
+const SEED = readFileSync(path.join(repoRoot, 'examples', 'kubernetes', 'deployment-v2.yaml'), 'utf8');
 
 function timelineOf(manifest: string, options: Parameters<typeof simulateRollout>[1] = { podStartSeconds: 5 }): RolloutTimeline {
   const [workload] = workloadsFromManifest(manifest);

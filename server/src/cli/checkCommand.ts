@@ -1,15 +1,17 @@
 /**
  * `immutable-infra check [PATH…]`: the same findings as the editor, for CI and the terminal.
  * Terraform modules are analysed per folder; Kubernetes manifests (`.yaml`/`.yml`) per file,
- * always against git (Terraform state holds no Kubernetes objects, so `--baseline state` and
- * `auto` mean git for them too).
+ * against git (Terraform state holds no Kubernetes objects, so `--baseline state` and `auto`
+ * mean git for them too) — or, with `--against PATH`, against the deployed version in PATH.
+ *
+ * A module or file whose baseline is unavailable gets its own finding and one line on stderr,
+ * and everything else is still checked: one missing ref must not hide the rest.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Finding } from '../../../common/src/findings';
-import { BaselineError } from '../terraform/baseline/stateBaseline';
-import { resolveGitCommit } from '../terraform/baseline/gitBaseline';
 import type { BaselineMode } from '../terraform/baseline/terraformBaseline';
+import type { DeployedVersion } from '../terraform/baseline/deployedVersion';
 import { KUBERNETES_FILE, KubernetesFileAnalyzer } from '../kubernetes/kubernetesFileAnalyzer';
 import { HclParser } from '../terraform/hcl/hclParser';
 import { ReplacementKnowledgeBase } from '../terraform/knowledgeBase/knowledgeBase';
@@ -23,6 +25,8 @@ export interface CheckOptions {
   paths: string[];
   baseline: BaselineMode;
   gitRef?: string;
+  /** The deployed version as a file or folder, as typed (relative to cwd or absolute). */
+  against?: string;
   format: 'text' | 'json' | 'sarif';
   cwd: string;
 }
@@ -43,6 +47,7 @@ export function parseCheckArguments(args: string[], cwd: string): CheckOptions {
       if (v !== 'auto' && v !== 'state' && v !== 'git') throw new UsageError(`--baseline must be auto, state or git (got "${v}").`);
       options.baseline = v;
     } else if (arg === '--git-ref') options.gitRef = value();
+    else if (arg === '--against') options.against = value();
     else if (arg === '--format') {
       const v = value();
       if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format must be text, json or sarif (got "${v}").`);
@@ -51,82 +56,128 @@ export function parseCheckArguments(args: string[], cwd: string): CheckOptions {
     else options.paths.push(arg);
   }
   if (options.paths.length === 0) options.paths.push('.');
+  if (options.against !== undefined) {
+    if (options.baseline === 'git') throw new UsageError('--against PATH takes the place of git as the baseline: it cannot be combined with --baseline git.');
+    if (options.gitRef !== undefined) throw new UsageError('--against PATH takes the place of git as the baseline: it cannot be combined with --git-ref.');
+    if (!existsSync(path.resolve(cwd, options.against))) throw new UsageError(`--against ${options.against}: no such file or folder.`);
+  }
   return options;
 }
 
-/**
- * Module folders and Kubernetes manifests under the given paths, and for Terraform file
- * arguments the files to keep findings for.
- */
-function collectTargets(options: CheckOptions): { modules: Set<string>; onlyFiles: Map<string, Set<string>>; manifests: Set<string> } {
-  const modules = new Set<string>();
-  const manifests = new Set<string>();
-  const onlyFiles = new Map<string, Set<string>>();
-  const walk = (dir: string) => {
+interface Targets {
+  /** Module folders, each with the checked folder it was found under. */
+  modules: Map<string, string>;
+  /** For Terraform file arguments: the files to keep findings for. */
+  onlyFiles: Map<string, Set<string>>;
+  /** Kubernetes manifests, each with the checked folder it was found under. */
+  manifests: Map<string, string>;
+}
+
+/** Module folders and Kubernetes manifests under the given paths; the deployed tree itself is not a target. */
+function collectTargets(options: CheckOptions, deployedPath: string | undefined): Targets {
+  const targets: Targets = { modules: new Map(), onlyFiles: new Map(), manifests: new Map() };
+  const add = (map: Map<string, string>, key: string, root: string) => {
+    if (!map.has(key)) map.set(key, root);
+  };
+  const walk = (dir: string, root: string) => {
+    if (dir === deployedPath) return;
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch (error) {
       throw new UsageError(`Cannot read ${path.relative(options.cwd, dir) || '.'}: ${(error as Error).message}`);
     }
-    if (entries.some((e) => e.isFile() && TERRAFORM_FILE.test(e.name))) modules.add(dir);
-    for (const entry of entries) if (entry.isFile() && KUBERNETES_FILE.test(entry.name)) manifests.add(path.join(dir, entry.name));
-    for (const entry of entries) if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name)) walk(path.join(dir, entry.name));
+    const files = entries.filter((e) => e.isFile() && path.join(dir, e.name) !== deployedPath);
+    if (files.some((e) => TERRAFORM_FILE.test(e.name))) add(targets.modules, dir, root);
+    for (const entry of files) if (KUBERNETES_FILE.test(entry.name)) add(targets.manifests, path.join(dir, entry.name), root);
+    for (const entry of entries) if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name)) walk(path.join(dir, entry.name), root);
   };
   for (const given of options.paths) {
     const full = path.resolve(options.cwd, given);
     if (!existsSync(full)) throw new UsageError(`No such file or folder: ${given}`);
-    if (statSync(full).isDirectory()) walk(full);
+    if (statSync(full).isDirectory()) walk(full, full);
     else if (TERRAFORM_FILE.test(full)) {
       const dir = path.dirname(full);
-      modules.add(dir);
-      const set = onlyFiles.get(dir) ?? new Set<string>();
+      add(targets.modules, dir, dir);
+      const set = targets.onlyFiles.get(dir) ?? new Set<string>();
       set.add(full);
-      onlyFiles.set(dir, set);
-    } else if (KUBERNETES_FILE.test(full)) manifests.add(full);
+      targets.onlyFiles.set(dir, set);
+    } else if (KUBERNETES_FILE.test(full)) add(targets.manifests, full, path.dirname(full));
     else throw new UsageError(`${given} is not a Terraform file (.tf), a Kubernetes manifest (.yaml, .yml) or a folder.`);
   }
-  return { modules, onlyFiles, manifests };
+  return targets;
+}
+
+/** What became of one module or manifest. */
+interface TargetResult {
+  target: string;
+  findings: Finding[];
+  /** Its baseline-unavailable finding, if any. */
+  unavailable?: Finding;
 }
 
 export async function runCheck(options: CheckOptions, version: string): Promise<CommandResult> {
-  const { modules, onlyFiles, manifests } = collectTargets(options);
+  const deployedPath = options.against === undefined ? undefined : path.resolve(options.cwd, options.against);
+  const { modules, onlyFiles, manifests } = collectTargets(options, deployedPath);
+  const deployedFor = (root: string): DeployedVersion | undefined =>
+    deployedPath === undefined ? undefined : { path: deployedPath, root, display: options.against!, origin: `--against ${options.against}` };
   const gitRef = options.gitRef ?? 'HEAD';
-  if (options.gitRef !== undefined) {
-    // A ref that doesn't exist is a usage error, not a silent "no baseline".
-    for (const dir of new Set([...modules, ...[...manifests].map((f) => path.dirname(f))])) {
-      try {
-        await resolveGitCommit(dir, gitRef);
-      } catch (error) {
-        if (error instanceof BaselineError) throw new UsageError(error.message);
-        throw error;
-      }
-    }
-  }
-  const findings: Finding[] = [];
+  const results: TargetResult[] = [];
   const coverage = emptyCoverage();
   // Loading the HCL grammar takes a moment: only when there is Terraform to read.
   const analyzer = modules.size > 0 ? new TerraformModuleAnalyzer(await HclParser.create(), new ReplacementKnowledgeBase()) : undefined;
-  for (const dir of analyzer ? [...modules].sort() : []) {
-    const result = await analyzer!.analyze(dir, { baseline: options.baseline, gitRef, allowGit: true });
+  for (const [dir, root] of analyzer ? [...modules].sort(([a], [b]) => a.localeCompare(b)) : []) {
+    const result = await analyzer!.analyze(dir, { baseline: options.baseline, gitRef, allowGit: true, deployed: deployedFor(root) });
     addCoverage(coverage, result.coverage);
     const only = onlyFiles.get(dir);
-    const explicitProblem = result.findings.find((f) => f.code === 'terraform/baseline-unavailable' && f.severity !== 'hint');
-    if (explicitProblem && options.baseline !== 'auto') throw new UsageError(explicitProblem.message);
-    findings.push(...result.findings.filter((f) => !only || only.has(f.file)));
+    const unavailable = result.findings.find((f) => f.code === 'terraform/baseline-unavailable');
+    // The module's baseline finding stays even when a file argument narrows the rest: it is about the whole module.
+    const findings = result.findings.filter((f) => !only || only.has(f.file) || f === unavailable);
+    results.push({ target: dir, findings, unavailable });
   }
-  const kubernetes = new KubernetesFileAnalyzer();
-  for (const file of [...manifests].sort()) {
-    const result = await kubernetes.analyze(file, { gitRef, allowGit: true });
-    const explicitProblem = result.find((f) => f.code === 'kubernetes/baseline-unavailable');
-    if (explicitProblem && options.baseline === 'git') throw new UsageError(explicitProblem.message);
-    findings.push(...result);
+  // Within one run each deployed file is read once.
+  const kubernetes = new KubernetesFileAnalyzer(Infinity);
+  for (const [file, root] of [...manifests].sort(([a], [b]) => a.localeCompare(b))) {
+    const findings = await kubernetes.analyze(file, {
+      gitRef,
+      allowGit: true,
+      deployed: deployedFor(root),
+      explicitGit: options.baseline === 'git',
+    });
+    results.push({ target: file, findings, unavailable: findings.find((f) => f.code === 'kubernetes/baseline-unavailable') });
   }
-  const relative = findings
-    .map((f) => ({ ...f, file: path.relative(options.cwd, f.file) || path.basename(f.file) }))
+  const relativePath = (p: string) => path.relative(options.cwd, p) || path.basename(p);
+  const relative = results
+    .flatMap((r) => r.findings)
+    .map((f) => ({ ...f, file: relativePath(f.file) }))
     .sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  const exitCode = relative.some((f) => f.severity === 'error') ? 1 : 0;
-  return { exitCode, stdout: format(relative, options.format, version, coverage) };
+  const stderr = results
+    .filter((r) => r.unavailable)
+    .sort((a, b) => a.target.localeCompare(b.target))
+    .map((r) => {
+      const target = path.relative(options.cwd, r.target) || '.';
+      const message = withRelativePaths(r.unavailable!.message, options.cwd);
+      // Most messages name their module already; the rest get the target in front.
+      const named = target === '.' || namesPath(message, target);
+      return `immutable-infra: ${named ? '' : `${target}: `}${message}\n`;
+    })
+    .join('');
+  // Exit 2 only when nothing could be compared: every target lacked the baseline the user asked for.
+  const nothingCompared = results.length > 0 && results.every((r) => r.unavailable?.severity === 'warning');
+  const exitCode = nothingCompared ? 2 : relative.some((f) => f.severity === 'error') ? 1 : 0;
+  return { exitCode, stdout: format(relative, options.format, version, coverage), stderr };
+}
+
+/** Whether `message` mentions `target` as a path (not as part of a word: a module named `git` in "No git baseline"). */
+function namesPath(message: string, target: string): boolean {
+  const escaped = target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?:^|[\\s"'\`(])${escaped}(?:[/:,.)]|$)`).test(message);
+}
+
+/** Messages name folders by absolute path; on the terminal, relative to where the user is. */
+function withRelativePaths(message: string, cwd: string): string {
+  const escaped = cwd.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return message.split(`${cwd}${path.sep}`).join('').replace(new RegExp(`${escaped}(?![\\w.-])`, 'g'), '.');
 }
 
 const JSON_FIELDS = ['file', 'range', 'severity', 'code', 'message', 'address', 'attribute', 'kind', 'name', 'path', 'provider', 'before', 'after', 'ruleSource'] as const;

@@ -22,6 +22,7 @@ if (require.main === module) {
   runCli(process.argv.slice(2), process.cwd()).then(
     (result) => {
       process.stdout.write(result.stdout);
+      if (result.stderr) process.stderr.write(result.stderr);
       process.exitCode = result.exitCode;
     },
     (error: unknown) => {

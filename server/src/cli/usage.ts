@@ -9,15 +9,22 @@ export class UsageError extends Error {
 export interface CommandResult {
   exitCode: number;
   stdout: string;
+  /** Lines for the user that are not the command's output (e.g. a target that could not be compared). */
+  stderr?: string;
 }
 
 export const USAGE = `Usage: immutable-infra <command> [options]
 
 Commands:
-  check [PATH…] [--baseline auto|state|git] [--git-ref REF] [--format text|json|sarif]
+  check [PATH…] [--baseline auto|state|git] [--git-ref REF] [--against PATH] [--format text|json|sarif]
       Report edits that force replacement, compared with Terraform state or git; Kubernetes
       manifests (.yaml, .yml) are compared with git: immutable fields, rollouts, image tags.
-      Exit 0: no error-level finding; 1: at least one; 2: usage error or unreadable input.
+      --against PATH: the deployed version is the file or folder PATH instead of git (Kubernetes
+      objects matched by identity, Terraform modules by folder; state still wins in auto).
+      A module or file without its baseline gets a baseline-unavailable finding and a line on
+      stderr; the rest is still checked.
+      Exit 0: no error-level finding; 1: at least one; 2: usage error, unreadable input, or no
+      target could be compared with the baseline asked for.
   plan-summary PLAN [--format text|json]
       The plan's summary line as Terraform/OpenTofu prints it, or its counts as JSON.
       PLAN is JSON from "terraform show -json PLANFILE". Exit 2: unreadable or unsupported plan.

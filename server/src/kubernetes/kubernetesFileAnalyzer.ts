@@ -9,6 +9,10 @@
  * which covers a renamed file or an object moved between files. Folders elsewhere are not
  * searched.
  *
+ * With `deployed` (`check --against`, the `againstPath` setting) the baseline is the pool of
+ * objects in those files instead (deployedManifests.ts): only files are read, so it works in an
+ * untrusted workspace too.
+ *
  * With `baseline: 'cluster'` (opt-in) the baseline is the live object instead, through kubectl
  * (kubectlBaseline.ts, liveBaseline.ts), looked up at most every 30 s per set of objects; never
  * in an untrusted workspace, where no process runs at all.
@@ -26,6 +30,8 @@ import { parseManifest, type ManifestObject, type ParsedManifest } from './manif
 import { getLiveObjects, type KubectlOptions, type LiveObjects } from './kubectlBaseline';
 import { liveBaselineObject } from './liveBaseline';
 import { identityKey, isAnalysedKind, type ObjectIdentity } from './objectIdentity';
+import { counterpartPath, type DeployedVersion } from '../terraform/baseline/deployedVersion';
+import { DeployedManifests, deployedObject, objectsByIdentity } from './deployedManifests';
 
 export const KUBERNETES_FILE = /\.ya?ml$/i;
 
@@ -49,6 +55,10 @@ export interface KubernetesAnalysisOptions {
   baseline?: KubernetesBaselineSource;
   /** How to run kubectl for the cluster baseline; its path is the machine-scoped setting. */
   kubectl?: KubectlOptions;
+  /** The deployed version as files; it takes the place of git (the cluster, when opted in, still wins). */
+  deployed?: DeployedVersion;
+  /** The user asked for the git baseline explicitly (`--baseline git`): its absence is a warning, not a hint. */
+  explicitGit?: boolean;
 }
 
 /** Seconds a cluster lookup is reused: typing must not run kubectl per keystroke. */
@@ -63,6 +73,7 @@ interface GitBaselineEntry {
 
 export class KubernetesFileAnalyzer {
   private readonly commits = new ThrottledCommitResolver();
+  private readonly deployedManifests: DeployedManifests;
   /** Parsed objects of one file at one commit. */
   private readonly fileAtCommit = new Map<string, Map<string, ManifestObject>>();
   /** Parsed objects of a folder's YAML files at one commit. */
@@ -81,6 +92,15 @@ export class KubernetesFileAnalyzer {
    * the same baseline object keeps the findings memo valid between edits of other documents.
    */
   private readonly liveBaselines = new WeakMap<object, { edited: unknown; baseline: ManifestObject | undefined }>();
+
+  /**
+   * `deployedRelistMs`: how long a listing of a deployed folder is trusted. The editor's default
+   * picks up a changed folder while typing without walking it per keystroke; the CLI passes
+   * Infinity, so each file is read once per run.
+   */
+  constructor(deployedRelistMs = 1500) {
+    this.deployedManifests = new DeployedManifests(deployedRelistMs);
+  }
 
   /** `text`: the editor's content; otherwise the file is read from disk. */
   async analyze(file: string, options: KubernetesAnalysisOptions, text?: string): Promise<Finding[]> {
@@ -119,6 +139,7 @@ export class KubernetesFileAnalyzer {
 
   private async baseline(file: string, manifest: ParsedManifest, options: KubernetesAnalysisOptions): Promise<ManifestBaseline | BaselineProblem> {
     if (options.baseline === 'cluster') return this.clusterBaseline(manifest, options);
+    if (options.deployed) return this.deployedBaseline(file, manifest, options.deployed);
     if (!options.allowGit) {
       return { reason: 'No baseline for the Kubernetes objects: this workspace is not trusted, so git is not run.', severity: 'hint' };
     }
@@ -128,7 +149,8 @@ export class KubernetesFileAnalyzer {
       commit = (await this.commits.resolve(dir, options.gitRef)).commit;
     } catch (error) {
       if (error instanceof BaselineError) {
-        return { reason: `${error.message} Edits to the Kubernetes objects cannot be compared with a deployed version.`, severity: options.gitRef !== 'HEAD' ? 'warning' : 'hint' };
+        const explicit = options.explicitGit || options.gitRef !== 'HEAD';
+        return { reason: `${error.message} Edits to the Kubernetes objects cannot be compared with a deployed version.`, severity: explicit ? 'warning' : 'hint' };
       }
       throw error;
     }
@@ -139,6 +161,29 @@ export class KubernetesFileAnalyzer {
     }
     const ref = options.gitRef === 'HEAD' ? 'HEAD' : `\`${options.gitRef}\``;
     return { objects, description: `the manifest at git ${ref} (${commit.slice(0, 7)})` };
+  }
+
+  /** Each edited object against the pool's object of the same identity, preferring the edited file's counterpart. */
+  private deployedBaseline(file: string, manifest: ParsedManifest, deployed: DeployedVersion): ManifestBaseline | BaselineProblem {
+    const pool = this.deployedManifests.pool(deployed.path);
+    const cannotCompare = 'Edits to the Kubernetes objects cannot be compared with a deployed version.';
+    if (!pool) return { reason: `${deployed.origin} does not exist. ${cannotCompare}`, severity: 'warning' };
+    if (pool.objects.size === 0) return { reason: `${deployed.origin} holds no Kubernetes objects. ${cannotCompare}`, severity: 'warning' };
+    const counterpart = counterpartPath(deployed, file);
+    const objects = new Map<string, ManifestObject>();
+    const sources = new Set<string>();
+    for (const object of manifest.objects) {
+      if (!object.identity || !isAnalysedKind(object.kind)) continue;
+      const key = identityKey(object.identity);
+      const found = deployedObject(pool, key, counterpart);
+      if (!found || objects.has(key)) continue;
+      objects.set(key, found.object);
+      sources.add(found.file);
+    }
+    // Name the file the deployed objects came from when there is one, else the folder.
+    const [only] = sources;
+    const shown = sources.size === 1 && only !== deployed.path ? path.join(deployed.display, path.relative(deployed.path, only)) : deployed.display;
+    return { objects, description: `the deployed version in ${shown}` };
   }
 
   private async clusterBaseline(manifest: ParsedManifest, options: KubernetesAnalysisOptions): Promise<ManifestBaseline | BaselineProblem> {
@@ -207,16 +252,6 @@ export class KubernetesFileAnalyzer {
     }
     return pending;
   }
-}
-
-function objectsByIdentity(manifest: ParsedManifest): Map<string, ManifestObject> {
-  const objects = new Map<string, ManifestObject>();
-  for (const object of manifest.objects) {
-    if (!object.identity) continue;
-    const key = identityKey(object.identity);
-    if (!objects.has(key)) objects.set(key, object);
-  }
-  return objects;
 }
 
 type LoadedManifest = { text: string } | { problem: string; kubernetes: boolean } | { tooLarge: number; head: string };

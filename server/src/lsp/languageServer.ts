@@ -23,6 +23,7 @@ import type { HclParser, ParsedHclDocument } from '../terraform/hcl/hclParser';
 import type { KnowledgeLookup } from '../terraform/knowledgeLookup';
 import { KUBERNETES_FILE, KubernetesFileAnalyzer } from '../kubernetes/kubernetesFileAnalyzer';
 import { MAX_FILE_BYTES, TERRAFORM_FILE, TerraformModuleAnalyzer, type OpenDocument } from '../terraform/terraformModuleAnalyzer';
+import type { DeployedVersion } from '../terraform/baseline/deployedVersion';
 import { codeActionsFor, codeLensesFor, hoverFor, toDiagnostic } from './findingsToLsp';
 
 interface TrackedDocument {
@@ -54,6 +55,8 @@ export class ImmutableInfraLanguageServer {
   /** Per module folder (baseline and git ref are resource-scoped), asked with `workspace/configuration`. */
   private readonly folderSettings = new Map<string, Promise<ImmutableInfraSettings>>();
   private workspaceTrusted = true;
+  /** Workspace folder paths: a relative againstPath, and the counterparts in it, are relative to them. */
+  private workspaceFolders: string[] = [];
   private configurationPull = false;
   private codeLensRefresh = false;
 
@@ -87,6 +90,13 @@ export class ImmutableInfraLanguageServer {
       this.reanalyzeAll();
     });
     c.onDidChangeWatchedFiles(() => this.reanalyzeAll());
+    c.onNotification('workspace/didChangeWorkspaceFolders', (raw: unknown) => {
+      const event = (raw as { event?: { added?: Array<{ uri: string }>; removed?: Array<{ uri: string }> } } | undefined)?.event;
+      const removed = new Set((event?.removed ?? []).map((f) => uriToPath(f.uri)));
+      const added = (event?.added ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => p !== undefined);
+      this.workspaceFolders = [...this.workspaceFolders.filter((f) => !removed.has(f)), ...added];
+      this.reanalyzeAll();
+    });
     c.onNotification(WorkspaceTrustedNotification.method, (raw: unknown) => {
       this.workspaceTrusted = true;
       const params = parseWorkspaceTrustedParams(raw);
@@ -111,8 +121,11 @@ export class ImmutableInfraLanguageServer {
     this.settings = init.settings;
     this.configurationPull = params.capabilities.workspace?.configuration === true;
     this.codeLensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    this.workspaceFolders = folders.map(uriToPath).filter((p): p is string => p !== undefined);
     return {
       capabilities: {
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: ['quickfix'] },
@@ -139,6 +152,22 @@ export class ImmutableInfraLanguageServer {
       this.folderSettings.set(moduleDir, pending);
     }
     return pending;
+  }
+
+  /**
+   * The againstPath setting as the analyzers take it, for a module folder or a manifest: relative
+   * to the workspace folder that holds it (else to the target's own folder), which is also the
+   * root the counterparts mirror.
+   */
+  private deployedFor(target: string, targetDir: string, settings: ImmutableInfraSettings): DeployedVersion | undefined {
+    const given = settings.againstPath;
+    if (!given) return undefined;
+    const folder = this.workspaceFolders
+      .filter((f) => target === f || target.startsWith(f.endsWith(path.sep) ? f : f + path.sep))
+      .sort((a, b) => b.length - a.length)[0];
+    const root = folder ?? targetDir;
+    const resolved = path.resolve(root, given);
+    return { path: resolved, root, display: path.isAbsolute(given) ? resolved : given, origin: `immutableInfra.againstPath "${given}"` };
   }
 
   private open(uri: string, languageId: string, version: number, text: string): void {
@@ -234,10 +263,16 @@ export class ImmutableInfraLanguageServer {
     let findings: Finding[];
     try {
       const settings = await this.settingsFor(path.dirname(doc.path));
-      // Git, or the live objects when the user opted in (Terraform state holds no Kubernetes objects).
+      // Git, the againstPath files, or the live objects when the user opted in (Terraform state holds no Kubernetes objects).
       findings = await this.kubernetesAnalyzer.analyze(
         doc.path,
-        { gitRef: settings.gitRef, allowGit: this.workspaceTrusted, baseline: settings.kubernetes.baseline, kubectl: { path: settings.kubectl.path } },
+        {
+          gitRef: settings.gitRef,
+          allowGit: this.workspaceTrusted,
+          baseline: settings.kubernetes.baseline,
+          kubectl: { path: settings.kubectl.path },
+          deployed: this.deployedFor(doc.path, path.dirname(doc.path), settings),
+        },
         doc.document.getText(),
       );
     } catch (error) {
@@ -258,7 +293,7 @@ export class ImmutableInfraLanguageServer {
       const settings = await this.settingsFor(moduleDir);
       const result = await this.analyzer.analyze(
         moduleDir,
-        { baseline: settings.baseline, gitRef: settings.gitRef, allowGit: this.workspaceTrusted },
+        { baseline: settings.baseline, gitRef: settings.gitRef, allowGit: this.workspaceTrusted, deployed: this.deployedFor(moduleDir, moduleDir, settings) },
         open,
       );
       findings = result.findings;

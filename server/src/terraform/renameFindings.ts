@@ -4,7 +4,7 @@
  * module. Pure.
  */
 import type { Finding } from '../../../common/src/findings';
-import type { TerraformBaseline } from './baseline/terraformBaseline';
+import { baselineConfiguration, type TerraformBaseline } from './baseline/terraformBaseline';
 import type { ConfiguredResource, ModuleConfiguration, Repetition } from './configuration';
 import { lineCache, movedBlockFix } from './fixes';
 import type { KnowledgeLookup } from './knowledgeLookup';
@@ -37,8 +37,9 @@ function baselineResources(baseline: TerraformBaseline): BaselineResource[] {
         return { address: `${r.type}.${r.name}`, type: r.type, name: r.name, repetition, instanceKeys: r.instances.map((i) => i.indexKey) };
       });
   }
-  if (baseline.kind === 'git') {
-    return baseline.config.resources
+  const deployed = baselineConfiguration(baseline);
+  if (deployed) {
+    return deployed.config.resources
       .filter((r) => r.mode === 'managed')
       .map((r) => ({ address: r.address, type: r.type, name: r.name, repetition: r.repetition.kind, instanceKeys: [] }));
   }

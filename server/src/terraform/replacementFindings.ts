@@ -4,8 +4,7 @@
  * `replace_triggered_by` targets change. Pure: configuration + baseline + knowledge in, findings out.
  */
 import type { Finding, FindingFix } from '../../../common/src/findings';
-import type { TerraformBaseline } from './baseline/terraformBaseline';
-import { describeBaseline } from './baseline/terraformBaseline';
+import { baselineConfiguration, describeBaseline, type TerraformBaseline } from './baseline/terraformBaseline';
 import type { StateBaseline, StateInstance, StateResource } from './baseline/stateBaseline';
 import type { HclBlock } from './hcl/model';
 import { blockHeaderRange, literalBool, type ConfiguredResource, type ModuleConfiguration } from './configuration';
@@ -129,12 +128,13 @@ function compareWithBaseline(
         add(change, resource.address + instanceKeySuffix(instance.indexKey));
       }
     }
-  } else if (baseline.kind === 'git') {
-    const previous = baseline.config.byAddress.get(resource.address);
-    if (!previous) return undefined;
+  } else {
+    const deployed = baselineConfiguration(baseline);
+    const previous = deployed?.config.byAddress.get(resource.address);
+    if (!deployed || !previous) return undefined;
     if (previous.repetition.kind !== resource.repetition.kind && previous.repetition.kind !== 'single') return undefined;
     const current = configSide(resource.block, input.evaluation);
-    const base = configSide(previous.block, baseline.evaluation);
+    const base = configSide(previous.block, deployed.evaluation);
     for (const change of compareResource(knowledge, current, base, options)) add(change, resource.address);
   }
   return [...merged.values()];

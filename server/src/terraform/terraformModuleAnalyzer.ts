@@ -4,12 +4,13 @@
  * edit only re-parses what changed. Used by both the language server and the CLI; knows nothing
  * of LSP.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import type { Finding } from '../../../common/src/findings';
 import { BaselineError, readStateBaseline } from './baseline/stateBaseline';
 import { readGitSnapshot, ThrottledCommitResolver } from './baseline/gitBaseline';
-import { describeBaseline, type BaselineMode, type TerraformBaseline } from './baseline/terraformBaseline';
+import { describeBaseline, type BaselineMode, type ConfigurationBaseline, type TerraformBaseline } from './baseline/terraformBaseline';
+import { counterpartDisplay, counterpartPath, type DeployedVersion } from './baseline/deployedVersion';
 import { buildModuleConfiguration, type ConfigurationFile, type ModuleConfiguration } from './configuration';
 import type { HclParser, ParsedHclDocument } from './hcl/hclParser';
 import type { HclFile } from './hcl/model';
@@ -29,6 +30,11 @@ export interface ModuleAnalysisOptions {
   gitRef: string;
   /** False in an untrusted workspace: no `git` process runs; only a state file can be a baseline. */
   allowGit: boolean;
+  /**
+   * The deployed version as files: it takes the place of git (the state still wins in `auto`).
+   * Only files are read, so it works in an untrusted workspace too.
+   */
+  deployed?: DeployedVersion;
 }
 
 export interface OpenDocument {
@@ -60,6 +66,8 @@ export class TerraformModuleAnalyzer {
   private readonly diskCache = new Map<string, CachedFile>();
   private readonly gitCache = new Map<string, { config: ModuleConfiguration; evaluation: EvaluationContext; texts: Map<string, string> }>();
   private readonly commits = new ThrottledCommitResolver();
+  /** Per deployed folder: its configuration, kept while the cached files it was built from are the same. */
+  private readonly deployedCache = new Map<string, { files: CachedFile[]; baseline: ConfigurationBaseline }>();
   /** Per module folder: the assessment cache and what it is valid for. */
   private readonly assessmentCaches = new Map<string, { baseline: TerraformBaseline; inputs: unknown[]; cache: AssessmentCache }>();
 
@@ -200,7 +208,9 @@ export class TerraformModuleAnalyzer {
       try {
         const state = readStateBaseline(stateFile);
         if (state) {
-          const previous = options.allowGit ? await this.gitConfig(dir, 'HEAD').catch(() => undefined) : undefined;
+          const deployed = options.deployed && this.deployedConfiguration(dir, options.deployed);
+          const previous =
+            deployed && !('reason' in deployed) ? deployed : options.allowGit ? await this.gitConfig(dir, 'HEAD').catch(() => undefined) : undefined;
           return this.stableBaseline(dir, { kind: 'state', state, previousConfig: previous?.config });
         }
       } catch (error) {
@@ -210,6 +220,11 @@ export class TerraformModuleAnalyzer {
       if (options.baseline === 'state') {
         return { kind: 'none', reason: `No baseline: the baseline setting is "state" and ${stateFile} does not exist.`, explicit: true };
       }
+    }
+    if (options.deployed && options.baseline !== 'git') {
+      const deployed = this.deployedConfiguration(dir, options.deployed);
+      if ('reason' in deployed) return { kind: 'none', reason: deployed.reason, explicit: true };
+      return this.stableBaseline(dir, { kind: 'files', path: counterpartDisplay(options.deployed, dir), ...deployed });
     }
     if (!options.allowGit) {
       return {
@@ -264,6 +279,48 @@ export class TerraformModuleAnalyzer {
       this.gitCache.set(key, cached);
     }
     return { commit, ...cached };
+  }
+
+  /**
+   * The configuration of the module's counterpart in the deployed folder, evaluated with that
+   * folder's own tfvars (it is what was deployed). Files come through the mtime-keyed disk cache,
+   * so an unchanged folder yields the same objects and the assessment cache holds.
+   */
+  private deployedConfiguration(dir: string, deployed: DeployedVersion): ConfigurationBaseline | { reason: string } {
+    const counterpart = counterpartPath(deployed, dir);
+    const unavailable = (why: string) => ({ reason: `${deployed.origin} holds no deployed version of ${dir}: ${why}.` });
+    if (counterpart === undefined) return unavailable(`the module lies outside ${deployed.root}, which the deployed version mirrors`);
+    let stat: Stats | undefined;
+    try {
+      stat = statSync(counterpart);
+    } catch {
+      stat = undefined;
+    }
+    if (!stat?.isDirectory()) {
+      const shown = counterpartDisplay(deployed, dir);
+      return unavailable(stat ? `${shown} is a file, and Terraform modules are matched by folder` : `no ${shown} folder`);
+    }
+    const names = safeReaddir(counterpart).filter((n) => TERRAFORM_FILE.test(n)).sort();
+    if (names.length === 0) return unavailable(`no .tf files in ${counterpartDisplay(deployed, dir)}`);
+    const cached: CachedFile[] = [];
+    const files: ConfigurationFile[] = [];
+    for (const name of names) {
+      const loaded = this.loadFromDisk(path.join(counterpart, name));
+      if ('problem' in loaded) return unavailable(loaded.problem);
+      cached.push(loaded);
+      files.push({ path: path.join(counterpart, name), file: loaded.file });
+    }
+    // The tfvars count too: they change what the deployed expressions evaluated to.
+    for (const name of safeReaddir(counterpart).filter((n) => TFVARS_FILE.test(n)).sort()) {
+      const loaded = this.loadFromDisk(path.join(counterpart, name));
+      if (!('problem' in loaded)) cached.push(loaded);
+    }
+    const previous = this.deployedCache.get(counterpart);
+    if (previous && sameItems(previous.files, cached)) return previous.baseline;
+    const config = buildModuleConfiguration(files);
+    const baseline = { config, evaluation: this.evaluationContext(counterpart, config) };
+    this.deployedCache.set(counterpart, { files: cached, baseline });
+    return baseline;
   }
 
   private childModuleResources(dir: string): string[] | undefined {

@@ -1,5 +1,6 @@
 /**
- * What an edit is compared with: the deployed state, or the configuration at a git revision.
+ * What an edit is compared with: the deployed state, or a deployed configuration — the module at
+ * a git revision, or its counterpart in a folder the user pointed at.
  */
 import type { ModuleConfiguration } from '../configuration';
 import type { EvaluationContext } from '../values';
@@ -7,24 +8,35 @@ import type { StateBaseline } from './stateBaseline';
 
 export type BaselineMode = 'auto' | 'state' | 'git';
 
+/** A baseline that is configuration rather than state: compared block by block, evaluated as Terraform would. */
+export interface ConfigurationBaseline {
+  config: ModuleConfiguration;
+  evaluation: EvaluationContext;
+}
+
 export type TerraformBaseline =
   | {
       kind: 'state';
       state: StateBaseline;
       /**
-       * The same module at git HEAD, when available: with a state baseline, an expression whose value
-       * is unknown before plan is only worth mentioning when its text was edited.
+       * The same module as last deployed in configuration (git HEAD, or the deployed folder),
+       * when available: with a state baseline, an expression whose value is unknown before plan
+       * is only worth mentioning when its text was edited.
        */
       previousConfig?: ModuleConfiguration;
     }
-  | {
-      kind: 'git';
-      ref: string;
-      commit: string;
-      config: ModuleConfiguration;
-      evaluation: EvaluationContext;
-    }
+  | ({ kind: 'git'; ref: string; commit: string } & ConfigurationBaseline)
+  | ({
+      kind: 'files';
+      /** The counterpart folder, as the user would name it. */
+      path: string;
+    } & ConfigurationBaseline)
   | { kind: 'none'; reason: string };
+
+/** The deployed configuration of a git or files baseline; undefined for state (and none). */
+export function baselineConfiguration(baseline: TerraformBaseline): ConfigurationBaseline | undefined {
+  return baseline.kind === 'git' || baseline.kind === 'files' ? baseline : undefined;
+}
 
 export function describeBaseline(baseline: TerraformBaseline): string {
   switch (baseline.kind) {
@@ -32,6 +44,8 @@ export function describeBaseline(baseline: TerraformBaseline): string {
       return `the deployed state (${baseline.state.file})`;
     case 'git':
       return `git ${baseline.ref} (${baseline.commit.slice(0, 8)})`;
+    case 'files':
+      return `the deployed version in ${baseline.path}`;
     case 'none':
       return 'no baseline';
   }
