@@ -10,15 +10,14 @@
  * On a failure: test-results/e2e-vscode-kubernetes-<step>.png.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { assertToolsProvisioned, launchChromium, repoRoot, startCodeServer, waitFor, type Chromium, type CodeServer } from '../support/codeServer';
+import { assertToolsProvisioned, launchChromium, repoRoot, runStep, startCodeServer, stopSession, waitFor, type Chromium, type CodeServer } from '../support/codeServer';
 import { packagedExtension } from '../support/packagedExtension';
 import { cleanupTempDirs, gitModule } from '../support/tempModule';
 
-const RESULTS_DIR = path.join(repoRoot, 'test-results');
 const SEED = readFileSync(path.join(repoRoot, 'examples', 'kubernetes', 'deployment-v2.yaml'), 'utf8');
 const EDITED = SEED.replace(/matchLabels:\n(\s+)app: nginx/, 'matchLabels:\n$1app: web');
 
@@ -29,16 +28,8 @@ describe('real VS Code (code-server in Chromium): Kubernetes immutable fields', 
   let browser: Chromium | undefined;
   let page: Page;
 
-  async function step(name: string, body: () => Promise<void>): Promise<void> {
-    try {
-      await body();
-    } catch (error) {
-      mkdirSync(RESULTS_DIR, { recursive: true });
-      const shot = path.join(RESULTS_DIR, `e2e-vscode-kubernetes-${name}.png`);
-      if (page) await page.screenshot({ path: shot, timeout: 10_000 }).catch(() => undefined);
-      throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}\n(screenshot: ${shot})`, { cause: error });
-    }
-  }
+  /** Runs a test body; on failure saves a screenshot and the extension's logs under test-results/. */
+  const step = (name: string, body: () => Promise<void>): Promise<void> => runStep('e2e-vscode-kubernetes', name, () => ({ page, server }), body);
 
   const editor = (): Locator => page.locator('.editor-instance .monaco-editor').first();
 
@@ -60,14 +51,7 @@ describe('real VS Code (code-server in Chromium): Kubernetes immutable fields', 
   });
 
   after(async () => {
-    const problems: string[] = [];
-    for (const stop of [() => browser?.close(), () => server?.stop()]) {
-      try {
-        await stop();
-      } catch (error) {
-        problems.push((error as Error).message);
-      }
-    }
+    const { problems } = await stopSession(browser, server);
     cleanupTempDirs();
     assert.deepEqual(problems, [], 'stopping the browser and code-server');
   });

@@ -15,7 +15,7 @@
  * On a failure: test-results/e2e-vscode-rollout-<step>.png.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
@@ -23,11 +23,10 @@ import { simulateRollout } from '../../server/src/kubernetes/rollout/simulateRol
 import { workloadsFromManifest } from '../../server/src/kubernetes/rollout/workloadFromManifest';
 import { buildPlanGraph } from '../../server/src/plan/planGraph';
 import { deploymentPlan, seedImageUpdate } from '../support/kubernetesDeploymentPlan';
-import { assertToolsProvisioned, launchChromium, repoRoot, startCodeServer, waitFor, type Chromium, type CodeServer } from '../support/codeServer';
+import { assertToolsProvisioned, launchChromium, repoRoot, runStep, startCodeServer, stopSession, waitFor, type Chromium, type CodeServer } from '../support/codeServer';
 import { packagedExtension } from '../support/packagedExtension';
 import { cleanupTempDirs, gitModule } from '../support/tempModule';
 
-const RESULTS_DIR = path.join(repoRoot, 'test-results');
 const EXAMPLE = readFileSync(path.join(repoRoot, 'examples', 'kubernetes', 'deployment-v2.yaml'), 'utf8');
 const DEPLOYED = EXAMPLE.replace('image: nginx:1.23.3', 'image: nginx:1.21.6');
 /** The extension's defaults (package.json): 5 s image pull and start, 3 nodes. */
@@ -39,16 +38,8 @@ describe('real VS Code (code-server in Chromium): the rollout timeline from the 
   let page: Page;
   let workspace = '';
 
-  async function step(name: string, body: () => Promise<void>): Promise<void> {
-    try {
-      await body();
-    } catch (error) {
-      mkdirSync(RESULTS_DIR, { recursive: true });
-      const shot = path.join(RESULTS_DIR, `e2e-vscode-rollout-${name}.png`);
-      if (page) await page.screenshot({ path: shot, timeout: 10_000 }).catch(() => undefined);
-      throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}\n(screenshot: ${shot})`, { cause: error });
-    }
-  }
+  /** Runs a test body; on failure saves a screenshot and the extension's logs under test-results/. */
+  const step = (name: string, body: () => Promise<void>): Promise<void> => runStep('e2e-vscode-rollout', name, () => ({ page, server }), body);
 
   const editor = (): Locator => page.locator('.editor-instance .monaco-editor').first();
 
@@ -70,14 +61,7 @@ describe('real VS Code (code-server in Chromium): the rollout timeline from the 
   });
 
   after(async () => {
-    const problems: string[] = [];
-    for (const stop of [() => browser?.close(), () => server?.stop()]) {
-      try {
-        await stop();
-      } catch (error) {
-        problems.push((error as Error).message);
-      }
-    }
+    const { problems } = await stopSession(browser, server);
     cleanupTempDirs();
     assert.deepEqual(problems, [], 'stopping the browser and code-server');
   });

@@ -23,23 +23,21 @@
  * On a failure: test-results/e2e-vscode-tool-<step>.png and the extension's logs next to it.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { assertToolsProvisioned, launchChromium, repoRoot, startCodeServer, waitFor, type Chromium, type CodeServer } from '../support/codeServer';
+import { assertToolsProvisioned, launchChromium, repoRoot, runStep, startCodeServer, stopSession, waitFor, type Chromium, type CodeServer } from '../support/codeServer';
 import { packagedExtension } from '../support/packagedExtension';
 import { cleanupTempDirs, tempDir } from '../support/tempModule';
 import { findTerraformExecutable } from '../../client/src/terraform/terraformExecutable';
 import { assertTofuProvisioned, runTofu, TOFU_BIN, TOFURC, tofuEnv } from '../support/tofu';
 
-const RESULTS_DIR = path.join(repoRoot, 'test-results');
 const EXAMPLE = path.join(repoRoot, 'examples', 'terraform');
 const TERRAFORM_BIN = '/usr/local/bin/terraform';
 const SUMMARY = 'Plan: 1 to add, 0 to change, 1 to destroy.';
 
 const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
-const fileSafe = (name: string): string => name.replace(/[^\w.-]+/g, '-').replace(/^-|-$/g, '').slice(0, 100);
 
 describe('real VS Code (code-server): the program that plans is the one that applies', { timeout: 300_000 }, () => {
   let server: CodeServer | undefined;
@@ -53,31 +51,7 @@ describe('real VS Code (code-server): the program that plans is the one that app
   const log = (message: string): void => console.log(`# [e2e-vscode tool ${((Date.now() - t0) / 1000).toFixed(1)}s] ${message}`);
 
   /** Runs a test body; on failure saves a screenshot and the extension's logs under test-results/. */
-  async function step(name: string, body: () => Promise<void>): Promise<void> {
-    try {
-      await body();
-    } catch (error) {
-      mkdirSync(RESULTS_DIR, { recursive: true });
-      const base = path.join(RESULTS_DIR, `e2e-vscode-tool-${fileSafe(name)}`);
-      const saved: string[] = [];
-      if (page) {
-        await page
-          .screenshot({ path: `${base}.png`, timeout: 10_000 })
-          .then(() => saved.push(`${base}.png`))
-          .catch((e: Error) => saved.push(`(no screenshot: ${e.message.split('\n')[0]})`));
-      }
-      if (server) {
-        const logs = server.logFiles().filter((file) => /Immutable Infra|exthost|remoteagent/i.test(path.basename(file)));
-        const text = [
-          `=== code-server output ===\n${server.output().slice(-20_000)}`,
-          ...logs.map((file) => `=== ${path.relative(server!.dataDir, file)} ===\n${readFileSync(file, 'utf8').slice(-20_000)}`),
-        ].join('\n\n');
-        writeFileSync(`${base}.log`, text);
-        saved.push(`${base}.log`);
-      }
-      throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}\n(saved: ${saved.join(', ')})`, { cause: error });
-    }
-  }
+  const step = (name: string, body: () => Promise<void>): Promise<void> => runStep('e2e-vscode-tool', name, () => ({ page, server }), body);
 
   async function palette(text: string): Promise<void> {
     await page.keyboard.press('F1');
@@ -177,14 +151,7 @@ describe('real VS Code (code-server): the program that plans is the one that app
   });
 
   after(async () => {
-    const problems: string[] = [];
-    for (const stop of [() => browser?.close(), () => server?.stop()]) {
-      try {
-        await stop();
-      } catch (error) {
-        problems.push((error as Error).message);
-      }
-    }
+    const { problems } = await stopSession(browser, server);
     cleanupTempDirs();
     log(`whole: ${Date.now() - t0} ms`);
     assert.deepEqual(problems, [], 'stopping the browser and code-server');

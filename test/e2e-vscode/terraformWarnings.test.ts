@@ -18,20 +18,15 @@ import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync, writeFileSy
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { assertToolsProvisioned, launchChromium, repoRoot, startCodeServer, waitFor, type Chromium, type CodeServer } from '../support/codeServer';
+import { assertToolsProvisioned, launchChromium, repoRoot, runStep, startCodeServer, stopSession, waitFor, type Chromium, type CodeServer } from '../support/codeServer';
 import { packagedExtension } from '../support/packagedExtension';
 import { cleanupTempDirs, tempDir } from '../support/tempModule';
 import { assertTofuProvisioned, runTofu, TOFU_BIN, TOFURC } from '../support/tofu';
 
-const RESULTS_DIR = path.join(repoRoot, 'test-results');
 const EXAMPLE = path.join(repoRoot, 'examples', 'terraform');
 
 const FORCES = 'forces replacement of `local_file.example`';
 const QUICK_FIX_TITLE = 'Add lifecycle { create_before_destroy = true }';
-
-function fileSafe(name: string): string {
-  return name.replace(/[^\w.-]+/g, '-').replace(/^-|-$/g, '').slice(0, 100);
-}
 
 const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
 
@@ -44,34 +39,11 @@ describe('real VS Code (code-server in Chromium): Terraform replacement warnings
   const timings: Record<string, number> = {};
   const log = (message: string): void => console.log(`# [e2e-vscode ${((Date.now() - t0) / 1000).toFixed(1)}s] ${message}`);
 
-  /** Runs a test body; on failure saves a screenshot and the extension's logs under test-results/. */
+  /** Runs a test body and times it; on failure saves a screenshot and the extension's logs under test-results/. */
   async function step(name: string, body: () => Promise<void>): Promise<void> {
     const started = Date.now();
-    try {
-      await body();
-      timings[name] = Date.now() - started;
-    } catch (error) {
-      mkdirSync(RESULTS_DIR, { recursive: true });
-      const base = path.join(RESULTS_DIR, `e2e-vscode-${fileSafe(name)}`);
-      const saved: string[] = [];
-      if (page) {
-        await page
-          .screenshot({ path: `${base}.png`, timeout: 10_000 })
-          .then(() => saved.push(`${base}.png`))
-          .catch((e: Error) => saved.push(`(no screenshot: ${e.message.split('\n')[0]})`));
-      }
-      if (server) {
-        const logs = server.logFiles().filter((file) => /Immutable Infra|exthost|remoteagent/i.test(path.basename(file)));
-        const text = [
-          `=== code-server output ===\n${server.output().slice(-20_000)}`,
-          ...logs.map((file) => `=== ${path.relative(server!.dataDir, file)} ===\n${readFileSync(file, 'utf8').slice(-20_000)}`),
-        ].join('\n\n');
-        writeFileSync(`${base}.log`, text);
-        saved.push(`${base}.log`);
-      }
-      const message = error instanceof Error ? error.message : String(error);
-      throw new Error(`${name}: ${message}\n(saved: ${saved.join(', ')})`, { cause: error });
-    }
+    await runStep('e2e-vscode', name, () => ({ page, server }), body);
+    timings[name] = Date.now() - started;
   }
 
   async function palette(text: string): Promise<void> {
@@ -170,20 +142,12 @@ describe('real VS Code (code-server in Chromium): Terraform replacement warnings
 
   after(async () => {
     const memory = `code-server ${server?.memoryMiB() ?? '?'} MiB, Chromium ${browser?.memoryMiB() ?? '?'} MiB (PSS), test process ${Math.round(process.memoryUsage().rss / 1048576)} MiB (RSS)`;
-    const problems: string[] = [];
-    for (const [name, stop] of [['stopBrowser', () => browser?.close()], ['stopCodeServer', () => server?.stop()]] as const) {
-      const started = Date.now();
-      try {
-        await stop();
-      } catch (error) {
-        problems.push((error as Error).message);
-      }
-      timings[name] = Date.now() - started;
-    }
+    const stopped = await stopSession(browser, server);
+    Object.assign(timings, stopped.timings);
     cleanupTempDirs();
     log(`memory before stopping: ${memory}`);
     log(`timings (ms): ${JSON.stringify({ ...timings, whole: Date.now() - t0 })}`);
-    assert.deepEqual(problems, [], 'stopping the browser and code-server');
+    assert.deepEqual(stopped.problems, [], 'stopping the browser and code-server');
   });
 
   test('a warning squiggle marks the file_permission line of main.tf', () =>

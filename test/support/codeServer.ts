@@ -5,11 +5,11 @@
  * and both are stopped as whole process groups, checked to be gone afterwards.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 export const CHROMIUM = '/usr/bin/chromium';
@@ -402,4 +402,68 @@ export async function launchChromium(): Promise<Chromium> {
       ownedDirs.delete(userDataDir);
     },
   };
+}
+
+/** Where a failed end-to-end step leaves its screenshot and logs. */
+export const RESULTS_DIR = path.join(repoRoot, 'test-results');
+
+const fileSafe = (name: string): string => name.replace(/[^\w.-]+/g, '-').replace(/^-|-$/g, '').slice(0, 100);
+
+/** What a step can show when it fails: the page as it looked, and the server's logs. */
+export interface StepEvidence {
+  page?: Page;
+  server?: CodeServer;
+}
+
+/**
+ * Runs one step of an end-to-end test. On failure it saves a screenshot of the page and the tail of
+ * code-server's output and the extension's logs as `test-results/<prefix>-<step>.{png,log}`, then
+ * rethrows with the step's name and where the evidence is: a failure in CI must be readable
+ * without running it again.
+ */
+export async function runStep(prefix: string, name: string, evidence: () => StepEvidence, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    const base = path.join(RESULTS_DIR, `${prefix}-${fileSafe(name)}`);
+    const saved: string[] = [];
+    const { page, server } = evidence();
+    if (page) {
+      await page
+        .screenshot({ path: `${base}.png`, timeout: 10_000 })
+        .then(() => saved.push(`${base}.png`))
+        .catch((e: Error) => saved.push(`(no screenshot: ${e.message.split('\n')[0]})`));
+    }
+    if (server) {
+      const logs = server.logFiles().filter((file) => /Immutable Infra|exthost|remoteagent/i.test(path.basename(file)));
+      const text = [
+        `=== code-server output ===\n${server.output().slice(-20_000)}`,
+        ...logs.map((file) => `=== ${path.relative(server.dataDir, file)} ===\n${readFileSync(file, 'utf8').slice(-20_000)}`),
+      ].join('\n\n');
+      writeFileSync(`${base}.log`, text);
+      saved.push(`${base}.log`);
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`${name}: ${message}\n(saved: ${saved.join(', ')})`, { cause: error });
+  }
+}
+
+/**
+ * Stops the browser, then code-server, each even when the other fails; returns what went wrong
+ * (empty when both are gone), and how long each stop took.
+ */
+export async function stopSession(browser: Chromium | undefined, server: CodeServer | undefined): Promise<{ problems: string[]; timings: Record<string, number> }> {
+  const problems: string[] = [];
+  const timings: Record<string, number> = {};
+  for (const [name, stop] of [['stopBrowser', () => browser?.close()], ['stopCodeServer', () => server?.stop()]] as const) {
+    const started = Date.now();
+    try {
+      await stop();
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+    timings[name] = Date.now() - started;
+  }
+  return { problems, timings };
 }
