@@ -174,7 +174,7 @@ describe('apply runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () =>
     });
 
     describe(`${label} stale plans`, () => {
-      test("Terraform's own check: the same plan applied twice is refused as stale-plan", async () => {
+      test("the tool's own check: the same plan applied twice is refused as stale-plan", async () => {
         const executable = await executableOf(tool);
         const { dir } = await initialisedModule('ii-apply-twice-', { 'main.tf': LOCAL_FILE('a') }, tool);
         const plan = await plannedModule(executable, dir);
