@@ -20,7 +20,7 @@ import { findTerraformExecutable, TERRAFORM_PATH_SETTING, type TerraformExecutab
 import { TerraformCancellation } from '../../client/src/terraform/terraformProcess';
 import { isAlive, liveGroupMembers } from '../support/processGroups';
 import { cleanupTempDirs, tempDir, writeFiles } from '../support/tempModule';
-import { assertToolReady, assertTofuProvisioned, OPENTOFU, repoRoot, TOFU_BIN, tofuEnv, toolLabel, toolModule, type IacTool, type Tofu } from '../support/tofu';
+import { assertToolReady, assertTofuProvisioned, OPENTOFU, repoRoot, TOFU_BIN, toolEnv, toolLabel, toolModule, type IacTool, type Tofu } from '../support/tofu';
 import { reportToolsUnderTest, TOOLS_UNDER_TEST } from '../support/toolsUnderTest';
 
 const EXAMPLE_DIR = path.join(repoRoot, 'examples', 'terraform');
@@ -31,7 +31,7 @@ reportToolsUnderTest(__filename);
 /** The extension's view of `tool`, found as the setting would name it. */
 async function executableOf(tool: IacTool): Promise<TerraformExecutable> {
   assertToolReady(tool);
-  return findTerraformExecutable(tool.bin, { env: tofuEnv() });
+  return findTerraformExecutable(tool.bin, { env: toolEnv() });
 }
 
 const tofuExecutable = () => executableOf(OPENTOFU);
@@ -111,7 +111,7 @@ describe('plan runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () => 
         executable,
         moduleDir: dir,
         planFile: 'review.tfplan',
-        env: tofuEnv(),
+        env: toolEnv(),
         onProgress: (p) => progress.push(p),
         onEvent: (e) => events.push(e),
         onOutput: (line) => logLines.push(line),
@@ -145,7 +145,7 @@ describe('plan runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () => 
       assert.ok(logLines.some((line) => line.includes('"type":"planned_change"')), 'the full output went to the log callback');
 
       // The same binary plan, shown on its own (as for a plan made elsewhere).
-      const shown = await showPlanFile({ executable, planFile: result.planFile, moduleDir: dir, env: tofuEnv() });
+      const shown = await showPlanFile({ executable, planFile: result.planFile, moduleDir: dir, env: toolEnv() });
       assert.ok(shown.ok, !shown.ok ? shown.failure.message : '');
       assert.deepEqual(shown.plan.resourceChanges, result.plan.resourceChanges);
     });
@@ -154,7 +154,7 @@ describe('plan runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () => 
       const executable = await executableOf(tool);
       const dir = tempDir('ii-runner-noinit-');
       writeFiles(dir, { 'main.tf': 'resource "local_file" "a" {\n  content  = "a"\n  filename = "${path.module}/a.txt"\n}\n' });
-      const failure = failureOf(await runPlan({ executable, moduleDir: dir, planFile: 'p.tfplan', env: tofuEnv() }));
+      const failure = failureOf(await runPlan({ executable, moduleDir: dir, planFile: 'p.tfplan', env: toolEnv() }));
       assert.equal(failure.kind, 'init-required');
       if (failure.kind !== 'init-required') return;
       assert.equal(failure.reason, 'lock-file');
@@ -170,7 +170,7 @@ describe('plan runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () => 
         tool,
       );
       // An interactive apply waits at its approval prompt holding the state lock (TF_INPUT unset, stdin a pipe).
-      const env = tofuEnv();
+      const env = toolEnv();
       delete env.TF_INPUT;
       const holder = spawn(tool.bin, ['apply', '-no-color'], { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
       holders.push(holder);
@@ -185,7 +185,7 @@ describe('plan runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () => 
       });
 
       try {
-        const failure = failureOf(await runPlan({ executable, moduleDir: dir, planFile: 'p.tfplan', env: tofuEnv(), extraArgs: ['-lock-timeout=0s'] }));
+        const failure = failureOf(await runPlan({ executable, moduleDir: dir, planFile: 'p.tfplan', env: toolEnv(), extraArgs: ['-lock-timeout=0s'] }));
         assert.equal(failure.kind, 'state-locked', failure.message);
         if (failure.kind !== 'state-locked') return;
         const who = `${userInfo().username}@${hostname()}`;
@@ -211,7 +211,7 @@ describe('plan runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () => 
       );
       const bad = 'resource "local_file" "b" {\n  content  = var.missing\n  filename = "${path.module}/b.txt"\n}\n';
       writeFiles(dir, { 'bad.tf': bad });
-      const failure = failureOf(await runPlan({ executable, moduleDir: dir, planFile: 'p.tfplan', env: tofuEnv() }));
+      const failure = failureOf(await runPlan({ executable, moduleDir: dir, planFile: 'p.tfplan', env: toolEnv() }));
       assert.equal(failure.kind, 'configuration-error', failure.message);
       if (failure.kind !== 'configuration-error') return;
       const diagnostic = failure.diagnostics.find((d) => d.severity === 'error');
@@ -231,7 +231,7 @@ describe('plan runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () => 
     const binDir = tempDir('ii-path-');
     const link = path.join(binDir, 'tofu');
     execFileSync('ln', ['-s', TOFU_BIN, link]);
-    const executable = await findTerraformExecutable('', { env: { ...tofuEnv(), PATH: binDir } });
+    const executable = await findTerraformExecutable('', { env: { ...toolEnv(), PATH: binDir } });
     assert.equal(executable.path, link);
     assert.equal(executable.source, 'path');
     assert.equal(executable.tool, 'opentofu');
@@ -241,7 +241,7 @@ describe('plan runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () => 
     assertTofuProvisioned();
     const dir = tempDir('ii-runner-nobin-');
     writeFiles(dir, { 'main.tf': 'resource "local_file" "a" {\n  content  = "a"\n  filename = "a.txt"\n}\n' });
-    const result = await runPlan({ executable: path.join(dir, 'no-such-terraform'), moduleDir: dir, planFile: 'p.tfplan', env: tofuEnv() });
+    const result = await runPlan({ executable: path.join(dir, 'no-such-terraform'), moduleDir: dir, planFile: 'p.tfplan', env: toolEnv() });
     const failure = failureOf(result);
     assert.equal(failure.kind, 'executable-missing');
     assert.ok(failure.message.includes(TERRAFORM_PATH_SETTING), failure.message);
@@ -276,7 +276,7 @@ describe('plan runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () => 
         executable,
         moduleDir: dir,
         planFile: 'p.tfplan',
-        env: tofuEnv(),
+        env: toolEnv(),
         cancellation,
         ...options,
         onSpawn: (p) => {
