@@ -19,7 +19,7 @@ import { changedSince, snapshotModule } from '../../client/src/terraform/planSta
 import { RootModuleRuns } from '../../client/src/terraform/rootModuleRuns';
 import { findTerraformExecutable, type TerraformExecutable } from '../../client/src/terraform/terraformExecutable';
 import { TerraformCancellation } from '../../client/src/terraform/terraformProcess';
-import { isAlive, liveGroupMembers } from '../support/processGroups';
+import { isAlive, liveGroupMembers, membersLeftAfterKill } from '../support/processGroups';
 import { cleanupTempDirs, tempDir, writeFiles } from '../support/tempModule';
 import { assertToolReady, OPENTOFU, repoRoot, toolEnv, toolLabel, toolModule, type IacTool, type Tofu } from '../support/tofu';
 import { reportToolsUnderTest, TOOLS_UNDER_TEST } from '../support/toolsUnderTest';
@@ -401,7 +401,7 @@ describe('apply runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () =>
       assert.equal(failure.kind, 'cancelled', failure.message);
       if (failure.kind !== 'cancelled') return;
       assert.equal(failure.terminated, true);
-      assert.deepEqual(liveGroupMembers(pgid), [], 'no process of the group is left');
+      assert.deepEqual(await membersLeftAfterKill(pgid), [], 'no process of the group is left');
       for (const member of members) assert.ok(!isAlive(member.pid), `${member.command} (${member.pid}) is gone`);
       // Killed before it could report the sleep's outcome: the graph must not call it done, nor pending.
       const slow = result.ok ? undefined : result.resources.find((r) => r.address === 'time_sleep.slow');

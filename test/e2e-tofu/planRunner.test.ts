@@ -18,7 +18,7 @@ import { diagnosticRange } from '../../client/src/terraform/terraformErrors';
 import type { TerraformUiEvent } from '../../client/src/terraform/terraformEvents';
 import { findTerraformExecutable, TERRAFORM_PATH_SETTING, type TerraformExecutable } from '../../client/src/terraform/terraformExecutable';
 import { TerraformCancellation } from '../../client/src/terraform/terraformProcess';
-import { isAlive, liveGroupMembers } from '../support/processGroups';
+import { isAlive, liveGroupMembers, membersLeftAfterKill } from '../support/processGroups';
 import { cleanupTempDirs, tempDir, writeFiles } from '../support/tempModule';
 import { assertToolReady, assertTofuProvisioned, OPENTOFU, repoRoot, TOFU_BIN, toolEnv, toolLabel, toolModule, type IacTool, type Tofu } from '../support/tofu';
 import { reportToolsUnderTest, TOOLS_UNDER_TEST } from '../support/toolsUnderTest';
@@ -333,7 +333,7 @@ describe('plan runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () => 
       if (failure.kind !== 'cancelled') return;
       assert.equal(failure.terminated, true);
       assert.equal(result.ok ? undefined : result.run?.processGroupId, group.pgid);
-      assert.deepEqual(liveGroupMembers(group.pgid), [], 'no process of the group is left');
+      assert.deepEqual(await membersLeftAfterKill(group.pgid), [], 'no process of the group is left');
       for (const member of group.members) assert.ok(!isAlive(member.pid), `${member.command} (${member.pid}) is gone`);
     });
 
@@ -347,7 +347,7 @@ describe('plan runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () => 
       assert.equal(failure.kind, 'cancelled');
       if (failure.kind !== 'cancelled') return;
       assert.equal(failure.terminated, true);
-      assert.deepEqual(liveGroupMembers(group.pgid), []);
+      assert.deepEqual(await membersLeftAfterKill(group.pgid), []);
     });
 
     test('the deadline interrupts, then terminates: a timed-out result and nothing left', async () => {
@@ -358,7 +358,7 @@ describe('plan runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () => 
       const failure = failureOf(result);
       assert.equal(failure.kind, 'timed-out', failure.message);
       assert.match(failure.message, /tofu plan did not finish in time/);
-      assert.deepEqual(liveGroupMembers(pgid), []);
+      assert.deepEqual(await membersLeftAfterKill(pgid), []);
     });
   });
 });
