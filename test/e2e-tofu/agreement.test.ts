@@ -7,6 +7,9 @@
  * wrote). One module per resource type, one resource instance per edit, so one apply and one plan
  * cover a whole type; modules run two at a time in their own temp folders.
  *
+ * Where the machine has HashiCorp Terraform, every case is planned with it too, and its rows must render
+ * the same table (the providers are the same builds).
+ *
  * The result is the agreement table, printed and compared with the committed
  * `test/e2e-tofu/agreement-table.md` (regenerate: `UPDATE_AGREEMENT_TABLE=1 node scripts/run-tests.mjs e2e-tofu`).
  * The test fails listing every disagreement. Two kinds of difference are explained instead, each by the
@@ -30,7 +33,8 @@ import type { ProviderKnowledge } from '../../server/src/terraform/knowledgeBase
 import { defaultKnowledgeBaseDir, ReplacementKnowledgeBase } from '../../server/src/terraform/knowledgeBase/knowledgeBase';
 import { TerraformModuleAnalyzer } from '../../server/src/terraform/terraformModuleAnalyzer';
 import { cleanupTempDirs, tempDir, writeFiles } from '../support/tempModule';
-import { assertTofuProvisioned, repoRoot, Tofu, toolVersions, tofuProvisioningError, type PlanJson } from '../support/tofu';
+import { assertToolReady, assertTofuProvisioned, OPENTOFU, repoRoot, Tofu, toolLabel, toolModule, toolReadinessError, toolVersions, tofuProvisioningError, type IacTool, type PlanJson } from '../support/tofu';
+import { reportToolsUnderTest, TERRAFORM } from '../support/toolsUnderTest';
 
 const TABLE_FILE = path.join(repoRoot, 'test', 'e2e-tofu', 'agreement-table.md');
 const UPDATE = process.env.UPDATE_AGREEMENT_TABLE === '1';
@@ -734,6 +738,7 @@ async function runType(
   parser: HclParser,
   schemas: Awaited<ReturnType<typeof builtSchemas>>,
   fixtures: () => Promise<Record<string, string>>,
+  tool: IacTool = OPENTOFU,
 ): Promise<TypeOutcome> {
   const started = Date.now();
   const rows: Row[] = [];
@@ -782,9 +787,9 @@ async function runType(
   }
 
   const fx = spec.cases.some((c) => JSON.stringify(spec.base('x')).includes('FIXTURE') || `${c.first}${c.second}`.includes('FIXTURE')) ? await fixtures() : {};
-  const dir = tempDir(`ii-tofu-${spec.type}-`);
+  const dir = tempDir(`ii-${tool.cli}-${spec.type}-`);
   writeFiles(dir, { ...(spec.files ?? {}), 'main.tf': renderModule(spec, runnable, 'first', fx) });
-  const tofu = new Tofu(dir);
+  const tofu = toolModule(dir, tool);
   await tofu.init();
   await tofu.apply();
   writeFiles(dir, { 'main.tf': renderModule(spec, runnable, 'second', fx) });
@@ -881,7 +886,7 @@ function renderTable(knowledge: ReplacementKnowledgeBase, rows: Row[]): string {
 
 // ---------------------------------------------------------------------------------------------------
 
-describe('knowledge base agrees with a real OpenTofu plan', () => {
+describe(`${toolLabel(OPENTOFU)} knowledge base agrees with a real OpenTofu plan`, () => {
   const knowledge = new ReplacementKnowledgeBase(defaultKnowledgeBaseDir());
   const outcomes = new Map<string, Promise<TypeOutcome>>();
   let suiteStarted = 0;
@@ -935,3 +940,52 @@ describe('knowledge base agrees with a real OpenTofu plan', () => {
     assert.equal(problems.length, 0, `${problems.length} problem(s):\n${problems.join('\n')}`);
   });
 });
+
+reportToolsUnderTest(__filename);
+
+/**
+ * Every case planned with Terraform too, where the machine has it (about 15 s more: one apply and one
+ * plan per type). The providers are the same builds, so Terraform's plans must give every row the
+ * verdict OpenTofu's do: its rows render the committed table exactly.
+ */
+if (TERRAFORM) {
+  const terraform = TERRAFORM;
+  describe(`${toolLabel(terraform)} knowledge base agrees with a real Terraform plan`, () => {
+    const knowledge = new ReplacementKnowledgeBase(defaultKnowledgeBaseDir());
+    const outcomes = new Map<string, Promise<TypeOutcome>>();
+
+    before(async () => {
+      if (toolReadinessError(terraform)) return; // every test below fails saying why
+      const parser = await HclParser.create();
+      const schemas = await builtSchemas();
+      const limit = limiter(CONCURRENCY);
+      // The tls fixtures are only PEM values to configure; which tool made them does not matter.
+      let fixtures: Promise<Record<string, string>> | undefined;
+      const getFixtures = () => (fixtures ??= tlsFixtures());
+      for (const spec of SPECS) {
+        const outcome = limit(() => runType(spec, knowledge, parser, schemas, getFixtures, terraform));
+        outcome.catch(() => undefined); // awaited (and reported) by the type's own test
+        outcomes.set(spec.type, outcome);
+      }
+    });
+    after(cleanupTempDirs);
+
+    for (const { type } of SPECS) {
+      test(`${toolLabel(terraform)} ${type}`, async () => {
+        assertToolReady(terraform);
+        const outcome = await outcomes.get(type)!;
+        const bad = outcome.rows.filter((r) => r.status === 'DISAGREE');
+        assert.deepEqual(
+          bad.map((r) => `${r.type}.${r.attribute}${r.variant ? ` (${r.variant})` : ''}: ${r.note}`),
+          [],
+        );
+      });
+    }
+
+    test(`${toolLabel(terraform)} its rows make the committed agreement table, row for row`, async () => {
+      assertToolReady(terraform);
+      const rows = (await Promise.all([...outcomes.values()])).flatMap((outcome) => outcome.rows);
+      assert.equal(renderTable(knowledge, rows), readFileSync(TABLE_FILE, 'utf8'));
+    });
+  });
+}

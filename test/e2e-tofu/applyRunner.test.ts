@@ -1,9 +1,10 @@
 /**
- * The apply runner (client/src/terraform/applyRunner.ts) against the real OpenTofu: the seed
- * example planned through the plan runner and applied from its saved plan; a provider error part-way
- * through; a cancel during a resource that really takes a minute (hashicorp/time's `time_sleep`);
- * stale plans, both as Terraform sees them and as our own check does; one run per root module;
- * a state lock held by a real waiting apply. After each, `tofu show -json` must still read the state.
+ * The apply runner (client/src/terraform/applyRunner.ts) against the real tools. With each tool under
+ * test (OpenTofu, and HashiCorp Terraform where the machine has it): the seed example planned through
+ * the plan runner and applied from its saved plan; stale plans, both as the tool sees them and as our
+ * own check does; a state lock held by a real waiting apply. With OpenTofu: a provider error part-way
+ * through; a cancel during a resource that really takes a minute (hashicorp/time's `time_sleep`); one
+ * run per root module. After each, `show -json` must still read the state.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -18,29 +19,36 @@ import { changedSince, snapshotModule } from '../../client/src/terraform/planSta
 import { RootModuleRuns } from '../../client/src/terraform/rootModuleRuns';
 import { findTerraformExecutable, type TerraformExecutable } from '../../client/src/terraform/terraformExecutable';
 import { TerraformCancellation } from '../../client/src/terraform/terraformProcess';
-import { isAlive, liveGroupMembers } from '../support/processGroups';
+import { isAlive, liveGroupMembers, membersLeftAfterKill } from '../support/processGroups';
 import { cleanupTempDirs, tempDir, writeFiles } from '../support/tempModule';
-import { assertTofuProvisioned, repoRoot, Tofu, TOFU_BIN, tofuEnv, toolVersions } from '../support/tofu';
+import { assertToolReady, OPENTOFU, repoRoot, toolEnv, toolLabel, toolModule, type IacTool, type Tofu } from '../support/tofu';
+import { reportToolsUnderTest, TOOLS_UNDER_TEST } from '../support/toolsUnderTest';
 
 const EXAMPLE_DIR = path.join(repoRoot, 'examples', 'terraform');
 const TEST_TIMEOUT_MS = 240_000;
 
-async function tofuExecutable(): Promise<TerraformExecutable> {
-  assertTofuProvisioned();
-  return findTerraformExecutable(TOFU_BIN, { env: tofuEnv() });
+reportToolsUnderTest(__filename);
+
+/** The extension's view of `tool`, found as the setting would name it. */
+async function executableOf(tool: IacTool): Promise<TerraformExecutable> {
+  assertToolReady(tool);
+  return findTerraformExecutable(tool.bin, { env: toolEnv() });
 }
 
-async function initialisedModule(prefix: string, files: Record<string, string>): Promise<{ dir: string; tofu: Tofu }> {
+const tofuExecutable = () => executableOf(OPENTOFU);
+
+/** A module folder with `files`, `init` run in it by `tool`. */
+async function initialisedModule(prefix: string, files: Record<string, string>, tool: IacTool = OPENTOFU): Promise<{ dir: string; tofu: Tofu }> {
   const dir = tempDir(prefix);
   writeFiles(dir, files);
-  const tofu = new Tofu(dir);
+  const tofu = toolModule(dir, tool);
   await tofu.init();
   return { dir, tofu };
 }
 
 /** Plans through the plan runner (as the extension does) and insists it succeeded. */
 async function plannedModule(executable: TerraformExecutable, dir: string, planFile = 'review.tfplan'): Promise<PlanSuccess> {
-  const result = await runPlan({ executable, moduleDir: dir, planFile, env: tofuEnv() });
+  const result = await runPlan({ executable, moduleDir: dir, planFile, env: toolEnv() });
   assert.ok(result.ok, `plan failed: ${!result.ok ? result.failure.message : ''}`);
   return result;
 }
@@ -51,7 +59,7 @@ function failureOf(result: ApplyRunResult) {
   return result.failure;
 }
 
-/** `tofu show -json` of the module's state: proves the state is readable, and says what it holds. */
+/** `show -json` of the module's state: proves the state is readable, and says what it holds. */
 async function stateAddresses(tofu: Tofu): Promise<string[]> {
   const shown = await tofu.run(['show', '-json', '-no-color']);
   const state = JSON.parse(shown.stdout) as { values?: { root_module?: { resources?: Array<{ address: string }> } } };
@@ -100,69 +108,162 @@ after(() => {
   cleanupTempDirs();
 });
 
-describe('apply runner with a real OpenTofu', { timeout: TEST_TIMEOUT_MS }, () => {
-  test('the seed example: the reviewed plan is applied, every resource reaches done, test.txt has mode 0700', async () => {
-    const executable = await tofuExecutable();
-    const dir = tempDir('ii-apply-seed-');
-    copyFileSync(path.join(EXAMPLE_DIR, 'main.tf'), path.join(dir, 'main.tf'));
-    copyFileSync(path.join(EXAMPLE_DIR, 'baseline', 'terraform.tfstate'), path.join(dir, 'terraform.tfstate'));
-    // The file the baseline state describes, as the 0777 apply left it.
-    writeFileSync(path.join(dir, 'test.txt'), 'This is a test file.');
-    chmodSync(path.join(dir, 'test.txt'), 0o777);
-    const tofu = new Tofu(dir);
-    await tofu.init();
-    const planStarted = Date.now();
-    const plan = await plannedModule(executable, dir);
-    const snapshot = await snapshotModule(dir, { planStartedAt: planStarted, env: tofuEnv() });
-    const planned = plan.plan.resourceChanges.filter((c) => c.action !== 'no-op').map((c) => c.address);
-    assert.deepEqual(planned, ['local_file.example']);
+describe('apply runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () => {
+  for (const tool of TOOLS_UNDER_TEST) {
+    const label = toolLabel(tool);
 
-    const updates: ResourceProgressUpdate[] = [];
-    const logLines: string[] = [];
-    const result = await runApply({
-      executable,
-      moduleDir: dir,
-      planFile: plan.planFile,
-      env: tofuEnv(),
-      snapshot,
-      planned: planned.map((address) => ({ address })),
-      onResourceProgress: (u) => updates.push(u),
-      onOutput: (line) => logLines.push(line),
+    test(`${label} the seed example: the reviewed plan is applied, every resource reaches done, test.txt has mode 0700`, async () => {
+      const executable = await executableOf(tool);
+      const dir = tempDir(`ii-apply-seed-${tool.cli}-`);
+      copyFileSync(path.join(EXAMPLE_DIR, 'main.tf'), path.join(dir, 'main.tf'));
+      copyFileSync(path.join(EXAMPLE_DIR, 'baseline', 'terraform.tfstate'), path.join(dir, 'terraform.tfstate'));
+      // The file the baseline state describes, as the 0777 apply left it.
+      writeFileSync(path.join(dir, 'test.txt'), 'This is a test file.');
+      chmodSync(path.join(dir, 'test.txt'), 0o777);
+      const tofu = toolModule(dir, tool);
+      await tofu.init();
+      const planStarted = Date.now();
+      const plan = await plannedModule(executable, dir);
+      const snapshot = await snapshotModule(dir, { planStartedAt: planStarted, env: toolEnv() });
+      const planned = plan.plan.resourceChanges.filter((c) => c.action !== 'no-op').map((c) => c.address);
+      assert.deepEqual(planned, ['local_file.example']);
+
+      const updates: ResourceProgressUpdate[] = [];
+      const logLines: string[] = [];
+      const result = await runApply({
+        executable,
+        moduleDir: dir,
+        planFile: plan.planFile,
+        env: toolEnv(),
+        snapshot,
+        planned: planned.map((address) => ({ address })),
+        onResourceProgress: (u) => updates.push(u),
+        onOutput: (line) => logLines.push(line),
+      });
+      assert.ok(result.ok, `apply failed: ${!result.ok ? result.failure.message : ''}`);
+      assert.equal(result.summaryLine, 'Apply complete! Resources: 1 added, 0 changed, 1 destroyed.');
+      assert.deepEqual(result.summary, { add: 1, change: 0, import: 0, remove: 1, forget: 0, operation: 'apply' });
+      assert.equal(result.tool, tool.kind);
+      assert.ok(result.run.args.includes(plan.planFile) && result.run.args.at(-1) === plan.planFile, `applied the saved plan: ${result.run.args.join(' ')}`);
+      assert.ok(!result.run.args.includes('-auto-approve'));
+
+      // Every resource of the plan reached done, by way of its two steps (destroy, then create).
+      assert.deepEqual(result.resources.map((r) => [r.address, r.status, r.stepsDone]), [['local_file.example', 'done', 2]]);
+      const statuses = updates.filter((u) => u.resource.address === 'local_file.example').map((u) => `${u.resource.status}:${u.resource.step ?? ''}`);
+      assert.deepEqual(statuses, ['pending:', 'applying:delete', 'applying:delete', 'applying:create', 'done:create'], JSON.stringify(updates));
+      const messages = updates.map((u) => u.message);
+      assert.ok(messages.includes('0 of 1 resource: destroying local_file.example…'), JSON.stringify(messages));
+      assert.ok(messages.includes('0 of 1 resource: creating local_file.example…'), JSON.stringify(messages));
+      assert.deepEqual(updates.at(-1)?.counts, { total: 1, pending: 0, applying: 0, done: 1, errored: 0 });
+      assert.ok(logLines.some((l) => l.includes('"type":"apply_complete"')), 'the full output went to the log callback');
+
+      // The file was replaced, not chmod-ed: it has the new mode, and the state says so.
+      assert.equal(statSync(path.join(dir, 'test.txt')).mode & 0o777, 0o700);
+      const shown = await tofu.run(['show', '-json', '-no-color']);
+      const state = JSON.parse(shown.stdout) as { values: { root_module: { resources: Array<{ address: string; values: { file_permission: string } }> } } };
+      assert.deepEqual(state.values.root_module.resources.map((r) => [r.address, r.values.file_permission]), [['local_file.example', '0700']]);
+
+      // The plan is spent: our check says it was applied, before the tool is even started.
+      const again = await runApply({ executable, moduleDir: dir, planFile: plan.planFile, env: toolEnv(), snapshot });
+      const failure = failureOf(again);
+      assert.equal(failure.kind, 'stale-plan');
+      if (failure.kind !== 'stale-plan') return;
+      assert.equal(failure.alreadyApplied, true);
+      assert.match(failure.message, /^The saved plan is stale: the plan was already applied, or another run changed the state since \(terraform\.tfstate serial 1 → \d+\)\. Run the plan again/);
+      assert.equal(again.ok ? undefined : again.run, undefined, `refused without running ${tool.cli}`);
     });
-    assert.ok(result.ok, `apply failed: ${!result.ok ? result.failure.message : ''}`);
-    assert.equal(result.summaryLine, 'Apply complete! Resources: 1 added, 0 changed, 1 destroyed.');
-    assert.deepEqual(result.summary, { add: 1, change: 0, import: 0, remove: 1, forget: 0, operation: 'apply' });
-    assert.equal(result.tool, 'opentofu');
-    assert.ok(result.run.args.includes(plan.planFile) && result.run.args.at(-1) === plan.planFile, `applied the saved plan: ${result.run.args.join(' ')}`);
-    assert.ok(!result.run.args.includes('-auto-approve'));
 
-    // Every resource of the plan reached done, by way of its two steps (destroy, then create).
-    assert.deepEqual(result.resources.map((r) => [r.address, r.status, r.stepsDone]), [['local_file.example', 'done', 2]]);
-    const statuses = updates.filter((u) => u.resource.address === 'local_file.example').map((u) => `${u.resource.status}:${u.resource.step ?? ''}`);
-    assert.deepEqual(statuses, ['pending:', 'applying:delete', 'applying:delete', 'applying:create', 'done:create'], JSON.stringify(updates));
-    const messages = updates.map((u) => u.message);
-    assert.ok(messages.includes('0 of 1 resource: destroying local_file.example…'), JSON.stringify(messages));
-    assert.ok(messages.includes('0 of 1 resource: creating local_file.example…'), JSON.stringify(messages));
-    assert.deepEqual(updates.at(-1)?.counts, { total: 1, pending: 0, applying: 0, done: 1, errored: 0 });
-    assert.ok(logLines.some((l) => l.includes('"type":"apply_complete"')), 'the full output went to the log callback');
+    describe(`${label} stale plans`, () => {
+      test("the tool's own check: the same plan applied twice is refused as stale-plan", async () => {
+        const executable = await executableOf(tool);
+        const { dir } = await initialisedModule('ii-apply-twice-', { 'main.tf': LOCAL_FILE('a') }, tool);
+        const plan = await plannedModule(executable, dir);
+        const first = await runApply({ executable, moduleDir: dir, planFile: plan.planFile, env: toolEnv() });
+        assert.ok(first.ok, !first.ok ? first.failure.message : '');
+        assert.equal(first.summaryLine, 'Apply complete! Resources: 1 added, 0 changed, 0 destroyed.');
+        const second = await runApply({ executable, moduleDir: dir, planFile: plan.planFile, env: toolEnv() });
+        const failure = failureOf(second);
+        assert.equal(failure.kind, 'stale-plan', failure.message);
+        assert.equal(
+          failure.message,
+          'The saved plan can no longer be applied (Saved plan is stale): The given plan file can no longer be applied because the state was changed by another operation after the plan was created. Run the plan again.',
+        );
+        assert.ok(second.ok ? false : second.run !== undefined, `this refusal came from ${tool.cli} itself`);
+      });
 
-    // The file was replaced, not chmod-ed: it has the new mode, and the state says so.
-    assert.equal(statSync(path.join(dir, 'test.txt')).mode & 0o777, 0o700);
-    const shown = await tofu.run(['show', '-json', '-no-color']);
-    const state = JSON.parse(shown.stdout) as { values: { root_module: { resources: Array<{ address: string; values: { file_permission: string } }> } } };
-    assert.deepEqual(state.values.root_module.resources.map((r) => [r.address, r.values.file_permission]), [['local_file.example', '0700']]);
+      test('our own check: main.tf (and a local child module) edited after planning are named, and the apply is refused before the tool runs', async () => {
+        const executable = await executableOf(tool);
+        const { dir } = await initialisedModule(
+          'ii-apply-edited-',
+          {
+            'main.tf': `${LOCAL_FILE('a')}\nmodule "child" {\n  source = "./child"\n}\n`,
+            'child/main.tf': LOCAL_FILE('b'),
+            'README.md': 'not configuration\n',
+          },
+          tool,
+        );
+        const plan = await plannedModule(executable, dir);
+        const snapshot = await snapshotModule(dir, { env: toolEnv() });
+        assert.ok(Object.keys(snapshot.files).includes(path.join(dir, 'child', 'main.tf')), `the child module is watched: ${Object.keys(snapshot.files).join(', ')}`);
+        assert.deepEqual(await changedSince(snapshot), { stale: false, files: [], state: undefined, message: undefined });
 
-    // The plan is spent: our check says it was applied, before tofu is even started.
-    const again = await runApply({ executable, moduleDir: dir, planFile: plan.planFile, env: tofuEnv(), snapshot });
-    const failure = failureOf(again);
-    assert.equal(failure.kind, 'stale-plan');
-    if (failure.kind !== 'stale-plan') return;
-    assert.equal(failure.alreadyApplied, true);
-    assert.match(failure.message, /^The saved plan is stale: the plan was already applied, or another run changed the state since \(terraform\.tfstate serial 1 → \d+\)\. Run the plan again/);
-    assert.equal(again.ok ? undefined : again.run, undefined, 'refused without running tofu');
-  });
+        writeFileSync(path.join(dir, 'README.md'), 'edited, but not configuration\n');
+        appendFileSync(path.join(dir, 'main.tf'), '# edited after the plan\n');
+        const changes = await changedSince(snapshot);
+        assert.deepEqual(changes.files.map((f) => [f.relativePath, f.change]), [['main.tf', 'modified']]);
+        assert.equal(changes.message, 'The saved plan is stale: main.tf has changed since the plan was made, so it no longer shows what your configuration says. Run the plan again and review the new one before applying.');
 
-  test('a provider error part-way: which resources were applied, which failed and why, which were not started; the state stays readable', async () => {
+        appendFileSync(path.join(dir, 'child', 'main.tf'), '# edited too\n');
+        const result = await runApply({ executable, moduleDir: dir, planFile: plan.planFile, env: toolEnv(), snapshot });
+        const failure = failureOf(result);
+        assert.equal(failure.kind, 'stale-plan');
+        if (failure.kind !== 'stale-plan') return;
+        assert.deepEqual(failure.changedFiles, ['child/main.tf', 'main.tf']);
+        assert.equal(failure.alreadyApplied, false);
+        assert.match(failure.message, /^The saved plan is stale: child\/main\.tf, main\.tf have changed since the plan was made/);
+        assert.equal(result.ok ? undefined : result.run, undefined, `${tool.cli} was not started`);
+        assert.ok(!existsSync(path.join(dir, 'a.txt')) && !existsSync(path.join(dir, 'terraform.tfstate')), 'nothing was applied');
+      });
+    });
+
+    test(`${label} a state lock held by a waiting apply: the failure names who holds it`, async () => {
+      const executable = await executableOf(tool);
+      const { dir } = await initialisedModule('ii-apply-lock-', { 'main.tf': LOCAL_FILE('a') }, tool);
+      const plan = await plannedModule(executable, dir);
+      // An interactive apply waits at its approval prompt holding the state lock (TF_INPUT unset, stdin a pipe).
+      const env = toolEnv();
+      delete env.TF_INPUT;
+      const holder = spawn(tool.bin, ['apply', '-no-color'], { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+      holders.push(holder);
+      const exited = new Promise<void>((resolve) => holder.on('close', () => resolve()));
+      let holderOutput = '';
+      await new Promise<void>((resolve, reject) => {
+        holder.stdout.on('data', (chunk: Buffer) => {
+          holderOutput += chunk.toString('utf8');
+          if (holderOutput.includes('Enter a value')) resolve();
+        });
+        holder.on('close', (code) => reject(new Error(`the lock-holding apply exited (${code}) before its prompt:\n${holderOutput}`)));
+      });
+
+      try {
+        const failure = failureOf(await runApply({ executable, moduleDir: dir, planFile: plan.planFile, env: toolEnv(), extraArgs: ['-lock-timeout=0s'] }));
+        assert.equal(failure.kind, 'state-locked', failure.message);
+        if (failure.kind !== 'state-locked') return;
+        const who = `${userInfo().username}@${hostname()}`;
+        assert.equal(failure.lock?.who, who);
+        assert.equal(failure.lock?.operation, 'OperationTypeApply');
+        assert.equal(failure.lock?.version, tool.version);
+        assert.ok(failure.message.startsWith(`The state (terraform.tfstate) is locked by ${who} (operation: apply, since `), failure.message);
+        assert.ok(failure.message.includes(`${tool.cli} force-unlock ${failure.lock?.id}`), failure.message);
+      } finally {
+        holder.stdin.end(); // EOF at the prompt: the apply gives up and releases the lock
+        await exited;
+      }
+      assert.ok(!existsSync(path.join(dir, 'a.txt')), 'nothing was applied');
+    });
+  }
+
+  test(`${toolLabel(OPENTOFU)} a provider error part-way: which resources were applied, which failed and why, which were not started; the state stays readable`, async () => {
     const executable = await tofuExecutable();
     const { dir, tofu } = await initialisedModule('ii-apply-fail-', {
       'main.tf': [
@@ -175,7 +276,7 @@ describe('apply runner with a real OpenTofu', { timeout: TEST_TIMEOUT_MS }, () =
     });
     const plan = await plannedModule(executable, dir);
     const updates: ResourceProgressUpdate[] = [];
-    const result = await runApply({ executable, moduleDir: dir, planFile: plan.planFile, env: tofuEnv(), extraArgs: ['-parallelism=1'], onResourceProgress: (u) => updates.push(u) });
+    const result = await runApply({ executable, moduleDir: dir, planFile: plan.planFile, env: toolEnv(), extraArgs: ['-parallelism=1'], onResourceProgress: (u) => updates.push(u) });
     assert.ok(result.run?.args.includes('-parallelism=1'));
     const failure = failureOf(result);
     assert.equal(failure.kind, 'apply-failed', failure.message);
@@ -200,14 +301,14 @@ describe('apply runner with a real OpenTofu', { timeout: TEST_TIMEOUT_MS }, () =
     assert.ok(existsSync(path.join(dir, 'd.txt')) && !existsSync(path.join(dir, 'c.txt')));
   });
 
-  test('a destroy-first replacement whose create fails: the message says the object was destroyed and not re-created', async () => {
+  test(`${toolLabel(OPENTOFU)} a destroy-first replacement whose create fails: the message says the object was destroyed and not re-created`, async () => {
     const executable = await tofuExecutable();
     const { dir, tofu } = await initialisedModule('ii-apply-half-', { 'main.tf': `${LOCAL_FILE('block')}\n${LOCAL_FILE('r')}` });
     await tofu.apply();
     // filename forces replacement (destroy first, the default); the new path cannot be created.
     writeFileSync(path.join(dir, 'main.tf'), `${LOCAL_FILE('block')}\n${LOCAL_FILE('r').replace('/r.txt', '/block.txt/r.txt')}`);
     const plan = await plannedModule(executable, dir);
-    const failure = failureOf(await runApply({ executable, moduleDir: dir, planFile: plan.planFile, env: tofuEnv() }));
+    const failure = failureOf(await runApply({ executable, moduleDir: dir, planFile: plan.planFile, env: toolEnv() }));
     assert.equal(failure.kind, 'apply-failed', failure.message);
     if (failure.kind !== 'apply-failed') return;
     assert.deepEqual(failure.failed.map((f) => f.address), ['local_file.r']);
@@ -220,7 +321,7 @@ describe('apply runner with a real OpenTofu', { timeout: TEST_TIMEOUT_MS }, () =
     assert.deepEqual(await stateAddresses(tofu), ['local_file.block']);
   });
 
-  describe('cancel during an apply (time_sleep of 60 s)', () => {
+  describe(`${toolLabel(OPENTOFU)} cancel during an apply (time_sleep of 60 s)`, () => {
     async function startSlowApply(options: { signal?: AbortSignal; cancellation?: TerraformCancellation }) {
       const executable = await tofuExecutable();
       const { dir, tofu } = await initialisedModule('ii-apply-cancel-', SLOW_MODULE);
@@ -233,7 +334,7 @@ describe('apply runner with a real OpenTofu', { timeout: TEST_TIMEOUT_MS }, () =
         executable,
         moduleDir: dir,
         planFile: plan.planFile,
-        env: tofuEnv(),
+        env: toolEnv(),
         ...options,
         onSpawn: (p) => p.processGroupId !== undefined && resolveGroup(p.processGroupId),
         onResourceProgress: (u) => {
@@ -300,7 +401,7 @@ describe('apply runner with a real OpenTofu', { timeout: TEST_TIMEOUT_MS }, () =
       assert.equal(failure.kind, 'cancelled', failure.message);
       if (failure.kind !== 'cancelled') return;
       assert.equal(failure.terminated, true);
-      assert.deepEqual(liveGroupMembers(pgid), [], 'no process of the group is left');
+      assert.deepEqual(await membersLeftAfterKill(pgid), [], 'no process of the group is left');
       for (const member of members) assert.ok(!isAlive(member.pid), `${member.command} (${member.pid}) is gone`);
       // Killed before it could report the sleep's outcome: the graph must not call it done, nor pending.
       const slow = result.ok ? undefined : result.resources.find((r) => r.address === 'time_sleep.slow');
@@ -310,90 +411,5 @@ describe('apply runner with a real OpenTofu', { timeout: TEST_TIMEOUT_MS }, () =
       const addresses = await stateAddresses(run.tofu);
       assert.ok(!addresses.includes('local_file.after'), JSON.stringify(addresses));
     });
-  });
-
-  describe('stale plans', () => {
-    test("Terraform's own check: the same plan applied twice is refused as stale-plan", async () => {
-      const executable = await tofuExecutable();
-      const { dir } = await initialisedModule('ii-apply-twice-', { 'main.tf': LOCAL_FILE('a') });
-      const plan = await plannedModule(executable, dir);
-      const first = await runApply({ executable, moduleDir: dir, planFile: plan.planFile, env: tofuEnv() });
-      assert.ok(first.ok, !first.ok ? first.failure.message : '');
-      assert.equal(first.summaryLine, 'Apply complete! Resources: 1 added, 0 changed, 0 destroyed.');
-      const second = await runApply({ executable, moduleDir: dir, planFile: plan.planFile, env: tofuEnv() });
-      const failure = failureOf(second);
-      assert.equal(failure.kind, 'stale-plan', failure.message);
-      assert.equal(
-        failure.message,
-        'The saved plan can no longer be applied (Saved plan is stale): The given plan file can no longer be applied because the state was changed by another operation after the plan was created. Run the plan again.',
-      );
-      assert.ok(second.ok ? false : second.run !== undefined, 'this refusal came from tofu itself');
-    });
-
-    test('our own check: main.tf (and a local child module) edited after planning are named, and the apply is refused before tofu runs', async () => {
-      const executable = await tofuExecutable();
-      const { dir } = await initialisedModule('ii-apply-edited-', {
-        'main.tf': `${LOCAL_FILE('a')}\nmodule "child" {\n  source = "./child"\n}\n`,
-        'child/main.tf': LOCAL_FILE('b'),
-        'README.md': 'not configuration\n',
-      });
-      const plan = await plannedModule(executable, dir);
-      const snapshot = await snapshotModule(dir, { env: tofuEnv() });
-      assert.ok(Object.keys(snapshot.files).includes(path.join(dir, 'child', 'main.tf')), `the child module is watched: ${Object.keys(snapshot.files).join(', ')}`);
-      assert.deepEqual(await changedSince(snapshot), { stale: false, files: [], state: undefined, message: undefined });
-
-      writeFileSync(path.join(dir, 'README.md'), 'edited, but not configuration\n');
-      appendFileSync(path.join(dir, 'main.tf'), '# edited after the plan\n');
-      const changes = await changedSince(snapshot);
-      assert.deepEqual(changes.files.map((f) => [f.relativePath, f.change]), [['main.tf', 'modified']]);
-      assert.equal(changes.message, 'The saved plan is stale: main.tf has changed since the plan was made, so it no longer shows what your configuration says. Run the plan again and review the new one before applying.');
-
-      appendFileSync(path.join(dir, 'child', 'main.tf'), '# edited too\n');
-      const result = await runApply({ executable, moduleDir: dir, planFile: plan.planFile, env: tofuEnv(), snapshot });
-      const failure = failureOf(result);
-      assert.equal(failure.kind, 'stale-plan');
-      if (failure.kind !== 'stale-plan') return;
-      assert.deepEqual(failure.changedFiles, ['child/main.tf', 'main.tf']);
-      assert.equal(failure.alreadyApplied, false);
-      assert.match(failure.message, /^The saved plan is stale: child\/main\.tf, main\.tf have changed since the plan was made/);
-      assert.equal(result.ok ? undefined : result.run, undefined, 'tofu was not started');
-      assert.ok(!existsSync(path.join(dir, 'a.txt')) && !existsSync(path.join(dir, 'terraform.tfstate')), 'nothing was applied');
-    });
-  });
-
-  test('a state lock held by a waiting apply: the failure names who holds it', async () => {
-    const executable = await tofuExecutable();
-    const { dir } = await initialisedModule('ii-apply-lock-', { 'main.tf': LOCAL_FILE('a') });
-    const plan = await plannedModule(executable, dir);
-    // An interactive apply waits at its approval prompt holding the state lock (TF_INPUT unset, stdin a pipe).
-    const env = tofuEnv();
-    delete env.TF_INPUT;
-    const holder = spawn(TOFU_BIN, ['apply', '-no-color'], { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-    holders.push(holder);
-    const exited = new Promise<void>((resolve) => holder.on('close', () => resolve()));
-    let holderOutput = '';
-    await new Promise<void>((resolve, reject) => {
-      holder.stdout.on('data', (chunk: Buffer) => {
-        holderOutput += chunk.toString('utf8');
-        if (holderOutput.includes('Enter a value')) resolve();
-      });
-      holder.on('close', (code) => reject(new Error(`the lock-holding apply exited (${code}) before its prompt:\n${holderOutput}`)));
-    });
-
-    try {
-      const failure = failureOf(await runApply({ executable, moduleDir: dir, planFile: plan.planFile, env: tofuEnv(), extraArgs: ['-lock-timeout=0s'] }));
-      assert.equal(failure.kind, 'state-locked', failure.message);
-      if (failure.kind !== 'state-locked') return;
-      const who = `${userInfo().username}@${hostname()}`;
-      assert.equal(failure.lock?.who, who);
-      assert.equal(failure.lock?.operation, 'OperationTypeApply');
-      assert.equal(failure.lock?.version, toolVersions().tofu.version);
-      assert.ok(failure.message.startsWith(`The state (terraform.tfstate) is locked by ${who} (operation: apply, since `), failure.message);
-      assert.ok(failure.message.includes(`tofu force-unlock ${failure.lock?.id}`), failure.message);
-    } finally {
-      holder.stdin.end(); // EOF at the prompt: the apply gives up and releases the lock
-      await exited;
-    }
-    assert.ok(!existsSync(path.join(dir, 'a.txt')), 'nothing was applied');
   });
 });

@@ -1,7 +1,8 @@
 /**
- * The terraform/tofu runner of the extension (client/src/terraform) against the real OpenTofu:
- * the seed example planned through it, and each failure it must explain — no binary, no init, a
- * state lock held by a real waiting apply, a configuration error — plus cancellation, where the
+ * The terraform/tofu runner of the extension (client/src/terraform) against each tool under test
+ * (the real OpenTofu, and HashiCorp Terraform where the machine has it): the seed example planned
+ * through it, and each failure it must explain — no init, a state lock held by a real waiting
+ * apply, a configuration error — with either tool; no binary; plus cancellation (OpenTofu), where the
  * plan is held mid-refresh by a FIFO that the local provider reads (so "mid-plan" is a fact the
  * test waits for, not a guess), and every process of tofu's group is checked gone afterwards.
  */
@@ -17,23 +18,29 @@ import { diagnosticRange } from '../../client/src/terraform/terraformErrors';
 import type { TerraformUiEvent } from '../../client/src/terraform/terraformEvents';
 import { findTerraformExecutable, TERRAFORM_PATH_SETTING, type TerraformExecutable } from '../../client/src/terraform/terraformExecutable';
 import { TerraformCancellation } from '../../client/src/terraform/terraformProcess';
-import { isAlive, liveGroupMembers } from '../support/processGroups';
+import { isAlive, liveGroupMembers, membersLeftAfterKill } from '../support/processGroups';
 import { cleanupTempDirs, tempDir, writeFiles } from '../support/tempModule';
-import { assertTofuProvisioned, repoRoot, Tofu, TOFU_BIN, tofuEnv, toolVersions } from '../support/tofu';
+import { assertToolReady, assertTofuProvisioned, OPENTOFU, repoRoot, TOFU_BIN, toolEnv, toolLabel, toolModule, type IacTool, type Tofu } from '../support/tofu';
+import { reportToolsUnderTest, TOOLS_UNDER_TEST } from '../support/toolsUnderTest';
 
 const EXAMPLE_DIR = path.join(repoRoot, 'examples', 'terraform');
 const TEST_TIMEOUT_MS = 240_000;
 
-async function tofuExecutable(): Promise<TerraformExecutable> {
-  assertTofuProvisioned();
-  return findTerraformExecutable(TOFU_BIN, { env: tofuEnv() });
+reportToolsUnderTest(__filename);
+
+/** The extension's view of `tool`, found as the setting would name it. */
+async function executableOf(tool: IacTool): Promise<TerraformExecutable> {
+  assertToolReady(tool);
+  return findTerraformExecutable(tool.bin, { env: toolEnv() });
 }
 
-/** A module folder with `files`, `tofu init` run in it. */
-async function initialisedModule(prefix: string, files: Record<string, string>): Promise<{ dir: string; tofu: Tofu }> {
+const tofuExecutable = () => executableOf(OPENTOFU);
+
+/** A module folder with `files`, `init` run in it by `tool`. */
+async function initialisedModule(prefix: string, files: Record<string, string>, tool: IacTool = OPENTOFU): Promise<{ dir: string; tofu: Tofu }> {
   const dir = tempDir(prefix);
   writeFiles(dir, files);
-  const tofu = new Tofu(dir);
+  const tofu = toolModule(dir, tool);
   await tofu.init();
   return { dir, tofu };
 }
@@ -75,87 +82,166 @@ after(() => {
   cleanupTempDirs();
 });
 
-describe('plan runner with a real OpenTofu', { timeout: TEST_TIMEOUT_MS }, () => {
-  test('finds the configured tofu and reports it as OpenTofu with its version', async () => {
-    const executable = await tofuExecutable();
-    assert.equal(executable.tool, 'opentofu');
-    assert.equal(executable.version, toolVersions().tofu.version);
-    assert.equal(executable.source, 'setting');
-  });
+describe('plan runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () => {
+  for (const tool of TOOLS_UNDER_TEST) {
+    const label = toolLabel(tool);
+
+    test(`${label} finds the configured ${tool.cli} and reports it as ${tool.name} with its version`, async () => {
+      const executable = await executableOf(tool);
+      assert.equal(executable.tool, tool.kind);
+      assert.equal(executable.version, tool.version);
+      assert.equal(executable.source, 'setting');
+    });
+
+    test(`${label} the seed example: local_file.example is replaced because of file_permission, with progress on the way`, async () => {
+      const executable = await executableOf(tool);
+      const dir = tempDir(`ii-runner-seed-${tool.cli}-`);
+      copyFileSync(path.join(EXAMPLE_DIR, 'main.tf'), path.join(dir, 'main.tf'));
+      copyFileSync(path.join(EXAMPLE_DIR, 'baseline', 'terraform.tfstate'), path.join(dir, 'terraform.tfstate'));
+      // The file the baseline state describes, as the 0777 apply left it (refresh reads it).
+      writeFileSync(path.join(dir, 'test.txt'), 'This is a test file.');
+      chmodSync(path.join(dir, 'test.txt'), 0o777);
+      assert.match(readFileSync(path.join(dir, 'main.tf'), 'utf8'), /^\s*file_permission\s*=\s*"0700"/m);
+      await toolModule(dir, tool).init();
+
+      const progress: PlanProgress[] = [];
+      const events: TerraformUiEvent[] = [];
+      const logLines: string[] = [];
+      const result = await runPlan({
+        executable,
+        moduleDir: dir,
+        planFile: 'review.tfplan',
+        env: toolEnv(),
+        onProgress: (p) => progress.push(p),
+        onEvent: (e) => events.push(e),
+        onOutput: (line) => logLines.push(line),
+      });
+      assert.ok(result.ok, `plan failed: ${!result.ok ? result.failure.message : ''}`);
+      assert.equal(result.planFile, path.join(dir, 'review.tfplan'));
+      assert.ok(existsSync(result.planFile), 'the saved plan file exists');
+      assert.equal(result.tool, tool.kind);
+
+      const change = result.plan.resourceChanges.find((c) => c.address === 'local_file.example');
+      assert.ok(change, JSON.stringify(result.plan.resourceChanges.map((c) => c.address)));
+      assert.equal(change.action, 'replace-delete-first');
+      assert.deepEqual(change.replacePaths, [['file_permission']]);
+      assert.equal(JSON.parse(result.planJson).format_version, result.plan.formatVersion);
+
+      // The stream: the refresh of the existing file, the planned replacement, the summary line.
+      assert.ok(events.some((e) => e.type === 'refresh_start' && e.hook.resource.addr === 'local_file.example'));
+      const planned = events.find((e) => e.type === 'planned_change');
+      assert.ok(planned && planned.type === 'planned_change');
+      assert.equal(planned.change.action, 'replace');
+      assert.equal(planned.change.resource.addr, 'local_file.example');
+      assert.deepEqual(result.summary, { add: 1, change: 0, import: 0, remove: 1, forget: 0, operation: 'plan' });
+      const summaryEvent = events.find((e) => e.type === 'change_summary');
+      assert.equal(summaryEvent?.message, 'Plan: 1 to add, 0 to change, 1 to destroy.');
+
+      // Progress reported each step, ending with the plan read back.
+      assert.ok(progress.some((p) => p.refreshed === 1), JSON.stringify(progress));
+      assert.ok(progress.some((p) => p.planned === 1 && p.phase === 'planning'));
+      assert.ok(progress.some((p) => p.summary?.remove === 1));
+      assert.equal(progress.at(-1)?.phase, 'reading-plan');
+      assert.ok(logLines.some((line) => line.includes('"type":"planned_change"')), 'the full output went to the log callback');
+
+      // The same binary plan, shown on its own (as for a plan made elsewhere).
+      const shown = await showPlanFile({ executable, planFile: result.planFile, moduleDir: dir, env: toolEnv() });
+      assert.ok(shown.ok, !shown.ok ? shown.failure.message : '');
+      assert.deepEqual(shown.plan.resourceChanges, result.plan.resourceChanges);
+    });
+
+    test(`${label} init not run: the failure says to run ${tool.cli} init`, async () => {
+      const executable = await executableOf(tool);
+      const dir = tempDir('ii-runner-noinit-');
+      writeFiles(dir, { 'main.tf': 'resource "local_file" "a" {\n  content  = "a"\n  filename = "${path.module}/a.txt"\n}\n' });
+      const failure = failureOf(await runPlan({ executable, moduleDir: dir, planFile: 'p.tfplan', env: toolEnv() }));
+      assert.equal(failure.kind, 'init-required');
+      if (failure.kind !== 'init-required') return;
+      assert.equal(failure.reason, 'lock-file');
+      assert.ok(failure.message.includes(`Run \`${tool.cli} init\` in the module first`), failure.message);
+      assert.ok(!existsSync(path.join(dir, 'p.tfplan')));
+    });
+
+    test(`${label} a state lock held by a waiting apply: the failure says who holds it`, async () => {
+      const executable = await executableOf(tool);
+      const { dir } = await initialisedModule(
+        'ii-runner-lock-',
+        { 'main.tf': 'resource "local_file" "a" {\n  content  = "a"\n  filename = "${path.module}/a.txt"\n}\n' },
+        tool,
+      );
+      // An interactive apply waits at its approval prompt holding the state lock (TF_INPUT unset, stdin a pipe).
+      const env = toolEnv();
+      delete env.TF_INPUT;
+      const holder = spawn(tool.bin, ['apply', '-no-color'], { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+      holders.push(holder);
+      const exited = new Promise<void>((resolve) => holder.on('close', () => resolve()));
+      let holderOutput = '';
+      await new Promise<void>((resolve, reject) => {
+        holder.stdout.on('data', (chunk: Buffer) => {
+          holderOutput += chunk.toString('utf8');
+          if (holderOutput.includes('Enter a value')) resolve();
+        });
+        holder.on('close', (code) => reject(new Error(`the lock-holding apply exited (${code}) before its prompt:\n${holderOutput}`)));
+      });
+
+      try {
+        const failure = failureOf(await runPlan({ executable, moduleDir: dir, planFile: 'p.tfplan', env: toolEnv(), extraArgs: ['-lock-timeout=0s'] }));
+        assert.equal(failure.kind, 'state-locked', failure.message);
+        if (failure.kind !== 'state-locked') return;
+        const who = `${userInfo().username}@${hostname()}`;
+        assert.equal(failure.lock?.who, who);
+        assert.equal(failure.lock?.operation, 'OperationTypeApply');
+        assert.equal(failure.lock?.path, 'terraform.tfstate');
+        assert.equal(failure.lock?.version, tool.version);
+        assert.match(failure.lock?.id ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+        assert.ok(failure.message.includes(`locked by ${who} (operation: apply, since `), failure.message);
+        assert.ok(failure.message.includes(`${tool.cli} force-unlock ${failure.lock?.id}`), failure.message);
+      } finally {
+        holder.stdin.end(); // EOF at the prompt: the apply gives up and releases the lock
+        await exited;
+      }
+    });
+
+    test(`${label} a configuration error: diagnostics with file and range`, async () => {
+      const executable = await executableOf(tool);
+      const { dir } = await initialisedModule(
+        'ii-runner-config-',
+        { 'main.tf': 'resource "local_file" "a" {\n  content  = "a"\n  filename = "${path.module}/a.txt"\n}\n' },
+        tool,
+      );
+      const bad = 'resource "local_file" "b" {\n  content  = var.missing\n  filename = "${path.module}/b.txt"\n}\n';
+      writeFiles(dir, { 'bad.tf': bad });
+      const failure = failureOf(await runPlan({ executable, moduleDir: dir, planFile: 'p.tfplan', env: toolEnv() }));
+      assert.equal(failure.kind, 'configuration-error', failure.message);
+      if (failure.kind !== 'configuration-error') return;
+      const diagnostic = failure.diagnostics.find((d) => d.severity === 'error');
+      assert.ok(diagnostic?.range, JSON.stringify(failure.diagnostics));
+      assert.equal(diagnostic.summary, 'Reference to undeclared input variable');
+      assert.equal(diagnostic.range.filename, 'bad.tf');
+      const column = bad.split('\n')[1].indexOf('var.missing') + 1;
+      assert.deepEqual([diagnostic.range.start.line, diagnostic.range.start.column], [2, column]);
+      assert.deepEqual([diagnostic.range.end.line, diagnostic.range.end.column], [2, column + 'var.missing'.length]);
+      assert.deepEqual(diagnosticRange(diagnostic, bad), { start: { line: 1, character: column - 1 }, end: { line: 1, character: column - 1 + 'var.missing'.length } });
+      assert.match(failure.message, /Reference to undeclared input variable \(bad\.tf:2:\d+\)/);
+    });
+  }
 
   test('falls back to tofu on PATH when there is no terraform', async () => {
     assertTofuProvisioned();
     const binDir = tempDir('ii-path-');
     const link = path.join(binDir, 'tofu');
     execFileSync('ln', ['-s', TOFU_BIN, link]);
-    const executable = await findTerraformExecutable('', { env: { ...tofuEnv(), PATH: binDir } });
+    const executable = await findTerraformExecutable('', { env: { ...toolEnv(), PATH: binDir } });
     assert.equal(executable.path, link);
     assert.equal(executable.source, 'path');
     assert.equal(executable.tool, 'opentofu');
-  });
-
-  test('the seed example: local_file.example is replaced because of file_permission, with progress on the way', async () => {
-    const executable = await tofuExecutable();
-    const dir = tempDir('ii-runner-seed-');
-    copyFileSync(path.join(EXAMPLE_DIR, 'main.tf'), path.join(dir, 'main.tf'));
-    copyFileSync(path.join(EXAMPLE_DIR, 'baseline', 'terraform.tfstate'), path.join(dir, 'terraform.tfstate'));
-    // The file the baseline state describes, as the 0777 apply left it (refresh reads it).
-    writeFileSync(path.join(dir, 'test.txt'), 'This is a test file.');
-    chmodSync(path.join(dir, 'test.txt'), 0o777);
-    assert.match(readFileSync(path.join(dir, 'main.tf'), 'utf8'), /^\s*file_permission\s*=\s*"0700"/m);
-    await new Tofu(dir).init();
-
-    const progress: PlanProgress[] = [];
-    const events: TerraformUiEvent[] = [];
-    const logLines: string[] = [];
-    const result = await runPlan({
-      executable,
-      moduleDir: dir,
-      planFile: 'review.tfplan',
-      env: tofuEnv(),
-      onProgress: (p) => progress.push(p),
-      onEvent: (e) => events.push(e),
-      onOutput: (line) => logLines.push(line),
-    });
-    assert.ok(result.ok, `plan failed: ${!result.ok ? result.failure.message : ''}`);
-    assert.equal(result.planFile, path.join(dir, 'review.tfplan'));
-    assert.ok(existsSync(result.planFile), 'the saved plan file exists');
-    assert.equal(result.tool, 'opentofu');
-
-    const change = result.plan.resourceChanges.find((c) => c.address === 'local_file.example');
-    assert.ok(change, JSON.stringify(result.plan.resourceChanges.map((c) => c.address)));
-    assert.equal(change.action, 'replace-delete-first');
-    assert.deepEqual(change.replacePaths, [['file_permission']]);
-    assert.equal(JSON.parse(result.planJson).format_version, result.plan.formatVersion);
-
-    // The stream: the refresh of the existing file, the planned replacement, the summary line.
-    assert.ok(events.some((e) => e.type === 'refresh_start' && e.hook.resource.addr === 'local_file.example'));
-    const planned = events.find((e) => e.type === 'planned_change');
-    assert.ok(planned && planned.type === 'planned_change');
-    assert.equal(planned.change.action, 'replace');
-    assert.equal(planned.change.resource.addr, 'local_file.example');
-    assert.deepEqual(result.summary, { add: 1, change: 0, import: 0, remove: 1, forget: 0, operation: 'plan' });
-    const summaryEvent = events.find((e) => e.type === 'change_summary');
-    assert.equal(summaryEvent?.message, 'Plan: 1 to add, 0 to change, 1 to destroy.');
-
-    // Progress reported each step, ending with the plan read back.
-    assert.ok(progress.some((p) => p.refreshed === 1), JSON.stringify(progress));
-    assert.ok(progress.some((p) => p.planned === 1 && p.phase === 'planning'));
-    assert.ok(progress.some((p) => p.summary?.remove === 1));
-    assert.equal(progress.at(-1)?.phase, 'reading-plan');
-    assert.ok(logLines.some((line) => line.includes('"type":"planned_change"')), 'the full output went to the log callback');
-
-    // The same binary plan, shown on its own (as for a plan made elsewhere).
-    const shown = await showPlanFile({ executable, planFile: result.planFile, moduleDir: dir, env: tofuEnv() });
-    assert.ok(shown.ok, !shown.ok ? shown.failure.message : '');
-    assert.deepEqual(shown.plan.resourceChanges, result.plan.resourceChanges);
   });
 
   test('a missing binary: the failure names the setting', async () => {
     assertTofuProvisioned();
     const dir = tempDir('ii-runner-nobin-');
     writeFiles(dir, { 'main.tf': 'resource "local_file" "a" {\n  content  = "a"\n  filename = "a.txt"\n}\n' });
-    const result = await runPlan({ executable: path.join(dir, 'no-such-terraform'), moduleDir: dir, planFile: 'p.tfplan', env: tofuEnv() });
+    const result = await runPlan({ executable: path.join(dir, 'no-such-terraform'), moduleDir: dir, planFile: 'p.tfplan', env: toolEnv() });
     const failure = failureOf(result);
     assert.equal(failure.kind, 'executable-missing');
     assert.ok(failure.message.includes(TERRAFORM_PATH_SETTING), failure.message);
@@ -166,78 +252,7 @@ describe('plan runner with a real OpenTofu', { timeout: TEST_TIMEOUT_MS }, () =>
     });
   });
 
-  test('init not run: the failure says to run tofu init', async () => {
-    const executable = await tofuExecutable();
-    const dir = tempDir('ii-runner-noinit-');
-    writeFiles(dir, { 'main.tf': 'resource "local_file" "a" {\n  content  = "a"\n  filename = "${path.module}/a.txt"\n}\n' });
-    const failure = failureOf(await runPlan({ executable, moduleDir: dir, planFile: 'p.tfplan', env: tofuEnv() }));
-    assert.equal(failure.kind, 'init-required');
-    if (failure.kind !== 'init-required') return;
-    assert.equal(failure.reason, 'lock-file');
-    assert.match(failure.message, /Run `tofu init` in the module first/);
-    assert.ok(!existsSync(path.join(dir, 'p.tfplan')));
-  });
-
-  test('a state lock held by a waiting apply: the failure says who holds it', async () => {
-    const executable = await tofuExecutable();
-    const { dir } = await initialisedModule('ii-runner-lock-', {
-      'main.tf': 'resource "local_file" "a" {\n  content  = "a"\n  filename = "${path.module}/a.txt"\n}\n',
-    });
-    // An interactive apply waits at its approval prompt holding the state lock (TF_INPUT unset, stdin a pipe).
-    const env = tofuEnv();
-    delete env.TF_INPUT;
-    const holder = spawn(TOFU_BIN, ['apply', '-no-color'], { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-    holders.push(holder);
-    const exited = new Promise<void>((resolve) => holder.on('close', () => resolve()));
-    let holderOutput = '';
-    await new Promise<void>((resolve, reject) => {
-      holder.stdout.on('data', (chunk: Buffer) => {
-        holderOutput += chunk.toString('utf8');
-        if (holderOutput.includes('Enter a value')) resolve();
-      });
-      holder.on('close', (code) => reject(new Error(`the lock-holding apply exited (${code}) before its prompt:\n${holderOutput}`)));
-    });
-
-    try {
-      const failure = failureOf(await runPlan({ executable, moduleDir: dir, planFile: 'p.tfplan', env: tofuEnv(), extraArgs: ['-lock-timeout=0s'] }));
-      assert.equal(failure.kind, 'state-locked', failure.message);
-      if (failure.kind !== 'state-locked') return;
-      const who = `${userInfo().username}@${hostname()}`;
-      assert.equal(failure.lock?.who, who);
-      assert.equal(failure.lock?.operation, 'OperationTypeApply');
-      assert.equal(failure.lock?.path, 'terraform.tfstate');
-      assert.equal(failure.lock?.version, toolVersions().tofu.version);
-      assert.match(failure.lock?.id ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-      assert.ok(failure.message.includes(`locked by ${who} (operation: apply, since `), failure.message);
-      assert.ok(failure.message.includes(`tofu force-unlock ${failure.lock?.id}`), failure.message);
-    } finally {
-      holder.stdin.end(); // EOF at the prompt: the apply gives up and releases the lock
-      await exited;
-    }
-  });
-
-  test('a configuration error: diagnostics with file and range', async () => {
-    const executable = await tofuExecutable();
-    const { dir } = await initialisedModule('ii-runner-config-', {
-      'main.tf': 'resource "local_file" "a" {\n  content  = "a"\n  filename = "${path.module}/a.txt"\n}\n',
-    });
-    const bad = 'resource "local_file" "b" {\n  content  = var.missing\n  filename = "${path.module}/b.txt"\n}\n';
-    writeFiles(dir, { 'bad.tf': bad });
-    const failure = failureOf(await runPlan({ executable, moduleDir: dir, planFile: 'p.tfplan', env: tofuEnv() }));
-    assert.equal(failure.kind, 'configuration-error', failure.message);
-    if (failure.kind !== 'configuration-error') return;
-    const diagnostic = failure.diagnostics.find((d) => d.severity === 'error');
-    assert.ok(diagnostic?.range, JSON.stringify(failure.diagnostics));
-    assert.equal(diagnostic.summary, 'Reference to undeclared input variable');
-    assert.equal(diagnostic.range.filename, 'bad.tf');
-    const column = bad.split('\n')[1].indexOf('var.missing') + 1;
-    assert.deepEqual([diagnostic.range.start.line, diagnostic.range.start.column], [2, column]);
-    assert.deepEqual([diagnostic.range.end.line, diagnostic.range.end.column], [2, column + 'var.missing'.length]);
-    assert.deepEqual(diagnosticRange(diagnostic, bad), { start: { line: 1, character: column - 1 }, end: { line: 1, character: column - 1 + 'var.missing'.length } });
-    assert.match(failure.message, /Reference to undeclared input variable \(bad\.tf:2:\d+\)/);
-  });
-
-  describe('cancellation, mid-refresh (the local provider blocked reading a FIFO)', () => {
+  describe(`${toolLabel(OPENTOFU)} cancellation, mid-refresh (the local provider blocked reading a FIFO)`, () => {
     /** A module whose state has local_file.blocker, whose file is then swapped for a FIFO. */
     async function blockedModule(): Promise<{ dir: string; fifo: string }> {
       const { dir, tofu } = await initialisedModule('ii-runner-cancel-', {
@@ -261,7 +276,7 @@ describe('plan runner with a real OpenTofu', { timeout: TEST_TIMEOUT_MS }, () =>
         executable,
         moduleDir: dir,
         planFile: 'p.tfplan',
-        env: tofuEnv(),
+        env: toolEnv(),
         cancellation,
         ...options,
         onSpawn: (p) => {
@@ -318,7 +333,7 @@ describe('plan runner with a real OpenTofu', { timeout: TEST_TIMEOUT_MS }, () =>
       if (failure.kind !== 'cancelled') return;
       assert.equal(failure.terminated, true);
       assert.equal(result.ok ? undefined : result.run?.processGroupId, group.pgid);
-      assert.deepEqual(liveGroupMembers(group.pgid), [], 'no process of the group is left');
+      assert.deepEqual(await membersLeftAfterKill(group.pgid), [], 'no process of the group is left');
       for (const member of group.members) assert.ok(!isAlive(member.pid), `${member.command} (${member.pid}) is gone`);
     });
 
@@ -332,7 +347,7 @@ describe('plan runner with a real OpenTofu', { timeout: TEST_TIMEOUT_MS }, () =>
       assert.equal(failure.kind, 'cancelled');
       if (failure.kind !== 'cancelled') return;
       assert.equal(failure.terminated, true);
-      assert.deepEqual(liveGroupMembers(group.pgid), []);
+      assert.deepEqual(await membersLeftAfterKill(group.pgid), []);
     });
 
     test('the deadline interrupts, then terminates: a timed-out result and nothing left', async () => {
@@ -343,7 +358,7 @@ describe('plan runner with a real OpenTofu', { timeout: TEST_TIMEOUT_MS }, () =>
       const failure = failureOf(result);
       assert.equal(failure.kind, 'timed-out', failure.message);
       assert.match(failure.message, /tofu plan did not finish in time/);
-      assert.deepEqual(liveGroupMembers(pgid), []);
+      assert.deepEqual(await membersLeftAfterKill(pgid), []);
     });
   });
 });

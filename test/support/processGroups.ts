@@ -21,6 +21,22 @@ export function liveGroupMembers(pgid: number): GroupMember[] {
   return members;
 }
 
+/**
+ * The live members of `pgid` once those SIGKILLed have had the moment they need to die: a killed
+ * process is gone only when the kernel next schedules it, which on a busy machine can come after the
+ * runner has seen terraform exit. Waits until the group is empty, for at most `withinMs`, and returns
+ * whoever is still alive then (for the test to report).
+ */
+export async function membersLeftAfterKill(pgid: number, withinMs = 5_000): Promise<GroupMember[]> {
+  const deadline = Date.now() + withinMs;
+  let members = liveGroupMembers(pgid);
+  while (members.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    members = liveGroupMembers(pgid);
+  }
+  return members;
+}
+
 /** True while `pid` exists and is not a zombie. */
 export function isAlive(pid: number): boolean {
   const stat = readStat(String(pid));

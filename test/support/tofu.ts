@@ -1,8 +1,10 @@
 /**
- * A small runner for the real OpenTofu that `scripts/setup-tools.sh` provisions into `.tools/`
- * (`.tools/bin/tofu`, providers from the filesystem mirror named by `.tools/tofurc`). Arguments are
- * passed as arrays — never through a shell — each run has a deadline, and a run that outlives it is
- * stopped with its whole process group (tofu and the provider plugins it started).
+ * A small runner for the real Terraform-compatible tools the tests drive: the OpenTofu that
+ * `scripts/setup-tools.sh` provisions into `.tools/` (`.tools/bin/tofu`), and HashiCorp Terraform
+ * where the machine has it (see toolsUnderTest.ts). Both take their providers from the same
+ * filesystem mirror, named by `.tools/tofurc`, and run with the same scrubbed environment.
+ * Arguments are passed as arrays — never through a shell — each run has a deadline, and a run that
+ * outlives it is stopped with its whole process group (the tool and the provider plugins it started).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,13 +12,45 @@ import * as path from 'node:path';
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 export const TOFU_BIN = path.join(repoRoot, '.tools', 'bin', 'tofu');
+/** The CLI configuration of both tools: providers only from the filesystem mirror, for both registry hosts. */
 export const TOFURC = path.join(repoRoot, '.tools', 'tofurc');
 export const TOOL_VERSIONS = path.join(repoRoot, '.tools', 'versions.json');
 
 export const TOFU_NOT_PROVISIONED = 'OpenTofu is not provisioned: run `bash scripts/setup-tools.sh` (npm test does)';
 
-/** Default deadline of one tofu command. The machine is shared: generous, but not unbounded. */
+/** Default deadline of one tool command. The machine is shared: generous, but not unbounded. */
 export const DEFAULT_TOFU_TIMEOUT_MS = 180_000;
+
+/** One Terraform-compatible program the tests run. */
+export interface IacTool {
+  kind: 'opentofu' | 'terraform';
+  /** As the tool names itself. */
+  name: 'OpenTofu' | 'Terraform';
+  /** The command its messages name (`tofu init`, `terraform force-unlock`). */
+  cli: 'tofu' | 'terraform';
+  bin: string;
+  /** Undefined while OpenTofu is not provisioned, or when `terraform version -json` failed (see `unusable`). */
+  version?: string;
+  /** The registry host it asks for `hashicorp/*` providers, so the one its lock file records. */
+  registryHost: 'registry.opentofu.org' | 'registry.terraform.io';
+  /** Why it cannot be run, found when it was looked for; every test that runs it fails with this. */
+  unusable?: string;
+}
+
+/** `[OpenTofu 1.12.6]`: the prefix of the name of every test that runs the tool, so a test log shows which ran. */
+export function toolLabel(tool: IacTool): string {
+  return `[${tool.name}${tool.version ? ` ${tool.version}` : ''}]`;
+}
+
+/** The provisioned OpenTofu; its version from `.tools/versions.json` when that is there. */
+export const OPENTOFU: IacTool = {
+  kind: 'opentofu',
+  name: 'OpenTofu',
+  cli: 'tofu',
+  bin: TOFU_BIN,
+  version: existsSync(TOOL_VERSIONS) ? (JSON.parse(readFileSync(TOOL_VERSIONS, 'utf8')) as ToolVersions).tofu.version : undefined,
+  registryHost: 'registry.opentofu.org',
+};
 
 /** The one clear error when the tofu binary, its CLI config or the version pins are missing; undefined when all are there. */
 export function tofuProvisioningError(): Error | undefined {
@@ -34,6 +68,19 @@ export function assertTofuProvisioned(): void {
   if (error) throw error;
 }
 
+/** Why `tool` cannot run now, or undefined. Both tools need the mirror's CLI configuration, which setup-tools.sh writes. */
+export function toolReadinessError(tool: IacTool): Error | undefined {
+  if (tool.unusable) return new Error(tool.unusable);
+  if (tool.kind === 'opentofu' || !existsSync(TOFURC)) return tofuProvisioningError();
+  return undefined;
+}
+
+/** Like assertTofuProvisioned, for either tool: call it inside each test. */
+export function assertToolReady(tool: IacTool): void {
+  const error = toolReadinessError(tool);
+  if (error) throw error;
+}
+
 export interface ToolVersions {
   tofu: { version: string };
   providers: Record<string, { version: string; source: string; commit?: string }>;
@@ -45,14 +92,21 @@ export function toolVersions(): ToolVersions {
   return JSON.parse(readFileSync(TOOL_VERSIONS, 'utf8')) as ToolVersions;
 }
 
-/** Variables that would change what tofu does behind the test's back. */
+/**
+ * Variables that would change what the tool does behind the test's back. TF_CLI_CONFIG_FILE is
+ * among them: the machine may name a file that does not exist, and the tests set their own.
+ */
 const SCRUBBED_ENV = /^(TF_CLI_ARGS.*|TF_DATA_DIR|TF_PLUGIN_CACHE_DIR|TF_WORKSPACE|TF_LOG.*|TF_VAR_.*|TF_REATTACH_PROVIDERS|TF_CLI_CONFIG_FILE|TERRAFORM_CONFIG|TOFU_.*)$/;
 
-export function tofuEnv(): NodeJS.ProcessEnv {
+/** The environment of every tool run (either tool): scrubbed, non-interactive, providers from the mirror. */
+export function toolEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!SCRUBBED_ENV.test(key)) env[key] = value;
   return { ...env, TF_CLI_CONFIG_FILE: TOFURC, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', TF_INPUT: '0' };
 }
+
+/** The same environment, under the name the OpenTofu-only tests know it by. */
+export const tofuEnv = toolEnv;
 
 export interface TofuResult {
   args: string[];
@@ -80,12 +134,17 @@ export interface TofuRunOptions {
 
 /** Runs `.tools/bin/tofu ARGS…` in `cwd`; rejects with stdout/stderr on a non-zero exit or at the deadline. */
 export function runTofu(cwd: string, args: string[], options: TofuRunOptions = {}): Promise<TofuResult> {
-  assertTofuProvisioned();
+  return runTool(OPENTOFU, cwd, args, options);
+}
+
+/** Runs `TOOL ARGS…` in `cwd`; rejects with stdout/stderr on a non-zero exit or at the deadline. */
+export function runTool(tool: IacTool, cwd: string, args: string[], options: TofuRunOptions = {}): Promise<TofuResult> {
+  assertToolReady(tool);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TOFU_TIMEOUT_MS;
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    // detached: tofu leads a process group of its own, so a timeout stops its provider plugins too
-    const child = spawn(TOFU_BIN, args, { cwd, env: tofuEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    // detached: the tool leads a process group of its own, so a timeout stops its provider plugins too
+    const child = spawn(tool.bin, args, { cwd, env: toolEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -98,7 +157,7 @@ export function runTofu(cwd: string, args: string[], options: TofuRunOptions = {
     }, timeoutMs);
     child.on('error', (error) => {
       clearTimeout(timer);
-      reject(new TofuError(`tofu ${args.join(' ')} could not start: ${error.message}`));
+      reject(new TofuError(`${tool.cli} ${args.join(' ')} could not start: ${error.message}`));
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
@@ -109,7 +168,7 @@ export function runTofu(cwd: string, args: string[], options: TofuRunOptions = {
         stderr: Buffer.concat(stderr).toString('utf8'),
         durationMs: Date.now() - started,
       };
-      const where = `tofu ${args.join(' ')} (in ${cwd})`;
+      const where = `${tool.cli} ${args.join(' ')} (in ${cwd})`;
       if (timedOut) reject(new TofuError(`${where} timed out after ${timeoutMs} ms\n${tail(result)}`, result));
       else if (result.code !== 0 && !options.allowFailure) {
         reject(new TofuError(`${where} failed with exit code ${code ?? `signal ${signal}`}\n${tail(result)}`, result));
@@ -132,7 +191,7 @@ function tail(result: TofuResult): string {
   return text.slice(-40).join('\n');
 }
 
-/** The parts of `tofu show -json PLANFILE` the tests read. */
+/** The parts of `show -json PLANFILE` the tests read (the same for both tools). */
 export interface PlanJson {
   format_version: string;
   terraform_version: string;
@@ -146,15 +205,16 @@ export interface PlanJson {
   }>;
 }
 
-/** One module folder driven through init → apply → plan -out → show -json. */
+/** One module folder driven through init → apply → plan -out → show -json, by one tool (OpenTofu unless told). */
 export class Tofu {
   constructor(
     readonly dir: string,
     readonly timeoutMs = DEFAULT_TOFU_TIMEOUT_MS,
+    readonly tool: IacTool = OPENTOFU,
   ) {}
 
   run(args: string[], options: TofuRunOptions = {}): Promise<TofuResult> {
-    return runTofu(this.dir, args, { timeoutMs: this.timeoutMs, ...options });
+    return runTool(this.tool, this.dir, args, { timeoutMs: this.timeoutMs, ...options });
   }
 
   init(): Promise<TofuResult> {
@@ -175,7 +235,7 @@ export class Tofu {
     try {
       return JSON.parse(result.stdout) as PlanJson;
     } catch (error) {
-      throw new TofuError(`tofu show -json ${planFile} printed no JSON: ${(error as Error).message}\n${tail(result)}`, result);
+      throw new TofuError(`${this.tool.cli} show -json ${planFile} printed no JSON: ${(error as Error).message}\n${tail(result)}`, result);
     }
   }
 
@@ -184,4 +244,9 @@ export class Tofu {
     await this.plan(outFile);
     return this.showJson(outFile);
   }
+}
+
+/** A module folder driven by `tool`. */
+export function toolModule(dir: string, tool: IacTool, timeoutMs = DEFAULT_TOFU_TIMEOUT_MS): Tofu {
+  return new Tofu(dir, timeoutMs, tool);
 }

@@ -28,7 +28,13 @@ describe('TerraformCancellation', () => {
     unsubscribe();
     cancellation.cancel();
     assert.equal(cancellation.requested, 2);
-    assert.deepEqual(seen, [1, 2]);
+    assert.deepEqual(seen, [2], 'no interrupt first');
+    const interrupted = new TerraformCancellation();
+    interrupted.cancel();
+    interrupted.onCancel((level) => seen.push(level));
+    interrupted.terminate();
+    interrupted.terminate();
+    assert.deepEqual(seen, [2, 2], 'after an interrupt: the second level, once');
   });
 
   test('an AbortSignal is the first press; linking it again (the next step of a run) adds no second press', () => {

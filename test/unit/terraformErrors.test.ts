@@ -181,6 +181,103 @@ describe('classifyRun', () => {
   });
 });
 
+/**
+ * The same failures in both tools' own words, as real runs printed them (`plan -json` / `apply -json`
+ * diagnostics of OpenTofu 1.12.6 and HashiCorp Terraform 1.11.4 on these machines). The summaries are
+ * the same word for word; the details differ where each names itself ("OpenTofu acquires a state
+ * lock" / "Terraform acquires a state lock", "run: tofu init" / "run: terraform init"). The end-to-end
+ * suite makes each of these failures happen with both tools (planRunner/applyRunner tests).
+ */
+const REAL_DIAGNOSTICS: Record<'opentofu' | 'terraform', Record<string, [summary: string, detail: string]>> = {
+  opentofu: {
+    lock: [
+      'Error acquiring the state lock',
+      'Error message: resource temporarily unavailable\nLock Info:\n  ID:        0e50f44c-f6bf-1059-6015-ea18291e1e49\n  Path:      terraform.tfstate\n  Operation: OperationTypeApply\n  Who:       root@vm\n  Version:   1.12.6\n  Created:   2026-12-02 18:12:38.14854754 +0000 UTC\n  Info:      \n\n\nOpenTofu acquires a state lock to protect the state from being written\nby multiple users at the same time. Please resolve the issue above and try\nagain. For most commands, you can disable locking with the "-lock=false"\nflag, but this is not recommended.',
+    ],
+    noInit: [
+      'Inconsistent dependency lock file',
+      'The following dependency selections recorded in the lock file are inconsistent with the current configuration:\n  - provider registry.opentofu.org/hashicorp/local: required by this configuration but no version is selected\n\nTo make the initial dependency selections that will initialize the dependency lock file, run:\n  tofu init',
+    ],
+    plugins: [
+      'Required plugins are not installed',
+      'The installed provider plugins are not consistent with the packages selected in the dependency lock file:\n  - registry.opentofu.org/hashicorp/local: there is no package for registry.opentofu.org/hashicorp/local 2.9.0 cached in .terraform/providers\n\nOpenTofu uses external plugins to integrate with a variety of different infrastructure services. You must install the required plugins before running OpenTofu operations.',
+    ],
+    module: ['Module not installed', 'This module is not yet installed. Run "tofu init" to install all modules required by this configuration.'],
+    stale: ['Saved plan is stale', 'The given plan file can no longer be applied because the state was changed by another operation after the plan was created.'],
+    lineage: ['Saved plan does not match the given state', 'The given plan file can not be applied because it was created from a different state lineage.'],
+    planLocks: [
+      'Inconsistent dependency lock file',
+      'The given plan file was created with a different set of external dependency selections than the current configuration. A saved plan can be applied only to the same configuration it was created from.\n\nCreate a new plan from the updated configuration.',
+    ],
+  },
+  terraform: {
+    lock: [
+      'Error acquiring the state lock',
+      'Error message: resource temporarily unavailable\nLock Info:\n  ID:        8661ddf2-e644-999d-c7b1-d703faa888a0\n  Path:      terraform.tfstate\n  Operation: OperationTypeApply\n  Who:       root@vm\n  Version:   1.11.4\n  Created:   2026-12-02 18:02:27.946295714 +0000 UTC\n  Info:      \n\n\nTerraform acquires a state lock to protect the state from being written\nby multiple users at the same time. Please resolve the issue above and try\nagain. For most commands, you can disable locking with the "-lock=false"\nflag, but this is not recommended.',
+    ],
+    noInit: [
+      'Inconsistent dependency lock file',
+      'The following dependency selections recorded in the lock file are inconsistent with the current configuration:\n  - provider registry.terraform.io/hashicorp/local: required by this configuration but no version is selected\n\nTo make the initial dependency selections that will initialize the dependency lock file, run:\n  terraform init',
+    ],
+    plugins: [
+      'Required plugins are not installed',
+      'The installed provider plugins are not consistent with the packages selected in the dependency lock file:\n  - registry.terraform.io/hashicorp/local: there is no package for registry.terraform.io/hashicorp/local 2.9.0 cached in .terraform/providers\n\nTerraform uses external plugins to integrate with a variety of different infrastructure services. You must install the required plugins before running Terraform operations.',
+    ],
+    module: ['Module not installed', 'This module is not yet installed. Run "terraform init" to install all modules required by this configuration.'],
+    stale: ['Saved plan is stale', 'The given plan file can no longer be applied because the state was changed by another operation after the plan was created.'],
+    lineage: ['Saved plan does not match the given state', 'The given plan file can not be applied because it was created from a different state lineage.'],
+    planLocks: [
+      'Inconsistent dependency lock file',
+      'The given plan file was created with a different set of external dependency selections than the current configuration. A saved plan can be applied only to the same configuration it was created from.\n\nCreate a new plan from the updated configuration.',
+    ],
+  },
+};
+
+describe("both tools' own words", () => {
+  for (const tool of ['opentofu', 'terraform'] as const) {
+    const cli = tool === 'opentofu' ? 'tofu' : 'terraform';
+    const version = tool === 'opentofu' ? '1.12.6' : '1.11.4';
+    const lockedSince = tool === 'opentofu' ? '2026-12-02 18:12:38.14854754 +0000 UTC' : '2026-12-02 18:02:27.946295714 +0000 UTC';
+    const run = (name: string, args = ['plan', '-json']) => {
+      const [summary, detail] = REAL_DIAGNOSTICS[tool][name];
+      return classifyRun(result({ tool, args, diagnostics: [error(summary, detail)] }));
+    };
+
+    test(`${tool} ${version}: a held lock names who holds it and the ${cli} command that releases it`, () => {
+      const failure = run('lock');
+      assert.equal(failure?.kind, 'state-locked');
+      if (failure?.kind !== 'state-locked') return;
+      assert.equal(failure.lock?.who, 'root@vm');
+      assert.equal(failure.lock?.version, version);
+      assert.ok(failure.message.startsWith(`The state (terraform.tfstate) is locked by root@vm (operation: apply, since ${lockedSince}, version ${version}).`), failure.message);
+      assert.ok(failure.message.endsWith(`\`${cli} force-unlock ${failure.lock?.id}\` releases it.`), failure.message);
+    });
+
+    test(`${tool} ${version}: not initialised, no plugins, no module: init-required, with ${cli} init`, () => {
+      for (const [name, reason] of [['noInit', 'lock-file'], ['plugins', 'providers'], ['module', 'modules']] as const) {
+        const failure = run(name);
+        assert.equal(failure?.kind, 'init-required', name);
+        assert.equal(failure?.kind === 'init-required' && failure.reason, reason, name);
+        assert.ok(failure?.message.includes(`Run \`${cli} init\` in the module first (${REAL_DIAGNOSTICS[tool][name][0]}).`), failure?.message);
+      }
+    });
+
+    test(`${tool} ${version}: a stale saved plan, another lineage, other provider selections: stale-plan`, () => {
+      assert.equal(
+        run('stale', ['apply', '-json', 'p.tfplan'])?.message,
+        'The saved plan can no longer be applied (Saved plan is stale): The given plan file can no longer be applied because the state was changed by another operation after the plan was created. Run the plan again.',
+      );
+      assert.equal(
+        run('lineage', ['apply', '-json', 'p.tfplan'])?.message,
+        'The saved plan can no longer be applied (Saved plan does not match the given state): The given plan file can not be applied because it was created from a different state lineage. Run the plan again.',
+      );
+      const locks = run('planLocks', ['apply', '-json', 'p.tfplan']);
+      assert.equal(locks?.kind, 'stale-plan');
+      assert.match(locks?.message ?? '', /^The saved plan can no longer be applied \(Inconsistent dependency lock file\): The given plan file was created with a different set of external dependency selections/);
+    });
+  }
+});
+
 describe('other failures', () => {
   test('spawn errors: a missing or non-executable program names the setting', () => {
     for (const code of ['ENOENT', 'EACCES']) {

@@ -38,9 +38,15 @@ export class TerraformCancellation {
     for (const listener of [...this.listeners]) listener(this.level);
   }
 
-  /** Terminate right away, whatever happened before. */
+  /**
+   * Terminate right away, whatever happened before. Listeners hear the second level only: an
+   * interrupt sent first would give terraform a moment to report the resources it stops, so that
+   * what the kill leaves unknown would depend on how fast it answered.
+   */
   terminate(): void {
-    while (this.level < 2) this.cancel();
+    if (this.level === 2) return;
+    this.level = 2;
+    for (const listener of [...this.listeners]) listener(2);
   }
 
   get requested(): 0 | 1 | 2 {
