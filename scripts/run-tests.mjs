@@ -30,11 +30,11 @@ if (files.length === 0) {
   process.exit(1);
 }
 const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], { stdio: 'inherit', cwd: root });
-// The end-to-end suite runs its core scenarios with Terraform too, where the machine has it: the last
-// line of the run says whether those runs happened, so a log without them says so plainly.
-const e2eTofu = join(outTests, 'e2e-tofu');
-if (files.some((f) => f.startsWith(e2eTofu))) {
+// The end-to-end suites run their core scenarios with Terraform too, where the machine has it: the
+// last line of the run says whether those runs happened, so a log without them says so plainly.
+const endToEnd = ['e2e-tofu', 'e2e-vscode'].filter((suite) => files.some((f) => f.startsWith(join(outTests, suite) + '/')));
+if (endToEnd.length > 0) {
   const { terraformRunsLine, TERRAFORM } = createRequire(import.meta.url)(join(outTests, 'support', 'toolsUnderTest.js'));
-  console.log(`e2e-tofu: ${terraformRunsLine(TERRAFORM)}`);
+  console.log(`${endToEnd.join(', ')}: ${terraformRunsLine(TERRAFORM)}`);
 }
 process.exit(result.status ?? 1);

@@ -32,14 +32,21 @@ import { packagedExtension } from '../support/packagedExtension';
 import { cleanupTempDirs, tempDir } from '../support/tempModule';
 import { findTerraformExecutable } from '../../client/src/terraform/terraformExecutable';
 import { assertTofuProvisioned, runTofu, TOFU_BIN, TOFURC, tofuEnv } from '../support/tofu';
+import { reportToolsUnderTest, TERRAFORM } from '../support/toolsUnderTest';
 
 const EXAMPLE = path.join(repoRoot, 'examples', 'terraform');
-const TERRAFORM_BIN = '/usr/local/bin/terraform';
+/**
+ * Terraform as the end-to-end suite found it. This test needs both programs: where the machine has
+ * no Terraform it is not registered, and the run's last line says so, and why.
+ */
+const TERRAFORM_BIN = TERRAFORM?.bin;
 const SUMMARY = 'Plan: 1 to add, 0 to change, 1 to destroy.';
 
 const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
 
-describe('real VS Code (code-server): the program that plans is the one that applies', { timeout: 300_000 }, () => {
+reportToolsUnderTest(__filename);
+
+if (TERRAFORM_BIN !== undefined) describe('real VS Code (code-server): the program that plans is the one that applies', { timeout: 300_000 }, () => {
   let server: CodeServer | undefined;
   let browser: Chromium | undefined;
   let page: Page;
@@ -101,7 +108,6 @@ describe('real VS Code (code-server): the program that plans is the one that app
     await step('setup', async () => {
       assertToolsProvisioned();
       assertTofuProvisioned();
-      if (!existsSync(TERRAFORM_BIN)) throw new Error(`HashiCorp Terraform is not installed at ${TERRAFORM_BIN}: this test needs both programs`);
       const vsix = await packagedExtension({ log });
       workspace = tempDir('ii-e2e-tool-ws-');
       copyFileSync(path.join(EXAMPLE, 'main.tf'), path.join(workspace, 'main.tf'));
