@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { utimesSync } from 'node:fs';
+import { utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { normalizeSettings } from '../../common/src/settings';
@@ -124,6 +124,43 @@ describe('check --against: Kubernetes objects by identity', () => {
     assert.equal(result.code, 2);
     assert.match(result.stdout, /^app\/web\.yaml:1:1: warning kubernetes\/baseline-unavailable: --against deployed holds no Kubernetes objects\. Edits to the Kubernetes objects cannot be compared with a deployed version\./m);
     assert.equal(result.stderr, 'immutable-infra: app/web.yaml: --against deployed holds no Kubernetes objects. Edits to the Kubernetes objects cannot be compared with a deployed version.\n');
+  });
+
+  test('a deployed file that cannot be read in full: an object not found is checked as new, and the note names the file and why', async () => {
+    const dir = tempDir();
+    writeFiles(dir, {
+      'deployed/web.yaml': deployment('web', 'web:1.0.1'),
+      'deployed/api.yaml': `${deployment('api', 'api:1.0.1')}  bad: [unclosed\n`,
+      'app/web.yaml': deployment('web', 'web:1.0.2'),
+      'app/batch.yaml': deployment('batch', 'batch:1.0.2'),
+    });
+    writeFileSync(path.join(dir, 'deployed', 'latin1.yaml'), Buffer.from('kind: ConfigMap\nmetadata:\n  name: caf\xe9\n', 'latin1'));
+    const result = await run(['check', 'app', '--against', 'deployed', '--format', 'json'], dir);
+    assert.equal(result.code, 0, result.stderr);
+    const findings = json(result.stdout);
+    // Found: compared, and no note.
+    assert.ok(findings.some((f) => f.file === 'app/web.yaml' && f.code === 'kubernetes/rolling-update'));
+    assert.deepEqual(findings.filter((f) => f.file === 'app/web.yaml' && f.code === 'kubernetes/baseline-unavailable'), []);
+    const note = findings.find((f) => f.file === 'app/batch.yaml' && f.code === 'kubernetes/baseline-unavailable');
+    assert.equal(note?.severity, 'information');
+    assert.match(
+      note?.message ?? '',
+      /^Deployment `batch` is not in --against deployed, so it is checked as new; but 2 files there could not be read in full and may hold it: deployed\/api\.yaml \(a YAML syntax error on line 19: .+\); deployed\/latin1\.yaml \(not valid UTF-8\)\.$/,
+    );
+    assert.equal(result.stderr, 'immutable-infra: app/batch.yaml: ' + note?.message + '\n');
+  });
+
+  test('a deployed folder whose only manifest cannot be read: the warning says why', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'app/web.yaml': deployment('web', 'web:1.0.2') });
+    writeFiles(dir, { 'deployed/web.yaml': '' });
+    writeFileSync(path.join(dir, 'deployed', 'web.yaml'), Buffer.from([0x6b, 0x69, 0x6e, 0x64, 0x3a, 0x20, 0xff, 0x0a]));
+    const result = await run(['check', 'app', '--against', 'deployed'], dir);
+    assert.equal(result.code, 2);
+    assert.equal(
+      result.stderr,
+      'immutable-infra: app/web.yaml: --against deployed holds no Kubernetes objects that could be read: deployed/web.yaml (not valid UTF-8). Edits to the Kubernetes objects cannot be compared with a deployed version.\n',
+    );
   });
 
   test('an againstPath that does not exist (the editor): a warning on the file', async () => {

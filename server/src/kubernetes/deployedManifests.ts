@@ -28,6 +28,8 @@ export interface DeployedObject {
 export interface DeployedPool {
   /** The YAML files read, sorted. */
   files: string[];
+  /** Files that could not be read, or only in part, and why: they may hold objects the pool lacks. */
+  unreadable: Array<{ file: string; reason: string }>;
   /** By identity key: every deployed object of that identity, in sorted file order. */
   objects: Map<string, DeployedObject[]>;
 }
@@ -36,6 +38,8 @@ interface CachedFile {
   mtimeMs: number;
   size: number;
   objects: Map<string, ManifestObject>;
+  /** Why some or all of the file's objects are missing, when they are. */
+  problem?: string;
 }
 
 export class DeployedManifests {
@@ -55,7 +59,7 @@ export class DeployedManifests {
       this.pools.delete(root);
       return undefined;
     }
-    const read = names.map((file) => ({ file, entry: this.read(file) })).filter((r): r is { file: string; entry: CachedFile } => r.entry !== undefined);
+    const read = names.map((file) => ({ file, entry: this.read(file) }));
     const entries = read.map((r) => r.entry);
     if (previous && previous.entries.length === entries.length && previous.entries.every((e, i) => e === entries[i])) {
       previous.at = Date.now();
@@ -69,27 +73,48 @@ export class DeployedManifests {
         objects.set(key, list);
       }
     }
-    const pool = { files: read.map((r) => r.file), objects };
+    const unreadable = read.filter((r) => r.entry.problem !== undefined).map((r) => ({ file: r.file, reason: r.entry.problem! }));
+    const pool = { files: read.filter((r) => r.entry.problem === undefined).map((r) => r.file), unreadable, objects };
     this.pools.set(root, { at: Date.now(), entries, pool });
     return pool;
   }
 
-  /** A file's objects; undefined when it cannot be read, is too large or is not UTF-8 (it is left out of the pool). */
-  private read(file: string): CachedFile | undefined {
+  /**
+   * A file's objects. One that cannot be read, is too large, is not UTF-8 or has YAML syntax
+   * errors says so in `problem`: its objects (all, or those it could parse) may be missing.
+   */
+  private read(file: string): CachedFile {
+    let stat;
     try {
-      const stat = statSync(file);
-      const cached = this.files.get(file);
-      if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached;
-      if (stat.size > MAX_DEPLOYED_FILE_BYTES) return undefined;
-      const text = decodeUtf8(readFileSync(file));
-      if (text === undefined) return undefined;
-      const entry = { mtimeMs: stat.mtimeMs, size: stat.size, objects: objectsByIdentity(parseManifest(text)) };
-      this.files.set(file, entry);
-      return entry;
-    } catch {
-      return undefined;
+      stat = statSync(file);
+    } catch (error) {
+      return { mtimeMs: 0, size: 0, objects: new Map(), problem: (error as Error).message };
     }
+    const cached = this.files.get(file);
+    if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached;
+    const entry = readDeployedFile(file, stat.size);
+    this.files.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, ...entry });
+    return this.files.get(file)!;
   }
+}
+
+function readDeployedFile(file: string, size: number): Pick<CachedFile, 'objects' | 'problem'> {
+  if (size > MAX_DEPLOYED_FILE_BYTES) {
+    return { objects: new Map(), problem: `${(size / 1024 / 1024).toFixed(1)} MB, over the ${MAX_DEPLOYED_FILE_BYTES / 1024 / 1024} MB limit for manifests` };
+  }
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    return { objects: new Map(), problem: (error as Error).message };
+  }
+  const text = decodeUtf8(bytes);
+  if (text === undefined) return { objects: new Map(), problem: 'not valid UTF-8' };
+  const manifest = parseManifest(text);
+  const objects = objectsByIdentity(manifest);
+  if (manifest.syntaxErrors.length === 0) return { objects };
+  const first = manifest.syntaxErrors[0];
+  return { objects, problem: `a YAML syntax error on line ${first.range.start.line + 1}: ${first.message}` };
 }
 
 /** The deployed object for `key`: the one in `preferredFile` (the edited file's counterpart) if it has one, else the first. */

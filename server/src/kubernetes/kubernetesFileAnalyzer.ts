@@ -66,6 +66,9 @@ const LIVE_LOOKUP_TTL_MS = 30_000;
 
 type BaselineProblem = { reason: string; severity: 'warning' | 'information' | 'hint' };
 
+/** A baseline that may lack some objects, and why: they are then compared as new ones. */
+type FoundBaseline = ManifestBaseline & { incomplete?: BaselineProblem };
+
 interface GitBaselineEntry {
   commit: string;
   objects: Map<string, ManifestObject>;
@@ -116,13 +119,14 @@ export class KubernetesFileAnalyzer {
     if (!needsBaseline) return manifestFindings(absolute, manifest, undefined, this.findingsMemo);
     const baseline = await this.baseline(absolute, manifest, options);
     const findings = manifestFindings(absolute, manifest, 'reason' in baseline ? undefined : baseline, this.findingsMemo);
-    if ('reason' in baseline) {
+    const problem = 'reason' in baseline ? baseline : baseline.incomplete;
+    if (problem) {
       findings.push({
         file: absolute,
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-        severity: baseline.severity,
+        severity: problem.severity,
         code: 'kubernetes/baseline-unavailable',
-        message: baseline.reason,
+        message: problem.reason,
       });
     }
     return findings;
@@ -137,7 +141,7 @@ export class KubernetesFileAnalyzer {
     return manifest;
   }
 
-  private async baseline(file: string, manifest: ParsedManifest, options: KubernetesAnalysisOptions): Promise<ManifestBaseline | BaselineProblem> {
+  private async baseline(file: string, manifest: ParsedManifest, options: KubernetesAnalysisOptions): Promise<FoundBaseline | BaselineProblem> {
     if (options.baseline === 'cluster') return this.clusterBaseline(manifest, options);
     if (options.deployed) return this.deployedBaseline(file, manifest, options.deployed);
     if (!options.allowGit) {
@@ -164,18 +168,24 @@ export class KubernetesFileAnalyzer {
   }
 
   /** Each edited object against the pool's object of the same identity, preferring the edited file's counterpart. */
-  private deployedBaseline(file: string, manifest: ParsedManifest, deployed: DeployedVersion): ManifestBaseline | BaselineProblem {
+  private deployedBaseline(file: string, manifest: ParsedManifest, deployed: DeployedVersion): FoundBaseline | BaselineProblem {
     const pool = this.deployedManifests.pool(deployed.path);
     const cannotCompare = 'Edits to the Kubernetes objects cannot be compared with a deployed version.';
     if (!pool) return { reason: `${deployed.origin} does not exist. ${cannotCompare}`, severity: 'warning' };
-    if (pool.objects.size === 0) return { reason: `${deployed.origin} holds no Kubernetes objects. ${cannotCompare}`, severity: 'warning' };
+    const unreadable = pool.unreadable.map((u) => `${deployed.path === u.file ? deployed.display : path.join(deployed.display, path.relative(deployed.path, u.file))} (${u.reason})`);
+    if (pool.objects.size === 0) {
+      const because = unreadable.length === 0 ? '' : ` that could be read: ${unreadable.join('; ')}`;
+      return { reason: `${deployed.origin} holds no Kubernetes objects${because}. ${cannotCompare}`, severity: 'warning' };
+    }
     const counterpart = counterpartPath(deployed, file);
     const objects = new Map<string, ManifestObject>();
     const sources = new Set<string>();
+    const notFound: string[] = [];
     for (const object of manifest.objects) {
       if (!object.identity || !isAnalysedKind(object.kind)) continue;
       const key = identityKey(object.identity);
       const found = deployedObject(pool, key, counterpart);
+      if (!found) notFound.push(`${object.kind} \`${object.identity.name}\``);
       if (!found || objects.has(key)) continue;
       objects.set(key, found.object);
       sources.add(found.file);
@@ -183,7 +193,18 @@ export class KubernetesFileAnalyzer {
     // Name the file the deployed objects came from when there is one, else the folder.
     const [only] = sources;
     const shown = sources.size === 1 && only !== deployed.path ? path.join(deployed.display, path.relative(deployed.path, only)) : deployed.display;
-    return { objects, description: `the deployed version in ${shown}` };
+    const baseline: FoundBaseline = { objects, description: `the deployed version in ${shown}` };
+    // An object missing from the pool is compared as new; say so when an unreadable file may hold it.
+    if (notFound.length > 0 && unreadable.length > 0) {
+      const files = unreadable;
+      baseline.incomplete = {
+        severity: 'information',
+        reason:
+          `${notFound.join(', ')} ${notFound.length === 1 ? 'is' : 'are'} not in ${deployed.origin}, so ${notFound.length === 1 ? 'it is' : 'they are'} checked as new; ` +
+          `but ${files.length === 1 ? 'a file there' : `${files.length} files there`} could not be read in full and may hold ${notFound.length === 1 ? 'it' : 'them'}: ${files.join('; ')}.`,
+      };
+    }
+    return baseline;
   }
 
   private async clusterBaseline(manifest: ParsedManifest, options: KubernetesAnalysisOptions): Promise<ManifestBaseline | BaselineProblem> {
