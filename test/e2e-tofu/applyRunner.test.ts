@@ -7,7 +7,6 @@
  * run per root module. After each, `show -json` must still read the state.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, chmodSync, copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import * as path from 'node:path';
@@ -21,7 +20,7 @@ import { findTerraformExecutable, type TerraformExecutable } from '../../client/
 import { TerraformCancellation } from '../../client/src/terraform/terraformProcess';
 import { isAlive, liveGroupMembers, membersLeftAfterKill } from '../support/processGroups';
 import { cleanupTempDirs, tempDir, writeFiles } from '../support/tempModule';
-import { assertToolReady, OPENTOFU, repoRoot, toolEnv, toolLabel, toolModule, type IacTool, type Tofu } from '../support/tofu';
+import { assertToolReady, holdStateLock, killStateLockHolders, OPENTOFU, repoRoot, toolEnv, toolLabel, toolModule, type IacTool, type Tofu } from '../support/tofu';
 import { reportToolsUnderTest, TOOLS_UNDER_TEST } from '../support/toolsUnderTest';
 
 const EXAMPLE_DIR = path.join(repoRoot, 'examples', 'terraform');
@@ -93,18 +92,8 @@ const SLOW_MODULE = {
   ].join('\n'),
 };
 
-const holders: ChildProcess[] = [];
-
 after(() => {
-  for (const holder of holders) {
-    if (holder.pid !== undefined && holder.exitCode === null && holder.signalCode === null) {
-      try {
-        process.kill(-holder.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  }
+  killStateLockHolders();
   cleanupTempDirs();
 });
 
@@ -230,20 +219,8 @@ describe('apply runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () =>
       const executable = await executableOf(tool);
       const { dir } = await initialisedModule('ii-apply-lock-', { 'main.tf': LOCAL_FILE('a') }, tool);
       const plan = await plannedModule(executable, dir);
-      // An interactive apply waits at its approval prompt holding the state lock (TF_INPUT unset, stdin a pipe).
-      const env = toolEnv();
-      delete env.TF_INPUT;
-      const holder = spawn(tool.bin, ['apply', '-no-color'], { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-      holders.push(holder);
-      const exited = new Promise<void>((resolve) => holder.on('close', () => resolve()));
-      let holderOutput = '';
-      await new Promise<void>((resolve, reject) => {
-        holder.stdout.on('data', (chunk: Buffer) => {
-          holderOutput += chunk.toString('utf8');
-          if (holderOutput.includes('Enter a value')) resolve();
-        });
-        holder.on('close', (code) => reject(new Error(`the lock-holding apply exited (${code}) before its prompt:\n${holderOutput}`)));
-      });
+      // A colleague's apply, waiting at its approval prompt, holds the state lock.
+      const holder = await holdStateLock(tool, dir);
 
       try {
         const failure = failureOf(await runApply({ executable, moduleDir: dir, planFile: plan.planFile, env: toolEnv(), extraArgs: ['-lock-timeout=0s'] }));
@@ -256,8 +233,7 @@ describe('apply runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () =>
         assert.ok(failure.message.startsWith(`The state (terraform.tfstate) is locked by ${who} (operation: apply, since `), failure.message);
         assert.ok(failure.message.includes(`${tool.cli} force-unlock ${failure.lock?.id}`), failure.message);
       } finally {
-        holder.stdin.end(); // EOF at the prompt: the apply gives up and releases the lock
-        await exited;
+        await holder.release();
       }
       assert.ok(!existsSync(path.join(dir, 'a.txt')), 'nothing was applied');
     });

@@ -7,7 +7,7 @@
  * test waits for, not a guess), and every process of tofu's group is checked gone afterwards.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
@@ -20,7 +20,7 @@ import { findTerraformExecutable, TERRAFORM_PATH_SETTING, type TerraformExecutab
 import { TerraformCancellation } from '../../client/src/terraform/terraformProcess';
 import { isAlive, liveGroupMembers, membersLeftAfterKill } from '../support/processGroups';
 import { cleanupTempDirs, tempDir, writeFiles } from '../support/tempModule';
-import { assertToolReady, assertTofuProvisioned, OPENTOFU, repoRoot, TOFU_BIN, toolEnv, toolLabel, toolModule, type IacTool, type Tofu } from '../support/tofu';
+import { assertToolReady, assertTofuProvisioned, holdStateLock, killStateLockHolders, OPENTOFU, repoRoot, TOFU_BIN, toolEnv, toolLabel, toolModule, type IacTool, type Tofu } from '../support/tofu';
 import { reportToolsUnderTest, TOOLS_UNDER_TEST } from '../support/toolsUnderTest';
 
 const EXAMPLE_DIR = path.join(repoRoot, 'examples', 'terraform');
@@ -67,18 +67,8 @@ function eventWaiter(predicate: (event: TerraformUiEvent) => boolean): { onEvent
   };
 }
 
-const holders: ChildProcess[] = [];
-
 after(() => {
-  for (const holder of holders) {
-    if (holder.pid !== undefined && holder.exitCode === null && holder.signalCode === null) {
-      try {
-        process.kill(-holder.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  }
+  killStateLockHolders();
   cleanupTempDirs();
 });
 
@@ -169,20 +159,8 @@ describe('plan runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () => 
         { 'main.tf': 'resource "local_file" "a" {\n  content  = "a"\n  filename = "${path.module}/a.txt"\n}\n' },
         tool,
       );
-      // An interactive apply waits at its approval prompt holding the state lock (TF_INPUT unset, stdin a pipe).
-      const env = toolEnv();
-      delete env.TF_INPUT;
-      const holder = spawn(tool.bin, ['apply', '-no-color'], { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-      holders.push(holder);
-      const exited = new Promise<void>((resolve) => holder.on('close', () => resolve()));
-      let holderOutput = '';
-      await new Promise<void>((resolve, reject) => {
-        holder.stdout.on('data', (chunk: Buffer) => {
-          holderOutput += chunk.toString('utf8');
-          if (holderOutput.includes('Enter a value')) resolve();
-        });
-        holder.on('close', (code) => reject(new Error(`the lock-holding apply exited (${code}) before its prompt:\n${holderOutput}`)));
-      });
+      // A colleague's apply, waiting at its approval prompt, holds the state lock.
+      const holder = await holdStateLock(tool, dir);
 
       try {
         const failure = failureOf(await runPlan({ executable, moduleDir: dir, planFile: 'p.tfplan', env: toolEnv(), extraArgs: ['-lock-timeout=0s'] }));
@@ -197,8 +175,7 @@ describe('plan runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () => 
         assert.ok(failure.message.includes(`locked by ${who} (operation: apply, since `), failure.message);
         assert.ok(failure.message.includes(`${tool.cli} force-unlock ${failure.lock?.id}`), failure.message);
       } finally {
-        holder.stdin.end(); // EOF at the prompt: the apply gives up and releases the lock
-        await exited;
+        await holder.release();
       }
     });
 

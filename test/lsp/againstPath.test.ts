@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { after, afterEach, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { HoverRequest, type MarkupContent } from 'vscode-languageserver-protocol/node';
-import { LspTestClient } from '../support/lspClient';
+import { clientsStoppedAfterEach, type LspTestClient } from '../support/lspClient';
 import { cleanupTempDirs, positionOf, tempDir, writeFiles } from '../support/tempModule';
 
 const EXAMPLES = path.resolve(__dirname, '..', '..', '..', 'examples');
@@ -18,19 +18,7 @@ const V2 = readFileSync(path.join(EXAMPLES, 'kubernetes', 'deployment-v2.yaml'),
 const seed = (permission: string) =>
   `resource "local_file" "example" {\n  content         = "This is a test file."\n  filename        = "\${path.module}/test.txt"\n  file_permission = "${permission}"\n}\n`;
 
-const clients: LspTestClient[] = [];
-async function startClient(options: Parameters<LspTestClient['initialize']>[0]): Promise<LspTestClient> {
-  const client = new LspTestClient();
-  clients.push(client);
-  await client.initialize(options);
-  return client;
-}
-afterEach(async () => {
-  for (const client of clients.splice(0)) {
-    assert.equal(client.exitCode, null, `the server must not crash: ${client.stderr}`);
-    await client.stop();
-  }
-});
+const startClient = clientsStoppedAfterEach();
 after(cleanupTempDirs);
 
 const has = (code: string) => (d: Array<{ code?: string | number }>) => d.some((x) => x.code === code);

@@ -8,9 +8,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { LspTestClient } from '../support/lspClient';
+import { clientsStoppedAfterEach } from '../support/lspClient';
 import { findKubectl, startRecordedApiServer, type RecordedApiServer } from '../support/recordedApiServer';
 import { cleanupTempDirs, tempDir } from '../support/tempModule';
 
@@ -36,18 +36,12 @@ const has = (code: string) => (d: Array<{ code?: string | number }>) => d.some((
 
 describe('cluster baseline over stdio', () => {
   let api: RecordedApiServer;
-  const clients: LspTestClient[] = [];
+  const startClient = clientsStoppedAfterEach();
   before(async () => {
     api = await startRecordedApiServer([liveDeployment()]);
     // The server inherits this process's environment (each test file runs in its own process).
     process.env.KUBECONFIG = api.kubeconfig;
     process.env.HOME = api.env.HOME;
-  });
-  afterEach(async () => {
-    for (const client of clients.splice(0)) {
-      assert.equal(client.exitCode, null, `the server must not crash: ${client.stderr}`);
-      await client.stop();
-    }
   });
   after(async () => {
     await api.close();
@@ -55,9 +49,7 @@ describe('cluster baseline over stdio', () => {
   });
 
   test('the edited image against the live Deployment: the rolling update, with kubectl asked', async () => {
-    const client = new LspTestClient();
-    clients.push(client);
-    await client.initialize({ settings: SETTINGS, workspaceTrusted: true });
+    const client = await startClient({ settings: SETTINGS, workspaceTrusted: true });
     // Not a git repository: the only possible baseline is the cluster.
     const uri = client.open(path.join(tempDir(), 'nginx-deployment.yaml'), SEED, 'yaml');
     const diagnostics = await client.waitForDiagnostics(uri, has('kubernetes/rolling-update'));
@@ -67,9 +59,7 @@ describe('cluster baseline over stdio', () => {
 
   test('an untrusted workspace: kubectl never runs, a hint says why', async () => {
     const seen = api.requests.length;
-    const client = new LspTestClient();
-    clients.push(client);
-    await client.initialize({ settings: SETTINGS, workspaceTrusted: false });
+    const client = await startClient({ settings: SETTINGS, workspaceTrusted: false });
     const uri = client.open(path.join(tempDir(), 'nginx-deployment.yaml'), SEED, 'yaml');
     const diagnostics = await client.waitForDiagnostics(uri, has('kubernetes/baseline-unavailable'));
     assert.match(diagnostics.find((d) => d.code === 'kubernetes/baseline-unavailable')!.message, /not trusted, so kubectl is not run/);

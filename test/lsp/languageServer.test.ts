@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { after, afterEach, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { CodeActionRequest, CodeLensRequest, HoverRequest, type Diagnostic, type MarkupContent } from 'vscode-languageserver-protocol/node';
-import { LspTestClient } from '../support/lspClient';
+import { clientsStoppedAfterEach } from '../support/lspClient';
 import { cleanupTempDirs, gitModule, positionOf, stateModule, tempDir, writeFiles } from '../support/tempModule';
 
 const seed = (permission: string) => `resource "local_file" "example" {
@@ -19,19 +19,7 @@ const seedState = [
   },
 ];
 
-const clients: LspTestClient[] = [];
-async function startClient(options?: Parameters<LspTestClient['initialize']>[0]): Promise<LspTestClient> {
-  const client = new LspTestClient();
-  clients.push(client);
-  await client.initialize(options);
-  return client;
-}
-afterEach(async () => {
-  for (const client of clients.splice(0)) {
-    assert.equal(client.exitCode, null, `the server must not crash: ${client.stderr}`);
-    await client.stop();
-  }
-});
+const startClient = clientsStoppedAfterEach();
 after(cleanupTempDirs);
 
 const has = (code: string) => (d: Array<{ code?: string | number }>) => d.some((x) => x.code === code);

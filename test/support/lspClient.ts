@@ -2,9 +2,11 @@
  * A real LSP client over stdio for tests: starts `node dist/server.js --stdio` and talks to it
  * with `vscode-languageserver-protocol`, as any editor would.
  */
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { afterEach } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import {
   createProtocolConnection,
@@ -142,4 +144,25 @@ export class LspTestClient {
     }
     this.connection.dispose();
   }
+}
+
+/**
+ * For a test file: a function that starts and initialises a language-server client, and an
+ * `afterEach` hook that checks every client started in the test still has a running server (a
+ * crash is a failure even when the assertions passed), then stops them.
+ */
+export function clientsStoppedAfterEach(): (options?: Parameters<LspTestClient['initialize']>[0]) => Promise<LspTestClient> {
+  const clients: LspTestClient[] = [];
+  afterEach(async () => {
+    for (const client of clients.splice(0)) {
+      assert.equal(client.exitCode, null, `the server must not crash: ${client.stderr}`);
+      await client.stop();
+    }
+  });
+  return async (options) => {
+    const client = new LspTestClient();
+    clients.push(client);
+    await client.initialize(options);
+    return client;
+  };
 }

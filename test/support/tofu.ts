@@ -6,7 +6,7 @@
  * Arguments are passed as arrays — never through a shell — each run has a deadline, and a run that
  * outlives it is stopped with its whole process group (the tool and the provider plugins it started).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
@@ -249,4 +249,51 @@ export class Tofu {
 /** A module folder driven by `tool`. */
 export function toolModule(dir: string, tool: IacTool, timeoutMs = DEFAULT_TOFU_TIMEOUT_MS): Tofu {
   return new Tofu(dir, timeoutMs, tool);
+}
+
+/** An `apply` holding a module's state lock, as a colleague's would. */
+export interface StateLockHolder {
+  /** Ends the apply at its prompt (it gives up and releases the lock) and waits until it has exited. */
+  release(): Promise<void>;
+}
+
+const lockHolders: ChildProcess[] = [];
+
+/**
+ * Starts an interactive `apply` in `dir` and waits until it sits at its approval prompt, holding the
+ * state lock (TF_INPUT unset, stdin a pipe). Rejects with its output if it exits before the prompt.
+ */
+export async function holdStateLock(tool: IacTool, dir: string): Promise<StateLockHolder> {
+  const env = toolEnv();
+  delete env.TF_INPUT;
+  const holder = spawn(tool.bin, ['apply', '-no-color'], { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  lockHolders.push(holder);
+  const exited = new Promise<void>((resolve) => holder.on('close', () => resolve()));
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    holder.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      if (output.includes('Enter a value')) resolve();
+    });
+    holder.on('close', (code) => reject(new Error(`the lock-holding apply exited (${code}) before its prompt:\n${output}`)));
+  });
+  return {
+    release: async () => {
+      holder.stdin!.end(); // EOF at the prompt
+      await exited;
+    },
+  };
+}
+
+/** Kills, with their process groups, the lock holders a failed test left running (for an `after` hook). */
+export function killStateLockHolders(): void {
+  for (const holder of lockHolders.splice(0)) {
+    if (holder.pid !== undefined && holder.exitCode === null && holder.signalCode === null) {
+      try {
+        process.kill(-holder.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
 }
