@@ -53,12 +53,19 @@ export function replacementCoverage(input: ReplacementCoverageInput): Replacemen
   const coverage: ReplacementCoverage = { checked: 0, withoutKnowledge: 0, withoutBaseline: 0 };
   const notChecked = new Set<string>();
   const unchecked = new Map<string, UncheckedProvider>();
+  // This runs on every re-analysis while typing: a module has few local names and types, many resources.
+  const keyByLocalName = new Map<string, string>();
+  const knownBy = new Map<string, string | undefined>();
   for (const resource of input.config.resources) {
     if (resource.mode !== 'managed') continue;
-    const key = providerKeyOf(resource.providerLocalName, input.config.requiredProviders);
-    const found = input.knowledge.resource(resource.type);
+    let key = keyByLocalName.get(resource.providerLocalName);
+    if (key === undefined) keyByLocalName.set(resource.providerLocalName, (key = providerKeyOf(resource.providerLocalName, input.config.requiredProviders)));
+    if (!knownBy.has(resource.type)) {
+      const found = input.knowledge.resource(resource.type);
+      knownBy.set(resource.type, found && sourceKey(found.provider.source));
+    }
     // Knowledge of a type of the same name from another provider (a fork, a private registry) is not knowledge of this one.
-    if (found && sourceKey(found.provider.source) === key) {
+    if (knownBy.get(resource.type) === key) {
       if (input.hasBaseline) coverage.checked++;
       else coverage.withoutBaseline++;
       continue;
