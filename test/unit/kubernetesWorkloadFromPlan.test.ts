@@ -11,9 +11,9 @@ import type { PlanNodeRollout } from '../../common/src/planGraph';
 import { isGraphToHostMessage } from '../../common/src/planGraphMessages';
 import type { DeploymentWorkload } from '../../common/src/rollout';
 import { isDeploymentWorkload, isShowRolloutTimelineArguments } from '../../common/src/rolloutMessages';
-import { simulateRollout } from '../../server/src/kubernetes/rollout/simulateRollout';
-import { deploymentRolloutFromPlan, isKubernetesDeployment, type PlanChangeValues } from '../../server/src/plan/kubernetesWorkloadFromPlan';
-import { buildPlanGraph, parsePlanGraph } from '../../server/src/plan/planGraph';
+import { simulateRollout } from '../../core/src/rollout/simulateRollout';
+import { deploymentRolloutFromPlan, isKubernetesDeployment, type PlanChangeValues } from '../../core/src/plan/kubernetesWorkloadFromPlan';
+import { buildPlanGraph, parsePlanGraph } from '../../core/src/plan/planGraph';
 import { readPlanGraph } from '../../webview/src/graph/graphInput';
 import { deploymentPlan, deploymentResourceChange, deploymentValue, seedImageUpdate, type DeploymentValues } from '../support/kubernetesDeploymentPlan';
 

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { DaemonSetWorkload, DeploymentWorkload, IntOrPercent, PodLane, RolloutTimeline, StatefulSetWorkload } from '../../common/src/rollout';
-import { simulateRollout } from '../../server/src/kubernetes/rollout/simulateRollout';
+import { simulateRollout } from '../../core/src/rollout/simulateRollout';
 
 function deployment(overrides: Partial<DeploymentWorkload> = {}): DeploymentWorkload {
   return {

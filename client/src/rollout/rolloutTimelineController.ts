@@ -11,8 +11,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RolloutTimeline, RolloutWorkload } from '../../../common/src/rollout';
 import { isShowRolloutTimelineArguments, type ShowRolloutFromManifestArguments, type ShowRolloutOfWorkloadArguments } from '../../../common/src/rolloutMessages';
-import { simulateRollout } from '../../../server/src/kubernetes/rollout/simulateRollout';
-import { ManifestError, workloadsFromManifest } from '../../../server/src/kubernetes/rollout/workloadFromManifest';
+import { simulateRollout } from '../../../core/src/rollout/simulateRollout';
+import { ManifestError, workloadsFromManifest } from '../../../core/src/rollout/workloadFromManifest';
 import { RolloutTimelinePanel } from './rolloutTimelinePanel';
 import { pickWorkload, rolloutSettings, type WorkloadTarget } from './workloadAtCursor';
 

@@ -7,9 +7,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { PlanGraph } from '../../../common/src/planGraph';
-import { renderGraphHtml, type WebviewBundle } from '../plan/graphHtml';
-import { parsePlanGraph } from '../plan/planGraph';
-import { PlanFormatError } from '../plan/planModel';
+import { renderGraphHtml, type WebviewBundle } from '../../../core/src/plan/graphHtml';
+import { parsePlanGraph } from '../../../core/src/plan/planGraph';
+import { PlanFormatError } from '../../../core/src/plan/planModel';
 import { readPlanText } from './planInput';
 import { UsageError, type CommandResult } from './usage';
 

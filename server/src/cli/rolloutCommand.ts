@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { RolloutTimeline } from '../../../common/src/rollout';
-import { RolloutSpecError } from '../kubernetes/rollout/fenceposts';
-import { parseReconcileState, reconcileOnce, ReconcileStateError } from '../kubernetes/rollout/reconcileState';
-import { simulateRollout } from '../kubernetes/rollout/simulateRollout';
-import { ManifestError, workloadsFromManifest } from '../kubernetes/rollout/workloadFromManifest';
+import { RolloutSpecError } from '../../../core/src/rollout/fenceposts';
+import { parseReconcileState, reconcileOnce, ReconcileStateError } from '../../../core/src/rollout/reconcileState';
+import { simulateRollout } from '../../../core/src/rollout/simulateRollout';
+import { ManifestError, workloadsFromManifest } from '../../../core/src/rollout/workloadFromManifest';
 import { UsageError, type CommandResult } from './usage';
 
 export type RolloutOptions =

@@ -1,5 +1,5 @@
 /** The one entry point: a workload from a manifest in, its rollout timeline out. Pure. */
-import type { RolloutTimeline, RolloutWorkload } from '../../../../common/src/rollout';
+import type { RolloutTimeline, RolloutWorkload } from '../../../common/src/rollout';
 import { simulateDaemonSetRollout } from './daemonSetRollout';
 import { simulateDeploymentRollout, type RolloutSimulationOptions } from './deploymentRollout';
 import { simulateStatefulSetRollout } from './statefulSetRollout';

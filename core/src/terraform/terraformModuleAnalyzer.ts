@@ -7,10 +7,12 @@
 import { existsSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import type { Finding } from '../../../common/src/findings';
-import { BaselineError, readStateBaseline } from './baseline/stateBaseline';
-import { readGitSnapshot, ThrottledCommitResolver } from './baseline/gitBaseline';
+import { BaselineError } from '../io/baselineError';
+import { decodeUtf8 } from '../io/utf8';
+import { readStateBaseline } from './baseline/stateBaseline';
+import { readGitSnapshot, ThrottledCommitResolver } from '../io/git';
 import { describeBaseline, type BaselineMode, type ConfigurationBaseline, type TerraformBaseline } from './baseline/terraformBaseline';
-import { counterpartDisplay, counterpartPath, type DeployedVersion } from './baseline/deployedVersion';
+import { counterpartDisplay, counterpartPath, type DeployedVersion } from '../io/deployedVersion';
 import { buildModuleConfiguration, type ConfigurationFile, type ModuleConfiguration } from './configuration';
 import type { HclParser, ParsedHclDocument } from './hcl/hclParser';
 import type { HclFile } from './hcl/model';
@@ -261,7 +263,7 @@ export class TerraformModuleAnalyzer {
     const key = `${dir}\0${commit}`;
     let cached = this.gitCache.get(key);
     if (!cached) {
-      const snapshot = await readGitSnapshot(dir, commit);
+      const snapshot = await readGitSnapshot(dir, commit, TERRAFORM_FILE);
       const files: ConfigurationFile[] = [];
       const texts = new Map<string, string>();
       for (const file of snapshot.files) {
@@ -358,16 +360,6 @@ function safeReaddir(dir: string): string[] {
     return readdirSync(dir);
   } catch {
     return [];
-  }
-}
-
-/** Decodes strict UTF-8 (Terraform rejects anything else); undefined when the bytes are not UTF-8. */
-export function decodeUtf8(bytes: Uint8Array): string | undefined {
-  try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  } catch {
-    return undefined;
   }
 }
 

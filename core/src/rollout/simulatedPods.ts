@@ -5,7 +5,7 @@
  * keeps lanes, scale events, sync snapshots, the capacity curve and the peaks. Shared by the
  * Deployment, StatefulSet and DaemonSet simulators. Pure; the clock is whole milliseconds.
  */
-import type { CapacityPoint, GroupCounts, PodLane, PodPhase, PodPhaseInterval, RevisionGroup, RolloutScaleEvent, RolloutSync } from '../../../../common/src/rollout';
+import type { CapacityPoint, GroupCounts, PodLane, PodPhase, PodPhaseInterval, RevisionGroup, RolloutScaleEvent, RolloutSync } from '../../../common/src/rollout';
 import { EventQueue } from './eventQueue';
 import { toSeconds, type PodDurations } from './podTiming';
 

@@ -1,12 +1,13 @@
 /**
- * Reads a module's `.tf` files as they were at a git revision (default `HEAD`): the baseline when
- * there is no local state. Runs `git` with argument arrays, never a shell, and with the
- * repository's hooks and fsmonitor disabled so a cloned repository cannot run code through us.
+ * Reads files as they were at a git revision (default `HEAD`): the baseline of a Terraform module
+ * without local state, or of a Kubernetes manifest. Runs `git` with argument arrays, never a shell,
+ * and with the repository's hooks and fsmonitor disabled so a cloned repository cannot run code
+ * through us.
  */
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { realpathSync } from 'node:fs';
-import { BaselineError } from './stateBaseline';
+import { BaselineError } from './baselineError';
 
 export interface GitFile {
   /** Absolute path the file has in the work tree. */
@@ -89,13 +90,11 @@ export class ThrottledCommitResolver {
   }
 }
 
-const TERRAFORM_NAMES = /\.(tf|tofu)$/;
-
 /**
  * Reads the files directly inside `moduleDir` at `ref` whose names match `names`: a module's
- * `.tf` files by default, or e.g. the `.yaml` manifests beside a Kubernetes file.
+ * `.tf` files, or e.g. the `.yaml` manifests beside a Kubernetes file.
  */
-export async function readGitSnapshot(moduleDir: string, ref = 'HEAD', names: RegExp = TERRAFORM_NAMES): Promise<GitSnapshot> {
+export async function readGitSnapshot(moduleDir: string, ref: string, names: RegExp): Promise<GitSnapshot> {
   const { topLevel, commit } = await resolveGitCommit(moduleDir, ref);
   const realModuleDir = safeRealpath(path.resolve(moduleDir));
   const prefix = path.relative(topLevel, realModuleDir).split(path.sep).join('/');

@@ -3,6 +3,7 @@
  * what is deployed, per resource instance. Read-only: the file is never written or locked.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { BaselineError } from '../../io/baselineError';
 
 export const SUPPORTED_STATE_VERSION = 4;
 
@@ -32,13 +33,6 @@ export interface StateBaseline {
   terraformVersion?: string;
   serial?: number;
   resources: StateResource[];
-}
-
-export class BaselineError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BaselineError';
-  }
 }
 
 /** Parses state text; throws BaselineError with a message that names the file and the problem. */

@@ -34,7 +34,7 @@
  */
 import type { PlanAction, PlanNodeRollout } from '../../../common/src/planGraph';
 import type { DeploymentWorkload, IntOrPercent, PodTemplateTiming, ReadinessProbeTiming } from '../../../common/src/rollout';
-import { DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS, PROBE_DEFAULTS } from '../kubernetes/rollout/podTiming';
+import { DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS, PROBE_DEFAULTS } from '../rollout/podTiming';
 
 /** The resource types this module reads (the legacy name is the same resource, deprecated). */
 export const KUBERNETES_DEPLOYMENT_TYPES: readonly string[] = ['kubernetes_deployment', 'kubernetes_deployment_v1'];

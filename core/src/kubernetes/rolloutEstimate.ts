@@ -9,7 +9,7 @@
  * enough for peak, floor and the number of waits, without the simulator's pod-level timeline.
  */
 import type { IntOrPercent } from '../../../common/src/rollout';
-import { maxSurge, maxUnavailable, RolloutSpecError, scaledValueFromIntOrPercent } from './rollout/fenceposts';
+import { maxSurge, maxUnavailable, RolloutSpecError, scaledValueFromIntOrPercent } from '../rollout/fenceposts';
 
 export type { IntOrPercent };
 

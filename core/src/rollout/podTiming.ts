@@ -2,7 +2,7 @@
  * How long a pod takes from creation to Ready, from its template: an assumed image-pull-and-start
  * time (no manifest says it), then the kubelet's readiness probing. Pure.
  */
-import type { PodTemplateTiming, ReadinessProbeTiming } from '../../../../common/src/rollout';
+import type { PodTemplateTiming, ReadinessProbeTiming } from '../../../common/src/rollout';
 
 /** The assumed image pull and container start when the caller does not say (seconds). */
 export const DEFAULT_POD_START_SECONDS = 5;

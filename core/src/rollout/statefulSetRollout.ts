@@ -7,7 +7,7 @@
  * many at once as `maxUnavailable` allows (1 unless the MaxUnavailableStatefulSet field says
  * otherwise). Pure.
  */
-import type { IntOrPercent, RolloutOutcome, RolloutTimeline, StatefulSetWorkload } from '../../../../common/src/rollout';
+import type { IntOrPercent, RolloutOutcome, RolloutTimeline, StatefulSetWorkload } from '../../../common/src/rollout';
 import { scaledValueFromIntOrPercent } from './fenceposts';
 import type { RolloutSimulationOptions } from './deploymentRollout';
 import { DEFAULT_POD_START_SECONDS, podDurations, readinessDelaySeconds } from './podTiming';

@@ -4,7 +4,7 @@
  * (ResolveFenceposts, MaxUnavailable, MaxSurge, MinAvailable, NewRSNewReplicas) and apimachinery's
  * `intstr.GetScaledValueFromIntOrPercent`. Pure: no Node or editor imports.
  */
-import type { DeploymentStrategySpec, IntOrPercent } from '../../../../common/src/rollout';
+import type { DeploymentStrategySpec, IntOrPercent } from '../../../common/src/rollout';
 
 /** An `IntOrString` the controller could not read; admission validation rejects such manifests. */
 export class RolloutSpecError extends Error {

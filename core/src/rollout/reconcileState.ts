@@ -9,7 +9,7 @@
  * optional `desiredReplicas` / `maxReplicas` on a set (the controller's annotations) makes a
  * change of `replicas` a scaling event, as in the controller.
  */
-import type { DeploymentStrategySpec, IntOrPercent } from '../../../../common/src/rollout';
+import type { DeploymentStrategySpec, IntOrPercent } from '../../../common/src/rollout';
 import { resolveFenceposts, RolloutSpecError } from './fenceposts';
 import { syncDeployment, type ReplicaSetState } from './deploymentSync';
 

@@ -10,7 +10,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { decodeUtf8 } from '../terraform/terraformModuleAnalyzer';
+import { decodeUtf8 } from '../io/utf8';
 import { parseManifest, type ManifestObject, type ParsedManifest } from './manifestParser';
 import { identityKey } from './objectIdentity';
 

@@ -15,7 +15,7 @@ import type {
   RolloutWorkload,
   StatefulSetWorkload,
   WorkloadSource,
-} from '../../../../common/src/rollout';
+} from '../../../common/src/rollout';
 import { DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS, PROBE_DEFAULTS } from './podTiming';
 
 /** A manifest that cannot be read, or that the API server would reject. `line` is 0-based. */

@@ -8,7 +8,7 @@
  *     deleted when the new one is available.
  * Pure; the node count is a setting (no manifest says it).
  */
-import type { DaemonSetWorkload, IntOrPercent, RolloutOutcome, RolloutTimeline } from '../../../../common/src/rollout';
+import type { DaemonSetWorkload, IntOrPercent, RolloutOutcome, RolloutTimeline } from '../../../common/src/rollout';
 import { scaledValueFromIntOrPercent } from './fenceposts';
 import type { RolloutSimulationOptions } from './deploymentRollout';
 import { DEFAULT_POD_START_SECONDS, podDurations, readinessDelaySeconds } from './podTiming';
