@@ -1,6 +1,6 @@
 /**
  * The rollout a Terraform `kubernetes_deployment(_v1)` change starts, read from the plan
- * (server/src/plan/kubernetesWorkloadFromPlan.ts), the plan graph's `rollout` field, the page's
+ * (core/src/plan/kubernetesWorkloadFromPlan.ts), the plan graph's `rollout` field, the page's
  * reading of it, and the message guards that carry it to the timeline command. The plans are
  * written by hand from the provider's schema (test/support/kubernetesDeploymentPlan.ts says how):
  * there is no cluster or kubernetes provider here.

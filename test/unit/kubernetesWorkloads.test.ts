@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { toSarif } from '../../server/src/cli/sarif';
+import { toSarif } from '../../cli/src/sarif';
 import { floatingReason, parseImageReference } from '../../core/src/kubernetes/imageReference';
 import { parseQuantity } from '../../core/src/kubernetes/quantity';
 import { estimateRollingUpdate, readyAfterSeconds, resolveFenceposts } from '../../core/src/kubernetes/rolloutEstimate';

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { coverageSummary } from '../../server/src/cli/coverageSummary';
+import { coverageSummary } from '../../cli/src/coverageSummary';
 import { buildModuleConfiguration } from '../../core/src/terraform/configuration';
 import { HclParser } from '../../core/src/terraform/hcl/hclParser';
 import { ReplacementKnowledgeBase } from '../../core/src/terraform/knowledgeBase/knowledgeBase';

@@ -1,6 +1,6 @@
 /**
  * The Deployment controller's own table-driven tests, restated as data against our restatement
- * of the controller (server/src/kubernetes/rollout/fenceposts.ts, deploymentSync.ts), and the
+ * of the controller (core/src/rollout/fenceposts.ts, deploymentSync.ts), and the
  * StatefulSet / DaemonSet limit tables (statefulSetRollout.ts, daemonSetRollout.ts). Every row of
  * each upstream table is here, in upstream order; a row's comment says what upstream asserts when
  * it checks less than the row states.

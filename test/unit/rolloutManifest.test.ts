@@ -1,4 +1,4 @@
-/** Reading workloads from manifest YAML (server/src/kubernetes/rollout/workloadFromManifest.ts). */
+/** Reading workloads from manifest YAML (core/src/rollout/workloadFromManifest.ts). */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';

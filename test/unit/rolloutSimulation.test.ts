@@ -1,5 +1,5 @@
 /**
- * The rollout simulator over time (server/src/kubernetes/rollout): the seed scenario, pod timing
+ * The rollout simulator over time (core/src/rollout): the seed scenario, pod timing
  * from the template, Recreate's downtime, the progress deadline, proportional scaling mid-rollout,
  * StatefulSet and DaemonSet updates, and invariants over random workloads (seeded PRNG).
  */

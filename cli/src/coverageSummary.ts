@@ -2,7 +2,7 @@
  * The line of `check`'s text summary that says how much of the Terraform was checked, so that
  * "No findings." is never read as "every resource is safe" when some were not checked at all.
  */
-import type { ReplacementCoverage } from '../../../core/src/terraform/replacementCoverage';
+import type { ReplacementCoverage } from '../../core/src/terraform/replacementCoverage';
 
 export function emptyCoverage(): ReplacementCoverage {
   return { checked: 0, withoutKnowledge: 0, withoutBaseline: 0 };

@@ -6,10 +6,10 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { PlanGraph } from '../../../common/src/planGraph';
-import { renderGraphHtml, type WebviewBundle } from '../../../core/src/plan/graphHtml';
-import { parsePlanGraph } from '../../../core/src/plan/planGraph';
-import { PlanFormatError } from '../../../core/src/plan/planModel';
+import type { PlanGraph } from '../../common/src/planGraph';
+import { renderGraphHtml, type WebviewBundle } from '../../core/src/plan/graphHtml';
+import { parsePlanGraph } from '../../core/src/plan/planGraph';
+import { PlanFormatError } from '../../core/src/plan/planModel';
 import { readPlanText } from './planInput';
 import { UsageError, type CommandResult } from './usage';
 
@@ -79,7 +79,7 @@ export function renderGraph(graph: PlanGraph, format: GraphOutputFormat): string
  * once bundled, or the repository's dist/ when this module runs compiled by tsc (tests).
  */
 export function loadWebviewBundle(): WebviewBundle {
-  const candidates = [path.join(__dirname, 'webview.js'), path.resolve(__dirname, '..', '..', '..', '..', 'dist', 'webview.js')];
+  const candidates = [path.join(__dirname, 'webview.js'), path.resolve(__dirname, '..', '..', '..', 'dist', 'webview.js')];
   const file = candidates.find((candidate) => existsSync(candidate));
   if (file === undefined) {
     throw new UsageError(`The webview bundle is missing (looked for ${candidates.join(', ')}): run \`npm run build\`, or use --format json.`);

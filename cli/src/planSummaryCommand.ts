@@ -2,8 +2,8 @@
  * `immutable-infra plan-summary PLAN [--format text|json]`: the plan's summary line as Terraform or
  * OpenTofu prints it, or its counts as JSON (DESIGN.md, "Contracts").
  */
-import { parsePlanJson, PlanFormatError } from '../../../core/src/plan/planModel';
-import { summarizePlan } from '../../../core/src/plan/planSummary';
+import { parsePlanJson, PlanFormatError } from '../../core/src/plan/planModel';
+import { summarizePlan } from '../../core/src/plan/planSummary';
 import { readPlanText } from './planInput';
 import { UsageError, type CommandResult } from './usage';
 

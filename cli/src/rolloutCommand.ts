@@ -5,11 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { RolloutTimeline } from '../../../common/src/rollout';
-import { RolloutSpecError } from '../../../core/src/rollout/fenceposts';
-import { parseReconcileState, reconcileOnce, ReconcileStateError } from '../../../core/src/rollout/reconcileState';
-import { simulateRollout } from '../../../core/src/rollout/simulateRollout';
-import { ManifestError, workloadsFromManifest } from '../../../core/src/rollout/workloadFromManifest';
+import type { RolloutTimeline } from '../../common/src/rollout';
+import { RolloutSpecError } from '../../core/src/rollout/fenceposts';
+import { parseReconcileState, reconcileOnce, ReconcileStateError } from '../../core/src/rollout/reconcileState';
+import { simulateRollout } from '../../core/src/rollout/simulateRollout';
+import { ManifestError, workloadsFromManifest } from '../../core/src/rollout/workloadFromManifest';
 import { UsageError, type CommandResult } from './usage';
 
 export type RolloutOptions =

@@ -9,14 +9,14 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Finding } from '../../../common/src/findings';
-import type { BaselineMode } from '../../../core/src/terraform/baseline/terraformBaseline';
-import type { DeployedVersion } from '../../../core/src/io/deployedVersion';
-import { KUBERNETES_FILE, KubernetesFileAnalyzer } from '../../../core/src/kubernetes/kubernetesFileAnalyzer';
-import { HclParser } from '../../../core/src/terraform/hcl/hclParser';
-import { ReplacementKnowledgeBase } from '../../../core/src/terraform/knowledgeBase/knowledgeBase';
-import { TERRAFORM_FILE, TerraformModuleAnalyzer } from '../../../core/src/terraform/terraformModuleAnalyzer';
-import type { ReplacementCoverage } from '../../../core/src/terraform/replacementCoverage';
+import type { Finding } from '../../common/src/findings';
+import type { BaselineMode } from '../../core/src/terraform/baseline/terraformBaseline';
+import type { DeployedVersion } from '../../core/src/io/deployedVersion';
+import { KUBERNETES_FILE, KubernetesFileAnalyzer } from '../../core/src/kubernetes/kubernetesFileAnalyzer';
+import { HclParser } from '../../core/src/terraform/hcl/hclParser';
+import { ReplacementKnowledgeBase } from '../../core/src/terraform/knowledgeBase/knowledgeBase';
+import { TERRAFORM_FILE, TerraformModuleAnalyzer } from '../../core/src/terraform/terraformModuleAnalyzer';
+import type { ReplacementCoverage } from '../../core/src/terraform/replacementCoverage';
 import { addCoverage, coverageSummary, emptyCoverage } from './coverageSummary';
 import { toSarif } from './sarif';
 import { UsageError, type CommandResult } from './usage';

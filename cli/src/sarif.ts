@@ -3,7 +3,7 @@
  * one run, a rule per finding code, results with a physical location relative to the
  * working directory (`%SRCROOT%`), 1-based lines and columns.
  */
-import type { Finding, FindingSeverity } from '../../../common/src/findings';
+import type { Finding, FindingSeverity } from '../../common/src/findings';
 
 const LEVEL: Record<FindingSeverity, 'error' | 'warning' | 'note'> = {
   error: 'error',
