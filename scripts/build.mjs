@@ -24,7 +24,7 @@ for (const flag of flags) {
 const production = flags.includes('--production') || process.env.NODE_ENV === 'production';
 const watch = flags.includes('--watch');
 
-/** Files copied next to the bundles: the server locates them relative to its own `__dirname`. */
+/** Files copied next to the bundles: the analysis (core/) locates them relative to its own `__dirname`. */
 const RUNTIME_ASSETS = [
   ['node_modules/web-tree-sitter/tree-sitter.wasm', 'dist/tree-sitter.wasm'],
   ['node_modules/@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm', 'dist/tree-sitter-terraform.wasm'],
@@ -99,7 +99,7 @@ const nodeBundle = { ...anyBundle, platform: 'node', format: 'cjs', target: 'nod
 
 function cliBanner() {
   // A shebang already in the entry survives bundling; a second one would be a syntax error.
-  const entry = readFileSync(join(root, 'server/src/cli/main.ts'), 'utf8');
+  const entry = readFileSync(join(root, 'cli/src/main.ts'), 'utf8');
   return entry.startsWith('#!') ? {} : { banner: { js: CLI_SHEBANG } };
 }
 
@@ -164,7 +164,7 @@ const bundles = [
   {
     ...nodeBundle,
     ...cliBanner(),
-    entryPoints: ['./server/src/cli/main.ts'],
+    entryPoints: ['./cli/src/main.ts'],
     outfile: 'dist/cli.js',
     plugins: [preferRequireBuildPlugin, writeOutputPlugin(0o755)],
   },

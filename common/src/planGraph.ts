@@ -1,7 +1,7 @@
 /**
  * The plan graph: what the CLI's `graph --format json` prints, what the extension host posts to
  * the plan-graph webview, and what the CLI's HTML embeds. Built from `show -json` output by
- * server/src/plan/planGraph.ts; drawn by webview/src. Types only, so the browser bundle can
+ * core/src/plan/planGraph.ts; drawn by webview/src. Types only, so the browser bundle can
  * import it without pulling in any Node code.
  *
  * Every string in here comes from a plan (addresses, values, diagnostics) and may be hostile:
@@ -15,7 +15,7 @@ export const PLAN_GRAPH_VERSION = 1;
 
 /**
  * The rolling update a change to a Kubernetes Deployment will start (hashicorp/kubernetes
- * `kubernetes_deployment` / `_v1`), read from the plan by server/src/plan/kubernetesWorkloadFromPlan.ts:
+ * `kubernetes_deployment` / `_v1`), read from the plan by core/src/plan/kubernetesWorkloadFromPlan.ts:
  * what the rollout timeline simulates when the details pane's "Show rollout timeline" is pressed.
  */
 export interface PlanNodeRollout {

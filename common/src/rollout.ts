@@ -1,6 +1,6 @@
 /**
  * Rollout simulation: the workload model read from a manifest and the timeline the simulator
- * returns. Built by server/src/kubernetes/rollout (pure modules, no Node or LSP imports), printed by
+ * returns. Built by core/src/rollout (pure modules, no Node or LSP imports), printed by
  * the CLI's `rollout` command and drawn by the timeline webview. Types only, so the browser bundle
  * can import it.
  *

@@ -1,7 +1,7 @@
 // Entry point of the language server: `node dist/server.js --stdio` (any LSP client can start it).
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { HclParser } from './terraform/hcl/hclParser';
-import { ReplacementKnowledgeBase } from './terraform/knowledgeBase/knowledgeBase';
+import { HclParser } from '../../core/src/terraform/hcl/hclParser';
+import { ReplacementKnowledgeBase } from '../../core/src/terraform/knowledgeBase/knowledgeBase';
 import { ImmutableInfraLanguageServer } from './lsp/languageServer';
 
 async function main(): Promise<void> {

@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { chromium } from 'playwright-core';
-import { renderGraphHtml } from '../../server/src/plan/graphHtml';
-import { parsePlanGraph } from '../../server/src/plan/planGraph';
+import { renderGraphHtml } from '../../core/src/plan/graphHtml';
+import { parsePlanGraph } from '../../core/src/plan/planGraph';
 import type { BenchFigure } from './terraformBench';
 
 const CHROMIUM = '/usr/bin/chromium';

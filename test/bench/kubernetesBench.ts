@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseAllDocuments } from 'yaml';
-import { KubernetesFileAnalyzer } from '../../server/src/kubernetes/kubernetesFileAnalyzer';
+import { KubernetesFileAnalyzer } from '../../core/src/kubernetes/kubernetesFileAnalyzer';
 import { syntheticManifest } from '../support/kubernetesManifests';
 import { cleanupTempDirs, gitModule } from '../support/tempModule';
 import type { BenchFigure } from './terraformBench';

@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { DeploymentWorkload } from '../../common/src/rollout';
-import { simulateRollout } from '../../server/src/kubernetes/rollout/simulateRollout';
+import { simulateRollout } from '../../core/src/rollout/simulateRollout';
 import type { BenchFigure } from './terraformBench';
 
 const REPLICAS = 1000;

@@ -11,9 +11,9 @@
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
-import { HclParser, loadTerraformGrammar } from '../../server/src/terraform/hcl/hclParser';
-import { ReplacementKnowledgeBase } from '../../server/src/terraform/knowledgeBase/knowledgeBase';
-import { TerraformModuleAnalyzer } from '../../server/src/terraform/terraformModuleAnalyzer';
+import { HclParser, loadTerraformGrammar } from '../../core/src/terraform/hcl/hclParser';
+import { ReplacementKnowledgeBase } from '../../core/src/terraform/knowledgeBase/knowledgeBase';
+import { TerraformModuleAnalyzer } from '../../core/src/terraform/terraformModuleAnalyzer';
 import { LspTestClient } from '../support/lspClient';
 import { cleanupTempDirs, stateModule, type StateResourceSpec } from '../support/tempModule';
 

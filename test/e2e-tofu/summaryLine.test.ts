@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runApply } from '../../client/src/terraform/applyRunner';
 import { findTerraformExecutable } from '../../client/src/terraform/terraformExecutable';
-import { runCli } from '../../server/src/cli/main';
+import { runCli } from '../../cli/src/main';
 import { cleanupTempDirs, tempDir, writeFiles } from '../support/tempModule';
 import { assertToolReady, toolEnv, toolLabel, toolModule, toolReadinessError, type Tofu } from '../support/tofu';
 import { reportToolsUnderTest, TOOLS_UNDER_TEST } from '../support/toolsUnderTest';

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { repoRoot } from './codeServer';
 
 const DIST_VSIX = path.join(repoRoot, 'dist', 'immutable-infra.vsix');
-const INPUTS = ['dist', 'package.json', 'client/src', 'server/src', 'common/src', 'data'];
+const INPUTS = ['dist', 'package.json', 'client/src', 'server/src', 'cli/src', 'core/src', 'common/src', 'data'];
 
 /** Newest modification time under `target` (a file or a folder, recursively), skipping `except`. */
 function newestMtime(target: string, except: string): number {

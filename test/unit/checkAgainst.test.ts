@@ -10,11 +10,11 @@ import { utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { normalizeSettings } from '../../common/src/settings';
-import { KubernetesFileAnalyzer } from '../../server/src/kubernetes/kubernetesFileAnalyzer';
-import type { DeployedVersion } from '../../server/src/terraform/baseline/deployedVersion';
-import { HclParser } from '../../server/src/terraform/hcl/hclParser';
-import { ReplacementKnowledgeBase } from '../../server/src/terraform/knowledgeBase/knowledgeBase';
-import { TerraformModuleAnalyzer } from '../../server/src/terraform/terraformModuleAnalyzer';
+import { KubernetesFileAnalyzer } from '../../core/src/kubernetes/kubernetesFileAnalyzer';
+import type { DeployedVersion } from '../../core/src/io/deployedVersion';
+import { HclParser } from '../../core/src/terraform/hcl/hclParser';
+import { ReplacementKnowledgeBase } from '../../core/src/terraform/knowledgeBase/knowledgeBase';
+import { TerraformModuleAnalyzer } from '../../core/src/terraform/terraformModuleAnalyzer';
 import { cleanupTempDirs, tempDir, writeFiles } from '../support/tempModule';
 import { codes } from './kubernetesTestSupport';
 

@@ -7,11 +7,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Finding } from '../../common/src/findings';
-import { HclParser } from '../../server/src/terraform/hcl/hclParser';
-import type { AttributeKnowledge, BlockKnowledge } from '../../server/src/terraform/knowledgeBase/format';
+import { HclParser } from '../../core/src/terraform/hcl/hclParser';
+import type { AttributeKnowledge, BlockKnowledge } from '../../core/src/terraform/knowledgeBase/format';
 import * as path from 'node:path';
-import { defaultKnowledgeBaseDir, INDEX_FILE, loadIndexFile, ReplacementKnowledgeBase } from '../../server/src/terraform/knowledgeBase/knowledgeBase';
-import { TerraformModuleAnalyzer } from '../../server/src/terraform/terraformModuleAnalyzer';
+import { defaultKnowledgeBaseDir, INDEX_FILE, loadIndexFile, ReplacementKnowledgeBase } from '../../core/src/terraform/knowledgeBase/knowledgeBase';
+import { TerraformModuleAnalyzer } from '../../core/src/terraform/terraformModuleAnalyzer';
 import { cleanupTempDirs, gitModule, stateModule } from '../support/tempModule';
 
 const PROVIDER_PREFIXES = ['terraform_data', 'local_', 'null_', 'random_', 'time_', 'tls_'];

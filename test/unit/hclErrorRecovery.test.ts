@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { HclParser, type ParsedHclDocument } from '../../server/src/terraform/hcl/hclParser';
-import type { HclBlock, HclFile } from '../../server/src/terraform/hcl/model';
+import { HclParser, type ParsedHclDocument } from '../../core/src/terraform/hcl/hclParser';
+import type { HclBlock, HclFile } from '../../core/src/terraform/hcl/model';
 import { describeBlocks, findAttribute, findBlock, fixture, lspLines, random, textAt, useHclParser} from './hclTestSupport';
 
 const hcl = useHclParser();

@@ -8,9 +8,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { decodeHeredoc, decodeQuoted } from '../../server/src/terraform/hcl/decodeLiteral';
-import { HclParser, type ParsedHclDocument } from '../../server/src/terraform/hcl/hclParser';
-import type { HclFile, HclValue } from '../../server/src/terraform/hcl/model';
+import { decodeHeredoc, decodeQuoted } from '../../core/src/terraform/hcl/decodeLiteral';
+import { HclParser, type ParsedHclDocument } from '../../core/src/terraform/hcl/hclParser';
+import type { HclFile, HclValue } from '../../core/src/terraform/hcl/model';
 import { fixture, random, useHclParser} from './hclTestSupport';
 
 // hcl2-parser's typings declare an untyped ambient module; its functions return Go's (value, error).

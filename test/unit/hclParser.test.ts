@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Parser as TsParser } from 'web-tree-sitter';
-import { HclParser, type ParsedHclDocument } from '../../server/src/terraform/hcl/hclParser';
-import { LineIndex } from '../../server/src/terraform/hcl/lineIndex';
-import { BAIL, buildModel } from '../../server/src/terraform/hcl/modelBuilder';
-import type { NodeTypeIds } from '../../server/src/terraform/hcl/nodeTypes';
-import type { HclBlock, HclFile, HclValue, TextChange } from '../../server/src/terraform/hcl/model';
+import { HclParser, type ParsedHclDocument } from '../../core/src/terraform/hcl/hclParser';
+import { LineIndex } from '../../core/src/terraform/hcl/lineIndex';
+import { BAIL, buildModel } from '../../core/src/terraform/hcl/modelBuilder';
+import type { NodeTypeIds } from '../../core/src/terraform/hcl/nodeTypes';
+import type { HclBlock, HclFile, HclValue, TextChange } from '../../core/src/terraform/hcl/model';
 import {
   applyChange,
   changeAt,

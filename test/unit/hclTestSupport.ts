@@ -4,9 +4,9 @@
  */
 import * as fs from 'node:fs';
 import { after, before } from 'node:test';
-import { HclParser, type ParsedHclDocument } from '../../server/src/terraform/hcl/hclParser';
+import { HclParser, type ParsedHclDocument } from '../../core/src/terraform/hcl/hclParser';
 import * as path from 'node:path';
-import type { HclAttribute, HclBlock, HclFile, SourceRange } from '../../server/src/terraform/hcl/model';
+import type { HclAttribute, HclBlock, HclFile, SourceRange } from '../../core/src/terraform/hcl/model';
 
 export const HCL_FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'hcl');
 

@@ -11,8 +11,8 @@ import {
   loadProviderFile,
   loadStatefulFile,
   ReplacementKnowledgeBase,
-} from '../../server/src/terraform/knowledgeBase/knowledgeBase';
-import type { ProviderKnowledge } from '../../server/src/terraform/knowledgeBase/format';
+} from '../../core/src/terraform/knowledgeBase/knowledgeBase';
+import type { ProviderKnowledge } from '../../core/src/terraform/knowledgeBase/format';
 
 const dataDir = defaultKnowledgeBaseDir();
 const statefulFile = path.join(dataDir, '..', 'stateful-resources.json');

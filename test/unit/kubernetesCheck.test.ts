@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { KubernetesFileAnalyzer } from '../../server/src/kubernetes/kubernetesFileAnalyzer';
+import { KubernetesFileAnalyzer } from '../../core/src/kubernetes/kubernetesFileAnalyzer';
 import { cleanupTempDirs, git, gitModule, tempDir, writeFiles } from '../support/tempModule';
 import { codes } from './kubernetesTestSupport';
 

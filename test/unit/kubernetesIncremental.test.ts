@@ -7,10 +7,10 @@
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import type { Finding } from '../../common/src/findings';
-import { documentStarts, reparseManifest, type IncrementalManifest } from '../../server/src/kubernetes/incrementalManifest';
-import { manifestFindings, type ManifestBaseline, type ObjectFindingsMemo } from '../../server/src/kubernetes/manifestFindings';
-import { parseManifest, rangeOfPath, type ParsedManifest } from '../../server/src/kubernetes/manifestParser';
-import { identityKey } from '../../server/src/kubernetes/objectIdentity';
+import { documentStarts, reparseManifest, type IncrementalManifest } from '../../core/src/kubernetes/incrementalManifest';
+import { manifestFindings, type ManifestBaseline, type ObjectFindingsMemo } from '../../core/src/kubernetes/manifestFindings';
+import { parseManifest, rangeOfPath, type ParsedManifest } from '../../core/src/kubernetes/manifestParser';
+import { identityKey } from '../../core/src/kubernetes/objectIdentity';
 import { syntheticManifest } from '../support/kubernetesManifests';
 import { FILE } from './kubernetesTestSupport';
 

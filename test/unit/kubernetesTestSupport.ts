@@ -4,9 +4,9 @@
  */
 import { stringify } from 'yaml';
 import type { Finding } from '../../common/src/findings';
-import { manifestFindings } from '../../server/src/kubernetes/manifestFindings';
-import { parseManifest } from '../../server/src/kubernetes/manifestParser';
-import { identityKey } from '../../server/src/kubernetes/objectIdentity';
+import { manifestFindings } from '../../core/src/kubernetes/manifestFindings';
+import { parseManifest } from '../../core/src/kubernetes/manifestParser';
+import { identityKey } from '../../core/src/kubernetes/objectIdentity';
 
 export const FILE = '/work/manifests/app.yaml';
 

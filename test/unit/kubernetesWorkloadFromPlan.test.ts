@@ -1,6 +1,6 @@
 /**
  * The rollout a Terraform `kubernetes_deployment(_v1)` change starts, read from the plan
- * (server/src/plan/kubernetesWorkloadFromPlan.ts), the plan graph's `rollout` field, the page's
+ * (core/src/plan/kubernetesWorkloadFromPlan.ts), the plan graph's `rollout` field, the page's
  * reading of it, and the message guards that carry it to the timeline command. The plans are
  * written by hand from the provider's schema (test/support/kubernetesDeploymentPlan.ts says how):
  * there is no cluster or kubernetes provider here.
@@ -11,9 +11,9 @@ import type { PlanNodeRollout } from '../../common/src/planGraph';
 import { isGraphToHostMessage } from '../../common/src/planGraphMessages';
 import type { DeploymentWorkload } from '../../common/src/rollout';
 import { isDeploymentWorkload, isShowRolloutTimelineArguments } from '../../common/src/rolloutMessages';
-import { simulateRollout } from '../../server/src/kubernetes/rollout/simulateRollout';
-import { deploymentRolloutFromPlan, isKubernetesDeployment, type PlanChangeValues } from '../../server/src/plan/kubernetesWorkloadFromPlan';
-import { buildPlanGraph, parsePlanGraph } from '../../server/src/plan/planGraph';
+import { simulateRollout } from '../../core/src/rollout/simulateRollout';
+import { deploymentRolloutFromPlan, isKubernetesDeployment, type PlanChangeValues } from '../../core/src/plan/kubernetesWorkloadFromPlan';
+import { buildPlanGraph, parsePlanGraph } from '../../core/src/plan/planGraph';
 import { readPlanGraph } from '../../webview/src/graph/graphInput';
 import { deploymentPlan, deploymentResourceChange, deploymentValue, seedImageUpdate, type DeploymentValues } from '../support/kubernetesDeploymentPlan';
 

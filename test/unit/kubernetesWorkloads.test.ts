@@ -4,10 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { toSarif } from '../../server/src/cli/sarif';
-import { floatingReason, parseImageReference } from '../../server/src/kubernetes/imageReference';
-import { parseQuantity } from '../../server/src/kubernetes/quantity';
-import { estimateRollingUpdate, readyAfterSeconds, resolveFenceposts } from '../../server/src/kubernetes/rolloutEstimate';
+import { toSarif } from '../../cli/src/sarif';
+import { floatingReason, parseImageReference } from '../../core/src/kubernetes/imageReference';
+import { parseQuantity } from '../../core/src/kubernetes/quantity';
+import { estimateRollingUpdate, readyAfterSeconds, resolveFenceposts } from '../../core/src/kubernetes/rolloutEstimate';
 import { analyse, clone, codes, seedDeployment, toYaml } from './kubernetesTestSupport';
 
 describe('rollout estimate', () => {

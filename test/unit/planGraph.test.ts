@@ -3,10 +3,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import type { PlanGraph, PlanGraphNode } from '../../common/src/planGraph';
-import { buildPlanGraph, MAX_MODULE_DEPTH, parsePlanGraph } from '../../server/src/plan/planGraph';
-import { PlanFormatError, planFromJson } from '../../server/src/plan/planModel';
-import { summarizePlan } from '../../server/src/plan/planSummary';
-import { planValueText } from '../../server/src/plan/planValues';
+import { buildPlanGraph, MAX_MODULE_DEPTH, parsePlanGraph } from '../../core/src/plan/planGraph';
+import { PlanFormatError, planFromJson } from '../../core/src/plan/planModel';
+import { summarizePlan } from '../../core/src/plan/planSummary';
+import { planValueText } from '../../core/src/plan/planValues';
 
 const PLANS = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'plans');
 const REAL = 'opentofu-real/graph-features/plan.json';

@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import { layoutGraph, type Box, type LayoutRequest } from '../../webview/src/graph/layout';
 import { indexPlanGraph, moduleAncestry } from '../../webview/src/graph/moduleTree';
 import { computeView, defaultViewOptions, LARGE_PLAN_NODES, shortLabel, toggleModule, type PlanView, type ViewOptions } from '../../webview/src/graph/viewModel';
-import { parsePlanGraph } from '../../server/src/plan/planGraph';
+import { parsePlanGraph } from '../../core/src/plan/planGraph';
 import { everyKindGraph, graphNode, largeGraph, planGraph } from '../support/planGraphFixtures';
 
 const root = path.resolve(__dirname, '..', '..', '..');

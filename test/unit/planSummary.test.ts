@@ -4,8 +4,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { parsePlanJson, PlanFormatError, planFromJson } from '../../server/src/plan/planModel';
-import { summarizePlan } from '../../server/src/plan/planSummary';
+import { parsePlanJson, PlanFormatError, planFromJson } from '../../core/src/plan/planModel';
+import { summarizePlan } from '../../core/src/plan/planSummary';
 
 const PLANS = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'plans');
 const CLI = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');

@@ -9,7 +9,7 @@ import {
   renderPath,
   renderReplacePath,
   renderValue,
-} from '../../server/src/plan/planValues';
+} from '../../core/src/plan/planValues';
 
 const known = (text: string) => ({ kind: 'known', text });
 const rows = (change: Parameters<typeof diffChange>[0], replacePaths: unknown[] = []) =>

@@ -6,13 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { coverageSummary } from '../../server/src/cli/coverageSummary';
-import { buildModuleConfiguration } from '../../server/src/terraform/configuration';
-import { HclParser } from '../../server/src/terraform/hcl/hclParser';
-import { ReplacementKnowledgeBase } from '../../server/src/terraform/knowledgeBase/knowledgeBase';
-import { parseProviderSource, providerKey } from '../../server/src/terraform/providerAddress';
-import { lockedProviderVersions } from '../../server/src/terraform/providerLockFile';
-import { replacementCoverage, type LockFileVersions } from '../../server/src/terraform/replacementCoverage';
+import { coverageSummary } from '../../cli/src/coverageSummary';
+import { buildModuleConfiguration } from '../../core/src/terraform/configuration';
+import { HclParser } from '../../core/src/terraform/hcl/hclParser';
+import { ReplacementKnowledgeBase } from '../../core/src/terraform/knowledgeBase/knowledgeBase';
+import { parseProviderSource, providerKey } from '../../core/src/terraform/providerAddress';
+import { lockedProviderVersions } from '../../core/src/terraform/providerLockFile';
+import { replacementCoverage, type LockFileVersions } from '../../core/src/terraform/replacementCoverage';
 
 let parser: HclParser;
 const knowledge = new ReplacementKnowledgeBase();

@@ -1,6 +1,6 @@
 /**
  * The Deployment controller's own table-driven tests, restated as data against our restatement
- * of the controller (server/src/kubernetes/rollout/fenceposts.ts, deploymentSync.ts), and the
+ * of the controller (core/src/rollout/fenceposts.ts, deploymentSync.ts), and the
  * StatefulSet / DaemonSet limit tables (statefulSetRollout.ts, daemonSetRollout.ts). Every row of
  * each upstream table is here, in upstream order; a row's comment says what upstream asserts when
  * it checks less than the row states.
@@ -15,10 +15,10 @@ import {
   replicaSetFraction,
   scaleDownOldReplicaSetsForRollingUpdate,
   type ReplicaSetState,
-} from '../../server/src/kubernetes/rollout/deploymentSync';
-import { maxUnavailable, minAvailable, newRSNewReplicas, resolveFenceposts, RolloutSpecError } from '../../server/src/kubernetes/rollout/fenceposts';
-import { daemonSetFenceposts } from '../../server/src/kubernetes/rollout/daemonSetRollout';
-import { getStatefulSetMaxUnavailable } from '../../server/src/kubernetes/rollout/statefulSetRollout';
+} from '../../core/src/rollout/deploymentSync';
+import { maxUnavailable, minAvailable, newRSNewReplicas, resolveFenceposts, RolloutSpecError } from '../../core/src/rollout/fenceposts';
+import { daemonSetFenceposts } from '../../core/src/rollout/daemonSetRollout';
+import { getStatefulSetMaxUnavailable } from '../../core/src/rollout/statefulSetRollout';
 
 const rs = (name: string, replicas: number, availableReplicas = 0): ReplicaSetState => ({ name, replicas, availableReplicas });
 const rolling = (maxSurge: IntOrPercent, maxUnavailable: IntOrPercent): DeploymentStrategySpec => ({ type: 'RollingUpdate', rollingUpdate: { maxSurge, maxUnavailable } });

@@ -1,9 +1,9 @@
-/** Reading workloads from manifest YAML (server/src/kubernetes/rollout/workloadFromManifest.ts). */
+/** Reading workloads from manifest YAML (core/src/rollout/workloadFromManifest.ts). */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { ManifestError, workloadsFromManifest } from '../../server/src/kubernetes/rollout/workloadFromManifest';
+import { ManifestError, workloadsFromManifest } from '../../core/src/rollout/workloadFromManifest';
 
 const fixture = (name: string) => readFileSync(path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'rollout', name), 'utf8');
 

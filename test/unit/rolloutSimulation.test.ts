@@ -1,12 +1,12 @@
 /**
- * The rollout simulator over time (server/src/kubernetes/rollout): the seed scenario, pod timing
+ * The rollout simulator over time (core/src/rollout): the seed scenario, pod timing
  * from the template, Recreate's downtime, the progress deadline, proportional scaling mid-rollout,
  * StatefulSet and DaemonSet updates, and invariants over random workloads (seeded PRNG).
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { DaemonSetWorkload, DeploymentWorkload, IntOrPercent, PodLane, RolloutTimeline, StatefulSetWorkload } from '../../common/src/rollout';
-import { simulateRollout } from '../../server/src/kubernetes/rollout/simulateRollout';
+import { simulateRollout } from '../../core/src/rollout/simulateRollout';
 
 function deployment(overrides: Partial<DeploymentWorkload> = {}): DeploymentWorkload {
   return {

@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { IntOrPercent } from '../../common/src/rollout';
-import { proportionalScale, syncDeployment, type ReplicaSetState } from '../../server/src/kubernetes/rollout/deploymentSync';
+import { proportionalScale, syncDeployment, type ReplicaSetState } from '../../core/src/rollout/deploymentSync';
 
 interface Row {
   sync: number;

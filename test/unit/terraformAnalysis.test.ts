@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Finding } from '../../common/src/findings';
-import { HclParser } from '../../server/src/terraform/hcl/hclParser';
-import { ReplacementKnowledgeBase } from '../../server/src/terraform/knowledgeBase/knowledgeBase';
-import { TerraformModuleAnalyzer, type ModuleAnalysisOptions } from '../../server/src/terraform/terraformModuleAnalyzer';
+import { HclParser } from '../../core/src/terraform/hcl/hclParser';
+import { ReplacementKnowledgeBase } from '../../core/src/terraform/knowledgeBase/knowledgeBase';
+import { TerraformModuleAnalyzer, type ModuleAnalysisOptions } from '../../core/src/terraform/terraformModuleAnalyzer';
 import { cleanupTempDirs, git, gitModule, positionOf, stateModule, tempDir, writeFiles } from '../support/tempModule';
 
 let analyzer: TerraformModuleAnalyzer;

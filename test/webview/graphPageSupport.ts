@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { PlanGraph } from '../../common/src/planGraph';
-import { renderGraphHtml } from '../../server/src/plan/graphHtml';
-import { parsePlanGraph } from '../../server/src/plan/planGraph';
+import { renderGraphHtml } from '../../core/src/plan/graphHtml';
+import { parsePlanGraph } from '../../core/src/plan/planGraph';
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 export const CHROMIUM = '/usr/bin/chromium';

@@ -11,8 +11,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { PlanGraph } from '../../common/src/planGraph';
-import { renderGraphHtml } from '../../server/src/plan/graphHtml';
-import { parsePlanGraph } from '../../server/src/plan/planGraph';
+import { renderGraphHtml } from '../../core/src/plan/graphHtml';
+import { parsePlanGraph } from '../../core/src/plan/planGraph';
 import { graphNode, planGraph } from '../support/planGraphFixtures';
 import { byAddress, drawnResources, GraphBrowser, waitForState, webviewBundle } from './graphPageSupport';
 

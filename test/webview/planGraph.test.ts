@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { PlanGraph } from '../../common/src/planGraph';
-import { buildPlanGraph } from '../../server/src/plan/planGraph';
+import { buildPlanGraph } from '../../core/src/plan/planGraph';
 import { deploymentPlan, deploymentResourceChange, deploymentValue, seedImageUpdate } from '../support/kubernetesDeploymentPlan';
 import { everyKindGraph, largeGraph } from '../support/planGraphFixtures';
 import { byAddress, drawnResources, fixtureGraph, GraphBrowser, waitForIdle, waitForResourceCount, webviewBundle, type PageProblems } from './graphPageSupport';

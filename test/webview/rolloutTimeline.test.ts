@@ -15,8 +15,8 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { RolloutTimeline } from '../../common/src/rollout';
-import { simulateRollout } from '../../server/src/kubernetes/rollout/simulateRollout';
-import { workloadsFromManifest } from '../../server/src/kubernetes/rollout/workloadFromManifest';
+import { simulateRollout } from '../../core/src/rollout/simulateRollout';
+import { workloadsFromManifest } from '../../core/src/rollout/workloadFromManifest';
 import { GraphBrowser, repoRoot, type PageProblems } from './graphPageSupport';
 
 const BUNDLE = path.join(repoRoot, 'dist', 'timeline.js');

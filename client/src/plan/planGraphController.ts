@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PlanGraph } from '../../../common/src/planGraph';
-import { buildPlanGraph, parsePlanGraph } from '../../../server/src/plan/planGraph';
+import { buildPlanGraph, parsePlanGraph } from '../../../core/src/plan/planGraph';
 import { runApply } from '../terraform/applyRunner';
 import type { ResourceApplyState } from '../terraform/applyProgress';
 import { runPlan, showPlanFile, type PlanProgress } from '../terraform/planRunner';

@@ -2,7 +2,7 @@
  * "Show Rollout Timeline": the extension-host side of the timeline. It finds the workload (the
  * code lens's arguments, else the cursor in the active YAML editor, else a quick pick), reads the
  * document's current text (unsaved edits included), simulates the rollout with the pure simulator
- * (server/src/kubernetes/rollout) and hands the timeline to the panel. A workload given whole (the
+ * (core/src/rollout) and hands the timeline to the panel. A workload given whole (the
  * plan graph's Deployment change) is simulated as given. It runs no program, so it
  * works in Restricted Mode too.
  */
@@ -11,8 +11,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RolloutTimeline, RolloutWorkload } from '../../../common/src/rollout';
 import { isShowRolloutTimelineArguments, type ShowRolloutFromManifestArguments, type ShowRolloutOfWorkloadArguments } from '../../../common/src/rolloutMessages';
-import { simulateRollout } from '../../../server/src/kubernetes/rollout/simulateRollout';
-import { ManifestError, workloadsFromManifest } from '../../../server/src/kubernetes/rollout/workloadFromManifest';
+import { simulateRollout } from '../../../core/src/rollout/simulateRollout';
+import { ManifestError, workloadsFromManifest } from '../../../core/src/rollout/workloadFromManifest';
 import { RolloutTimelinePanel } from './rolloutTimelinePanel';
 import { pickWorkload, rolloutSettings, type WorkloadTarget } from './workloadAtCursor';
 

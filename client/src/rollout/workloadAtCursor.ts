@@ -7,8 +7,8 @@
  * scalars are indented), so a line scan finds the documents' ends without parsing again.
  */
 import type { RolloutWorkload } from '../../../common/src/rollout';
-import { DEFAULT_NODE_COUNT } from '../../../server/src/kubernetes/rollout/daemonSetRollout';
-import { DEFAULT_POD_START_SECONDS } from '../../../server/src/kubernetes/rollout/podTiming';
+import { DEFAULT_NODE_COUNT } from '../../../core/src/rollout/daemonSetRollout';
+import { DEFAULT_POD_START_SECONDS } from '../../../core/src/rollout/podTiming';
 
 export interface WorkloadSpan {
   workload: RolloutWorkload;

@@ -8,7 +8,7 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { parsePlanText, PlanFormatError, planFromJson, type PlanModel } from '../../../server/src/plan/planModel';
+import { parsePlanText, PlanFormatError, planFromJson, type PlanModel } from '../../../core/src/plan/planModel';
 import { moduleInitialisation } from './moduleInitialisation';
 import { classifyRun, classifySpawnError, explainOtherToolInitialised, planErroredFailure, type TerraformFailure } from './terraformErrors';
 import type { TerraformDiagnostic, TerraformUiEvent, UiChangeSummary } from './terraformEvents';

@@ -19,11 +19,11 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../../../common/src/findings';
 import { parseInitializationOptions, parseWorkspaceTrustedParams, WorkspaceTrustedNotification } from '../../../common/src/protocol';
 import { DEFAULT_SETTINGS, normalizeSettings, type ImmutableInfraSettings } from '../../../common/src/settings';
-import type { HclParser, ParsedHclDocument } from '../terraform/hcl/hclParser';
-import type { KnowledgeLookup } from '../terraform/knowledgeLookup';
-import { KUBERNETES_FILE, KubernetesFileAnalyzer } from '../kubernetes/kubernetesFileAnalyzer';
-import { MAX_FILE_BYTES, TERRAFORM_FILE, TerraformModuleAnalyzer, type OpenDocument } from '../terraform/terraformModuleAnalyzer';
-import type { DeployedVersion } from '../terraform/baseline/deployedVersion';
+import type { HclParser, ParsedHclDocument } from '../../../core/src/terraform/hcl/hclParser';
+import type { KnowledgeLookup } from '../../../core/src/terraform/knowledgeLookup';
+import { KUBERNETES_FILE, KubernetesFileAnalyzer } from '../../../core/src/kubernetes/kubernetesFileAnalyzer';
+import { MAX_FILE_BYTES, TERRAFORM_FILE, TerraformModuleAnalyzer, type OpenDocument } from '../../../core/src/terraform/terraformModuleAnalyzer';
+import type { DeployedVersion } from '../../../core/src/io/deployedVersion';
 import { codeActionsFor, codeLensesFor, hoverFor, toDiagnostic } from './findingsToLsp';
 
 interface TrackedDocument {

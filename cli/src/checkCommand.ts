@@ -1,0 +1,200 @@
+/**
+ * `immutable-infra check [PATH…]`: the same findings as the editor, for CI and the terminal.
+ * Terraform modules are analysed per folder; Kubernetes manifests (`.yaml`/`.yml`) per file,
+ * against git (Terraform state holds no Kubernetes objects, so `--baseline state` and `auto`
+ * mean git for them too) — or, with `--against PATH`, against the deployed version in PATH.
+ *
+ * A module or file whose baseline is unavailable gets its own finding and one line on stderr,
+ * and everything else is still checked: one missing ref must not hide the rest.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Finding } from '../../common/src/findings';
+import type { BaselineMode } from '../../core/src/terraform/baseline/terraformBaseline';
+import type { DeployedVersion } from '../../core/src/io/deployedVersion';
+import { KUBERNETES_FILE, KubernetesFileAnalyzer } from '../../core/src/kubernetes/kubernetesFileAnalyzer';
+import { HclParser } from '../../core/src/terraform/hcl/hclParser';
+import { ReplacementKnowledgeBase } from '../../core/src/terraform/knowledgeBase/knowledgeBase';
+import { TERRAFORM_FILE, TerraformModuleAnalyzer } from '../../core/src/terraform/terraformModuleAnalyzer';
+import type { ReplacementCoverage } from '../../core/src/terraform/replacementCoverage';
+import { addCoverage, coverageSummary, emptyCoverage } from './coverageSummary';
+import { toSarif } from './sarif';
+import { UsageError, type CommandResult } from './usage';
+
+export interface CheckOptions {
+  paths: string[];
+  baseline: BaselineMode;
+  gitRef?: string;
+  /** The deployed version as a file or folder, as typed (relative to cwd or absolute). */
+  against?: string;
+  format: 'text' | 'json' | 'sarif';
+  cwd: string;
+}
+
+const SKIPPED_DIRS = new Set(['.git', '.terraform', 'node_modules', '.tools']);
+
+export function parseCheckArguments(args: string[], cwd: string): CheckOptions {
+  const options: CheckOptions = { paths: [], baseline: 'auto', format: 'text', cwd };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const value = () => {
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${arg} needs a value.`);
+      return v;
+    };
+    if (arg === '--baseline') {
+      const v = value();
+      if (v !== 'auto' && v !== 'state' && v !== 'git') throw new UsageError(`--baseline must be auto, state or git (got "${v}").`);
+      options.baseline = v;
+    } else if (arg === '--git-ref') options.gitRef = value();
+    else if (arg === '--against') options.against = value();
+    else if (arg === '--format') {
+      const v = value();
+      if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format must be text, json or sarif (got "${v}").`);
+      options.format = v;
+    } else if (arg.startsWith('-')) throw new UsageError(`Unknown option ${arg}.`);
+    else options.paths.push(arg);
+  }
+  if (options.paths.length === 0) options.paths.push('.');
+  if (options.against !== undefined) {
+    if (options.baseline === 'git') throw new UsageError('--against PATH takes the place of git as the baseline: it cannot be combined with --baseline git.');
+    if (options.gitRef !== undefined) throw new UsageError('--against PATH takes the place of git as the baseline: it cannot be combined with --git-ref.');
+    if (!existsSync(path.resolve(cwd, options.against))) throw new UsageError(`--against ${options.against}: no such file or folder.`);
+  }
+  return options;
+}
+
+interface Targets {
+  /** Module folders, each with the checked folder it was found under. */
+  modules: Map<string, string>;
+  /** For Terraform file arguments: the files to keep findings for. */
+  onlyFiles: Map<string, Set<string>>;
+  /** Kubernetes manifests, each with the checked folder it was found under. */
+  manifests: Map<string, string>;
+}
+
+/** Module folders and Kubernetes manifests under the given paths; the deployed tree itself is not a target. */
+function collectTargets(options: CheckOptions, deployedPath: string | undefined): Targets {
+  const targets: Targets = { modules: new Map(), onlyFiles: new Map(), manifests: new Map() };
+  const add = (map: Map<string, string>, key: string, root: string) => {
+    if (!map.has(key)) map.set(key, root);
+  };
+  const walk = (dir: string, root: string) => {
+    if (dir === deployedPath) return;
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (error) {
+      throw new UsageError(`Cannot read ${path.relative(options.cwd, dir) || '.'}: ${(error as Error).message}`);
+    }
+    const files = entries.filter((e) => e.isFile() && path.join(dir, e.name) !== deployedPath);
+    if (files.some((e) => TERRAFORM_FILE.test(e.name))) add(targets.modules, dir, root);
+    for (const entry of files) if (KUBERNETES_FILE.test(entry.name)) add(targets.manifests, path.join(dir, entry.name), root);
+    for (const entry of entries) if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name)) walk(path.join(dir, entry.name), root);
+  };
+  for (const given of options.paths) {
+    const full = path.resolve(options.cwd, given);
+    if (!existsSync(full)) throw new UsageError(`No such file or folder: ${given}`);
+    if (statSync(full).isDirectory()) walk(full, full);
+    else if (TERRAFORM_FILE.test(full)) {
+      const dir = path.dirname(full);
+      add(targets.modules, dir, dir);
+      const set = targets.onlyFiles.get(dir) ?? new Set<string>();
+      set.add(full);
+      targets.onlyFiles.set(dir, set);
+    } else if (KUBERNETES_FILE.test(full)) add(targets.manifests, full, path.dirname(full));
+    else throw new UsageError(`${given} is not a Terraform file (.tf), a Kubernetes manifest (.yaml, .yml) or a folder.`);
+  }
+  return targets;
+}
+
+/** What became of one module or manifest. */
+interface TargetResult {
+  target: string;
+  findings: Finding[];
+  /** Its baseline-unavailable finding, if any. */
+  unavailable?: Finding;
+}
+
+export async function runCheck(options: CheckOptions, version: string): Promise<CommandResult> {
+  const deployedPath = options.against === undefined ? undefined : path.resolve(options.cwd, options.against);
+  const { modules, onlyFiles, manifests } = collectTargets(options, deployedPath);
+  const deployedFor = (root: string): DeployedVersion | undefined =>
+    deployedPath === undefined ? undefined : { path: deployedPath, root, display: options.against!, origin: `--against ${options.against}` };
+  const gitRef = options.gitRef ?? 'HEAD';
+  const results: TargetResult[] = [];
+  const coverage = emptyCoverage();
+  // Loading the HCL grammar takes a moment: only when there is Terraform to read.
+  const analyzer = modules.size > 0 ? new TerraformModuleAnalyzer(await HclParser.create(), new ReplacementKnowledgeBase()) : undefined;
+  for (const [dir, root] of analyzer ? [...modules].sort(([a], [b]) => a.localeCompare(b)) : []) {
+    const result = await analyzer!.analyze(dir, { baseline: options.baseline, gitRef, allowGit: true, deployed: deployedFor(root) });
+    addCoverage(coverage, result.coverage);
+    const only = onlyFiles.get(dir);
+    const unavailable = result.findings.find((f) => f.code === 'terraform/baseline-unavailable');
+    // The module's baseline finding stays even when a file argument narrows the rest: it is about the whole module.
+    const findings = result.findings.filter((f) => !only || only.has(f.file) || f === unavailable);
+    results.push({ target: dir, findings, unavailable });
+  }
+  // Within one run each deployed file is read once.
+  const kubernetes = new KubernetesFileAnalyzer(Infinity);
+  for (const [file, root] of [...manifests].sort(([a], [b]) => a.localeCompare(b))) {
+    const findings = await kubernetes.analyze(file, {
+      gitRef,
+      allowGit: true,
+      deployed: deployedFor(root),
+      explicitGit: options.baseline === 'git',
+    });
+    results.push({ target: file, findings, unavailable: findings.find((f) => f.code === 'kubernetes/baseline-unavailable') });
+  }
+  const relativePath = (p: string) => path.relative(options.cwd, p) || path.basename(p);
+  const relative = results
+    .flatMap((r) => r.findings)
+    .map((f) => ({ ...f, file: relativePath(f.file) }))
+    .sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  const stderr = results
+    .filter((r) => r.unavailable)
+    .sort((a, b) => a.target.localeCompare(b.target))
+    .map((r) => {
+      const target = path.relative(options.cwd, r.target) || '.';
+      const message = withRelativePaths(r.unavailable!.message, options.cwd);
+      // Most messages name their module already; the rest get the target in front.
+      const named = target === '.' || namesPath(message, target);
+      return `immutable-infra: ${named ? '' : `${target}: `}${message}\n`;
+    })
+    .join('');
+  // Exit 2 only when nothing could be compared: every target lacked the baseline the user asked for.
+  const nothingCompared = results.length > 0 && results.every((r) => r.unavailable?.severity === 'warning');
+  const exitCode = nothingCompared ? 2 : relative.some((f) => f.severity === 'error') ? 1 : 0;
+  return { exitCode, stdout: format(relative, options.format, version, coverage), stderr };
+}
+
+/** Whether `message` mentions `target` as a path (not as part of a word: a module named `git` in "No git baseline"). */
+function namesPath(message: string, target: string): boolean {
+  const escaped = target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?:^|[\\s"'\`(])${escaped}(?:[/:,.)]|$)`).test(message);
+}
+
+/** Messages name folders by absolute path; on the terminal, relative to where the user is. */
+function withRelativePaths(message: string, cwd: string): string {
+  const escaped = cwd.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return message.split(`${cwd}${path.sep}`).join('').replace(new RegExp(`${escaped}(?![\\w.-])`, 'g'), '.');
+}
+
+const JSON_FIELDS = ['file', 'range', 'severity', 'code', 'message', 'address', 'attribute', 'kind', 'name', 'path', 'provider', 'before', 'after', 'ruleSource'] as const;
+
+function format(findings: Finding[], kind: CheckOptions['format'], version: string, coverage: ReplacementCoverage): string {
+  if (kind === 'json') {
+    const out = findings.map((f) => Object.fromEntries(JSON_FIELDS.filter((k) => f[k] !== undefined).map((k) => [k, f[k]])));
+    return `${JSON.stringify({ version: 1, findings: out }, null, 2)}\n`;
+  }
+  if (kind === 'sarif') return `${JSON.stringify(toSarif(findings, version), null, 2)}\n`;
+  const terraform = coverageSummary(coverage);
+  const summary = terraform === undefined ? '' : `${terraform}\n`;
+  if (findings.length === 0) return `No findings.\n${summary}`;
+  const lines = findings.map((f) => `${f.file}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.code}: ${f.message}`);
+  const counts = ['error', 'warning', 'information', 'hint']
+    .map((s) => [s, findings.filter((f) => f.severity === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}${n === 1 || s === 'information' ? '' : s === 'hint' ? 's' : 's'}`);
+  return `${lines.join('\n')}\n\n${findings.length} finding${findings.length === 1 ? '' : 's'}: ${counts.join(', ')}.\n${summary}`;
+}

@@ -1,0 +1,45 @@
+/**
+ * `immutable-infra plan-summary PLAN [--format text|json]`: the plan's summary line as Terraform or
+ * OpenTofu prints it, or its counts as JSON (DESIGN.md, "Contracts").
+ */
+import { parsePlanJson, PlanFormatError } from '../../core/src/plan/planModel';
+import { summarizePlan } from '../../core/src/plan/planSummary';
+import { readPlanText } from './planInput';
+import { UsageError, type CommandResult } from './usage';
+
+export interface PlanSummaryOptions {
+  plan: string;
+  format: 'text' | 'json';
+  cwd: string;
+}
+
+export function parsePlanSummaryArguments(args: string[], cwd: string): PlanSummaryOptions {
+  let plan: string | undefined;
+  let format: 'text' | 'json' = 'text';
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--format') {
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${arg} needs a value.`);
+      if (v !== 'text' && v !== 'json') throw new UsageError(`--format must be text or json (got "${v}").`);
+      format = v;
+    } else if (arg.startsWith('-')) throw new UsageError(`Unknown option ${arg}.`);
+    else if (plan !== undefined) throw new UsageError('plan-summary takes one PLAN file.');
+    else plan = arg;
+  }
+  if (plan === undefined) throw new UsageError('plan-summary needs a PLAN file (JSON from `terraform show -json PLANFILE`).');
+  return { plan, format, cwd };
+}
+
+export function runPlanSummary(options: PlanSummaryOptions): CommandResult {
+  const text = readPlanText(options.plan, options.cwd, 'plan-summary');
+  let summary;
+  try {
+    summary = summarizePlan(parsePlanJson(text));
+  } catch (error) {
+    if (error instanceof PlanFormatError) throw new UsageError(`${options.plan}: ${error.message}`);
+    throw error;
+  }
+  const stdout = options.format === 'json' ? `${JSON.stringify(summary.counts)}\n` : `${summary.line}\n`;
+  return { exitCode: 0, stdout };
+}

@@ -1,0 +1,137 @@
+/**
+ * Reads files as they were at a git revision (default `HEAD`): the baseline of a Terraform module
+ * without local state, or of a Kubernetes manifest. Runs `git` with argument arrays, never a shell,
+ * and with the repository's hooks and fsmonitor disabled so a cloned repository cannot run code
+ * through us.
+ */
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { realpathSync } from 'node:fs';
+import { BaselineError } from './baselineError';
+
+export interface GitFile {
+  /** Absolute path the file has in the work tree. */
+  path: string;
+  text: string;
+}
+
+export interface GitSnapshot {
+  kind: 'git';
+  ref: string;
+  /** The commit the ref resolved to. */
+  commit: string;
+  moduleDir: string;
+  files: GitFile[];
+}
+
+const SAFE_GIT_CONFIG = ['-c', 'core.fsmonitor=false', '-c', 'core.hooksPath=/dev/null', '-c', 'protocol.allow=never'];
+
+function git(cwd: string, args: string[], gitPath = 'git'): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      gitPath,
+      [...SAFE_GIT_CONFIG, ...args],
+      { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 15_000, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' } },
+      (error, stdout, stderr) => {
+        if (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          if (code === 'ENOENT') reject(new BaselineError(`Cannot read the git baseline: the \`${gitPath}\` program was not found.`));
+          else reject(Object.assign(new Error(stderr.trim() || error.message), { stderr }));
+        } else resolve(stdout);
+      },
+    );
+  });
+}
+
+/** Resolves the commit of `ref` for the repository containing `dir`; throws BaselineError with a clear message. */
+export async function resolveGitCommit(dir: string, ref: string): Promise<{ topLevel: string; commit: string }> {
+  let topLevel: string;
+  try {
+    topLevel = (await git(dir, ['rev-parse', '--show-toplevel'])).trim();
+  } catch (error) {
+    if (error instanceof BaselineError) throw error;
+    throw new BaselineError(`No git baseline for ${dir}: the folder is not inside a git repository.`);
+  }
+  if (ref.startsWith('-')) throw new BaselineError(`The git ref "${ref}" is not valid.`);
+  let commit: string;
+  try {
+    commit = (await git(dir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])).trim();
+  } catch {
+    commit = '';
+  }
+  if (!commit) {
+    throw new BaselineError(
+      ref === 'HEAD'
+        ? `No git baseline for ${dir}: the repository has no commits yet.`
+        : `No git baseline for ${dir}: the git ref "${ref}" does not exist in this repository.`,
+    );
+  }
+  return { topLevel, commit };
+}
+
+/** How long a resolved ref is trusted: typing must not spawn a `git rev-parse` per keystroke. */
+const COMMIT_TTL_MS = 1500;
+
+/**
+ * `resolveGitCommit`, at most every 1.5 s per folder and ref (a commit or a checkout is picked up
+ * after that). The analyzers keep one each; a rejected resolution is cached as long, so a folder
+ * outside git is not asked again on every edit.
+ */
+export class ThrottledCommitResolver {
+  private readonly cache = new Map<string, { at: number; promise: Promise<{ topLevel: string; commit: string }> }>();
+
+  resolve(dir: string, ref: string): Promise<{ topLevel: string; commit: string }> {
+    const key = `${dir}\0${ref}`;
+    const cached = this.cache.get(key);
+    if (cached && Date.now() - cached.at < COMMIT_TTL_MS) return cached.promise;
+    const promise = resolveGitCommit(dir, ref);
+    this.cache.set(key, { at: Date.now(), promise });
+    return promise;
+  }
+}
+
+/**
+ * Reads the files directly inside `moduleDir` at `ref` whose names match `names`: a module's
+ * `.tf` files, or e.g. the `.yaml` manifests beside a Kubernetes file.
+ */
+export async function readGitSnapshot(moduleDir: string, ref: string, names: RegExp): Promise<GitSnapshot> {
+  const { topLevel, commit } = await resolveGitCommit(moduleDir, ref);
+  const realModuleDir = safeRealpath(path.resolve(moduleDir));
+  const prefix = path.relative(topLevel, realModuleDir).split(path.sep).join('/');
+  const treePath = prefix ? `${prefix}/` : '';
+  const listing = await git(topLevel, ['ls-tree', '-z', '--name-only', commit, '--', treePath || '.']);
+  const matching = listing
+    .split('\0')
+    .filter((name) => name && names.test(path.posix.basename(name)) && path.posix.dirname(name) === (prefix || '.'));
+  const files: GitFile[] = [];
+  for (const name of matching) {
+    const text = await git(topLevel, ['cat-file', 'blob', `${commit}:${name}`]);
+    files.push({ path: path.join(topLevel, ...name.split('/')), text });
+  }
+  return { kind: 'git', ref, commit, moduleDir: realModuleDir, files };
+}
+
+/**
+ * One file as it was at `ref` (a ref or commit); undefined when the file did not exist there.
+ * Throws BaselineError when there is no repository or no such ref.
+ */
+export async function readGitFile(file: string, ref = 'HEAD'): Promise<{ commit: string; text: string | undefined }> {
+  const dir = path.dirname(path.resolve(file));
+  const { topLevel, commit } = await resolveGitCommit(dir, ref);
+  const realFile = path.join(safeRealpath(dir), path.basename(file));
+  const name = path.relative(topLevel, realFile).split(path.sep).join('/');
+  if (name.startsWith('../')) return { commit, text: undefined };
+  try {
+    return { commit, text: await git(topLevel, ['cat-file', 'blob', `${commit}:${name}`]) };
+  } catch {
+    return { commit, text: undefined }; // not in that commit: a new (or renamed) file
+  }
+}
+
+function safeRealpath(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
