@@ -7,7 +7,7 @@
  * run per root module. After each, `show -json` must still read the state.
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, chmodSync, copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, copyFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';

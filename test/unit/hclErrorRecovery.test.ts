@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { HclParser, type ParsedHclDocument } from '../../core/src/terraform/hcl/hclParser';
+import { describe, test } from 'node:test';
 import type { HclBlock, HclFile } from '../../core/src/terraform/hcl/model';
 import { describeBlocks, findAttribute, findBlock, fixture, lspLines, random, textAt, useHclParser} from './hclTestSupport';
 

@@ -7,9 +7,8 @@
  * are compared by value (JSON.parse of a big integer gives the same double as ours).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { decodeHeredoc, decodeQuoted } from '../../core/src/terraform/hcl/decodeLiteral';
-import { HclParser, type ParsedHclDocument } from '../../core/src/terraform/hcl/hclParser';
 import type { HclFile, HclValue } from '../../core/src/terraform/hcl/model';
 import { fixture, random, useHclParser} from './hclTestSupport';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Parser as TsParser } from 'web-tree-sitter';
-import { HclParser, type ParsedHclDocument } from '../../core/src/terraform/hcl/hclParser';
+import type { ParsedHclDocument } from '../../core/src/terraform/hcl/hclParser';
 import { LineIndex } from '../../core/src/terraform/hcl/lineIndex';
 import { BAIL, buildModel } from '../../core/src/terraform/hcl/modelBuilder';
 import type { NodeTypeIds } from '../../core/src/terraform/hcl/nodeTypes';

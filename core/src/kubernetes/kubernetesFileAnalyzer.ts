@@ -69,11 +69,6 @@ type BaselineProblem = { reason: string; severity: 'warning' | 'information' | '
 /** A baseline that may lack some objects, and why: they are then compared as new ones. */
 type FoundBaseline = ManifestBaseline & { incomplete?: BaselineProblem };
 
-interface GitBaselineEntry {
-  commit: string;
-  objects: Map<string, ManifestObject>;
-}
-
 export class KubernetesFileAnalyzer {
   private readonly commits = new ThrottledCommitResolver();
   private readonly deployedManifests: DeployedManifests;

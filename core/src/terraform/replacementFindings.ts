@@ -42,8 +42,6 @@ export interface ResourceAssessment {
   replacement?: 'certain' | 'possible';
 }
 
-const META_ARGUMENTS = new Set(['count', 'for_each', 'provider', 'depends_on', 'lifecycle', 'connection', 'provisioner']);
-
 /**
  * Remembers assessments per resource block between analyses. Valid only while the baseline and
  * the evaluation context are the same: the caller passes a new cache when either changes. A block

@@ -47,7 +47,7 @@ function evaluateValue(value: HclValue, context: EvaluationContext, depth: numbe
       const items: KnownValue[] = [];
       for (const item of value.items) {
         const evaluated = evaluate(item, context, depth);
-        if (!evaluated.known) return unknownOf(value, context);
+        if (!evaluated.known) return unknownOf(value);
         items.push(evaluated.value);
       }
       return { known: true, value: items };
@@ -55,9 +55,9 @@ function evaluateValue(value: HclValue, context: EvaluationContext, depth: numbe
     case 'object': {
       const entries: { [key: string]: KnownValue } = {};
       for (const entry of value.entries) {
-        if (!entry.keyIsLiteral) return unknownOf(value, context);
+        if (!entry.keyIsLiteral) return unknownOf(value);
         const evaluated = evaluate(entry.value, context, depth);
-        if (!evaluated.known) return unknownOf(value, context);
+        if (!evaluated.known) return unknownOf(value);
         entries[entry.key] = evaluated.value;
       }
       return { known: true, value: entries };
@@ -67,7 +67,7 @@ function evaluateValue(value: HclValue, context: EvaluationContext, depth: numbe
   }
 }
 
-function unknownOf(value: HclValue, context: EvaluationContext): Evaluated {
+function unknownOf(value: HclValue): Evaluated {
   return { known: false, text: renderConfigValue(value), references: collectReferences(value) };
 }
 
