@@ -16,11 +16,11 @@ import { runApply, type ApplyRunResult } from '../../client/src/terraform/applyR
 import { runPlan, type PlanSuccess } from '../../client/src/terraform/planRunner';
 import { changedSince, snapshotModule } from '../../client/src/terraform/planStaleness';
 import { RootModuleRuns } from '../../client/src/terraform/rootModuleRuns';
-import { findTerraformExecutable, type TerraformExecutable } from '../../client/src/terraform/terraformExecutable';
+import type { TerraformExecutable } from '../../client/src/terraform/terraformExecutable';
 import { TerraformCancellation } from '../../client/src/terraform/terraformProcess';
 import { isAlive, liveGroupMembers, membersLeftAfterKill } from '../support/processGroups';
-import { cleanupTempDirs, tempDir, writeFiles } from '../support/tempModule';
-import { assertToolReady, holdStateLock, killStateLockHolders, OPENTOFU, repoRoot, toolEnv, toolLabel, toolModule, type IacTool, type Tofu } from '../support/tofu';
+import { cleanupTempDirs, tempDir } from '../support/tempModule';
+import { holdStateLock, initialisedModule, killStateLockHolders, OPENTOFU, repoRoot, toolEnv, toolExecutable, toolLabel, toolModule, type Tofu } from '../support/tofu';
 import { reportToolsUnderTest, TOOLS_UNDER_TEST } from '../support/toolsUnderTest';
 
 const EXAMPLE_DIR = path.join(repoRoot, 'examples', 'terraform');
@@ -28,22 +28,7 @@ const TEST_TIMEOUT_MS = 240_000;
 
 reportToolsUnderTest(__filename);
 
-/** The extension's view of `tool`, found as the setting would name it. */
-async function executableOf(tool: IacTool): Promise<TerraformExecutable> {
-  assertToolReady(tool);
-  return findTerraformExecutable(tool.bin, { env: toolEnv() });
-}
-
-const tofuExecutable = () => executableOf(OPENTOFU);
-
-/** A module folder with `files`, `init` run in it by `tool`. */
-async function initialisedModule(prefix: string, files: Record<string, string>, tool: IacTool = OPENTOFU): Promise<{ dir: string; tofu: Tofu }> {
-  const dir = tempDir(prefix);
-  writeFiles(dir, files);
-  const tofu = toolModule(dir, tool);
-  await tofu.init();
-  return { dir, tofu };
-}
+const tofuExecutable = () => toolExecutable(OPENTOFU);
 
 /** Plans through the plan runner (as the extension does) and insists it succeeded. */
 async function plannedModule(executable: TerraformExecutable, dir: string, planFile = 'review.tfplan'): Promise<PlanSuccess> {
@@ -102,7 +87,7 @@ describe('apply runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () =>
     const label = toolLabel(tool);
 
     test(`${label} the seed example: the reviewed plan is applied, every resource reaches done, test.txt has mode 0700`, async () => {
-      const executable = await executableOf(tool);
+      const executable = await toolExecutable(tool);
       const dir = tempDir(`ii-apply-seed-${tool.cli}-`);
       copyFileSync(path.join(EXAMPLE_DIR, 'main.tf'), path.join(dir, 'main.tf'));
       copyFileSync(path.join(EXAMPLE_DIR, 'baseline', 'terraform.tfstate'), path.join(dir, 'terraform.tfstate'));
@@ -164,7 +149,7 @@ describe('apply runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () =>
 
     describe(`${label} stale plans`, () => {
       test("the tool's own check: the same plan applied twice is refused as stale-plan", async () => {
-        const executable = await executableOf(tool);
+        const executable = await toolExecutable(tool);
         const { dir } = await initialisedModule('ii-apply-twice-', { 'main.tf': LOCAL_FILE('a') }, tool);
         const plan = await plannedModule(executable, dir);
         const first = await runApply({ executable, moduleDir: dir, planFile: plan.planFile, env: toolEnv() });
@@ -181,7 +166,7 @@ describe('apply runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () =>
       });
 
       test('our own check: main.tf (and a local child module) edited after planning are named, and the apply is refused before the tool runs', async () => {
-        const executable = await executableOf(tool);
+        const executable = await toolExecutable(tool);
         const { dir } = await initialisedModule(
           'ii-apply-edited-',
           {
@@ -216,7 +201,7 @@ describe('apply runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () =>
     });
 
     test(`${label} a state lock held by a waiting apply: the failure names who holds it`, async () => {
-      const executable = await executableOf(tool);
+      const executable = await toolExecutable(tool);
       const { dir } = await initialisedModule('ii-apply-lock-', { 'main.tf': LOCAL_FILE('a') }, tool);
       const plan = await plannedModule(executable, dir);
       // A colleague's apply, waiting at its approval prompt, holds the state lock.

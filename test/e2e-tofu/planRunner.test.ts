@@ -16,11 +16,11 @@ import { after, describe, test } from 'node:test';
 import { runPlan, showPlanFile, type PlanProgress, type PlanRunResult } from '../../client/src/terraform/planRunner';
 import { diagnosticRange } from '../../client/src/terraform/terraformErrors';
 import type { TerraformUiEvent } from '../../client/src/terraform/terraformEvents';
-import { findTerraformExecutable, TERRAFORM_PATH_SETTING, type TerraformExecutable } from '../../client/src/terraform/terraformExecutable';
+import { findTerraformExecutable, TERRAFORM_PATH_SETTING } from '../../client/src/terraform/terraformExecutable';
 import { TerraformCancellation } from '../../client/src/terraform/terraformProcess';
 import { isAlive, liveGroupMembers, membersLeftAfterKill } from '../support/processGroups';
 import { cleanupTempDirs, tempDir, writeFiles } from '../support/tempModule';
-import { assertToolReady, assertTofuProvisioned, holdStateLock, killStateLockHolders, OPENTOFU, repoRoot, TOFU_BIN, toolEnv, toolLabel, toolModule, type IacTool, type Tofu } from '../support/tofu';
+import { assertTofuProvisioned, holdStateLock, initialisedModule, killStateLockHolders, OPENTOFU, repoRoot, TOFU_BIN, toolEnv, toolExecutable, toolLabel, toolModule } from '../support/tofu';
 import { reportToolsUnderTest, TOOLS_UNDER_TEST } from '../support/toolsUnderTest';
 
 const EXAMPLE_DIR = path.join(repoRoot, 'examples', 'terraform');
@@ -28,22 +28,7 @@ const TEST_TIMEOUT_MS = 240_000;
 
 reportToolsUnderTest(__filename);
 
-/** The extension's view of `tool`, found as the setting would name it. */
-async function executableOf(tool: IacTool): Promise<TerraformExecutable> {
-  assertToolReady(tool);
-  return findTerraformExecutable(tool.bin, { env: toolEnv() });
-}
-
-const tofuExecutable = () => executableOf(OPENTOFU);
-
-/** A module folder with `files`, `init` run in it by `tool`. */
-async function initialisedModule(prefix: string, files: Record<string, string>, tool: IacTool = OPENTOFU): Promise<{ dir: string; tofu: Tofu }> {
-  const dir = tempDir(prefix);
-  writeFiles(dir, files);
-  const tofu = toolModule(dir, tool);
-  await tofu.init();
-  return { dir, tofu };
-}
+const tofuExecutable = () => toolExecutable(OPENTOFU);
 
 function failureOf(result: PlanRunResult) {
   assert.equal(result.ok, false, `expected the plan to fail, it succeeded`);
@@ -77,14 +62,14 @@ describe('plan runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () => 
     const label = toolLabel(tool);
 
     test(`${label} finds the configured ${tool.cli} and reports it as ${tool.name} with its version`, async () => {
-      const executable = await executableOf(tool);
+      const executable = await toolExecutable(tool);
       assert.equal(executable.tool, tool.kind);
       assert.equal(executable.version, tool.version);
       assert.equal(executable.source, 'setting');
     });
 
     test(`${label} the seed example: local_file.example is replaced because of file_permission, with progress on the way`, async () => {
-      const executable = await executableOf(tool);
+      const executable = await toolExecutable(tool);
       const dir = tempDir(`ii-runner-seed-${tool.cli}-`);
       copyFileSync(path.join(EXAMPLE_DIR, 'main.tf'), path.join(dir, 'main.tf'));
       copyFileSync(path.join(EXAMPLE_DIR, 'baseline', 'terraform.tfstate'), path.join(dir, 'terraform.tfstate'));
@@ -141,7 +126,7 @@ describe('plan runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () => 
     });
 
     test(`${label} init not run: the failure says to run ${tool.cli} init`, async () => {
-      const executable = await executableOf(tool);
+      const executable = await toolExecutable(tool);
       const dir = tempDir('ii-runner-noinit-');
       writeFiles(dir, { 'main.tf': 'resource "local_file" "a" {\n  content  = "a"\n  filename = "${path.module}/a.txt"\n}\n' });
       const failure = failureOf(await runPlan({ executable, moduleDir: dir, planFile: 'p.tfplan', env: toolEnv() }));
@@ -153,7 +138,7 @@ describe('plan runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () => 
     });
 
     test(`${label} a state lock held by a waiting apply: the failure says who holds it`, async () => {
-      const executable = await executableOf(tool);
+      const executable = await toolExecutable(tool);
       const { dir } = await initialisedModule(
         'ii-runner-lock-',
         { 'main.tf': 'resource "local_file" "a" {\n  content  = "a"\n  filename = "${path.module}/a.txt"\n}\n' },
@@ -180,7 +165,7 @@ describe('plan runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () => 
     });
 
     test(`${label} a configuration error: diagnostics with file and range`, async () => {
-      const executable = await executableOf(tool);
+      const executable = await toolExecutable(tool);
       const { dir } = await initialisedModule(
         'ii-runner-config-',
         { 'main.tf': 'resource "local_file" "a" {\n  content  = "a"\n  filename = "${path.module}/a.txt"\n}\n' },

@@ -9,6 +9,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { findTerraformExecutable, type TerraformExecutable } from '../../client/src/terraform/terraformExecutable';
+import { tempDir, writeFiles } from './tempModule';
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 export const TOFU_BIN = path.join(repoRoot, '.tools', 'bin', 'tofu');
@@ -296,4 +298,19 @@ export function killStateLockHolders(): void {
       }
     }
   }
+}
+
+/** The extension's view of `tool`, found as the setting would name it. */
+export async function toolExecutable(tool: IacTool): Promise<TerraformExecutable> {
+  assertToolReady(tool);
+  return findTerraformExecutable(tool.bin, { env: toolEnv() });
+}
+
+/** A module folder with `files`, `init` run in it by `tool`. */
+export async function initialisedModule(prefix: string, files: Record<string, string>, tool: IacTool = OPENTOFU): Promise<{ dir: string; tofu: Tofu }> {
+  const dir = tempDir(prefix);
+  writeFiles(dir, files);
+  const tofu = toolModule(dir, tool);
+  await tofu.init();
+  return { dir, tofu };
 }
