@@ -216,9 +216,7 @@ function removeStaleOutput() {
 }
 
 function describeOutput() {
-  const lines = [...written]
-    .sort()
-    .map((file) => `  ${relative(root, file).split(sep).join('/')}  ${(statSync(file).size / 1024).toFixed(1)} KB`);
+  const lines = [...written].sort().map((file) => `  ${relative(root, file).split(sep).join('/')}  ${(statSync(file).size / 1024).toFixed(1)} KB`);
   return `build (${production ? 'production' : 'development'}):\n${lines.join('\n')}`;
 }
 

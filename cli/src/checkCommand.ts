@@ -177,10 +177,28 @@ function namesPath(message: string, target: string): boolean {
 /** Messages name folders by absolute path; on the terminal, relative to where the user is. */
 function withRelativePaths(message: string, cwd: string): string {
   const escaped = cwd.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return message.split(`${cwd}${path.sep}`).join('').replace(new RegExp(`${escaped}(?![\\w.-])`, 'g'), '.');
+  return message
+    .split(`${cwd}${path.sep}`)
+    .join('')
+    .replace(new RegExp(`${escaped}(?![\\w.-])`, 'g'), '.');
 }
 
-const JSON_FIELDS = ['file', 'range', 'severity', 'code', 'message', 'address', 'attribute', 'kind', 'name', 'path', 'provider', 'before', 'after', 'ruleSource'] as const;
+const JSON_FIELDS = [
+  'file',
+  'range',
+  'severity',
+  'code',
+  'message',
+  'address',
+  'attribute',
+  'kind',
+  'name',
+  'path',
+  'provider',
+  'before',
+  'after',
+  'ruleSource',
+] as const;
 
 function format(findings: Finding[], kind: CheckOptions['format'], version: string, coverage: ReplacementCoverage): string {
   if (kind === 'json') {

@@ -19,7 +19,8 @@ export type RolloutOptions =
 function numberArgument(flag: string, value: string | undefined, integer: boolean): number {
   if (value === undefined) throw new UsageError(`${flag} needs a value.`);
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) throw new UsageError(`${flag} must be a non-negative ${integer ? 'integer' : 'number of seconds'} (got "${value}").`);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n)))
+    throw new UsageError(`${flag} must be a non-negative ${integer ? 'integer' : 'number of seconds'} (got "${value}").`);
   return n;
 }
 
@@ -50,7 +51,8 @@ export function parseRolloutArguments(args: string[], cwd: string): RolloutOptio
     else manifest = arg;
   }
   if (state !== undefined) {
-    if (manifest !== undefined || name !== undefined || readyAfterSeconds !== undefined || nodes !== undefined) throw new UsageError('--reconcile takes only a STATE.json file (no MANIFEST, --name, --ready-after or --nodes).');
+    if (manifest !== undefined || name !== undefined || readyAfterSeconds !== undefined || nodes !== undefined)
+      throw new UsageError('--reconcile takes only a STATE.json file (no MANIFEST, --name, --ready-after or --nodes).');
     return { mode: 'reconcile', state, cwd };
   }
   if (manifest === undefined) throw new UsageError('rollout needs a MANIFEST file (Deployment, StatefulSet or DaemonSet YAML), or --reconcile STATE.json.');
@@ -127,7 +129,9 @@ function rolloutText(timeline: RolloutTimeline): string {
   const { summary, limits, assumptions } = timeline;
   const lines: string[] = [];
   const unit = timeline.kind === 'DaemonSet' ? 'node' : 'replica';
-  lines.push(`${timeline.kind} ${timeline.name}: ${timeline.strategy}, ${plural(limits.replicas, unit)}, maxSurge ${limits.maxSurge}, maxUnavailable ${limits.maxUnavailable}`);
+  lines.push(
+    `${timeline.kind} ${timeline.name}: ${timeline.strategy}, ${plural(limits.replicas, unit)}, maxSurge ${limits.maxSurge}, maxUnavailable ${limits.maxUnavailable}`,
+  );
   const outcome =
     summary.outcome === 'complete'
       ? `complete after ${summary.durationSeconds} s`
@@ -136,11 +140,17 @@ function rolloutText(timeline: RolloutTimeline): string {
         : summary.outcome === 'stalled'
           ? `stalls at ${summary.durationSeconds} s`
           : 'nothing rolls out by itself (OnDelete)';
-  lines.push(`  ${outcome}; ${plural(summary.podsReplaced, 'new pod')}; at most ${plural(summary.maxPods, 'pod')} (limit ${limits.maxPods}), at least ${summary.minAvailable} available (floor ${limits.minAvailable}); old pods gone at ${summary.lastPodGoneSeconds} s`);
+  lines.push(
+    `  ${outcome}; ${plural(summary.podsReplaced, 'new pod')}; at most ${plural(summary.maxPods, 'pod')} (limit ${limits.maxPods}), at least ${summary.minAvailable} available (floor ${limits.minAvailable}); old pods gone at ${summary.lastPodGoneSeconds} s`,
+  );
   for (const gap of summary.downtime) lines.push(`  downtime: no pod available from ${gap.start} s to ${gap.end} s`);
   for (const event of timeline.events) lines.push(`  ${`${event.t}s`.padStart(7)}  ${event.replicaSet} ${event.from} → ${event.to}`);
-  const probe = assumptions.readinessDelaySeconds ? `, Ready ${assumptions.readinessDelaySeconds} s later (readiness probe)` : ', Ready once started (no readiness probe)';
-  lines.push(`  assumes: pods start ${assumptions.podStartSeconds} s after creation (--ready-after)${probe}, available after minReadySeconds ${assumptions.minReadySeconds}, old pods terminate in ${assumptions.terminationGracePeriodSeconds} s`);
+  const probe = assumptions.readinessDelaySeconds
+    ? `, Ready ${assumptions.readinessDelaySeconds} s later (readiness probe)`
+    : ', Ready once started (no readiness probe)';
+  lines.push(
+    `  assumes: pods start ${assumptions.podStartSeconds} s after creation (--ready-after)${probe}, available after minReadySeconds ${assumptions.minReadySeconds}, old pods terminate in ${assumptions.terminationGracePeriodSeconds} s`,
+  );
   for (const note of timeline.notes) lines.push(`  note: ${note}`);
   return `${lines.join('\n')}\n`;
 }

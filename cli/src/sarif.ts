@@ -22,11 +22,14 @@ const RULE_DESCRIPTIONS: Record<string, string> = {
   'terraform/syntax-error': 'The file has a syntax error.',
   'terraform/baseline-unavailable': 'No baseline (state or git) to compare edits with.',
   'terraform/file-unreadable': 'The file could not be analysed.',
-  'terraform/not-checked': 'Resources of a provider, or of resource types, that the replacement knowledge base does not describe: their edits were not checked for replacement.',
-  'kubernetes/immutable-field': 'A changed field is immutable for its kind: the API server rejects the update, and applying it means deleting and re-creating the object.',
+  'terraform/not-checked':
+    'Resources of a provider, or of resource types, that the replacement knowledge base does not describe: their edits were not checked for replacement.',
+  'kubernetes/immutable-field':
+    'A changed field is immutable for its kind: the API server rejects the update, and applying it means deleting and re-creating the object.',
   'kubernetes/rolling-update': 'A pod template change starts a rolling update that replaces the pods.',
   'kubernetes/recreate-downtime': 'A pod template change with strategy Recreate stops every pod before new ones start.',
-  'kubernetes/mutable-image-tag': 'An image referenced by a tag its publisher moves (none, latest, a channel, a snapshot) or may move (a version line without a patch number, such as 1.23) can change under the same name.',
+  'kubernetes/mutable-image-tag':
+    'An image referenced by a tag its publisher moves (none, latest, a channel, a snapshot) or may move (a version line without a patch number, such as 1.23) can change under the same name.',
   'kubernetes/no-readiness-probe': 'A rolling workload has no readiness probe, so the rollout cannot protect availability.',
   'kubernetes/immutable-config-changed': 'The contents of an immutable ConfigMap or Secret changed: the API server rejects the update.',
   'kubernetes/local-state': 'A Deployment keeps data in emptyDir or hostPath, which does not survive the pod being replaced.',

@@ -28,17 +28,30 @@ export interface CommandContext {
 type CommandFactory = (context: CommandContext) => (...args: unknown[]) => unknown;
 
 const commandFactories: Record<CommandId, CommandFactory> = {
-  [CommandIds.restartServer]: ({ client }) => () => client.restartServer(),
-  [CommandIds.showPlanGraph]: ({ plans }) => () => plans.showPlanGraph(),
-  [CommandIds.applyPlan]: ({ plans }) => () => plans.applyPlan(),
+  [CommandIds.restartServer]:
+    ({ client }) =>
+    () =>
+      client.restartServer(),
+  [CommandIds.showPlanGraph]:
+    ({ plans }) =>
+    () =>
+      plans.showPlanGraph(),
+  [CommandIds.applyPlan]:
+    ({ plans }) =>
+    () =>
+      plans.applyPlan(),
   // From the explorer's context menu the clicked file comes as the argument.
-  [CommandIds.openPlanFile]: ({ plans }) => (file?: unknown) => plans.openPlanFile(file instanceof vscode.Uri ? file : undefined),
+  [CommandIds.openPlanFile]:
+    ({ plans }) =>
+    (file?: unknown) =>
+      plans.openPlanFile(file instanceof vscode.Uri ? file : undefined),
   // From the code lens: the document and the workload (JSON); from the palette: nothing (the cursor decides).
-  [CommandIds.showRolloutTimeline]: ({ rollouts }) => (target?: unknown) => rollouts.showRolloutTimeline(target),
+  [CommandIds.showRolloutTimeline]:
+    ({ rollouts }) =>
+    (target?: unknown) =>
+      rollouts.showRolloutTimeline(target),
 };
 
 export function registerCommands(context: CommandContext): vscode.Disposable[] {
-  return (Object.keys(commandFactories) as CommandId[]).map((id) =>
-    vscode.commands.registerCommand(id, commandFactories[id](context)),
-  );
+  return (Object.keys(commandFactories) as CommandId[]).map((id) => vscode.commands.registerCommand(id, commandFactories[id](context)));
 }

@@ -10,11 +10,7 @@ import {
   type DocumentSelector,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import {
-  WorkspaceTrustedNotification,
-  type InitializationOptions,
-  type WorkspaceTrustedParams,
-} from '../../common/src/protocol';
+import { WorkspaceTrustedNotification, type InitializationOptions, type WorkspaceTrustedParams } from '../../common/src/protocol';
 import { ServerCrashPolicy } from './serverCrashPolicy';
 import { SETTINGS_SECTION, normalizeSettings, type ImmutableInfraSettings } from '../../common/src/settings';
 
@@ -77,9 +73,7 @@ export class ImmutableInfraClient {
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel(LOG_CHANNEL_NAME, { log: true });
-    this.extensionScope.push(
-      vscode.workspace.onDidGrantWorkspaceTrust(() => this.notifyWorkspaceTrusted()),
-    );
+    this.extensionScope.push(vscode.workspace.onDidGrantWorkspaceTrust(() => this.notifyWorkspaceTrusted()));
   }
 
   startServer(): Promise<void> {
@@ -144,9 +138,7 @@ export class ImmutableInfraClient {
     });
     this.languageClient = client;
     this.crashPolicy = crashPolicy;
-    this.log.info(
-      `Starting the language server (${vscode.workspace.isTrusted ? 'trusted' : 'restricted'} workspace): ${serverModule}`,
-    );
+    this.log.info(`Starting the language server (${vscode.workspace.isTrusted ? 'trusted' : 'restricted'} workspace): ${serverModule}`);
     client.start().catch((error: unknown) => {
       // Shown to the user by the crash policy (server died) or the initialization handler above.
       this.log.error(`The language server did not start: ${errorMessage(error)}`);

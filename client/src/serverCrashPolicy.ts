@@ -1,11 +1,4 @@
-import {
-  CloseAction,
-  ErrorAction,
-  Message,
-  type CloseHandlerResult,
-  type ErrorHandler,
-  type ErrorHandlerResult,
-} from 'vscode-languageclient/node';
+import { CloseAction, ErrorAction, Message, type CloseHandlerResult, type ErrorHandler, type ErrorHandlerResult } from 'vscode-languageclient/node';
 import { RestartBudget } from './restartBudget';
 
 /** Restarts allowed within RESTART_WINDOW_MS before the server is left stopped. */
@@ -63,9 +56,7 @@ export class ServerCrashPolicy implements ErrorHandler {
         handled: true,
       };
     }
-    const text =
-      `The Immutable Infra language server crashed ${MAX_AUTOMATIC_RESTARTS + 1} times within ${WINDOW_MINUTES} minutes ` +
-      `and will not be restarted.`;
+    const text = `The Immutable Infra language server crashed ${MAX_AUTOMATIC_RESTARTS + 1} times within ${WINDOW_MINUTES} minutes ` + `and will not be restarted.`;
     this.giveUp(text);
     return { action: CloseAction.DoNotRestart, message: text, handled: true };
   }

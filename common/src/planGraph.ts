@@ -32,16 +32,7 @@ export interface PlanNodeRollout {
  * read, no-op, forget, ["create","forget"] → create-forget (Terraform), ["forget","create"] → forget-create (OpenTofu).
  */
 export type PlanAction =
-  | 'create'
-  | 'update'
-  | 'delete'
-  | 'replace-delete-first'
-  | 'replace-create-first'
-  | 'read'
-  | 'no-op'
-  | 'forget'
-  | 'create-forget'
-  | 'forget-create';
+  'create' | 'update' | 'delete' | 'replace-delete-first' | 'replace-create-first' | 'read' | 'no-op' | 'forget' | 'create-forget' | 'forget-create';
 
 /**
  * What the picture shows for a node: its action, except that a no-op (or update) that imports
@@ -49,17 +40,7 @@ export type PlanAction =
  * create +, update ~, delete -, replace-delete-first -/+, replace-create-first +/-, read <=,
  * import ⇐ (import), move → (moved), forget (forget), no-op (blank).
  */
-export type PlanDisplayKind =
-  | 'create'
-  | 'update'
-  | 'delete'
-  | 'replace-delete-first'
-  | 'replace-create-first'
-  | 'read'
-  | 'import'
-  | 'move'
-  | 'forget'
-  | 'no-op';
+export type PlanDisplayKind = 'create' | 'update' | 'delete' | 'replace-delete-first' | 'replace-create-first' | 'read' | 'import' | 'move' | 'forget' | 'no-op';
 
 /** A value as the plan shows it, already made safe to print as text. */
 export type PlanValue =

@@ -106,11 +106,13 @@ export async function graphBench(print: (figure: BenchFigure) => void): Promise<
       [10_000, 4_000],
     ] as const) {
       const text = syntheticPlan(changes / RESOURCES_PER_MODULE / COUNT);
-      const baseline = median([0, 1, 2].map(() => {
-        const started = performance.now();
-        JSON.parse(text);
-        return performance.now() - started;
-      }));
+      const baseline = median(
+        [0, 1, 2].map(() => {
+          const started = performance.now();
+          JSON.parse(text);
+          return performance.now() - started;
+        }),
+      );
       let started = performance.now();
       const graph = parsePlanGraph(text);
       const html = renderGraphHtml(graph, bundle);
@@ -141,7 +143,9 @@ export async function graphBench(print: (figure: BenchFigure) => void): Promise<
       await page.close();
 
       const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
-      console.log(`  (${changes} changes: plan ${mb(text.length)} MB, graph ${graph.nodes.length} nodes / ${graph.edges.length} edges, HTML ${mb(html.length)} MB, ${drawn} drawn elements; page ms: ${steps})`);
+      console.log(
+        `  (${changes} changes: plan ${mb(text.length)} MB, graph ${graph.nodes.length} nodes / ${graph.edges.length} edges, HTML ${mb(html.length)} MB, ${drawn} drawn elements; page ms: ${steps})`,
+      );
       const add = (figure: BenchFigure) => {
         figures.push(figure);
         print(figure);

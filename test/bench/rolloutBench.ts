@@ -68,6 +68,11 @@ export async function rolloutBench(progress: (figure: BenchFigure) => void = () 
   record({ name: `1,000-replica Deployment timeline, 25%/25% (median of ${RUNS})`, value: defaults, unit: 'ms', target: 50, ratioToBaseline: defaults / baseline });
   // One pod at a time: 2,000 syncs instead of a handful — the slowest common configuration.
   const oneAtATime = timeMedian(() => simulateRollout(deploymentOf(REPLICAS, 1, 0)));
-  record({ name: `1,000-replica Deployment timeline, maxSurge 1 / maxUnavailable 0 (median of ${RUNS})`, value: oneAtATime, unit: 'ms', ratioToBaseline: oneAtATime / baseline });
+  record({
+    name: `1,000-replica Deployment timeline, maxSurge 1 / maxUnavailable 0 (median of ${RUNS})`,
+    value: oneAtATime,
+    unit: 'ms',
+    ratioToBaseline: oneAtATime / baseline,
+  });
   return figures;
 }

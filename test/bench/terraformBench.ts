@@ -37,12 +37,26 @@ export function syntheticModule(count = RESOURCES, variant = ''): { text: string
   for (let i = 0; i < count; i++) {
     switch (i % 6) {
       case 0:
-        blocks.push(`resource "local_file" "${variant}file_${i}" {\n  content         = "generated content number ${i}"\n  filename        = "\${path.module}/out/file_${i}.txt"\n  file_permission = "0644"\n}\n`);
-        state.push({ type: 'local_file', name: `${variant}file_${i}`, instances: [{ attributes: { content: `generated content number ${i}`, filename: `./out/file_${i}.txt`, file_permission: '0644', directory_permission: '0777' } }] });
+        blocks.push(
+          `resource "local_file" "${variant}file_${i}" {\n  content         = "generated content number ${i}"\n  filename        = "\${path.module}/out/file_${i}.txt"\n  file_permission = "0644"\n}\n`,
+        );
+        state.push({
+          type: 'local_file',
+          name: `${variant}file_${i}`,
+          instances: [
+            { attributes: { content: `generated content number ${i}`, filename: `./out/file_${i}.txt`, file_permission: '0644', directory_permission: '0777' } },
+          ],
+        });
         break;
       case 1:
-        blocks.push(`resource "random_string" "${variant}suffix_${i}" {\n  length  = 12\n  special = false\n  upper   = true\n  keepers = {\n    build = "b-${i}"\n  }\n}\n`);
-        state.push({ type: 'random_string', name: `${variant}suffix_${i}`, instances: [{ attributes: { length: 12, special: false, upper: true, keepers: { build: `b-${i}` } } }] });
+        blocks.push(
+          `resource "random_string" "${variant}suffix_${i}" {\n  length  = 12\n  special = false\n  upper   = true\n  keepers = {\n    build = "b-${i}"\n  }\n}\n`,
+        );
+        state.push({
+          type: 'random_string',
+          name: `${variant}suffix_${i}`,
+          instances: [{ attributes: { length: 12, special: false, upper: true, keepers: { build: `b-${i}` } } }],
+        });
         break;
       case 2:
         blocks.push(`resource "null_resource" "${variant}hook_${i}" {\n  triggers = {\n    version = "${i}"\n    region  = "eu-west-1"\n  }\n}\n`);
@@ -50,7 +64,13 @@ export function syntheticModule(count = RESOURCES, variant = ''): { text: string
         break;
       case 3:
         blocks.push(`resource "terraform_data" "${variant}marker_${i}" {\n  input            = "marker-${i}"\n  triggers_replace = ["t-${i}", "static"]\n}\n`);
-        state.push({ type: 'terraform_data', name: `${variant}marker_${i}`, instances: [{ attributes: { input: { value: `marker-${i}`, type: 'string' }, triggers_replace: { value: [`t-${i}`, 'static'], type: ['tuple', ['string', 'string']] } } }] });
+        state.push({
+          type: 'terraform_data',
+          name: `${variant}marker_${i}`,
+          instances: [
+            { attributes: { input: { value: `marker-${i}`, type: 'string' }, triggers_replace: { value: [`t-${i}`, 'static'], type: ['tuple', ['string', 'string']] } } },
+          ],
+        });
         break;
       case 4:
         blocks.push(`resource "time_sleep" "${variant}wait_${i}" {\n  create_duration = "30s"\n  triggers = {\n    id = "w-${i}"\n  }\n}\n`);

@@ -33,7 +33,20 @@ import type { ProviderKnowledge } from '../../core/src/terraform/knowledgeBase/f
 import { defaultKnowledgeBaseDir, ReplacementKnowledgeBase } from '../../core/src/terraform/knowledgeBase/knowledgeBase';
 import { TerraformModuleAnalyzer } from '../../core/src/terraform/terraformModuleAnalyzer';
 import { cleanupTempDirs, tempDir, writeFiles } from '../support/tempModule';
-import { assertToolReady, assertTofuProvisioned, OPENTOFU, repoRoot, Tofu, toolLabel, toolModule, toolReadinessError, toolVersions, tofuProvisioningError, type IacTool, type PlanJson } from '../support/tofu';
+import {
+  assertToolReady,
+  assertTofuProvisioned,
+  OPENTOFU,
+  repoRoot,
+  Tofu,
+  toolLabel,
+  toolModule,
+  toolReadinessError,
+  toolVersions,
+  tofuProvisioningError,
+  type IacTool,
+  type PlanJson,
+} from '../support/tofu';
 import { reportToolsUnderTest, TERRAFORM } from '../support/toolsUnderTest';
 
 const TABLE_FILE = path.join(repoRoot, 'test', 'e2e-tofu', 'agreement-table.md');
@@ -397,21 +410,19 @@ const SPECS: TypeSpec[] = [
  * base's pins; see the table header). Each was read in the source of both versions.
  */
 const VERSION_EXPLAINED: Record<string, string> = {
-  random_uuid4:
-    'resource added in random v3.8.0 (commit a9630fbe "Add resources for uuid v4 and v7 (#706)"): in the knowledge base\'s v3.9.0, not in the built v3.7.2',
-  random_uuid7:
-    'resource added in random v3.8.0 (commit a9630fbe "Add resources for uuid v4 and v7 (#706)"): in the knowledge base\'s v3.9.0, not in the built v3.7.2',
+  random_uuid4: 'resource added in random v3.8.0 (commit a9630fbe "Add resources for uuid v4 and v7 (#706)"): in the knowledge base\'s v3.9.0, not in the built v3.7.2',
+  random_uuid7: 'resource added in random v3.8.0 (commit a9630fbe "Add resources for uuid v4 and v7 (#706)"): in the knowledge base\'s v3.9.0, not in the built v3.7.2',
   'tls_self_signed_cert.max_path_length':
-    'attribute added in tls v4.2.0 (`int64planmodifier.RequiresReplace()` in resource_self_signed_cert.go): in the knowledge base\'s v4.2.1, not in the built v4.1.0',
+    "attribute added in tls v4.2.0 (`int64planmodifier.RequiresReplace()` in resource_self_signed_cert.go): in the knowledge base's v4.2.1, not in the built v4.1.0",
   'tls_locally_signed_cert.max_path_length':
-    'attribute added in tls v4.2.0 (`int64planmodifier.RequiresReplace()` in resource_locally_signed_cert.go): in the knowledge base\'s v4.2.1, not in the built v4.1.0',
+    "attribute added in tls v4.2.0 (`int64planmodifier.RequiresReplace()` in resource_locally_signed_cert.go): in the knowledge base's v4.2.1, not in the built v4.1.0",
 };
 
 /** What reading both versions' source found, for the table header (pins: `.tools/versions.json`, the knowledge base files). */
 const VERSION_DIFFERENCES_READ = [
-  'random 3.7.2 (`bc2ddb55`) vs 3.9.0 (`f8d869dc`): the resources\' schemas and plan modifiers are identical apart from the new `random_uuid4` / `random_uuid7` (v3.8.0); the other changes are copyright headers, ephemeral resources and character generation.',
-  'time 0.13.1 (`aeccb44b`) vs 0.14.0 (`d293fe62`; the knowledge base records that its v0.14.2 module zip\'s `internal/` is identical to v0.14.0): in `internal/` only copyright headers differ.',
-  'tls 4.1.0 (`eefba144`) vs 4.2.1 (`857b38cd`): `max_path_length` added to both certificate resources (v4.2.0); `tls_private_key`\'s schema moved into a function with the same attributes and modifiers; an ephemeral resource added.',
+  "random 3.7.2 (`bc2ddb55`) vs 3.9.0 (`f8d869dc`): the resources' schemas and plan modifiers are identical apart from the new `random_uuid4` / `random_uuid7` (v3.8.0); the other changes are copyright headers, ephemeral resources and character generation.",
+  "time 0.13.1 (`aeccb44b`) vs 0.14.0 (`d293fe62`; the knowledge base records that its v0.14.2 module zip's `internal/` is identical to v0.14.0): in `internal/` only copyright headers differ.",
+  "tls 4.1.0 (`eefba144`) vs 4.2.1 (`857b38cd`): `max_path_length` added to both certificate resources (v4.2.0); `tls_private_key`'s schema moved into a function with the same attributes and modifiers; an ephemeral resource added.",
   'null 2.1.2 (`8d3d85a6`, SDKv2) vs 3.3.1 (`cd8ea346`, framework): `triggers` is `ForceNew: true` there and `RequiresReplaceIfValuesNotNull()` here — the same for every edit in the table; a key added with a null value is dropped by 2.1.2 (no change) and updated in place by 3.3.1: neither replaces.',
 ];
 
@@ -672,7 +683,12 @@ function compare(
     ours: describeFindings(ours),
     tofuActions: actions.join(', '),
     // sorted: tofu's order is not stable between runs
-    tofuReplacePaths: replacePaths.length ? `[${(change?.change.replace_paths ?? []).map((p) => JSON.stringify(p)).sort().join(',')}]` : '—',
+    tofuReplacePaths: replacePaths.length
+      ? `[${(change?.change.replace_paths ?? [])
+          .map((p) => JSON.stringify(p))
+          .sort()
+          .join(',')}]`
+      : '—',
   };
   const problems: string[] = [];
   const derived: string[] = [];
@@ -685,7 +701,8 @@ function compare(
     const { pattern, tofu } = c.exceptionInNote;
     const note = found?.kind === 'attribute' ? found.rule.note : undefined;
     if (!note || !pattern.test(note)) problems.push(`the knowledge base's note does not describe this exception (${pattern})`);
-    if (tofuReplaces !== (tofu === 'replaces')) problems.push(`tofu ${tofuReplaces ? `replaces (${base.tofuReplacePaths})` : 'does not replace'}; the knowledge base's note says it ${tofu}`);
+    if (tofuReplaces !== (tofu === 'replaces'))
+      problems.push(`tofu ${tofuReplaces ? `replaces (${base.tofuReplacePaths})` : 'does not replace'}; the knowledge base's note says it ${tofu}`);
     if (!tofuReplaces && (actions.includes('create') || actions.includes('delete'))) problems.push(`tofu plans ${actions.join('+')}`);
     if (problems.length) return { ...base, status: 'DISAGREE', note: problems.join('; ') };
     const analyzerAgrees = tofuReplaces ? ours.some((f) => f.code === 'terraform/forces-replacement') : ours.length === 0;
@@ -810,7 +827,10 @@ async function runType(
   const unrelated = findings.filter((f) => !f.address || !runnable.some((c) => f.address === `${spec.type}.${instanceName(c)}`));
   if (unrelated.length) {
     rows.push({
-      ...row({ path: '(module)', first: undefined, second: undefined }, { status: 'DISAGREE', note: `findings outside the cases: ${unrelated.map((f) => `${f.code} ${f.message}`).join(' | ')}` }),
+      ...row(
+        { path: '(module)', first: undefined, second: undefined },
+        { status: 'DISAGREE', note: `findings outside the cases: ${unrelated.map((f) => `${f.code} ${f.message}`).join(' | ')}` },
+      ),
       edit: '—',
       rule: '—',
     });
@@ -857,7 +877,7 @@ function renderTable(knowledge: ReplacementKnowledgeBase, rows: Row[]): string {
     '',
     ...versionsHeader(knowledge),
     '',
-    'Where the versions differ, both versions\' source was read:',
+    "Where the versions differ, both versions' source was read:",
     '',
     ...VERSION_DIFFERENCES_READ.map((line) => `- ${line}`),
     '',
@@ -877,9 +897,7 @@ function renderTable(knowledge: ReplacementKnowledgeBase, rows: Row[]): string {
   for (const r of rows) {
     const attribute = r.variant ? `${r.attribute} (${r.variant.replace(/_/g, ' ')})` : r.attribute;
     const verdict = r.status === 'agree' ? 'yes' : r.status === 'DISAGREE' ? '**NO**' : r.status;
-    lines.push(
-      `| ${[r.type, `\`${attribute}\``, r.edit, r.rule, r.ours, r.tofuActions, r.tofuReplacePaths, verdict, r.note].map((t) => cell(t || '—')).join(' | ')} |`,
-    );
+    lines.push(`| ${[r.type, `\`${attribute}\``, r.edit, r.rule, r.ours, r.tofuActions, r.tofuReplacePaths, verdict, r.note].map((t) => cell(t || '—')).join(' | ')} |`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -122,20 +122,29 @@ describe('apply runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () =>
       assert.ok(!result.run.args.includes('-auto-approve'));
 
       // Every resource of the plan reached done, by way of its two steps (destroy, then create).
-      assert.deepEqual(result.resources.map((r) => [r.address, r.status, r.stepsDone]), [['local_file.example', 'done', 2]]);
+      assert.deepEqual(
+        result.resources.map((r) => [r.address, r.status, r.stepsDone]),
+        [['local_file.example', 'done', 2]],
+      );
       const statuses = updates.filter((u) => u.resource.address === 'local_file.example').map((u) => `${u.resource.status}:${u.resource.step ?? ''}`);
       assert.deepEqual(statuses, ['pending:', 'applying:delete', 'applying:delete', 'applying:create', 'done:create'], JSON.stringify(updates));
       const messages = updates.map((u) => u.message);
       assert.ok(messages.includes('0 of 1 resource: destroying local_file.example…'), JSON.stringify(messages));
       assert.ok(messages.includes('0 of 1 resource: creating local_file.example…'), JSON.stringify(messages));
       assert.deepEqual(updates.at(-1)?.counts, { total: 1, pending: 0, applying: 0, done: 1, errored: 0 });
-      assert.ok(logLines.some((l) => l.includes('"type":"apply_complete"')), 'the full output went to the log callback');
+      assert.ok(
+        logLines.some((l) => l.includes('"type":"apply_complete"')),
+        'the full output went to the log callback',
+      );
 
       // The file was replaced, not chmod-ed: it has the new mode, and the state says so.
       assert.equal(statSync(path.join(dir, 'test.txt')).mode & 0o777, 0o700);
       const shown = await tofu.run(['show', '-json', '-no-color']);
       const state = JSON.parse(shown.stdout) as { values: { root_module: { resources: Array<{ address: string; values: { file_permission: string } }> } } };
-      assert.deepEqual(state.values.root_module.resources.map((r) => [r.address, r.values.file_permission]), [['local_file.example', '0700']]);
+      assert.deepEqual(
+        state.values.root_module.resources.map((r) => [r.address, r.values.file_permission]),
+        [['local_file.example', '0700']],
+      );
 
       // The plan is spent: our check says it was applied, before the tool is even started.
       const again = await runApply({ executable, moduleDir: dir, planFile: plan.planFile, env: toolEnv(), snapshot });
@@ -143,7 +152,10 @@ describe('apply runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () =>
       assert.equal(failure.kind, 'stale-plan');
       if (failure.kind !== 'stale-plan') return;
       assert.equal(failure.alreadyApplied, true);
-      assert.match(failure.message, /^The saved plan is stale: the plan was already applied, or another run changed the state since \(terraform\.tfstate serial 1 → \d+\)\. Run the plan again/);
+      assert.match(
+        failure.message,
+        /^The saved plan is stale: the plan was already applied, or another run changed the state since \(terraform\.tfstate serial 1 → \d+\)\. Run the plan again/,
+      );
       assert.equal(again.ok ? undefined : again.run, undefined, `refused without running ${tool.cli}`);
     });
 
@@ -184,8 +196,14 @@ describe('apply runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () =>
         writeFileSync(path.join(dir, 'README.md'), 'edited, but not configuration\n');
         appendFileSync(path.join(dir, 'main.tf'), '# edited after the plan\n');
         const changes = await changedSince(snapshot);
-        assert.deepEqual(changes.files.map((f) => [f.relativePath, f.change]), [['main.tf', 'modified']]);
-        assert.equal(changes.message, 'The saved plan is stale: main.tf has changed since the plan was made, so it no longer shows what your configuration says. Run the plan again and review the new one before applying.');
+        assert.deepEqual(
+          changes.files.map((f) => [f.relativePath, f.change]),
+          [['main.tf', 'modified']],
+        );
+        assert.equal(
+          changes.message,
+          'The saved plan is stale: main.tf has changed since the plan was made, so it no longer shows what your configuration says. Run the plan again and review the new one before applying.',
+        );
 
         appendFileSync(path.join(dir, 'child', 'main.tf'), '# edited too\n');
         const result = await runApply({ executable, moduleDir: dir, planFile: plan.planFile, env: toolEnv(), snapshot });
@@ -237,7 +255,14 @@ describe('apply runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () =>
     });
     const plan = await plannedModule(executable, dir);
     const updates: ResourceProgressUpdate[] = [];
-    const result = await runApply({ executable, moduleDir: dir, planFile: plan.planFile, env: toolEnv(), extraArgs: ['-parallelism=1'], onResourceProgress: (u) => updates.push(u) });
+    const result = await runApply({
+      executable,
+      moduleDir: dir,
+      planFile: plan.planFile,
+      env: toolEnv(),
+      extraArgs: ['-parallelism=1'],
+      onResourceProgress: (u) => updates.push(u),
+    });
     assert.ok(result.run?.args.includes('-parallelism=1'));
     const failure = failureOf(result);
     assert.equal(failure.kind, 'apply-failed', failure.message);
@@ -248,15 +273,24 @@ describe('apply runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () =>
     assert.equal(failure.failed[0].address, 'local_file.bad');
     assert.equal(failure.failed[0].diagnostic?.summary, 'Create local file error');
     assert.match(failure.failed[0].diagnostic?.detail ?? '', /not a directory/);
-    assert.match(failure.message, /^tofu apply failed on local_file\.bad \(Create local file error: An unexpected error occurred while writing the file \+Original Error: open \.\/a\.txt\/inside\.txt: not a directory\)\./);
-    assert.match(failure.message, /\. Applied: local_file\.(a, local_file\.d|d, local_file\.a)\. Not applied: local_file\.c\. The state records what was applied; plan again to see what is left\.$/);
+    assert.match(
+      failure.message,
+      /^tofu apply failed on local_file\.bad \(Create local file error: An unexpected error occurred while writing the file \+Original Error: open \.\/a\.txt\/inside\.txt: not a directory\)\./,
+    );
+    assert.match(
+      failure.message,
+      /\. Applied: local_file\.(a, local_file\.d|d, local_file\.a)\. Not applied: local_file\.c\. The state records what was applied; plan again to see what is left\.$/,
+    );
 
     // The graph's view: each node's final state, and the failed one carries its diagnostic.
     const byAddress = Object.fromEntries(result.ok ? [] : result.resources.map((r) => [r.address, r.status]));
     assert.deepEqual(byAddress, { 'local_file.a': 'done', 'local_file.bad': 'errored', 'local_file.c': 'pending', 'local_file.d': 'done' });
     const lastBad = updates.filter((u) => u.resource.address === 'local_file.bad').at(-1);
     assert.equal(lastBad?.resource.diagnostic?.summary, 'Create local file error');
-    assert.ok(updates.some((u) => / failed/.test(u.message)), JSON.stringify(updates.map((u) => u.message)));
+    assert.ok(
+      updates.some((u) => / failed/.test(u.message)),
+      JSON.stringify(updates.map((u) => u.message)),
+    );
 
     assert.deepEqual(await stateAddresses(tofu), ['local_file.a', 'local_file.d']);
     assert.ok(existsSync(path.join(dir, 'd.txt')) && !existsSync(path.join(dir, 'c.txt')));
@@ -272,12 +306,18 @@ describe('apply runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () =>
     const failure = failureOf(await runApply({ executable, moduleDir: dir, planFile: plan.planFile, env: toolEnv() }));
     assert.equal(failure.kind, 'apply-failed', failure.message);
     if (failure.kind !== 'apply-failed') return;
-    assert.deepEqual(failure.failed.map((f) => f.address), ['local_file.r']);
+    assert.deepEqual(
+      failure.failed.map((f) => f.address),
+      ['local_file.r'],
+    );
     assert.deepEqual(
       failure.resources.map((r) => [r.address, r.action, r.status, r.stepsDone, r.step]),
       [['local_file.r', 'replace', 'errored', 1, 'create']],
     );
-    assert.match(failure.message, /^tofu apply failed on local_file\.r \(Create local file error: .*not a directory\)\. Half done: local_file\.r \(destroyed, not re-created\)\. The state records what was applied; plan again to see what is left\.$/);
+    assert.match(
+      failure.message,
+      /^tofu apply failed on local_file\.r \(Create local file error: .*not a directory\)\. Half done: local_file\.r \(destroyed, not re-created\)\. The state records what was applied; plan again to see what is left\.$/,
+    );
     assert.ok(!existsSync(path.join(dir, 'r.txt')), 'the old file is gone');
     assert.deepEqual(await stateAddresses(tofu), ['local_file.block']);
   });
@@ -316,15 +356,24 @@ describe('apply runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () =>
       assert.equal(update.message, '1 of 3 resources: creating time_sleep.slow…');
       const pgid = await run.group;
       const members = liveGroupMembers(pgid);
-      assert.ok(members.some((m) => m.pid === pgid && m.command === 'tofu'), JSON.stringify(members));
-      assert.ok(members.some((m) => m.command.startsWith('terraform-prov')), `the provider plugins run in tofu's group: ${JSON.stringify(members)}`);
+      assert.ok(
+        members.some((m) => m.pid === pgid && m.command === 'tofu'),
+        JSON.stringify(members),
+      );
+      assert.ok(
+        members.some((m) => m.command.startsWith('terraform-prov')),
+        `the provider plugins run in tofu's group: ${JSON.stringify(members)}`,
+      );
 
       // While it runs, a second apply (or a plan) of the same root module is refused.
       const second = runs.tryAcquire(path.join(run.dir, '.'), 'apply');
       assert.equal(second.ok, false);
       if (second.ok) return;
       assert.equal(second.running.kind, 'apply');
-      assert.match(second.message, /^Cannot apply .*ii-apply-cancel-\w+ now: an apply of this root module is already running \(started \d+ s ago\)\. Wait for it to finish, or cancel it, and try again\.$/);
+      assert.match(
+        second.message,
+        /^Cannot apply .*ii-apply-cancel-\w+ now: an apply of this root module is already running \(started \d+ s ago\)\. Wait for it to finish, or cancel it, and try again\.$/,
+      );
       const plan = runs.tryAcquire(run.dir, 'plan');
       assert.ok(!plan.ok && plan.message.startsWith('Cannot plan '), !plan.ok ? plan.message : 'acquired');
 
@@ -337,8 +386,11 @@ describe('apply runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () =>
       assert.equal(failure.kind, 'cancelled', failure.message);
       if (failure.kind !== 'cancelled') return;
       assert.equal(failure.terminated, false, 'stopped by the interrupt alone');
-      assert.ok((result.ok ? 0 : result.run?.durationMs ?? Infinity) < 45_000, 'the sleep was cut short');
-      assert.match(failure.message, /^tofu apply was cancelled\. Applied before it stopped: local_file\.first\. Interrupted: time_sleep\.slow\. Not applied: local_file\.after\. The state records what was applied/);
+      assert.ok((result.ok ? 0 : (result.run?.durationMs ?? Infinity)) < 45_000, 'the sleep was cut short');
+      assert.match(
+        failure.message,
+        /^tofu apply was cancelled\. Applied before it stopped: local_file\.first\. Interrupted: time_sleep\.slow\. Not applied: local_file\.after\. The state records what was applied/,
+      );
       assert.deepEqual(result.ok ? [] : result.resources.map((r) => [r.address, r.status]), [
         ['local_file.first', 'done'],
         ['time_sleep.slow', 'errored'],

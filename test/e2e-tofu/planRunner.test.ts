@@ -20,7 +20,19 @@ import { findTerraformExecutable, TERRAFORM_PATH_SETTING } from '../../client/sr
 import { TerraformCancellation } from '../../client/src/terraform/terraformProcess';
 import { isAlive, liveGroupMembers, membersLeftAfterKill } from '../support/processGroups';
 import { cleanupTempDirs, tempDir, writeFiles } from '../support/tempModule';
-import { assertTofuProvisioned, holdStateLock, initialisedModule, killStateLockHolders, OPENTOFU, repoRoot, TOFU_BIN, toolEnv, toolExecutable, toolLabel, toolModule } from '../support/tofu';
+import {
+  assertTofuProvisioned,
+  holdStateLock,
+  initialisedModule,
+  killStateLockHolders,
+  OPENTOFU,
+  repoRoot,
+  TOFU_BIN,
+  toolEnv,
+  toolExecutable,
+  toolLabel,
+  toolModule,
+} from '../support/tofu';
 import { reportToolsUnderTest, TOOLS_UNDER_TEST } from '../support/toolsUnderTest';
 
 const EXAMPLE_DIR = path.join(repoRoot, 'examples', 'terraform');
@@ -113,11 +125,17 @@ describe('plan runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () => 
       assert.equal(summaryEvent?.message, 'Plan: 1 to add, 0 to change, 1 to destroy.');
 
       // Progress reported each step, ending with the plan read back.
-      assert.ok(progress.some((p) => p.refreshed === 1), JSON.stringify(progress));
+      assert.ok(
+        progress.some((p) => p.refreshed === 1),
+        JSON.stringify(progress),
+      );
       assert.ok(progress.some((p) => p.planned === 1 && p.phase === 'planning'));
       assert.ok(progress.some((p) => p.summary?.remove === 1));
       assert.equal(progress.at(-1)?.phase, 'reading-plan');
-      assert.ok(logLines.some((line) => line.includes('"type":"planned_change"')), 'the full output went to the log callback');
+      assert.ok(
+        logLines.some((line) => line.includes('"type":"planned_change"')),
+        'the full output went to the log callback',
+      );
 
       // The same binary plan, shown on its own (as for a plan made elsewhere).
       const shown = await showPlanFile({ executable, planFile: result.planFile, moduleDir: dir, env: toolEnv() });
@@ -227,7 +245,10 @@ describe('plan runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () => 
       return { dir, fifo };
     }
 
-    async function startBlockedPlan(cancellation: TerraformCancellation | undefined, options: { interruptGraceMs?: number; timeoutMs?: number; signal?: AbortSignal } = {}) {
+    async function startBlockedPlan(
+      cancellation: TerraformCancellation | undefined,
+      options: { interruptGraceMs?: number; timeoutMs?: number; signal?: AbortSignal } = {},
+    ) {
       const executable = await tofuExecutable();
       const { dir, fifo } = await blockedModule();
       const refreshing = eventWaiter((e) => e.type === 'refresh_start' && e.hook.resource.addr === 'local_file.blocker');
@@ -256,7 +277,10 @@ describe('plan runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () => 
     async function groupOfRunningTofu(run: { group: Promise<number> }): Promise<{ pgid: number; members: Array<{ pid: number; command: string }> }> {
       const pgid = await run.group;
       const members = liveGroupMembers(pgid);
-      assert.ok(members.some((m) => m.pid === pgid && m.command === 'tofu'), `tofu leads its group: ${JSON.stringify(members)}`);
+      assert.ok(
+        members.some((m) => m.pid === pgid && m.command === 'tofu'),
+        `tofu leads its group: ${JSON.stringify(members)}`,
+      );
       return { pgid, members };
     }
 
@@ -265,7 +289,10 @@ describe('plan runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () => 
       const run = await startBlockedPlan(undefined, { signal: controller.signal });
       await run.refreshing;
       const group = await groupOfRunningTofu(run);
-      assert.ok(group.members.some((m) => m.command.startsWith('terraform-prov')), `the provider plugin runs in tofu's group: ${JSON.stringify(group.members)}`);
+      assert.ok(
+        group.members.some((m) => m.command.startsWith('terraform-prov')),
+        `the provider plugin runs in tofu's group: ${JSON.stringify(group.members)}`,
+      );
 
       controller.abort();
       await run.interrupted; // tofu acknowledged the SIGINT and waits for the provider

@@ -96,7 +96,12 @@ for (const tool of TOOLS_UNDER_TEST) {
       const node = graph.nodes[0];
       assert.equal(node.providerName, `${tool.registryHost}/hashicorp/local`);
       const permission = node.changes.find((c) => c.path === 'file_permission');
-      assert.deepEqual(permission, { path: 'file_permission', before: { kind: 'known', text: '"0777"' }, after: { kind: 'known', text: '"0700"' }, forcesReplacement: true });
+      assert.deepEqual(permission, {
+        path: 'file_permission',
+        before: { kind: 'known', text: '"0777"' },
+        after: { kind: 'known', text: '"0700"' },
+        forcesReplacement: true,
+      });
       assert.equal(graph.summary.line, 'Plan: 1 to add, 0 to change, 1 to destroy.');
       assert.deepEqual(graph.edges, []);
     });

@@ -11,7 +11,15 @@ import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { cleanupTempDirs, tempDir } from '../support/tempModule';
 import { assertTofuProvisioned, assertToolReady, OPENTOFU, toolEnv, toolLabel, toolVersions } from '../support/tofu';
-import { describeTerraform, findTerraform, reportToolsUnderTest, TERRAFORM, TERRAFORM_DEFAULT_PATH, terraformRunsLine, TOOLS_UNDER_TEST } from '../support/toolsUnderTest';
+import {
+  describeTerraform,
+  findTerraform,
+  reportToolsUnderTest,
+  TERRAFORM,
+  TERRAFORM_DEFAULT_PATH,
+  terraformRunsLine,
+  TOOLS_UNDER_TEST,
+} from '../support/toolsUnderTest';
 
 reportToolsUnderTest(__filename);
 after(cleanupTempDirs);
@@ -39,7 +47,10 @@ describe('the tools under test', () => {
     assert.equal(TERRAFORM.unusable, undefined);
     assert.equal(TERRAFORM.version, reported);
     assert.equal(toolLabel(TERRAFORM), `[Terraform ${reported}]`);
-    assert.equal(terraformRunsLine(TERRAFORM), `Terraform runs: the core scenarios run with [Terraform ${reported}] at ${TERRAFORM.bin} as well as with ${toolLabel(OPENTOFU)} at .tools/bin/tofu.`);
+    assert.equal(
+      terraformRunsLine(TERRAFORM),
+      `Terraform runs: the core scenarios run with [Terraform ${reported}] at ${TERRAFORM.bin} as well as with ${toolLabel(OPENTOFU)} at .tools/bin/tofu.`,
+    );
   });
 
   test('found on PATH when the default path has none; a file that is not executable does not count', () => {

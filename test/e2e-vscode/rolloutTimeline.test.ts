@@ -80,7 +80,14 @@ describe('real VS Code (code-server in Chromium): the rollout timeline from the 
       const webview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
       await webview.locator('html[data-state="ready"], html[data-state="error"]').waitFor({ state: 'attached', timeout: 30_000 });
       const state = await webview.locator('html').getAttribute('data-state');
-      assert.equal(state, 'ready', `the timeline page did not render: ${await webview.locator('.message').innerText().catch(() => '')}`);
+      assert.equal(
+        state,
+        'ready',
+        `the timeline page did not render: ${await webview
+          .locator('.message')
+          .innerText()
+          .catch(() => '')}`,
+      );
       const pods = webview.locator('[data-pod]');
       let names: string[] = [];
       await waitFor(
@@ -92,7 +99,10 @@ describe('real VS Code (code-server in Chromium): the rollout timeline from the 
         () => `expected ${EXPECTED.lanes.length} pod lanes, found ${JSON.stringify(names)}`,
         200,
       );
-      assert.deepEqual(names, EXPECTED.lanes.map((lane) => lane.podName));
+      assert.deepEqual(
+        names,
+        EXPECTED.lanes.map((lane) => lane.podName),
+      );
       assert.equal(await webview.locator('h1.title').innerText(), 'Deployment nginx-deployment');
       assert.match(await webview.locator('.facts').innerText(), /Duration:?\s*15 s/);
       const tab = page.locator('.tabs-container .tab', { hasText: 'Rollout: nginx-deployment' });
@@ -106,7 +116,11 @@ describe('real VS Code (code-server in Chromium): the rollout timeline from the 
       writeFileSync(planFile, JSON.stringify(plan));
       const node = buildPlanGraph(plan).nodes[0];
       assert.ok(node.rollout, 'the graph model carries the workload of the image update');
-      const expected = simulateRollout(node.rollout.workload, { podStartSeconds: 5, nodes: 3, ...(node.rollout.initialReplicas !== undefined ? { initialReplicas: node.rollout.initialReplicas } : {}) });
+      const expected = simulateRollout(node.rollout.workload, {
+        podStartSeconds: 5,
+        nodes: 3,
+        ...(node.rollout.initialReplicas !== undefined ? { initialReplicas: node.rollout.initialReplicas } : {}),
+      });
 
       await page.keyboard.press('F1');
       await page.locator('.quick-input-widget input').fill('>Immutable Infra: Open Plan File');
@@ -114,7 +128,12 @@ describe('real VS Code (code-server in Chromium): the rollout timeline from the 
       await page.keyboard.press('Enter');
       // code-server's own file dialog: a quick input that takes a path.
       const pathInput = page.locator('.quick-input-widget input');
-      await waitFor(async () => (await pathInput.inputValue().catch(() => '')).startsWith('/'), 10_000, () => 'the file dialog did not open', 200);
+      await waitFor(
+        async () => (await pathInput.inputValue().catch(() => '')).startsWith('/'),
+        10_000,
+        () => 'the file dialog did not open',
+        200,
+      );
       await pathInput.fill(planFile);
       await page.keyboard.press('Enter');
 
@@ -122,7 +141,14 @@ describe('real VS Code (code-server in Chromium): the rollout timeline from the 
       const frameWith = async (selector: string): Promise<import('playwright-core').Frame> =>
         waitFor(
           async () => {
-            for (const frame of page.frames()) if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
+            for (const frame of page.frames())
+              if (
+                (await frame
+                  .locator(selector)
+                  .count()
+                  .catch(() => 0)) > 0
+              )
+                return frame;
             return undefined;
           },
           30_000,
@@ -141,7 +167,10 @@ describe('real VS Code (code-server in Chromium): the rollout timeline from the 
         async () => {
           // The timeline panel is one per window: the tab above says it now shows the plan's resource.
           for (const frame of page.frames()) {
-            names = await frame.locator('[data-pod]').evaluateAll((elements) => elements.map((e) => e.getAttribute('data-pod') ?? '')).catch(() => []);
+            names = await frame
+              .locator('[data-pod]')
+              .evaluateAll((elements) => elements.map((e) => e.getAttribute('data-pod') ?? ''))
+              .catch(() => []);
             if (names.length > 0) return true;
           }
           return false;
@@ -150,6 +179,9 @@ describe('real VS Code (code-server in Chromium): the rollout timeline from the 
         () => `no timeline with pod lanes (last seen ${JSON.stringify(names)})`,
         250,
       );
-      assert.deepEqual(names, expected.lanes.map((lane) => lane.podName));
+      assert.deepEqual(
+        names,
+        expected.lanes.map((lane) => lane.podName),
+      );
     }));
 });

@@ -65,7 +65,9 @@ describe('real VS Code (code-server in Chromium): Terraform replacement warnings
       async () => {
         if (page.isClosed()) throw new Error('the browser page has closed');
         // Short timeouts: this is polled, and the editor re-renders (elements come and go) meanwhile.
-        const line = await permissionLine().boundingBox({ timeout: 1_000 }).catch(() => null);
+        const line = await permissionLine()
+          .boundingBox({ timeout: 1_000 })
+          .catch(() => null);
         if (!line) return undefined;
         for (const squiggle of await editor().locator('.squiggly-warning').all()) {
           const box = await squiggle.boundingBox({ timeout: 1_000 }).catch(() => null);
@@ -263,7 +265,10 @@ describe('real VS Code (code-server in Chromium): Terraform replacement warnings
       let shown = '';
       await waitFor(
         async () => {
-          shown = await position.first().innerText().catch(() => '(no position in the status bar)');
+          shown = await position
+            .first()
+            .innerText()
+            .catch(() => '(no position in the status bar)');
           return /Ln 5, Col 1\b/.test(shown);
         },
         10_000,

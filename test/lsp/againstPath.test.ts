@@ -59,7 +59,10 @@ describe('immutableInfra.againstPath over stdio', () => {
     const diagnostics = await client.waitForDiagnostics(uri, has('terraform/forces-replacement'));
     const finding = diagnostics.find((d) => d.code === 'terraform/forces-replacement')!;
     assert.match(finding.message, /Changing `file_permission` \("0777" → "0700"\) forces replacement of `local_file\.example`/);
-    assert.match(await hoverText(client, uri, finding.range.start), new RegExp(`Baseline \\(the deployed version in ${path.join(deployed, 'live').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\): \`"0777"\``));
+    assert.match(
+      await hoverText(client, uri, finding.range.start),
+      new RegExp(`Baseline \\(the deployed version in ${path.join(deployed, 'live').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\): \`"0777"\``),
+    );
   });
 
   test('a folder that lacks the module: a warning naming the setting; kubernetes.baseline cluster still wins', async () => {
@@ -73,7 +76,10 @@ describe('immutableInfra.againstPath over stdio', () => {
     const tf = client.open(path.join(workspace, 'mod', 'main.tf'), seed('0700'));
     const missing = (await client.waitForDiagnostics(tf, has('terraform/baseline-unavailable'))).find((d) => d.code === 'terraform/baseline-unavailable')!;
     assert.equal(missing.severity, 2, 'warning');
-    assert.equal(missing.message, `immutableInfra.againstPath "deployed" holds no deployed version of ${path.join(workspace, 'mod')}: no ${path.join('deployed', 'mod')} folder.`);
+    assert.equal(
+      missing.message,
+      `immutableInfra.againstPath "deployed" holds no deployed version of ${path.join(workspace, 'mod')}: no ${path.join('deployed', 'mod')} folder.`,
+    );
     const yaml = client.open(path.join(workspace, 'app.yaml'), V2, 'yaml');
     const hint = (await client.waitForDiagnostics(yaml, has('kubernetes/baseline-unavailable'))).find((d) => d.code === 'kubernetes/baseline-unavailable')!;
     assert.match(hint.message, /not trusted, so kubectl is not run/);

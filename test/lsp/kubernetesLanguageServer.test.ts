@@ -57,7 +57,10 @@ describe('Kubernetes manifests over stdio', () => {
     diagnostics = await client.waitForDiagnostics(uri, has('kubernetes/immutable-field'));
     const immutable = diagnostics.find((d) => d.code === 'kubernetes/immutable-field')!;
     assert.equal(immutable.severity, 1, 'error');
-    assert.match(immutable.message, /kubectl apply will fail with `The Deployment "nginx-deployment" is invalid: spec\.selector: Invalid value: v1\.LabelSelector\{MatchLabels:map\[string\]string\{"app":"web"\}/);
+    assert.match(
+      immutable.message,
+      /kubectl apply will fail with `The Deployment "nginx-deployment" is invalid: spec\.selector: Invalid value: v1\.LabelSelector\{MatchLabels:map\[string\]string\{"app":"web"\}/,
+    );
     assert.match(immutable.message, /all its pods go down at once/);
     assert.deepEqual(immutable.range.start, positionOf(DEPLOYED, 'selector:'));
 
@@ -86,7 +89,9 @@ describe('Kubernetes manifests over stdio', () => {
 
   test('a manifest beside a Terraform module: each keeps its own diagnostics', async () => {
     const tf = 'resource "local_file" "example" {\n  content = "x"\n  filename = "./test.txt"\n  file_permission = "0700"\n}\n';
-    const dir = stateModule({ 'main.tf': tf }, [{ type: 'local_file', name: 'example', instances: [{ attributes: { content: 'x', filename: './test.txt', file_permission: '0777' } }] }]);
+    const dir = stateModule({ 'main.tf': tf }, [
+      { type: 'local_file', name: 'example', instances: [{ attributes: { content: 'x', filename: './test.txt', file_permission: '0777' } }] },
+    ]);
     writeFiles(dir, { 'app.yaml': SEED });
     const client = await startClient();
     const yamlUri = client.open(path.join(dir, 'app.yaml'), SEED, 'yaml');

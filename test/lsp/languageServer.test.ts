@@ -40,10 +40,7 @@ describe('language server over stdio', () => {
     const [diagnostic] = diagnostics.filter((d) => d.code === 'terraform/forces-replacement');
     assert.equal(diagnostic.source, 'Immutable Infra');
     assert.equal(diagnostic.severity, 2);
-    assert.equal(
-      diagnostic.message,
-      'Changing `file_permission` ("0777" → "0700") forces replacement of `local_file.example`: Terraform will destroy and re-create it.',
-    );
+    assert.equal(diagnostic.message, 'Changing `file_permission` ("0777" → "0700") forces replacement of `local_file.example`: Terraform will destroy and re-create it.');
     const attributeStart = positionOf(original, 'file_permission');
     assert.deepEqual(diagnostic.range.start, attributeStart);
     assert.equal(diagnostic.range.end.line, attributeStart.line);
@@ -120,7 +117,20 @@ describe('language server over stdio', () => {
 
   test('changing the baseline setting re-analyses', async () => {
     const dir = gitModule({ 'main.tf': seed('0755') }, { 'main.tf': seed('0700') });
-    writeFiles(dir, { 'terraform.tfstate': JSON.stringify({ version: 4, resources: [{ mode: 'managed', type: 'local_file', name: 'example', provider: '', instances: [{ attributes: { file_permission: '0777', content: 'This is a test file.', filename: './test.txt' } }] }] }) });
+    writeFiles(dir, {
+      'terraform.tfstate': JSON.stringify({
+        version: 4,
+        resources: [
+          {
+            mode: 'managed',
+            type: 'local_file',
+            name: 'example',
+            provider: '',
+            instances: [{ attributes: { file_permission: '0777', content: 'This is a test file.', filename: './test.txt' } }],
+          },
+        ],
+      }),
+    });
     const client = await startClient();
     const uri = client.open(path.join(dir, 'main.tf'), seed('0700'));
     let diagnostics = await client.waitForDiagnostics(uri, has('terraform/forces-replacement'));
@@ -132,9 +142,19 @@ describe('language server over stdio', () => {
 
   test('per-folder settings are asked for with workspace/configuration', async () => {
     const stateDir = gitModule({ 'main.tf': seed('0755') }, { 'main.tf': seed('0700') });
-    writeFiles(stateDir, { 'terraform.tfstate': JSON.stringify({ version: 4, resources: [{ mode: 'managed', type: 'local_file', name: 'example', provider: '', instances: [{ attributes: seedState[0].instances[0].attributes }] }] }) });
+    writeFiles(stateDir, {
+      'terraform.tfstate': JSON.stringify({
+        version: 4,
+        resources: [{ mode: 'managed', type: 'local_file', name: 'example', provider: '', instances: [{ attributes: seedState[0].instances[0].attributes }] }],
+      }),
+    });
     const gitDir = gitModule({ 'main.tf': seed('0755') }, { 'main.tf': seed('0700') });
-    writeFiles(gitDir, { 'terraform.tfstate': JSON.stringify({ version: 4, resources: [{ mode: 'managed', type: 'local_file', name: 'example', provider: '', instances: [{ attributes: seedState[0].instances[0].attributes }] }] }) });
+    writeFiles(gitDir, {
+      'terraform.tfstate': JSON.stringify({
+        version: 4,
+        resources: [{ mode: 'managed', type: 'local_file', name: 'example', provider: '', instances: [{ attributes: seedState[0].instances[0].attributes }] }],
+      }),
+    });
     const asked: string[] = [];
     const client = await startClient({
       configuration: (scopeUri) => {
@@ -146,7 +166,10 @@ describe('language server over stdio', () => {
     const gitUri = client.open(path.join(gitDir, 'main.tf'), seed('0700'));
     await client.waitForDiagnostics(stateUri, (d) => d.some((x) => /"0777" → "0700"/.test(x.message)));
     await client.waitForDiagnostics(gitUri, (d) => d.some((x) => /"0755" → "0700"/.test(x.message)));
-    assert.ok(asked.some((u) => u.endsWith(path.basename(gitDir))), `asked for ${asked.join(', ')}`);
+    assert.ok(
+      asked.some((u) => u.endsWith(path.basename(gitDir))),
+      `asked for ${asked.join(', ')}`,
+    );
   });
 });
 

@@ -44,7 +44,10 @@ function assertSeedFindings(stdout: string): void {
     stdout,
     /^examples\/kubernetes\/deployment-v2\.yaml:21:11: information kubernetes\/rolling-update: Changing `spec\.template\.spec\.containers\[0\]\.image` starts a rolling update of Deployment `nginx-deployment`: 3 pods replaced, at most 4 running and at least 3 available at once \(maxSurge 25% → 1, maxUnavailable 25% → 0\), about 45 s\.$/m,
   );
-  assert.match(stdout, /^examples\/kubernetes\/deployment-v2\.yaml:20:11: warning kubernetes\/no-readiness-probe: No container of Deployment `nginx-deployment` has a readinessProbe/m);
+  assert.match(
+    stdout,
+    /^examples\/kubernetes\/deployment-v2\.yaml:20:11: warning kubernetes\/no-readiness-probe: No container of Deployment `nginx-deployment` has a readinessProbe/m,
+  );
   assert.doesNotMatch(stdout, /baseline-unavailable/);
   assert.doesNotMatch(stdout, /deployment-v1\.yaml:/, 'the deployed version is the baseline, not a target');
 }

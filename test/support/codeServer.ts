@@ -79,7 +79,7 @@ export function liveDescendants(pid: number): ProcessInfo[] {
   const all = listProcesses().filter((p) => p.state !== 'Z');
   const found: ProcessInfo[] = [];
   const parents = new Set([pid]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const p of all) {
       if (parents.has(p.ppid) && !parents.has(p.pid)) {
@@ -99,7 +99,10 @@ export function liveProcessesInGroup(pgid: number): ProcessInfo[] {
 
 /** Proportional set size of a process (shared pages split among their users), else its resident set size; KiB. */
 function memoryKiB(pid: number): number {
-  for (const [file, field] of [[`/proc/${pid}/smaps_rollup`, 'Pss'], [`/proc/${pid}/status`, 'VmRSS']]) {
+  for (const [file, field] of [
+    [`/proc/${pid}/smaps_rollup`, 'Pss'],
+    [`/proc/${pid}/status`, 'VmRSS'],
+  ]) {
     try {
       const match = new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(readFileSync(file, 'utf8'));
       if (match) return Number(match[1]);
@@ -144,7 +147,11 @@ function signalPid(pid: number, signal: NodeJS.Signals): void {
  */
 export async function stopProcessGroup(pgid: number, graceMs = 8_000): Promise<'none' | 'terminated' | 'killed'> {
   if (pgid === ownGroup()) throw new Error(`refusing to signal this test's own process group ${pgid}`);
-  const strays = new Map(liveDescendants(pgid).filter((p) => p.pgid !== pgid).map((p) => [p.pid, p.startTime]));
+  const strays = new Map(
+    liveDescendants(pgid)
+      .filter((p) => p.pgid !== pgid)
+      .map((p) => [p.pid, p.startTime]),
+  );
   const liveStrays = (): ProcessInfo[] => listProcesses().filter((p) => strays.get(p.pid) === p.startTime && p.state !== 'Z');
   const left = (): ProcessInfo[] => [...liveProcessesInGroup(pgid), ...liveStrays()];
   if (left().length === 0) return 'none';
@@ -154,7 +161,11 @@ export async function stopProcessGroup(pgid: number, graceMs = 8_000): Promise<'
   };
   signalAll('SIGTERM');
   try {
-    await waitFor(() => left().length === 0, graceMs, () => '');
+    await waitFor(
+      () => left().length === 0,
+      graceMs,
+      () => '',
+    );
     return 'terminated';
   } catch {
     signalAll('SIGKILL');
@@ -373,7 +384,12 @@ export async function launchChromium(): Promise<Chromium> {
   });
   // Playwright starts the browser in a process group of its own; remember it for the exit handler.
   const mine = ownGroup();
-  const groups = (): Set<number> => new Set(chromiumProcesses(userDataDir).map((p) => p.pgid).filter((pgid) => pgid !== mine));
+  const groups = (): Set<number> =>
+    new Set(
+      chromiumProcesses(userDataDir)
+        .map((p) => p.pgid)
+        .filter((pgid) => pgid !== mine),
+    );
   for (const pgid of groups()) runningGroups.add(pgid);
   let closed = false;
   return {
@@ -393,7 +409,11 @@ export async function launchChromium(): Promise<Chromium> {
       }
       // (Should Chromium ever share our group, its processes are ended one by one.)
       for (const p of chromiumProcesses(userDataDir)) signalPid(p.pid, 'SIGKILL');
-      const left = await waitFor(() => chromiumProcesses(userDataDir).length === 0, 3_000, () => '').then(
+      const left = await waitFor(
+        () => chromiumProcesses(userDataDir).length === 0,
+        3_000,
+        () => '',
+      ).then(
         () => [],
         () => chromiumProcesses(userDataDir),
       );
@@ -407,7 +427,11 @@ export async function launchChromium(): Promise<Chromium> {
 /** Where a failed end-to-end step leaves its screenshot and logs. */
 export const RESULTS_DIR = path.join(repoRoot, 'test-results');
 
-const fileSafe = (name: string): string => name.replace(/[^\w.-]+/g, '-').replace(/^-|-$/g, '').slice(0, 100);
+const fileSafe = (name: string): string =>
+  name
+    .replace(/[^\w.-]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 100);
 
 /** What a step can show when it fails: the page as it looked, and the server's logs. */
 export interface StepEvidence {
@@ -456,7 +480,10 @@ export async function runStep(prefix: string, name: string, evidence: () => Step
 export async function stopSession(browser: Chromium | undefined, server: CodeServer | undefined): Promise<{ problems: string[]; timings: Record<string, number> }> {
   const problems: string[] = [];
   const timings: Record<string, number> = {};
-  for (const [name, stop] of [['stopBrowser', () => browser?.close()], ['stopCodeServer', () => server?.stop()]] as const) {
+  for (const [name, stop] of [
+    ['stopBrowser', () => browser?.close()],
+    ['stopCodeServer', () => server?.stop()],
+  ] as const) {
     const started = Date.now();
     try {
       await stop();

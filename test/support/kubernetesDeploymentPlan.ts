@@ -31,21 +31,22 @@ export interface DeploymentValues {
 
 /** The seed scenario's Deployment (DESIGN.md) as the provider writes it in state and plans. */
 export function deploymentValue(values: DeploymentValues = {}): Record<string, unknown> {
-  const probe = values.readinessProbe === null
-    ? []
-    : [
-        {
-          exec: [],
-          failure_threshold: 3,
-          grpc: [],
-          http_get: [{ host: '', http_header: [], path: '/', port: '80', scheme: 'HTTP' }],
-          initial_delay_seconds: values.readinessProbe?.initialDelaySeconds ?? 5,
-          period_seconds: values.readinessProbe?.periodSeconds ?? 10,
-          success_threshold: values.readinessProbe?.successThreshold ?? 1,
-          tcp_socket: [],
-          timeout_seconds: 1,
-        },
-      ];
+  const probe =
+    values.readinessProbe === null
+      ? []
+      : [
+          {
+            exec: [],
+            failure_threshold: 3,
+            grpc: [],
+            http_get: [{ host: '', http_header: [], path: '/', port: '80', scheme: 'HTTP' }],
+            initial_delay_seconds: values.readinessProbe?.initialDelaySeconds ?? 5,
+            period_seconds: values.readinessProbe?.periodSeconds ?? 10,
+            success_threshold: values.readinessProbe?.successThreshold ?? 1,
+            tcp_socket: [],
+            timeout_seconds: 1,
+          },
+        ];
   return {
     id: `${values.namespace ?? 'default'}/${values.name ?? 'nginx-deployment'}`,
     metadata: [

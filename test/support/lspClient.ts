@@ -66,9 +66,7 @@ export class LspTestClient {
   ): Promise<void> {
     const configuration = options.configuration;
     if (configuration) {
-      this.connection.onRequest('workspace/configuration', (params: { items: Array<{ scopeUri?: string }> }) =>
-        params.items.map((item) => configuration(item.scopeUri)),
-      );
+      this.connection.onRequest('workspace/configuration', (params: { items: Array<{ scopeUri?: string }> }) => params.items.map((item) => configuration(item.scopeUri)));
       this.connection.onRequest('client/registerCapability', () => null);
     }
     await this.connection.sendRequest(InitializeRequest.type, {

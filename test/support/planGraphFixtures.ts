@@ -80,7 +80,12 @@ export function planGraph(nodes: PlanGraphNode[], edges: PlanGraphEdge[] = [], l
 
 /** One node of every display kind in the root module, and a replacement with its reason and diff. */
 export function everyKindGraph(): PlanGraph {
-  const forced: AttributeChange = { path: 'file_permission', before: { kind: 'known', text: '"0777"' }, after: { kind: 'known', text: '"0700"' }, forcesReplacement: true };
+  const forced: AttributeChange = {
+    path: 'file_permission',
+    before: { kind: 'known', text: '"0777"' },
+    after: { kind: 'known', text: '"0700"' },
+    forcesReplacement: true,
+  };
   const unknown: AttributeChange = { path: 'id', before: { kind: 'known', text: '"abc"' }, after: { kind: 'unknown' }, forcesReplacement: false };
   const secret: AttributeChange = { path: 'content', before: { kind: 'sensitive' }, after: { kind: 'sensitive' }, forcesReplacement: false };
   const nodes = [

@@ -78,7 +78,16 @@ export async function startRecordedApiServer(objects: Array<Record<string, any>>
     };
     if (DISCOVERY[url]) return send(200, DISCOVERY[url]);
     const match = /^\/(?:api\/v1|apis\/([^/]+)\/v1)\/namespaces\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url);
-    if (!match) return send(404, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', code: 404 });
+    if (!match)
+      return send(404, {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: 'the server could not find the requested resource',
+        reason: 'NotFound',
+        code: 404,
+      });
     const [, group, namespace, resource, name] = match;
     const qualified = group ? `${resource}.${group}` : resource;
     if (forbiddenNamespaces.includes(namespace)) {
@@ -95,7 +104,16 @@ export async function startRecordedApiServer(objects: Array<Record<string, any>>
     }
     const object = byPath.get(url);
     if (object) return send(200, object);
-    send(404, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `${qualified} "${name}" not found`, reason: 'NotFound', details: { name, group: group ?? '', kind: resource }, code: 404 });
+    send(404, {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: `${qualified} "${name}" not found`,
+      reason: 'NotFound',
+      details: { name, group: group ?? '', kind: resource },
+      code: 404,
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -98,7 +98,8 @@ export function toolVersions(): ToolVersions {
  * Variables that would change what the tool does behind the test's back. TF_CLI_CONFIG_FILE is
  * among them: the machine may name a file that does not exist, and the tests set their own.
  */
-const SCRUBBED_ENV = /^(TF_CLI_ARGS.*|TF_DATA_DIR|TF_PLUGIN_CACHE_DIR|TF_WORKSPACE|TF_LOG.*|TF_VAR_.*|TF_REATTACH_PROVIDERS|TF_CLI_CONFIG_FILE|TERRAFORM_CONFIG|TOFU_.*)$/;
+const SCRUBBED_ENV =
+  /^(TF_CLI_ARGS.*|TF_DATA_DIR|TF_PLUGIN_CACHE_DIR|TF_WORKSPACE|TF_LOG.*|TF_VAR_.*|TF_REATTACH_PROVIDERS|TF_CLI_CONFIG_FILE|TERRAFORM_CONFIG|TOFU_.*)$/;
 
 /** The environment of every tool run (either tool): scrubbed, non-interactive, providers from the mirror. */
 export function toolEnv(): NodeJS.ProcessEnv {

@@ -16,7 +16,13 @@ export const TERRAFORM_DEFAULT_PATH = '/usr/local/bin/terraform';
 
 /** The first executable file among `/usr/local/bin/terraform` and `terraform` on PATH; undefined when there is none. */
 export function findTerraform(env: NodeJS.ProcessEnv = process.env, defaultPath = TERRAFORM_DEFAULT_PATH): string | undefined {
-  const candidates = [defaultPath, ...(env.PATH ?? '').split(path.delimiter).filter((dir) => path.isAbsolute(dir)).map((dir) => path.join(dir, 'terraform'))];
+  const candidates = [
+    defaultPath,
+    ...(env.PATH ?? '')
+      .split(path.delimiter)
+      .filter((dir) => path.isAbsolute(dir))
+      .map((dir) => path.join(dir, 'terraform')),
+  ];
   return candidates.find(isExecutableFile);
 }
 
@@ -48,7 +54,8 @@ export function describeTerraform(bin: string): IacTool {
   } catch {
     version = undefined;
   }
-  if (typeof version !== 'string' || version === '') return { ...tool, unusable: `${bin} version -json did not report a terraform_version (it printed: ${JSON.stringify(output.trim().slice(0, 200))})` };
+  if (typeof version !== 'string' || version === '')
+    return { ...tool, unusable: `${bin} version -json did not report a terraform_version (it printed: ${JSON.stringify(output.trim().slice(0, 200))})` };
   return { ...tool, version };
 }
 

@@ -19,7 +19,8 @@ function line(json: Record<string, unknown>): TerraformUiEvent {
   return event;
 }
 
-const planned = (addr: string, action: string) => line({ '@message': `${addr}: Plan to ${action}`, type: 'planned_change', change: { resource: resource(addr), action } });
+const planned = (addr: string, action: string) =>
+  line({ '@message': `${addr}: Plan to ${action}`, type: 'planned_change', change: { resource: resource(addr), action } });
 const hook = (type: string, addr: string, action: string, extra: Record<string, unknown> = {}) =>
   line({ '@message': `${addr}: ${type}`, type, hook: { resource: resource(addr), action, ...extra } });
 const errorDiagnostic = (summary: string, detail: string, address?: string) =>
@@ -45,7 +46,11 @@ describe('apply progress', () => {
       hook('apply_complete', 'local_file.example', 'delete', { elapsed_seconds: 0 }),
       hook('apply_start', 'local_file.example', 'create'),
       hook('apply_complete', 'local_file.example', 'create', { id_key: 'id', id_value: '26d8', elapsed_seconds: 0 }),
-      line({ '@message': 'Apply complete! Resources: 1 added, 0 changed, 1 destroyed.', type: 'change_summary', changes: { add: 1, change: 0, import: 0, remove: 1, forget: 0, operation: 'apply' } }),
+      line({
+        '@message': 'Apply complete! Resources: 1 added, 0 changed, 1 destroyed.',
+        type: 'change_summary',
+        changes: { add: 1, change: 0, import: 0, remove: 1, forget: 0, operation: 'apply' },
+      }),
     ]);
     assert.deepEqual(
       updates.map((u) => [u.resource.status, u.resource.step, u.resource.stepsDone, u.message]),
@@ -73,7 +78,10 @@ describe('apply progress', () => {
 
   test('elapsed seconds from apply_progress, several resources at once, and the count of failures in the message', () => {
     const progress = new ApplyProgress();
-    feed(progress, ['a', 'b', 'c', 'd'].map((n) => planned(`time_sleep.${n}`, 'create')));
+    feed(
+      progress,
+      ['a', 'b', 'c', 'd'].map((n) => planned(`time_sleep.${n}`, 'create')),
+    );
     feed(progress, [hook('apply_start', 'time_sleep.a', 'create'), hook('apply_complete', 'time_sleep.a', 'create')]);
     feed(progress, [hook('apply_start', 'time_sleep.b', 'create'), hook('apply_start', 'time_sleep.c', 'create')]);
     const [tick] = feed(progress, [hook('apply_progress', 'time_sleep.b', 'create', { elapsed_seconds: 10 })]);
@@ -84,7 +92,7 @@ describe('apply progress', () => {
     assert.deepEqual(progress.counts(), { total: 4, pending: 1, applying: 1, done: 1, errored: 1 });
   });
 
-  test("a provider error: apply_errored, then the diagnostic that names the address is attached to it", () => {
+  test('a provider error: apply_errored, then the diagnostic that names the address is attached to it', () => {
     const progress = new ApplyProgress();
     const updates = feed(progress, [
       planned('local_file.a', 'create'),
@@ -94,7 +102,11 @@ describe('apply progress', () => {
       hook('apply_complete', 'local_file.a', 'create'),
       hook('apply_start', 'local_file.bad', 'create'),
       hook('apply_errored', 'local_file.bad', 'create', { elapsed_seconds: 0 }),
-      errorDiagnostic('Create local file error', 'An unexpected error occurred while writing the file\n\n+Original Error: open ./a.txt/inside.txt: not a directory', 'local_file.bad'),
+      errorDiagnostic(
+        'Create local file error',
+        'An unexpected error occurred while writing the file\n\n+Original Error: open ./a.txt/inside.txt: not a directory',
+        'local_file.bad',
+      ),
       // Not about any resource: nothing to attach it to.
       errorDiagnostic('execution halted', ''),
     ]);
@@ -139,7 +151,10 @@ describe('apply progress', () => {
     const succeeded = new ApplyProgress([{ address: 'local_file.moved', action: 'move' }]);
     feed(succeeded, [planned('local_file.forgotten', 'remove')]);
     succeeded.finish(true);
-    assert.deepEqual(succeeded.resources().map((r) => r.status), ['done', 'done']);
+    assert.deepEqual(
+      succeeded.resources().map((r) => r.status),
+      ['done', 'done'],
+    );
     assert.equal(succeeded.counts().done, 2);
 
     const killed = new ApplyProgress();
@@ -160,7 +175,15 @@ describe('apply progress', () => {
     assert.equal(progress.resource('local_file.x')?.action, 'update');
     feed(progress, [planned('local_file.x', 'replace'), hook('apply_start', 'data.local_file.y', 'read'), hook('apply_complete', 'data.local_file.y', 'read')]);
     assert.equal(progress.resource('local_file.x')?.action, 'replace');
-    assert.deepEqual(progress.resource('data.local_file.y'), { address: 'data.local_file.y', action: 'read', status: 'done', step: 'read', stepsDone: 1, elapsedSeconds: 0, provisioner: undefined });
+    assert.deepEqual(progress.resource('data.local_file.y'), {
+      address: 'data.local_file.y',
+      action: 'read',
+      status: 'done',
+      step: 'read',
+      stepsDone: 1,
+      elapsedSeconds: 0,
+      provisioner: undefined,
+    });
   });
 
   test('updates are copies: keeping one does not see later changes', () => {

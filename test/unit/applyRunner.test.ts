@@ -53,7 +53,10 @@ describe('apply runner refusals', () => {
     if (failure.kind !== 'stale-plan') return;
     assert.deepEqual(failure.changedFiles, ['main.tf']);
     assert.equal(failure.alreadyApplied, true);
-    assert.match(failure.message, /^The saved plan is stale: the plan was already applied, or another run created the state since .* main\.tf has changed since the plan was made/);
+    assert.match(
+      failure.message,
+      /^The saved plan is stale: the plan was already applied, or another run created the state since .* main\.tf has changed since the plan was made/,
+    );
     assert.deepEqual(result.ok ? [] : result.resources.map((r) => [r.address, r.status]), [['local_file.a', 'pending']]);
   });
 

@@ -33,7 +33,18 @@ const deployment = (name: string, image: string, app = name) =>
 const seed = (permission: string) =>
   `resource "local_file" "example" {\n  content         = "This is a test file."\n  filename        = "\${path.module}/test.txt"\n  file_permission = "${permission}"\n}\n`;
 const stateOf = (permission: string) =>
-  JSON.stringify({ version: 4, resources: [{ mode: 'managed', type: 'local_file', name: 'example', provider: '', instances: [{ attributes: { content: 'This is a test file.', filename: './test.txt', file_permission: permission } }] }] });
+  JSON.stringify({
+    version: 4,
+    resources: [
+      {
+        mode: 'managed',
+        type: 'local_file',
+        name: 'example',
+        provider: '',
+        instances: [{ attributes: { content: 'This is a test file.', filename: './test.txt', file_permission: permission } }],
+      },
+    ],
+  });
 
 type JsonFinding = { file: string; code: string; severity: string; message: string; before?: string; after?: string };
 const json = (stdout: string): JsonFinding[] => JSON.parse(stdout).findings;
@@ -72,7 +83,10 @@ describe('check --against: Kubernetes objects by identity', () => {
     assert.equal(result.code, 1, result.stderr);
     assert.equal(result.stderr, '');
     const findings = json(result.stdout);
-    assert.ok(findings.every((f) => !f.file.startsWith('deployed')), 'the deployed tree is the baseline, not a target');
+    assert.ok(
+      findings.every((f) => !f.file.startsWith('deployed')),
+      'the deployed tree is the baseline, not a target',
+    );
     const rolling = findings.find((f) => f.file === 'web.yaml' && f.code === 'kubernetes/rolling-update');
     assert.deepEqual([rolling?.before, rolling?.after], ['"web:1.0.1"', '"web:1.0.2"']);
     const immutable = findings.find((f) => f.file === 'api.yml' && f.code === 'kubernetes/immutable-field');
@@ -122,8 +136,14 @@ describe('check --against: Kubernetes objects by identity', () => {
     writeFiles(dir, { 'deployed/ci.yml': 'on: push\n', 'app/web.yaml': deployment('web', 'web:1.0.2') });
     const result = await run(['check', 'app', '--against', 'deployed'], dir);
     assert.equal(result.code, 2);
-    assert.match(result.stdout, /^app\/web\.yaml:1:1: warning kubernetes\/baseline-unavailable: --against deployed holds no Kubernetes objects\. Edits to the Kubernetes objects cannot be compared with a deployed version\./m);
-    assert.equal(result.stderr, 'immutable-infra: app/web.yaml: --against deployed holds no Kubernetes objects. Edits to the Kubernetes objects cannot be compared with a deployed version.\n');
+    assert.match(
+      result.stdout,
+      /^app\/web\.yaml:1:1: warning kubernetes\/baseline-unavailable: --against deployed holds no Kubernetes objects\. Edits to the Kubernetes objects cannot be compared with a deployed version\./m,
+    );
+    assert.equal(
+      result.stderr,
+      'immutable-infra: app/web.yaml: --against deployed holds no Kubernetes objects. Edits to the Kubernetes objects cannot be compared with a deployed version.\n',
+    );
   });
 
   test('a deployed file that cannot be read in full: an object not found is checked as new, and the note names the file and why', async () => {
@@ -140,7 +160,10 @@ describe('check --against: Kubernetes objects by identity', () => {
     const findings = json(result.stdout);
     // Found: compared, and no note.
     assert.ok(findings.some((f) => f.file === 'app/web.yaml' && f.code === 'kubernetes/rolling-update'));
-    assert.deepEqual(findings.filter((f) => f.file === 'app/web.yaml' && f.code === 'kubernetes/baseline-unavailable'), []);
+    assert.deepEqual(
+      findings.filter((f) => f.file === 'app/web.yaml' && f.code === 'kubernetes/baseline-unavailable'),
+      [],
+    );
     const note = findings.find((f) => f.file === 'app/batch.yaml' && f.code === 'kubernetes/baseline-unavailable');
     assert.equal(note?.severity, 'information');
     assert.match(
@@ -193,20 +216,29 @@ describe('check --against: Terraform modules by folder', () => {
     const result = await run(['check', 'live', '--against', 'deployed', '--format', 'json'], dir);
     assert.equal(result.code, 0, result.stderr);
     const byFile = (file: string) => json(result.stdout).filter((f) => f.file === path.join('live', file, 'main.tf'));
-    assert.deepEqual(byFile('a').map((f) => [f.code, f.before, f.after]), [['terraform/forces-replacement', '"0777"', '"0700"']]);
-    assert.deepEqual(byFile('b').map((f) => [f.severity, f.code, f.message]), [
-      ['warning', 'terraform/baseline-unavailable', `--against deployed holds no deployed version of ${path.join(dir, 'live', 'b')}: no deployed/b folder.`],
-    ]);
-    assert.deepEqual(byFile('c').map((f) => [f.code, f.before]), [['terraform/forces-replacement', '"0600"']]);
+    assert.deepEqual(
+      byFile('a').map((f) => [f.code, f.before, f.after]),
+      [['terraform/forces-replacement', '"0777"', '"0700"']],
+    );
+    assert.deepEqual(
+      byFile('b').map((f) => [f.severity, f.code, f.message]),
+      [['warning', 'terraform/baseline-unavailable', `--against deployed holds no deployed version of ${path.join(dir, 'live', 'b')}: no deployed/b folder.`]],
+    );
+    assert.deepEqual(
+      byFile('c').map((f) => [f.code, f.before]),
+      [['terraform/forces-replacement', '"0600"']],
+    );
     assert.equal(result.stderr, 'immutable-infra: --against deployed holds no deployed version of live/b: no deployed/b folder.\n');
   });
 
   test('the checked argument is itself a module folder: PATH is its counterpart, with its own tfvars; hovers name it', async () => {
     const dir = tempDir();
     writeFiles(dir, {
-      'live/main.tf': 'variable "mode" {}\nresource "local_file" "example" {\n  content         = "x"\n  filename        = "${path.module}/x.txt"\n  file_permission = var.mode\n}\n',
+      'live/main.tf':
+        'variable "mode" {}\nresource "local_file" "example" {\n  content         = "x"\n  filename        = "${path.module}/x.txt"\n  file_permission = var.mode\n}\n',
       'live/terraform.tfvars': 'mode = "0700"\n',
-      'v1/main.tf': 'variable "mode" {}\nresource "local_file" "example" {\n  content         = "x"\n  filename        = "${path.module}/x.txt"\n  file_permission = var.mode\n}\n',
+      'v1/main.tf':
+        'variable "mode" {}\nresource "local_file" "example" {\n  content         = "x"\n  filename        = "${path.module}/x.txt"\n  file_permission = var.mode\n}\n',
       'v1/terraform.tfvars': 'mode = "0777"\n',
     });
     const deployed: DeployedVersion = { path: path.join(dir, 'v1'), root: path.join(dir, 'live'), display: 'v1', origin: '--against v1' };
@@ -216,7 +248,10 @@ describe('check --against: Terraform modules by folder', () => {
     assert.deepEqual([finding?.code, finding?.before, finding?.after], ['terraform/forces-replacement', '"0777"', '"0700"']);
     assert.match(finding.detail ?? '', /Baseline \(the deployed version in v1\): `"0777"`/);
     const cli = await run(['check', 'live', '--against', 'v1', '--format', 'json'], dir);
-    assert.deepEqual(json(cli.stdout).map((f) => f.code), ['terraform/forces-replacement']);
+    assert.deepEqual(
+      json(cli.stdout).map((f) => f.code),
+      ['terraform/forces-replacement'],
+    );
   });
 
   test('against a file, and --baseline state: modules without state are reported; exit 2 when nothing was compared', async () => {
@@ -234,13 +269,29 @@ describe('check --against: Terraform modules by folder', () => {
   test('untrusted (no git run): the files baseline still works', async () => {
     const dir = tempDir();
     writeFiles(dir, { 'live/main.tf': seed('0700'), 'deployed/main.tf': seed('0777') });
-    const deployed: DeployedVersion = { path: path.join(dir, 'deployed'), root: path.join(dir, 'live'), display: 'deployed', origin: 'immutableInfra.againstPath "deployed"' };
+    const deployed: DeployedVersion = {
+      path: path.join(dir, 'deployed'),
+      root: path.join(dir, 'live'),
+      display: 'deployed',
+      origin: 'immutableInfra.againstPath "deployed"',
+    };
     const result = await analyzer.analyze(path.join(dir, 'live'), { baseline: 'auto', gitRef: 'HEAD', allowGit: false, deployed });
-    assert.deepEqual(result.findings.map((f) => f.code), ['terraform/forces-replacement']);
+    assert.deepEqual(
+      result.findings.map((f) => f.code),
+      ['terraform/forces-replacement'],
+    );
     const empty = tempDir();
     writeFiles(empty, { 'live/main.tf': seed('0700'), 'deployed/README.md': 'nothing here' });
-    const none = await analyzer.analyze(path.join(empty, 'live'), { baseline: 'auto', gitRef: 'HEAD', allowGit: false, deployed: { ...deployed, path: path.join(empty, 'deployed'), root: path.join(empty, 'live') } });
-    assert.deepEqual(none.findings.map((f) => [f.severity, f.message]), [['warning', `immutableInfra.againstPath "deployed" holds no deployed version of ${path.join(empty, 'live')}: no .tf files in deployed.`]]);
+    const none = await analyzer.analyze(path.join(empty, 'live'), {
+      baseline: 'auto',
+      gitRef: 'HEAD',
+      allowGit: false,
+      deployed: { ...deployed, path: path.join(empty, 'deployed'), root: path.join(empty, 'live') },
+    });
+    assert.deepEqual(
+      none.findings.map((f) => [f.severity, f.message]),
+      [['warning', `immutableInfra.againstPath "deployed" holds no deployed version of ${path.join(empty, 'live')}: no .tf files in deployed.`]],
+    );
   });
 });
 

@@ -16,7 +16,9 @@ function run(args: string[], cwd: string): Promise<{ code: number; stdout: strin
 
 const seed = (permission: string) =>
   `resource "local_file" "example" {\n  content         = "This is a test file."\n  filename        = "\${path.module}/test.txt"\n  file_permission = "${permission}"\n}\n`;
-const state = [{ type: 'local_file', name: 'example', instances: [{ attributes: { content: 'This is a test file.', filename: './test.txt', file_permission: '0777' } }] }];
+const state = [
+  { type: 'local_file', name: 'example', instances: [{ attributes: { content: 'This is a test file.', filename: './test.txt', file_permission: '0777' } }] },
+];
 
 after(cleanupTempDirs);
 
@@ -25,13 +27,21 @@ describe('immutable-infra check', () => {
     const dir = stateModule({ 'main.tf': seed('0700') }, state);
     const result = await run(['check'], dir);
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /^main\.tf:4:3: warning terraform\/forces-replacement: Changing `file_permission` \("0777" → "0700"\) forces replacement of `local_file\.example`/m);
+    assert.match(
+      result.stdout,
+      /^main\.tf:4:3: warning terraform\/forces-replacement: Changing `file_permission` \("0777" → "0700"\) forces replacement of `local_file\.example`/m,
+    );
     assert.match(result.stdout, /1 finding: 1 warning\.\nTerraform: 1 resource checked for replacement\.\n$/);
   });
 
   test('json: the DESIGN.md contract, file relative to the working directory', async () => {
     const dir = stateModule({ 'mod/main.tf': seed('0700') }, undefined);
-    writeFiles(dir, { 'mod/terraform.tfstate': JSON.stringify({ version: 4, resources: [{ mode: 'managed', type: 'local_file', name: 'example', provider: '', instances: [{ attributes: state[0].instances[0].attributes }] }] }) });
+    writeFiles(dir, {
+      'mod/terraform.tfstate': JSON.stringify({
+        version: 4,
+        resources: [{ mode: 'managed', type: 'local_file', name: 'example', provider: '', instances: [{ attributes: state[0].instances[0].attributes }] }],
+      }),
+    });
     const result = await run(['check', 'mod', '--format', 'json'], dir);
     assert.equal(result.code, 0, result.stderr);
     const json = JSON.parse(result.stdout);
@@ -61,7 +71,10 @@ describe('immutable-infra check', () => {
     assert.equal(sarif.version, '2.1.0');
     const [run0] = sarif.runs;
     assert.equal(run0.tool.driver.name, 'immutable-infra');
-    assert.deepEqual(run0.tool.driver.rules.map((r: { id: string }) => r.id), ['terraform/forces-replacement']);
+    assert.deepEqual(
+      run0.tool.driver.rules.map((r: { id: string }) => r.id),
+      ['terraform/forces-replacement'],
+    );
     const [r] = run0.results;
     assert.equal(r.ruleId, 'terraform/forces-replacement');
     assert.equal(r.level, 'warning');
@@ -130,7 +143,7 @@ describe('immutable-infra check', () => {
     assert.match(result.stdout, /terraform\/replace-blocked-by-prevent-destroy/);
   });
 
-  test('a file argument keeps that file\'s findings; git baseline by flag', async () => {
+  test("a file argument keeps that file's findings; git baseline by flag", async () => {
     const dir = gitModule({ 'main.tf': seed('0777'), 'other.tf': '' }, { 'main.tf': seed('0700') });
     const result = await run(['check', 'other.tf', '--baseline', 'git', '--format', 'json'], dir);
     assert.equal(result.code, 0, result.stderr);
@@ -157,21 +170,39 @@ describe('immutable-infra check', () => {
     const dir = gitModule({ 'main.tf': seed('0777') }, { 'main.tf': seed('0700') });
     const result = await run(['check', '--git-ref', 'nope', '--format', 'json'], dir);
     assert.equal(result.code, 2, result.stdout);
-    assert.equal(result.stderr, 'immutable-infra: No git baseline for .: the git ref "nope" does not exist in this repository. There is no terraform.tfstate either: nothing to compare edits with.\n');
+    assert.equal(
+      result.stderr,
+      'immutable-infra: No git baseline for .: the git ref "nope" does not exist in this repository. There is no terraform.tfstate either: nothing to compare edits with.\n',
+    );
     const [finding] = JSON.parse(result.stdout).findings;
     assert.deepEqual([finding.file, finding.severity, finding.code], ['main.tf', 'warning', 'terraform/baseline-unavailable']);
     assert.match(finding.message, /the git ref "nope" does not exist in this repository/);
   });
 
   test('a git ref that does not exist loses nothing else: the module with state and the manifests are still checked', async () => {
-    const manifest = (image: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: ${image}\n`;
-    const dir = gitModule({ 'withstate/main.tf': seed('0777'), 'nostate/main.tf': seed('0777'), 'k8s/web.yaml': manifest('web:1') }, { 'withstate/main.tf': seed('0700'), 'nostate/main.tf': seed('0700'), 'k8s/web.yaml': manifest('web:2') });
-    writeFiles(dir, { 'withstate/terraform.tfstate': JSON.stringify({ version: 4, resources: [{ mode: 'managed', type: 'local_file', name: 'example', provider: '', instances: [{ attributes: state[0].instances[0].attributes }] }] }) });
+    const manifest = (image: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: ${image}\n`;
+    const dir = gitModule(
+      { 'withstate/main.tf': seed('0777'), 'nostate/main.tf': seed('0777'), 'k8s/web.yaml': manifest('web:1') },
+      { 'withstate/main.tf': seed('0700'), 'nostate/main.tf': seed('0700'), 'k8s/web.yaml': manifest('web:2') },
+    );
+    writeFiles(dir, {
+      'withstate/terraform.tfstate': JSON.stringify({
+        version: 4,
+        resources: [{ mode: 'managed', type: 'local_file', name: 'example', provider: '', instances: [{ attributes: state[0].instances[0].attributes }] }],
+      }),
+    });
     const result = await run(['check', '--git-ref', 'nope'], dir);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^withstate\/main\.tf:4:3: warning terraform\/forces-replacement: Changing `file_permission` \("0777" → "0700"\)/m);
-    assert.match(result.stdout, /^nostate\/main\.tf:1:1: warning terraform\/baseline-unavailable: No git baseline for .*nostate: the git ref "nope" does not exist in this repository\./m);
-    assert.match(result.stdout, /^k8s\/web\.yaml:1:1: warning kubernetes\/baseline-unavailable: No git baseline for .*k8s: the git ref "nope" does not exist in this repository\. Edits to the Kubernetes objects cannot be compared with a deployed version\./m);
+    assert.match(
+      result.stdout,
+      /^nostate\/main\.tf:1:1: warning terraform\/baseline-unavailable: No git baseline for .*nostate: the git ref "nope" does not exist in this repository\./m,
+    );
+    assert.match(
+      result.stdout,
+      /^k8s\/web\.yaml:1:1: warning kubernetes\/baseline-unavailable: No git baseline for .*k8s: the git ref "nope" does not exist in this repository\. Edits to the Kubernetes objects cannot be compared with a deployed version\./m,
+    );
     assert.match(result.stdout, /^k8s\/web\.yaml:\d+:\d+: warning kubernetes\/no-readiness-probe/m);
     assert.equal(
       result.stderr,
@@ -186,7 +217,10 @@ describe('immutable-infra check', () => {
     assert.equal(result.code, 2);
     assert.equal(result.stderr, 'immutable-infra: git: The git ref "-x" is not valid. There is no terraform.tfstate either: nothing to compare edits with.\n');
     const named = await run(['check', '--git-ref', 'nope'], dir);
-    assert.equal(named.stderr, 'immutable-infra: No git baseline for git: the git ref "nope" does not exist in this repository. There is no terraform.tfstate either: nothing to compare edits with.\n');
+    assert.equal(
+      named.stderr,
+      'immutable-infra: No git baseline for git: the git ref "nope" does not exist in this repository. There is no terraform.tfstate either: nothing to compare edits with.\n',
+    );
   });
 
   test('--baseline state with a corrupt state: the module gets a finding, stderr says why, exit 2 as nothing was compared', async () => {
@@ -200,7 +234,14 @@ describe('immutable-infra check', () => {
 
   test('--baseline state: a module without state is reported, one with state is checked, exit 0', async () => {
     const dir = tempDir();
-    writeFiles(dir, { 'a/main.tf': seed('0700'), 'b/main.tf': seed('0700'), 'b/terraform.tfstate': JSON.stringify({ version: 4, resources: [{ mode: 'managed', type: 'local_file', name: 'example', provider: '', instances: [{ attributes: state[0].instances[0].attributes }] }] }) });
+    writeFiles(dir, {
+      'a/main.tf': seed('0700'),
+      'b/main.tf': seed('0700'),
+      'b/terraform.tfstate': JSON.stringify({
+        version: 4,
+        resources: [{ mode: 'managed', type: 'local_file', name: 'example', provider: '', instances: [{ attributes: state[0].instances[0].attributes }] }],
+      }),
+    });
     const result = await run(['check', '--baseline', 'state'], dir);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^b\/main\.tf:4:3: warning terraform\/forces-replacement/m);
@@ -211,9 +252,14 @@ describe('immutable-infra check', () => {
     const root = path.resolve(__dirname, '..', '..', '..');
     const example = tempDir();
     writeFiles(example, { 'terraform/main.tf': require('node:fs').readFileSync(path.join(root, 'examples', 'terraform', 'main.tf'), 'utf8') });
-    writeFiles(example, { 'terraform/terraform.tfstate': require('node:fs').readFileSync(path.join(root, 'examples', 'terraform', 'baseline', 'terraform.tfstate'), 'utf8') });
+    writeFiles(example, {
+      'terraform/terraform.tfstate': require('node:fs').readFileSync(path.join(root, 'examples', 'terraform', 'baseline', 'terraform.tfstate'), 'utf8'),
+    });
     const result = await run(['check', '.'], example);
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /terraform\/main\.tf:\d+:3: warning terraform\/forces-replacement: Changing `file_permission` \("0777" → "0700"\) forces replacement of `local_file\.example`: Terraform will destroy and re-create it\./);
+    assert.match(
+      result.stdout,
+      /terraform\/main\.tf:\d+:3: warning terraform\/forces-replacement: Changing `file_permission` \("0777" → "0700"\) forces replacement of `local_file\.example`: Terraform will destroy and re-create it\./,
+    );
   });
 });

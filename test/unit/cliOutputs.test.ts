@@ -67,7 +67,10 @@ describe('the CLI, byte for byte', () => {
     chmodSync(path.join(dir, 'terraform', 'test.txt'), 0o777);
     const outputs: Record<string, Output> = {};
     for (const format of ['text', 'json', 'sarif']) {
-      outputs[`check . --against kubernetes/deployment-v1.yaml --format ${format}`] = await run(['check', '.', '--against', 'kubernetes/deployment-v1.yaml', '--format', format], dir);
+      outputs[`check . --against kubernetes/deployment-v1.yaml --format ${format}`] = await run(
+        ['check', '.', '--against', 'kubernetes/deployment-v1.yaml', '--format', format],
+        dir,
+      );
     }
     outputs['check terraform --baseline state'] = await run(['check', 'terraform', '--baseline', 'state'], dir);
     outputs['check kubernetes/deployment-v2.yaml --baseline git'] = await run(['check', 'kubernetes/deployment-v2.yaml', '--baseline', 'git'], dir);

@@ -44,7 +44,10 @@ describe('chooseTerraformExecutable', () => {
   });
 
   test('both on PATH (tofu first), a module terraform initialised: terraform', () => {
-    const chosen = chooseTerraformExecutable(undefined, { env: { PATH: [path.dirname(tofu), path.dirname(terraform)].join(':') }, moduleDir: moduleWithLock(TERRAFORM_LOCK_FILE) });
+    const chosen = chooseTerraformExecutable(undefined, {
+      env: { PATH: [path.dirname(tofu), path.dirname(terraform)].join(':') },
+      moduleDir: moduleWithLock(TERRAFORM_LOCK_FILE),
+    });
     assert.equal(chosen.path, terraform);
     assert.equal(chosen.reason, 'chosen because .terraform.lock.hcl selects providers from registry.terraform.io');
   });

@@ -30,11 +30,30 @@ interface Sample {
 /** Two distinct values of the attribute's type, as HCL and as the state's JSON. */
 function samples(type: string | undefined): [Sample, Sample] {
   const t = (type ?? 'string').replace(/\s+/g, '');
-  if (t === 'number') return [{ hcl: '1', json: 1 }, { hcl: '2', json: 2 }];
-  if (t === 'bool') return [{ hcl: 'false', json: false }, { hcl: 'true', json: true }];
-  if (/^(list|set)\(/.test(t)) return [{ hcl: '["old-value"]', json: ['old-value'] }, { hcl: '["new-value"]', json: ['new-value'] }];
-  if (/^map\(/.test(t)) return [{ hcl: '{ key = "old-value" }', json: { key: 'old-value' } }, { hcl: '{ key = "new-value" }', json: { key: 'new-value' } }];
-  return [{ hcl: '"old-value"', json: 'old-value' }, { hcl: '"new-value"', json: 'new-value' }];
+  if (t === 'number')
+    return [
+      { hcl: '1', json: 1 },
+      { hcl: '2', json: 2 },
+    ];
+  if (t === 'bool')
+    return [
+      { hcl: 'false', json: false },
+      { hcl: 'true', json: true },
+    ];
+  if (/^(list|set)\(/.test(t))
+    return [
+      { hcl: '["old-value"]', json: ['old-value'] },
+      { hcl: '["new-value"]', json: ['new-value'] },
+    ];
+  if (/^map\(/.test(t))
+    return [
+      { hcl: '{ key = "old-value" }', json: { key: 'old-value' } },
+      { hcl: '{ key = "new-value" }', json: { key: 'new-value' } },
+    ];
+  return [
+    { hcl: '"old-value"', json: 'old-value' },
+    { hcl: '"new-value"', json: 'new-value' },
+  ];
 }
 
 interface Case {
@@ -61,7 +80,9 @@ function stateAttributesFor(c: Case, value: Sample): Record<string, unknown> {
 function cases(): { replacing: Case[]; inPlace: Case[] } {
   const replacing: Case[] = [];
   const inPlace: Case[] = [];
-  for (const type of Object.keys(loadIndexFile(path.join(defaultKnowledgeBaseDir(), INDEX_FILE)).resources).filter((t) => PROVIDER_PREFIXES.some((p) => t.startsWith(p)))) {
+  for (const type of Object.keys(loadIndexFile(path.join(defaultKnowledgeBaseDir(), INDEX_FILE)).resources).filter((t) =>
+    PROVIDER_PREFIXES.some((p) => t.startsWith(p)),
+  )) {
     const found = knowledge.resource(type)!;
     if (found.type !== type) continue; // aliases share the canonical type's rows
     const configurable = (rule: AttributeKnowledge) => rule.required || rule.optional;
@@ -95,7 +116,10 @@ function matching(findings: Finding[], c: Case): Finding[] {
 describe('the table covers the providers', () => {
   test('every provider contributes rows', () => {
     for (const prefix of PROVIDER_PREFIXES) {
-      assert.ok(replacing.some((c) => c.type.startsWith(prefix)), `no force-new attribute for ${prefix}`);
+      assert.ok(
+        replacing.some((c) => c.type.startsWith(prefix)),
+        `no force-new attribute for ${prefix}`,
+      );
     }
     assert.ok(replacing.length >= 40, `only ${replacing.length} force-new rows`);
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { HclBlock, HclFile } from '../../core/src/terraform/hcl/model';
-import { describeBlocks, findAttribute, findBlock, fixture, lspLines, random, textAt, useHclParser} from './hclTestSupport';
+import { describeBlocks, findAttribute, findBlock, fixture, lspLines, random, textAt, useHclParser } from './hclTestSupport';
 
 const hcl = useHclParser();
 const parse = (text: string): HclFile => hcl.parse(text);
@@ -171,7 +171,8 @@ describe('HclParser: error tolerance', () => {
   test('a comment tree-sitter sees where the line lexer sees code does not hide the blocks under it', () => {
     // The unclosed quote pairs, for tree-sitter, with the one before `images`, so `/*` opens a
     // comment that runs to the `*/` in the last block; the lexer closes the string at its line end.
-    const text = 'locals {\n  a = "x,  b = "y"\n  c = ["images/*"]\n}\n\nresource "aws_instance" "web" {\n  count = 1\n}\n\nresource "local_file" "f" {\n  ignore = [tags*/Updated"]\n}\n';
+    const text =
+      'locals {\n  a = "x,  b = "y"\n  c = ["images/*"]\n}\n\nresource "aws_instance" "web" {\n  count = 1\n}\n\nresource "local_file" "f" {\n  ignore = [tags*/Updated"]\n}\n';
     const file = parse(text);
     assert.deepEqual(describeBlocks(file), ['locals', 'resource aws_instance web', 'resource local_file f']);
     const web = findBlock(file.blocks, 'resource', 'aws_instance', 'web');

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { decodeHeredoc, decodeQuoted } from '../../core/src/terraform/hcl/decodeLiteral';
 import type { HclFile, HclValue } from '../../core/src/terraform/hcl/model';
-import { fixture, random, useHclParser} from './hclTestSupport';
+import { fixture, random, useHclParser } from './hclTestSupport';
 
 // hcl2-parser's typings declare an untyped ambient module; its functions return Go's (value, error).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -88,7 +88,38 @@ describe('literal decoding, differential against HashiCorp HCL (hcl2-parser)', (
 
   test('generated quoted strings: escapes, template escapes, unicode', () => {
     const next = random(1234);
-    const pieces = ['a', 'Z', ' ', '\t', '$', '%', '$$', '%%', '$${', '%%{', '}', '{', '\\n', '\\r', '\\t', '\\"', '\\\\', '\\u00e9', '\\u0301', '\\U0001F600', 'é', 'e\u0301', '😀', '日', '#', '//', '~', '\u2003', '\\u00', '\\q'];
+    const pieces = [
+      'a',
+      'Z',
+      ' ',
+      '\t',
+      '$',
+      '%',
+      '$$',
+      '%%',
+      '$${',
+      '%%{',
+      '}',
+      '{',
+      '\\n',
+      '\\r',
+      '\\t',
+      '\\"',
+      '\\\\',
+      '\\u00e9',
+      '\\u0301',
+      '\\U0001F600',
+      'é',
+      'e\u0301',
+      '😀',
+      '日',
+      '#',
+      '//',
+      '~',
+      '\u2003',
+      '\\u00',
+      '\\q',
+    ];
     let compared = 0;
     let rejected = 0;
     for (let i = 0; i < 150; i++) {

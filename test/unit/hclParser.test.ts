@@ -322,11 +322,17 @@ describe('HclParser: values', () => {
     const text = 'answer = 42\nlocals { x = 1 }\nthing bare "quoted" {}\n';
     const file = parse(text);
     assert.deepEqual(file.errors, []);
-    assert.deepEqual(file.attributes.map((a) => a.name), ['answer']);
+    assert.deepEqual(
+      file.attributes.map((a) => a.name),
+      ['answer'],
+    );
     assert.deepEqual(findAttribute(findBlock(file.blocks, 'locals'), 'x').value.value, { kind: 'number', value: 1, text: '1' });
     const thing = findBlock(file.blocks, 'thing');
     assert.deepEqual(thing.labels, ['bare', 'quoted']);
-    assert.deepEqual(thing.labelRanges.map((r) => textAt(text, r)), ['bare', '"quoted"']);
+    assert.deepEqual(
+      thing.labelRanges.map((r) => textAt(text, r)),
+      ['bare', '"quoted"'],
+    );
   });
 });
 
@@ -441,7 +447,9 @@ describe('HclParser: the model builder reads simple items off the text as the tr
 describe('HclParser: incremental reparse', () => {
   // The realistic configuration, strings with escapes and the heredocs of the literal corpus.
   const literals = lspLines(fixture('literals.tf'));
-  const corpus = [fixture('realistic.tf'), ...literals.slice(4, 40), ...literals.slice(literals.indexOf('# Heredocs'), literals.indexOf('f_tabs = <<-EOT')), ''].join('\n');
+  const corpus = [fixture('realistic.tf'), ...literals.slice(4, 40), ...literals.slice(literals.indexOf('# Heredocs'), literals.indexOf('f_tabs = <<-EOT')), ''].join(
+    '\n',
+  );
 
   function apply(text: string, change: TextChange): string {
     const lines = lspLines(text);
@@ -501,7 +509,31 @@ describe('HclParser: incremental reparse', () => {
   for (const eol of ['\n', '\r\n']) {
     test(`random edits with line breaks (${JSON.stringify(eol)}): the model of a full parse, the unchanged blocks reused`, () => {
       const next = random(eol === '\n' ? 77 : 78);
-      const pieces = ['{', '}', '"', '=', eol, eol + eol, '[', ']', '#', 'a', '1', ' ', '(', ')', 'e', '.', ',', 'x = 1' + eol, '}' + eol, `resource "t" "n" {${eol}`, '/*', '*/', '<<EOT' + eol];
+      const pieces = [
+        '{',
+        '}',
+        '"',
+        '=',
+        eol,
+        eol + eol,
+        '[',
+        ']',
+        '#',
+        'a',
+        '1',
+        ' ',
+        '(',
+        ')',
+        'e',
+        '.',
+        ',',
+        'x = 1' + eol,
+        '}' + eol,
+        `resource "t" "n" {${eol}`,
+        '/*',
+        '*/',
+        '<<EOT' + eol,
+      ];
       const start = [fixture('realistic.tf').replace(/\n/g, eol), generatedResources(24, eol)].join(eol);
       let text = start;
       let doc = hcl.parser.parse(text);
@@ -689,8 +721,14 @@ describe('HclParser: incremental reparse', () => {
     hcl.keep(doc);
     // `}resource`: a missing line break, reported at the start of "two" (where "one" ends too).
     const joined = edit(doc, text.indexOf('\nresource "a" "two"'), text.indexOf('resource "a" "two"'), '');
-    assert.deepEqual(joined.file.blocks.map((b) => b.hasErrors), [true, true]);
-    assert.deepEqual(doc.file.blocks.map((b) => b.hasErrors), [false, false]);
+    assert.deepEqual(
+      joined.file.blocks.map((b) => b.hasErrors),
+      [true, true],
+    );
+    assert.deepEqual(
+      doc.file.blocks.map((b) => b.hasErrors),
+      [false, false],
+    );
     assert.equal(sameObjects(doc, joined), '..');
   });
 

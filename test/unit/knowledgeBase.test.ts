@@ -78,7 +78,10 @@ describe('knowledge base files', () => {
 
   test('every provider file validates, and the index covers exactly their resources and aliases', () => {
     const index = loadIndexFile(path.join(dataDir, INDEX_FILE));
-    const files = fs.readdirSync(dataDir).filter((f) => f.endsWith('.json') && f !== INDEX_FILE).sort();
+    const files = fs
+      .readdirSync(dataDir)
+      .filter((f) => f.endsWith('.json') && f !== INDEX_FILE)
+      .sort();
     assert.deepEqual(files, [
       'builtin-terraform.json',
       'hashicorp-local.json',
@@ -157,8 +160,7 @@ describe('ReplacementKnowledgeBase', () => {
     const kb = new ReplacementKnowledgeBase(dir);
     assert.throws(
       () => kb.resource('thing_lb'),
-      (error: Error) =>
-        error.message.includes(path.join(dir, 'example-thing.json')) && /unsupported formatVersion 2/.test(error.message),
+      (error: Error) => error.message.includes(path.join(dir, 'example-thing.json')) && /unsupported formatVersion 2/.test(error.message),
     );
   });
 
@@ -189,10 +191,13 @@ describe('ReplacementKnowledgeBase', () => {
 
   test('a missing index names the directory', () => {
     const dir = tempDir({});
-    assert.throws(() => new ReplacementKnowledgeBase(dir).resource('local_file'), (error: Error) => error.message.includes(path.join(dir, 'index.json')));
+    assert.throws(
+      () => new ReplacementKnowledgeBase(dir).resource('local_file'),
+      (error: Error) => error.message.includes(path.join(dir, 'index.json')),
+    );
   });
 
-  test('stateful reasons: exact entries, patterns, and a resource\'s own flag', () => {
+  test("stateful reasons: exact entries, patterns, and a resource's own flag", () => {
     const kb = new ReplacementKnowledgeBase(dataDir);
     assert.match(kb.statefulReason('aws_db_instance') ?? '', /RDS instance/);
     assert.match(kb.statefulReason('aws_fsx_lustre_file_system') ?? '', /FSx/);
@@ -266,8 +271,14 @@ describe('known facts', () => {
   });
 
   test('time- and refresh-driven recreation is recorded', () => {
-    assert.deepEqual(kb.resource('time_rotating')?.knowledge.conditionalReplacements?.map((c) => c.kind), ['time']);
-    assert.deepEqual(kb.resource('local_file')?.knowledge.conditionalReplacements?.map((c) => c.kind), ['refresh']);
+    assert.deepEqual(
+      kb.resource('time_rotating')?.knowledge.conditionalReplacements?.map((c) => c.kind),
+      ['time'],
+    );
+    assert.deepEqual(
+      kb.resource('local_file')?.knowledge.conditionalReplacements?.map((c) => c.kind),
+      ['refresh'],
+    );
     assert.deepEqual(
       kb.resource('tls_locally_signed_cert')?.knowledge.conditionalReplacements?.map((c) => [c.kind, c.attributes]),
       [['time', []]],

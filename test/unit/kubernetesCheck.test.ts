@@ -34,7 +34,10 @@ describe('Kubernetes git baseline', () => {
     const findings = await new KubernetesFileAnalyzer().analyze(path.join(dir, 'nginx-deployment.yaml'), { gitRef: 'HEAD', allowGit: true });
     assert.deepEqual(codes(findings), ['kubernetes/no-readiness-probe', 'kubernetes/rolling-update']);
     const rolling = findings.find((f) => f.code === 'kubernetes/rolling-update')!;
-    assert.match(rolling.message, /Changing `spec\.template\.spec\.containers\[0\]\.image` starts a rolling update of Deployment `nginx-deployment`: 3 pods replaced, at most 4 running and at least 3 available at once \(maxSurge 25% → 1, maxUnavailable 25% → 0\), about 45 s\./);
+    assert.match(
+      rolling.message,
+      /Changing `spec\.template\.spec\.containers\[0\]\.image` starts a rolling update of Deployment `nginx-deployment`: 3 pods replaced, at most 4 running and at least 3 available at once \(maxSurge 25% → 1, maxUnavailable 25% → 0\), about 45 s\./,
+    );
     assert.deepEqual([rolling.before, rolling.after], ['"nginx:1.21.6"', '"nginx:1.23.3"']);
     assert.equal(SEED.split('\n')[rolling.range.start.line].trim(), 'image: nginx:1.23.3');
   });
@@ -75,11 +78,30 @@ describe('immutable-infra check with Kubernetes manifests', () => {
     assert.equal(json.version, 1);
     const immutable = json.findings.find((f: { code: string }) => f.code === 'kubernetes/immutable-field');
     assert.deepEqual(
-      { file: immutable.file, severity: immutable.severity, kind: immutable.kind, name: immutable.name, path: immutable.path, before: immutable.before, after: immutable.after },
-      { file: path.join('k8s', 'web.yaml'), severity: 'error', kind: 'Deployment', name: 'nginx-deployment', path: 'spec.selector', before: '{"matchLabels":{"app":"nginx"}}', after: '{"matchLabels":{"app":"web"}}' },
+      {
+        file: immutable.file,
+        severity: immutable.severity,
+        kind: immutable.kind,
+        name: immutable.name,
+        path: immutable.path,
+        before: immutable.before,
+        after: immutable.after,
+      },
+      {
+        file: path.join('k8s', 'web.yaml'),
+        severity: 'error',
+        kind: 'Deployment',
+        name: 'nginx-deployment',
+        path: 'spec.selector',
+        before: '{"matchLabels":{"app":"nginx"}}',
+        after: '{"matchLabels":{"app":"web"}}',
+      },
     );
     assert.deepEqual(immutable.range.start, { line: 10, character: 2 });
-    assert.match(immutable.message, /The Deployment "nginx-deployment" is invalid: spec\.selector: Invalid value: v1\.LabelSelector\{MatchLabels:map\[string\]string\{"app":"web"\}, MatchExpressions:\[\]v1\.LabelSelectorRequirement\(nil\)\}: field is immutable/);
+    assert.match(
+      immutable.message,
+      /The Deployment "nginx-deployment" is invalid: spec\.selector: Invalid value: v1\.LabelSelector\{MatchLabels:map\[string\]string\{"app":"web"\}, MatchExpressions:\[\]v1\.LabelSelectorRequirement\(nil\)\}: field is immutable/,
+    );
   });
 
   test('text and sarif; a YAML file argument; the seed scenario is exit 0', async () => {
@@ -101,13 +123,19 @@ describe('immutable-infra check with Kubernetes manifests', () => {
     writeFiles(dir, { 'app.yaml': SEED, 'notes.txt': 'x' });
     const noGit = await run(['check', 'app.yaml', '--baseline', 'git'], dir);
     assert.equal(noGit.code, 2);
-    assert.equal(noGit.stderr, 'immutable-infra: app.yaml: No git baseline for .: the folder is not inside a git repository. Edits to the Kubernetes objects cannot be compared with a deployed version.\n');
+    assert.equal(
+      noGit.stderr,
+      'immutable-infra: app.yaml: No git baseline for .: the folder is not inside a git repository. Edits to the Kubernetes objects cannot be compared with a deployed version.\n',
+    );
     assert.match(noGit.stdout, /^app\.yaml:1:1: warning kubernetes\/baseline-unavailable: No git baseline for .*: the folder is not inside a git repository\./m);
     assert.match(noGit.stdout, /warning kubernetes\/no-readiness-probe/, 'the checks that need no baseline still ran');
     const auto = await run(['check', 'app.yaml'], dir);
     assert.equal(auto.code, 0, auto.stderr);
     assert.match(auto.stdout, /hint kubernetes\/baseline-unavailable/);
-    assert.equal(auto.stderr, 'immutable-infra: app.yaml: No git baseline for .: the folder is not inside a git repository. Edits to the Kubernetes objects cannot be compared with a deployed version.\n');
+    assert.equal(
+      auto.stderr,
+      'immutable-infra: app.yaml: No git baseline for .: the folder is not inside a git repository. Edits to the Kubernetes objects cannot be compared with a deployed version.\n',
+    );
     const wrong = await run(['check', 'notes.txt'], dir);
     assert.equal(wrong.code, 2);
     assert.match(wrong.stderr, /not a Terraform file \(\.tf\), a Kubernetes manifest \(\.yaml, \.yml\) or a folder/);

@@ -53,11 +53,23 @@ function apiDeployment(image: string): Record<string, any> {
 
 function liveApiDeployment(): Record<string, any> {
   const live = apiDeployment('registry.example.com/api:2.4.1');
-  live.metadata = { ...live.metadata, namespace: 'default', uid: '6b1f2d4e-0000-4000-8000-000000000002', resourceVersion: '48214', managedFields: [{ manager: 'kubectl', operation: 'Apply' }] };
+  live.metadata = {
+    ...live.metadata,
+    namespace: 'default',
+    uid: '6b1f2d4e-0000-4000-8000-000000000002',
+    resourceVersion: '48214',
+    managedFields: [{ manager: 'kubectl', operation: 'Apply' }],
+  };
   live.spec.progressDeadlineSeconds = 600;
   live.spec.template.spec.terminationGracePeriodSeconds = 30;
   live.spec.template.spec.containers[0].imagePullPolicy = 'IfNotPresent';
-  live.spec.template.spec.containers[0].readinessProbe = { ...live.spec.template.spec.containers[0].readinessProbe, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 };
+  live.spec.template.spec.containers[0].readinessProbe = {
+    ...live.spec.template.spec.containers[0].readinessProbe,
+    timeoutSeconds: 1,
+    periodSeconds: 10,
+    successThreshold: 1,
+    failureThreshold: 3,
+  };
   return live;
 }
 
@@ -120,7 +132,7 @@ describe('cluster baseline through the real kubectl', () => {
     assert.match(error.detail ?? '', /the live object in the cluster \(`kubectl get`\)/);
   });
 
-  test('forbidden: one information finding with kubectl\'s words, and no comparison', async () => {
+  test("forbidden: one information finding with kubectl's words, and no comparison", async () => {
     const restricted = seedDeployment('nginx:1.23.3');
     restricted.metadata.namespace = 'restricted';
     const findings = await new KubernetesFileAnalyzer().analyze(FILE, clusterOptions({ path: KUBECTL, env: api.env }), toYaml(restricted));
@@ -132,7 +144,11 @@ describe('cluster baseline through the real kubectl', () => {
 
   test('an untrusted workspace never runs kubectl', async () => {
     const seen = api.requests.length;
-    const findings = await new KubernetesFileAnalyzer().analyze(FILE, { ...clusterOptions({ path: KUBECTL, env: api.env }), allowGit: false }, toYaml(seedDeployment('nginx:1.23.3')));
+    const findings = await new KubernetesFileAnalyzer().analyze(
+      FILE,
+      { ...clusterOptions({ path: KUBECTL, env: api.env }), allowGit: false },
+      toYaml(seedDeployment('nginx:1.23.3')),
+    );
     assert.equal(api.requests.length, seen, 'kubectl reached the API server');
     assert.deepStrictEqual(codesOf(findings), ['kubernetes/baseline-unavailable']);
     assert.match(findings[0].message, /not trusted, so kubectl is not run/);
@@ -152,7 +168,7 @@ describe('cluster baseline through the real kubectl', () => {
 describe('cluster baseline when kubectl cannot answer', () => {
   after(() => cleanupTempDirs());
 
-  test('no cluster: kubectl\'s connection error, as information', async () => {
+  test("no cluster: kubectl's connection error, as information", async () => {
     const home = tempDir('ii-kube-');
     writeFiles(home, { kubeconfig: kubeconfigFor('http://127.0.0.1:1') });
     const env = { ...process.env, KUBECONFIG: path.join(home, 'kubeconfig'), HOME: home };

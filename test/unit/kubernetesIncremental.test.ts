@@ -15,7 +15,11 @@ import { syntheticManifest } from '../support/kubernetesManifests';
 import { FILE } from './kubernetesTestSupport';
 
 function baselineOf(text: string): ManifestBaseline {
-  const objects = new Map(parseManifest(text).objects.filter((o) => o.identity).map((o) => [identityKey(o.identity!), o]));
+  const objects = new Map(
+    parseManifest(text)
+      .objects.filter((o) => o.identity)
+      .map((o) => [identityKey(o.identity!), o]),
+  );
   return { objects, description: 'the test baseline' };
 }
 
@@ -39,7 +43,32 @@ function random(seed: number): () => number {
   };
 }
 
-const INSERTS = ['7', 'x', ' ', '\n', '\n---\n', '---', ':', '"', "'", '[', ']', '{', '}', '|', '>', '#', '- ', '%', '\t', '&a', '*a', '\r\n', '  image: nginx\n', '{{ .Values.x }}'];
+const INSERTS = [
+  '7',
+  'x',
+  ' ',
+  '\n',
+  '\n---\n',
+  '---',
+  ':',
+  '"',
+  "'",
+  '[',
+  ']',
+  '{',
+  '}',
+  '|',
+  '>',
+  '#',
+  '- ',
+  '%',
+  '\t',
+  '&a',
+  '*a',
+  '\r\n',
+  '  image: nginx\n',
+  '{{ .Values.x }}',
+];
 
 function randomEdit(text: string, next: () => number): string {
   const at = Math.floor(next() * (text.length + 1));
@@ -90,7 +119,10 @@ describe('incremental re-parse and analysis', () => {
     const at = text.indexOf('web:1.21.6') + 'web:1.21.'.length;
     const edited = reparseManifest(`${text.slice(0, at)}7${text.slice(at + 1)}`, first);
     const changed = edited.objects.filter((o, i) => o.node !== first.objects[i].node);
-    assert.deepStrictEqual(changed.map((o) => o.identity?.name), ['app-0']);
+    assert.deepStrictEqual(
+      changed.map((o) => o.identity?.name),
+      ['app-0'],
+    );
     // A line inserted at the top: it belongs to the first document (which has no `---`), every
     // later tree is reused, each object one line further down.
     const shifted = reparseManifest(`# generated\n${text}`, first);
@@ -115,7 +147,10 @@ describe('incremental re-parse and analysis', () => {
     assert.ok(hint);
     const after = reparseManifest(`# a comment\n# and another\n${edited}`, before);
     const moved = manifestFindings(FILE, after, baseline, memo).find((f) => f.code === 'kubernetes/rolling-update');
-    assert.deepStrictEqual(moved?.range, { start: { line: hint.range.start.line + 2, character: hint.range.start.character }, end: { line: hint.range.end.line + 2, character: hint.range.end.character } });
+    assert.deepStrictEqual(moved?.range, {
+      start: { line: hint.range.start.line + 2, character: hint.range.start.character },
+      end: { line: hint.range.end.line + 2, character: hint.range.end.character },
+    });
     assert.deepStrictEqual(moved?.blockRange?.start.line, hint.blockRange!.start.line + 2);
   });
 

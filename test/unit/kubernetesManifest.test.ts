@@ -92,7 +92,12 @@ describe('bad input: a clear message or nothing, and no crash', () => {
 
   test('an alias bomb is refused with a message, not expanded', () => {
     const lines = ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: bomb', 'data:', '  a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 10; i++) lines.push(`  ${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    for (let i = 1; i < 10; i++)
+      lines.push(
+        `  ${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
     const findings = analyse(undefined, `${lines.join('\n')}\n`);
     assert.deepEqual(codes(findings), ['kubernetes/syntax-error']);
     assert.match(findings[0].message, /not read: .*alias/i);

@@ -36,7 +36,9 @@ function noneOf(action: Parameters<typeof deploymentRolloutFromPlan>[0], change:
 
 /** An update from the seed Deployment to one with these values (and the new image, so the template changes). */
 function update(after: DeploymentValues, before: DeploymentValues = {}, afterUnknown: unknown = {}): PlanChangeValues {
-  return changeOf(deploymentResourceChange({ actions: ['update'], before: deploymentValue(before), after: deploymentValue({ image: 'nginx:1.23.3', ...after }), afterUnknown }));
+  return changeOf(
+    deploymentResourceChange({ actions: ['update'], before: deploymentValue(before), after: deploymentValue({ image: 'nginx:1.23.3', ...after }), afterUnknown }),
+  );
 }
 
 /** after_unknown marks at spec[0]…: `{ spec: [inner] }`. */
@@ -65,8 +67,14 @@ describe('kubernetesWorkloadFromPlan: an update that changes the pod template', 
   });
 
   test('max_surge / max_unavailable: digits are an int (intstr.Parse), "N%" stays a percentage', () => {
-    assert.deepEqual(rolloutOf('update', update({ maxSurge: '1', maxUnavailable: '0' })).workload.strategy, { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
-    assert.deepEqual(rolloutOf('update', update({ maxSurge: '50%', maxUnavailable: '2' })).workload.strategy, { type: 'RollingUpdate', rollingUpdate: { maxSurge: '50%', maxUnavailable: 2 } });
+    assert.deepEqual(rolloutOf('update', update({ maxSurge: '1', maxUnavailable: '0' })).workload.strategy, {
+      type: 'RollingUpdate',
+      rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
+    });
+    assert.deepEqual(rolloutOf('update', update({ maxSurge: '50%', maxUnavailable: '2' })).workload.strategy, {
+      type: 'RollingUpdate',
+      rollingUpdate: { maxSurge: '50%', maxUnavailable: 2 },
+    });
     const timeline = simulateRollout(rolloutOf('update', update({ maxSurge: '1', maxUnavailable: '0' })).workload);
     assert.equal(timeline.summary.maxPods, 4);
     assert.equal(timeline.summary.minAvailable, 3);
@@ -84,10 +92,22 @@ describe('kubernetesWorkloadFromPlan: an update that changes the pod template', 
   });
 
   test('the other fields: min_ready_seconds, progress_deadline_seconds (MaxInt32: no deadline), grace period, probe', () => {
-    const rollout = rolloutOf('update', update({ minReadySeconds: 10, progressDeadlineSeconds: 2147483647, terminationGracePeriodSeconds: 60, readinessProbe: { initialDelaySeconds: 15, periodSeconds: 5, successThreshold: 2 } }));
+    const rollout = rolloutOf(
+      'update',
+      update({
+        minReadySeconds: 10,
+        progressDeadlineSeconds: 2147483647,
+        terminationGracePeriodSeconds: 60,
+        readinessProbe: { initialDelaySeconds: 15, periodSeconds: 5, successThreshold: 2 },
+      }),
+    );
     assert.equal(rollout.workload.minReadySeconds, 10);
     assert.equal(rollout.workload.progressDeadlineSeconds, null);
-    assert.deepEqual(rollout.workload.pod, { terminationGracePeriodSeconds: 60, readinessProbe: { initialDelaySeconds: 15, periodSeconds: 5, successThreshold: 2 }, probeContainer: 'nginx' });
+    assert.deepEqual(rollout.workload.pod, {
+      terminationGracePeriodSeconds: 60,
+      readinessProbe: { initialDelaySeconds: 15, periodSeconds: 5, successThreshold: 2 },
+      probeContainer: 'nginx',
+    });
     assert.equal(rolloutOf('update', update({ readinessProbe: null })).workload.pod.readinessProbe, undefined);
   });
 
@@ -114,7 +134,10 @@ describe('kubernetesWorkloadFromPlan: no rollout', () => {
     const template = ((after.spec as Record<string, unknown[]>[])[0].template[0] as Record<string, Record<string, unknown>[]>).metadata[0];
     template.generation = 2;
     const afterUnknown = specUnknown({ template: [{ metadata: [{ resource_version: true, uid: true }] }] });
-    assert.match(noneOf('update', changeOf(deploymentResourceChange({ actions: ['update'], before: deploymentValue(), after, afterUnknown }))), /pod template does not change/);
+    assert.match(
+      noneOf('update', changeOf(deploymentResourceChange({ actions: ['update'], before: deploymentValue(), after, afterUnknown }))),
+      /pod template does not change/,
+    );
   });
 
   test('create: there are no old pods to replace', () => {
@@ -148,9 +171,20 @@ describe('kubernetesWorkloadFromPlan: no rollout', () => {
 describe('kubernetesWorkloadFromPlan: values known only after apply', () => {
   test('an unknown image: the template is assumed to change, with a note', () => {
     const after = deploymentValue();
-    const container = ((((after.spec as Record<string, unknown[]>[])[0].template[0] as Record<string, unknown[]>).spec[0] as Record<string, unknown[]>).container[0]) as Record<string, unknown>;
+    const container = (((after.spec as Record<string, unknown[]>[])[0].template[0] as Record<string, unknown[]>).spec[0] as Record<string, unknown[]>)
+      .container[0] as Record<string, unknown>;
     delete container.image;
-    const rollout = rolloutOf('update', changeOf(deploymentResourceChange({ actions: ['update'], before: deploymentValue(), after, afterUnknown: specUnknown({ template: [{ spec: [{ container: [{ image: true }] }] }] }) })));
+    const rollout = rolloutOf(
+      'update',
+      changeOf(
+        deploymentResourceChange({
+          actions: ['update'],
+          before: deploymentValue(),
+          after,
+          afterUnknown: specUnknown({ template: [{ spec: [{ container: [{ image: true }] }] }] }),
+        }),
+      ),
+    );
     assert.deepEqual(rollout.workload, SEED_WORKLOAD);
     assert.deepEqual(rollout.notes, ['The pod template has values known only after apply: assumed to change, which starts a rollout.']);
   });
@@ -178,7 +212,12 @@ describe('kubernetesWorkloadFromPlan: values known only after apply', () => {
 
   test('an unknown strategy block (Computed, unset on a new object): the API server default', () => {
     const change = changeOf(
-      deploymentResourceChange({ actions: ['delete', 'create'], before: deploymentValue(), after: { ...deploymentValue({ image: 'nginx:1.23.3' }), spec: [{ ...(deploymentValue().spec as object[])[0], strategy: null, replicas: null }] }, afterUnknown: specUnknown({ strategy: true, replicas: true }) }),
+      deploymentResourceChange({
+        actions: ['delete', 'create'],
+        before: deploymentValue(),
+        after: { ...deploymentValue({ image: 'nginx:1.23.3' }), spec: [{ ...(deploymentValue().spec as object[])[0], strategy: null, replicas: null }] },
+        afterUnknown: specUnknown({ strategy: true, replicas: true }),
+      }),
     );
     const rollout = rolloutOf('replace-delete-first', change);
     // Destroy-first draws a Recreate whatever the strategy; the notes still say what was assumed.
@@ -192,7 +231,12 @@ describe('kubernetesWorkloadFromPlan: values known only after apply', () => {
     const metadata = (after.metadata as Record<string, unknown>[])[0];
     metadata.name = null;
     metadata.generate_name = 'web-';
-    const change: PlanChangeValues = { before: deploymentValue(), after, after_unknown: { metadata: [{ name: true }] }, after_sensitive: { metadata: [{ namespace: true }] } };
+    const change: PlanChangeValues = {
+      before: deploymentValue(),
+      after,
+      after_unknown: { metadata: [{ name: true }] },
+      after_sensitive: { metadata: [{ namespace: true }] },
+    };
     const rollout = rolloutOf('replace-create-first', change);
     assert.equal(rollout.workload.name, 'web-…');
     assert.equal(rollout.workload.namespace, '(sensitive value)');
@@ -201,7 +245,13 @@ describe('kubernetesWorkloadFromPlan: values known only after apply', () => {
 
 describe('kubernetesWorkloadFromPlan: replacements', () => {
   test('destroy first: every old pod goes before the new ones serve (Recreate), from the old count', () => {
-    const change = changeOf(deploymentResourceChange({ actions: ['delete', 'create'], before: deploymentValue({ replicas: '4' }), after: deploymentValue({ image: 'nginx:1.23.3', namespace: 'web' }) }));
+    const change = changeOf(
+      deploymentResourceChange({
+        actions: ['delete', 'create'],
+        before: deploymentValue({ replicas: '4' }),
+        after: deploymentValue({ image: 'nginx:1.23.3', namespace: 'web' }),
+      }),
+    );
     const rollout = rolloutOf('replace-delete-first', change);
     assert.deepEqual(rollout.workload.strategy, { type: 'Recreate' });
     assert.equal(rollout.workload.namespace, 'web');
@@ -213,7 +263,9 @@ describe('kubernetesWorkloadFromPlan: replacements', () => {
   });
 
   test('create first: all new pods beside the old ones (maxSurge 100%, maxUnavailable 0); the same name fails with AlreadyExists', () => {
-    const renamed = changeOf(deploymentResourceChange({ actions: ['create', 'delete'], before: deploymentValue(), after: deploymentValue({ name: 'nginx-v2', image: 'nginx:1.23.3' }) }));
+    const renamed = changeOf(
+      deploymentResourceChange({ actions: ['create', 'delete'], before: deploymentValue(), after: deploymentValue({ name: 'nginx-v2', image: 'nginx:1.23.3' }) }),
+    );
     const rollout = rolloutOf('replace-create-first', renamed);
     assert.deepEqual(rollout.workload.strategy, { type: 'RollingUpdate', rollingUpdate: { maxSurge: '100%', maxUnavailable: 0 } });
     assert.match(rollout.notes?.[0] ?? '', /^Replaced, create first/);
@@ -221,7 +273,9 @@ describe('kubernetesWorkloadFromPlan: replacements', () => {
     assert.equal(timeline.summary.maxPods, 6);
     assert.equal(timeline.summary.minAvailable, 3);
 
-    const noWait = changeOf(deploymentResourceChange({ actions: ['create', 'delete'], before: deploymentValue(), after: deploymentValue({ name: 'nginx-v2', waitForRollout: false }) }));
+    const noWait = changeOf(
+      deploymentResourceChange({ actions: ['create', 'delete'], before: deploymentValue(), after: deploymentValue({ name: 'nginx-v2', waitForRollout: false }) }),
+    );
     assert.match(rolloutOf('replace-create-first', noWait).notes?.join(' ') ?? '', /capacity can drop to zero/);
 
     const sameName = changeOf(deploymentResourceChange({ actions: ['create', 'delete'], before: deploymentValue(), after: deploymentValue({ image: 'nginx:1.23.3' }) }));
@@ -244,15 +298,32 @@ describe('plan graph: the node of a Deployment change carries its rollout', () =
   const plan = () =>
     deploymentPlan([
       seedImageUpdate(),
-      deploymentResourceChange({ address: 'kubernetes_deployment.fresh', type: 'kubernetes_deployment', actions: ['create'], before: null, after: deploymentValue({ name: 'fresh' }) }),
-      deploymentResourceChange({ address: 'kubernetes_deployment_v1.scaled', actions: ['update'], before: deploymentValue({ name: 'scaled' }), after: deploymentValue({ name: 'scaled', replicas: '6' }) }),
+      deploymentResourceChange({
+        address: 'kubernetes_deployment.fresh',
+        type: 'kubernetes_deployment',
+        actions: ['create'],
+        before: null,
+        after: deploymentValue({ name: 'fresh' }),
+      }),
+      deploymentResourceChange({
+        address: 'kubernetes_deployment_v1.scaled',
+        actions: ['update'],
+        before: deploymentValue({ name: 'scaled' }),
+        after: deploymentValue({ name: 'scaled', replicas: '6' }),
+      }),
       {
         address: 'local_file.example',
         mode: 'managed',
         type: 'local_file',
         name: 'example',
         provider_name: 'registry.terraform.io/hashicorp/local',
-        change: { actions: ['delete', 'create'], before: { file_permission: '0777' }, after: { file_permission: '0700' }, after_unknown: {}, replace_paths: [['file_permission']] },
+        change: {
+          actions: ['delete', 'create'],
+          before: { file_permission: '0777' },
+          after: { file_permission: '0700' },
+          after_unknown: {},
+          replace_paths: [['file_permission']],
+        },
         action_reason: 'replace_because_cannot_update',
       },
     ]);
@@ -266,7 +337,10 @@ describe('plan graph: the node of a Deployment change carries its rollout', () =
     assert.equal(byAddress.get('local_file.example')?.rollout, undefined);
     assert.equal(graph.version, 1, 'an optional field: the version stays');
     // The rendered changes are the graph's as before: the image row.
-    assert.deepEqual(byAddress.get('kubernetes_deployment_v1.nginx')?.changes.map((c) => c.path), ['spec[0].template[0].spec[0].container[0].image']);
+    assert.deepEqual(
+      byAddress.get('kubernetes_deployment_v1.nginx')?.changes.map((c) => c.path),
+      ['spec[0].template[0].spec[0].container[0].image'],
+    );
   });
 
   test('the page keeps a valid rollout and drops one whose workload is not a Deployment it could simulate', () => {

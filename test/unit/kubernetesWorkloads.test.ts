@@ -151,7 +151,11 @@ describe('kubernetes/mutable-image-tag', () => {
   });
 
   test('a single-number version line may move to each release of that major version', () => {
-    for (const [image, tag, repository] of [['postgres:16', '16', 'postgres'], ['app:v2', 'v2', 'app'], ['postgres:16-alpine', '16-alpine', 'postgres']]) {
+    for (const [image, tag, repository] of [
+      ['postgres:16', '16', 'postgres'],
+      ['app:v2', 'v2', 'app'],
+      ['postgres:16-alpine', '16-alpine', 'postgres'],
+    ]) {
       const [finding] = analyse(undefined, toYaml(seedDeployment(image)));
       assert.equal(
         finding.message,
@@ -200,7 +204,10 @@ describe('kubernetes/mutable-image-tag', () => {
     const text = toYaml(cron);
     const findings = analyse(undefined, text);
     assert.deepEqual(codes(findings), ['kubernetes/mutable-image-tag', 'kubernetes/mutable-image-tag']);
-    assert.match(findings[0].message, /Image `busybox` of container `init` has no tag, so it means `busybox:latest`.*Pin a full version \(`busybox:1\.2\.3`\) or a digest/);
+    assert.match(
+      findings[0].message,
+      /Image `busybox` of container `init` has no tag, so it means `busybox:latest`.*Pin a full version \(`busybox:1\.2\.3`\) or a digest/,
+    );
     assert.equal(text.split('\n')[findings[1].range.start.line].trim(), 'image: app:latest');
     assert.equal(findings[1].path, 'spec.jobTemplate.spec.template.spec.containers[0].image');
   });

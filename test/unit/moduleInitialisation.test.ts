@@ -17,7 +17,8 @@ function module(files: { lock?: string; providerHosts?: string[]; dataDir?: stri
   const dir = tempDir('ii-init-');
   writeFileSync(path.join(dir, 'main.tf'), 'resource "local_file" "example" {\n  content  = "x"\n  filename = "x.txt"\n}\n');
   if (files.lock !== undefined) writeFileSync(path.join(dir, '.terraform.lock.hcl'), files.lock);
-  for (const host of files.providerHosts ?? []) mkdirSync(path.join(dir, files.dataDir ?? '.terraform', 'providers', host, 'hashicorp', 'local', '2.9.0', 'linux_amd64'), { recursive: true });
+  for (const host of files.providerHosts ?? [])
+    mkdirSync(path.join(dir, files.dataDir ?? '.terraform', 'providers', host, 'hashicorp', 'local', '2.9.0', 'linux_amd64'), { recursive: true });
   return dir;
 }
 
@@ -59,7 +60,10 @@ describe('moduleInitialisation', () => {
   });
 
   test('no lock file: the provider folders under .terraform (or TF_DATA_DIR)', () => {
-    assert.equal(moduleInitialisation(module({ providerHosts: ['registry.opentofu.org'] }), { env: {} }).reason, '.terraform/providers holds providers from registry.opentofu.org');
+    assert.equal(
+      moduleInitialisation(module({ providerHosts: ['registry.opentofu.org'] }), { env: {} }).reason,
+      '.terraform/providers holds providers from registry.opentofu.org',
+    );
     const moved = module({ providerHosts: ['registry.terraform.io'], dataDir: 'tfdata' });
     assert.equal(moduleInitialisation(moved, { env: {} }).tool, undefined, 'without TF_DATA_DIR, .terraform is looked at');
     assert.equal(moduleInitialisation(moved, { env: { TF_DATA_DIR: 'tfdata' } }).tool, 'terraform');

@@ -14,7 +14,13 @@ import { cleanupTempDirs, tempDir } from '../support/tempModule';
 
 after(cleanupTempDirs);
 
-const recorded: TerraformExecutable = { path: '/x/tofu', source: 'path', tool: 'opentofu', version: '1.12.6', reason: 'chosen because .terraform.lock.hcl selects providers from registry.opentofu.org' };
+const recorded: TerraformExecutable = {
+  path: '/x/tofu',
+  source: 'path',
+  tool: 'opentofu',
+  version: '1.12.6',
+  reason: 'chosen because .terraform.lock.hcl selects providers from registry.opentofu.org',
+};
 const RULE = 'a saved plan can only be applied by the program that made it.';
 
 describe('compareExecutable', () => {
@@ -47,7 +53,10 @@ describe('compareExecutable', () => {
     assert.equal(message({ gone: true }), `gone: ${made} is gone: ${RULE}`);
     assert.equal(message({ notExecutable: true }), `not-executable: ${made} can no longer be run (it is not executable): ${RULE}`);
     assert.equal(message({ tool: 'opentofu', version: '' }), `unrecognised: ${made} no longer says it is Terraform or OpenTofu: ${RULE}`);
-    assert.equal(message({ failed: '/x/tofu version -json failed: exit 3' }), `unrecognised: ${made} no longer answers \`version\` (/x/tofu version -json failed: exit 3): ${RULE}`);
+    assert.equal(
+      message({ failed: '/x/tofu version -json failed: exit 3' }),
+      `unrecognised: ${made} no longer answers \`version\` (/x/tofu version -json failed: exit 3): ${RULE}`,
+    );
   });
 });
 

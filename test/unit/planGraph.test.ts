@@ -79,14 +79,20 @@ describe('plan graph: every fixture plan', () => {
       json = JSON.parse(text);
     } catch {
       test(`${rel}: broken JSON is a PlanFormatError`, () => {
-        assert.throws(() => parsePlanGraph(text), (e: Error) => e instanceof PlanFormatError && /not valid JSON/.test(e.message));
+        assert.throws(
+          () => parsePlanGraph(text),
+          (e: Error) => e instanceof PlanFormatError && /not valid JSON/.test(e.message),
+        );
       });
       continue;
     }
     const isPlan = 'resource_changes' in json || 'planned_values' in json || 'plan_format_version' in json || 'action_invocations' in json;
     if (!isPlan) {
       test(`${rel}: a state is a PlanFormatError`, () => {
-        assert.throws(() => buildPlanGraph(json), (e: Error) => e instanceof PlanFormatError && /not a plan/.test(e.message));
+        assert.throws(
+          () => buildPlanGraph(json),
+          (e: Error) => e instanceof PlanFormatError && /not a plan/.test(e.message),
+        );
       });
       continue;
     }
@@ -117,7 +123,10 @@ describe('plan graph: a real OpenTofu plan (test/fixtures/plans/opentofu-real/gr
     assert.equal(n.reason, '`file_permission` forces replacement');
     assert.deepEqual(text(n, 'file_permission'), ['"0777"', '"0700"', true]);
     assert.deepEqual(text(n, 'id'), [planValueText(change(n, 'id')!.before), '(known after apply)', false]);
-    assert.deepEqual(n.changes.filter((c) => c.forcesReplacement).map((c) => c.path), ['file_permission']);
+    assert.deepEqual(
+      n.changes.filter((c) => c.forcesReplacement).map((c) => c.path),
+      ['file_permission'],
+    );
   });
 
   test('replacement reasons: -replace, replace_triggered_by, two paths, a nested path under a replace path', () => {
@@ -261,7 +270,11 @@ describe('plan graph: other fixtures', () => {
 
   test('drift (OpenTofu): matched by address', () => {
     const { graph } = fixture('opentofu-show-json/drift/output.json');
-    assert.deepEqual(text({ ...node(graph, 'test_instance.should_refresh'), changes: node(graph, 'test_instance.should_refresh').drift! }, 'ami'), ['"refresh-me"', '"refreshed"', false]);
+    assert.deepEqual(text({ ...node(graph, 'test_instance.should_refresh'), changes: node(graph, 'test_instance.should_refresh').drift! }, 'ami'), [
+      '"refresh-me"',
+      '"refreshed"',
+      false,
+    ]);
     assert.equal(node(graph, 'test_instance.no_refresh').drift, undefined);
   });
 
@@ -323,15 +336,24 @@ describe('plan graph: synthetic plans', () => {
   test('every action_reason has a sentence', () => {
     const cases: [Record<string, unknown>, string][] = [
       [rc('a.r1', ['delete'], { action_reason: 'delete_because_no_module', module_address: 'module.old' }), 'module.old is not in the configuration'],
-      [rc('a.r2', ['delete'], { action_reason: 'delete_because_no_move_target', previous_address: 'a.before' }), 'a.before was moved to a.r2, which is not in the configuration'],
+      [
+        rc('a.r2', ['delete'], { action_reason: 'delete_because_no_move_target', previous_address: 'a.before' }),
+        'a.before was moved to a.r2, which is not in the configuration',
+      ],
       [rc('a.r3', ['delete'], { action_reason: 'delete_because_wrong_repetition', index: 0 }), 'The resource no longer uses count'],
       [rc('a.r4', ['delete'], { action_reason: 'delete_because_wrong_repetition', index: 'k' }), 'The resource no longer uses for_each'],
       [rc('a.r5', ['delete'], { action_reason: 'delete_because_wrong_repetition' }), 'The resource now uses count or for_each'],
       [rc('a.r6', ['delete'], { action_reason: 'delete_because_each_key', index: 'blue' }), 'Key ["blue"] is not in the for_each map'],
       [rc('data.d.r7', ['read'], { action_reason: 'read_because_config_unknown' }), 'Read during apply: its configuration refers to values not yet known'],
       [rc('data.d.r8', ['read'], { action_reason: 'read_because_check_nested' }), 'Read during apply as well: it is in a check block, re-read to verify it'],
-      [rc('a.r9', ['delete', 'create'], { action_reason: 'replace_because_cannot_update', change: { replace_paths: [['a'], ['b', 0], ['tags', 'Name']] } }), '`a`, `b[0]` and `tags["Name"]` force replacement'],
-      [rc('a.r10', ['delete', 'create'], { action_reason: 'replace_because_cannot_update' }), 'An attribute that cannot be updated in place changed, so it must be replaced'],
+      [
+        rc('a.r9', ['delete', 'create'], { action_reason: 'replace_because_cannot_update', change: { replace_paths: [['a'], ['b', 0], ['tags', 'Name']] } }),
+        '`a`, `b[0]` and `tags["Name"]` force replacement',
+      ],
+      [
+        rc('a.r10', ['delete', 'create'], { action_reason: 'replace_because_cannot_update' }),
+        'An attribute that cannot be updated in place changed, so it must be replaced',
+      ],
       // Format 0.x plans have no action_reason: replace_paths still explain.
       [rc('a.r11', ['create', 'delete'], { change: { replace_paths: [['x']] } }), '`x` forces replacement'],
       [rc('a.r12', ['update'], { action_reason: 'some_future_reason' }), 'Reason: some_future_reason'],
@@ -345,23 +367,41 @@ describe('plan graph: synthetic plans', () => {
   test('duplicate addresses (a hand-made plan) still get unique ids; deposed drift is matched by key', () => {
     const graph = buildPlanGraph(
       plan([rc('a.x', ['create']), rc('a.x', ['create']), rc('a.y', ['delete'], { deposed: 'abcd1234', change: { before: { v: 1 }, after: null } })], {
-        resource_drift: [{ address: 'a.y', deposed: 'abcd1234', change: { actions: ['update'], before: { v: 0 }, after: { v: 1 } } }, { address: 'a.y', change: { actions: ['update'], before: { v: 5 }, after: { v: 6 } } }],
+        resource_drift: [
+          { address: 'a.y', deposed: 'abcd1234', change: { actions: ['update'], before: { v: 0 }, after: { v: 1 } } },
+          { address: 'a.y', change: { actions: ['update'], before: { v: 5 }, after: { v: 6 } } },
+        ],
       }),
     );
-    assert.deepEqual(graph.nodes.map((n) => n.id), ['a.x', 'a.x#2', 'a.y (deposed object abcd1234)']);
-    assert.deepEqual(graph.nodes[2].drift!.map((c) => [c.path, planValueText(c.before), planValueText(c.after)]), [['v', '0', '1']]);
+    assert.deepEqual(
+      graph.nodes.map((n) => n.id),
+      ['a.x', 'a.x#2', 'a.y (deposed object abcd1234)'],
+    );
+    assert.deepEqual(
+      graph.nodes[2].drift!.map((c) => [c.path, planValueText(c.before), planValueText(c.after)]),
+      [['v', '0', '1']],
+    );
   });
 
   test('edges through variables and outputs of nested modules, data sources without a node, provider configuration; no edge through locals', () => {
     const configuration = {
-      provider_config: { p: { name: 'p', expressions: { region: { references: ['var.region_source'] } } }, 'module.m:q': { name: 'q', module_address: 'module.m', expressions: { token: { references: ['var.x'] } } } },
+      provider_config: {
+        p: { name: 'p', expressions: { region: { references: ['var.region_source'] } } },
+        'module.m:q': { name: 'q', module_address: 'module.m', expressions: { token: { references: ['var.x'] } } },
+      },
       root_module: {
         resources: [
           { address: 'a.src', mode: 'managed', type: 'a', name: 'src', expressions: {} },
           { address: 'a.reads_output', mode: 'managed', type: 'a', name: 'reads_output', expressions: { v: { references: ['module.m.out', 'module.m'] } } },
           { address: 'a.reads_local', mode: 'managed', type: 'a', name: 'reads_local', expressions: { v: { references: ['local.from_src'] } } },
           { address: 'data.d.lookup', mode: 'data', type: 'd', name: 'lookup', expressions: { q: { references: ['a.src.id', 'a.src'] } } },
-          { address: 'a.via_data', mode: 'managed', type: 'a', name: 'via_data', expressions: { block: [{ nested: { references: ['data.d.lookup.value', 'data.d.lookup'] } }] } },
+          {
+            address: 'a.via_data',
+            mode: 'managed',
+            type: 'a',
+            name: 'via_data',
+            expressions: { block: [{ nested: { references: ['data.d.lookup.value', 'data.d.lookup'] } }] },
+          },
           { address: 'a.provided', mode: 'managed', type: 'a', name: 'provided', provider_config_key: 'p' },
           { address: 'a.region_source', mode: 'managed', type: 'a', name: 'region_source' },
           { address: 'a.cycle1', mode: 'managed', type: 'a', name: 'cycle1', expressions: { v: { references: ['data.d.c2'] } } },
@@ -425,28 +465,38 @@ describe('plan graph: synthetic plans', () => {
     ]);
     // local.* is not in the JSON configuration: no edge for a.reads_local.
     assert.ok(!graph.edges.some((e) => e.to === 'a.reads_local'));
-    assert.deepEqual(graph.modules.map((m) => [m.address, m.parent, m.nodeCount]), [
-      ['', undefined, 6],
-      ['module.m["j.k"]', '', 0],
-      ['module.m["j.k"].module.n', 'module.m["j.k"]', 1],
-      ['module.m["k"]', '', 1],
-      ['module.m["k"].module.n', 'module.m["k"]', 2],
-    ]);
+    assert.deepEqual(
+      graph.modules.map((m) => [m.address, m.parent, m.nodeCount]),
+      [
+        ['', undefined, 6],
+        ['module.m["j.k"]', '', 0],
+        ['module.m["j.k"].module.n', 'module.m["j.k"]', 1],
+        ['module.m["k"]', '', 1],
+        ['module.m["k"].module.n', 'module.m["k"]', 2],
+      ],
+    );
   });
 
   test('prior state dependencies: the only edges for resources no longer configured', () => {
     const graph = buildPlanGraph(
-      plan([rc('a.kept', ['no-op']), rc('a.gone', ['delete'], { action_reason: 'delete_because_no_resource_config' }), rc('b.gone', ['delete'], { module_address: 'module.x[0]' })], {
-        configuration: { root_module: { resources: [{ address: 'a.kept', mode: 'managed', type: 'a', name: 'kept' }] } },
-        prior_state: {
-          values: {
-            root_module: {
-              resources: [{ address: 'a.gone', depends_on: ['a.kept', 'a.missing', 42] }],
-              child_modules: [{ address: 'module.x[0]', resources: [{ address: 'module.x[0].b.gone', depends_on: ['a.gone'] }] }],
+      plan(
+        [
+          rc('a.kept', ['no-op']),
+          rc('a.gone', ['delete'], { action_reason: 'delete_because_no_resource_config' }),
+          rc('b.gone', ['delete'], { module_address: 'module.x[0]' }),
+        ],
+        {
+          configuration: { root_module: { resources: [{ address: 'a.kept', mode: 'managed', type: 'a', name: 'kept' }] } },
+          prior_state: {
+            values: {
+              root_module: {
+                resources: [{ address: 'a.gone', depends_on: ['a.kept', 'a.missing', 42] }],
+                child_modules: [{ address: 'module.x[0]', resources: [{ address: 'module.x[0].b.gone', depends_on: ['a.gone'] }] }],
+              },
             },
           },
         },
-      }),
+      ),
     );
     assert.deepEqual(graph.edges, [
       { from: 'a.kept', to: 'a.gone' },
@@ -455,7 +505,10 @@ describe('plan graph: synthetic plans', () => {
   });
 
   test('hostile plan: odd actions are refused clearly, hostile strings stay data, deep module paths do not break', () => {
-    assert.throws(() => buildPlanGraph(plan([rc('a.b', ['constructor'])])), (e: Error) => e instanceof PlanFormatError && /unknown actions/.test(e.message));
+    assert.throws(
+      () => buildPlanGraph(plan([rc('a.b', ['constructor'])])),
+      (e: Error) => e instanceof PlanFormatError && /unknown actions/.test(e.message),
+    );
     assert.throws(() => buildPlanGraph(plan([rc('a.b', ['toString'])])), PlanFormatError);
     const evil = '<img src=x onerror=alert(1)>';
     const deep = Array.from({ length: 10_000 }, (_, i) => `module.m${i}`).join('.');
@@ -478,8 +531,14 @@ describe('plan graph: synthetic plans', () => {
   });
 
   test('parsePlanGraph: broken JSON and unknown versions are PlanFormatErrors', () => {
-    assert.throws(() => parsePlanGraph('{"format_version": '), (e: Error) => e instanceof PlanFormatError && /not valid JSON/.test(e.message));
-    assert.throws(() => parsePlanGraph(JSON.stringify({ format_version: '2.0', resource_changes: [] })), (e: Error) => e instanceof PlanFormatError && /"2\.0"/.test(e.message));
+    assert.throws(
+      () => parsePlanGraph('{"format_version": '),
+      (e: Error) => e instanceof PlanFormatError && /not valid JSON/.test(e.message),
+    );
+    assert.throws(
+      () => parsePlanGraph(JSON.stringify({ format_version: '2.0', resource_changes: [] })),
+      (e: Error) => e instanceof PlanFormatError && /"2\.0"/.test(e.message),
+    );
     assert.equal(parsePlanGraph(JSON.stringify({ plan_format_version: '1.2', resource_changes: [rc('a.b', ['create'])] })).nodes.length, 1);
   });
 });

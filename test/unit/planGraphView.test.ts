@@ -15,8 +15,16 @@ import { everyKindGraph, graphNode, largeGraph, planGraph } from '../support/pla
 const root = path.resolve(__dirname, '..', '..', '..');
 const fixture = (name: string) => parsePlanGraph(readFileSync(path.join(root, 'test', 'fixtures', 'plans', name), 'utf8'));
 
-const resourceIds = (view: PlanView) => view.leaves.filter((leaf) => leaf.kind === 'resource').map((leaf) => leaf.id).sort();
-const moduleBoxes = (view: PlanView) => view.leaves.filter((leaf) => leaf.kind === 'module').map((leaf) => (leaf.kind === 'module' ? leaf.address : '')).sort();
+const resourceIds = (view: PlanView) =>
+  view.leaves
+    .filter((leaf) => leaf.kind === 'resource')
+    .map((leaf) => leaf.id)
+    .sort();
+const moduleBoxes = (view: PlanView) =>
+  view.leaves
+    .filter((leaf) => leaf.kind === 'module')
+    .map((leaf) => (leaf.kind === 'module' ? leaf.address : ''))
+    .sort();
 const withOptions = (change: Partial<ViewOptions>): ViewOptions => ({ ...defaultViewOptions(), ...change });
 
 function layoutOf(view: PlanView): ReturnType<typeof layoutGraph> {
@@ -36,7 +44,10 @@ describe('plan graph view model', () => {
   test('hides no-ops by default and shows every other kind', () => {
     const graph = everyKindGraph();
     const view = computeView(indexPlanGraph(graph), defaultViewOptions());
-    const expected = graph.nodes.filter((node) => node.display !== 'no-op').map((node) => node.id).sort();
+    const expected = graph.nodes
+      .filter((node) => node.display !== 'no-op')
+      .map((node) => node.id)
+      .sort();
     assert.deepEqual(resourceIds(view), expected);
     // The edge from the hidden no-op is dropped; the others join shown nodes.
     assert.deepEqual(view.edges, [
@@ -56,7 +67,22 @@ describe('plan graph view model', () => {
     const index = indexPlanGraph(largeGraph(20, 20));
     const view = computeView(index, withOptions({ search: 'SVC_7.null_resource.item[1' }));
     assert.ok(view.large, `${20 * 20} resources is a large plan (over ${LARGE_PLAN_NODES})`);
-    assert.deepEqual(resourceIds(view), ['module.svc_7.null_resource.item[10]', 'module.svc_7.null_resource.item[11]', 'module.svc_7.null_resource.item[12]', 'module.svc_7.null_resource.item[13]', 'module.svc_7.null_resource.item[14]', 'module.svc_7.null_resource.item[15]', 'module.svc_7.null_resource.item[16]', 'module.svc_7.null_resource.item[17]', 'module.svc_7.null_resource.item[18]', 'module.svc_7.null_resource.item[19]', 'module.svc_7.null_resource.item[1]'].sort());
+    assert.deepEqual(
+      resourceIds(view),
+      [
+        'module.svc_7.null_resource.item[10]',
+        'module.svc_7.null_resource.item[11]',
+        'module.svc_7.null_resource.item[12]',
+        'module.svc_7.null_resource.item[13]',
+        'module.svc_7.null_resource.item[14]',
+        'module.svc_7.null_resource.item[15]',
+        'module.svc_7.null_resource.item[16]',
+        'module.svc_7.null_resource.item[17]',
+        'module.svc_7.null_resource.item[18]',
+        'module.svc_7.null_resource.item[19]',
+        'module.svc_7.null_resource.item[1]',
+      ].sort(),
+    );
     assert.deepEqual(moduleBoxes(view), []);
   });
 
@@ -67,7 +93,7 @@ describe('plan graph view model', () => {
     const view = computeView(index, options);
     assert.equal(view.large, true);
     assert.equal(moduleBoxes(view).length, 30);
-    assert.equal(resourceIds(view).length, 5, 'only the root module\'s resources are drawn as nodes');
+    assert.equal(resourceIds(view).length, 5, "only the root module's resources are drawn as nodes");
     const box = view.leaves.find((leaf) => leaf.kind === 'module' && leaf.address === 'module.svc_3');
     assert.ok(box && box.kind === 'module');
     assert.equal(box.total, 10);

@@ -60,7 +60,10 @@ describe('plan staleness', () => {
     assert.equal((await changedSince(snapshot)).stale, false);
     appendFileSync(path.join(dir, 'terraform.tfvars'), 'y = 2\n');
     appendFileSync(path.join(dir, '.terraform.lock.hcl'), '# upgraded\n');
-    assert.deepEqual((await changedSince(snapshot)).files.map((f) => f.relativePath), ['.terraform.lock.hcl', 'terraform.tfvars']);
+    assert.deepEqual(
+      (await changedSince(snapshot)).files.map((f) => f.relativePath),
+      ['.terraform.lock.hcl', 'terraform.tfvars'],
+    );
   });
 
   test('modified, added and removed files are named; the message lists them', async () => {
@@ -89,10 +92,13 @@ describe('plan staleness', () => {
     const snapshot = await snapshotModule(dir);
     writeFileSync(path.join(dir, 'main.tf'), RESOURCE.replace('"a.txt"', '"b.txt"'));
     touch(path.join(dir, 'main.tf'));
-    assert.deepEqual((await changedSince(snapshot)).files.map((f) => f.relativePath), ['main.tf']);
+    assert.deepEqual(
+      (await changedSince(snapshot)).files.map((f) => f.relativePath),
+      ['main.tf'],
+    );
   });
 
-  test('child modules from init\'s manifest (modules.json) are watched, local and downloaded alike; a new module call is noticed', async () => {
+  test("child modules from init's manifest (modules.json) are watched, local and downloaded alike; a new module call is noticed", async () => {
     const dir = module({
       'modules/net/main.tf': RESOURCE,
       '.terraform/modules/remote/main.tf': RESOURCE,
@@ -106,18 +112,34 @@ describe('plan staleness', () => {
       'modules/new/main.tf': RESOURCE,
     });
     const snapshot = await snapshotModule(dir);
-    assert.deepEqual(snapshot.moduleDirs.map((d) => path.relative(dir, d) || '.'), ['.', '.terraform/modules/remote', 'modules/net']);
+    assert.deepEqual(
+      snapshot.moduleDirs.map((d) => path.relative(dir, d) || '.'),
+      ['.', '.terraform/modules/remote', 'modules/net'],
+    );
     appendFileSync(path.join(dir, 'modules/net/main.tf'), '# edit\n');
-    assert.deepEqual((await changedSince(snapshot)).files.map((f) => [f.relativePath, f.change]), [['modules/net/main.tf', 'modified']]);
+    assert.deepEqual(
+      (await changedSince(snapshot)).files.map((f) => [f.relativePath, f.change]),
+      [['modules/net/main.tf', 'modified']],
+    );
 
     // A module call added and initialised after the plan: its files are new to the plan.
     writeFiles(dir, {
-      '.terraform/modules/modules.json': JSON.stringify({ Modules: [{ Key: '', Dir: '.' }, { Key: 'net', Dir: 'modules/net' }, { Key: 'remote', Dir: '.terraform/modules/remote' }, { Key: 'new', Dir: 'modules/new' }] }),
+      '.terraform/modules/modules.json': JSON.stringify({
+        Modules: [
+          { Key: '', Dir: '.' },
+          { Key: 'net', Dir: 'modules/net' },
+          { Key: 'remote', Dir: '.terraform/modules/remote' },
+          { Key: 'new', Dir: 'modules/new' },
+        ],
+      }),
     });
-    assert.deepEqual((await changedSince(snapshot)).files.map((f) => [f.relativePath, f.change]), [
-      ['modules/net/main.tf', 'modified'],
-      ['modules/new/main.tf', 'added'],
-    ]);
+    assert.deepEqual(
+      (await changedSince(snapshot)).files.map((f) => [f.relativePath, f.change]),
+      [
+        ['modules/net/main.tf', 'modified'],
+        ['modules/new/main.tf', 'added'],
+      ],
+    );
   });
 
   test('a -var-file from elsewhere is watched when the caller names it', async () => {
@@ -127,7 +149,10 @@ describe('plan staleness', () => {
     writeFileSync(vars, 'x = 1\n');
     const snapshot = await snapshotModule(dir, { extraFiles: [vars] });
     appendFileSync(vars, 'y = 2\n');
-    assert.deepEqual((await changedSince(snapshot)).files.map((f) => f.relativePath), [path.relative(dir, vars).split(path.sep).join('/')]);
+    assert.deepEqual(
+      (await changedSince(snapshot)).files.map((f) => f.relativePath),
+      [path.relative(dir, vars).split(path.sep).join('/')],
+    );
   });
 
   test('a file edited while the plan ran (mtime after the plan started) counts, even though the snapshot saw its new content', async () => {
@@ -138,7 +163,10 @@ describe('plan staleness', () => {
     // main.tf was written "now", after the plan started.
     const snapshot = await snapshotModule(dir, { planStartedAt });
     assert.deepEqual(snapshot.modifiedDuringPlan, [path.join(dir, 'main.tf')]);
-    assert.deepEqual((await changedSince(snapshot)).files.map((f) => f.relativePath), ['main.tf']);
+    assert.deepEqual(
+      (await changedSince(snapshot)).files.map((f) => f.relativePath),
+      ['main.tf'],
+    );
   });
 
   describe('the state', () => {
@@ -151,7 +179,12 @@ describe('plan staleness', () => {
       const changes = await changedSince(snapshot);
       assert.equal(changes.stale, true);
       assert.deepEqual(changes.files, []);
-      assert.deepEqual(changes.state, { kind: 'applied', file: path.join(dir, 'terraform.tfstate'), before: { serial: 4, lineage: '00000000-0000-0000-0000-000000000000' }, after: { serial: 6, lineage: '00000000-0000-0000-0000-000000000000' } });
+      assert.deepEqual(changes.state, {
+        kind: 'applied',
+        file: path.join(dir, 'terraform.tfstate'),
+        before: { serial: 4, lineage: '00000000-0000-0000-0000-000000000000' },
+        after: { serial: 6, lineage: '00000000-0000-0000-0000-000000000000' },
+      });
       assert.equal(
         changes.message,
         'The saved plan is stale: the plan was already applied, or another run changed the state since (terraform.tfstate serial 4 → 6). Run the plan again and review the new one before applying.',
@@ -165,7 +198,10 @@ describe('plan staleness', () => {
       writeFileSync(path.join(dir, 'terraform.tfstate'), state(1));
       const changes = await changedSince(snapshot);
       assert.equal(changes.state?.kind, 'created');
-      assert.match(changes.message ?? '', /the plan was already applied, or another run created the state since \(terraform\.tfstate did not exist when the plan was made\)/);
+      assert.match(
+        changes.message ?? '',
+        /the plan was already applied, or another run created the state since \(terraform\.tfstate did not exist when the plan was made\)/,
+      );
     });
 
     test('an empty state file is no state (as Terraform reads it)', async () => {
@@ -180,7 +216,10 @@ describe('plan staleness', () => {
       const dir = module({ 'terraform.tfstate': state(2) });
       const snapshot = await snapshotModule(dir);
       writeFileSync(path.join(dir, 'terraform.tfstate'), state(2, '11111111-1111-1111-1111-111111111111'));
-      assert.match((await changedSince(snapshot)).message ?? '', /the state was replaced by a different one since the plan was made \(terraform\.tfstate lineage 00000000-0000-0000-0000-000000000000 → 11111111-1111-1111-1111-111111111111\)/);
+      assert.match(
+        (await changedSince(snapshot)).message ?? '',
+        /the state was replaced by a different one since the plan was made \(terraform\.tfstate lineage 00000000-0000-0000-0000-000000000000 → 11111111-1111-1111-1111-111111111111\)/,
+      );
       writeFileSync(path.join(dir, 'terraform.tfstate'), state(2).replace('"id": "x"', '"id": "y"'));
       assert.equal((await changedSince(snapshot)).state?.kind, 'modified');
       rmSync(path.join(dir, 'terraform.tfstate'));
@@ -216,7 +255,10 @@ describe('plan staleness', () => {
     appendFileSync(path.join(dir, 'terraform.tfstate'), '\n');
     mkdirSync(path.join(dir, 'sub'));
     const changes = await modifiedAfter(dir, planMadeAt);
-    assert.deepEqual(changes.files.map((f) => f.relativePath), ['other.tf', 'terraform.tfstate']);
+    assert.deepEqual(
+      changes.files.map((f) => f.relativePath),
+      ['other.tf', 'terraform.tfstate'],
+    );
   });
 
   test('a long list of files is cut short in the message', () => {

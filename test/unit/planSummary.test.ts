@@ -23,7 +23,8 @@ const EXPECTED: Record<string, string> = {
   'opentofu-show-json/basic-delete/output.json': 'Plan: 0 to add, 1 to change, 1 to destroy.', // update + delete
   'opentofu-show-json/basic-update/output.json': 'No changes.', // one plain no-op
   // Output changes only: no Plan: line, the renderer's outputs-only note instead (jsonformat/plan.go renderHuman).
-  'opentofu-show-json/conditions/output-refresh-only.json': 'You can apply this plan to save these new output values to the OpenTofu state, without changing any real infrastructure.', // OpenTofu by its provider config's registry.opentofu.org address
+  'opentofu-show-json/conditions/output-refresh-only.json':
+    'You can apply this plan to save these new output values to the OpenTofu state, without changing any real infrastructure.', // OpenTofu by its provider config's registry.opentofu.org address
   'opentofu-show-json/conditions/output.json': 'Plan: 2 to add, 0 to change, 0 to destroy.',
   'opentofu-show-json/drift/output.json': 'Plan: 0 to add, 2 to change, 0 to destroy.', // drift is not counted
   'opentofu-show-json/module-depends-on/output.json': 'Plan: 1 to add, 0 to change, 0 to destroy.',
@@ -42,7 +43,8 @@ const EXPECTED: Record<string, string> = {
   'opentofu-show-json/sensitive-values/output.json': 'Plan: 1 to add, 0 to change, 0 to destroy.',
   // Output changes only. OpenTofu's test data, but it names no provider at all: nothing in it tells
   // OpenTofu from Terraform, so it reads as Terraform (planModel.ts detectTool) — a real OpenTofu plan names its providers.
-  'opentofu-show-json/unknown-output/output.json': 'You can apply this plan to save these new output values to the Terraform state, without changing any real infrastructure.',
+  'opentofu-show-json/unknown-output/output.json':
+    'You can apply this plan to save these new output values to the Terraform state, without changing any real infrastructure.',
   'terraform-json/013_module_depends_on/plan.json': 'Plan: 2 to add, 0 to change, 0 to destroy.', // + a data read, not counted
   'terraform-json/110_basic/plan.json': 'Plan: 7 to add, 0 to change, 0 to destroy.',
   'terraform-json/110_sensitive_values/plan.json': 'Plan: 7 to add, 0 to change, 0 to destroy.',
@@ -112,7 +114,10 @@ describe('plan summary: every fixture plan', () => {
     if (json === undefined) {
       test(`${rel}: broken JSON gives a clear error`, () => {
         assert.ok(rel.startsWith('terraform-json/invalid/'), `${rel} is not valid JSON`);
-        assert.throws(() => parsePlanJson(text), (e: Error) => e instanceof PlanFormatError && /not valid JSON/.test(e.message));
+        assert.throws(
+          () => parsePlanJson(text),
+          (e: Error) => e instanceof PlanFormatError && /not valid JSON/.test(e.message),
+        );
       });
       continue;
     }
@@ -120,7 +125,10 @@ describe('plan summary: every fixture plan', () => {
     if (!isPlan) {
       test(`${rel}: not a plan (a state) is refused`, () => {
         assert.ok('values' in json!, `${rel} is neither a plan nor a state`);
-        assert.throws(() => parsePlanJson(text), (e: Error) => e instanceof PlanFormatError && /not a plan/.test(e.message));
+        assert.throws(
+          () => parsePlanJson(text),
+          (e: Error) => e instanceof PlanFormatError && /not a plan/.test(e.message),
+        );
       });
       continue;
     }
@@ -131,7 +139,10 @@ describe('plan summary: every fixture plan', () => {
     });
   }
   test('the table has no rows for missing fixtures, and covers 43 plans', () => {
-    assert.deepEqual(Object.keys(EXPECTED).filter((k) => !seen.has(k)), []);
+    assert.deepEqual(
+      Object.keys(EXPECTED).filter((k) => !seen.has(k)),
+      [],
+    );
     assert.equal(seen.size, 43);
   });
 });
@@ -164,7 +175,18 @@ describe('plan model', () => {
   test('all action shapes normalise', () => {
     const plan = planFromJson({
       format_version: '1.2',
-      resource_changes: [['create'], ['update'], ['delete'], ['delete', 'create'], ['create', 'delete'], ['read'], ['no-op'], ['forget'], ['create', 'forget'], ['forget', 'create']].map((a) => rc(a)),
+      resource_changes: [
+        ['create'],
+        ['update'],
+        ['delete'],
+        ['delete', 'create'],
+        ['create', 'delete'],
+        ['read'],
+        ['no-op'],
+        ['forget'],
+        ['create', 'forget'],
+        ['forget', 'create'],
+      ].map((a) => rc(a)),
     });
     assert.deepEqual(
       plan.resourceChanges.map((c) => c.action),
@@ -184,7 +206,10 @@ describe('plan model', () => {
   });
 
   test('broken JSON: a clear error', () => {
-    assert.throws(() => parsePlanJson('{"format_version": "1.2", '), (e: Error) => e instanceof PlanFormatError && /not valid JSON/.test(e.message));
+    assert.throws(
+      () => parsePlanJson('{"format_version": "1.2", '),
+      (e: Error) => e instanceof PlanFormatError && /not valid JSON/.test(e.message),
+    );
   });
 
   test('HCP Terraform redacted plan: plan_format_version and no format_version', () => {
@@ -225,7 +250,12 @@ describe('plan summary rules', () => {
   test('import prefix; importing no-op shown, not counted; counts object', () => {
     const plan = {
       format_version: '1.2',
-      resource_changes: [rc(['no-op'], { change: { actions: ['no-op'], importing: { id: 'x' } } }), rc(['create', 'delete']), rc(['read'], { mode: 'data' }), rc(['no-op'], { previous_address: 'test_thing.old' })],
+      resource_changes: [
+        rc(['no-op'], { change: { actions: ['no-op'], importing: { id: 'x' } } }),
+        rc(['create', 'delete']),
+        rc(['read'], { mode: 'data' }),
+        rc(['no-op'], { previous_address: 'test_thing.old' }),
+      ],
     };
     assert.equal(line(plan), 'Plan: 1 to import, 1 to add, 0 to change, 1 to destroy.');
     assert.deepEqual(summarizePlan(planFromJson(plan)).counts, { add: 1, change: 0, destroy: 1, replace: 1, import: 1, forget: 0, move: 1, read: 1, noop: 2 });

@@ -1,15 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  diffChange,
-  MAX_CHANGE_ROWS,
-  MAX_VALUE_TEXT,
-  planValueText,
-  quoteString,
-  renderPath,
-  renderReplacePath,
-  renderValue,
-} from '../../core/src/plan/planValues';
+import { diffChange, MAX_CHANGE_ROWS, MAX_VALUE_TEXT, planValueText, quoteString, renderPath, renderReplacePath, renderValue } from '../../core/src/plan/planValues';
 
 const known = (text: string) => ({ kind: 'known', text });
 const rows = (change: Parameters<typeof diffChange>[0], replacePaths: unknown[] = []) =>
@@ -61,7 +52,10 @@ describe('plan values: HCL-like text', () => {
     // Sensitive wins over unknown: nothing about a secret is shown.
     assert.deepEqual(renderValue(null, true, true), { kind: 'sensitive' });
     assert.deepEqual(renderValue({ user: 'admin', password: 'hunter2' }, {}, { password: true }), known('{ user = "admin", password = (sensitive value) }'));
-    assert.deepEqual(renderValue({ id: null, tags: ['a', null] }, { id: true, tags: [false, true] }, {}), known('{ id = (known after apply), tags = ["a", (known after apply)] }'));
+    assert.deepEqual(
+      renderValue({ id: null, tags: ['a', null] }, { id: true, tags: [false, true] }, {}),
+      known('{ id = (known after apply), tags = ["a", (known after apply)] }'),
+    );
     assert.equal(planValueText({ kind: 'unknown' }), '(known after apply)');
     assert.equal(planValueText({ kind: 'sensitive' }), '(sensitive value)');
   });
@@ -107,8 +101,18 @@ describe('plan values: attribute diff', () => {
   });
 
   test('lists: element-wise at equal length (into nested blocks), the whole attribute otherwise', () => {
-    const before = { ingress: [{ from_port: 80, cidr_blocks: ['10.0.0.0/8'] }, { from_port: 443, cidr_blocks: ['0.0.0.0/0'] }] };
-    const after = { ingress: [{ from_port: 80, cidr_blocks: ['10.0.0.0/8', '192.168.0.0/16'] }, { from_port: 443, cidr_blocks: ['0.0.0.0/0'] }] };
+    const before = {
+      ingress: [
+        { from_port: 80, cidr_blocks: ['10.0.0.0/8'] },
+        { from_port: 443, cidr_blocks: ['0.0.0.0/0'] },
+      ],
+    };
+    const after = {
+      ingress: [
+        { from_port: 80, cidr_blocks: ['10.0.0.0/8', '192.168.0.0/16'] },
+        { from_port: 443, cidr_blocks: ['0.0.0.0/0'] },
+      ],
+    };
     assert.deepEqual(rows({ before, after }), [['ingress[0].cidr_blocks', '["10.0.0.0/8"]', '["10.0.0.0/8", "192.168.0.0/16"]', false]]);
     assert.deepEqual(rows({ before: { ports: [1, 2] }, after: { ports: [1, 2, 3] } }), [['ports', '[1, 2]', '[1, 2, 3]', false]]);
     assert.deepEqual(rows({ before: { ports: [1, 2] }, after: { ports: [1, 5] } }), [['ports[1]', '2', '5', false]]);
@@ -157,7 +161,9 @@ describe('plan values: attribute diff', () => {
       ['password', '(sensitive value)', '(sensitive value)', false],
     ]);
     assert.deepEqual(rows({ before: { password: 'a' }, after: { password: 'a' }, before_sensitive: { password: true }, after_sensitive: { password: true } }), []);
-    assert.deepEqual(rows({ before: { token: 'a' }, after: { token: 'a' }, before_sensitive: {}, after_sensitive: { token: true } }), [['token', '"a"', '(sensitive value)', false]]);
+    assert.deepEqual(rows({ before: { token: 'a' }, after: { token: 'a' }, before_sensitive: {}, after_sensitive: { token: true } }), [
+      ['token', '"a"', '(sensitive value)', false],
+    ]);
     // A sensitive element inside a map stays masked in the text of a whole-attribute row.
     assert.deepEqual(rows({ before: { env: null }, after: { env: { USER: 'me', PASS: 'pw' } }, after_sensitive: { env: { PASS: true } } }), [
       ['env', 'null', '{ "USER" = "me", "PASS" = (sensitive value) }', false],

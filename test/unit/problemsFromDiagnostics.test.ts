@@ -9,7 +9,14 @@ import { cleanupTempDirs, tempDir } from '../support/tempModule';
 after(cleanupTempDirs);
 
 /** The shape `tofu plan -json` prints for a configuration error (1-based lines, Unicode columns, byte offsets). */
-function diagnostic(filename: string, start: [number, number, number], end: [number, number, number], summary: string, detail = '', severity = 'error'): TerraformDiagnostic {
+function diagnostic(
+  filename: string,
+  start: [number, number, number],
+  end: [number, number, number],
+  summary: string,
+  detail = '',
+  severity = 'error',
+): TerraformDiagnostic {
   return {
     severity,
     summary,

@@ -71,7 +71,7 @@ provider "registry.opentofu.org/hashicorp/aws" {
 `;
 
 describe('replacementCoverage', () => {
-  test('a provider the knowledge base lacks: one finding, at the first resource\'s block header, with the lock file\'s version', () => {
+  test("a provider the knowledge base lacks: one finding, at the first resource's block header, with the lock file's version", () => {
     const text = `${REQUIRED_AWS}\n${AWS_RESOURCES}`;
     const result = coverageOf(text, lockOf(AWS_LOCK));
     assert.equal(result.findings.length, 1);
@@ -95,9 +95,15 @@ describe('replacementCoverage', () => {
     const text = `${REQUIRED_AWS}\n${AWS_RESOURCES}`;
     const lead = '3 resources of hashicorp/aws were not checked for replacement: no replacement knowledge for this provider';
     assert.equal(coverageOf(text).findings[0].message, `${lead} (version constraint "~> 5.0", from required_providers; this folder has no .terraform.lock.hcl).`);
-    assert.equal(coverageOf(text, { kind: 'unreadable' }).findings[0].message, `${lead} (version constraint "~> 5.0", from required_providers; .terraform.lock.hcl could not be read).`);
+    assert.equal(
+      coverageOf(text, { kind: 'unreadable' }).findings[0].message,
+      `${lead} (version constraint "~> 5.0", from required_providers; .terraform.lock.hcl could not be read).`,
+    );
     const otherLock = 'provider "registry.terraform.io/hashicorp/local" {\n  version = "2.9.0"\n}\n';
-    assert.equal(coverageOf(text, lockOf(otherLock)).findings[0].message, `${lead} (version constraint "~> 5.0", from required_providers; .terraform.lock.hcl does not list it).`);
+    assert.equal(
+      coverageOf(text, lockOf(otherLock)).findings[0].message,
+      `${lead} (version constraint "~> 5.0", from required_providers; .terraform.lock.hcl does not list it).`,
+    );
   });
 
   test('no source and no constraint: hashicorp/<type prefix>, any version', () => {
@@ -109,7 +115,8 @@ describe('replacementCoverage', () => {
   });
 
   test('the old string form and constraints from several terraform blocks', () => {
-    const text = 'terraform {\n  required_providers {\n    google = ">= 5.0"\n  }\n}\nterraform {\n  required_providers {\n    google = { version = "< 7.0" }\n  }\n}\nresource "google_storage_bucket" "b" {\n  name = "b"\n}\n';
+    const text =
+      'terraform {\n  required_providers {\n    google = ">= 5.0"\n  }\n}\nterraform {\n  required_providers {\n    google = { version = "< 7.0" }\n  }\n}\nresource "google_storage_bucket" "b" {\n  name = "b"\n}\n';
     assert.equal(
       coverageOf(text).findings[0].message,
       '1 resource of hashicorp/google was not checked for replacement: no replacement knowledge for this provider (version constraint ">= 5.0, < 7.0", from required_providers; this folder has no .terraform.lock.hcl).',
@@ -124,7 +131,10 @@ describe('replacementCoverage', () => {
     assert.deepEqual(
       result.findings.map((f) => [f.provider, f.message]),
       [
-        ['example/cloud', '1 resource of example/cloud was not checked for replacement: no replacement knowledge for this provider (any version: no version constraint, and this folder has no .terraform.lock.hcl).'],
+        [
+          'example/cloud',
+          '1 resource of example/cloud was not checked for replacement: no replacement knowledge for this provider (any version: no version constraint, and this folder has no .terraform.lock.hcl).',
+        ],
         [
           'registry.example.com/hashicorp/aws',
           '1 resource of registry.example.com/hashicorp/aws was not checked for replacement: no replacement knowledge for this provider (any version: no version constraint, and this folder has no .terraform.lock.hcl).',
@@ -164,13 +174,16 @@ describe('replacementCoverage', () => {
     const result = coverageOf(text);
     assert.deepEqual(
       result.findings.map((f) => f.message),
-      ['1 resource of example/local was not checked for replacement: no replacement knowledge for this provider (any version: no version constraint, and this folder has no .terraform.lock.hcl).'],
+      [
+        '1 resource of example/local was not checked for replacement: no replacement knowledge for this provider (any version: no version constraint, and this folder has no .terraform.lock.hcl).',
+      ],
     );
     assert.deepEqual([...result.notChecked], ['local_file.f']);
   });
 
   test('data sources are ignored; a module whose resources are all known gets no finding', () => {
-    const text = 'data "aws_ami" "ubuntu" {}\ndata "local_file" "f" {\n  filename = "a"\n}\nresource "local_file" "a" {\n  filename = "a"\n}\nresource "terraform_data" "t" {}\n';
+    const text =
+      'data "aws_ami" "ubuntu" {}\ndata "local_file" "f" {\n  filename = "a"\n}\nresource "local_file" "a" {\n  filename = "a"\n}\nresource "terraform_data" "t" {}\n';
     const result = coverageOf(text);
     assert.deepEqual(result.findings, []);
     assert.deepEqual(result.coverage, { checked: 2, withoutKnowledge: 0, withoutBaseline: 0 });
@@ -214,9 +227,15 @@ describe('provider addresses and lock files', () => {
 
 describe('the text summary of coverage', () => {
   test('checked and not checked, with the reason', () => {
-    assert.equal(coverageSummary({ checked: 2, withoutKnowledge: 3, withoutBaseline: 0 }), 'Terraform: 2 resources checked for replacement, 3 not checked (no replacement knowledge).');
+    assert.equal(
+      coverageSummary({ checked: 2, withoutKnowledge: 3, withoutBaseline: 0 }),
+      'Terraform: 2 resources checked for replacement, 3 not checked (no replacement knowledge).',
+    );
     assert.equal(coverageSummary({ checked: 1, withoutKnowledge: 0, withoutBaseline: 0 }), 'Terraform: 1 resource checked for replacement.');
-    assert.equal(coverageSummary({ checked: 0, withoutKnowledge: 0, withoutBaseline: 2 }), 'Terraform: 0 resources checked for replacement, 2 not checked (no baseline).');
+    assert.equal(
+      coverageSummary({ checked: 0, withoutKnowledge: 0, withoutBaseline: 2 }),
+      'Terraform: 0 resources checked for replacement, 2 not checked (no baseline).',
+    );
     assert.equal(
       coverageSummary({ checked: 0, withoutKnowledge: 3, withoutBaseline: 1 }),
       'Terraform: 0 resources checked for replacement, 4 not checked (3 without replacement knowledge, 1 without a baseline).',

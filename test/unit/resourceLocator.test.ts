@@ -51,7 +51,12 @@ describe('resource locator (reveal in source)', () => {
     mkdirSync(path.join(root, '.terraform', 'modules'), { recursive: true });
     writeFileSync(
       path.join(root, '.terraform', 'modules', 'modules.json'),
-      JSON.stringify({ Modules: [{ Key: '', Source: '', Dir: '.' }, { Key: 'files', Source: './modules/files', Dir: 'modules/files' }] }),
+      JSON.stringify({
+        Modules: [
+          { Key: '', Source: '', Dir: '.' },
+          { Key: 'files', Source: './modules/files', Dir: 'modules/files' },
+        ],
+      }),
     );
     writeFileSync(path.join(child, 'main.tf'), 'resource "local_file" "f" {\n}\n');
     assert.equal(moduleDirectory(root, 'module.files["a"]'), child);

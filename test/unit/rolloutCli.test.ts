@@ -27,7 +27,14 @@ describe('immutable-infra rollout MANIFEST', () => {
     assert.deepEqual(Object.keys(json), ['workloads']);
     const [workload] = json.workloads;
     assert.deepEqual(
-      { kind: workload.kind, name: workload.name, durationSeconds: workload.durationSeconds, maxPods: workload.maxPods, minAvailable: workload.minAvailable, timedOut: workload.timedOut },
+      {
+        kind: workload.kind,
+        name: workload.name,
+        durationSeconds: workload.durationSeconds,
+        maxPods: workload.maxPods,
+        minAvailable: workload.minAvailable,
+        timedOut: workload.timedOut,
+      },
       { kind: 'Deployment', name: 'nginx-deployment', durationSeconds: 15, maxPods: 4, minAvailable: 3, timedOut: false },
     );
     assert.deepEqual(workload.events, [
@@ -44,7 +51,10 @@ describe('immutable-infra rollout MANIFEST', () => {
     const result = await run(['rollout', 'workloads.yaml', '--name', 'api', '--ready-after', '20', '--format', 'json'], FIXTURES);
     assert.equal(result.code, 0, result.stderr);
     const { workloads } = JSON.parse(result.stdout);
-    assert.deepEqual(workloads.map((w: { name: string }) => w.name), ['api']);
+    assert.deepEqual(
+      workloads.map((w: { name: string }) => w.name),
+      ['api'],
+    );
     // 10 replicas, maxSurge 3, maxUnavailable 25% → 2: pods available 20 + 5 (minReadySeconds) s after creation.
     assert.equal(workloads[0].events[0].t, 0);
     assert.ok(workloads[0].events.some((e: { t: number }) => e.t === 25));
@@ -64,7 +74,10 @@ describe('immutable-infra rollout MANIFEST', () => {
 
   test('exit 2 with a message: unreadable file, invalid manifest, no such workload, bad flags', async () => {
     const dir = tempDir();
-    writeFiles(dir, { 'bad.yaml': 'kind: Deployment\nmetadata: {name: a}\nspec: {strategy: {rollingUpdate: {maxSurge: 0, maxUnavailable: 0}}}\n', 'svc.yaml': 'kind: Service\nmetadata: {name: a}\n' });
+    writeFiles(dir, {
+      'bad.yaml': 'kind: Deployment\nmetadata: {name: a}\nspec: {strategy: {rollingUpdate: {maxSurge: 0, maxUnavailable: 0}}}\n',
+      'svc.yaml': 'kind: Service\nmetadata: {name: a}\n',
+    });
     const cases: [string[], RegExp][] = [
       [['rollout', 'missing.yaml'], /Cannot read missing\.yaml/],
       [['rollout', 'bad.yaml'], /bad\.yaml:1: Deployment "a": spec\.strategy\.rollingUpdate\.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0/],
@@ -92,10 +105,21 @@ describe('immutable-infra rollout --reconcile STATE.json', () => {
   };
 
   test('the DESIGN.md example: one sync creates the new ReplicaSet (3) and scales the old one to 8', async () => {
-    const input = { replicas: 10, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 2 } }, minReadySeconds: 0, newReplicaSet: null, oldReplicaSets: [{ replicas: 10, availableReplicas: 10 }] };
+    const input = {
+      replicas: 10,
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 2 } },
+      minReadySeconds: 0,
+      newReplicaSet: null,
+      oldReplicaSets: [{ replicas: 10, availableReplicas: 10 }],
+    };
     const result = await run(['rollout', '--reconcile', 'state.json'], state(input));
     assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(JSON.parse(result.stdout), { ...input, newReplicaSet: { replicas: 3, availableReplicas: 0 }, oldReplicaSets: [{ replicas: 8, availableReplicas: 8 }], action: 'scale-down' });
+    assert.deepEqual(JSON.parse(result.stdout), {
+      ...input,
+      newReplicaSet: { replicas: 3, availableReplicas: 0 },
+      oldReplicaSets: [{ replicas: 8, availableReplicas: 8 }],
+      action: 'scale-down',
+    });
   });
 
   test('scale-up first, scale-down once the new pods are available, none while they are not', async () => {

@@ -21,7 +21,10 @@ import { daemonSetFenceposts } from '../../core/src/rollout/daemonSetRollout';
 import { getStatefulSetMaxUnavailable } from '../../core/src/rollout/statefulSetRollout';
 
 const rs = (name: string, replicas: number, availableReplicas = 0): ReplicaSetState => ({ name, replicas, availableReplicas });
-const rolling = (maxSurge: IntOrPercent, maxUnavailable: IntOrPercent): DeploymentStrategySpec => ({ type: 'RollingUpdate', rollingUpdate: { maxSurge, maxUnavailable } });
+const rolling = (maxSurge: IntOrPercent, maxUnavailable: IntOrPercent): DeploymentStrategySpec => ({
+  type: 'RollingUpdate',
+  rollingUpdate: { maxSurge, maxUnavailable },
+});
 
 // kubernetes/kubernetes pkg/controller/deployment/rolling_test.go
 // @00bdb3fade2ef1ada898bd8fae2c6a1958da3a5d (the 2016 version @bb81beffb115fe12707e92461e057dd63c5f66bd has the same rows)
@@ -49,11 +52,58 @@ describe('rolling_test.go TestDeploymentController_reconcileOldReplicaSets', () 
   // Upstream: maxSurge 0; asserts whether scaling happened. The expected old replicas are in the
   // table too, and we check them as well.
   const rows = [
-    { deploymentReplicas: 10, maxUnavailable: 0, oldReplicas: 10, newReplicas: 0, readyPodsFromOldRS: 10, readyPodsFromNewRS: 0, scaleExpected: true, expectedOldReplicas: 9 },
-    { deploymentReplicas: 10, maxUnavailable: 2, oldReplicas: 10, newReplicas: 0, readyPodsFromOldRS: 10, readyPodsFromNewRS: 0, scaleExpected: true, expectedOldReplicas: 8 },
-    { deploymentReplicas: 10, maxUnavailable: 2, oldReplicas: 10, newReplicas: 0, readyPodsFromOldRS: 8, readyPodsFromNewRS: 0, scaleExpected: true, expectedOldReplicas: 8, note: 'unhealthy old replicas cleaned up' },
-    { deploymentReplicas: 10, maxUnavailable: 2, oldReplicas: 10, newReplicas: 0, readyPodsFromOldRS: 9, readyPodsFromNewRS: 0, scaleExpected: true, expectedOldReplicas: 8, note: '1 unhealthy cleaned up, 1 ready scaled down' },
-    { deploymentReplicas: 10, maxUnavailable: 2, oldReplicas: 8, newReplicas: 2, readyPodsFromOldRS: 8, readyPodsFromNewRS: 0, scaleExpected: false, note: 'unavailable new pods block further scale-down' },
+    {
+      deploymentReplicas: 10,
+      maxUnavailable: 0,
+      oldReplicas: 10,
+      newReplicas: 0,
+      readyPodsFromOldRS: 10,
+      readyPodsFromNewRS: 0,
+      scaleExpected: true,
+      expectedOldReplicas: 9,
+    },
+    {
+      deploymentReplicas: 10,
+      maxUnavailable: 2,
+      oldReplicas: 10,
+      newReplicas: 0,
+      readyPodsFromOldRS: 10,
+      readyPodsFromNewRS: 0,
+      scaleExpected: true,
+      expectedOldReplicas: 8,
+    },
+    {
+      deploymentReplicas: 10,
+      maxUnavailable: 2,
+      oldReplicas: 10,
+      newReplicas: 0,
+      readyPodsFromOldRS: 8,
+      readyPodsFromNewRS: 0,
+      scaleExpected: true,
+      expectedOldReplicas: 8,
+      note: 'unhealthy old replicas cleaned up',
+    },
+    {
+      deploymentReplicas: 10,
+      maxUnavailable: 2,
+      oldReplicas: 10,
+      newReplicas: 0,
+      readyPodsFromOldRS: 9,
+      readyPodsFromNewRS: 0,
+      scaleExpected: true,
+      expectedOldReplicas: 8,
+      note: '1 unhealthy cleaned up, 1 ready scaled down',
+    },
+    {
+      deploymentReplicas: 10,
+      maxUnavailable: 2,
+      oldReplicas: 8,
+      newReplicas: 2,
+      readyPodsFromOldRS: 8,
+      readyPodsFromNewRS: 0,
+      scaleExpected: false,
+      note: 'unavailable new pods block further scale-down',
+    },
   ];
   rows.forEach((row, i) => {
     test(`row ${i}: R=${row.deploymentReplicas} maxUnavailable ${row.maxUnavailable}, old ${row.oldReplicas}/${row.readyPodsFromOldRS}, new ${row.newReplicas}/${row.readyPodsFromNewRS}${row.note ? ` (${row.note})` : ''}`, () => {
@@ -190,12 +240,33 @@ describe('deployment_util_test.go TestNewRSNewReplicas', () => {
 
 describe('deployment_util_test.go TestGetReplicaSetFraction', () => {
   // Upstream: maxUnavailable 1; maxSurge as given (0 when unset); status.replicas 0 when unset.
-  const rows: { name: string; deploymentReplicas: number; deploymentStatusReplicas?: number; deploymentMaxSurge?: number; rsReplicas: number; maxReplicasAnnotation?: number; expectedFraction: number }[] = [
+  const rows: {
+    name: string;
+    deploymentReplicas: number;
+    deploymentStatusReplicas?: number;
+    deploymentMaxSurge?: number;
+    rsReplicas: number;
+    maxReplicasAnnotation?: number;
+    expectedFraction: number;
+  }[] = [
     { name: 'empty deployment always scales to 0', deploymentReplicas: 0, rsReplicas: 10, expectedFraction: -10 },
     { name: 'unsynced deployment does not scale when max-replicas annotation is missing', deploymentReplicas: 10, rsReplicas: 5, expectedFraction: 0 },
-    { name: 'unsynced deployment does not scale when max-replicas annotation is 0', deploymentReplicas: 10, rsReplicas: 5, maxReplicasAnnotation: 0, expectedFraction: 0 },
+    {
+      name: 'unsynced deployment does not scale when max-replicas annotation is 0',
+      deploymentReplicas: 10,
+      rsReplicas: 5,
+      maxReplicasAnnotation: 0,
+      expectedFraction: 0,
+    },
     { name: 'scale up by 1/5 without max-replicas annotation', deploymentReplicas: 120, deploymentStatusReplicas: 100, rsReplicas: 50, expectedFraction: 10 },
-    { name: 'scale up by 1/5 with max-replicas annotation 0', deploymentReplicas: 120, deploymentStatusReplicas: 100, rsReplicas: 50, maxReplicasAnnotation: 0, expectedFraction: 10 },
+    {
+      name: 'scale up by 1/5 with max-replicas annotation 0',
+      deploymentReplicas: 120,
+      deploymentStatusReplicas: 100,
+      rsReplicas: 50,
+      maxReplicasAnnotation: 0,
+      expectedFraction: 10,
+    },
     { name: 'scale up by 1/5', deploymentReplicas: 120, rsReplicas: 50, maxReplicasAnnotation: 100, expectedFraction: 10 },
     { name: 'scale up with maxSurge by about 1/5', deploymentReplicas: 120, deploymentMaxSurge: 10, rsReplicas: 50, maxReplicasAnnotation: 110, expectedFraction: 9 },
     { name: 'scale down by 1/6', deploymentReplicas: 10, rsReplicas: 6, maxReplicasAnnotation: 12, expectedFraction: -1 },
@@ -204,7 +275,10 @@ describe('deployment_util_test.go TestGetReplicaSetFraction', () => {
   for (const row of rows) {
     test(row.name, () => {
       const d = { replicas: row.deploymentReplicas, strategy: rolling(row.deploymentMaxSurge ?? 0, 1), statusReplicas: row.deploymentStatusReplicas ?? 0 };
-      assert.equal(replicaSetFraction(d, { name: 'nginx', replicas: row.rsReplicas, availableReplicas: 0, maxReplicas: row.maxReplicasAnnotation }), row.expectedFraction);
+      assert.equal(
+        replicaSetFraction(d, { name: 'nginx', replicas: row.rsReplicas, availableReplicas: 0, maxReplicas: row.maxReplicasAnnotation }),
+        row.expectedFraction,
+      );
     });
   }
 });
@@ -249,16 +323,79 @@ describe('stateful_set_utils_test.go TestGetStatefulSetMaxUnavailable', () => {
 describe('update_test.go TestGetUnavailableNumbers (updatedDesiredNodeCounts)', () => {
   const unavailable = (v: IntOrPercent) => ({ maxUnavailable: v });
   const surge = (v: IntOrPercent) => ({ maxSurge: v, maxUnavailable: 0 });
-  const rows: { name: string; nodes: number; strategy: { maxSurge?: IntOrPercent; maxUnavailable: IntOrPercent }; nodesWithPods: number; maxSurge: number; maxUnavailable: number; desiredNumberScheduled: number; emptyNodes: number }[] = [
+  const rows: {
+    name: string;
+    nodes: number;
+    strategy: { maxSurge?: IntOrPercent; maxUnavailable: IntOrPercent };
+    nodesWithPods: number;
+    maxSurge: number;
+    maxUnavailable: number;
+    desiredNumberScheduled: number;
+    emptyNodes: number;
+  }[] = [
     { name: 'No nodes', nodes: 0, strategy: unavailable(0), nodesWithPods: 0, maxSurge: 0, maxUnavailable: 0, desiredNumberScheduled: 0, emptyNodes: 0 },
     { name: 'Two nodes with ready pods', nodes: 2, strategy: unavailable(1), nodesWithPods: 2, maxSurge: 0, maxUnavailable: 1, desiredNumberScheduled: 2, emptyNodes: 0 },
-    { name: 'Two nodes, one node without pods', nodes: 2, strategy: unavailable(0), nodesWithPods: 1, maxSurge: 0, maxUnavailable: 1, desiredNumberScheduled: 2, emptyNodes: 1 },
-    { name: 'Two nodes, one node without pods, surge', nodes: 2, strategy: surge(0), nodesWithPods: 1, maxSurge: 0, maxUnavailable: 1, desiredNumberScheduled: 2, emptyNodes: 1 },
-    { name: 'Two nodes with pods, MaxUnavailable in percents', nodes: 2, strategy: unavailable('50%'), nodesWithPods: 2, maxSurge: 0, maxUnavailable: 1, desiredNumberScheduled: 2, emptyNodes: 0 },
-    { name: 'Two nodes with pods, MaxUnavailable in percents, surge', nodes: 2, strategy: surge('50%'), nodesWithPods: 2, maxSurge: 1, maxUnavailable: 0, desiredNumberScheduled: 2, emptyNodes: 0 },
-    { name: 'Two nodes with pods, MaxUnavailable is 100%, surge', nodes: 2, strategy: surge('100%'), nodesWithPods: 2, maxSurge: 2, maxUnavailable: 0, desiredNumberScheduled: 2, emptyNodes: 0 },
+    {
+      name: 'Two nodes, one node without pods',
+      nodes: 2,
+      strategy: unavailable(0),
+      nodesWithPods: 1,
+      maxSurge: 0,
+      maxUnavailable: 1,
+      desiredNumberScheduled: 2,
+      emptyNodes: 1,
+    },
+    {
+      name: 'Two nodes, one node without pods, surge',
+      nodes: 2,
+      strategy: surge(0),
+      nodesWithPods: 1,
+      maxSurge: 0,
+      maxUnavailable: 1,
+      desiredNumberScheduled: 2,
+      emptyNodes: 1,
+    },
+    {
+      name: 'Two nodes with pods, MaxUnavailable in percents',
+      nodes: 2,
+      strategy: unavailable('50%'),
+      nodesWithPods: 2,
+      maxSurge: 0,
+      maxUnavailable: 1,
+      desiredNumberScheduled: 2,
+      emptyNodes: 0,
+    },
+    {
+      name: 'Two nodes with pods, MaxUnavailable in percents, surge',
+      nodes: 2,
+      strategy: surge('50%'),
+      nodesWithPods: 2,
+      maxSurge: 1,
+      maxUnavailable: 0,
+      desiredNumberScheduled: 2,
+      emptyNodes: 0,
+    },
+    {
+      name: 'Two nodes with pods, MaxUnavailable is 100%, surge',
+      nodes: 2,
+      strategy: surge('100%'),
+      nodesWithPods: 2,
+      maxSurge: 2,
+      maxUnavailable: 0,
+      desiredNumberScheduled: 2,
+      emptyNodes: 0,
+    },
     // Three nodes (despite the name), one pod terminating: 50% of 3 rounds up to 2.
-    { name: 'Two nodes with pods, MaxUnavailable in percents, pod terminating', nodes: 3, strategy: unavailable('50%'), nodesWithPods: 2, maxSurge: 0, maxUnavailable: 2, desiredNumberScheduled: 3, emptyNodes: 1 },
+    {
+      name: 'Two nodes with pods, MaxUnavailable in percents, pod terminating',
+      nodes: 3,
+      strategy: unavailable('50%'),
+      nodesWithPods: 2,
+      maxSurge: 0,
+      maxUnavailable: 2,
+      desiredNumberScheduled: 3,
+      emptyNodes: 1,
+    },
   ];
   for (const row of rows) {
     test(row.name, () => {

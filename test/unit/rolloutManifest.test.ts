@@ -25,14 +25,21 @@ describe('workloadsFromManifest', () => {
 
   test('several documents and a List: workloads in order, other kinds skipped, the first container with a readiness probe', () => {
     const workloads = workloadsFromManifest(fixture('workloads.yaml'));
-    assert.deepEqual(workloads.map((w) => [w.kind, w.name, w.source]), [
-      ['StatefulSet', 'web', { documentIndex: 1, line: 9 }],
-      ['DaemonSet', 'agent', { documentIndex: 2, itemIndex: 0, line: 33 }],
-      ['Deployment', 'api', { documentIndex: 2, itemIndex: 1, line: 47 }],
-    ]);
+    assert.deepEqual(
+      workloads.map((w) => [w.kind, w.name, w.source]),
+      [
+        ['StatefulSet', 'web', { documentIndex: 1, line: 9 }],
+        ['DaemonSet', 'agent', { documentIndex: 2, itemIndex: 0, line: 33 }],
+        ['Deployment', 'api', { documentIndex: 2, itemIndex: 1, line: 47 }],
+      ],
+    );
     const [web, agent, api] = workloads;
     assert.ok(web.kind === 'StatefulSet');
-    assert.deepEqual(web.pod, { terminationGracePeriodSeconds: 10, probeContainer: 'web', readinessProbe: { initialDelaySeconds: 5, periodSeconds: 5, successThreshold: 2 } });
+    assert.deepEqual(web.pod, {
+      terminationGracePeriodSeconds: 10,
+      probeContainer: 'web',
+      readinessProbe: { initialDelaySeconds: 5, periodSeconds: 5, successThreshold: 2 },
+    });
     assert.deepEqual(web.updateStrategy, { type: 'RollingUpdate', partition: 0, maxUnavailable: 1 });
     assert.equal(web.podManagementPolicy, 'OrderedReady');
     assert.ok(agent.kind === 'DaemonSet');
@@ -45,7 +52,9 @@ describe('workloadsFromManifest', () => {
   });
 
   test('probe defaults: periodSeconds 10, successThreshold 1, initialDelaySeconds 0', () => {
-    const [w] = workloadsFromManifest('kind: Deployment\nmetadata: {name: a}\nspec:\n  template:\n    spec:\n      containers:\n        - name: a\n          readinessProbe: {tcpSocket: {port: 80}}\n');
+    const [w] = workloadsFromManifest(
+      'kind: Deployment\nmetadata: {name: a}\nspec:\n  template:\n    spec:\n      containers:\n        - name: a\n          readinessProbe: {tcpSocket: {port: 80}}\n',
+    );
     assert.deepEqual(w.pod.readinessProbe, { initialDelaySeconds: 0, periodSeconds: 10, successThreshold: 1 });
     assert.equal(w.kind === 'Deployment' && w.replicas, 1);
   });
@@ -70,18 +79,37 @@ describe('workloadsFromManifest', () => {
 
   const rejected: [string, string, RegExp][] = [
     ['YAML syntax', 'kind: Deployment\nmetadata: {name: a\n', /YAML syntax error \(document 1, line \d+\)/],
-    ['explicit 0/0', 'kind: Deployment\nmetadata: {name: a}\nspec: {strategy: {rollingUpdate: {maxSurge: 0, maxUnavailable: "0%"}}}', /Deployment "a": spec\.strategy\.rollingUpdate\.maxUnavailable: Invalid value: "0%": may not be 0 when `maxSurge` is 0/],
+    [
+      'explicit 0/0',
+      'kind: Deployment\nmetadata: {name: a}\nspec: {strategy: {rollingUpdate: {maxSurge: 0, maxUnavailable: "0%"}}}',
+      /Deployment "a": spec\.strategy\.rollingUpdate\.maxUnavailable: Invalid value: "0%": may not be 0 when `maxSurge` is 0/,
+    ],
     ['maxUnavailable above 100%', 'kind: Deployment\nmetadata: {name: a}\nspec: {strategy: {rollingUpdate: {maxUnavailable: "150%"}}}', /must not be greater than 100%/],
-    ['a percentage without %', 'kind: Deployment\nmetadata: {name: a}\nspec: {strategy: {rollingUpdate: {maxSurge: "5"}}}', /maxSurge: Invalid value: "5": a valid percent string/],
-    ['rollingUpdate with Recreate', 'kind: Deployment\nmetadata: {name: a}\nspec: {strategy: {type: Recreate, rollingUpdate: {maxSurge: 1}}}', /Forbidden: may not be specified when strategy `type` is 'Recreate'/],
-    ['deadline not above minReadySeconds', 'kind: Deployment\nmetadata: {name: a}\nspec: {minReadySeconds: 30, progressDeadlineSeconds: 30}', /progressDeadlineSeconds: Invalid value: 30: must be greater than minReadySeconds/],
+    [
+      'a percentage without %',
+      'kind: Deployment\nmetadata: {name: a}\nspec: {strategy: {rollingUpdate: {maxSurge: "5"}}}',
+      /maxSurge: Invalid value: "5": a valid percent string/,
+    ],
+    [
+      'rollingUpdate with Recreate',
+      'kind: Deployment\nmetadata: {name: a}\nspec: {strategy: {type: Recreate, rollingUpdate: {maxSurge: 1}}}',
+      /Forbidden: may not be specified when strategy `type` is 'Recreate'/,
+    ],
+    [
+      'deadline not above minReadySeconds',
+      'kind: Deployment\nmetadata: {name: a}\nspec: {minReadySeconds: 30, progressDeadlineSeconds: 30}',
+      /progressDeadlineSeconds: Invalid value: 30: must be greater than minReadySeconds/,
+    ],
     ['negative replicas', 'kind: Deployment\nmetadata: {name: a}\nspec: {replicas: -1}', /spec\.replicas: Invalid value: -1/],
     ['replicas as a string', 'kind: StatefulSet\nmetadata: {name: a}\nspec: {replicas: "3"}', /StatefulSet "a": spec\.replicas must be an integer/],
     ['unknown strategy type', 'kind: DaemonSet\nmetadata: {name: a}\nspec: {updateStrategy: {type: Rolling}}', /Unsupported value: "Rolling"/],
   ];
   for (const [what, text, message] of rejected) {
     test(`rejected as the API server would: ${what}`, () => {
-      assert.throws(() => workloadsFromManifest(text), (error: unknown) => error instanceof ManifestError && message.test(error.message));
+      assert.throws(
+        () => workloadsFromManifest(text),
+        (error: unknown) => error instanceof ManifestError && message.test(error.message),
+      );
     });
   }
 

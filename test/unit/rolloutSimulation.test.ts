@@ -81,7 +81,14 @@ describe('Deployment RollingUpdate timeline', () => {
     assert.deepEqual(timeline.limits, { replicas: 3, maxSurge: 1, maxUnavailable: 0, minAvailable: 3, maxPods: 4 });
     const { summary } = timeline;
     assert.deepEqual(
-      { outcome: summary.outcome, durationSeconds: summary.durationSeconds, maxPods: summary.maxPods, minAvailable: summary.minAvailable, lastPodGoneSeconds: summary.lastPodGoneSeconds, podsReplaced: summary.podsReplaced },
+      {
+        outcome: summary.outcome,
+        durationSeconds: summary.durationSeconds,
+        maxPods: summary.maxPods,
+        minAvailable: summary.minAvailable,
+        lastPodGoneSeconds: summary.lastPodGoneSeconds,
+        podsReplaced: summary.podsReplaced,
+      },
       { outcome: 'complete', durationSeconds: 15, maxPods: 4, minAvailable: 3, lastPodGoneSeconds: 45, podsReplaced: 3 },
     );
     assert.equal(timeline.lanes.length, 6);
@@ -105,7 +112,11 @@ describe('Deployment RollingUpdate timeline', () => {
 
   test('pod timing: image pull and start, then the readiness probe (initialDelay + (successThreshold − 1) × period), then minReadySeconds', () => {
     const timeline = simulateRollout(
-      deployment({ replicas: 1, minReadySeconds: 10, pod: { terminationGracePeriodSeconds: 20, readinessProbe: { initialDelaySeconds: 10, periodSeconds: 5, successThreshold: 3 } } }),
+      deployment({
+        replicas: 1,
+        minReadySeconds: 10,
+        pod: { terminationGracePeriodSeconds: 20, readinessProbe: { initialDelaySeconds: 10, periodSeconds: 5, successThreshold: 3 } },
+      }),
       { podStartSeconds: 2 },
     );
     assert.equal(timeline.assumptions.readinessDelaySeconds, 20);
@@ -149,7 +160,9 @@ describe('Deployment RollingUpdate timeline', () => {
   });
 
   test('progress resets the deadline: three steps of 305 s each complete although the whole takes longer than 600 s', () => {
-    const timeline = simulateRollout(deployment({ pod: { terminationGracePeriodSeconds: 30, readinessProbe: { initialDelaySeconds: 300, periodSeconds: 10, successThreshold: 1 } } }));
+    const timeline = simulateRollout(
+      deployment({ pod: { terminationGracePeriodSeconds: 30, readinessProbe: { initialDelaySeconds: 300, periodSeconds: 10, successThreshold: 1 } } }),
+    );
     assert.equal(timeline.summary.outcome, 'complete');
     assert.equal(timeline.summary.durationSeconds, 915);
   });
@@ -174,10 +187,13 @@ describe('Deployment RollingUpdate timeline', () => {
     const timeline = simulateRollout(deployment({ replicas: 10 }), { replicasChange: { atSeconds: 2, replicas: 20 } });
     assert.equal(timeline.summary.outcome, 'complete');
     const last = timeline.syncs[timeline.syncs.length - 1].groups;
-    assert.deepEqual(last.map((g) => [g.name, g.desired]), [
-      ['nginx-deployment-old', 0],
-      ['nginx-deployment-new', 20],
-    ]);
+    assert.deepEqual(
+      last.map((g) => [g.name, g.desired]),
+      [
+        ['nginx-deployment-old', 0],
+        ['nginx-deployment-new', 20],
+      ],
+    );
     const end = timeline.capacity.filter((p) => p.t <= timeline.summary.durationSeconds).pop()!;
     assert.deepEqual([end.available, end.pods], [20, 20]);
     assert.equal(timeline.summary.maxPods, 25, 'the limit grows with replicas: 20 + 5');
@@ -190,24 +206,38 @@ describe('StatefulSet rolling update timeline', () => {
     // Delete web-2 at 0, gone at 10, re-created, available at 15; then web-1, then web-0.
     assert.deepEqual(eventLines(timeline), ['0 web-old 3→2', '10 web-new 0→1', '15 web-old 2→1', '25 web-new 1→2', '30 web-old 1→0', '40 web-new 2→3']);
     assert.equal(timeline.summary.durationSeconds, 45);
-    assert.deepEqual(timeline.lanes.filter((l) => l.revision === 'new').map((l) => l.podName), ['web-2', 'web-1', 'web-0']);
-    assert.deepEqual(timeline.lanes.map((l) => l.id), ['web-0', 'web-1', 'web-2', 'web-2#2', 'web-1#2', 'web-0#2']);
+    assert.deepEqual(
+      timeline.lanes.filter((l) => l.revision === 'new').map((l) => l.podName),
+      ['web-2', 'web-1', 'web-0'],
+    );
+    assert.deepEqual(
+      timeline.lanes.map((l) => l.id),
+      ['web-0', 'web-1', 'web-2', 'web-2#2', 'web-1#2', 'web-0#2'],
+    );
     assert.equal(timeline.summary.minAvailable, 2);
     assertLanesWellFormed(timeline);
   });
 
   test('partition: ordinals below it keep the old revision', () => {
     const timeline = simulateRollout(statefulSet({ replicas: 4, updateStrategy: { type: 'RollingUpdate', partition: 2, maxUnavailable: 1 } }));
-    assert.deepEqual(timeline.lanes.filter((l) => l.revision === 'new').map((l) => l.podName), ['web-3', 'web-2']);
+    assert.deepEqual(
+      timeline.lanes.filter((l) => l.revision === 'new').map((l) => l.podName),
+      ['web-3', 'web-2'],
+    );
     assert.equal(timeline.summary.outcome, 'complete');
-    assert.deepEqual(timeline.syncs[timeline.syncs.length - 1].groups.map((g) => [g.name, g.current]), [
-      ['web-old', 2],
-      ['web-new', 2],
-    ]);
+    assert.deepEqual(
+      timeline.syncs[timeline.syncs.length - 1].groups.map((g) => [g.name, g.current]),
+      [
+        ['web-old', 2],
+        ['web-new', 2],
+      ],
+    );
   });
 
   test('maxUnavailable 2 with Parallel: two pods at a time, highest ordinals first', () => {
-    const timeline = simulateRollout(statefulSet({ replicas: 4, podManagementPolicy: 'Parallel', updateStrategy: { type: 'RollingUpdate', partition: 0, maxUnavailable: 2 } }));
+    const timeline = simulateRollout(
+      statefulSet({ replicas: 4, podManagementPolicy: 'Parallel', updateStrategy: { type: 'RollingUpdate', partition: 0, maxUnavailable: 2 } }),
+    );
     assert.deepEqual(eventLines(timeline), ['0 web-old 4→2', '10 web-new 0→2', '15 web-old 2→0', '25 web-new 2→4']);
     assert.equal(timeline.summary.minAvailable, 2);
     assert.equal(timeline.limits.maxUnavailable, 2);
@@ -220,12 +250,17 @@ describe('StatefulSet rolling update timeline', () => {
     // maxUnavailable − unavailable old pods from the highest ordinal down.
     const timeline = simulateRollout(statefulSet({ replicas: 4, updateStrategy: { type: 'RollingUpdate', partition: 0, maxUnavailable: 2 } }));
     assert.deepEqual(eventLines(timeline), ['0 web-old 4→2', '10 web-new 0→1', '15 web-new 1→2', '20 web-old 2→0', '30 web-new 2→3', '35 web-new 3→4']);
-    assert.deepEqual(timeline.lanes.filter((l) => l.revision === 'new').map((l) => l.podName), ['web-2', 'web-3', 'web-0', 'web-1']);
+    assert.deepEqual(
+      timeline.lanes.filter((l) => l.revision === 'new').map((l) => l.podName),
+      ['web-2', 'web-3', 'web-0', 'web-1'],
+    );
     assert.match(timeline.notes.join(' '), /MaxUnavailableStatefulSet feature gate/);
   });
 
   test('partition with Parallel and maxUnavailable 3: only ordinals at or above the partition are deleted, the budget is not carried below it', () => {
-    const timeline = simulateRollout(statefulSet({ replicas: 4, podManagementPolicy: 'Parallel', updateStrategy: { type: 'RollingUpdate', partition: 2, maxUnavailable: 3 } }));
+    const timeline = simulateRollout(
+      statefulSet({ replicas: 4, podManagementPolicy: 'Parallel', updateStrategy: { type: 'RollingUpdate', partition: 2, maxUnavailable: 3 } }),
+    );
     assert.deepEqual(eventLines(timeline), ['0 web-old 4→2', '10 web-new 0→2']);
     assert.equal(timeline.summary.outcome, 'complete');
   });
@@ -254,12 +289,15 @@ describe('DaemonSet rolling update timeline', () => {
     assert.deepEqual(eventLines(timeline), ['0 agent-old 2→1', '10 agent-new 0→1', '15 agent-old 1→0', '25 agent-new 1→2']);
     assert.equal(timeline.summary.durationSeconds, 30);
     assert.equal(timeline.summary.minAvailable, 1);
-    assert.deepEqual(timeline.lanes.map((l) => [l.podName, l.node]), [
-      ['agent-old-node-1', 'node-1'],
-      ['agent-old-node-2', 'node-2'],
-      ['agent-new-node-1', 'node-1'],
-      ['agent-new-node-2', 'node-2'],
-    ]);
+    assert.deepEqual(
+      timeline.lanes.map((l) => [l.podName, l.node]),
+      [
+        ['agent-old-node-1', 'node-1'],
+        ['agent-old-node-2', 'node-2'],
+        ['agent-new-node-1', 'node-1'],
+        ['agent-new-node-2', 'node-2'],
+      ],
+    );
     assertLanesWellFormed(timeline);
   });
 
@@ -339,7 +377,15 @@ describe('invariants over random workloads', () => {
       if (!recreate) assert.ok(summary.minAvailable >= limits.minAvailable, `${context}: ${summary.minAvailable} available < ${limits.minAvailable}`);
       if (summary.outcome === 'complete') {
         const last = timeline.syncs.length ? timeline.syncs[timeline.syncs.length - 1].groups : [];
-        if (workload.replicas > 0) assert.deepEqual(last.map((g) => [g.revision, g.desired]), [['old', 0], ['new', workload.replicas]], context);
+        if (workload.replicas > 0)
+          assert.deepEqual(
+            last.map((g) => [g.revision, g.desired]),
+            [
+              ['old', 0],
+              ['new', workload.replicas],
+            ],
+            context,
+          );
       }
       // Each group's events chain: every scale starts where the previous one ended.
       const sizes = new Map<string, number>([[`random-${i}-old`, workload.replicas]]);
@@ -370,7 +416,9 @@ describe('invariants over random workloads', () => {
 
       const surge = random() < 0.4;
       const ds = daemonSet({
-        updateStrategy: surge ? { type: 'RollingUpdate', maxSurge: random() < 0.5 ? 1 + int(3) : `${1 + int(99)}%`, maxUnavailable: 0 } : { type: 'RollingUpdate', maxSurge: 0, maxUnavailable: random() < 0.5 ? 1 + int(3) : `${1 + int(99)}%` },
+        updateStrategy: surge
+          ? { type: 'RollingUpdate', maxSurge: random() < 0.5 ? 1 + int(3) : `${1 + int(99)}%`, maxUnavailable: 0 }
+          : { type: 'RollingUpdate', maxSurge: 0, maxUnavailable: random() < 0.5 ? 1 + int(3) : `${1 + int(99)}%` },
         minReadySeconds: int(10),
         pod: pod(),
       });

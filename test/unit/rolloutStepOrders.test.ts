@@ -68,14 +68,17 @@ describe('kubernetes-rollout-notes.md section 7 timelines', () => {
   test('R=10, maxSurge 25% → 3, maxUnavailable 25% → 2 (table)', () => {
     const { rows } = stepOrder(10, '25%', '25%');
     // sync | action | new spec | new avail | old spec | old avail, as in the notes.
-    assert.deepEqual(rows.map((r) => [r.sync, r.action, r.newSpec, r.newAvail, r.oldSpec, r.oldAvail]), [
-      [0, 'start', 0, 0, 10, 10],
-      [1, 'new+3', 3, 0, 10, 10],
-      [2, 'old−5', 3, 3, 5, 5],
-      [3, 'new+5', 8, 3, 5, 5],
-      [4, 'old−5', 8, 8, 0, 0],
-      [5, 'new+2', 10, 8, 0, 0],
-    ]);
+    assert.deepEqual(
+      rows.map((r) => [r.sync, r.action, r.newSpec, r.newAvail, r.oldSpec, r.oldAvail]),
+      [
+        [0, 'start', 0, 0, 10, 10],
+        [1, 'new+3', 3, 0, 10, 10],
+        [2, 'old−5', 3, 3, 5, 5],
+        [3, 'new+5', 8, 3, 5, 5],
+        [4, 'old−5', 8, 8, 0, 0],
+        [5, 'new+2', 10, 8, 0, 0],
+      ],
+    );
   });
 
   test('R=3, 25%/25% → surge 1, unavailable 0: new+1, old−1 three times', () => {
@@ -101,7 +104,11 @@ describe('one sync, as rollout --reconcile computes it', () => {
   });
 
   test('crashlooping new pods: 13 − 8 − 5 = 0, nothing is scaled down even when an old pod fails (rolling.go case 1)', () => {
-    const result = syncDeployment({ deployment: d, newReplicaSet: { name: 'new', replicas: 5, availableReplicas: 0 }, oldReplicaSets: [{ name: 'old', replicas: 8, availableReplicas: 7 }] });
+    const result = syncDeployment({
+      deployment: d,
+      newReplicaSet: { name: 'new', replicas: 5, availableReplicas: 0 },
+      oldReplicaSets: [{ name: 'old', replicas: 8, availableReplicas: 7 }],
+    });
     assert.deepEqual(result.scales, []);
     assert.equal(result.action, 'none');
     assert.match(result.reason, /waiting: 5 new pod/);
@@ -124,7 +131,11 @@ describe('proportional scaling (sync.go scale)', () => {
     // Before: old 8 and new 5 (13 = 10 + 3), both sized for 10 replicas / 13 max.
     const annotations = { desiredReplicas: 10, maxReplicas: 13 };
     const d = { replicas: 15, strategy: { type: 'RollingUpdate' as const, rollingUpdate: { maxSurge: 3, maxUnavailable: 2 } } };
-    const result = syncDeployment({ deployment: d, newReplicaSet: { name: 'new', replicas: 5, availableReplicas: 0, ...annotations }, oldReplicaSets: [{ name: 'old', replicas: 8, availableReplicas: 8, ...annotations }] });
+    const result = syncDeployment({
+      deployment: d,
+      newReplicaSet: { name: 'new', replicas: 5, availableReplicas: 0, ...annotations },
+      oldReplicaSets: [{ name: 'old', replicas: 8, availableReplicas: 8, ...annotations }],
+    });
     assert.equal(result.step, 'scale');
     assert.deepEqual(result.scales, [
       { replicaSet: 'old', from: 8, to: 11 },
@@ -138,7 +149,9 @@ describe('proportional scaling (sync.go scale)', () => {
     const annotations = { desiredReplicas: 10, maxReplicas: 12 };
     const d = { replicas: 5, strategy: { type: 'RollingUpdate' as const, rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } };
     // allowed 6, current 12 → remove 6: old round(7·6/12)−7 = −3 (rounded 3.5 up to 4), new round(5·6/12)−5 = −2 (2.5 → 3); leftover −1 to the largest.
-    const result = proportionalScale(d, { name: 'new', replicas: 5, availableReplicas: 5, ...annotations }, [{ name: 'old', replicas: 7, availableReplicas: 7, ...annotations }]);
+    const result = proportionalScale(d, { name: 'new', replicas: 5, availableReplicas: 5, ...annotations }, [
+      { name: 'old', replicas: 7, availableReplicas: 7, ...annotations },
+    ]);
     assert.deepEqual(result.scales, [
       { replicaSet: 'old', from: 7, to: 3 },
       { replicaSet: 'new', from: 5, to: 3 },
@@ -148,7 +161,11 @@ describe('proportional scaling (sync.go scale)', () => {
 
   test('with one active set, that set simply takes the new replicas', () => {
     const d = { replicas: 6, strategy: { type: 'RollingUpdate' as const, rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } } };
-    const result = syncDeployment({ deployment: d, newReplicaSet: { name: 'new', replicas: 4, availableReplicas: 4, desiredReplicas: 4 }, oldReplicaSets: [{ name: 'old', replicas: 0, availableReplicas: 0 }] });
+    const result = syncDeployment({
+      deployment: d,
+      newReplicaSet: { name: 'new', replicas: 4, availableReplicas: 4, desiredReplicas: 4 },
+      oldReplicaSets: [{ name: 'old', replicas: 0, availableReplicas: 0 }],
+    });
     assert.deepEqual(result.scales, [{ replicaSet: 'new', from: 4, to: 6 }]);
   });
 });

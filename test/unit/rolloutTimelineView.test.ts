@@ -59,7 +59,10 @@ describe('timeline view model', () => {
     assert.equal(view.countMax, 4);
     assert.equal(view.syncs.length, timeline.syncs.length);
     assert.equal(view.syncs[1].title, `Sync 2 of ${timeline.syncs.length} · 5 s · reconcileOldReplicaSets`);
-    assert.deepEqual(view.syncs[1].events.map((e) => [e.replicaSet, e.from, e.to]), [['nginx-deployment-old', 3, 2]]);
+    assert.deepEqual(
+      view.syncs[1].events.map((e) => [e.replicaSet, e.from, e.to]),
+      [['nginx-deployment-old', 3, 2]],
+    );
     assert.deepEqual(view.outcome, { t: 15, label: 'complete · 15 s', warning: false });
   });
 
@@ -68,7 +71,14 @@ describe('timeline view model', () => {
     const newPod = view.lanes.find((l) => l.podName === 'nginx-deployment-new-1')!;
     assert.equal(phaseAt(newPod, 0), 'pending');
     assert.equal(phaseAt(newPod, 5), 'available');
-    assert.equal(phaseAt(view.lanes.find((l) => l.podName === 'nginx-deployment-new-3')!, 0), undefined, 'not created yet');
+    assert.equal(
+      phaseAt(
+        view.lanes.find((l) => l.podName === 'nginx-deployment-new-3')!,
+        0,
+      ),
+      undefined,
+      'not created yet',
+    );
     assert.equal(phaseAt(view.lanes[0], 45), undefined, 'gone');
     assert.deepEqual(countsAt(view, 5), { available: 3, pods: 4 });
     assert.deepEqual(countsAt(view, 20), { available: 3, pods: 3 });
@@ -78,7 +88,9 @@ describe('timeline view model', () => {
     const stuck = computeTimelineView(simulateRollout(workloadsFromManifest(deployment('stuck'))[0], { newPodsNeverReady: true }));
     assert.equal(stuck.facts.find((f) => f.label === 'Outcome')?.warning, true);
     assert.match(stuck.outcome.label, /^timed out · 10 min$/);
-    const recreate = computeTimelineView(simulateRollout(workloadsFromManifest(deployment('re').replace('spec:\n  replicas', 'spec:\n  strategy: { type: Recreate }\n  replicas'))[0]));
+    const recreate = computeTimelineView(
+      simulateRollout(workloadsFromManifest(deployment('re').replace('spec:\n  replicas', 'spec:\n  strategy: { type: Recreate }\n  replicas'))[0]),
+    );
     const downtime = recreate.facts.find((f) => f.label === 'Downtime');
     assert.ok(downtime?.warning);
     assert.ok(recreate.downtime.length > 0);
@@ -126,7 +138,10 @@ describe('timeline layout', () => {
     const layout = layoutTimeline(view, 100);
     assert.equal(layout.width, LABEL_WIDTH + MIN_PLOT_WIDTH + RIGHT_MARGIN);
     const labels = layout.lanes.flatMap((l) => l.segments).map((s) => [s.width, s.label]);
-    assert.ok(labels.some(([, label]) => label === undefined), 'a 5 s bar in a 240 px plot is too narrow to label');
+    assert.ok(
+      labels.some(([, label]) => label === undefined),
+      'a 5 s bar in a 240 px plot is too narrow to label',
+    );
     assert.ok(labels.every(([width, label]) => label === undefined || (width as number) >= (label as string).length * 6.5 + 8));
   });
 
@@ -168,13 +183,34 @@ describe('timeline input', () => {
       return () => readRolloutTimeline(copy);
     };
     assert.throws(() => readRolloutTimeline('x'), TimelineInputError);
-    assert.throws(broken((t) => (t.version = 2)), /timeline version 1; it was given version 2/);
-    assert.throws(broken((t) => (t.kind = 'Job')), /kind is not/);
-    assert.throws(broken((t) => ((t.lanes as Array<{ podName: unknown }>)[0].podName = 7)), /lanes\[0\]\.podName is not a string/);
-    assert.throws(broken((t) => ((t.lanes as Array<{ phases: Array<{ end: unknown }> }>)[1].phases[0].end = Number.NaN)), /lanes\[1\]\.phases\[0\]\.end is not a finite number/);
-    assert.throws(broken((t) => ((t.lanes as Array<{ phases: Array<{ phase: unknown }> }>)[1].phases[0].phase = 'exploded')), /phase is not one of/);
-    assert.throws(broken((t) => ((t.events as Array<{ sync: unknown }>)[0].sync = 99)), /events\[0\]\.sync names no sync/);
-    assert.throws(broken((t) => ((t.limits as Record<string, unknown>).maxPods = '4')), /limits\.maxPods is not a finite number/);
+    assert.throws(
+      broken((t) => (t.version = 2)),
+      /timeline version 1; it was given version 2/,
+    );
+    assert.throws(
+      broken((t) => (t.kind = 'Job')),
+      /kind is not/,
+    );
+    assert.throws(
+      broken((t) => ((t.lanes as Array<{ podName: unknown }>)[0].podName = 7)),
+      /lanes\[0\]\.podName is not a string/,
+    );
+    assert.throws(
+      broken((t) => ((t.lanes as Array<{ phases: Array<{ end: unknown }> }>)[1].phases[0].end = Number.NaN)),
+      /lanes\[1\]\.phases\[0\]\.end is not a finite number/,
+    );
+    assert.throws(
+      broken((t) => ((t.lanes as Array<{ phases: Array<{ phase: unknown }> }>)[1].phases[0].phase = 'exploded')),
+      /phase is not one of/,
+    );
+    assert.throws(
+      broken((t) => ((t.events as Array<{ sync: unknown }>)[0].sync = 99)),
+      /events\[0\]\.sync names no sync/,
+    );
+    assert.throws(
+      broken((t) => ((t.limits as Record<string, unknown>).maxPods = '4')),
+      /limits\.maxPods is not a finite number/,
+    );
   });
 });
 

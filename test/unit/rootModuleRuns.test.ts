@@ -22,12 +22,24 @@ describe('root module runs', () => {
     assert.equal(second.ok, false);
     if (second.ok) return;
     assert.deepEqual(second.running, { rootDir: '/work/infra', kind: 'apply', startedAt: 1_000_000 });
-    assert.equal(second.message, 'Cannot apply /work/infra now: an apply of this root module is already running (started 42 s ago). Wait for it to finish, or cancel it, and try again.');
+    assert.equal(
+      second.message,
+      'Cannot apply /work/infra now: an apply of this root module is already running (started 42 s ago). Wait for it to finish, or cancel it, and try again.',
+    );
     const plan = runs.tryAcquire('/work/infra/', 'plan');
     assert.ok(!plan.ok);
-    assert.equal(plan.message, 'Cannot plan /work/infra now: an apply of this root module is already running (started 42 s ago). Wait for it to finish, or cancel it, and try again.');
+    assert.equal(
+      plan.message,
+      'Cannot plan /work/infra now: an apply of this root module is already running (started 42 s ago). Wait for it to finish, or cancel it, and try again.',
+    );
     assert.ok(runs.tryAcquire('/work/other', 'plan').ok);
-    assert.deepEqual(runs.all().map((r) => [r.rootDir, r.kind]), [['/work/infra', 'apply'], ['/work/other', 'plan']]);
+    assert.deepEqual(
+      runs.all().map((r) => [r.rootDir, r.kind]),
+      [
+        ['/work/infra', 'apply'],
+        ['/work/other', 'plan'],
+      ],
+    );
   });
 
   test('a plan in progress blocks an apply, and release frees the module', () => {

@@ -100,7 +100,12 @@ describe('findRootModules', () => {
   test('a folder that is not called by any other is a root', async () => {
     const root = workspace();
     const file = path.join(root, 'tools', 'main.tf');
-    assert.deepEqual(await findRootModules(file, { searchRoot: root }), { moduleDir: path.join(root, 'tools'), kind: 'root', roots: [path.join(root, 'tools')], callers: [] });
+    assert.deepEqual(await findRootModules(file, { searchRoot: root }), {
+      moduleDir: path.join(root, 'tools'),
+      kind: 'root',
+      roots: [path.join(root, 'tools')],
+      callers: [],
+    });
   });
 
   test('root markers: lock file, .terraform, state file, backend block', async () => {

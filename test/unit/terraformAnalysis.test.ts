@@ -59,10 +59,7 @@ describe('the seed scenario', () => {
       JSON.stringify(findings, null, 2),
     );
     const [finding] = findings;
-    assert.equal(
-      finding.message,
-      'Changing `file_permission` ("0777" → "0700") forces replacement of `local_file.example`: Terraform will destroy and re-create it.',
-    );
+    assert.equal(finding.message, 'Changing `file_permission` ("0777" → "0700") forces replacement of `local_file.example`: Terraform will destroy and re-create it.');
     assert.equal(finding.severity, 'warning');
     assert.equal(finding.address, 'local_file.example');
     assert.equal(finding.attribute, 'file_permission');
@@ -82,7 +79,10 @@ describe('the seed scenario', () => {
   test('git baseline: the same edit against HEAD', async () => {
     const dir = gitModule({ 'main.tf': seed('0777') }, { 'main.tf': seed('0700') });
     const findings = await findingsOf(dir);
-    assert.deepEqual(findings.map((f) => f.code), ['terraform/forces-replacement']);
+    assert.deepEqual(
+      findings.map((f) => f.code),
+      ['terraform/forces-replacement'],
+    );
     assert.match(findings[0].message, /^Changing `file_permission` \("0777" → "0700"\) forces replacement of `local_file.example`/);
   });
 
@@ -112,7 +112,10 @@ describe('the seed scenario', () => {
   test('the hover warns about create_before_destroy where old and new share their identity; not when the identity itself changes', async () => {
     const [same] = only(await findingsOf(stateModule({ 'main.tf': seed('0700') }, seedState())), 'terraform/forces-replacement');
     assert.match(same.detail ?? '', /Careful with create_before_destroy here: the old and the new object have the same `filename`/);
-    assert.ok(same.fixes?.some((f) => f.kind === 'create-before-destroy'), 'the fix is still offered: the hover says what it does');
+    assert.ok(
+      same.fixes?.some((f) => f.kind === 'create-before-destroy'),
+      'the fix is still offered: the hover says what it does',
+    );
     const renamed = seed('0777').replace('${path.module}/test.txt', '${path.module}/other.txt');
     const findings = only(await findingsOf(stateModule({ 'main.tf': renamed }, seedState())), 'terraform/forces-replacement');
     assert.equal(findings[0].attribute, 'filename');
@@ -120,10 +123,9 @@ describe('the seed scenario', () => {
   });
 
   test('a resource without identity knowledge (random_string) gets no such warning', async () => {
-    const dir = stateModule(
-      { 'main.tf': 'resource "random_string" "s" {\n  length = 12\n  lifecycle {\n    create_before_destroy = true\n  }\n}\n' },
-      [{ type: 'random_string', name: 's', instances: [{ attributes: { length: 10 } }] }],
-    );
+    const dir = stateModule({ 'main.tf': 'resource "random_string" "s" {\n  length = 12\n  lifecycle {\n    create_before_destroy = true\n  }\n}\n' }, [
+      { type: 'random_string', name: 's', instances: [{ attributes: { length: 10 } }] },
+    ]);
     const [finding] = only(await findingsOf(dir), 'terraform/forces-replacement');
     assert.match(finding.message, /then destroy the old one \(create_before_destroy\)\.$/);
   });
@@ -154,10 +156,14 @@ describe('values known only at plan time', () => {
   });
 
   test('a variable default and terraform.tfvars are evaluated', async () => {
-    const text = 'variable "mode" {\n  default = "0700"\n}\nresource "local_file" "example" {\n  content = "This is a test file."\n  filename = "./test.txt"\n  file_permission = var.mode\n}\n';
+    const text =
+      'variable "mode" {\n  default = "0700"\n}\nresource "local_file" "example" {\n  content = "This is a test file."\n  filename = "./test.txt"\n  file_permission = var.mode\n}\n';
     const dir = stateModule({ 'main.tf': text }, seedState());
     const findings = only(await findingsOf(dir), 'terraform/forces-replacement');
-    assert.deepEqual(findings.map((f) => [f.attribute, f.after]), [['file_permission', '"0700"']]);
+    assert.deepEqual(
+      findings.map((f) => [f.attribute, f.after]),
+      [['file_permission', '"0700"']],
+    );
     writeFiles(dir, { 'terraform.tfvars': 'mode = "0777"\n' });
     assert.deepEqual(only(await findingsOf(dir), 'terraform/forces-replacement'), []);
   });
@@ -205,7 +211,9 @@ describe('renames', () => {
   });
 
   test('a label rename against state', async () => {
-    const dir = stateModule({ 'main.tf': block('renamed') }, [{ type: 'local_file', name: 'example', instances: [{ attributes: { content: 'x', filename: './x.txt' } }] }]);
+    const dir = stateModule({ 'main.tf': block('renamed') }, [
+      { type: 'local_file', name: 'example', instances: [{ attributes: { content: 'x', filename: './x.txt' } }] },
+    ]);
     assert.equal(only(await findingsOf(dir), 'terraform/renamed-without-moved').length, 1);
   });
 
@@ -230,10 +238,7 @@ describe('renames', () => {
   });
 
   test('moved into a module', async () => {
-    const dir = gitModule(
-      { 'main.tf': block('example') },
-      { 'main.tf': 'module "files" {\n  source = "./files"\n}\n', 'files/main.tf': block('example') },
-    );
+    const dir = gitModule({ 'main.tf': block('example') }, { 'main.tf': 'module "files" {\n  source = "./files"\n}\n', 'files/main.tf': block('example') });
     const [finding] = only(await findingsOf(dir), 'terraform/renamed-without-moved');
     assert.match(finding.message, /module "files" declares the same resource/);
     assert.equal(finding.after, 'module.files.local_file.example');
@@ -284,7 +289,10 @@ describe('bad baselines give a clear message', () => {
   test('an untrusted workspace runs no git', async () => {
     const dir = gitModule({ 'main.tf': seed('0777') }, { 'main.tf': seed('0700') });
     const findings = await findingsOf(dir, { ...auto, allowGit: false });
-    assert.deepEqual(findings.map((f) => f.code), ['terraform/baseline-unavailable']);
+    assert.deepEqual(
+      findings.map((f) => f.code),
+      ['terraform/baseline-unavailable'],
+    );
     assert.match(findings[0].message, /not trusted, so git is not run/);
   });
 });
@@ -308,7 +316,7 @@ describe('bad files', () => {
 });
 
 describe('what was not checked', () => {
-  test('the module\'s lock file gives the version; the result counts resources checked and not checked', async () => {
+  test("the module's lock file gives the version; the result counts resources checked and not checked", async () => {
     const dir = gitModule(
       {
         'main.tf': `${seed('0777')}resource "aws_instance" "web" {\n  ami = "ami-0123"\n}\n`,
@@ -329,7 +337,10 @@ describe('what was not checked', () => {
     const required = 'terraform {\n  required_providers {\n    local = { source = "example/local" }\n  }\n}\n';
     const dir = stateModule({ 'main.tf': required + seed('0700') }, seedState());
     const result = await analyzer.analyze(dir, auto);
-    assert.deepEqual(result.findings.map((f) => f.code), ['terraform/not-checked']);
+    assert.deepEqual(
+      result.findings.map((f) => f.code),
+      ['terraform/not-checked'],
+    );
     assert.equal(
       result.findings[0].message,
       '1 resource of example/local was not checked for replacement: no replacement knowledge for this provider (any version: no version constraint, and this folder has no .terraform.lock.hcl).',

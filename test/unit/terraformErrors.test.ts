@@ -132,14 +132,24 @@ describe('classifyRun', () => {
 
   test("a saved plan that no longer fits is stale (Terraform's own words), not an init problem", () => {
     for (const summary of ['Saved plan is stale', 'Saved plan does not match the given state']) {
-      const failure = classifyRun(result({ args: ['apply', 'p.tfplan'], diagnostics: [error(summary, 'The given plan file can no longer be applied because the state was changed by another operation after the plan was created.')] }));
+      const failure = classifyRun(
+        result({
+          args: ['apply', 'p.tfplan'],
+          diagnostics: [error(summary, 'The given plan file can no longer be applied because the state was changed by another operation after the plan was created.')],
+        }),
+      );
       assert.equal(failure?.kind, 'stale-plan', summary);
       assert.match(failure?.message ?? '', /The saved plan can no longer be applied .*Run the plan again\.$/);
     }
     const locks = classifyRun(
       result({
         args: ['apply', 'p.tfplan'],
-        diagnostics: [error('Inconsistent dependency lock file', 'The given plan file was created with a different set of external dependency selections than the current configuration.')],
+        diagnostics: [
+          error(
+            'Inconsistent dependency lock file',
+            'The given plan file was created with a different set of external dependency selections than the current configuration.',
+          ),
+        ],
       }),
     );
     assert.equal(locks?.kind, 'stale-plan');
@@ -171,7 +181,11 @@ describe('classifyRun', () => {
 
   test('cancelled and timed out win over whatever the interrupted run printed', () => {
     const printed = [error('execution halted')];
-    assert.deepEqual(classifyRun(result({ tool: 'opentofu', cancelled: true, diagnostics: printed })), { kind: 'cancelled', message: 'tofu plan was cancelled.', terminated: false });
+    assert.deepEqual(classifyRun(result({ tool: 'opentofu', cancelled: true, diagnostics: printed })), {
+      kind: 'cancelled',
+      message: 'tofu plan was cancelled.',
+      terminated: false,
+    });
     assert.deepEqual(classifyRun(result({ cancelled: true, terminated: true, exitCode: null, exitSignal: 'SIGKILL' })), {
       kind: 'cancelled',
       message: 'terraform plan was cancelled (terminated).',
@@ -249,12 +263,19 @@ describe("both tools' own words", () => {
       if (failure?.kind !== 'state-locked') return;
       assert.equal(failure.lock?.who, 'root@vm');
       assert.equal(failure.lock?.version, version);
-      assert.ok(failure.message.startsWith(`The state (terraform.tfstate) is locked by root@vm (operation: apply, since ${lockedSince}, version ${version}).`), failure.message);
+      assert.ok(
+        failure.message.startsWith(`The state (terraform.tfstate) is locked by root@vm (operation: apply, since ${lockedSince}, version ${version}).`),
+        failure.message,
+      );
       assert.ok(failure.message.endsWith(`\`${cli} force-unlock ${failure.lock?.id}\` releases it.`), failure.message);
     });
 
     test(`${tool} ${version}: not initialised, no plugins, no module: init-required, with ${cli} init`, () => {
-      for (const [name, reason] of [['noInit', 'lock-file'], ['plugins', 'providers'], ['module', 'modules']] as const) {
+      for (const [name, reason] of [
+        ['noInit', 'lock-file'],
+        ['plugins', 'providers'],
+        ['module', 'modules'],
+      ] as const) {
         const failure = run(name);
         assert.equal(failure?.kind, 'init-required', name);
         assert.equal(failure?.kind === 'init-required' && failure.reason, reason, name);
@@ -273,7 +294,10 @@ describe("both tools' own words", () => {
       );
       const locks = run('planLocks', ['apply', '-json', 'p.tfplan']);
       assert.equal(locks?.kind, 'stale-plan');
-      assert.match(locks?.message ?? '', /^The saved plan can no longer be applied \(Inconsistent dependency lock file\): The given plan file was created with a different set of external dependency selections/);
+      assert.match(
+        locks?.message ?? '',
+        /^The saved plan can no longer be applied \(Inconsistent dependency lock file\): The given plan file was created with a different set of external dependency selections/,
+      );
     });
   }
 });
@@ -299,7 +323,13 @@ describe('other failures', () => {
 
   test('apply of a plan file that records errors (the apply refuses it) is plan-errored, not a generic failure', () => {
     // OpenTofu 1.12's words (a real apply of an errored plan file printed them); Terraform's backend_apply.go has the same summary.
-    const failure = classifyRun(result({ args: ['apply', '-json', 'p.tfplan'], tool: 'opentofu', diagnostics: [error('Cannot apply incomplete plan', 'OpenTofu encountered an error when generating this plan, so it cannot be applied.')] }));
+    const failure = classifyRun(
+      result({
+        args: ['apply', '-json', 'p.tfplan'],
+        tool: 'opentofu',
+        diagnostics: [error('Cannot apply incomplete plan', 'OpenTofu encountered an error when generating this plan, so it cannot be applied.')],
+      }),
+    );
     assert.equal(failure?.kind, 'plan-errored');
     assert.equal(failure?.message, 'The saved plan records that planning failed, so it cannot be applied (Cannot apply incomplete plan). Fix the errors and plan again.');
   });
@@ -369,10 +399,20 @@ describe('explainOtherToolInitialised', () => {
 
   test('tofu on a module whose lock file is terraform’s ("Required plugins are not installed")', () => {
     const failure = classifyRun(result({ tool: 'opentofu', diagnostics: [tofuOnTerraformLockOnly] }))!;
-    const explained = explainOtherToolInitialised(failure, { tool: 'opentofu' }, { tool: 'terraform', reason: '.terraform.lock.hcl selects providers from registry.terraform.io' });
+    const explained = explainOtherToolInitialised(
+      failure,
+      { tool: 'opentofu' },
+      { tool: 'terraform', reason: '.terraform.lock.hcl selects providers from registry.terraform.io' },
+    );
     assert.equal(explained.kind, 'other-tool-initialised');
-    assert.match(explained.message, /^This module was initialised with Terraform \(.terraform.lock.hcl selects providers from registry.terraform.io\), but this run used OpenTofu: /);
-    assert.match(explained.message, /Set immutableInfra.terraform.path to the path of terraform, or run `tofu init` in the module to initialise it for OpenTofu \(Required plugins are not installed\)\.$/);
+    assert.match(
+      explained.message,
+      /^This module was initialised with Terraform \(.terraform.lock.hcl selects providers from registry.terraform.io\), but this run used OpenTofu: /,
+    );
+    assert.match(
+      explained.message,
+      /Set immutableInfra.terraform.path to the path of terraform, or run `tofu init` in the module to initialise it for OpenTofu \(Required plugins are not installed\)\.$/,
+    );
   });
 
   test('left as it is: the same tool, no evidence, or another kind of failure', () => {

@@ -39,7 +39,12 @@ describe('parseUiLine', () => {
   test('planned_change and resource_drift: address parts, action, reason, previous address', () => {
     const event = parse(
       line('planned_change', {
-        change: { resource: RESOURCE, previous_resource: { ...RESOURCE, addr: 'local_file.old', module: '', resource: 'local_file.old', resource_key: null }, action: 'replace', reason: 'cannot_update' },
+        change: {
+          resource: RESOURCE,
+          previous_resource: { ...RESOURCE, addr: 'local_file.old', module: '', resource: 'local_file.old', resource_key: null },
+          action: 'replace',
+          reason: 'cannot_update',
+        },
       }),
     );
     assert.equal(event.type, 'planned_change');
@@ -63,7 +68,13 @@ describe('parseUiLine', () => {
   });
 
   test('change_summary keeps every count, forget included', () => {
-    const event = parse(line('change_summary', { changes: { add: 1, change: 2, import: 3, remove: 4, forget: 5, operation: 'plan' } }, 'Plan: 3 to import, 1 to add, 2 to change, 4 to destroy, 5 to forget.'));
+    const event = parse(
+      line(
+        'change_summary',
+        { changes: { add: 1, change: 2, import: 3, remove: 4, forget: 5, operation: 'plan' } },
+        'Plan: 3 to import, 1 to add, 2 to change, 4 to destroy, 5 to forget.',
+      ),
+    );
     assert.deepEqual(event.type === 'change_summary' && event.changes, { add: 1, change: 2, import: 3, remove: 4, forget: 5, operation: 'plan' });
     // Terraform writes no `forget`: it reads as 0.
     const terraform = parse(line('change_summary', { changes: { add: 1, change: 0, import: 0, remove: 1, operation: 'apply' } }));
@@ -121,7 +132,14 @@ describe('parseUiLine', () => {
           detail: 'An input variable with the name "nope" has not been declared.',
           address: 'local_file.x',
           range: { filename: 'bad.tf', start: { line: 1, column: 39, byte: 38 }, end: { line: 1, column: 47, byte: 46 } },
-          snippet: { context: 'resource "local_file" "x"', code: 'resource "local_file" "x" { content = var.nope }', start_line: 1, highlight_start_offset: 38, highlight_end_offset: 46, values: [] },
+          snippet: {
+            context: 'resource "local_file" "x"',
+            code: 'resource "local_file" "x" { content = var.nope }',
+            start_line: 1,
+            highlight_start_offset: 38,
+            highlight_end_offset: 46,
+            values: [],
+          },
         },
       }),
     );
@@ -141,7 +159,10 @@ describe('parseUiLine', () => {
 
   test('outputs: sensitive, value, action', () => {
     const event = parse(line('outputs', { outputs: { a: { sensitive: false, type: 'string', value: 'x' }, b: { sensitive: true, action: 'create' } } }));
-    assert.deepEqual(event.type === 'outputs' && event.outputs, { a: { sensitive: false, type: 'string', value: 'x', action: undefined }, b: { sensitive: true, type: undefined, value: undefined, action: 'create' } });
+    assert.deepEqual(event.type === 'outputs' && event.outputs, {
+      a: { sensitive: false, type: 'string', value: 'x', action: undefined },
+      b: { sensitive: true, type: undefined, value: undefined, action: 'create' },
+    });
   });
 
   test('a message type this code does not model is kept whole, and non-messages are skipped', () => {

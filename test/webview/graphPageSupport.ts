@@ -99,13 +99,17 @@ export async function waitForIdle(page: Page): Promise<void> {
 
 /** The drawn resources: address → display kind. */
 export async function drawnResources(page: Page): Promise<Map<string, string>> {
-  const pairs = await page.$$eval('svg [data-address]', (elements) => elements.map((element) => [element.getAttribute('data-address') ?? '', element.getAttribute('data-display') ?? '']));
+  const pairs = await page.$$eval('svg [data-address]', (elements) =>
+    elements.map((element) => [element.getAttribute('data-address') ?? '', element.getAttribute('data-display') ?? '']),
+  );
   return new Map(pairs as [string, string][]);
 }
 
 /** Waits until the number of drawn resources is `count` (a filter or search re-renders asynchronously). */
 export async function waitForResourceCount(page: Page, count: number): Promise<void> {
-  await page.waitForFunction((n) => document.querySelectorAll('svg [data-address]').length === n && document.documentElement.dataset.busy === 'false', count, { timeout: 15_000 });
+  await page.waitForFunction((n) => document.querySelectorAll('svg [data-address]').length === n && document.documentElement.dataset.busy === 'false', count, {
+    timeout: 15_000,
+  });
 }
 
 /** A CSS attribute selector for an exact address (addresses hold quotes and brackets). */

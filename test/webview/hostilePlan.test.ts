@@ -31,7 +31,12 @@ function hostileGraph(): PlanGraph {
       reason: `${COMMENT} forces replacement ${SVG}`,
       actionReason: IMG,
       changes: [
-        { path: `triggers["${SCRIPT_END}"]`, before: { kind: 'known', text: IMG }, after: { kind: 'known', text: SCRIPT_END + LINE_SEPARATORS }, forcesReplacement: true },
+        {
+          path: `triggers["${SCRIPT_END}"]`,
+          before: { kind: 'known', text: IMG },
+          after: { kind: 'known', text: SCRIPT_END + LINE_SEPARATORS },
+          forcesReplacement: true,
+        },
         { path: 'content', before: { kind: 'known', text: MEGABYTE }, after: { kind: 'unknown' }, forcesReplacement: false },
       ],
       drift: [{ path: COMMENT, before: { kind: 'known', text: SVG }, after: { kind: 'sensitive' }, forcesReplacement: false }],
@@ -108,7 +113,15 @@ describe('plan graph: a hostile plan', () => {
           name: 'a',
           index: IMG,
           provider_name: 'registry.terraform.io/hashicorp/null',
-          change: { actions: ['delete', 'create'], before: { triggers: { k: IMG } }, after: { triggers: { k: SCRIPT_END } }, after_unknown: {}, before_sensitive: {}, after_sensitive: {}, replace_paths: [['triggers']] },
+          change: {
+            actions: ['delete', 'create'],
+            before: { triggers: { k: IMG } },
+            after: { triggers: { k: SCRIPT_END } },
+            after_unknown: {},
+            before_sensitive: {},
+            after_sensitive: {},
+            replace_paths: [['triggers']],
+          },
           action_reason: 'replace_because_cannot_update',
         },
         {

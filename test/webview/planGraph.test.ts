@@ -27,7 +27,14 @@ function deploymentGraph(): PlanGraph {
   return buildPlanGraph(
     deploymentPlan([
       seedImageUpdate(),
-      deploymentResourceChange({ address: 'kubernetes_deployment_v1.replaced', actions: ['delete', 'create'], before: deploymentValue({ name: 'old', replicas: '2' }), after: deploymentValue({ name: 'new', image: 'nginx:1.23.3' }), replacePaths: [['metadata', 0, 'name']], actionReason: 'replace_because_cannot_update' }),
+      deploymentResourceChange({
+        address: 'kubernetes_deployment_v1.replaced',
+        actions: ['delete', 'create'],
+        before: deploymentValue({ name: 'old', replicas: '2' }),
+        after: deploymentValue({ name: 'new', image: 'nginx:1.23.3' }),
+        replacePaths: [['metadata', 0, 'name']],
+        actionReason: 'replace_because_cannot_update',
+      }),
       deploymentResourceChange({ address: 'kubernetes_deployment_v1.fresh', actions: ['create'], before: null, after: deploymentValue({ name: 'fresh' }) }),
       {
         address: 'local_file.example',
@@ -56,7 +63,13 @@ async function toggleKind(page: Page, kind: string): Promise<void> {
 }
 
 describe('plan graph: the CLI HTML on fixture plans', () => {
-  for (const fixture of ['terraform-json/basic/plan.json', 'terraform-json/110_basic/plan.json', 'opentofu-show-json/provider-aliasing/output.json', 'opentofu-show-json/multi-resource-update/output.json', 'terraform-json/identity/plan.json']) {
+  for (const fixture of [
+    'terraform-json/basic/plan.json',
+    'terraform-json/110_basic/plan.json',
+    'opentofu-show-json/provider-aliasing/output.json',
+    'opentofu-show-json/multi-resource-update/output.json',
+    'terraform-json/identity/plan.json',
+  ]) {
     test(`${fixture}: one node per shown resource change, each with its action`, async () => {
       const graph = fixtureGraph(fixture);
       const { page, problems } = await browser.openCliHtml(graph);
@@ -137,7 +150,13 @@ describe('plan graph: the CLI HTML on fixture plans', () => {
     await waitForResourceCount(page, 9);
     await page.click('vscode-checkbox.replace-only');
     await waitForResourceCount(page, 2);
-    assert.deepEqual(await drawnResources(page), new Map([['local_file.example', 'replace-delete-first'], ['time_static.stamp', 'replace-create-first']]));
+    assert.deepEqual(
+      await drawnResources(page),
+      new Map([
+        ['local_file.example', 'replace-delete-first'],
+        ['time_static.stamp', 'replace-create-first'],
+      ]),
+    );
     await page.click('vscode-checkbox.replace-only');
     await waitForResourceCount(page, 9);
     assertNoProblems(problems);
@@ -149,7 +168,12 @@ describe('plan graph: the CLI HTML on fixture plans', () => {
     await page.fill('vscode-textfield.search input', 'baz');
     await page.press('vscode-textfield.search input', 'Enter');
     await waitForResourceCount(page, 4);
-    assert.deepEqual([...(await drawnResources(page)).keys()].sort(), ['data.null_data_source.baz', 'null_resource.baz[0]', 'null_resource.baz[1]', 'null_resource.baz[2]']);
+    assert.deepEqual([...(await drawnResources(page)).keys()].sort(), [
+      'data.null_data_source.baz',
+      'null_resource.baz[0]',
+      'null_resource.baz[1]',
+      'null_resource.baz[2]',
+    ]);
     await page.fill('vscode-textfield.search input', '');
     await page.press('vscode-textfield.search input', 'Enter');
     await waitForResourceCount(page, 8);
@@ -266,11 +290,7 @@ describe('plan graph: in a VS Code-like host', () => {
     await page.click('aside.details vscode-button.reveal');
     await page.dblclick(byAddress('null_resource.gone'));
     await page.waitForFunction(() => (window as unknown as HarnessWindow).__posted.length >= 3);
-    assert.deepEqual(await posted(page), [
-      { type: 'ready' },
-      { type: 'reveal', address: 'local_file.example' },
-      { type: 'reveal', address: 'null_resource.gone' },
-    ]);
+    assert.deepEqual(await posted(page), [{ type: 'ready' }, { type: 'reveal', address: 'local_file.example' }, { type: 'reveal', address: 'null_resource.gone' }]);
     // A message that isn't one of ours is dropped, never interpreted.
     await page.evaluate(() => window.postMessage({ type: 'showPlan', graph: 'nonsense' }, '*'));
     await page.evaluate(() => window.postMessage('<img src=x>', '*'));
@@ -288,17 +308,39 @@ describe('plan graph: in a VS Code-like host', () => {
     await page.waitForSelector('vscode-button.apply', { state: 'visible' });
     await page.click('vscode-button.apply');
     await page.waitForFunction(() => (window as unknown as HarnessWindow).__posted.some((m) => (m as { type: string }).type === 'requestApply'));
-    assert.deepEqual((await posted(page)).filter((m) => (m as { type: string }).type === 'requestApply'), [{ type: 'requestApply', planId: 'plan-a' }]);
+    assert.deepEqual(
+      (await posted(page)).filter((m) => (m as { type: string }).type === 'requestApply'),
+      [{ type: 'requestApply', planId: 'plan-a' }],
+    );
 
     const progress = (nodes: unknown[], message: string, finished?: string) =>
-      page.evaluate(([n, m, f]) => window.postMessage({ type: 'applyProgress', planId: 'plan-a', nodes: n, message: m, ...(f ? { finished: f } : {}) }, '*'), [nodes, message, finished] as const);
-    await progress([{ address: 'local_file.example', status: 'applying', detail: 'delete' }, { address: 'null_resource.gone', status: 'pending' }], '0 of 2 resources: destroying local_file.example…');
+      page.evaluate(([n, m, f]) => window.postMessage({ type: 'applyProgress', planId: 'plan-a', nodes: n, message: m, ...(f ? { finished: f } : {}) }, '*'), [
+        nodes,
+        message,
+        finished,
+      ] as const);
+    await progress(
+      [
+        { address: 'local_file.example', status: 'applying', detail: 'delete' },
+        { address: 'null_resource.gone', status: 'pending' },
+      ],
+      '0 of 2 resources: destroying local_file.example…',
+    );
     await page.waitForSelector(`${byAddress('local_file.example')}[data-apply="applying"]`);
     assert.equal(await page.getAttribute('html', 'data-apply'), 'running');
     assert.equal(await page.textContent('.apply-status'), '0 of 2 resources: destroying local_file.example…');
     // Progress for another plan is not this page's business.
-    await page.evaluate(() => window.postMessage({ type: 'applyProgress', planId: 'other', nodes: [{ address: 'local_file.example', status: 'errored' }], message: 'x' }, '*'));
-    await progress([{ address: 'local_file.example', status: 'done' }, { address: 'null_resource.gone', status: 'errored', detail: '<img src=x onerror=alert(1)>' }], 'Apply failed', 'failed');
+    await page.evaluate(() =>
+      window.postMessage({ type: 'applyProgress', planId: 'other', nodes: [{ address: 'local_file.example', status: 'errored' }], message: 'x' }, '*'),
+    );
+    await progress(
+      [
+        { address: 'local_file.example', status: 'done' },
+        { address: 'null_resource.gone', status: 'errored', detail: '<img src=x onerror=alert(1)>' },
+      ],
+      'Apply failed',
+      'failed',
+    );
     await page.waitForSelector('html[data-apply="failed"]', { state: 'attached' });
     assert.equal(await page.getAttribute(byAddress('local_file.example'), 'data-apply'), 'done');
     assert.equal(await page.getAttribute(byAddress('null_resource.gone'), 'data-apply'), 'errored');
@@ -346,7 +388,10 @@ describe('plan graph: in a VS Code-like host', () => {
     assert.equal(await page.textContent('aside.details dd.rollout'), 'RollingUpdate of 3 pods (maxSurge 25%, maxUnavailable 25%)');
     await page.click('aside.details vscode-button.show-rollout');
     await page.waitForFunction(() => (window as unknown as HarnessWindow).__posted.some((m) => (m as { type: string }).type === 'showRollout'));
-    assert.deepEqual((await posted(page)).filter((m) => (m as { type: string }).type === 'showRollout'), [{ type: 'showRollout', address: 'kubernetes_deployment_v1.nginx' }]);
+    assert.deepEqual(
+      (await posted(page)).filter((m) => (m as { type: string }).type === 'showRollout'),
+      [{ type: 'showRollout', address: 'kubernetes_deployment_v1.nginx' }],
+    );
     // A new Deployment and a resource of another kind: no timeline to show.
     for (const address of ['kubernetes_deployment_v1.fresh', 'local_file.example']) {
       await page.click(byAddress(address));

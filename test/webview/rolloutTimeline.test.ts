@@ -113,7 +113,10 @@ async function openHarness(savedState?: unknown): Promise<{ page: Page; problems
 }
 
 async function show(page: Page, timeline: unknown, timelineId = 'timeline-1'): Promise<string> {
-  await page.evaluate(([t, id]) => window.postMessage({ type: 'showTimeline', timelineId: id, timeline: t, source: 'nginx-deployment.yaml' }, '*'), [timeline, timelineId] as const);
+  await page.evaluate(([t, id]) => window.postMessage({ type: 'showTimeline', timelineId: id, timeline: t, source: 'nginx-deployment.yaml' }, '*'), [
+    timeline,
+    timelineId,
+  ] as const);
   await page.waitForSelector('html[data-state="ready"], html[data-state="error"]', { state: 'attached' });
   return (await page.getAttribute('html', 'data-state')) ?? '';
 }
@@ -157,16 +160,23 @@ describe('rollout timeline page (Chromium, VS Code-like host)', () => {
       timeline.lanes.map((lane) => ({ pod: lane.podName, revision: lane.revision, phases: lane.phases.map((p) => p.phase) })),
     );
     // Phases are labelled where their bar is wide enough (the long ones always are at this width).
-    assert.ok(lanes.every((lane) => lane.labels.length > 0), JSON.stringify(lanes));
+    assert.ok(
+      lanes.every((lane) => lane.labels.length > 0),
+      JSON.stringify(lanes),
+    );
     const facts = (await page.textContent('.facts')) ?? '';
     assert.match(facts, /Duration:?\s*15 s/);
     assert.match(facts, /Peak pods:?\s*4 \(limit 4 = 3 \+ maxSurge 1\)/);
     assert.match(facts, /Lowest available:?\s*3 \(minimum 3 = 3 − maxUnavailable 0\)/);
     assert.equal(await page.textContent('h1.title'), 'Deployment nginx-deployment');
-    assert.deepEqual(
-      await page.$$eval('.legend li', (items) => items.map((i) => i.textContent)),
-      ['pending', 'starting', 'ready', 'available', 'terminating', 'old pods (paler)'],
-    );
+    assert.deepEqual(await page.$$eval('.legend li', (items) => items.map((i) => i.textContent)), [
+      'pending',
+      'starting',
+      'ready',
+      'available',
+      'terminating',
+      'old pods (paler)',
+    ]);
     assertNoProblems(problems);
     await page.close();
   });
@@ -180,10 +190,22 @@ describe('rollout timeline page (Chromium, VS Code-like host)', () => {
     const available = await polyline(page, 'polyline.series.available');
     const pods = await polyline(page, 'polyline.series.pods');
     // y grows downwards: never below the minimum line, never above the limit.
-    assert.ok(available.every(([, y]) => y <= minY + 0.5), `available dips below the minimum: ${JSON.stringify(available)}`);
-    assert.ok(available.some(([, y]) => Math.abs(y - minY) < 0.5), 'available sits on the minimum');
-    assert.ok(pods.every(([, y]) => y >= maxY - 0.5), 'pods exceed the surge limit');
-    assert.ok(pods.some(([, y]) => Math.abs(y - maxY) < 0.5), 'pods reach the surge limit');
+    assert.ok(
+      available.every(([, y]) => y <= minY + 0.5),
+      `available dips below the minimum: ${JSON.stringify(available)}`,
+    );
+    assert.ok(
+      available.some(([, y]) => Math.abs(y - minY) < 0.5),
+      'available sits on the minimum',
+    );
+    assert.ok(
+      pods.every(([, y]) => y >= maxY - 0.5),
+      'pods exceed the surge limit',
+    );
+    assert.ok(
+      pods.some(([, y]) => Math.abs(y - maxY) < 0.5),
+      'pods reach the surge limit',
+    );
     assert.match((await page.textContent('text.limit-label.min-available')) ?? '', /^minimum 3 available/);
     assert.match((await page.textContent('text.limit-label.max-pods')) ?? '', /^limit 4 pods/);
     assert.equal(await page.$('rect.downtime'), null, 'a rolling update has no downtime');
@@ -195,7 +217,10 @@ describe('rollout timeline page (Chromium, VS Code-like host)', () => {
     await show(second.page, recreate, 'recreate');
     const bottom = Number(await second.page.getAttribute('rect.chart-frame', 'y')) + Number(await second.page.getAttribute('rect.chart-frame', 'height'));
     const recreateAvailable = await polyline(second.page, 'polyline.series.available');
-    assert.ok(recreateAvailable.some(([, y]) => Math.abs(y - bottom) < 0.5), 'available reaches 0');
+    assert.ok(
+      recreateAvailable.some(([, y]) => Math.abs(y - bottom) < 0.5),
+      'available reaches 0',
+    );
     assert.equal(await second.page.locator('rect.downtime').count(), recreate.summary.downtime.length);
     assert.match((await second.page.textContent('.facts dd.downtime.warning')) ?? '', /with no available pod/);
     assertNoProblems(problems);
@@ -256,11 +281,14 @@ describe('rollout timeline page (Chromium, VS Code-like host)', () => {
     await other.page.close();
   });
 
-  test('hover and keyboard focus show a pod\'s phases; hover over the chart shows the counts at that moment', async () => {
+  test("hover and keyboard focus show a pod's phases; hover over the chart shows the counts at that moment", async () => {
     const timeline = timelineOf(STATEFUL);
     const { page, problems } = await openHarness();
     await show(page, timeline, 'db');
-    assert.deepEqual(await page.$$eval('[data-pod]', (e) => e.map((x) => x.getAttribute('data-pod'))), timeline.lanes.map((l) => l.podName));
+    assert.deepEqual(
+      await page.$$eval('[data-pod]', (e) => e.map((x) => x.getAttribute('data-pod'))),
+      timeline.lanes.map((l) => l.podName),
+    );
     const first = timeline.lanes[0];
     await page.hover(`[data-lane="${first.id}"]`);
     await page.waitForFunction((name) => document.querySelector('.point-details .pod-name')?.textContent === name, first.podName);
@@ -299,7 +327,10 @@ describe('rollout timeline page (Chromium, VS Code-like host)', () => {
     for (const event of timeline.events) event.replicaSet = IMG;
     const { page, problems } = await openHarness();
     assert.equal(await show(page, timeline, 'hostile'), 'ready');
-    assert.deepEqual(await page.$$eval('[data-pod]', (e) => e.map((x) => x.getAttribute('data-pod'))), timeline.lanes.map((l) => l.podName));
+    assert.deepEqual(
+      await page.$$eval('[data-pod]', (e) => e.map((x) => x.getAttribute('data-pod'))),
+      timeline.lanes.map((l) => l.podName),
+    );
     assert.equal(await page.textContent('h1.title'), `Deployment ${SVG}/${IMG}${SCRIPT_END}`);
     assert.ok(((await page.textContent('.sync-details')) ?? '').includes(IMG));
     assert.ok(((await page.textContent('.assumptions .notes')) ?? '').includes(SCRIPT_END));
@@ -334,7 +365,7 @@ describe('rollout timeline page (Chromium, VS Code-like host)', () => {
     await second.page.evaluate(() => window.postMessage({ type: 'showError', message: 'No Deployment, StatefulSet or DaemonSet in <this> file.' }, '*'));
     await second.page.waitForSelector('html[data-state="error"]', { state: 'attached' });
     assert.equal(await second.page.textContent('.message.error'), 'No Deployment, StatefulSet or DaemonSet in <this> file.');
-    assert.deepEqual(await second.page.evaluate(() => (window as unknown as HarnessWindow).__posted), [{ type: 'ready' }], 'the host\'s own error is not echoed back');
+    assert.deepEqual(await second.page.evaluate(() => (window as unknown as HarnessWindow).__posted), [{ type: 'ready' }], "the host's own error is not echoed back");
     assertNoProblems(second.problems);
     await second.page.close();
   });

@@ -23,7 +23,14 @@ import { executableMissingFailure, type TerraformFailure } from '../terraform/te
 import type { TerraformDiagnostic } from '../terraform/terraformEvents';
 import { chooseTerraformExecutable } from '../terraform/executableChoice';
 import { checkPlanExecutable } from '../terraform/planExecutableCheck';
-import { describeTerraformExecutable, executableLabel, TerraformExecutableNotFoundError, TERRAFORM_PATH_SETTING, toolCommand, type TerraformExecutable } from '../terraform/terraformExecutable';
+import {
+  describeTerraformExecutable,
+  executableLabel,
+  TerraformExecutableNotFoundError,
+  TERRAFORM_PATH_SETTING,
+  toolCommand,
+  type TerraformExecutable,
+} from '../terraform/terraformExecutable';
 import { runTerraform, TerraformCancellation } from '../terraform/terraformProcess';
 import type { ApplyNodeStatus } from '../../../common/src/planGraphMessages';
 import { PlanGraphPanel, PLAN_GRAPH_VIEW_TYPE, type ShownPlan } from './planGraphPanel';
@@ -178,9 +185,13 @@ export class PlanGraphController implements vscode.Disposable {
       if (addresses.length > MODAL_LIST_MAX) shown.push(`  … and ${addresses.length - MODAL_LIST_MAX} more`);
       return [`${title} (${addresses.length}):`, ...shown];
     };
-    const replaced = nodes.filter((n) => n.display === 'replace-delete-first' || n.display === 'replace-create-first').map((n) => `${n.address}${n.replacePaths.length ? ` — forced by ${n.replacePaths.join(', ')}` : ''}`);
+    const replaced = nodes
+      .filter((n) => n.display === 'replace-delete-first' || n.display === 'replace-create-first')
+      .map((n) => `${n.address}${n.replacePaths.length ? ` — forced by ${n.replacePaths.join(', ')}` : ''}`);
     const destroyed = nodes.filter((n) => n.action === 'delete').map((n) => n.address);
-    const others = nodes.filter((n) => !['replace-delete-first', 'replace-create-first', 'no-op'].includes(n.display) && n.action !== 'delete').map((n) => `${n.address} (${n.display})`);
+    const others = nodes
+      .filter((n) => !['replace-delete-first', 'replace-create-first', 'no-op'].includes(n.display) && n.action !== 'delete')
+      .map((n) => `${n.address} (${n.display})`);
     const detail = [
       saved.graph.summary.line,
       '',
@@ -205,9 +216,14 @@ export class PlanGraphController implements vscode.Disposable {
         const cancellation = new TerraformCancellation();
         token.onCancellationRequested(() => {
           cancellation.cancel();
-          void vscode.window.showWarningMessage(`Stopping the apply of ${label}: Terraform finishes the resources under way, then stops. Terminating now can leave objects Terraform doesn't know about.`, TERMINATE).then((choice) => {
-            if (choice === TERMINATE) cancellation.terminate();
-          });
+          void vscode.window
+            .showWarningMessage(
+              `Stopping the apply of ${label}: Terraform finishes the resources under way, then stops. Terminating now can leave objects Terraform doesn't know about.`,
+              TERMINATE,
+            )
+            .then((choice) => {
+              if (choice === TERMINATE) cancellation.terminate();
+            });
         });
         const states = new Map<string, ResourceApplyState>();
         return runApply({
@@ -538,11 +554,22 @@ export class PlanGraphController implements vscode.Disposable {
     const executable = await this.executable(rootDir);
     if (!executable) return false;
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Running ${executable.tool === 'opentofu' ? 'tofu' : 'terraform'} init in ${this.label(rootDir)}`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Running ${executable.tool === 'opentofu' ? 'tofu' : 'terraform'} init in ${this.label(rootDir)}`,
+        cancellable: true,
+      },
       (_progress, token) => {
         const cancellation = new TerraformCancellation();
         token.onCancellationRequested(() => cancellation.cancel());
-        return runTerraform({ executable: executable.path, args: ['init', '-input=false', '-no-color'], cwd: rootDir, jsonStream: false, cancellation, onOutput: (line) => this.log.info(line) });
+        return runTerraform({
+          executable: executable.path,
+          args: ['init', '-input=false', '-no-color'],
+          cwd: rootDir,
+          jsonStream: false,
+          cancellation,
+          onOutput: (line) => this.log.info(line),
+        });
       },
     );
     if (result.exitCode === 0) return true;

@@ -47,7 +47,12 @@ export class PlanGraphPanel implements vscode.Disposable {
       PlanGraphPanel.current.panel.reveal(undefined, true);
       return PlanGraphPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(PLAN_GRAPH_VIEW_TYPE, 'Plan Graph', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewPanelOptions(extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      PLAN_GRAPH_VIEW_TYPE,
+      'Plan Graph',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      webviewPanelOptions(extensionUri),
+    );
     PlanGraphPanel.current = new PlanGraphPanel(panel, extensionUri, log);
     return PlanGraphPanel.current;
   }
@@ -167,7 +172,8 @@ export class PlanGraphPanel implements vscode.Disposable {
     }
     const location = locateResource(plan.rootDir, node);
     if (!location) {
-      const why = node.action === 'delete' ? ' Its block has been removed (that is why it is destroyed).' : node.module ? ` Run "init" so that the module's folder is known.` : '';
+      const why =
+        node.action === 'delete' ? ' Its block has been removed (that is why it is destroyed).' : node.module ? ` Run "init" so that the module's folder is known.` : '';
       void vscode.window.showInformationMessage(`No block for ${address} was found in ${plan.rootDir}.${why}`);
       return;
     }
@@ -188,8 +194,13 @@ export class PlanGraphPanel implements vscode.Disposable {
     const node = plan?.graph.nodes.find((n) => n.address === address || n.id === address);
     if (!plan || !node?.rollout) return;
     const { workload, initialReplicas, notes } = node.rollout;
-    const args: ShowRolloutOfWorkloadArguments = { workload, title: node.address, source: plan.source, ...(initialReplicas !== undefined ? { initialReplicas } : {}), ...(notes ? { notes } : {}) };
+    const args: ShowRolloutOfWorkloadArguments = {
+      workload,
+      title: node.address,
+      source: plan.source,
+      ...(initialReplicas !== undefined ? { initialReplicas } : {}),
+      ...(notes ? { notes } : {}),
+    };
     await vscode.commands.executeCommand(SHOW_ROLLOUT_TIMELINE_COMMAND, args);
   }
 }
-

@@ -79,7 +79,9 @@ export function locateResource(rootDir: string, resource: ResourceToLocate): Res
   const header = new RegExp(`^([ \\t]*)${keyword}[ \\t]+${label(resource.type)}[ \\t]+${label(resource.name)}[ \\t]*\\{`, 'm');
   let files: string[];
   try {
-    files = readdirSync(dir).filter((f) => CONFIG_FILE.test(f)).sort();
+    files = readdirSync(dir)
+      .filter((f) => CONFIG_FILE.test(f))
+      .sort();
   } catch {
     return undefined;
   }

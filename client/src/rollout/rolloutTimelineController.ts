@@ -36,7 +36,9 @@ export class RolloutTimelineController implements vscode.Disposable {
     }
     const where = this.target(arg);
     if (!where) {
-      void vscode.window.showInformationMessage('Show Rollout Timeline: open a Kubernetes manifest (YAML) with a Deployment, StatefulSet or DaemonSet and put the cursor in it.');
+      void vscode.window.showInformationMessage(
+        'Show Rollout Timeline: open a Kubernetes manifest (YAML) with a Deployment, StatefulSet or DaemonSet and put the cursor in it.',
+      );
       return;
     }
     let document: vscode.TextDocument;
@@ -76,7 +78,18 @@ export class RolloutTimelineController implements vscode.Disposable {
       return;
     }
     const timelineId = createHash('sha256')
-      .update(JSON.stringify([document.uri.toString(), workload.kind, workload.namespace ?? '', workload.name, workload.source?.documentIndex, workload.source?.itemIndex, settings, text]))
+      .update(
+        JSON.stringify([
+          document.uri.toString(),
+          workload.kind,
+          workload.namespace ?? '',
+          workload.name,
+          workload.source?.documentIndex,
+          workload.source?.itemIndex,
+          settings,
+          text,
+        ]),
+      )
       .digest('hex')
       .slice(0, 32);
     this.log.info(`Rollout timeline: ${workload.kind} ${workload.name} in ${name} (${timeline.lanes.length} pod lanes, ${timeline.syncs.length} syncs).`);
@@ -132,7 +145,10 @@ export class RolloutTimelineController implements vscode.Disposable {
       description: workload.source ? `line ${workload.source.line + 1}` : undefined,
       workload,
     }));
-    const chosen = await vscode.window.showQuickPick(items, { title: `Show Rollout Timeline: which workload of ${file}?`, placeHolder: 'The cursor is not inside one workload' });
+    const chosen = await vscode.window.showQuickPick(items, {
+      title: `Show Rollout Timeline: which workload of ${file}?`,
+      placeHolder: 'The cursor is not inside one workload',
+    });
     return chosen?.workload;
   }
 

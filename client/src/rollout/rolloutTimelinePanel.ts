@@ -37,7 +37,12 @@ export class RolloutTimelinePanel implements vscode.Disposable {
       RolloutTimelinePanel.current.panel.reveal(undefined, true);
       return RolloutTimelinePanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(ROLLOUT_TIMELINE_VIEW_TYPE, 'Rollout Timeline', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewPanelOptions(extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      ROLLOUT_TIMELINE_VIEW_TYPE,
+      'Rollout Timeline',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      webviewPanelOptions(extensionUri),
+    );
     RolloutTimelinePanel.current = new RolloutTimelinePanel(panel, extensionUri, log);
     return RolloutTimelinePanel.current;
   }

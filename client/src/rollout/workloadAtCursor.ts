@@ -57,7 +57,10 @@ export function pickWorkload(text: string, workloads: readonly RolloutWorkload[]
   let matches = spans.map((s) => s.workload);
   if (target.kind !== undefined || target.name !== undefined) {
     matches = matches.filter(
-      (w) => (target.kind === undefined || w.kind === target.kind) && (target.name === undefined || w.name === target.name) && (target.namespace === undefined || w.namespace === target.namespace),
+      (w) =>
+        (target.kind === undefined || w.kind === target.kind) &&
+        (target.name === undefined || w.name === target.name) &&
+        (target.namespace === undefined || w.namespace === target.namespace),
     );
     // The same kind and name twice in one file (two namespaces, say): the line decides.
     if (matches.length > 1) {

@@ -99,7 +99,12 @@ export async function runApply(options: RunApplyOptions): Promise<ApplyRunResult
   const refuse = (failure: TerraformFailure): ApplyFailure => ({ ok: false, failure, tool, resources: progress.resources(), diagnostics: [], events: [] });
 
   if (!existsSync(planFile)) {
-    return refuse({ kind: 'failed', message: `The saved plan ${planFile} no longer exists. Run the plan again and review it before applying.`, exitCode: null, diagnostics: [] });
+    return refuse({
+      kind: 'failed',
+      message: `The saved plan ${planFile} no longer exists. Run the plan again and review it before applying.`,
+      exitCode: null,
+      diagnostics: [],
+    });
   }
   if (options.snapshot) {
     const changes = await changedSince(options.snapshot, { env: options.env });
@@ -208,7 +213,8 @@ function explainApplyFailure(failure: TerraformFailure, resources: ResourceApply
 
 function applyFailedMessage(cli: string, applied: string[], failed: ResourceApplyState[], notApplied: string[], unattributed: TerraformDiagnostic[]): string {
   const reasons = failed.map((r) => `${r.address}${r.diagnostic ? ` (${diagnosticText(r.diagnostic)})` : r.outcomeUnknown ? ' (stopped before it finished)' : ''}`);
-  const head = failed.length > 0 ? `${cli} apply failed on ${reasons.join('; ')}.` : `${cli} apply failed${unattributed[0] ? `: ${diagnosticText(unattributed[0])}` : ''}.`;
+  const head =
+    failed.length > 0 ? `${cli} apply failed on ${reasons.join('; ')}.` : `${cli} apply failed${unattributed[0] ? `: ${diagnosticText(unattributed[0])}` : ''}.`;
   return `${head} ${howFar(applied, failed, notApplied, false)}`;
 }
 

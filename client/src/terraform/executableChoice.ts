@@ -50,7 +50,9 @@ export function chooseTerraformExecutable(configuredPath: string | undefined, op
   if (matching && initialisation?.reason) {
     return { path: matching.path, source: 'path', reason: `chosen because ${initialisation.reason}`, initialisation };
   }
-  const where = options.moduleDir ? `${path.basename(options.moduleDir)} shows no sign of either (no lock file or provider folder of theirs)` : 'no module was given to tell them apart';
+  const where = options.moduleDir
+    ? `${path.basename(options.moduleDir)} shows no sign of either (no lock file or provider folder of theirs)`
+    : 'no module was given to tell them apart';
   return {
     path: found[0].path,
     source: 'path',

@@ -48,7 +48,9 @@ export function moduleInitialisation(moduleDir: string, options: InitialisationO
   const lockText = readText(path.join(moduleDir, LOCK_FILE));
   const lockFile = lockText === undefined ? { exists: false, providerHosts: [] } : { exists: true, ...parseLockFile(lockText) };
   const dataDir = env.TF_DATA_DIR ? path.resolve(moduleDir, env.TF_DATA_DIR) : path.join(moduleDir, '.terraform');
-  const providerFolderHosts = subfolders(path.join(dataDir, 'providers')).map((h) => h.toLowerCase()).sort();
+  const providerFolderHosts = subfolders(path.join(dataDir, 'providers'))
+    .map((h) => h.toLowerCase())
+    .sort();
   return { ...decide(lockFile, providerFolderHosts), lockFile, providerFolderHosts };
 }
 

@@ -8,7 +8,14 @@
  * failing half-way with the tool's own version error.
  */
 import { existsSync } from 'node:fs';
-import { describeTerraformExecutable, TerraformExecutableNotFoundError, toolDisplayName, type DescribeOptions, type TerraformExecutable, type TerraformTool } from './terraformExecutable';
+import {
+  describeTerraformExecutable,
+  TerraformExecutableNotFoundError,
+  toolDisplayName,
+  type DescribeOptions,
+  type TerraformExecutable,
+  type TerraformTool,
+} from './terraformExecutable';
 
 export type ExecutableCheck =
   | { ok: true; current: TerraformExecutable }

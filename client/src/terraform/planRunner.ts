@@ -153,7 +153,8 @@ export async function runPlan(options: RunPlanOptions): Promise<PlanRunResult> {
   }
   const classified = classifyRun(planRun, { tool, operation: 'plan' });
   // "Not initialised" may really mean "initialised by the other tool": the module's files say which.
-  const failure = classified && explainOtherToolInitialised(classified, { ...describedAs(options.executable), tool }, moduleInitialisation(options.moduleDir, { env: options.env }));
+  const failure =
+    classified && explainOtherToolInitialised(classified, { ...describedAs(options.executable), tool }, moduleInitialisation(options.moduleDir, { env: options.env }));
   if (failure) {
     // An interrupted or failed plan may still have been written (marked errored): it is not a
     // reviewed plan, and must not be found later as "the last saved plan".
@@ -162,7 +163,14 @@ export async function runPlan(options: RunPlanOptions): Promise<PlanRunResult> {
   }
   if (!existsSync(planFile)) {
     const message = `${toolName(tool)} plan succeeded but wrote no plan file at ${planFile}.`;
-    return { ok: false, failure: { kind: 'failed', message, exitCode: planRun.exitCode, diagnostics: planRun.diagnostics }, tool, diagnostics: planRun.diagnostics, events: planRun.events, run: planRun };
+    return {
+      ok: false,
+      failure: { kind: 'failed', message, exitCode: planRun.exitCode, diagnostics: planRun.diagnostics },
+      tool,
+      diagnostics: planRun.diagnostics,
+      events: planRun.events,
+      run: planRun,
+    };
   }
 
   progress.phase = 'reading-plan';
@@ -225,7 +233,13 @@ export async function showPlanFile(options: ShowPlanOptions): Promise<ShowPlanRe
     plan = planFromJson(planDocument);
   } catch (error) {
     const reason = error instanceof PlanFormatError ? error.message : String(error);
-    return { ok: false, failure: { kind: 'failed', message: `Could not read the plan ${planFile}: ${reason}`, exitCode: showRun.exitCode, diagnostics: [] }, tool, diagnostics: [], run: showRun };
+    return {
+      ok: false,
+      failure: { kind: 'failed', message: `Could not read the plan ${planFile}: ${reason}`, exitCode: showRun.exitCode, diagnostics: [] },
+      tool,
+      diagnostics: [],
+      run: showRun,
+    };
   }
   if (plan.errored) return { ok: false, failure: planErroredFailure(planFile), tool: tool ?? plan.tool, diagnostics: [], run: showRun };
   return { ok: true, planFile, planJson: showRun.stdout, planDocument, plan, tool: tool ?? plan.tool, diagnostics: [], showRun };

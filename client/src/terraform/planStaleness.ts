@@ -123,7 +123,16 @@ export async function snapshotModule(rootDir: string, options: SnapshotOptions =
     files[file] = fingerprint;
     if (options.planStartedAt !== undefined && fingerprint.mtimeMs > options.planStartedAt) modifiedDuringPlan.push(file);
   }
-  return { rootDir: root, takenAt, planStartedAt: options.planStartedAt, files, modifiedDuringPlan, state: await stateFingerprint(localStateFile(root, options.env)), moduleDirs, extraFiles };
+  return {
+    rootDir: root,
+    takenAt,
+    planStartedAt: options.planStartedAt,
+    files,
+    modifiedDuringPlan,
+    state: await stateFingerprint(localStateFile(root, options.env)),
+    moduleDirs,
+    extraFiles,
+  };
 }
 
 /** What changed since the snapshot; `stale` says whether the plan it was taken for must be refused. */

@@ -75,7 +75,7 @@ export async function findRootModules(file: string, options: FindRootModulesOpti
 }
 
 function defaultSearchRoot(moduleDir: string): string {
-  for (let dir = moduleDir; ; ) {
+  for (let dir = moduleDir; ;) {
     if (existsSync(path.join(dir, '.git'))) return dir;
     const parent = path.dirname(dir);
     if (parent === dir) break;
@@ -96,7 +96,10 @@ async function callGraph(searchRoot: string, maxFolders: number): Promise<Map<st
     } catch {
       return;
     }
-    const facts = await factsOfFiles(dir, entries.filter((e) => e.isFile() && CONFIG_FILE.test(e.name)).map((e) => e.name));
+    const facts = await factsOfFiles(
+      dir,
+      entries.filter((e) => e.isFile() && CONFIG_FILE.test(e.name)).map((e) => e.name),
+    );
     for (const source of facts.moduleSources) {
       if (!isLocalModuleSource(source)) continue;
       const callee = path.resolve(dir, source.replace(/\\/g, '/'));

@@ -120,7 +120,11 @@ export function classifyRun(result: TerraformProcessResult, context: ClassifyCon
   const cli = tool === 'opentofu' ? 'tofu' : 'terraform';
   const operation = context.operation ?? result.args[0] ?? 'run';
   if (result.timedOut) {
-    return { kind: 'timed-out', message: `${cli} ${operation} did not finish in time and was ${result.terminated ? 'terminated' : 'interrupted'}.`, terminated: result.terminated };
+    return {
+      kind: 'timed-out',
+      message: `${cli} ${operation} did not finish in time and was ${result.terminated ? 'terminated' : 'interrupted'}.`,
+      terminated: result.terminated,
+    };
   }
   if (result.cancelled) {
     return { kind: 'cancelled', message: `${cli} ${operation} was cancelled${result.terminated ? ' (terminated)' : ''}.`, terminated: result.terminated };
@@ -138,14 +142,24 @@ function classifyDiagnostics(diagnostics: TerraformDiagnostic[], result: Terrafo
     return { kind: 'state-locked', message: stateLockedMessage(lock, lockError.detail, cli), lock, diagnostics };
   }
 
-  const stale = errors.find((d) => STALE_PLAN_SUMMARIES.some((s) => s.test(d.summary)) || (d.summary === 'Inconsistent dependency lock file' && SAVED_PLAN_DETAIL.test(d.detail)));
+  const stale = errors.find(
+    (d) => STALE_PLAN_SUMMARIES.some((s) => s.test(d.summary)) || (d.summary === 'Inconsistent dependency lock file' && SAVED_PLAN_DETAIL.test(d.detail)),
+  );
   if (stale) {
-    return { kind: 'stale-plan', message: `The saved plan can no longer be applied (${stale.summary}): ${firstParagraph(stale.detail)} Run the plan again.`, diagnostics };
+    return {
+      kind: 'stale-plan',
+      message: `The saved plan can no longer be applied (${stale.summary}): ${firstParagraph(stale.detail)} Run the plan again.`,
+      diagnostics,
+    };
   }
 
   const incomplete = errors.find((d) => INCOMPLETE_PLAN_SUMMARY.test(d.summary));
   if (incomplete) {
-    return { kind: 'plan-errored', message: `The saved plan records that planning failed, so it cannot be applied (${incomplete.summary}). Fix the errors and plan again.`, diagnostics };
+    return {
+      kind: 'plan-errored',
+      message: `The saved plan records that planning failed, so it cannot be applied (${incomplete.summary}). Fix the errors and plan again.`,
+      diagnostics,
+    };
   }
 
   for (const d of errors) {
@@ -239,7 +253,11 @@ export function lockOperationName(operation: string | undefined): string | undef
 function stateLockedMessage(lock: StateLockInfo | undefined, detail: string, cli: string): string {
   if (!lock) return `The state is locked by another run: ${firstParagraph(detail)}`;
   const operation = lockOperationName(lock.operation);
-  const parts = [operation ? `operation: ${operation}` : undefined, lock.created ? `since ${lock.created}` : undefined, lock.version ? `version ${lock.version}` : undefined].filter(Boolean);
+  const parts = [
+    operation ? `operation: ${operation}` : undefined,
+    lock.created ? `since ${lock.created}` : undefined,
+    lock.version ? `version ${lock.version}` : undefined,
+  ].filter(Boolean);
   const holder = lock.who ?? 'another run';
   const unlock = lock.id ? ` If that run is gone for good, \`${cli} force-unlock ${lock.id}\` releases it.` : '';
   return `The state${lock.path ? ` (${lock.path})` : ''} is locked by ${holder}${parts.length ? ` (${parts.join(', ')})` : ''}. Wait for that run to finish and try again.${unlock}`;
@@ -325,7 +343,13 @@ function toolOf(result: TerraformProcessResult): TerraformTool | undefined {
 }
 
 function firstParagraph(text: string): string {
-  return text.trim().split(/\n\s*\n/)[0]?.replace(/\s*\n\s*/g, ' ').trim() ?? '';
+  return (
+    text
+      .trim()
+      .split(/\n\s*\n/)[0]
+      ?.replace(/\s*\n\s*/g, ' ')
+      .trim() ?? ''
+  );
 }
 
 function lastLines(text: string, count: number): string {

@@ -180,18 +180,33 @@ export function uiEventFromJson(json: Record<string, unknown>): TerraformUiEvent
     return {
       ...base,
       type: type as ApplyHookType,
-      hook: { resource: addressFromJson(hook.resource), action: str(hook.action) ?? '', idKey: str(hook.id_key), idValue: str(hook.id_value), elapsedSeconds: optNum(hook.elapsed_seconds) },
+      hook: {
+        resource: addressFromJson(hook.resource),
+        action: str(hook.action) ?? '',
+        idKey: str(hook.id_key),
+        idValue: str(hook.id_value),
+        elapsedSeconds: optNum(hook.elapsed_seconds),
+      },
     };
   }
   if (PROVISION_HOOKS.has(type)) {
-    return { ...base, type: type as ProvisionHookType, hook: { resource: addressFromJson(hook.resource), provisioner: str(hook.provisioner) ?? '', output: str(hook.output) } };
+    return {
+      ...base,
+      type: type as ProvisionHookType,
+      hook: { resource: addressFromJson(hook.resource), provisioner: str(hook.provisioner) ?? '', output: str(hook.output) },
+    };
   }
   if (REFRESH_HOOKS.has(type)) {
     return { ...base, type: type as RefreshHookType, hook: { resource: addressFromJson(hook.resource), idKey: str(hook.id_key), idValue: str(hook.id_value) } };
   }
   const phase = EPHEMERAL_PHASES[type];
   if (phase) {
-    return { ...base, type: 'ephemeral', phase, hook: { resource: addressFromJson(hook.resource), action: str(hook.action), elapsedSeconds: optNum(hook.elapsed_seconds) } };
+    return {
+      ...base,
+      type: 'ephemeral',
+      phase,
+      hook: { resource: addressFromJson(hook.resource), action: str(hook.action), elapsedSeconds: optNum(hook.elapsed_seconds) },
+    };
   }
   return { ...base, type: 'other', messageType: type };
 }

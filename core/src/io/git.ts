@@ -100,9 +100,7 @@ export async function readGitSnapshot(moduleDir: string, ref: string, names: Reg
   const prefix = path.relative(topLevel, realModuleDir).split(path.sep).join('/');
   const treePath = prefix ? `${prefix}/` : '';
   const listing = await git(topLevel, ['ls-tree', '-z', '--name-only', commit, '--', treePath || '.']);
-  const matching = listing
-    .split('\0')
-    .filter((name) => name && names.test(path.posix.basename(name)) && path.posix.dirname(name) === (prefix || '.'));
+  const matching = listing.split('\0').filter((name) => name && names.test(path.posix.basename(name)) && path.posix.dirname(name) === (prefix || '.'));
   const files: GitFile[] = [];
   for (const name of matching) {
     const text = await git(topLevel, ['cat-file', 'blob', `${commit}:${name}`]);

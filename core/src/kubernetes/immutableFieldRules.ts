@@ -86,7 +86,6 @@ export function kubectlAnswer(input: Pick<RuleInput, 'kind' | 'name'>, violation
   return kubectlInvalidText(input.kind, input.name, [violation.error]);
 }
 
-
 function spec(object: Record<string, unknown>): Record<string, unknown> {
   return isPlainObject(object.spec) ? object.spec : {};
 }
@@ -165,7 +164,13 @@ function jobRule({ before, after }: RuleInput): ImmutableViolation[] {
   // The selector is usually generated (`controller-uid`); a manifest that sets one where the
   // deployed Job had none still differs from the generated one.
   if (now.selector !== undefined && !deepEqual(old.selector, now.selector)) {
-    out.push(violation('selector', { path: 'spec.selector', type: 'Invalid', value: goLabelSelector(now.selector), detail: IMMUTABLE }, "A Job's `spec.selector` cannot change."));
+    out.push(
+      violation(
+        'selector',
+        { path: 'spec.selector', type: 'Invalid', value: goLabelSelector(now.selector), detail: IMMUTABLE },
+        "A Job's `spec.selector` cannot change.",
+      ),
+    );
   }
   const templateChange = jobTemplateChange(old, now);
   if (templateChange) {
@@ -174,7 +179,9 @@ function jobRule({ before, after }: RuleInput): ImmutableViolation[] {
         'template',
         { path: 'spec.template', type: 'Invalid', value: goStruct('core.PodTemplateSpec'), detail: IMMUTABLE },
         "A Job's pod template cannot change. Only while the Job is suspended and has not started may its node affinity, node selector, tolerations, scheduling gates and template labels and annotations change.",
-        old.suspend === true ? 'The deployed Job is suspended, so scheduling directives and template labels/annotations may change, but this edit changes more.' : undefined,
+        old.suspend === true
+          ? 'The deployed Job is suspended, so scheduling directives and template labels/annotations may change, but this edit changes more.'
+          : undefined,
       ),
       at: ['spec', 'template', ...templateChange],
       before: valueAt(old.template, templateChange),
@@ -239,9 +246,23 @@ function podRule({ before, after }: RuleInput): ImmutableViolation[] {
   const oldDeadline = old.activeDeadlineSeconds;
   const newDeadline = now.activeDeadlineSeconds;
   if (typeof oldDeadline === 'number' && oldDeadline > 0 && (newDeadline === undefined || newDeadline === null)) {
-    out.push(podViolation(['activeDeadlineSeconds'], { path: 'spec.activeDeadlineSeconds', type: 'Invalid', value: 'null', detail: 'must not update from a positive integer to nil value' }, old, now));
+    out.push(
+      podViolation(
+        ['activeDeadlineSeconds'],
+        { path: 'spec.activeDeadlineSeconds', type: 'Invalid', value: 'null', detail: 'must not update from a positive integer to nil value' },
+        old,
+        now,
+      ),
+    );
   } else if (typeof oldDeadline === 'number' && typeof newDeadline === 'number' && newDeadline > oldDeadline) {
-    out.push(podViolation(['activeDeadlineSeconds'], { path: 'spec.activeDeadlineSeconds', type: 'Invalid', value: goScalar(newDeadline), detail: 'must be less than or equal to previous value' }, old, now));
+    out.push(
+      podViolation(
+        ['activeDeadlineSeconds'],
+        { path: 'spec.activeDeadlineSeconds', type: 'Invalid', value: goScalar(newDeadline), detail: 'must be less than or equal to previous value' },
+        old,
+        now,
+      ),
+    );
   }
   // Copy what may change from the new spec into the old one; whatever still differs is forbidden.
   const allowed = { ...old };
@@ -312,7 +333,12 @@ function serviceRule({ before, after }: RuleInput): ImmutableViolation[] {
       code: 'kubernetes/immutable-field',
       severity: 'error',
       at: ['spec', 'ipFamilies', 0],
-      error: { path: 'spec.ipFamilies[0]', type: 'Invalid', value: `[]core.IPFamily{${newFamilies.map((f) => JSON.stringify(String(f))).join(', ')}}`, detail: 'may not change once set' },
+      error: {
+        path: 'spec.ipFamilies[0]',
+        type: 'Invalid',
+        value: `[]core.IPFamily{${newFamilies.map((f) => JSON.stringify(String(f))).join(', ')}}`,
+        detail: 'may not change once set',
+      },
       rule: "A Service's primary IP family cannot change once set.",
       ruleSource: `${SERVICE_SOURCE} validateUpgradeDowngradeIPFamilies`,
       before: oldFamilies[0],
@@ -332,13 +358,19 @@ function serviceRule({ before, after }: RuleInput): ImmutableViolation[] {
     });
   }
   const needsHealthCheck = (s: Record<string, unknown>) => s.type === 'LoadBalancer' && s.externalTrafficPolicy === 'Local';
-  if (needsHealthCheck(old) && needsHealthCheck(now) && old.healthCheckNodePort !== undefined && now.healthCheckNodePort !== undefined && old.healthCheckNodePort !== now.healthCheckNodePort) {
+  if (
+    needsHealthCheck(old) &&
+    needsHealthCheck(now) &&
+    old.healthCheckNodePort !== undefined &&
+    now.healthCheckNodePort !== undefined &&
+    old.healthCheckNodePort !== now.healthCheckNodePort
+  ) {
     out.push({
       code: 'kubernetes/immutable-field',
       severity: 'error',
       at: ['spec', 'healthCheckNodePort'],
       error: { path: 'spec.healthCheckNodePort', type: 'Forbidden', detail: IMMUTABLE },
-      rule: "A LoadBalancer Service with `externalTrafficPolicy: Local` keeps its `healthCheckNodePort`.",
+      rule: 'A LoadBalancer Service with `externalTrafficPolicy: Local` keeps its `healthCheckNodePort`.',
       ruleSource: `${SERVICE_SOURCE} validateServiceExternalTrafficFieldsUpdate`,
       before: old.healthCheckNodePort,
       after: now.healthCheckNodePort,
@@ -373,7 +405,9 @@ function persistentVolumeClaimRule({ before, after }: RuleInput): ImmutableViola
   });
   const volumeMode = (s: Record<string, unknown>) => s.volumeMode ?? 'Filesystem';
   if (volumeMode(old) !== volumeMode(now)) {
-    out.push(violation(['volumeMode'], { path: 'volumeMode', type: 'Invalid', value: goScalar(volumeMode(now)), detail: IMMUTABLE }, "A claim's volumeMode cannot change."));
+    out.push(
+      violation(['volumeMode'], { path: 'volumeMode', type: 'Invalid', value: goScalar(volumeMode(now)), detail: IMMUTABLE }, "A claim's volumeMode cannot change."),
+    );
   }
   const oldStorage = parseQuantity(valueAt(old, ['resources', 'requests', 'storage']));
   const newStorage = parseQuantity(valueAt(now, ['resources', 'requests', 'storage']));
@@ -412,15 +446,42 @@ function persistentVolumeClaimRule({ before, after }: RuleInput): ImmutableViola
   const restNow = strip(now);
   const first = changedPaths(rest, restNow, [], 1)[0];
   if (first) {
-    out.push(violation(first, { path: 'spec', type: 'Forbidden', detail: PVC_DETAIL }, "A claim's spec is fixed once created, except its storage request (growth) and volumeAttributesClassName.", 'The server adds a diff of the two specs after this text.'));
+    out.push(
+      violation(
+        first,
+        { path: 'spec', type: 'Forbidden', detail: PVC_DETAIL },
+        "A claim's spec is fixed once created, except its storage request (growth) and volumeAttributesClassName.",
+        'The server adds a diff of the two specs after this text.',
+      ),
+    );
   }
   return out;
 }
 
 /** The volume source fields of a PersistentVolume spec: together the `persistentvolumesource`. */
 const PV_SOURCES = [
-  'awsElasticBlockStore', 'azureDisk', 'azureFile', 'cephfs', 'cinder', 'csi', 'fc', 'flexVolume', 'flocker', 'gcePersistentDisk',
-  'glusterfs', 'hostPath', 'iscsi', 'local', 'nfs', 'photonPersistentDisk', 'portworxVolume', 'quobyte', 'rbd', 'scaleIO', 'storageos', 'vsphereVolume',
+  'awsElasticBlockStore',
+  'azureDisk',
+  'azureFile',
+  'cephfs',
+  'cinder',
+  'csi',
+  'fc',
+  'flexVolume',
+  'flocker',
+  'gcePersistentDisk',
+  'glusterfs',
+  'hostPath',
+  'iscsi',
+  'local',
+  'nfs',
+  'photonPersistentDisk',
+  'portworxVolume',
+  'quobyte',
+  'rbd',
+  'scaleIO',
+  'storageos',
+  'vsphereVolume',
 ];
 const PV_SOURCE = `${SRC} pkg/apis/core/validation/validation.go ValidatePersistentVolumeUpdate`;
 
@@ -463,7 +524,12 @@ function persistentVolumeRule({ before, after }: RuleInput): ImmutableViolation[
     out.push({
       ...base,
       at: ['spec', 'nodeAffinity'],
-      error: { path: 'nodeAffinity', type: 'Invalid', value: now.nodeAffinity === undefined ? 'null' : goStruct('core.VolumeNodeAffinity'), detail: 'field is immutable, except for updating from beta label to GA' },
+      error: {
+        path: 'nodeAffinity',
+        type: 'Invalid',
+        value: now.nodeAffinity === undefined ? 'null' : goStruct('core.VolumeNodeAffinity'),
+        detail: 'field is immutable, except for updating from beta label to GA',
+      },
       rule: "A PersistentVolume's nodeAffinity may be set once, then not changed (except renaming beta topology labels to GA).",
       ruleSource: `${PV_SOURCE} (validatePvNodeAffinity)`,
       before: old.nodeAffinity,
@@ -600,4 +666,3 @@ function withoutPaths(value: unknown, paths: FieldPath[]): unknown {
   }
   return copy;
 }
-

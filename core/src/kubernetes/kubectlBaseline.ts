@@ -77,7 +77,8 @@ export async function getLiveObjects(identities: ObjectIdentity[], options: Kube
         return;
       }
       for (const item of result.items) {
-        const identity = isRecord(item) && typeof item.apiVersion === 'string' && typeof item.kind === 'string' ? objectIdentity(item.apiVersion, item.kind, item.metadata) : undefined;
+        const identity =
+          isRecord(item) && typeof item.apiVersion === 'string' && typeof item.kind === 'string' ? objectIdentity(item.apiVersion, item.kind, item.metadata) : undefined;
         if (identity) objects.set(identityKey(identity), item as Record<string, unknown>);
       }
     }
@@ -98,7 +99,9 @@ function runKubectl(args: string[], options: KubectlOptions, timeoutMs: number):
         if (error) {
           const code = (error as NodeJS.ErrnoException).code;
           if (code === 'ENOENT' || code === 'EACCES') {
-            resolve({ unavailable: `kubectl could not be started (${executable}: ${code === 'ENOENT' ? 'not found' : 'not executable'}). Set \`immutableInfra.kubectl.path\`, or use the git baseline.` });
+            resolve({
+              unavailable: `kubectl could not be started (${executable}: ${code === 'ENOENT' ? 'not found' : 'not executable'}). Set \`immutableInfra.kubectl.path\`, or use the git baseline.`,
+            });
           } else if ((error as { killed?: boolean }).killed) {
             resolve({ unavailable: `${command} did not answer within ${Number((timeoutMs / 1000).toFixed(1))} s.` });
           } else {
@@ -123,6 +126,9 @@ function runKubectl(args: string[], options: KubectlOptions, timeoutMs: number):
 
 /** kubectl repeats client-side errors on several lines; the last one says it for people. */
 function lastLine(text: string): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines[lines.length - 1] ?? '';
 }

@@ -103,7 +103,12 @@ export class KubernetesFileAnalyzer {
   /** `text`: the editor's content; otherwise the file is read from disk. */
   async analyze(file: string, options: KubernetesAnalysisOptions, text?: string): Promise<Finding[]> {
     const absolute = path.resolve(file);
-    const loaded = text === undefined ? readManifest(absolute) : Buffer.byteLength(text, 'utf8') > MAX_MANIFEST_BYTES ? { tooLarge: Buffer.byteLength(text, 'utf8'), head: text.slice(0, 65536) } : { text };
+    const loaded =
+      text === undefined
+        ? readManifest(absolute)
+        : Buffer.byteLength(text, 'utf8') > MAX_MANIFEST_BYTES
+          ? { tooLarge: Buffer.byteLength(text, 'utf8'), head: text.slice(0, 65536) }
+          : { text };
     if ('problem' in loaded) return loaded.kubernetes ? [fileProblem(absolute, loaded.problem)] : [];
     if ('tooLarge' in loaded) {
       // Only a file meant as Kubernetes gets a note; big YAML of other kinds is none of our business.
@@ -167,7 +172,9 @@ export class KubernetesFileAnalyzer {
     const pool = this.deployedManifests.pool(deployed.path);
     const cannotCompare = 'Edits to the Kubernetes objects cannot be compared with a deployed version.';
     if (!pool) return { reason: `${deployed.origin} does not exist. ${cannotCompare}`, severity: 'warning' };
-    const unreadable = pool.unreadable.map((u) => `${deployed.path === u.file ? deployed.display : path.join(deployed.display, path.relative(deployed.path, u.file))} (${u.reason})`);
+    const unreadable = pool.unreadable.map(
+      (u) => `${deployed.path === u.file ? deployed.display : path.join(deployed.display, path.relative(deployed.path, u.file))} (${u.reason})`,
+    );
     if (pool.objects.size === 0) {
       const because = unreadable.length === 0 ? '' : ` that could be read: ${unreadable.join('; ')}`;
       return { reason: `${deployed.origin} holds no Kubernetes objects${because}. ${cannotCompare}`, severity: 'warning' };

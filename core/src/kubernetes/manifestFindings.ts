@@ -20,7 +20,8 @@ export interface ManifestBaseline {
 }
 
 /** A file with `apiVersion:` and `kind:` keys is meant as Kubernetes, even when it doesn't parse. */
-const LOOKS_LIKE_KUBERNETES = /^[ \t]*(?:-[ \t]+)?apiVersion[ \t]*:[\s\S]*^[ \t]*(?:-[ \t]+)?kind[ \t]*:|^[ \t]*(?:-[ \t]+)?kind[ \t]*:[\s\S]*^[ \t]*(?:-[ \t]+)?apiVersion[ \t]*:/m;
+const LOOKS_LIKE_KUBERNETES =
+  /^[ \t]*(?:-[ \t]+)?apiVersion[ \t]*:[\s\S]*^[ \t]*(?:-[ \t]+)?kind[ \t]*:|^[ \t]*(?:-[ \t]+)?kind[ \t]*:[\s\S]*^[ \t]*(?:-[ \t]+)?apiVersion[ \t]*:/m;
 
 export function looksLikeKubernetes(manifest: ParsedManifest): boolean {
   return manifest.objects.length > 0 || LOOKS_LIKE_KUBERNETES.test(manifest.text);
@@ -98,7 +99,10 @@ function objectFindings(
 }
 
 function shiftLines(finding: Finding, delta: number): Finding {
-  const range = (r: SourceRange): SourceRange => ({ start: { line: r.start.line + delta, character: r.start.character }, end: { line: r.end.line + delta, character: r.end.character } });
+  const range = (r: SourceRange): SourceRange => ({
+    start: { line: r.start.line + delta, character: r.start.character },
+    end: { line: r.end.line + delta, character: r.end.character },
+  });
   const shifted: Finding = { ...finding, range: range(finding.range) };
   if (finding.blockRange) shifted.blockRange = range(finding.blockRange);
   if (finding.fixes) shifted.fixes = finding.fixes.map((fix) => ({ ...fix, edits: fix.edits.map((edit) => ({ ...edit, range: range(edit.range) })) }));

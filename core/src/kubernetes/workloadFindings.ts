@@ -230,7 +230,10 @@ function deploymentRollout(
   const surgeText = show(rawSurge, fenceposts.maxSurge, true);
   // The 0/0 → 1 adjustment is the controller's, not rounding: say so.
   const unavailableRounded = scaledValue(rawUnavailable ?? DEFAULT_ROLLING_VALUE, replicas, false);
-  const unavailableText = unavailableRounded === 0 && fenceposts.maxUnavailable === 1 ? `${rawUnavailable ?? DEFAULT_ROLLING_VALUE} → 0, raised to 1 because maxSurge is also 0` : show(rawUnavailable, fenceposts.maxUnavailable, false);
+  const unavailableText =
+    unavailableRounded === 0 && fenceposts.maxUnavailable === 1
+      ? `${rawUnavailable ?? DEFAULT_ROLLING_VALUE} → 0, raised to 1 because maxSurge is also 0`
+      : show(rawUnavailable, fenceposts.maxUnavailable, false);
   const message =
     `Changing ${changedField} starts a rolling update of Deployment \`${ctx.name}\`: ${replicas} pod${replicas === 1 ? '' : 's'} replaced, ` +
     `at most ${estimate.peakPods} running and at least ${estimate.minAvailable} available at once ` +

@@ -221,7 +221,9 @@ function replicaCount(at: Cursor): number | undefined {
 const isZero = (value: IntOrPercent) => value === 0 || value === '0%';
 
 function podTiming(read: Reader, podSpec: Cursor): PodTemplateTiming {
-  const timing: PodTemplateTiming = { terminationGracePeriodSeconds: read.integer(podSpec.attr('termination_grace_period_seconds'), DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS) };
+  const timing: PodTemplateTiming = {
+    terminationGracePeriodSeconds: read.integer(podSpec.attr('termination_grace_period_seconds'), DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS),
+  };
   const containers = podSpec.attr('container');
   if (containers.unknown) {
     read.notes.push(`\`${containers.path}\` is known only after apply: assumed no readiness probe (a pod counts as ready once started).`);
@@ -250,7 +252,10 @@ function podTiming(read: Reader, podSpec: Cursor): PodTemplateTiming {
 }
 
 function strategyOf(read: Reader, spec: Cursor): DeploymentWorkload['strategy'] {
-  const defaults: DeploymentWorkload['strategy'] = { type: 'RollingUpdate', rollingUpdate: { maxSurge: DEFAULT_SURGE_AND_UNAVAILABLE, maxUnavailable: DEFAULT_SURGE_AND_UNAVAILABLE } };
+  const defaults: DeploymentWorkload['strategy'] = {
+    type: 'RollingUpdate',
+    rollingUpdate: { maxSurge: DEFAULT_SURGE_AND_UNAVAILABLE, maxUnavailable: DEFAULT_SURGE_AND_UNAVAILABLE },
+  };
   // `strategy` is Optional + Computed: unset in the configuration of a new object it is unknown
   // until the API server fills in its default.
   const strategyList = spec.attr('strategy');
@@ -263,7 +268,8 @@ function strategyOf(read: Reader, spec: Cursor): DeploymentWorkload['strategy'] 
   let type: 'RollingUpdate' | 'Recreate' = 'RollingUpdate';
   if (typeAt.unknown) read.assumed(typeAt, 'RollingUpdate', ' (the default)');
   else if (typeAt.value === 'Recreate' || typeAt.value === 'RollingUpdate') type = typeAt.value;
-  else if (typeAt.value !== undefined && typeAt.value !== null && typeAt.value !== '') throw new NotSimulable(`\`${typeAt.path}\` = ${JSON.stringify(typeAt.value)}: supported are "RollingUpdate" and "Recreate"`);
+  else if (typeAt.value !== undefined && typeAt.value !== null && typeAt.value !== '')
+    throw new NotSimulable(`\`${typeAt.path}\` = ${JSON.stringify(typeAt.value)}: supported are "RollingUpdate" and "Recreate"`);
   // A switch to Recreate may still show the old rolling_update (Optional + Computed keeps the
   // prior value); the provider removes it from the object it sends, so it is ignored here.
   if (type === 'Recreate') return { type };
@@ -276,7 +282,8 @@ function strategyOf(read: Reader, spec: Cursor): DeploymentWorkload['strategy'] 
   const maxSurge = read.intOrPercent(rolling.attr('max_surge'), DEFAULT_SURGE_AND_UNAVAILABLE);
   const maxUnavailable = read.intOrPercent(rolling.attr('max_unavailable'), DEFAULT_SURGE_AND_UNAVAILABLE);
   if (isZero(maxSurge) && isZero(maxUnavailable)) throw new NotSimulable('maxUnavailable may not be 0 when maxSurge is 0: the API server rejects the Deployment');
-  if (typeof maxUnavailable === 'string' && Number(maxUnavailable.slice(0, -1)) > 100) throw new NotSimulable(`maxUnavailable ${maxUnavailable} must not be greater than 100%: the API server rejects the Deployment`);
+  if (typeof maxUnavailable === 'string' && Number(maxUnavailable.slice(0, -1)) > 100)
+    throw new NotSimulable(`maxUnavailable ${maxUnavailable} must not be greater than 100%: the API server rejects the Deployment`);
   return { type, rollingUpdate: { maxSurge, maxUnavailable } };
 }
 
@@ -307,7 +314,8 @@ export function deploymentRolloutFromPlan(action: PlanAction, change: PlanChange
     if (action === 'update') {
       // Only a new pod template makes the controller create a new ReplicaSet.
       const template = spec.attr('template');
-      if (containsTrue(withoutServerSetMetadata(template.unknownMarks))) read.notes.push('The pod template has values known only after apply: assumed to change, which starts a rollout.');
+      if (containsTrue(withoutServerSetMetadata(template.unknownMarks)))
+        read.notes.push('The pod template has values known only after apply: assumed to change, which starts a rollout.');
       else if (sameJson(withoutServerSetMetadata(beforeSpec.attr('template').value), withoutServerSetMetadata(template.value))) {
         return { none: 'The pod template does not change: no new ReplicaSet, so no rollout (replicas alone only scale).' };
       }
@@ -326,8 +334,15 @@ export function deploymentRolloutFromPlan(action: PlanAction, change: PlanChange
     }
     const namespace = read.text(metadata.attr('namespace'));
 
-    if (action === 'replace-create-first' && !nameAt.unknown && name === read.text(beforeMetadata.attr('name')) && namespace === read.text(beforeMetadata.attr('namespace'))) {
-      return { none: `create_before_destroy creates a second Deployment "${name}" while the first still exists: the API server answers AlreadyExists and the apply fails. Use generate_name or a new name.` };
+    if (
+      action === 'replace-create-first' &&
+      !nameAt.unknown &&
+      name === read.text(beforeMetadata.attr('name')) &&
+      namespace === read.text(beforeMetadata.attr('namespace'))
+    ) {
+      return {
+        none: `create_before_destroy creates a second Deployment "${name}" while the first still exists: the API server answers AlreadyExists and the apply fails. Use generate_name or a new name.`,
+      };
     }
 
     let initialReplicas: number | undefined;
@@ -336,22 +351,33 @@ export function deploymentRolloutFromPlan(action: PlanAction, change: PlanChange
     } catch {
       initialReplicas = undefined; // a current count that can't be read: start from the new one
     }
-    const replicas = read.replicas(spec.attr('replicas'), initialReplicas !== undefined ? { count: initialReplicas, why: 'the current count' } : { count: DEFAULT_REPLICAS, why: "the API server's default" });
+    const replicas = read.replicas(
+      spec.attr('replicas'),
+      initialReplicas !== undefined ? { count: initialReplicas, why: 'the current count' } : { count: DEFAULT_REPLICAS, why: "the API server's default" },
+    );
 
     const minReadySeconds = read.integer(spec.attr('min_ready_seconds'), 0);
     const deadline = read.integer(spec.attr('progress_deadline_seconds'), DEFAULT_PROGRESS_DEADLINE_SECONDS);
-    if (deadline <= minReadySeconds) throw new NotSimulable(`progress_deadline_seconds (${deadline}) must be greater than min_ready_seconds (${minReadySeconds}): the API server rejects the Deployment`);
+    if (deadline <= minReadySeconds)
+      throw new NotSimulable(
+        `progress_deadline_seconds (${deadline}) must be greater than min_ready_seconds (${minReadySeconds}): the API server rejects the Deployment`,
+      );
     let strategy = strategyOf(read, spec);
     const pod = podTiming(read, spec.block('template').block('spec'));
 
     const waitForRollout = after.attr('wait_for_rollout');
     if (action === 'replace-delete-first') {
       strategy = { type: 'Recreate' };
-      read.notes.unshift('Replaced, destroy first: Terraform deletes the Deployment and then creates the new one, so every old pod stops before the new ones serve (drawn as a Recreate). The old pods are removed in the background, so new pods may start before they have finished terminating.');
+      read.notes.unshift(
+        'Replaced, destroy first: Terraform deletes the Deployment and then creates the new one, so every old pod stops before the new ones serve (drawn as a Recreate). The old pods are removed in the background, so new pods may start before they have finished terminating.',
+      );
     } else if (action === 'replace-create-first') {
       strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: '100%', maxUnavailable: 0 } };
-      read.notes.unshift('Replaced, create first: the new Deployment starts all its pods beside the old ones, and Terraform deletes the old Deployment once the new one has rolled out (drawn as a RollingUpdate with maxSurge 100% and maxUnavailable 0).');
-      if (waitForRollout.value === false) read.notes.push('wait_for_rollout = false: Terraform deletes the old Deployment without waiting for the new pods, so capacity can drop to zero.');
+      read.notes.unshift(
+        'Replaced, create first: the new Deployment starts all its pods beside the old ones, and Terraform deletes the old Deployment once the new one has rolled out (drawn as a RollingUpdate with maxSurge 100% and maxUnavailable 0).',
+      );
+      if (waitForRollout.value === false)
+        read.notes.push('wait_for_rollout = false: Terraform deletes the old Deployment without waiting for the new pods, so capacity can drop to zero.');
     } else if (waitForRollout.value === false) {
       read.notes.push('wait_for_rollout = false: the apply finishes when the Deployment is updated; the rollout goes on after it.');
     }

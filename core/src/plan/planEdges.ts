@@ -362,9 +362,7 @@ class ConfigResolver {
   }
 
   private allResources(module: ModuleConfig): Dependency[] {
-    return this.memoised(`all:${module.path}`, () =>
-      this.resources.filter((r) => r.address.startsWith(`${module.path}.`)).flatMap((r) => this.resource(r.address)),
-    );
+    return this.memoised(`all:${module.path}`, () => this.resources.filter((r) => r.address.startsWith(`${module.path}.`)).flatMap((r) => this.resource(r.address)));
   }
 
   /** A resource's nodes; a resource without nodes stands for what it refers to (so `a → data.x → b` still links a to b). */

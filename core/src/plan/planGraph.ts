@@ -45,7 +45,12 @@ export function buildPlanGraph(json: unknown): PlanGraph {
     const node = buildNode(rc, raw, drift);
     node.id = uniqueId(node.id, ids);
     nodes.push(node);
-    edgeNodes.push({ id: node.id, address: node.address, module: node.module, configAddress: configAddressOf(node.module || undefined, node.mode, node.type, node.name) });
+    edgeNodes.push({
+      id: node.id,
+      address: node.address,
+      module: node.module,
+      configAddress: configAddressOf(node.module || undefined, node.mode, node.type, node.name),
+    });
   });
 
   const summary = summarizePlan(plan);

@@ -95,7 +95,7 @@ export function renderPath(path: readonly PathStep[]): string {
 /** A `replace_paths` entry as a path; steps that are neither strings nor numbers (not seen in real plans) print as JSON text. */
 export function renderReplacePath(path: unknown): string {
   if (!Array.isArray(path)) return quoteString(String(path));
-  return renderPath(path.map((s) => (typeof s === 'number' || typeof s === 'string' ? s : JSON.stringify(s) ?? 'null')));
+  return renderPath(path.map((s) => (typeof s === 'number' || typeof s === 'string' ? s : (JSON.stringify(s) ?? 'null'))));
 }
 
 /**

@@ -123,7 +123,7 @@ export function simulateDaemonSetRollout(workload: DaemonSetWorkload, options: R
 
   const notes = [`Assumes ${nodeCount} node(s) run the DaemonSet.`];
   if (onDelete) notes.push('OnDelete: a node gets the new pod only after someone deletes its old one.');
-  else if (maxSurge === 0) notes.push('maxSurge 0: a node has no daemon pod between the old pod\'s termination and the new pod\'s start.');
+  else if (maxSurge === 0) notes.push("maxSurge 0: a node has no daemon pod between the old pod's termination and the new pod's start.");
   if (outcome === 'stalled') notes.push('The rollout stops at a pod that never becomes available; DaemonSets have no progress deadline to report it.');
   return timelineFrom(sim, {
     workload,

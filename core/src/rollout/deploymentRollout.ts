@@ -37,7 +37,12 @@ interface Status {
 
 /** DeploymentProgressing: any of these moving forward resets the progress deadline. */
 function progressed(before: Status, after: Status): boolean {
-  return after.updated > before.updated || after.replicas - after.updated < before.replicas - before.updated || after.ready > before.ready || after.available > before.available;
+  return (
+    after.updated > before.updated ||
+    after.replicas - after.updated < before.replicas - before.updated ||
+    after.ready > before.ready ||
+    after.available > before.available
+  );
 }
 
 export function simulateDeploymentRollout(workload: DeploymentWorkload, options: RolloutSimulationOptions = {}): RolloutTimeline {
@@ -85,7 +90,8 @@ export function simulateDeploymentRollout(workload: DeploymentWorkload, options:
         const current = annotations.get(groupNamed(rs.name));
         return current?.desired !== rs.desiredReplicas || current?.max !== rs.maxReplicas;
       });
-      for (const rs of [result.newReplicaSet, ...result.oldReplicaSets]) if (rs) annotations.set(groupNamed(rs.name), { desired: rs.desiredReplicas, max: rs.maxReplicas });
+      for (const rs of [result.newReplicaSet, ...result.oldReplicaSets])
+        if (rs) annotations.set(groupNamed(rs.name), { desired: rs.desiredReplicas, max: rs.maxReplicas });
       if (result.createdNewReplicaSet) newExists = true;
       if (!result.scales.length && !result.createdNewReplicaSet) {
         if (annotationsChanged) continue;
@@ -153,9 +159,16 @@ export function simulateDeploymentRollout(workload: DeploymentWorkload, options:
   };
   const notes: string[] = [];
   if (workload.strategy.type === 'Recreate') notes.push('Recreate: every old pod is stopped before any new pod starts, so nothing is available in between.');
-  if (!workload.pod.readinessProbe && workload.strategy.type === 'RollingUpdate') notes.push('No readiness probe: a pod counts as ready as soon as its containers start, whether or not the application is serving.');
-  if (options.replicasChange) notes.push(`spec.replicas changes to ${options.replicasChange.replicas} at ${options.replicasChange.atSeconds} s: the controller scales every ReplicaSet in proportion.`);
-  if (outcome === 'timed-out') notes.push(`No progress for ${workload.progressDeadlineSeconds} s (progressDeadlineSeconds): the Deployment reports ProgressDeadlineExceeded and \`kubectl rollout status\` fails.`);
+  if (!workload.pod.readinessProbe && workload.strategy.type === 'RollingUpdate')
+    notes.push('No readiness probe: a pod counts as ready as soon as its containers start, whether or not the application is serving.');
+  if (options.replicasChange)
+    notes.push(
+      `spec.replicas changes to ${options.replicasChange.replicas} at ${options.replicasChange.atSeconds} s: the controller scales every ReplicaSet in proportion.`,
+    );
+  if (outcome === 'timed-out')
+    notes.push(
+      `No progress for ${workload.progressDeadlineSeconds} s (progressDeadlineSeconds): the Deployment reports ProgressDeadlineExceeded and \`kubectl rollout status\` fails.`,
+    );
   if (outcome === 'stalled') notes.push('The rollout makes no more progress and has no progress deadline to report it.');
   return timelineFrom(sim, {
     workload,

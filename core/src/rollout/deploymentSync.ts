@@ -127,7 +127,11 @@ export function cleanupUnhealthyReplicas(d: DeploymentScalingSpec, oldReplicaSet
  * minAvailable = R − maxUnavailable, counting available pods of every set (new included),
  * oldest set first.
  */
-export function scaleDownOldReplicaSetsForRollingUpdate(d: DeploymentScalingSpec, allReplicaSets: readonly ReplicaSetState[], oldReplicaSets: readonly ReplicaSetState[]): OldReplicaSetsScaling {
+export function scaleDownOldReplicaSetsForRollingUpdate(
+  d: DeploymentScalingSpec,
+  allReplicaSets: readonly ReplicaSetState[],
+  oldReplicaSets: readonly ReplicaSetState[],
+): OldReplicaSetsScaling {
   const floor = d.replicas - maxUnavailable(d);
   const available = sumAvailable(allReplicaSets);
   if (available <= floor) return { oldReplicaSets: [...oldReplicaSets], scales: [], count: 0 };
@@ -168,7 +172,14 @@ export function reconcileOldReplicaSets(
   activeOldReplicaSets: readonly ReplicaSetState[],
   newReplicaSet: ReplicaSetState,
 ): ReconcileOldResult {
-  const none = (maxScaledDown: number): ReconcileOldResult => ({ oldReplicaSets: [...activeOldReplicaSets], scales: [], count: 0, cleanupCount: 0, scaledDownCount: 0, maxScaledDown });
+  const none = (maxScaledDown: number): ReconcileOldResult => ({
+    oldReplicaSets: [...activeOldReplicaSets],
+    scales: [],
+    count: 0,
+    cleanupCount: 0,
+    scaledDownCount: 0,
+    maxScaledDown,
+  });
   if (sumReplicas(activeOldReplicaSets) === 0) return none(0);
   const floor = d.replicas - maxUnavailable(d);
   const newUnavailable = newReplicaSet.replicas - newReplicaSet.availableReplicas;
@@ -284,12 +295,21 @@ export function proportionalScale(d: DeploymentState, newReplicaSet: ReplicaSetS
     sizes[0] = Math.max(0, sizes[0] + toAdd - added);
   }
   ordered.forEach(({ rs }, i) => resize(rs, sizes[i]));
-  return finish(`replicas changed to ${d.replicas}: ${toAdd >= 0 ? 'adding' : 'removing'} ${Math.abs(toAdd)} pod(s) across ${ordered.length} ReplicaSets in proportion to their size (limit ${allowedSize})`);
+  return finish(
+    `replicas changed to ${d.replicas}: ${toAdd >= 0 ? 'adding' : 'removing'} ${Math.abs(toAdd)} pod(s) across ${ordered.length} ReplicaSets in proportion to their size (limit ${allowedSize})`,
+  );
 }
 
 // ---- one whole sync ---------------------------------------------------------------------
 
-function resultOf(step: SyncStep, scales: ReplicaSetScale[], reason: string, created: boolean, newRS: ReplicaSetState | null, oldRSs: ReplicaSetState[]): DeploymentSyncResult {
+function resultOf(
+  step: SyncStep,
+  scales: ReplicaSetScale[],
+  reason: string,
+  created: boolean,
+  newRS: ReplicaSetState | null,
+  oldRSs: ReplicaSetState[],
+): DeploymentSyncResult {
   const last = scales[scales.length - 1];
   const action = last ? (last.to > last.from ? 'scale-up' : 'scale-down') : 'none';
   return { step, action, createdNewReplicaSet: created, scales, reason, newReplicaSet: newRS, oldReplicaSets: oldRSs };
@@ -322,9 +342,10 @@ export function rolloutRollingSync(input: DeploymentSyncInput): DeploymentSyncRe
   if (up) {
     newRS = scaledTo(d, newRS, up.to);
     scales.push(up);
-    const reason = up.to < up.from
-      ? `new ReplicaSet is larger than replicas (${up.from} > ${d.replicas}): scaled down to ${up.to}`
-      : `${sumReplicas(oldRSs) + up.from} pods of at most ${d.replicas + maxSurge(d)} (replicas ${d.replicas} + maxSurge ${maxSurge(d)}): new ReplicaSet ${up.from} → ${up.to}`;
+    const reason =
+      up.to < up.from
+        ? `new ReplicaSet is larger than replicas (${up.from} > ${d.replicas}): scaled down to ${up.to}`
+        : `${sumReplicas(oldRSs) + up.from} pods of at most ${d.replicas + maxSurge(d)} (replicas ${d.replicas} + maxSurge ${maxSurge(d)}): new ReplicaSet ${up.from} → ${up.to}`;
     return resultOf('reconcileNewReplicaSet', scales, reason, created, newRS, oldRSs);
   }
   const activeOld = oldRSs.filter(isActive);

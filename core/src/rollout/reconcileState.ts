@@ -43,7 +43,8 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 
 function count(value: unknown, path: string, optional = false): number | undefined {
   if (value === undefined && optional) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new ReconcileStateError(`${path} must be a non-negative integer (got ${JSON.stringify(value)})`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+    throw new ReconcileStateError(`${path} must be a non-negative integer (got ${JSON.stringify(value)})`);
   return value;
 }
 
@@ -55,7 +56,10 @@ function intOrPercent(value: unknown, path: string): IntOrPercent | undefined {
 
 function replicaSetCounts(value: unknown, path: string): ReplicaSetCountsJson {
   if (!isObject(value)) throw new ReconcileStateError(`${path} must be an object {"replicas", "availableReplicas"}`);
-  const counts: ReplicaSetCountsJson = { replicas: count(value.replicas, `${path}.replicas`)!, availableReplicas: count(value.availableReplicas, `${path}.availableReplicas`)! };
+  const counts: ReplicaSetCountsJson = {
+    replicas: count(value.replicas, `${path}.replicas`)!,
+    availableReplicas: count(value.availableReplicas, `${path}.availableReplicas`)!,
+  };
   const desired = count(value.desiredReplicas, `${path}.desiredReplicas`, true);
   const max = count(value.maxReplicas, `${path}.maxReplicas`, true);
   if (desired !== undefined) counts.desiredReplicas = desired;
@@ -69,9 +73,11 @@ export function parseReconcileState(json: unknown): ReconcileStateJson {
   const replicas = count(json.replicas, 'replicas')!;
   let strategy: ReconcileStateJson['strategy'] = { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } };
   if (json.strategy !== undefined) {
-    if (!isObject(json.strategy)) throw new ReconcileStateError('strategy must be an object such as {"type":"RollingUpdate","rollingUpdate":{"maxSurge":"25%","maxUnavailable":"25%"}}');
+    if (!isObject(json.strategy))
+      throw new ReconcileStateError('strategy must be an object such as {"type":"RollingUpdate","rollingUpdate":{"maxSurge":"25%","maxUnavailable":"25%"}}');
     const type = json.strategy.type ?? 'RollingUpdate';
-    if (type !== 'RollingUpdate' && type !== 'Recreate') throw new ReconcileStateError(`strategy.type must be "RollingUpdate" or "Recreate" (got ${JSON.stringify(type)})`);
+    if (type !== 'RollingUpdate' && type !== 'Recreate')
+      throw new ReconcileStateError(`strategy.type must be "RollingUpdate" or "Recreate" (got ${JSON.stringify(type)})`);
     const rollingUpdate = json.strategy.rollingUpdate;
     if (rollingUpdate !== undefined && !isObject(rollingUpdate)) throw new ReconcileStateError('strategy.rollingUpdate must be an object {"maxSurge", "maxUnavailable"}');
     strategy = { type };
@@ -93,7 +99,10 @@ export function parseReconcileState(json: unknown): ReconcileStateJson {
 /** The strategy as the controller reads it: unset rolling-update fields take the apps/v1 defaults. */
 function effectiveStrategy(strategy: ReconcileStateJson['strategy']): DeploymentStrategySpec {
   if (strategy.type === 'Recreate') return { type: 'Recreate' };
-  return { type: 'RollingUpdate', rollingUpdate: { maxSurge: strategy.rollingUpdate?.maxSurge ?? '25%', maxUnavailable: strategy.rollingUpdate?.maxUnavailable ?? '25%' } };
+  return {
+    type: 'RollingUpdate',
+    rollingUpdate: { maxSurge: strategy.rollingUpdate?.maxSurge ?? '25%', maxUnavailable: strategy.rollingUpdate?.maxUnavailable ?? '25%' },
+  };
 }
 
 /** One sync of the Deployment controller over STATE: the next state and the direction it scaled. */
@@ -105,7 +114,13 @@ export function reconcileOnce(state: ReconcileStateJson): ReconcileAnswerJson {
     if (error instanceof RolloutSpecError) throw new ReconcileStateError(error.message);
     throw error;
   }
-  const toState = (counts: ReplicaSetCountsJson, name: string): ReplicaSetState => ({ name, replicas: counts.replicas, availableReplicas: counts.availableReplicas, desiredReplicas: counts.desiredReplicas, maxReplicas: counts.maxReplicas });
+  const toState = (counts: ReplicaSetCountsJson, name: string): ReplicaSetState => ({
+    name,
+    replicas: counts.replicas,
+    availableReplicas: counts.availableReplicas,
+    desiredReplicas: counts.desiredReplicas,
+    maxReplicas: counts.maxReplicas,
+  });
   const result = syncDeployment({
     deployment: { replicas: state.replicas, strategy, statusReplicas: [state.newReplicaSet, ...state.oldReplicaSets].reduce((n, rs) => n + (rs?.replicas ?? 0), 0) },
     newReplicaSet: state.newReplicaSet ? toState(state.newReplicaSet, 'new') : null,

@@ -119,7 +119,19 @@ export class SimulatedPods {
     let id = podName;
     for (let n = 2; this.laneIds.has(id); n++) id = `${podName}#${n}`;
     this.laneIds.add(id);
-    const pod: SimPod = { id, podName, group, ordinal: placement.ordinal, node: placement.node, createdMs: nowMs, phase, liveIndex: group.live.length, gone: false, phases: [], phaseStartMs: nowMs };
+    const pod: SimPod = {
+      id,
+      podName,
+      group,
+      ordinal: placement.ordinal,
+      node: placement.node,
+      createdMs: nowMs,
+      phase,
+      liveIndex: group.live.length,
+      gone: false,
+      phases: [],
+      phaseStartMs: nowMs,
+    };
     group.live.push(pod);
     this.lanes.push(pod);
     this.pods++;

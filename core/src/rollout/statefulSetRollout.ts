@@ -65,7 +65,11 @@ export function simulateStatefulSetRollout(workload: StatefulSetWorkload, option
       if (!pod) {
         slots[ordinal] = sim.createPod(revisionFor(ordinal), nowMs, { podName: `${workload.name}-${ordinal}`, ordinal });
         created++;
-        if (ordered) return { step: 'createPod', reason: `${workload.name}-${ordinal} is missing: created at the ${revisionFor(ordinal).revision} revision (OrderedReady: one at a time)` };
+        if (ordered)
+          return {
+            step: 'createPod',
+            reason: `${workload.name}-${ordinal} is missing: created at the ${revisionFor(ordinal).revision} revision (OrderedReady: one at a time)`,
+          };
         continue;
       }
       if (ordered && !isAvailable(pod)) return created ? { step: 'createPod', reason: `created ${created} missing pod(s)` } : undefined;
@@ -88,7 +92,11 @@ export function simulateStatefulSetRollout(workload: StatefulSetWorkload, option
       sim.deletePod(pod, nowMs);
       deleted.push(pod.podName);
     }
-    if (deleted.length) return { step: 'updateStatefulSet', reason: `deleted ${deleted.join(', ')} to re-create at the new revision (highest ordinal first; at most ${maxUnavailable} unavailable)` };
+    if (deleted.length)
+      return {
+        step: 'updateStatefulSet',
+        reason: `deleted ${deleted.join(', ')} to re-create at the new revision (highest ordinal first; at most ${maxUnavailable} unavailable)`,
+      };
     return undefined;
   };
 
@@ -112,8 +120,12 @@ export function simulateStatefulSetRollout(workload: StatefulSetWorkload, option
   const notes: string[] = [];
   if (onDelete) notes.push('OnDelete: the controller replaces a pod only after someone deletes it; nothing rolls out by itself.');
   if (partition > 0) notes.push(`partition ${partition}: pods with an ordinal below ${partition} keep the old revision.`);
-  if (ordered) notes.push('OrderedReady: each pod must be available before the next one is touched, and a re-created pod keeps its name, so it waits for the old one to terminate.');
-  if (!onDelete && maxUnavailable > 1) notes.push(`maxUnavailable ${maxUnavailable} assumes the MaxUnavailableStatefulSet feature gate is on (alpha and off by default from Kubernetes 1.24; beta from 1.35); with it off the controller replaces one pod at a time.`);
+  if (ordered)
+    notes.push('OrderedReady: each pod must be available before the next one is touched, and a re-created pod keeps its name, so it waits for the old one to terminate.');
+  if (!onDelete && maxUnavailable > 1)
+    notes.push(
+      `maxUnavailable ${maxUnavailable} assumes the MaxUnavailableStatefulSet feature gate is on (alpha and off by default from Kubernetes 1.24; beta from 1.35); with it off the controller replaces one pod at a time.`,
+    );
   if (outcome === 'stalled') notes.push('The rollout stops at a pod that never becomes available; StatefulSets have no progress deadline to report it.');
   return timelineFrom(sim, {
     workload,

@@ -2,7 +2,14 @@
  * Assembles the RolloutTimeline the simulators return from their recorded pods and their
  * figures. Pure.
  */
-import { ROLLOUT_TIMELINE_VERSION, type RolloutAssumptions, type RolloutLimits, type RolloutOutcome, type RolloutTimeline, type RolloutWorkload } from '../../../common/src/rollout';
+import {
+  ROLLOUT_TIMELINE_VERSION,
+  type RolloutAssumptions,
+  type RolloutLimits,
+  type RolloutOutcome,
+  type RolloutTimeline,
+  type RolloutWorkload,
+} from '../../../common/src/rollout';
 import { toMs, toSeconds } from './podTiming';
 import type { SimulatedPods } from './simulatedPods';
 

@@ -77,7 +77,8 @@ class FieldReader {
 
   oneOf<T extends string>(value: unknown, path: string, allowed: readonly T[], fallback: T): T {
     if (value === undefined || value === null) return fallback;
-    if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) this.fail(`${path}: Unsupported value: ${JSON.stringify(value)}: supported values: ${allowed.map((a) => `"${a}"`).join(', ')}`);
+    if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value))
+      this.fail(`${path}: Unsupported value: ${JSON.stringify(value)}: supported values: ${allowed.map((a) => `"${a}"`).join(', ')}`);
     return value as T;
   }
 }
@@ -117,13 +118,15 @@ function deploymentFrom(read: FieldReader, base: Base, spec: Json): DeploymentWo
   const rollingUpdate = read.object(strategy?.rollingUpdate, 'spec.strategy.rollingUpdate');
   let workloadStrategy: DeploymentWorkload['strategy'];
   if (type === 'Recreate') {
-    if (rollingUpdate) read.fail('spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is \'Recreate\'');
+    if (rollingUpdate) read.fail("spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is 'Recreate'");
     workloadStrategy = { type };
   } else {
     const maxSurge = read.intOrPercent(rollingUpdate?.maxSurge, 'spec.strategy.rollingUpdate.maxSurge', DEFAULT_SURGE_AND_UNAVAILABLE);
     const maxUnavailable = read.intOrPercent(rollingUpdate?.maxUnavailable, 'spec.strategy.rollingUpdate.maxUnavailable', DEFAULT_SURGE_AND_UNAVAILABLE);
-    if (isZero(maxSurge) && isZero(maxUnavailable)) read.fail(`spec.strategy.rollingUpdate.maxUnavailable: Invalid value: ${JSON.stringify(maxUnavailable)}: may not be 0 when \`maxSurge\` is 0`);
-    if (percentAbove100(maxUnavailable)) read.fail(`spec.strategy.rollingUpdate.maxUnavailable: Invalid value: ${JSON.stringify(maxUnavailable)}: must not be greater than 100%`);
+    if (isZero(maxSurge) && isZero(maxUnavailable))
+      read.fail(`spec.strategy.rollingUpdate.maxUnavailable: Invalid value: ${JSON.stringify(maxUnavailable)}: may not be 0 when \`maxSurge\` is 0`);
+    if (percentAbove100(maxUnavailable))
+      read.fail(`spec.strategy.rollingUpdate.maxUnavailable: Invalid value: ${JSON.stringify(maxUnavailable)}: must not be greater than 100%`);
     workloadStrategy = { type, rollingUpdate: { maxSurge, maxUnavailable } };
   }
   const deadline = read.integer(spec.progressDeadlineSeconds, 'spec.progressDeadlineSeconds', DEFAULT_PROGRESS_DEADLINE_SECONDS);
@@ -162,7 +165,8 @@ function daemonSetFrom(read: FieldReader, base: Base, spec: Json): DaemonSetWork
   const rollingUpdate = read.object(updateStrategy?.rollingUpdate, 'spec.updateStrategy.rollingUpdate');
   const maxSurge = read.intOrPercent(rollingUpdate?.maxSurge, 'spec.updateStrategy.rollingUpdate.maxSurge', 0);
   const maxUnavailable = read.intOrPercent(rollingUpdate?.maxUnavailable, 'spec.updateStrategy.rollingUpdate.maxUnavailable', 1);
-  if (isZero(maxSurge) && isZero(maxUnavailable)) read.fail(`spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: ${JSON.stringify(maxUnavailable)}: may not be 0 when \`maxSurge\` is 0`);
+  if (isZero(maxSurge) && isZero(maxUnavailable))
+    read.fail(`spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: ${JSON.stringify(maxUnavailable)}: may not be 0 when \`maxSurge\` is 0`);
   return {
     kind: 'DaemonSet',
     ...base,
@@ -209,7 +213,11 @@ export function workloadsFromManifest(text: string): RolloutWorkload[] {
   const workloads: RolloutWorkload[] = [];
   documents.forEach((document, documentIndex) => {
     const error = document.errors[0];
-    if (error) throw new ManifestError(`YAML syntax error (document ${documentIndex + 1}, line ${lineOf(lineCounter, error.pos[0]) + 1}): ${error.message.split('\n')[0]}`, lineOf(lineCounter, error.pos[0]));
+    if (error)
+      throw new ManifestError(
+        `YAML syntax error (document ${documentIndex + 1}, line ${lineOf(lineCounter, error.pos[0]) + 1}): ${error.message.split('\n')[0]}`,
+        lineOf(lineCounter, error.pos[0]),
+      );
     const line = lineOf(lineCounter, document.contents?.range?.[0] ?? document.range[0]);
     const object: unknown = document.toJS({ maxAliasCount: 100 });
     if (!isObject(object)) return;

@@ -5,10 +5,7 @@
 import type { HclAttribute, HclBlock, HclFile, HclValueNode } from './hcl/model';
 import { impliedLocalName } from './providerAddress';
 
-export type Repetition =
-  | { kind: 'single' }
-  | { kind: 'count'; value: HclValueNode }
-  | { kind: 'for_each'; value: HclValueNode };
+export type Repetition = { kind: 'single' } | { kind: 'count'; value: HclValueNode } | { kind: 'for_each'; value: HclValueNode };
 
 export interface LifecycleSettings {
   block?: HclBlock;

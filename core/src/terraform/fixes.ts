@@ -45,11 +45,7 @@ function insertBeforeClose(block: HclBlock, lines: string[], text: string): Find
 }
 
 /** Sets `name = true` in the resource's lifecycle block, creating the block when needed. */
-export function lifecycleFlagFix(
-  resource: HclBlock,
-  lines: string[],
-  name: 'create_before_destroy' | 'prevent_destroy',
-): FindingFix | undefined {
+export function lifecycleFlagFix(resource: HclBlock, lines: string[], name: 'create_before_destroy' | 'prevent_destroy'): FindingFix | undefined {
   const kind = name === 'create_before_destroy' ? 'create-before-destroy' : 'prevent-destroy';
   const title =
     name === 'create_before_destroy'

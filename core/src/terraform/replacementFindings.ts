@@ -11,13 +11,7 @@ import { blockHeaderRange, literalBool, type ConfiguredResource, type ModuleConf
 import { lifecycleFlagFix, lineCache } from './fixes';
 import type { ResourceKnowledge } from './knowledgeBase/format';
 import type { KnowledgeLookup } from './knowledgeLookup';
-import {
-  compareResource,
-  configSide,
-  stateSide,
-  type AttributeChange,
-  type ComparisonOptions,
-} from './resourceComparison';
+import { compareResource, configSide, stateSide, type AttributeChange, type ComparisonOptions } from './resourceComparison';
 import { evaluate, normalizeExpressionText, type EvaluationContext, type InstanceContext, type KnownValue } from './values';
 
 export interface ReplacementAnalysisInput {
@@ -363,7 +357,10 @@ function replaceTriggeredByFindings(input: ReplacementAnalysisInput, assessments
 
 /** `aws_instance.web.id` → resource `aws_instance.web`, attribute `id`; `data.x.y` stays as is. */
 function resourceAddressOfReference(text: string): { resource: string; attribute?: string } | undefined {
-  const parts = text.trim().replace(/\[[^\]]*\]/g, '').split('.');
+  const parts = text
+    .trim()
+    .replace(/\[[^\]]*\]/g, '')
+    .split('.');
   if (parts[0] === 'data' || parts.length < 2) return undefined;
   if (['var', 'local', 'module', 'path', 'each', 'count', 'self', 'terraform'].includes(parts[0])) return undefined;
   return { resource: `${parts[0]}.${parts[1]}`, attribute: parts[2] };
@@ -389,7 +386,10 @@ function plural(instances: string[], one: string, many: string): string {
  * When the resource's identity attributes (a file's path) are not among the changes, the old and
  * the new object are the same thing out there: what `create_before_destroy` does to them.
  */
-function sameIdentity(identity: { attributes: string[]; hazard: string } | undefined, changes: readonly AttributeChange[]): { names: string; hazard: string } | undefined {
+function sameIdentity(
+  identity: { attributes: string[]; hazard: string } | undefined,
+  changes: readonly AttributeChange[],
+): { names: string; hazard: string } | undefined {
   if (!identity) return undefined;
   if (changes.some((c) => identity.attributes.includes(String(c.path[0])))) return undefined;
   return { names: `the same ${identity.attributes.map((a) => `\`${a}\``).join(' and ')}`, hazard: identity.hazard };
@@ -411,10 +411,9 @@ function hoverDetail(
     certain ? `- ${consequence}.` : `- Uncertain because ${change.uncertainty}.`,
   ];
   if (ruleSource) lines.push(`- Rule: ${ruleSource}`);
-  lines.push('', 'Replacement is the immutable way: plan for it (create_before_destroy), or make the change where it doesn\'t replace.');
+  lines.push('', "Replacement is the immutable way: plan for it (create_before_destroy), or make the change where it doesn't replace.");
   if (sharedIdentity) {
     lines.push('', `Careful with create_before_destroy here: the old and the new object have ${sharedIdentity.names}, and ${sharedIdentity.hazard}.`);
   }
   return lines.join('\n');
 }
-

@@ -4,21 +4,8 @@
  * rules from the knowledge base. Pure: no I/O.
  */
 import type { HclBlock, SourceRange } from './hcl/model';
-import type {
-  AttributeKnowledge,
-  BlockKnowledge,
-  ResourceKnowledge,
-} from './knowledgeBase/format';
-import {
-  convertToType,
-  evaluate,
-  normalizeExpressionText,
-  renderEvaluated,
-  valuesEqual,
-  type EvaluationContext,
-  type Evaluated,
-  type KnownValue,
-} from './values';
+import type { AttributeKnowledge, BlockKnowledge, ResourceKnowledge } from './knowledgeBase/format';
+import { convertToType, evaluate, normalizeExpressionText, renderEvaluated, valuesEqual, type EvaluationContext, type Evaluated, type KnownValue } from './values';
 
 /** One side of a comparison, as a tree of attributes and nested blocks. */
 export interface ResourceSide {
@@ -119,12 +106,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * Every change between `baseline` and `current` that the knowledge base can judge, including
  * in-place updates (`outcome: 'update'`), which tell `replace_triggered_by` that a resource changes.
  */
-export function compareResource(
-  knowledge: ResourceKnowledge,
-  current: ResourceSide,
-  baseline: ResourceSide,
-  options: ComparisonOptions,
-): AttributeChange[] {
+export function compareResource(knowledge: ResourceKnowledge, current: ResourceSide, baseline: ResourceSide, options: ComparisonOptions): AttributeChange[] {
   const changes: AttributeChange[] = [];
   compareBody(knowledge.attributes, knowledge.blocks ?? {}, current, baseline, [], options, changes, true);
   return changes;
@@ -157,11 +139,7 @@ function isIgnored(name: string, options: ComparisonOptions): boolean {
 }
 
 /** The effective value of a side's attribute, with provider defaults applied to unset attributes. */
-function effectiveValue(
-  side: ResourceSide,
-  name: string,
-  rule: AttributeKnowledge,
-): { value: Evaluated | undefined; configured: boolean; computedUnknown: boolean } {
+function effectiveValue(side: ResourceSide, name: string, rule: AttributeKnowledge): { value: Evaluated | undefined; configured: boolean; computedUnknown: boolean } {
   const value = side.attribute(name);
   if (value !== undefined) {
     return { value: side.isState && rule.type === 'dynamic' ? unwrapDynamic(value) : value, configured: true, computedUnknown: false };
@@ -212,7 +190,8 @@ function compareAttribute(
       before: renderEvaluated(base.value),
       after: '(computed by the provider)',
       outcome: 'possible',
-      uncertainty: 'it was removed from the configuration, so the provider computes a value at plan time; if that differs from the deployed value the resource is replaced',
+      uncertainty:
+        'it was removed from the configuration, so the provider computes a value at plan time; if that differs from the deployed value the resource is replaced',
       ruleSource: rule.source,
     };
   }
@@ -332,11 +311,7 @@ function compareBlocks(
       before: countChanged ? before : 'block contents',
       after: countChanged ? after : 'changed contents',
       outcome: certain ? 'certain' : 'possible',
-      uncertainty: certain
-        ? undefined
-        : rule.replace === 'conditional'
-          ? conditionText(rule.condition)
-          : 'a value inside the block is known only at plan time',
+      uncertainty: certain ? undefined : rule.replace === 'conditional' ? conditionText(rule.condition) : 'a value inside the block is known only at plan time',
       ruleSource: rule.source,
       isBlock: true,
     });

@@ -193,7 +193,9 @@ export class TerraformModuleAnalyzer {
       variableDefaults: config.variableDefaults,
       variableValues: new Map(),
     };
-    for (const name of safeReaddir(dir).filter((n) => TFVARS_FILE.test(n)).sort()) {
+    for (const name of safeReaddir(dir)
+      .filter((n) => TFVARS_FILE.test(n))
+      .sort()) {
       const loaded = this.loadFromDisk(path.join(dir, name));
       if ('problem' in loaded) continue;
       for (const attribute of loaded.file.attributes) {
@@ -211,8 +213,7 @@ export class TerraformModuleAnalyzer {
         const state = readStateBaseline(stateFile);
         if (state) {
           const deployed = options.deployed && this.deployedConfiguration(dir, options.deployed);
-          const previous =
-            deployed && !('reason' in deployed) ? deployed : options.allowGit ? await this.gitConfig(dir, 'HEAD').catch(() => undefined) : undefined;
+          const previous = deployed && !('reason' in deployed) ? deployed : options.allowGit ? await this.gitConfig(dir, 'HEAD').catch(() => undefined) : undefined;
           return this.stableBaseline(dir, { kind: 'state', state, previousConfig: previous?.config });
         }
       } catch (error) {
@@ -276,7 +277,12 @@ export class TerraformModuleAnalyzer {
       cached = {
         config,
         texts,
-        evaluation: { pathModule: '.', locals: config.locals, variableDefaults: config.variableDefaults, variableValues: this.evaluationContext(dir, config).variableValues },
+        evaluation: {
+          pathModule: '.',
+          locals: config.locals,
+          variableDefaults: config.variableDefaults,
+          variableValues: this.evaluationContext(dir, config).variableValues,
+        },
       };
       this.gitCache.set(key, cached);
     }
@@ -302,7 +308,9 @@ export class TerraformModuleAnalyzer {
       const shown = counterpartDisplay(deployed, dir);
       return unavailable(stat ? `${shown} is a file, and Terraform modules are matched by folder` : `no ${shown} folder`);
     }
-    const names = safeReaddir(counterpart).filter((n) => TERRAFORM_FILE.test(n)).sort();
+    const names = safeReaddir(counterpart)
+      .filter((n) => TERRAFORM_FILE.test(n))
+      .sort();
     if (names.length === 0) return unavailable(`no .tf files in ${counterpartDisplay(deployed, dir)}`);
     const cached: CachedFile[] = [];
     const files: ConfigurationFile[] = [];
@@ -313,7 +321,9 @@ export class TerraformModuleAnalyzer {
       files.push({ path: path.join(counterpart, name), file: loaded.file });
     }
     // The tfvars count too: they change what the deployed expressions evaluated to.
-    for (const name of safeReaddir(counterpart).filter((n) => TFVARS_FILE.test(n)).sort()) {
+    for (const name of safeReaddir(counterpart)
+      .filter((n) => TFVARS_FILE.test(n))
+      .sort()) {
       const loaded = this.loadFromDisk(path.join(counterpart, name));
       if (!('problem' in loaded)) cached.push(loaded);
     }
@@ -333,7 +343,9 @@ export class TerraformModuleAnalyzer {
       const loaded = this.loadFromDisk(path.join(dir, name));
       if (!('problem' in loaded)) files.push({ path: path.join(dir, name), file: loaded.file });
     }
-    return buildModuleConfiguration(files).resources.filter((r) => r.mode === 'managed').map((r) => r.address);
+    return buildModuleConfiguration(files)
+      .resources.filter((r) => r.mode === 'managed')
+      .map((r) => r.address);
   }
 }
 
@@ -342,7 +354,11 @@ function sameItems(a: unknown[], b: unknown[]): boolean {
 }
 
 function listModuleFiles(dir: string, openDocuments: Map<string, OpenDocument>): string[] {
-  const names = new Set(safeReaddir(dir).filter((n) => TERRAFORM_FILE.test(n)).map((n) => path.join(dir, n)));
+  const names = new Set(
+    safeReaddir(dir)
+      .filter((n) => TERRAFORM_FILE.test(n))
+      .map((n) => path.join(dir, n)),
+  );
   for (const file of openDocuments.keys()) if (path.dirname(file) === dir && TERRAFORM_FILE.test(file)) names.add(file);
   return [...names].sort();
 }
@@ -383,4 +399,3 @@ function fileProblem(file: string, message: string): Finding {
     message,
   };
 }
-

@@ -8,9 +8,7 @@ import type { HclValue, HclValueNode } from './hcl/model';
 
 export type KnownValue = string | number | boolean | null | KnownValue[] | { [key: string]: KnownValue };
 
-export type Evaluated =
-  | { known: true; value: KnownValue }
-  | { known: false; text: string; references: string[] };
+export type Evaluated = { known: true; value: KnownValue } | { known: false; text: string; references: string[] };
 
 export interface InstanceContext {
   countIndex?: number;

@@ -1,18 +1,7 @@
 /**
  * The one place where findings become LSP objects: diagnostics, hovers, code actions, code lenses.
  */
-import {
-  CodeAction,
-  CodeActionKind,
-  CodeLens,
-  Command,
-  Diagnostic,
-  DiagnosticSeverity,
-  Hover,
-  MarkupKind,
-  type Position,
-  type Range,
-} from 'vscode-languageserver/node';
+import { CodeAction, CodeActionKind, CodeLens, Command, Diagnostic, DiagnosticSeverity, Hover, MarkupKind, type Position, type Range } from 'vscode-languageserver/node';
 import type { Finding, FindingSeverity } from '../../../common/src/findings';
 import { SHOW_ROLLOUT_TIMELINE_COMMAND, type ShowRolloutTimelineArguments } from '../../../common/src/rolloutMessages';
 
@@ -90,9 +79,10 @@ export function codeLensesFor(findings: Finding[], uri?: string): CodeLens[] {
     if (finding.attribute) entry.attributes.add(finding.attribute);
     byBlock.set(key, entry);
   }
-  const lenses = [...byBlock.values()].map(({ range, certain, attributes }) =>
-    // A lens with an empty command is a label: it informs, there is nothing to run (yet).
-    ({ range, command: Command.create(`${certain ? '⟳ Will be replaced' : '⟳ May be replaced'}: ${[...attributes].join(', ')}`, '') }) satisfies CodeLens,
+  const lenses = [...byBlock.values()].map(
+    ({ range, certain, attributes }) =>
+      // A lens with an empty command is a label: it informs, there is nothing to run (yet).
+      ({ range, command: Command.create(`${certain ? '⟳ Will be replaced' : '⟳ May be replaced'}: ${[...attributes].join(', ')}`, '') }) satisfies CodeLens,
   );
   for (const finding of findings) {
     if (finding.code !== 'kubernetes/rolling-update' || !finding.blockRange) continue;

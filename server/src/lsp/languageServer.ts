@@ -37,7 +37,6 @@ interface TrackedDocument {
   findings: Finding[];
 }
 
-
 export interface LanguageServerOptions {
   parser: HclParser;
   knowledge: KnowledgeLookup;
@@ -140,15 +139,13 @@ export class ImmutableInfraLanguageServer {
     if (!this.configurationPull) return Promise.resolve(this.settings);
     let pending = this.folderSettings.get(moduleDir);
     if (!pending) {
-      pending = this.connection.workspace
-        .getConfiguration({ scopeUri: pathToFileURL(moduleDir).href, section: 'immutableInfra' })
-        .then(
-          (raw: unknown) => normalizeSettings(raw),
-          (error: unknown) => {
-            this.connection.console.warn(`Could not read the immutableInfra settings: ${(error as Error).message}`);
-            return this.settings;
-          },
-        );
+      pending = this.connection.workspace.getConfiguration({ scopeUri: pathToFileURL(moduleDir).href, section: 'immutableInfra' }).then(
+        (raw: unknown) => normalizeSettings(raw),
+        (error: unknown) => {
+          this.connection.console.warn(`Could not read the immutableInfra settings: ${(error as Error).message}`);
+          return this.settings;
+        },
+      );
       this.folderSettings.set(moduleDir, pending);
     }
     return pending;
@@ -162,9 +159,7 @@ export class ImmutableInfraLanguageServer {
   private deployedFor(target: string, targetDir: string, settings: ImmutableInfraSettings): DeployedVersion | undefined {
     const given = settings.againstPath;
     if (!given) return undefined;
-    const folder = this.workspaceFolders
-      .filter((f) => target === f || target.startsWith(f.endsWith(path.sep) ? f : f + path.sep))
-      .sort((a, b) => b.length - a.length)[0];
+    const folder = this.workspaceFolders.filter((f) => target === f || target.startsWith(f.endsWith(path.sep) ? f : f + path.sep)).sort((a, b) => b.length - a.length)[0];
     const root = folder ?? targetDir;
     const resolved = path.resolve(root, given);
     return { path: resolved, root, display: path.isAbsolute(given) ? resolved : given, origin: `immutableInfra.againstPath "${given}"` };

@@ -86,7 +86,11 @@ export function readPlanGraph(value: unknown): PlanGraph {
   const modules = (Array.isArray(value.modules) ? value.modules : [])
     .filter(isObject)
     .filter((module) => typeof module.address === 'string')
-    .map((module) => ({ address: module.address as string, parent: typeof module.parent === 'string' ? module.parent : undefined, nodeCount: Number(module.nodeCount) || 0 }));
+    .map((module) => ({
+      address: module.address as string,
+      parent: typeof module.parent === 'string' ? module.parent : undefined,
+      nodeCount: Number(module.nodeCount) || 0,
+    }));
   const summary = isObject(value.summary) ? value.summary : {};
   const count = (key: string) => (typeof summary[key] === 'number' ? (summary[key] as number) : 0);
   return {

@@ -93,7 +93,10 @@ export class GraphRenderer {
       this.drawn.push(drawn);
       this.drawnById.set(leaf.id, drawn);
     }
-    this.renderGroups(view.groups.filter((group) => group.parentId !== undefined && layout.boxes[group.id]), layout);
+    this.renderGroups(
+      view.groups.filter((group) => group.parentId !== undefined && layout.boxes[group.id]),
+      layout,
+    );
     this.renderEdges(view);
     this.renderNodes();
     if (this.focusId === undefined || !this.drawnById.has(this.focusId)) this.focusId = this.drawn[0]?.leaf.id;
@@ -286,7 +289,10 @@ export class GraphRenderer {
     if (!drawn) return;
     this.focusId = id;
     this.setSelected(this.selectedId);
-    const element = this.nodeLayer.selectAll<SVGGElement, DrawnLeaf>('g.leaf').filter((d) => d.leaf.id === id).node();
+    const element = this.nodeLayer
+      .selectAll<SVGGElement, DrawnLeaf>('g.leaf')
+      .filter((d) => d.leaf.id === id)
+      .node();
     element?.focus();
     this.ensureVisible(drawn.box);
   }

@@ -132,13 +132,12 @@ export function computeView(index: PlanGraphIndex, options: ViewOptions): PlanVi
       }
     }
   }
-  const isExpanded = (address: string) =>
-    address === '' || forcedOpen.has(address) || (options.expandedModules ? options.expandedModules.has(address) : !large);
+  const isExpanded = (address: string) => address === '' || forcedOpen.has(address) || (options.expandedModules ? options.expandedModules.has(address) : !large);
 
   // The outermost collapsed module at or above each module (null: everything above is open); top-down, no recursion.
   const hiddenUnder = new Map<string, string | null>();
   for (const entry of index.modulesTopDown) {
-    const above = entry.parent === undefined ? null : hiddenUnder.get(entry.parent) ?? null;
+    const above = entry.parent === undefined ? null : (hiddenUnder.get(entry.parent) ?? null);
     hiddenUnder.set(entry.address, above ?? (isExpanded(entry.address) ? null : entry.address));
   }
 
@@ -175,7 +174,15 @@ export function computeView(index: PlanGraphIndex, options: ViewOptions): PlanVi
     let group = used.get(address);
     if (!group) {
       const entry = index.modules.get(address)!;
-      group = { id: groupId(address), address, label: address, parentId: entry.parent === undefined ? undefined : groupId(entry.parent), depth: entry.depth, leafIds: [], groupIds: [] };
+      group = {
+        id: groupId(address),
+        address,
+        label: address,
+        parentId: entry.parent === undefined ? undefined : groupId(entry.parent),
+        depth: entry.depth,
+        leafIds: [],
+        groupIds: [],
+      };
       used.set(address, group);
     }
     return group;

@@ -35,7 +35,11 @@ export class TimelineRenderer {
     container: HTMLElement,
     private readonly callbacks: TimelineRendererCallbacks,
   ) {
-    this.svg = select(container).append('svg').attr('class', 'timeline-canvas').attr('role', 'group').attr('aria-label', 'Rollout timeline: one lane per pod, then the capacity chart');
+    this.svg = select(container)
+      .append('svg')
+      .attr('class', 'timeline-canvas')
+      .attr('role', 'group')
+      .attr('aria-label', 'Rollout timeline: one lane per pod, then the capacity chart');
     const defs = this.svg.append('defs');
     defs.append('clipPath').attr('id', 'lane-label-clip').append('rect').attr('class', 'lane-label-clip-rect');
     this.background = this.svg.append('g').attr('class', 'background');
@@ -55,7 +59,12 @@ export class TimelineRenderer {
     this.view = view;
     this.layout = layout;
     this.svg.attr('width', layout.width).attr('height', layout.height).attr('viewBox', `0 0 ${layout.width} ${layout.height}`);
-    this.svg.select('.lane-label-clip-rect').attr('x', 0).attr('y', 0).attr('width', layout.plotLeft - 12).attr('height', layout.height);
+    this.svg
+      .select('.lane-label-clip-rect')
+      .attr('x', 0)
+      .attr('y', 0)
+      .attr('width', layout.plotLeft - 12)
+      .attr('height', layout.height);
     this.drawBackground(layout);
     this.drawLanes(view, layout);
     this.drawChart(view, layout);
@@ -84,7 +93,10 @@ export class TimelineRenderer {
 
   /** Keeps keyboard focus on the lane a re-render recreated (lanes are joined by id, so usually none). */
   focusLane(id: string): void {
-    const node = this.laneLayer.selectAll<SVGGElement, DrawnLane>('g.lane').filter((d) => d.lane.id === id).node();
+    const node = this.laneLayer
+      .selectAll<SVGGElement, DrawnLane>('g.lane')
+      .filter((d) => d.lane.id === id)
+      .node();
     node?.focus();
   }
 
@@ -175,7 +187,10 @@ export class TimelineRenderer {
       .attr('y', -2)
       .attr('width', layout.width)
       .attr('height', (d) => d.layout.height + 4);
-    const label = lanes.select('text.lane-label').attr('x', 8).attr('y', (d) => d.layout.height / 2);
+    const label = lanes
+      .select('text.lane-label')
+      .attr('x', 8)
+      .attr('y', (d) => d.layout.height / 2);
     label.select('tspan.revision-badge').text((d) => `${d.lane.revision} `);
     label.select('tspan.pod-name').text((d) => d.lane.label);
     lanes
@@ -214,20 +229,37 @@ export class TimelineRenderer {
       .attr('x', 8)
       .attr('y', chart.top + 4)
       .text('Pods over time');
-    g.append('rect').attr('class', 'chart-frame').attr('x', layout.plotLeft).attr('y', chart.top).attr('width', layout.plotRight - layout.plotLeft).attr('height', chart.bottom - chart.top);
+    g.append('rect')
+      .attr('class', 'chart-frame')
+      .attr('x', layout.plotLeft)
+      .attr('y', chart.top)
+      .attr('width', layout.plotRight - layout.plotLeft)
+      .attr('height', chart.bottom - chart.top);
     for (const tick of chart.yTicks) {
       g.append('line').attr('class', 'y-grid').attr('x1', layout.plotLeft).attr('x2', layout.plotRight).attr('y1', tick.y).attr('y2', tick.y);
-      g.append('text').attr('class', 'y-tick-label').attr('x', layout.plotLeft - 6).attr('y', tick.y).text(String(tick.value));
+      g.append('text')
+        .attr('class', 'y-tick-label')
+        .attr('x', layout.plotLeft - 6)
+        .attr('y', tick.y)
+        .text(String(tick.value));
     }
     const limit = (className: string, y: number, text: string) => {
       g.append('line').attr('class', `limit ${className}`).attr('x1', layout.plotLeft).attr('x2', layout.plotRight).attr('y1', y).attr('y2', y);
-      g.append('text').attr('class', `limit-label ${className}`).attr('x', layout.plotRight - 4).attr('y', y - 4).text(text);
+      g.append('text')
+        .attr('class', `limit-label ${className}`)
+        .attr('x', layout.plotRight - 4)
+        .attr('y', y - 4)
+        .text(text);
     };
     limit('max-pods', chart.maxPodsY, `limit ${view.limits.maxPods} pods (replicas + maxSurge)`);
     limit('min-available', chart.minAvailableY, `minimum ${view.limits.minAvailable} available (replicas − maxUnavailable)`);
     g.append('polyline').attr('class', 'series pods').attr('points', points(chart.pods)).append('title').text('Pods (not terminating)');
     g.append('polyline').attr('class', 'series available').attr('points', points(chart.available)).append('title').text('Available pods');
-    const legend = g.append('text').attr('class', 'chart-legend').attr('x', 8).attr('y', chart.top + 24);
+    const legend = g
+      .append('text')
+      .attr('class', 'chart-legend')
+      .attr('x', 8)
+      .attr('y', chart.top + 24);
     legend.append('tspan').attr('class', 'legend-available').attr('x', 8).attr('dy', 0).text('— available');
     legend.append('tspan').attr('class', 'legend-pods').attr('x', 8).attr('dy', 16).text('— pods (not terminating)');
     legend.append('tspan').attr('class', 'legend-min-available').attr('x', 8).attr('dy', 16).text('- - minimum available');

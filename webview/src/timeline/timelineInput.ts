@@ -109,7 +109,14 @@ function event(value: unknown, index: number, syncCount: number): RolloutScaleEv
   if (e.action !== 'scale-up' && e.action !== 'scale-down') fail(`${what}.action is neither scale-up nor scale-down.`);
   const syncIndex = num(e.sync, `${what}.sync`);
   if (!Number.isInteger(syncIndex) || syncIndex < 0 || syncIndex >= syncCount) fail(`${what}.sync names no sync.`);
-  return { t: num(e.t, `${what}.t`), action: e.action, replicaSet: str(e.replicaSet, `${what}.replicaSet`), from: num(e.from, `${what}.from`), to: num(e.to, `${what}.to`), sync: syncIndex };
+  return {
+    t: num(e.t, `${what}.t`),
+    action: e.action,
+    replicaSet: str(e.replicaSet, `${what}.replicaSet`),
+    from: num(e.from, `${what}.from`),
+    to: num(e.to, `${what}.to`),
+    sync: syncIndex,
+  };
 }
 
 function capacityPoint(value: unknown, index: number): CapacityPoint {

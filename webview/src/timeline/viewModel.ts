@@ -116,7 +116,9 @@ function laneView(lane: PodLane): LaneView {
   const segments = lane.phases.filter((p) => p.end >= p.start).map((p) => ({ phase: p.phase, start: p.start, end: p.end }));
   const start = segments.length > 0 ? Math.min(...segments.map((s) => s.start)) : 0;
   const end = segments.length > 0 ? Math.max(...segments.map((s) => s.end)) : 0;
-  const where = [lane.ordinal !== undefined ? `ordinal ${lane.ordinal}` : undefined, lane.node !== undefined ? `node ${cut(lane.node)}` : undefined].filter(Boolean).join(', ');
+  const where = [lane.ordinal !== undefined ? `ordinal ${lane.ordinal}` : undefined, lane.node !== undefined ? `node ${cut(lane.node)}` : undefined]
+    .filter(Boolean)
+    .join(', ');
   return {
     id: lane.id,
     podName: lane.podName,
@@ -153,7 +155,12 @@ function factsOf(timeline: RolloutTimeline): Fact[] {
   const facts: Fact[] = [
     { label: 'Duration', value: formatSeconds(summary.durationSeconds), className: 'duration' },
     { label: 'Outcome', value: outcome[summary.outcome], warning: summary.outcome !== 'complete', className: 'outcome' },
-    { label: 'Peak pods', value: `${summary.maxPods} (limit ${limits.maxPods} = ${limits.replicas} + maxSurge ${limits.maxSurge})`, warning: summary.maxPods > limits.maxPods, className: 'peak-pods' },
+    {
+      label: 'Peak pods',
+      value: `${summary.maxPods} (limit ${limits.maxPods} = ${limits.replicas} + maxSurge ${limits.maxSurge})`,
+      warning: summary.maxPods > limits.maxPods,
+      className: 'peak-pods',
+    },
     {
       label: 'Lowest available',
       value: `${summary.minAvailable} (minimum ${limits.minAvailable} = ${limits.replicas} − maxUnavailable ${limits.maxUnavailable})`,

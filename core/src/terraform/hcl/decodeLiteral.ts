@@ -146,7 +146,12 @@ export function decodeQuoted(raw: string, normalize = true): TemplateDecode {
         plainStart = i;
       } else i++;
     } else if (c === '\n' || c === '\r') {
-      invalid ??= { kind: 'invalid', message: 'Invalid multi-line string: a quoted string ends on its own line; use a heredoc for multi-line text', start: i, end: i + 1 };
+      invalid ??= {
+        kind: 'invalid',
+        message: 'Invalid multi-line string: a quoted string ends on its own line; use a heredoc for multi-line text',
+        start: i,
+        end: i + 1,
+      };
       i++;
     } else i++;
   }
@@ -229,7 +234,7 @@ export function decodeHeredoc(content: string, flush: boolean): TemplateDecode {
   // or up to the first `$`/`%` (where its scanner splits tokens). Markers were unescaped above, which
   // changes no leading whitespace.
   const lines: string[] = [];
-  for (let start = 0; start < value.length; ) {
+  for (let start = 0; start < value.length;) {
     const nl = value.indexOf('\n', start);
     const end = nl === -1 ? value.length : nl + 1;
     lines.push(value.slice(start, end));

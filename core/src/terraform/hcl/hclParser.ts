@@ -323,14 +323,7 @@ export class HclParser {
     return reusable;
   }
 
-  private parseSegment(
-    text: string,
-    lines: LineIndex,
-    plan: RecoveryPlan,
-    segment: RecoverySegment,
-    add: (out: BuildOutput) => void,
-    errors: HclSyntaxError[],
-  ): void {
+  private parseSegment(text: string, lines: LineIndex, plan: RecoveryPlan, segment: RecoverySegment, add: (out: BuildOutput) => void, errors: HclSyntaxError[]): void {
     const view = plan.repaired.slice(segment.start, segment.end);
     if (!view.trim()) return;
     const tree = this.parseTree(view);
@@ -412,9 +405,16 @@ interface Finished {
 function finish(blocks: HclBlock[], attributes: HclFile['attributes'], errors: HclSyntaxError[]): Finished {
   const replaced = new Map<TopLevelItem, TopLevelItem>();
   if (errors.length === 0) return { file: { blocks, attributes, errors }, replaced };
-  errors.sort((a, b) => comparePositions(a.range.start, b.range.start) || comparePositions(a.range.end, b.range.end) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+  errors.sort(
+    (a, b) =>
+      comparePositions(a.range.start, b.range.start) || comparePositions(a.range.end, b.range.end) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0),
+  );
   const unique = errors.filter(
-    (e, i) => i === 0 || e.message !== errors[i - 1].message || comparePositions(e.range.start, errors[i - 1].range.start) !== 0 || comparePositions(e.range.end, errors[i - 1].range.end) !== 0,
+    (e, i) =>
+      i === 0 ||
+      e.message !== errors[i - 1].message ||
+      comparePositions(e.range.start, errors[i - 1].range.start) !== 0 ||
+      comparePositions(e.range.end, errors[i - 1].range.end) !== 0,
   );
   const copies = new Set<HclBlock>();
   for (const error of unique) {

@@ -167,7 +167,7 @@ export function spliceLayout(
   }
   // Old entries [first, last] touch the region (in old offsets: the edit lies inside the region).
   let first = 0;
-  for (let lo = 0, hi = old.length; lo < hi; ) {
+  for (let lo = 0, hi = old.length; lo < hi;) {
     const mid = (lo + hi) >> 1;
     if (old[mid].end < regionStart) lo = first = mid + 1;
     else hi = mid;
@@ -252,7 +252,11 @@ export function spliceLayout(
  * with clean items lying entirely inside it (what parsing the segment on its own would give, as it
  * gave them before). Undefined when the segment must be parsed.
  */
-export function reuseSegment(context: IncrementalContext, start: number, end: number): { blocks: HclBlock[]; attributes: HclAttribute[]; entries: LayoutEntry[] } | undefined {
+export function reuseSegment(
+  context: IncrementalContext,
+  start: number,
+  end: number,
+): { blocks: HclBlock[]; attributes: HclAttribute[]; entries: LayoutEntry[] } | undefined {
   const { edit, previous } = context;
   let shift: number;
   if (end <= edit.start) shift = 0;
@@ -282,7 +286,7 @@ export function reuseSegment(context: IncrementalContext, start: number, end: nu
   }
   // The first entry ending after the segment's start must not start before it.
   let k = 0;
-  for (let lo = 0, hi = old.length; lo < hi; ) {
+  for (let lo = 0, hi = old.length; lo < hi;) {
     const mid = (lo + hi) >> 1;
     if (old[mid].end <= oldStart) lo = k = mid + 1;
     else hi = mid;
@@ -348,7 +352,9 @@ export function finishLayout(
 ): Layout {
   let dirty = 0;
   let e = 0;
-  const out: LayoutEntry[] = replaced.size ? entries.map((entry) => (entry.item && replaced.has(entry.item) ? { ...entry, item: replaced.get(entry.item) } : entry)) : entries;
+  const out: LayoutEntry[] = replaced.size
+    ? entries.map((entry) => (entry.item && replaced.has(entry.item) ? { ...entry, item: replaced.get(entry.item) } : entry))
+    : entries;
   for (let i = 0; i < out.length; i++) {
     const item = out[i].item;
     if (!item) continue;
@@ -398,9 +404,12 @@ function shiftValue(value: HclValue, lines: number): HclValue {
   if (value.kind === 'object') {
     return {
       kind: 'object',
-      entries: value.entries.map(
-        (entry): HclObjectEntry => ({ key: entry.key, keyIsLiteral: entry.keyIsLiteral, keyRange: shiftRange(entry.keyRange, lines), value: shiftValueNode(entry.value, lines) }),
-      ),
+      entries: value.entries.map((entry): HclObjectEntry => ({
+        key: entry.key,
+        keyIsLiteral: entry.keyIsLiteral,
+        keyRange: shiftRange(entry.keyRange, lines),
+        value: shiftValueNode(entry.value, lines),
+      })),
     };
   }
   return value;

@@ -129,11 +129,7 @@ export function topLevelNodes(tree: Tree, types: NodeTypeIds): TopLevelNode[] {
  * parsing the segment on its own would. A segment with an item that needs more than the strict
  * build is left out and listed in `failed`.
  */
-export function buildSegmentsFromTree(
-  tree: Tree,
-  input: BuildInput,
-  segmentOf: (start: number) => number,
-): { outputs: Map<number, BuildOutput>; failed: Set<number> } {
+export function buildSegmentsFromTree(tree: Tree, input: BuildInput, segmentOf: (start: number) => number): { outputs: Map<number, BuildOutput>; failed: Set<number> } {
   const cursor = tree.walk();
   try {
     return new ModelBuilder(cursor, input).segments(segmentOf);
@@ -242,8 +238,7 @@ class ModelBuilder implements ReferenceWalkContext {
         if (type === t.body) {
           if (++bodies > 1) out.complete = false;
           this.body(out.blocks, out.attributes, out.entries);
-        }
-        else if (type === t.ERROR && !this.input.tolerant) this.bail();
+        } else if (type === t.ERROR && !this.input.tolerant) this.bail();
         // comments; a JSON-style `{ … }` file (tfvars) has no blocks to offer.
       } while (c.gotoNextSibling());
       c.gotoParent();
@@ -1054,7 +1049,11 @@ function simpleTemplateReferences(inner: string): string[] | undefined {
         if (ch === 37) return undefined;
         const close = inner.indexOf('}', i + 2);
         if (close === -1) return undefined;
-        const expression = inner.slice(i + 2, close).replace(/^~/, '').replace(/~$/, '').trim();
+        const expression = inner
+          .slice(i + 2, close)
+          .replace(/^~/, '')
+          .replace(/~$/, '')
+          .trim();
         if (!TRAVERSAL.test(expression)) return undefined;
         const root = /^[^.]*/.exec(expression)![0];
         if (root === 'true' || root === 'false' || root === 'null') return undefined;

@@ -67,21 +67,7 @@ export interface RecoveryPlan {
   toOriginal(offset: number): number;
 }
 
-const TOP_LEVEL_KEYWORDS = [
-  'resource',
-  'data',
-  'ephemeral',
-  'module',
-  'variable',
-  'output',
-  'locals',
-  'moved',
-  'import',
-  'removed',
-  'terraform',
-  'provider',
-  'check',
-];
+const TOP_LEVEL_KEYWORDS = ['resource', 'data', 'ephemeral', 'module', 'variable', 'output', 'locals', 'moved', 'import', 'removed', 'terraform', 'provider', 'check'];
 const TOP_LEVEL = new RegExp(`^(?:${TOP_LEVEL_KEYWORDS.join('|')})(?![\\p{ID_Continue}-])(?![ \\t]*=)`, 'u');
 
 const IDENT = '[\\p{ID_Start}_][\\p{ID_Continue}-]*';
@@ -135,9 +121,7 @@ function isDigit(code: number): boolean {
 }
 
 function isIdentifierPart(code: number): boolean {
-  return (
-    (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || isDigit(code) || code === 95 /* _ */ || code === 45 /* - */ || code > 0x7f
-  );
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || isDigit(code) || code === 95 /* _ */ || code === 45 /* - */ || code > 0x7f;
 }
 
 function hclTrim(s: string): string {
@@ -562,11 +546,7 @@ class Recovery {
       while (k < insertions.length && insertions[k].ins.at < start) before += insertions[k++].ins.text.length;
       return start + before;
     });
-    const touched = [
-      ...this.insertions.map((i) => i.at),
-      ...this.masks.map((m) => m[0]),
-      ...this.errors.map((e) => e.start),
-    ].sort((a, b) => a - b);
+    const touched = [...this.insertions.map((i) => i.at), ...this.masks.map((m) => m[0]), ...this.errors.map((e) => e.start)].sort((a, b) => a - b);
     const segments: RecoverySegment[] = [];
     let t = 0;
     for (let i = 0; i < starts.length; i++) {

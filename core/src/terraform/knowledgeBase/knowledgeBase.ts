@@ -5,13 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import {
-  KNOWLEDGE_BASE_FORMAT_VERSION,
-  type AttributeKnowledge,
-  type BlockKnowledge,
-  type ProviderKnowledge,
-  type ResourceKnowledge,
-} from './format';
+import { KNOWLEDGE_BASE_FORMAT_VERSION, type AttributeKnowledge, type BlockKnowledge, type ProviderKnowledge, type ResourceKnowledge } from './format';
 
 export const INDEX_FILE = 'index.json';
 export const STATEFUL_FILE = 'stateful-resources.json';
@@ -247,12 +241,7 @@ function ownEntry<T>(record: Record<string, T>, key: string): T | undefined {
   return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
 }
 
-function collectForceNew(
-  attributes: Record<string, AttributeKnowledge>,
-  blocks: Record<string, BlockKnowledge> | undefined,
-  prefix: string[],
-  out: string[][],
-): void {
+function collectForceNew(attributes: Record<string, AttributeKnowledge>, blocks: Record<string, BlockKnowledge> | undefined, prefix: string[], out: string[][]): void {
   for (const [name, attribute] of Object.entries(attributes)) {
     if (attribute.replace !== 'never') out.push([...prefix, name]);
     if (attribute.attributes) collectForceNew(attribute.attributes, undefined, [...prefix, name], out);
