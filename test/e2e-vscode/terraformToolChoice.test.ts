@@ -27,7 +27,18 @@ import { chmodSync, copyFileSync, existsSync, readFileSync, renameSync, statSync
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { assertToolsProvisioned, launchChromium, repoRoot, runStep, startCodeServer, stopSession, waitFor, type Chromium, type CodeServer } from '../support/codeServer';
+import {
+  assertToolsProvisioned,
+  launchChromium,
+  repoRoot,
+  runFromPalette,
+  runStep,
+  startCodeServer,
+  stopSession,
+  waitFor,
+  type Chromium,
+  type CodeServer,
+} from '../support/codeServer';
 import { packagedExtension } from '../support/packagedExtension';
 import { cleanupTempDirs, tempDir } from '../support/tempModule';
 import { findTerraformExecutable } from '../../client/src/terraform/terraformExecutable';
@@ -60,15 +71,6 @@ if (TERRAFORM_BIN !== undefined)
 
     /** Runs a test body; on failure saves a screenshot and the extension's logs under test-results/. */
     const step = (name: string, body: () => Promise<void>): Promise<void> => runStep('e2e-vscode-tool', name, () => ({ page, server }), body);
-
-    async function palette(text: string): Promise<void> {
-      await page.keyboard.press('F1');
-      const input = page.locator('.quick-input-widget input');
-      await input.waitFor({ state: 'visible', timeout: 10_000 });
-      await input.fill(`>${text}`);
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor({ timeout: 10_000 });
-      await page.keyboard.press('Enter');
-    }
 
     /** Until the extension host has started the extension, the palette does not list its commands. */
     async function extensionStarted(): Promise<void> {
@@ -166,7 +168,7 @@ if (TERRAFORM_BIN !== undefined)
 
     test('Show Plan Graph plans the OpenTofu-initialised module with OpenTofu, and the log says why', () =>
       step('plan', async () => {
-        await palette('Immutable Infra: Show Plan Graph');
+        await runFromPalette(page, 'Immutable Infra: Show Plan Graph');
         const webview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
         await webview.locator('html[data-state="ready"]').waitFor({ state: 'attached', timeout: 90_000 });
         assert.equal(await webview.locator('[data-address="local_file.example"]').getAttribute('data-display', { timeout: 10_000 }), 'replace-delete-first');
@@ -185,7 +187,7 @@ if (TERRAFORM_BIN !== undefined)
 
     test('the apply modal names the program that made the plan, which applies it', () =>
       step('apply', async () => {
-        await palette('Immutable Infra: Apply Reviewed Plan');
+        await runFromPalette(page, 'Immutable Infra: Apply Reviewed Plan');
         const dialog = page.locator('.monaco-dialog-box');
         await dialog.waitFor({ timeout: 15_000 });
         const text = oneLine(await dialog.innerText());
@@ -207,7 +209,7 @@ if (TERRAFORM_BIN !== undefined)
         // Back to "0777": a new plan to review.
         const mainTf = path.join(workspace, 'main.tf');
         writeFileSync(mainTf, readFileSync(mainTf, 'utf8').replace('file_permission = "0700"', 'file_permission = "0777"'));
-        await palette('Immutable Infra: Show Plan Graph');
+        await runFromPalette(page, 'Immutable Infra: Show Plan Graph');
         await logLines(/Plan of .* ended after \d+ ms: ok/, 2, 90_000);
         await page.locator('.statusbar-item', { hasText: SUMMARY }).first().waitFor({ timeout: 20_000 });
         const stateBefore = readFileSync(path.join(workspace, 'terraform.tfstate'), 'utf8');
@@ -217,7 +219,7 @@ if (TERRAFORM_BIN !== undefined)
         chmodSync(`${tofuCopy}.new`, 0o755);
         renameSync(`${tofuCopy}.new`, tofuCopy);
 
-        await palette('Immutable Infra: Apply Reviewed Plan');
+        await runFromPalette(page, 'Immutable Infra: Apply Reviewed Plan');
         const expected = `The reviewed plan was made by OpenTofu ${tofuVersion} (${tofuCopy}), but ${tofuCopy} is now Terraform ${terraformVersion}`;
         const toast = page.locator('.notifications-toasts .notification-toast', { hasText: expected });
         await toast.first().waitFor({ timeout: 30_000 });
@@ -244,7 +246,7 @@ if (TERRAFORM_BIN !== undefined)
         await waitFor(
           async () => {
             const plansBefore = (await logLines(/Plan of .* ended after/, 0, 1_000)).length;
-            await palette('Immutable Infra: Show Plan Graph');
+            await runFromPalette(page, 'Immutable Infra: Show Plan Graph');
             await logLines(/Plan of .* ended after \d+ ms: ok/, plansBefore + 1, 90_000);
             planning = (await logLines(/Planning .* with /, 1, 1_000)).at(-1) ?? '';
             return planning.endsWith(lockFileReason);
@@ -256,7 +258,7 @@ if (TERRAFORM_BIN !== undefined)
         assert.ok(planning.includes(`with OpenTofu ${tofuVersion}, ${tofuCopy} — ${lockFileReason}`), planning);
         log(`plan: ${planning.replace(/^.*?Planning/, 'Planning')}`);
 
-        await palette('Immutable Infra: Apply Reviewed Plan');
+        await runFromPalette(page, 'Immutable Infra: Apply Reviewed Plan');
         const dialog = page.locator('.monaco-dialog-box');
         await dialog.waitFor({ timeout: 15_000 });
         const text = oneLine(await dialog.innerText());

@@ -18,7 +18,18 @@ import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync, writeFileSy
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { assertToolsProvisioned, launchChromium, repoRoot, runStep, startCodeServer, stopSession, waitFor, type Chromium, type CodeServer } from '../support/codeServer';
+import {
+  assertToolsProvisioned,
+  launchChromium,
+  repoRoot,
+  runFromPalette,
+  runStep,
+  startCodeServer,
+  stopSession,
+  waitFor,
+  type Chromium,
+  type CodeServer,
+} from '../support/codeServer';
 import { packagedExtension } from '../support/packagedExtension';
 import { cleanupTempDirs, tempDir } from '../support/tempModule';
 import { assertTofuProvisioned, runTofu, TOFU_BIN, TOFURC } from '../support/tofu';
@@ -44,15 +55,6 @@ describe('real VS Code (code-server in Chromium): Terraform replacement warnings
     const started = Date.now();
     await runStep('e2e-vscode', name, () => ({ page, server }), body);
     timings[name] = Date.now() - started;
-  }
-
-  async function palette(text: string): Promise<void> {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(`>${text}`);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor({ timeout: 10_000 });
-    await page.keyboard.press('Enter');
   }
 
   const editor = (): Locator => page.locator('.editor-instance .monaco-editor').first();
@@ -88,7 +90,7 @@ describe('real VS Code (code-server in Chromium): Terraform replacement warnings
 
   /** Focuses the Problems panel and waits for a row containing `text`; a timeout says what the panel held. */
   async function problemRow(text: string, timeoutMs: number): Promise<string> {
-    await palette('Focus on Problems View');
+    await runFromPalette(page, 'Focus on Problems View');
     let rows: string[] = [];
     return waitFor(
       async () => {
@@ -238,12 +240,12 @@ describe('real VS Code (code-server in Chromium): Terraform replacement warnings
   test('Show Plan Graph: the replaced node is drawn with file_permission as the reason; Reveal opens main.tf at the block', () =>
     step('plan-graph', async () => {
       // Leave main.tf so that the reveal has to open it and move the cursor.
-      await palette('View: Close All Editors');
+      await runFromPalette(page, 'View: Close All Editors');
       // Back to the example as committed: the quick fix's create_before_destroy would make the apply
       // below create test.txt and then delete it (the old object has the same filename), which is
       // what Terraform really does with it, but not the seed scenario.
       copyFileSync(path.join(EXAMPLE, 'main.tf'), mainTf);
-      await palette('Immutable Infra: Show Plan Graph');
+      await runFromPalette(page, 'Immutable Infra: Show Plan Graph');
       const webview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
       const node = webview.locator('[data-address="local_file.example"]');
       // OpenTofu plans in the extension host: provider start-up and refresh take a few seconds.
@@ -279,7 +281,7 @@ describe('real VS Code (code-server in Chromium): Terraform replacement warnings
 
   test('Apply Reviewed Plan: modal → Apply → success; the file is 0700 on disk, the nodes are done, the warning is gone', () =>
     step('apply', async () => {
-      await palette('Immutable Infra: Apply Reviewed Plan');
+      await runFromPalette(page, 'Immutable Infra: Apply Reviewed Plan');
       const dialog = page.locator('.monaco-dialog-box');
       await dialog.waitFor({ timeout: 15_000 });
       const dialogText = oneLine(await dialog.innerText());
@@ -294,7 +296,7 @@ describe('real VS Code (code-server in Chromium): Terraform replacement warnings
       await webview.locator('html[data-apply="applied"]').waitFor({ state: 'attached', timeout: 10_000 });
       assert.equal(await webview.locator('[data-address="local_file.example"]').getAttribute('data-apply'), 'done');
       // The language server watches the state file: the applied edit no longer forces anything.
-      await palette('Focus on Problems View');
+      await runFromPalette(page, 'Focus on Problems View');
       let rows: string[] = [];
       await waitFor(
         async () => {

@@ -494,3 +494,13 @@ export async function stopSession(browser: Chromium | undefined, server: CodeSer
   }
   return { problems, timings };
 }
+
+/** Runs a command from the command palette (F1), once its entry is listed. */
+export async function runFromPalette(page: Page, text: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`>${text}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+}
