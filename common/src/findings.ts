@@ -1,6 +1,6 @@
 /**
  * The finding: what every analyzer (Terraform, Kubernetes) returns, what the CLI prints
- * (DESIGN.md `check --format json`) and what the language server turns into diagnostics.
+ * (`check --format json`, docs/cli.md) and what the language server turns into diagnostics.
  * Positions are 0-based, LSP-style (line, UTF-16 code unit column).
  */
 

@@ -3,7 +3,7 @@
  * module after a debounce, publishes diagnostics, and answers hover, code action and code lens
  * requests from the last findings. Open YAML documents are analysed one file at a time as
  * Kubernetes manifests (YAML that holds no Kubernetes object gets no diagnostics). All analysis
- * lives in `../terraform` and `../kubernetes`; this file only wires LSP.
+ * lives in core/src (`terraform/`, `kubernetes/`); this file only wires LSP.
  */
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
