@@ -5,7 +5,9 @@
  * mean git for them too) — or, with `--against PATH`, against the deployed version in PATH.
  *
  * A module or file whose baseline is unavailable gets its own finding and one line on stderr,
- * and everything else is still checked: one missing ref must not hide the rest.
+ * and everything else is still checked: one missing ref must not hide the rest. So does one whose
+ * analysis throws (`terraform/analysis-failed`, `kubernetes/analysis-failed`), and the exit code
+ * is then 2.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
@@ -17,6 +19,7 @@ import { HclParser } from '../../core/src/terraform/hcl/hclParser';
 import { ReplacementKnowledgeBase } from '../../core/src/terraform/knowledgeBase/knowledgeBase';
 import { TERRAFORM_FILE, TerraformModuleAnalyzer } from '../../core/src/terraform/terraformModuleAnalyzer';
 import type { ReplacementCoverage } from '../../core/src/terraform/replacementCoverage';
+import { analysisFailedFinding, analysisFailureReason } from '../../core/src/analysisFailure';
 import { addCoverage, coverageSummary, emptyCoverage } from './coverageSummary';
 import { toSarif } from './sarif';
 import { UsageError, type CommandResult } from './usage';
@@ -114,6 +117,24 @@ interface TargetResult {
   findings: Finding[];
   /** Its baseline-unavailable finding, if any. */
   unavailable?: Finding;
+  /** What the analysis threw, when it did: the target's findings are then only the one saying so. */
+  failure?: unknown;
+}
+
+/** The rest of the run goes on: one folder the analysis cannot handle must not hide the others' findings. */
+const NOT_IN_THIS_REPORT = 'Its findings are missing from this report; every other target was still checked.';
+
+/** Where a module's analysis-failed finding is shown: its first Terraform file, as the module's other notes are. */
+function firstTerraformFile(dir: string): string {
+  try {
+    const [first] = readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isFile() && TERRAFORM_FILE.test(e.name))
+      .map((e) => e.name)
+      .sort();
+    return first === undefined ? dir : path.join(dir, first);
+  } catch {
+    return dir; // the folder went away since it was listed: the finding names the folder
+  }
 }
 
 export async function runCheck(options: CheckOptions, version: string): Promise<CommandResult> {
@@ -127,7 +148,14 @@ export async function runCheck(options: CheckOptions, version: string): Promise<
   // Loading the HCL grammar takes a moment: only when there is Terraform to read.
   const analyzer = modules.size > 0 ? new TerraformModuleAnalyzer(await HclParser.create(), new ReplacementKnowledgeBase()) : undefined;
   for (const [dir, root] of analyzer ? [...modules].sort(([a], [b]) => a.localeCompare(b)) : []) {
-    const result = await analyzer!.analyze(dir, { baseline: options.baseline, gitRef, allowGit: true, deployed: deployedFor(root) });
+    let result;
+    try {
+      result = await analyzer!.analyze(dir, { baseline: options.baseline, gitRef, allowGit: true, deployed: deployedFor(root) });
+    } catch (error) {
+      const shownAt = onlyFiles.has(dir) ? [...onlyFiles.get(dir)!].sort()[0] : firstTerraformFile(dir);
+      results.push({ target: dir, findings: [analysisFailedFinding(shownAt, 'terraform', error, NOT_IN_THIS_REPORT)], failure: error });
+      continue;
+    }
     addCoverage(coverage, result.coverage);
     const only = onlyFiles.get(dir);
     const unavailable = result.findings.find((f) => f.code === 'terraform/baseline-unavailable');
@@ -138,12 +166,18 @@ export async function runCheck(options: CheckOptions, version: string): Promise<
   // Within one run each deployed file is read once.
   const kubernetes = new KubernetesFileAnalyzer(Infinity);
   for (const [file, root] of [...manifests].sort(([a], [b]) => a.localeCompare(b))) {
-    const findings = await kubernetes.analyze(file, {
-      gitRef,
-      allowGit: true,
-      deployed: deployedFor(root),
-      explicitGit: options.baseline === 'git',
-    });
+    let findings;
+    try {
+      findings = await kubernetes.analyze(file, {
+        gitRef,
+        allowGit: true,
+        deployed: deployedFor(root),
+        explicitGit: options.baseline === 'git',
+      });
+    } catch (error) {
+      results.push({ target: file, findings: [analysisFailedFinding(file, 'kubernetes', error, NOT_IN_THIS_REPORT)], failure: error });
+      continue;
+    }
     results.push({ target: file, findings, unavailable: findings.find((f) => f.code === 'kubernetes/baseline-unavailable') });
   }
   const relativePath = (p: string) => path.relative(options.cwd, p) || path.basename(p);
@@ -152,19 +186,22 @@ export async function runCheck(options: CheckOptions, version: string): Promise<
     .map((f) => ({ ...f, file: relativePath(f.file) }))
     .sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   const stderr = results
-    .filter((r) => r.unavailable)
+    .filter((r) => r.unavailable || r.failure !== undefined)
     .sort((a, b) => a.target.localeCompare(b.target))
     .map((r) => {
       const target = path.relative(options.cwd, r.target) || '.';
-      const message = withRelativePaths(r.unavailable!.message, options.cwd);
+      if (!r.unavailable) return `immutable-infra: ${target}: could not be analysed: ${withRelativePaths(analysisFailureReason(r.failure), options.cwd)}\n`;
+      const message = withRelativePaths(r.unavailable.message, options.cwd);
       // Most messages name their module already; the rest get the target in front.
       const named = target === '.' || namesPath(message, target);
       return `immutable-infra: ${named ? '' : `${target}: `}${message}\n`;
     })
     .join('');
-  // Exit 2 only when nothing could be compared: every target lacked the baseline the user asked for.
+  // Exit 2 when a target could not be analysed at all, or when nothing could be compared: every
+  // target lacked the baseline the user asked for.
   const nothingCompared = results.length > 0 && results.every((r) => r.unavailable?.severity === 'warning');
-  const exitCode = nothingCompared ? 2 : relative.some((f) => f.severity === 'error') ? 1 : 0;
+  const failed = results.some((r) => r.failure !== undefined);
+  const exitCode = failed || nothingCompared ? 2 : relative.some((f) => f.severity === 'error') ? 1 : 0;
   return { exitCode, stdout: format(relative, options.format, version, coverage), stderr };
 }
 

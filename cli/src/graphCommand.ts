@@ -1,7 +1,7 @@
 /**
  * `immutable-infra graph PLAN [-o FILE] [--format html|json]`: the plan graph model
- * (common/src/planGraph.ts) as JSON, or one self-contained HTML page that draws it (DESIGN.md,
- * "Contracts"). HTML is the default: the webview bundle (dist/webview.js) inlined by
+ * (common/src/planGraph.ts) as JSON, or one self-contained HTML page that draws it (the contract
+ * is docs/cli.md). HTML is the default: the webview bundle (dist/webview.js) inlined by
  * `renderGraphHtml` (plan/graphHtml.ts), so the page draws offline exactly as the editor panel does.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
  * `immutable-infra plan-summary PLAN [--format text|json]`: the plan's summary line as Terraform or
- * OpenTofu prints it, or its counts as JSON (DESIGN.md, "Contracts").
+ * OpenTofu prints it, or its counts as JSON (the contract is docs/cli.md).
  */
 import { parsePlanJson, PlanFormatError } from '../../core/src/plan/planModel';
 import { summarizePlan } from '../../core/src/plan/planSummary';

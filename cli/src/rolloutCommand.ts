@@ -1,6 +1,6 @@
 /**
  * `immutable-infra rollout MANIFEST [--name NAME] [--ready-after SECONDS] [--nodes N] [--format text|json]`
- * and `immutable-infra rollout --reconcile STATE.json` (DESIGN.md, "Contracts"): the rollout
+ * and `immutable-infra rollout --reconcile STATE.json` (the contract is docs/cli.md): the rollout
  * simulator and one Deployment controller sync, over files.
  */
 import { readFileSync } from 'node:fs';
@@ -110,7 +110,7 @@ function runSimulation(options: Extract<RolloutOptions, { mode: 'simulate' }>): 
   return { exitCode: 0, stdout: timelines.map(rolloutText).join('\n') };
 }
 
-/** The DESIGN.md JSON of one workload (plus `timedOut`, which the contract's consumers may ignore). */
+/** The documented JSON of one workload (docs/cli.md), and `timedOut`, which older consumers may ignore. */
 function rolloutJson(timeline: RolloutTimeline) {
   return {
     kind: timeline.kind,

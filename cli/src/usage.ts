@@ -1,4 +1,4 @@
-/** Errors that are the caller's to fix: exit code 2 and a message on stderr (DESIGN.md). */
+/** Errors that are the caller's to fix: exit code 2 and a message on stderr (docs/cli.md, "Exit codes"). */
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);

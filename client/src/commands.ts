@@ -4,8 +4,8 @@ import type { PlanGraphController } from './plan/planGraphController';
 import type { RolloutTimelineController } from './rollout/rolloutTimelineController';
 
 /**
- * Command ids (DESIGN.md "Extension" contract): all five, each contributed in package.json and
- * registered below.
+ * Command ids, a contract other extensions and tests rely on (docs/editor.md): all five, each
+ * contributed in package.json and registered below.
  */
 export const CommandIds = {
   restartServer: 'immutableInfra.restartServer',

@@ -1,6 +1,6 @@
 /**
  * The finding: what every analyzer (Terraform, Kubernetes) returns, what the CLI prints
- * (DESIGN.md `check --format json`) and what the language server turns into diagnostics.
+ * (`check --format json`, docs/cli.md) and what the language server turns into diagnostics.
  * Positions are 0-based, LSP-style (line, UTF-16 code unit column).
  */
 
@@ -28,12 +28,13 @@ export const TERRAFORM_FINDING_CODES = [
   'terraform/baseline-unavailable',
   'terraform/file-unreadable',
   'terraform/not-checked',
+  'terraform/analysis-failed',
 ] as const;
 
 export type TerraformFindingCode = (typeof TERRAFORM_FINDING_CODES)[number];
 
 /**
- * The first seven are the rules of issue 6; the last four say why a file was not (fully) checked,
+ * The first seven are the rules about the edit; the rest say why a file was not (fully) checked,
  * as their Terraform counterparts do.
  */
 export const KUBERNETES_FINDING_CODES = [
@@ -48,6 +49,7 @@ export const KUBERNETES_FINDING_CODES = [
   'kubernetes/syntax-error',
   'kubernetes/baseline-unavailable',
   'kubernetes/file-unreadable',
+  'kubernetes/analysis-failed',
 ] as const;
 
 export type KubernetesFindingCode = (typeof KUBERNETES_FINDING_CODES)[number];

@@ -1,8 +1,8 @@
 /**
- * The extension's custom additions to LSP, declared once. Like settings.ts it imports neither
- * `vscode` nor an LSP library (client and server bundle different vscode-jsonrpc versions, whose
- * message types are not interchangeable), so it can move to `common/` unchanged: each side
- * uses `method` with its own library and validates params on receipt.
+ * The extension's custom additions to LSP, declared once for the client and the server. Like
+ * settings.ts it imports neither `vscode` nor an LSP library: client and server bundle different
+ * vscode-jsonrpc versions, whose message types are not interchangeable, so each side uses
+ * `method` with its own library and validates params on receipt.
  */
 import { normalizeSettings, type ImmutableInfraSettings } from './settings';
 

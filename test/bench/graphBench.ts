@@ -1,7 +1,7 @@
 // Code passed to page.evaluate runs in the browser: it needs the DOM types.
 /// <reference lib="dom" />
 /**
- * Benchmark of the plan graph (issue 4): synthetic plans of 1,000 and 10,000 resource changes
+ * Benchmark of the plan graph: synthetic plans of 1,000 and 10,000 resource changes
  * (~5 and ~50 MB of `show -json`: modules, count instances, references between resources, some
  * replacements) through the CLI's path (plan JSON → graph → self-contained HTML) into headless
  * Chromium. Figures: time from navigation to `data-state="ready"` (targets ≤ 1 s and ≤ 4 s) and

@@ -1,5 +1,5 @@
 /**
- * Issue 6's acceptance in a real VS Code: the packaged .vsix in code-server, driven through
+ * The Kubernetes warnings in a real VS Code: the packaged .vsix in code-server, driven through
  * Chromium. The workspace is a git repository whose HEAD holds the seed Deployment; the working
  * copy changes its selector, so the editor shows an error squiggle and the Problems panel lists
  * the immutable-field error with the API server's answer.

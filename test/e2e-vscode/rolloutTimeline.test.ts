@@ -1,5 +1,5 @@
 /**
- * Issue 7's acceptance in a real VS Code: the packaged .vsix in code-server, driven through
+ * The rollout timeline in a real VS Code: the packaged .vsix in code-server, driven through
  * Chromium. The workspace is a git repository whose HEAD holds the seed Deployment with
  * `nginx:1.21.6`; the working copy is examples/kubernetes/deployment-v2.yaml (`nginx:1.23.3`),
  * so the language server announces a rolling update with a code lens. Clicking its

@@ -29,7 +29,7 @@ export interface DeploymentValues {
   waitForRollout?: boolean;
 }
 
-/** The seed scenario's Deployment (DESIGN.md) as the provider writes it in state and plans. */
+/** The seed scenario's Deployment (examples/kubernetes/deployment-v1.yaml) as the provider writes it in state and plans. */
 export function deploymentValue(values: DeploymentValues = {}): Record<string, unknown> {
   const probe =
     values.readinessProbe === null

@@ -34,7 +34,7 @@ describe('immutable-infra check', () => {
     assert.match(result.stdout, /1 finding: 1 warning\.\nTerraform: 1 resource checked for replacement\.\n$/);
   });
 
-  test('json: the DESIGN.md contract, file relative to the working directory', async () => {
+  test('json: the documented contract (docs/cli.md), file relative to the working directory', async () => {
     const dir = stateModule({ 'mod/main.tf': seed('0700') }, undefined);
     writeFiles(dir, {
       'mod/terraform.tfstate': JSON.stringify({

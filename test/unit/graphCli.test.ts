@@ -28,7 +28,7 @@ function tempDir(): string {
 }
 
 describe('immutable-infra graph --format json', () => {
-  test('stdout: the DESIGN.md shape — nodes with id, address, action, module; edges with from, to', async () => {
+  test('stdout: the documented shape (docs/cli.md) — nodes with id, address, action, module; edges with from, to', async () => {
     const r = await run(['graph', REAL, '--format', 'json']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
@@ -64,7 +64,7 @@ describe('immutable-infra graph --format json', () => {
     assert.equal(readFileSync(path.join(dir, 'graph.json'), 'utf8'), fromStdout.stdout);
   });
 
-  test('without --format the output is the HTML page (DESIGN.md: html is the default), not JSON', async () => {
+  test('without --format the output is the HTML page (html is the documented default), not JSON', async () => {
     const r = await run(['graph', REAL]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^<!DOCTYPE html>/i);

@@ -70,7 +70,7 @@ describe('Kubernetes git baseline', () => {
 });
 
 describe('immutable-infra check with Kubernetes manifests', () => {
-  test('json: the DESIGN.md shape; an immutable-field error exits 1', async () => {
+  test('json: the documented shape (docs/cli.md); an immutable-field error exits 1', async () => {
     const dir = gitModule({ 'k8s/web.yaml': SEED_DEPLOYED }, { 'k8s/web.yaml': SEED.replace(/matchLabels:\n(\s+)app: nginx/, 'matchLabels:\n$1app: web') });
     const result = await run(['check', 'k8s', '--format', 'json'], dir);
     assert.equal(result.code, 1, result.stderr);

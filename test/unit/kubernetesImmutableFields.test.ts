@@ -1,6 +1,8 @@
 /**
- * One row per row of ../shared/kubernetes-immutable-notes.md (for the kinds issue 6 covers): the
- * edit gives the finding with the API server's text, and allowed edits nearby give none.
+ * One row per immutability rule of the Kubernetes validation code, for the kinds the rules cover
+ * (kubernetes/kubernetes `pkg/apis/{apps,batch,core,storage}/validation/validation.go` and the
+ * apps registries' `strategy.go`): the edit gives the finding with the API server's text, and
+ * allowed edits nearby give none.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -496,7 +498,7 @@ const ROWS: Row[] = [
 
 const IMMUTABLE_CODES = new Set(['kubernetes/immutable-field', 'kubernetes/immutable-config-changed']);
 
-describe('immutable fields: one row per rule of the notes', () => {
+describe('immutable fields: one row per rule of the validation code', () => {
   for (const row of ROWS) {
     test(row.name, () => {
       const after = clone(row.before);

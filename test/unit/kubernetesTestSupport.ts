@@ -33,7 +33,7 @@ export function clone<T>(value: T): T {
   return structuredClone(value);
 }
 
-/** The seed Deployment (DESIGN.md): nginx, 3 replicas, selector app: nginx, port 80. */
+/** The seed Deployment (examples/kubernetes/deployment-v1.yaml): nginx, 3 replicas, selector app: nginx, port 80. */
 export function seedDeployment(image = 'nginx:1.21.6'): Record<string, any> {
   return {
     apiVersion: 'apps/v1',

@@ -1,6 +1,6 @@
 /**
  * The shipped package: `npm run package` (production build + vsce) makes a .vsix that holds only
- * what runs, and package.json keeps the contracts others rely on (DESIGN.md "Extension").
+ * what runs, and package.json keeps the contracts others rely on (docs/editor.md, docs/cli.md).
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -37,8 +37,8 @@ const ALLOWED_ENTRIES = [
   /^extension\/dist\/data\/[\w.-]+(\/[\w.-]+)*\.json$/,
 ];
 
-/** DESIGN.md: the extension's command ids. A contributed command must be one of them. */
-const DESIGN_COMMAND_IDS = [
+/** The extension's command ids, a contract (docs/editor.md). A contributed command must be one of them. */
+const DOCUMENTED_COMMAND_IDS = [
   'immutableInfra.showPlanGraph',
   'immutableInfra.openPlanFile',
   'immutableInfra.applyPlan',
@@ -165,10 +165,10 @@ describe('package.json contracts', () => {
     assert.equal(manifest.bin['immutable-infra'], './dist/cli.js');
   });
 
-  test('contributes only the command ids of the design, including restartServer', () => {
+  test('contributes only the documented command ids, including restartServer', () => {
     const ids = (manifest.contributes.commands ?? []).map((command) => command.command);
     assert.ok(ids.includes('immutableInfra.restartServer'));
-    for (const id of ids) assert.ok(DESIGN_COMMAND_IDS.includes(id), `${id} is not a command id of DESIGN.md`);
+    for (const id of ids) assert.ok(DOCUMENTED_COMMAND_IDS.includes(id), `${id} is not a documented command id (docs/editor.md)`);
     assert.equal(new Set(ids).size, ids.length, 'a command is contributed twice');
   });
 

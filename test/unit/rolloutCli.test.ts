@@ -20,7 +20,7 @@ function run(args: string[], cwd: string): Promise<{ code: number; stdout: strin
 after(cleanupTempDirs);
 
 describe('immutable-infra rollout MANIFEST', () => {
-  test('json: the DESIGN.md shape for the seed Deployment', async () => {
+  test('json: the documented shape (docs/cli.md) for the seed Deployment', async () => {
     const result = await run(['rollout', 'nginx-deployment.yaml', '--format', 'json'], FIXTURES);
     assert.equal(result.code, 0, result.stderr);
     const json = JSON.parse(result.stdout);
@@ -104,7 +104,7 @@ describe('immutable-infra rollout --reconcile STATE.json', () => {
     return dir;
   };
 
-  test('the DESIGN.md example: one sync creates the new ReplicaSet (3) and scales the old one to 8', async () => {
+  test('the documented example (docs/cli.md): one sync creates the new ReplicaSet (3) and scales the old one to 8', async () => {
     const input = {
       replicas: 10,
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 2 } },

@@ -1,10 +1,11 @@
 /**
  * Worked step orders: the sequences documented above ResolveFenceposts in
  * kubernetes/kubernetes pkg/controller/deployment/util/deployment_util.go
- * (@277391ee713412cf75e4b46ad5d6e5ae9844abf1) and the tables of ../shared/kubernetes-rollout-notes.md
- * section 7, replayed through our sync (deploymentSync.ts) under the notes' assumptions: one old
- * ReplicaSet fully available, the new one already created with 0 replicas, pods created in a
- * sync available by the next sync, removed pods gone at once. Plus --reconcile-style single syncs
+ * (@277391ee713412cf75e4b46ad5d6e5ae9844abf1), and timelines worked out by hand from the
+ * controller's scale-up and scale-down rules (rolling.go @95f08499d652a6211121d8af35f470609217c730),
+ * replayed through our sync (deploymentSync.ts) under simple assumptions: one old ReplicaSet fully
+ * available, the new one already created with 0 replicas, pods created in a sync available by the
+ * next sync, removed pods gone at once. Plus --reconcile-style single syncs
  * and the proportional-scaling example of the Kubernetes documentation.
  */
 import assert from 'node:assert/strict';
@@ -23,7 +24,7 @@ interface Row {
 
 /**
  * Replays syncs until nothing changes. Before each sync every pod created so far is available
- * (the notes' assumption); a row is the state right after the sync, availability as that sync saw it.
+ * (the assumption above); a row is the state right after the sync, availability as that sync saw it.
  */
 function stepOrder(replicas: number, maxSurge: IntOrPercent, maxUnavailable: IntOrPercent): { steps: string[]; rows: Row[] } {
   const d = { replicas, strategy: { type: 'RollingUpdate' as const, rollingUpdate: { maxSurge, maxUnavailable } } };
@@ -64,10 +65,10 @@ describe('step orders documented above ResolveFenceposts (deployment_util.go)', 
   }
 });
 
-describe('kubernetes-rollout-notes.md section 7 timelines', () => {
+describe('timelines worked out by hand from the controller rules', () => {
   test('R=10, maxSurge 25% → 3, maxUnavailable 25% → 2 (table)', () => {
     const { rows } = stepOrder(10, '25%', '25%');
-    // sync | action | new spec | new avail | old spec | old avail, as in the notes.
+    // sync | action | new spec | new avail | old spec | old avail, as worked out by hand.
     assert.deepEqual(
       rows.map((r) => [r.sync, r.action, r.newSpec, r.newAvail, r.oldSpec, r.oldAvail]),
       [

@@ -2,7 +2,7 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 /**
- * The plan-graph page in a real Chromium (DESIGN.md: `data-state`, `data-address`): the CLI's
+ * The plan-graph page in a real Chromium (the `data-state` and `data-address` markers of docs/editor.md): the CLI's
  * self-contained HTML on fixture plans and on graphs built in code, and the page in a VS Code-like
  * harness (`acquireVsCodeApi` defined) for the ready/showPlan/reveal messages and saved view state.
  */

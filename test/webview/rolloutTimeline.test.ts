@@ -7,7 +7,7 @@
  * from the real simulator over manifests (the seed Deployment, Recreate, a StatefulSet), so the
  * page is checked against what the extension will send: one `data-pod` lane per simulated pod with
  * its phases, the capacity curve against the minimum and the pod limit, stepping through the
- * syncs, the DESIGN.md `data-state` contract, and hostile names drawn as text with no CSP violation.
+ * syncs, the `data-state` contract (docs/editor.md), and hostile names drawn as text with no CSP violation.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';

@@ -2,8 +2,8 @@ import theme from './theme.css';
 
 /**
  * Starts a page bundle once the DOM is there: adopts the shared theme and the page's style sheet
- * (constructable, so the CSP needs no inline style) and runs `start`. A page that cannot start says so, as DESIGN.md's
- * contract asks: `data-state="error"` and a readable message, as text.
+ * (constructable, so the CSP needs no inline style) and runs `start`. A page that cannot start says so, as the pages'
+ * contract asks (docs/editor.md): `data-state="error"` and a readable message, as text.
  */
 export function bootPage(styles: string, what: string, start: () => void): void {
   const boot = (): void => {

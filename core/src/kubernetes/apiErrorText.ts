@@ -3,9 +3,10 @@
  *
  * apimachinery's `field.Error` renders as `<path>: <type>: <detail>`; an Invalid error puts the
  * rejected value between type and detail, printed with Go's fmt: numbers and booleans as is,
- * strings quoted, and structs with `%#v` (e.g. `v1.LabelSelector{MatchLabels:…}`). kubectl wraps
- * the list as `The <Kind> "<name>" is invalid: <error>[, <error>…]`. See
- * ../shared/kubernetes-immutable-notes.md, "How the server renders these errors".
+ * strings quoted, and structs with `%#v` (e.g. `v1.LabelSelector{MatchLabels:…}`). The server
+ * answers `<Kind>.<group> "<name>" is invalid: <error>[, <error>…]`, which kubectl prints as
+ * `The <Kind> "<name>" is invalid: …` (k8s.io/apimachinery pkg/util/validation/field, and the
+ * rejections of StatefulSet, Pod and PersistentVolume updates as public logs quote them).
  */
 import { isPlainObject } from './valueDiff';
 

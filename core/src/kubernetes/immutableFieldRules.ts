@@ -1,7 +1,9 @@
 /**
  * Which edits of a deployed object the API server refuses, and the error it answers: the rules of
- * ../shared/kubernetes-immutable-notes.md (read from the apps, batch, core and storage validation
- * code of kubernetes/kubernetes), applied to the manifest as committed (before) and as edited
+ * the apps, batch, core and storage validation code of kubernetes/kubernetes
+ * (`pkg/apis/{apps,batch,core,storage}/validation/validation.go`, and for the selectors the
+ * `ValidateUpdate` of `pkg/registry/apps/{deployment,replicaset,daemonset}/strategy.go`; each rule's
+ * `ruleSource` names its function), applied to the manifest as committed (before) and as edited
  * (after). Pure: two plain objects in, violations out.
  *
  * Manifests rarely spell out defaulted fields, so each rule compares after filling the defaults

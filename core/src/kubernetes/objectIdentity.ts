@@ -3,7 +3,7 @@
  * which an edited object is matched with its deployed version. Pure; no I/O.
  */
 
-/** The kinds issue 6 analyses. Anything else in a manifest is recognised but left alone. */
+/** The kinds the Kubernetes rules analyse. Anything else in a manifest is recognised but left alone. */
 export const ANALYSED_KINDS = [
   'Deployment',
   'ReplicaSet',

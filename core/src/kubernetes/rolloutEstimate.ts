@@ -5,8 +5,13 @@
  * maxSurge/maxUnavailable are resolved by the rollout simulator's fencepost helpers
  * (`rollout/fenceposts.ts`: surge rounds up, unavailable rounds down, both 0 → 1 unavailable,
  * MaxUnavailable clamped to the replicas). The scale-up/scale-down steps below are a small copy of
- * ../shared/kubernetes-rollout-notes.md sections 3–4 under the assumptions of its section 7 —
- * enough for peak, floor and the number of waits, without the simulator's pod-level timeline.
+ * the Deployment controller's (`reconcileNewReplicaSet` with `NewRSNewReplicas`, and
+ * `reconcileOldReplicaSets`, in kubernetes/kubernetes pkg/controller/deployment/rolling.go
+ * @95f08499d652a6211121d8af35f470609217c730 and util/deployment_util.go
+ * @277391ee713412cf75e4b46ad5d6e5ae9844abf1), under simple assumptions: one old ReplicaSet, fully
+ * available at the start; each sync one scale-up or one scale-down; pods created in a sync
+ * available by the next; removed pods gone at once. Enough for peak, floor and the number of
+ * waits, without the simulator's pod-level timeline.
  */
 import type { IntOrPercent } from '../../../common/src/rollout';
 import { maxSurge, maxUnavailable, RolloutSpecError, scaledValueFromIntOrPercent } from '../rollout/fenceposts';
@@ -60,7 +65,7 @@ export interface RolloutEstimate {
 }
 
 /**
- * Steps one old ReplicaSet to a new one. Assumptions (those of the notes, section 7): old pods
+ * Steps one old ReplicaSet to a new one, under the assumptions above: old pods
  * are all available at the start, a removed pod is gone at once, and new pods become available
  * together `readyAfterSeconds` after the controller last had to wait.
  */

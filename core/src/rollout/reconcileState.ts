@@ -1,6 +1,6 @@
 /**
  * `immutable-infra rollout --reconcile STATE.json`: one Deployment controller sync over a cluster
- * state written by hand (DESIGN.md's shape), for working out why a rollout is stuck. The answer has
+ * state written by hand (the shape in docs/cli.md), for working out why a rollout is stuck. The answer has
  * the same shape plus `action`. Pure: parsed JSON in, JSON-ready object out.
  *
  * The shape has no room for terminating pods or ReplicaSet annotations, so: a set's available

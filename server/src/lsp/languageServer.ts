@@ -3,7 +3,7 @@
  * module after a debounce, publishes diagnostics, and answers hover, code action and code lens
  * requests from the last findings. Open YAML documents are analysed one file at a time as
  * Kubernetes manifests (YAML that holds no Kubernetes object gets no diagnostics). All analysis
- * lives in `../terraform` and `../kubernetes`; this file only wires LSP.
+ * lives in core/src (`terraform/`, `kubernetes/`); this file only wires LSP.
  */
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -24,6 +24,7 @@ import type { KnowledgeLookup } from '../../../core/src/terraform/knowledgeLooku
 import { KUBERNETES_FILE, KubernetesFileAnalyzer } from '../../../core/src/kubernetes/kubernetesFileAnalyzer';
 import { MAX_FILE_BYTES, TERRAFORM_FILE, TerraformModuleAnalyzer, type OpenDocument } from '../../../core/src/terraform/terraformModuleAnalyzer';
 import type { DeployedVersion } from '../../../core/src/io/deployedVersion';
+import { analysisFailedFinding } from '../../../core/src/analysisFailure';
 import { codeActionsFor, codeLensesFor, hoverFor, toDiagnostic } from './findingsToLsp';
 
 interface TrackedDocument {
@@ -272,7 +273,7 @@ export class ImmutableInfraLanguageServer {
       );
     } catch (error) {
       this.connection.console.error(`Analysis of ${doc.path} failed: ${(error as Error).stack ?? String(error)}`);
-      return;
+      findings = [analysisFailedFinding(doc.path, 'kubernetes', error, STALE_FINDINGS_WITHDRAWN)];
     }
     if (this.generations.get(uri) !== generation || this.documents.get(uri) !== doc) return; // a newer edit is on its way
     doc.findings = findings;
@@ -294,7 +295,7 @@ export class ImmutableInfraLanguageServer {
       findings = result.findings;
     } catch (error) {
       this.connection.console.error(`Analysis of ${moduleDir} failed: ${(error as Error).stack ?? String(error)}`);
-      return;
+      findings = inModule.map((doc) => analysisFailedFinding(doc.path, 'terraform', error, STALE_FINDINGS_WITHDRAWN));
     }
     if (this.generations.get(moduleDir) !== generation) return; // a newer edit is on its way
     for (const doc of inModule) {
@@ -306,6 +307,12 @@ export class ImmutableInfraLanguageServer {
     if (this.codeLensRefresh) void this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
   }
 }
+
+/**
+ * An analysis that throws replaces the document's findings with one that says so: the old ones
+ * may sit at ranges the text no longer has, and their quick fixes would edit the wrong place.
+ */
+const STALE_FINDINGS_WITHDRAWN = "The earlier findings are withdrawn until an analysis succeeds: they may be out of date. The language server's log has the details.";
 
 type TrackedRangeChange = { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string };
 

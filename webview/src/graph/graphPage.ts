@@ -1,7 +1,7 @@
 /**
  * The plan-graph page: wires the host, the view model, the layout and the renderer together,
  * keeps the view state (and saves it so it survives the panel being hidden and shown), and
- * keeps DESIGN.md's contract: `data-state="ready"` on <html> after the first complete render,
+ * keeps the pages' contract (docs/editor.md): `data-state="ready"` on <html> after the first complete render,
  * `data-state="error"` with a readable message when the page cannot render.
  */
 import type { PlanGraph } from '../../../common/src/planGraph';

@@ -1,7 +1,7 @@
 /**
  * The rollout-timeline page: wires the host, the view model, the layout and the renderer together,
  * keeps the user's place in the syncs (saved, so it survives the panel being hidden), and keeps
- * DESIGN.md's contract: `data-state="ready"` on <html> after the first complete render,
+ * the pages' contract (docs/editor.md): `data-state="ready"` on <html> after the first complete render,
  * `data-state="error"` with a readable message when the page cannot render, `data-pod` per lane.
  * Every manifest string goes in through textContent.
  */
