@@ -20,17 +20,8 @@ import type { HclBlock, HclFile, HclSyntaxError, TextChange } from './model';
 import { LineIndex } from './lineIndex';
 import { nodeTypeIds, type NodeTypeIds } from './nodeTypes';
 import { BAIL, buildModel, buildSegmentsFromTree, topLevelNodes, type BuildInput, type BuildOutput, type TopLevelNode } from './modelBuilder';
-import {
-  finishLayout,
-  reusedItem,
-  reuseSegment,
-  shiftItem,
-  spliceLayout,
-  type IncrementalContext,
-  type Layout,
-  type LayoutEntry,
-  type TopLevelItem,
-} from './incremental';
+import { reusedItem, reuseSegment, shiftItem, spliceLayout, type IncrementalContext } from './incremental';
+import { finishLayout, type Layout, type LayoutEntry, type TopLevelItem } from './layout';
 import { planRecovery, type RecoveryPlan, type RecoverySegment } from './recovery';
 import { collectTreeErrors } from './syntaxErrors';
 

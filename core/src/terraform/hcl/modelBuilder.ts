@@ -15,7 +15,7 @@ import type { LineIndex } from './lineIndex';
 import type { NodeTypeIds } from './nodeTypes';
 import { decodeHeredoc, decodeNumber, decodeQuoted, nfc, type TemplateDecode } from './decodeLiteral';
 import { collectReferences, type ReferenceWalkContext } from './references';
-import type { LayoutEntry } from './incremental';
+import type { LayoutEntry } from './layout';
 
 /** Thrown (strict mode only) when the tree needs the recovering parse. */
 export const BAIL = Symbol('bail');
@@ -51,7 +51,7 @@ export interface BuildOutput {
   attributes: HclAttribute[];
   /** Problems seen by the builder itself (not tree-sitter's ERROR/MISSING nodes). */
   errors: HclSyntaxError[];
-  /** The top-level nodes the output was built from, in order (see `incremental.ts`). */
+  /** The top-level nodes the output was built from, in order (see `layout.ts`). */
   entries?: LayoutEntry[];
   /** `buildModel`: the entries are all the children of the file's only body, and beside it only comments. */
   complete?: boolean;
