@@ -209,7 +209,7 @@ export class HclParser {
 
   private build(text: string, tree: Tree, lines: LineIndex, context?: IncrementalContext): { file: HclFile; layout: Layout } {
     const hasError = tree.rootNode.hasError;
-    const reuse = context && ((start: number, end: number, isBlock: boolean) => reusedItem(context, start, end, isBlock, hasError));
+    const reuse = context && ((start: number, end: number, kind: TopLevelItem['kind']) => reusedItem(context, start, end, kind, hasError));
     if (!hasError) {
       const input: BuildInput = { types: this.types, view: text, viewBase: 0, original: text, lines, tolerant: false, reuse };
       try {
@@ -219,7 +219,7 @@ export class HclParser {
           const attributes: HclFile['attributes'] = [];
           for (const entry of spliced.entries) {
             if (!entry.item) continue;
-            if ('name' in entry.item) attributes.push(entry.item);
+            if (entry.item.kind === 'attribute') attributes.push(entry.item);
             else blocks.push(entry.item);
           }
           return withLayout(finish(blocks, attributes, spliced.errors), spliced.entries, true, spliced.comments);

@@ -74,7 +74,7 @@ function entryAt(entries: LayoutEntry[], start: number): number {
  * intact item of a tree with errors elsewhere (the recovering parse), taken only where tree-sitter
  * reports no structural change.
  */
-export function reusedItem(context: IncrementalContext, start: number, end: number, isBlock: boolean, treeHasErrors = false): TopLevelItem | undefined {
+export function reusedItem(context: IncrementalContext, start: number, end: number, kind: TopLevelItem['kind'], treeHasErrors = false): TopLevelItem | undefined {
   const { edit } = context;
   let shift: number;
   // An insertion at an item's edge leaves its text alone.
@@ -86,7 +86,7 @@ export function reusedItem(context: IncrementalContext, start: number, end: numb
   const k = entryAt(entries, start - shift);
   if (k < 0) return undefined;
   const entry = entries[k];
-  if (!entry.clean || !entry.item || entry.end !== end - shift || isBlock === 'name' in entry.item) return undefined;
+  if (!entry.clean || !entry.item || entry.end !== end - shift || entry.item.kind !== kind) return undefined;
   return placed(context, entry.item, entry.start, entry.end, start, end);
 }
 
@@ -177,7 +177,7 @@ export function spliceLayout(
       entries.push({ start, end, clean: true });
       continue;
     }
-    const item = reusedItem(context, start, end, type === types.block) ?? buildTopLevelItem(n, input, errors);
+    const item = reusedItem(context, start, end, type === types.block ? 'block' : 'attribute') ?? buildTopLevelItem(n, input, errors);
     if (!item) return undefined;
     entries.push({ start, end, item, clean: true });
   }
@@ -270,7 +270,7 @@ export function reuseSegment(
     if (!entry.clean) return undefined;
     const item = placed(context, entry.item, entry.start, entry.end, entry.start + shift, entry.end + shift);
     if (!item) return undefined;
-    if ('name' in item) attributes.push(item);
+    if (item.kind === 'attribute') attributes.push(item);
     else blocks.push(item);
     entries.push(shift === 0 && item === entry.item ? entry : { start: entry.start + shift, end: entry.end + shift, item, clean: true });
   }
@@ -355,7 +355,7 @@ function shiftAttribute(a: HclAttribute, lines: number): HclAttribute {
   const value = shiftValueNode(a.value, lines);
   const range = shiftRangeNear(a.range, lines, a.nameRange, nameRange);
   if (a.range.end === a.value.range.end) range.end = value.range.end;
-  return { name: a.name, nameRange, range, value };
+  return { kind: 'attribute', name: a.name, nameRange, range, value };
 }
 
 function shiftBlock(b: HclBlock, lines: number): HclBlock {
@@ -364,6 +364,7 @@ function shiftBlock(b: HclBlock, lines: number): HclBlock {
   const range = shiftRangeNear(b.range, lines, b.typeRange, typeRange);
   if (closeBraceRange && b.range.end === b.closeBraceRange!.end) range.end = closeBraceRange.end;
   const copy: HclBlock = {
+    kind: 'block',
     type: b.type,
     typeRange,
     labels: b.labels.slice(),
@@ -381,5 +382,5 @@ function shiftBlock(b: HclBlock, lines: number): HclBlock {
 
 /** A deep copy of `item` (new objects wherever there are positions) moved down by `lines`. */
 export function shiftItem<T extends TopLevelItem>(item: T, lines: number): T {
-  return ('name' in item ? shiftAttribute(item, lines) : shiftBlock(item, lines)) as T;
+  return (item.kind === 'attribute' ? shiftAttribute(item, lines) : shiftBlock(item, lines)) as T;
 }

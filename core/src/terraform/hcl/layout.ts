@@ -6,10 +6,10 @@
  * known: no error in its range, so its model object reads the same in any file (no error
  * attributed to it, `hasErrors` false).
  */
-import type { HclAttribute, HclBlock, HclSyntaxError } from './model';
+import type { HclItem, HclSyntaxError } from './model';
 
 /** An attribute or block at the top of a file. */
-export type TopLevelItem = HclAttribute | HclBlock;
+export type TopLevelItem = HclItem;
 
 /** A node of the top-level body: an attribute or block with its model object, or a comment. */
 export interface LayoutEntry {

@@ -10,7 +10,7 @@
  *   as undecoded expressions; tree-sitter's own errors are reported separately (`syntaxErrors.ts`).
  */
 import type { Node, Tree, TreeCursor } from 'web-tree-sitter';
-import type { HclAttribute, HclBlock, HclObjectEntry, HclSyntaxError, HclValue, HclValueNode, SourceRange } from './model';
+import type { HclAttribute, HclBlock, HclItem, HclObjectEntry, HclSyntaxError, HclValue, HclValueNode, SourceRange } from './model';
 import type { LineIndex } from './lineIndex';
 import type { NodeTypeIds } from './nodeTypes';
 import { decodeHeredoc, decodeNumber, decodeQuoted, nfc, type TemplateDecode } from './decodeLiteral';
@@ -38,7 +38,7 @@ export interface BuildInput {
    * original offsets) before it is built; returns the model object to use for it instead (one
    * built before for the same text at the same place, or a shifted copy of one), or undefined.
    */
-  readonly reuse?: (start: number, end: number, isBlock: boolean) => HclAttribute | HclBlock | undefined;
+  readonly reuse?: (start: number, end: number, kind: HclItem['kind']) => HclItem | undefined;
   /**
    * Tests: visit every node instead of reading simple items and values off the text (the model
    * must come out the same).
@@ -72,7 +72,7 @@ export function buildModel(tree: Tree, input: BuildInput): BuildOutput {
  * Strict mode: builds the top-level attribute or block `node` of a tree without errors. Throws
  * `BAIL` as `buildModel` would. `errors` receives the builder's own problems inside the item.
  */
-export function buildTopLevelItem(node: Node, input: BuildInput, errors: HclSyntaxError[]): HclAttribute | HclBlock | undefined {
+export function buildTopLevelItem(node: Node, input: BuildInput, errors: HclSyntaxError[]): HclItem | undefined {
   const cursor = node.walk();
   try {
     return new ModelBuilder(cursor, input, errors).topLevelItem();
@@ -251,7 +251,7 @@ class ModelBuilder implements ReferenceWalkContext {
     const t = this.types;
     const outputs = new Map<number, BuildOutput>();
     const failed = new Set<number>();
-    const previous = new Map<number, HclAttribute | HclBlock>();
+    const previous = new Map<number, HclItem>();
     if (!c.gotoFirstChild()) return { outputs, failed };
     do {
       if (c.nodeTypeId !== t.body || !c.gotoFirstChild()) continue;
@@ -267,13 +267,13 @@ class ModelBuilder implements ReferenceWalkContext {
         try {
           const start = c.startIndex;
           const end = c.endIndex;
-          const item = this.input.reuse?.(start, end, type === t.block) ?? this.item(type);
+          const item = this.input.reuse?.(start, end, type === t.block ? 'block' : 'attribute') ?? this.item(type);
           if (item) {
             out.entries!.push({ start, end, item, clean: true });
             this.checkNewline(previous.get(segment), item);
             previous.set(segment, item);
-            if (type === t.attribute) out.attributes.push(item as HclAttribute);
-            else out.blocks.push(item as HclBlock);
+            if (item.kind === 'attribute') out.attributes.push(item);
+            else out.blocks.push(item);
           }
         } catch (error) {
           if (error !== BAIL) throw error;
@@ -288,21 +288,21 @@ class ModelBuilder implements ReferenceWalkContext {
   }
 
   /** The cursor is on an attribute or a block. */
-  private item(type: number): HclAttribute | HclBlock | undefined {
+  private item(type: number): HclItem | undefined {
     const strict = !this.input.tolerant && !this.input.exhaustive;
     if (type === this.types.attribute) return (strict ? this.attributeFromText() : undefined) ?? this.attribute();
     return (strict ? this.blockFromText() : undefined) ?? this.block();
   }
 
   /** Strict mode, the cursor (rooted there) on a top-level attribute or block. */
-  topLevelItem(): HclAttribute | HclBlock | undefined {
+  topLevelItem(): HclItem | undefined {
     const type = this.c.nodeTypeId;
     if (type !== this.types.attribute && type !== this.types.block) this.bail();
     return this.item(type);
   }
 
   /** tree-sitter's grammar ignores line breaks; HCL wants one item per line. */
-  private checkNewline(previous: HclAttribute | HclBlock | undefined, item: HclAttribute | HclBlock): void {
+  private checkNewline(previous: HclItem | undefined, item: HclItem): void {
     const error = newlineError(previous, item);
     if (error) this.errors.push(error);
   }
@@ -312,22 +312,22 @@ class ModelBuilder implements ReferenceWalkContext {
     const c = this.c;
     const t = this.types;
     if (!c.gotoFirstChild()) return;
-    let previous: HclAttribute | HclBlock | undefined;
+    let previous: HclItem | undefined;
     do {
       const type = c.nodeTypeId;
       if (type === t.attribute || type === t.block) {
-        let item: HclAttribute | HclBlock | undefined;
+        let item: HclItem | undefined;
         if (entries) {
           const start = c.startIndex;
           const end = c.endIndex;
-          item = this.input.reuse?.(start, end, type === t.block) ?? this.item(type);
+          item = this.input.reuse?.(start, end, type === t.block ? 'block' : 'attribute') ?? this.item(type);
           entries.push({ start, end, item, clean: true });
         } else item = this.item(type);
         if (!item) continue;
         this.checkNewline(previous, item);
         previous = item;
-        if (type === t.attribute) attributes.push(item as HclAttribute);
-        else blocks.push(item as HclBlock);
+        if (item.kind === 'attribute') attributes.push(item);
+        else blocks.push(item);
       } else {
         if (type === t.ERROR && !this.input.tolerant) this.bail();
         if (entries) entries.push({ start: c.startIndex, end: c.endIndex, clean: true });
@@ -359,7 +359,7 @@ class ModelBuilder implements ReferenceWalkContext {
     if (!value) return undefined;
     const nameRange = this.range(start, nameEnd);
     const valueRange = this.range(i, end);
-    return { name, nameRange, range: { start: nameRange.start, end: valueRange.end }, value: { range: valueRange, value } };
+    return { kind: 'attribute', name, nameRange, range: { start: nameRange.start, end: valueRange.end }, value: { range: valueRange, value } };
   }
 
   /**
@@ -551,6 +551,7 @@ class ModelBuilder implements ReferenceWalkContext {
     const typeRange = this.range(start, start + type.length);
     const closeBraceRange = this.range(end - 1, end);
     return {
+      kind: 'block',
       type,
       typeRange,
       labels,
@@ -600,7 +601,7 @@ class ModelBuilder implements ReferenceWalkContext {
         if (!value) return undefined;
         const nameRange = this.range(s, s + line[1].length);
         const valueRange = this.range(v, e);
-        attributes.push({ name: line[1], nameRange, range: { start: nameRange.start, end: valueRange.end }, value: { range: valueRange, value } });
+        attributes.push({ kind: 'attribute', name: line[1], nameRange, range: { start: nameRange.start, end: valueRange.end }, value: { range: valueRange, value } });
       }
       at = next;
     }
@@ -633,7 +634,7 @@ class ModelBuilder implements ReferenceWalkContext {
       const at = equalsEnd >= 0 ? equalsEnd : c.endIndex;
       value = { range: this.range(at, at), value: { kind: 'expression', text: '', references: [] } };
     }
-    return { name, nameRange, range: { start: nameRange.start, end: value.range.end }, value };
+    return { kind: 'attribute', name, nameRange, range: { start: nameRange.start, end: value.range.end }, value };
   }
 
   /** HCL reads `name =` followed by a line break as a missing value, tree-sitter reads on. */
@@ -697,6 +698,7 @@ class ModelBuilder implements ReferenceWalkContext {
     if (type === undefined || typeRange === undefined || headerBroken) return undefined;
     const end = closeBraceRange ? closeBraceRange.end : this.range(contentEnd, contentEnd).end;
     return {
+      kind: 'block',
       type,
       typeRange,
       labels,
@@ -1074,10 +1076,10 @@ function numberKey(value: number): string | undefined {
 }
 
 /** HCL wants one item per line: the error when `item` starts on the line where `previous` ends. */
-export function newlineError(previous: HclAttribute | HclBlock | undefined, item: HclAttribute | HclBlock): HclSyntaxError | undefined {
+export function newlineError(previous: HclItem | undefined, item: HclItem): HclSyntaxError | undefined {
   if (!previous || item.range.start.line !== previous.range.end.line) return undefined;
   const start = item.range.start;
-  const what = 'name' in previous ? `argument "${previous.name}"` : `block ${describeBlock(previous)}`;
+  const what = previous.kind === 'attribute' ? `argument "${previous.name}"` : `block ${describeBlock(previous)}`;
   return {
     range: { start, end: start },
     message: `Syntax error: missing newline after ${what}; each argument and block starts on its own line`,
