@@ -31,7 +31,8 @@ import type { Node, Tree } from 'web-tree-sitter';
 import type { HclAttribute, HclBlock, HclObjectEntry, HclSyntaxError, HclValue, HclValueNode, SourceRange } from './model';
 import type { Layout, LayoutEntry, TopLevelItem } from './layout';
 import type { LineIndex } from './lineIndex';
-import { buildTopLevelItem, newlineError, type BuildInput } from './modelBuilder';
+import { newlineError } from './missingNewline';
+import { buildTopLevelItem, type BuildInput } from './modelBuilder';
 import type { NodeTypeIds } from './nodeTypes';
 
 /** The edit between two texts, as one replaced range, and what tree-sitter reports changed. */

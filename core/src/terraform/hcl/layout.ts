@@ -1,10 +1,10 @@
 /**
  * A document's layout: its top-level nodes (attributes, blocks and comments) with their offsets and
  * model objects, kept beside the model so that the next incremental reparse (`incremental.ts`) can
- * take over the objects of the items an edit left alone. The model builders fill in the entries
- * (`modelBuilder.ts`); `finishLayout` marks each item `clean` once the document's errors are
- * known: no error in its range, so its model object reads the same in any file (no error
- * attributed to it, `hasErrors` false).
+ * take over the objects of the items an edit left alone. The builders fill in the entries
+ * (`treeWalk.ts`, `incremental.ts`); `finishLayout` marks each item `clean` once the document's
+ * errors are known: no error in its range, so its model object reads the same in any file (no
+ * error attributed to it, `hasErrors` false).
  */
 import type { HclItem, HclSyntaxError } from './model';
 
