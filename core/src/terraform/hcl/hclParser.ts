@@ -6,7 +6,7 @@
  * Two ways to build the model, chosen per text (so a reparse and a full parse of the same text
  * always give the same model):
  * - direct: the whole-file tree has no ERROR/MISSING node and nothing tree-sitter reads
- *   differently from HCL (see `modelBuilder.ts`): the model is read off that tree;
+ *   differently from HCL (see `treeWalk.ts`): the model is read off that tree;
  * - recovering: otherwise the text is repaired and parsed per top-level block (`recovery.ts`), so
  *   a broken block keeps its neighbours intact, and the errors are reported in readable form.
  * The whole-file tree is kept in both cases, for incremental reparsing, which also reuses the
@@ -19,18 +19,10 @@ import type { SourcePosition } from '../../../../common/src/findings';
 import type { HclBlock, HclFile, HclSyntaxError, TextChange } from './model';
 import { LineIndex } from './lineIndex';
 import { nodeTypeIds, type NodeTypeIds } from './nodeTypes';
-import { BAIL, buildModel, buildSegmentsFromTree, topLevelNodes, type BuildInput, type BuildOutput, type TopLevelNode } from './modelBuilder';
-import {
-  finishLayout,
-  reusedItem,
-  reuseSegment,
-  shiftItem,
-  spliceLayout,
-  type IncrementalContext,
-  type Layout,
-  type LayoutEntry,
-  type TopLevelItem,
-} from './incremental';
+import { BAIL, buildModel, buildSegmentsFromTree, type BuildInput, type BuildOutput } from './modelBuilder';
+import { topLevelNodes, type TopLevelNode } from './topLevelNodes';
+import { reusedItem, reuseSegment, shiftItem, spliceLayout, type IncrementalContext } from './incremental';
+import { finishLayout, type Layout, type LayoutEntry, type TopLevelItem } from './layout';
 import { planRecovery, type RecoveryPlan, type RecoverySegment } from './recovery';
 import { collectTreeErrors } from './syntaxErrors';
 
@@ -218,7 +210,7 @@ export class HclParser {
 
   private build(text: string, tree: Tree, lines: LineIndex, context?: IncrementalContext): { file: HclFile; layout: Layout } {
     const hasError = tree.rootNode.hasError;
-    const reuse = context && ((start: number, end: number, isBlock: boolean) => reusedItem(context, start, end, isBlock, hasError));
+    const reuse = context && ((start: number, end: number, kind: TopLevelItem['kind']) => reusedItem(context, start, end, kind, hasError));
     if (!hasError) {
       const input: BuildInput = { types: this.types, view: text, viewBase: 0, original: text, lines, tolerant: false, reuse };
       try {
@@ -228,7 +220,7 @@ export class HclParser {
           const attributes: HclFile['attributes'] = [];
           for (const entry of spliced.entries) {
             if (!entry.item) continue;
-            if ('name' in entry.item) attributes.push(entry.item);
+            if (entry.item.kind === 'attribute') attributes.push(entry.item);
             else blocks.push(entry.item);
           }
           return withLayout(finish(blocks, attributes, spliced.errors), spliced.entries, true, spliced.comments);

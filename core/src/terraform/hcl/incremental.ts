@@ -2,9 +2,9 @@
  * Incremental model building: after an edit, the top-level items (blocks and attributes) the
  * edit left alone are taken from the previous model instead of being built again from the tree.
  *
- * Every document keeps a `Layout`: its top-level items with their offsets, each marked `clean`
- * when no error lies in its range (so its model object reads the same in any file: no error
- * attributed to it, `hasErrors` false). A node of the new tree is given the previous object when
+ * Every document keeps a `Layout` (`layout.ts`): its top-level items with their offsets, each
+ * marked `clean` when no error lies in its range. A node of the new tree is given the previous
+ * object when
  * - it lies entirely outside the edited text ([start, newEnd) in new offsets), and, when the new
  *   tree has errors, outside the ranges whose syntactic structure tree-sitter reports changed,
  * - the previous layout has a clean item of the same kind over the same text (the same offsets,
@@ -29,41 +29,11 @@
  */
 import type { Node, Tree } from 'web-tree-sitter';
 import type { HclAttribute, HclBlock, HclObjectEntry, HclSyntaxError, HclValue, HclValueNode, SourceRange } from './model';
+import type { Layout, LayoutEntry, TopLevelItem } from './layout';
 import type { LineIndex } from './lineIndex';
-import { buildTopLevelItem, newlineError, type BuildInput } from './modelBuilder';
+import { newlineError } from './missingNewline';
+import { buildTopLevelItem, type BuildInput } from './modelBuilder';
 import type { NodeTypeIds } from './nodeTypes';
-
-export type TopLevelItem = HclAttribute | HclBlock;
-
-/** A node of the top-level body: an attribute or block with its model object, or a comment. */
-export interface LayoutEntry {
-  /** [start, end) offsets in the document's text. */
-  readonly start: number;
-  readonly end: number;
-  /** Undefined for a comment (or any node that is not an item). */
-  readonly item?: TopLevelItem;
-  /** No error lies in the item's range (set by `finishLayout`). */
-  readonly clean: boolean;
-}
-
-export interface Layout {
-  /** In document order. */
-  readonly entries: LayoutEntry[];
-  /**
-   * The entries are every child of the file's only body node and the model's items are exactly
-   * theirs (the direct parse): `spliceLayout` may work from it.
-   */
-  readonly complete: boolean;
-  /** Entries with an item that is not clean. */
-  readonly dirty: number;
-  /**
-   * Complete layout: the comments outside the body (before the first item, after the last one),
-   * [start, end), in order: with the entries, every node at the top of the file.
-   * Otherwise (recovering parse): the recovery segments whose items are exactly the entries
-   * starting in them (built from the whole-file tree, or reused), [start, end), in order.
-   */
-  readonly spans: ReadonlyArray<readonly [number, number]>;
-}
 
 /** The edit between two texts, as one replaced range, and what tree-sitter reports changed. */
 export interface EditSpan {
@@ -105,7 +75,7 @@ function entryAt(entries: LayoutEntry[], start: number): number {
  * intact item of a tree with errors elsewhere (the recovering parse), taken only where tree-sitter
  * reports no structural change.
  */
-export function reusedItem(context: IncrementalContext, start: number, end: number, isBlock: boolean, treeHasErrors = false): TopLevelItem | undefined {
+export function reusedItem(context: IncrementalContext, start: number, end: number, kind: TopLevelItem['kind'], treeHasErrors = false): TopLevelItem | undefined {
   const { edit } = context;
   let shift: number;
   // An insertion at an item's edge leaves its text alone.
@@ -117,7 +87,7 @@ export function reusedItem(context: IncrementalContext, start: number, end: numb
   const k = entryAt(entries, start - shift);
   if (k < 0) return undefined;
   const entry = entries[k];
-  if (!entry.clean || !entry.item || entry.end !== end - shift || isBlock === 'name' in entry.item) return undefined;
+  if (!entry.clean || !entry.item || entry.end !== end - shift || entry.item.kind !== kind) return undefined;
   return placed(context, entry.item, entry.start, entry.end, start, end);
 }
 
@@ -208,7 +178,7 @@ export function spliceLayout(
       entries.push({ start, end, clean: true });
       continue;
     }
-    const item = reusedItem(context, start, end, type === types.block) ?? buildTopLevelItem(n, input, errors);
+    const item = reusedItem(context, start, end, type === types.block ? 'block' : 'attribute') ?? buildTopLevelItem(n, input, errors);
     if (!item) return undefined;
     entries.push({ start, end, item, clean: true });
   }
@@ -301,7 +271,7 @@ export function reuseSegment(
     if (!entry.clean) return undefined;
     const item = placed(context, entry.item, entry.start, entry.end, entry.start + shift, entry.end + shift);
     if (!item) return undefined;
-    if ('name' in item) attributes.push(item);
+    if (item.kind === 'attribute') attributes.push(item);
     else blocks.push(item);
     entries.push(shift === 0 && item === entry.item ? entry : { start: entry.start + shift, end: entry.end + shift, item, clean: true });
   }
@@ -337,40 +307,6 @@ function topOfTree(tree: Tree, types: NodeTypeIds): { body: Node; comments: Arra
   } finally {
     c.delete();
   }
-}
-
-/**
- * Marks the entries clean or not given the document's final errors (sorted by start), and
- * points them at the objects `finish` replaced. The entries must be in document order.
- */
-export function finishLayout(
-  entries: LayoutEntry[],
-  errors: HclSyntaxError[],
-  replaced: Map<TopLevelItem, TopLevelItem>,
-  complete: boolean,
-  spans: ReadonlyArray<readonly [number, number]>,
-): Layout {
-  let dirty = 0;
-  let e = 0;
-  const out: LayoutEntry[] = replaced.size
-    ? entries.map((entry) => (entry.item && replaced.has(entry.item) ? { ...entry, item: replaced.get(entry.item) } : entry))
-    : entries;
-  for (let i = 0; i < out.length; i++) {
-    const item = out[i].item;
-    if (!item) continue;
-    const { start, end } = item.range;
-    // The items are disjoint and in order: an error starting before this one is in no later one.
-    while (e < errors.length && before(errors[e].range.start, start)) e++;
-    // As `hasErrors`: an error starting inside the item's range, its ends included.
-    const clean = !(e < errors.length && !before(end, errors[e].range.start));
-    if (clean !== out[i].clean) out[i] = { ...out[i], clean };
-    if (!clean) dirty++;
-  }
-  return { entries: out, complete, dirty, spans };
-}
-
-function before(a: { line: number; character: number }, b: { line: number; character: number }): boolean {
-  return a.line < b.line || (a.line === b.line && a.character < b.character);
 }
 
 // ---- shifted copies --------------------------------------------------------------------------
@@ -420,7 +356,7 @@ function shiftAttribute(a: HclAttribute, lines: number): HclAttribute {
   const value = shiftValueNode(a.value, lines);
   const range = shiftRangeNear(a.range, lines, a.nameRange, nameRange);
   if (a.range.end === a.value.range.end) range.end = value.range.end;
-  return { name: a.name, nameRange, range, value };
+  return { kind: 'attribute', name: a.name, nameRange, range, value };
 }
 
 function shiftBlock(b: HclBlock, lines: number): HclBlock {
@@ -429,6 +365,7 @@ function shiftBlock(b: HclBlock, lines: number): HclBlock {
   const range = shiftRangeNear(b.range, lines, b.typeRange, typeRange);
   if (closeBraceRange && b.range.end === b.closeBraceRange!.end) range.end = closeBraceRange.end;
   const copy: HclBlock = {
+    kind: 'block',
     type: b.type,
     typeRange,
     labels: b.labels.slice(),
@@ -446,5 +383,5 @@ function shiftBlock(b: HclBlock, lines: number): HclBlock {
 
 /** A deep copy of `item` (new objects wherever there are positions) moved down by `lines`. */
 export function shiftItem<T extends TopLevelItem>(item: T, lines: number): T {
-  return ('name' in item ? shiftAttribute(item, lines) : shiftBlock(item, lines)) as T;
+  return (item.kind === 'attribute' ? shiftAttribute(item, lines) : shiftBlock(item, lines)) as T;
 }

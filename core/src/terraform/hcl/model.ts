@@ -46,6 +46,7 @@ export interface HclObjectEntry {
 }
 
 export interface HclAttribute {
+  kind: 'attribute';
   name: string;
   nameRange: SourceRange;
   /** The whole `name = value` line range. */
@@ -54,6 +55,7 @@ export interface HclAttribute {
 }
 
 export interface HclBlock {
+  kind: 'block';
   /** `resource`, `data`, `module`, `variable`, `locals`, `moved`, `import`, `lifecycle`, any nested block type. */
   type: string;
   typeRange: SourceRange;
@@ -70,6 +72,9 @@ export interface HclBlock {
   /** True when tree-sitter reported an ERROR or MISSING node inside this block. */
   hasErrors: boolean;
 }
+
+/** What a body holds: `kind` tells an attribute from a block. */
+export type HclItem = HclAttribute | HclBlock;
 
 export interface HclSyntaxError {
   range: SourceRange;
