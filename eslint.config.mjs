@@ -5,6 +5,8 @@
 //   webview/         a browser page: no Node built-ins, no editor API
 //   cli/             a Node program over core/: no editor, no LSP library
 //   server/          the language server (server.ts, lsp/)
+// and, in every package, programs start only through the process runner in core/src/exec (tests and
+// scripts, which drive the CLI and the tools under test, are free to spawn).
 // test/unit/lintBoundaries.test.ts lints a deliberate violation of each boundary to show that it fires.
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
@@ -46,11 +48,6 @@ const EDITOR_IN_WEBVIEW = {
 const PURE = ['core/**/*.ts', 'common/**/*.ts'];
 /** The one place that starts programs. */
 const PROCESS_RUNNER = ['core/src/exec/**/*.ts'];
-/**
- * Modules that still call execFile themselves, until the one process runner replaces them: git
- * reading (`git rev-parse`, `git cat-file`) and the kubectl baseline (`kubectl get -o json`).
- */
-const STILL_RUN_PROCESSES = ['core/src/io/git.ts', 'core/src/kubernetes/kubectlBaseline.ts'];
 
 /** `no-restricted-imports` for a set of restrictions; the typescript-eslint version also sees `import x = require(…)`. */
 const restrictImports = (...patterns) => ({
@@ -117,20 +114,24 @@ export default tseslint.config(
   // union of all of them, so each block lists every restriction that applies to its files.
   {
     files: PURE,
-    ignores: [...PROCESS_RUNNER, ...STILL_RUN_PROCESSES],
+    ignores: PROCESS_RUNNER,
     rules: restrictImports(EDITOR_AND_LSP, CHILD_PROCESS),
   },
   {
-    files: [...PROCESS_RUNNER, ...STILL_RUN_PROCESSES],
+    files: PROCESS_RUNNER,
     rules: restrictImports(EDITOR_AND_LSP),
   },
   {
     files: ['cli/**/*.ts'],
-    rules: restrictImports({ ...EDITOR_AND_LSP, message: 'The CLI runs in plain Node: no editor, no LSP library.' }),
+    rules: restrictImports({ ...EDITOR_AND_LSP, message: 'The CLI runs in plain Node: no editor, no LSP library.' }, CHILD_PROCESS),
+  },
+  {
+    files: ['server/**/*.ts'],
+    rules: restrictImports(CHILD_PROCESS),
   },
   {
     files: ['client/**/*.ts'],
-    rules: restrictImports(SERVER_SOURCE),
+    rules: restrictImports(SERVER_SOURCE, CHILD_PROCESS),
   },
   {
     files: ['webview/**/*.ts'],

@@ -75,9 +75,32 @@ describe('lint: processes start only in core/src/exec', () => {
     await assertNoErrors('core/src/exec/processRunner.ts', "import { spawn } from 'node:child_process';\nexport const s = spawn;\n");
     await assertBoundaryError('core/src/exec/processRunner.ts', "import * as vscode from 'vscode';\nexport const v = vscode;\n", 'vscode', /knows no editor/);
   });
-  test('the git and kubectl readers that still run processes are named exceptions', async () => {
+  test('the git and kubectl readers go through the runner: they are no exceptions', async () => {
     const code = "import { execFile } from 'node:child_process';\nexport const run = execFile;\n";
-    for (const file of ['core/src/io/git.ts', 'core/src/kubernetes/kubectlBaseline.ts']) await assertNoErrors(file, code);
+    for (const file of ['core/src/io/git.ts', 'core/src/kubernetes/kubectlBaseline.ts']) {
+      await assertBoundaryError(file, code, 'node:child_process', /the one process runner in core\/src\/exec/);
+    }
+  });
+  test('the extension host, the language server and the CLI start programs through the runner too', async () => {
+    await assertBoundaryError(
+      'client/src/terraform/terraformProcess.ts',
+      "import { spawn } from 'node:child_process';\nexport const s = spawn;\n",
+      'node:child_process',
+      /process runner in core\/src\/exec/,
+    );
+    await assertBoundaryError('server/src/lsp/x.ts', "import { execFile } from 'child_process';\nexport const e = execFile;\n", 'child_process', /process runner/);
+    await assertBoundaryError(
+      'cli/src/x.ts',
+      "import { execFileSync } from 'node:child_process';\nexport const e = execFileSync;\n",
+      'node:child_process',
+      /process runner/,
+    );
+  });
+  test('the extension host may use the runner', async () => {
+    await assertNoErrors('client/src/terraform/x.ts', "import { runProcess } from '../../../core/src/exec/systemProcessRunner';\nexport const r = runProcess;\n");
+  });
+  test('tests and scripts may spawn the programs they drive', async () => {
+    await assertNoErrors('test/unit/x.test.ts', "import { execFile } from 'node:child_process';\nexport const e = execFile;\n");
   });
   test('pure code may read files and import its neighbours', async () => {
     await assertNoErrors(

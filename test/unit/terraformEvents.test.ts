@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { LineSplitter, parseUiLine, type TerraformUiEvent } from '../../client/src/terraform/terraformEvents';
+import { LineSplitter } from '../../core/src/exec/lineSplitter';
+import { parseUiLine, type TerraformUiEvent } from '../../client/src/terraform/terraformEvents';
 
 const RESOURCE = {
   addr: 'module.app.local_file.a["x"]',

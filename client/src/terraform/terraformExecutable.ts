@@ -4,10 +4,12 @@
  * PATH is searched here rather than by the OS at spawn time, so that the fallback to `tofu` is
  * possible, the error can say what was searched, and the resolved path can be shown to the user.
  */
-import { execFile } from 'node:child_process';
 import { constants as fsConstants, accessSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
+import { commandFailedText } from '../../../core/src/exec/commandFailedText';
+import { ProcessSpawnError, type ProcessResult } from '../../../core/src/exec/processRunner';
+import { runProcess } from '../../../core/src/exec/systemProcessRunner';
 
 export const TERRAFORM_PATH_SETTING = 'immutableInfra.terraform.path';
 
@@ -207,25 +209,28 @@ export async function findTerraformExecutable(configuredPath: string | undefined
   return describeTerraformExecutable(resolveTerraformExecutable(configuredPath, options), options);
 }
 
-function runQuick(file: string, args: string[], options: DescribeOptions): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      file,
+async function runQuick(file: string, args: string[], options: DescribeOptions): Promise<string> {
+  let result: ProcessResult;
+  try {
+    result = await runProcess({
+      executable: file,
       args,
-      {
-        env: { ...(options.env ?? process.env), CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' },
-        timeout: options.timeoutMs ?? 15_000,
-        signal: options.signal,
-        windowsHide: true,
-        maxBuffer: 1024 * 1024,
-      },
-      (error, stdout, stderr) => {
-        if (!error) return resolve(stdout);
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'EACCES') {
-          return reject(new TerraformExecutableNotFoundError(`Could not run ${file} (${(error as NodeJS.ErrnoException).code}). Check ${TERRAFORM_PATH_SETTING}.`));
-        }
-        reject(new Error(`${file} ${args.join(' ')} failed: ${error.message}${stderr ? `\n${stderr.trim()}` : ''}`));
-      },
-    );
-  });
+      env: { ...(options.env ?? process.env), CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' },
+      timeoutMs: options.timeoutMs ?? 15_000,
+      // `version` has nothing to save: the deadline stops it at once.
+      atTimeout: 'terminate',
+      signal: options.signal,
+      maxOutputBytes: 1024 * 1024,
+    });
+  } catch (error) {
+    if (!(error instanceof ProcessSpawnError)) throw error;
+    if (error.code === 'ENOENT' || error.code === 'EACCES') {
+      throw new TerraformExecutableNotFoundError(`Could not run ${file} (${error.code}). Check ${TERRAFORM_PATH_SETTING}.`);
+    }
+    throw new Error(`${file} ${args.join(' ')} failed: ${error.reason}`);
+  }
+  const stderr = result.stderr ? `\n${result.stderr.trim()}` : '';
+  if (result.cancelled) throw new Error(`${file} ${args.join(' ')} failed: The operation was aborted${stderr}`);
+  if (result.exitCode === 0 && !result.outputLimitExceeded) return result.stdout;
+  throw new Error(`${file} ${args.join(' ')} failed: ${commandFailedText(result)}${stderr}`);
 }

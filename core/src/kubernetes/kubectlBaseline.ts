@@ -1,16 +1,17 @@
 /**
  * The live objects of the cluster, as the Kubernetes baseline when the user opts in
  * (`immutableInfra.kubernetes.baseline: cluster`): runs `kubectl get <kind>.<group> NAME… -n NS
- * -o json --ignore-not-found` — one process per kind and namespace, never one per object, and
- * never through a shell. The runner behind liveBaseline.ts (pure); the analyzer decides when it
- * may run (never in an untrusted workspace).
+ * -o json --ignore-not-found` — one process per kind and namespace, never one per object, through
+ * the process runner (never a shell). The runner behind liveBaseline.ts (pure); the analyzer
+ * decides when it may run (never in an untrusted workspace).
  *
  * An object the cluster doesn't have is new: it is simply absent from the result, as from a git
  * baseline. Anything else that keeps kubectl from answering — no binary, no cluster, no
  * permission, no answer in time — makes the whole baseline unavailable, with kubectl's own words
  * for the cause, rather than a partial comparison that would call existing objects new.
  */
-import { execFile } from 'node:child_process';
+import { ProcessSpawnError, type ProcessResult, type ProcessRunner } from '../exec/processRunner';
+import { systemProcessRunner } from '../exec/systemProcessRunner';
 import { isRecord } from './manifestParser';
 import { identityKey, objectIdentity, type ObjectIdentity } from './objectIdentity';
 
@@ -63,7 +64,7 @@ export function kubectlGetArguments(identities: ObjectIdentity[], requestTimeout
   ]);
 }
 
-export async function getLiveObjects(identities: ObjectIdentity[], options: KubectlOptions): Promise<LiveObjects> {
+export async function getLiveObjects(identities: ObjectIdentity[], options: KubectlOptions, runner: ProcessRunner = systemProcessRunner): Promise<LiveObjects> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const batches = kubectlGetArguments(identities, Math.max(1, Math.floor(timeoutMs / 1000) - 1));
   const objects = new Map<string, Record<string, unknown>>();
@@ -71,7 +72,7 @@ export async function getLiveObjects(identities: ObjectIdentity[], options: Kube
   const queue = [...batches];
   const worker = async () => {
     for (let args = queue.shift(); args && unavailable === undefined; args = queue.shift()) {
-      const result = await runKubectl(args, options, timeoutMs);
+      const result = await runKubectl(args, options, timeoutMs, runner);
       if ('unavailable' in result) {
         unavailable ??= result.unavailable;
         return;
@@ -87,41 +88,49 @@ export async function getLiveObjects(identities: ObjectIdentity[], options: Kube
   return unavailable !== undefined ? { unavailable } : { objects };
 }
 
-function runKubectl(args: string[], options: KubectlOptions, timeoutMs: number): Promise<{ items: unknown[] } | { unavailable: string }> {
+/** A `kubectl get` answer larger than this is no manifest's objects. */
+const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+
+async function runKubectl(args: string[], options: KubectlOptions, timeoutMs: number, runner: ProcessRunner): Promise<{ items: unknown[] } | { unavailable: string }> {
   const executable = options.path || 'kubectl';
   const command = `\`kubectl ${args.slice(0, 2).join(' ')}\``;
-  return new Promise((resolve) => {
-    execFile(
+  let result: ProcessResult;
+  try {
+    result = await runner.run({
       executable,
       args,
-      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs, killSignal: 'SIGKILL', env: options.env ?? process.env, windowsHide: true },
-      (error, stdout, stderr) => {
-        if (error) {
-          const code = (error as NodeJS.ErrnoException).code;
-          if (code === 'ENOENT' || code === 'EACCES') {
-            resolve({
-              unavailable: `kubectl could not be started (${executable}: ${code === 'ENOENT' ? 'not found' : 'not executable'}). Set \`immutableInfra.kubectl.path\`, or use the git baseline.`,
-            });
-          } else if ((error as { killed?: boolean }).killed) {
-            resolve({ unavailable: `${command} did not answer within ${Number((timeoutMs / 1000).toFixed(1))} s.` });
-          } else {
-            resolve({ unavailable: `${command} failed: ${lastLine(stderr) || `exit code ${String(code)}`}` });
-          }
-          return;
-        }
-        if (stdout.trim() === '') return resolve({ items: [] }); // every object not found
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(stdout);
-        } catch {
-          return resolve({ unavailable: `${command} printed something other than JSON: ${lastLine(stdout).slice(0, 200)}` });
-        }
-        // One name: the object itself; several: a List of those found.
-        if (isRecord(parsed) && parsed.kind === 'List' && Array.isArray(parsed.items)) resolve({ items: parsed.items });
-        else resolve({ items: [parsed] });
-      },
-    );
-  });
+      env: options.env ?? process.env,
+      timeoutMs,
+      // A read: nothing to save, so the deadline kills kubectl (and any credential helper it started) at once.
+      atTimeout: 'terminate',
+      maxOutputBytes: MAX_OUTPUT_BYTES,
+    });
+  } catch (error) {
+    if (!(error instanceof ProcessSpawnError)) throw error;
+    if (error.code === 'ENOENT' || error.code === 'EACCES') {
+      return {
+        unavailable: `kubectl could not be started (${executable}: ${error.code === 'ENOENT' ? 'not found' : 'not executable'}). Set \`immutableInfra.kubectl.path\`, or use the git baseline.`,
+      };
+    }
+    return { unavailable: `${command} failed: exit code ${String(error.code)}` };
+  }
+  // Worded as kubectl's errors have always been for an answer past the limit (Node's code for it).
+  if (result.outputLimitExceeded) return { unavailable: `${command} failed: ${lastLine(result.stderr) || 'exit code ERR_CHILD_PROCESS_STDIO_MAXBUFFER'}` };
+  if (result.exitCode !== 0) {
+    if (result.timedOut) return { unavailable: `${command} did not answer within ${Number((timeoutMs / 1000).toFixed(1))} s.` };
+    return { unavailable: `${command} failed: ${lastLine(result.stderr) || `exit code ${String(result.exitCode)}`}` };
+  }
+  const stdout = result.stdout;
+  if (stdout.trim() === '') return { items: [] }; // every object not found
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(stdout);
+  } catch {
+    return { unavailable: `${command} printed something other than JSON: ${lastLine(stdout).slice(0, 200)}` };
+  }
+  // One name: the object itself; several: a List of those found.
+  if (isRecord(parsed) && parsed.kind === 'List' && Array.isArray(parsed.items)) return { items: parsed.items };
+  return { items: [parsed] };
 }
 
 /** kubectl repeats client-side errors on several lines; the last one says it for people. */
