@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import * as path from 'node:path';
-import { KubernetesFileAnalyzer, MAX_MANIFEST_BYTES } from '../../core/src/kubernetes/kubernetesFileAnalyzer';
+import { KubernetesFileAnalyzer } from '../../core/src/kubernetes/kubernetesFileAnalyzer';
+import { MAX_MANIFEST_BYTES } from '../../core/src/kubernetes/manifestAnalysis';
 import { parseManifest, rangeOfPath } from '../../core/src/kubernetes/manifestParser';
 import { cleanupTempDirs, tempDir, writeFiles } from '../support/tempModule';
 import { analyse, codes, seedDeployment, toYaml } from './kubernetesTestSupport';

@@ -4,11 +4,12 @@
  * incrementally, and picks the baseline source the options name — git, the deployed files, or the
  * live cluster (manifestBaselineSource.ts) — whose caches it keeps, so that re-analysis while
  * typing spawns no process more often than every 1.5 s (git) or 30 s (kubectl). Used by the
- * language server and the CLI; knows nothing of LSP.
+ * language server and the CLI; knows nothing of LSP. Every cache, its key and what invalidates it:
+ * core/CACHES.md.
  *
- * Git is the default baseline. With `deployed` (`check --against`, the `againstPath` setting) the
- * deployed files are instead; with `baseline: 'cluster'` (opt-in) the live objects, never in an
- * untrusted workspace, where no process runs at all.
+ * The baseline is git by default; with `deployed` (`check --against`, the `againstPath` setting)
+ * the deployed files; with `baseline: 'cluster'` (opt-in) the live objects, never in an untrusted
+ * workspace, where no process runs at all.
  */
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import * as path from 'node:path';
@@ -25,9 +26,6 @@ import type { KubectlOptions } from './kubectlBaseline';
 import { analyzeManifest, looksLikeKubernetesText, MAX_MANIFEST_BYTES, needsBaseline, unanalysedManifestFindings, type UnanalysedManifest } from './manifestAnalysis';
 import { noBaseline, type ManifestBaselineSource } from './manifestBaselineSource';
 import type { ObjectFindingsMemo } from './manifestFindings';
-
-export { KUBERNETES_FILE } from './manifestFiles';
-export { MAX_MANIFEST_BYTES } from './manifestAnalysis';
 
 /** Files whose last parse is kept for the next edit: more than an editor usually has open. */
 const MAX_REMEMBERED_FILES = 32;

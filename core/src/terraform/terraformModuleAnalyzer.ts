@@ -4,7 +4,8 @@
  * documents over the disk), its tfvars and lock file, the baseline from the state, a deployed
  * folder or git — and keeps what makes the next analysis after an edit cheap: parsed files, git
  * trees, deployed configurations, the baseline object while unchanged, the resource assessments.
- * Used by both the language server and the CLI; knows nothing of LSP.
+ * Used by both the language server and the CLI; knows nothing of LSP. Every cache, its key and
+ * what invalidates it: core/CACHES.md.
  */
 import * as path from 'node:path';
 import type { DeployedVersion } from '../io/deployedVersion';
@@ -18,8 +19,6 @@ import type { KnowledgeLookup } from './knowledgeLookup';
 import { analyzeModule, localModuleSources, sameItems, type ModuleAnalysis, type ModuleAnalysisMemo } from './moduleAnalysis';
 import { DiskModuleFiles, type OpenDocument } from './moduleFiles';
 
-export type { OpenDocument } from './moduleFiles';
-
 export interface ModuleAnalysisOptions {
   baseline: BaselineMode;
   gitRef: string;
@@ -31,8 +30,6 @@ export interface ModuleAnalysisOptions {
    */
   deployed?: DeployedVersion;
 }
-
-export type ModuleAnalysisResult = ModuleAnalysis;
 
 export class TerraformModuleAnalyzer {
   private readonly disk: DiskModuleFiles;
@@ -53,7 +50,7 @@ export class TerraformModuleAnalyzer {
   }
 
   /** Analyses the module in `moduleDir`; `openDocuments` (by absolute path) override the files on disk. */
-  async analyze(moduleDir: string, options: ModuleAnalysisOptions, openDocuments: ReadonlyMap<string, OpenDocument> = new Map()): Promise<ModuleAnalysisResult> {
+  async analyze(moduleDir: string, options: ModuleAnalysisOptions, openDocuments: ReadonlyMap<string, OpenDocument> = new Map()): Promise<ModuleAnalysis> {
     const dir = path.resolve(moduleDir);
     const files = await this.disk.withOpenDocuments(openDocuments).configurationFiles(dir);
     const variableFiles = this.disk.variableFiles(dir);
