@@ -14,10 +14,12 @@ import * as path from 'node:path';
 import type { Finding } from '../../common/src/findings';
 import type { BaselineMode } from '../../core/src/terraform/baseline/terraformBaseline';
 import type { DeployedVersion } from '../../core/src/io/deployedVersion';
-import { KUBERNETES_FILE, KubernetesFileAnalyzer } from '../../core/src/kubernetes/kubernetesFileAnalyzer';
+import { KubernetesFileAnalyzer } from '../../core/src/kubernetes/kubernetesFileAnalyzer';
+import { KUBERNETES_FILE } from '../../core/src/kubernetes/manifestFiles';
 import { HclParser } from '../../core/src/terraform/hcl/hclParser';
 import { ReplacementKnowledgeBase } from '../../core/src/terraform/knowledgeBase/knowledgeBase';
-import { TERRAFORM_FILE, TerraformModuleAnalyzer } from '../../core/src/terraform/terraformModuleAnalyzer';
+import { TerraformModuleAnalyzer } from '../../core/src/terraform/terraformModuleAnalyzer';
+import { isNativeSyntaxConfigurationFile } from '../../core/src/terraform/terraformFiles';
 import type { ReplacementCoverage } from '../../core/src/terraform/replacementCoverage';
 import { analysisFailedFinding, analysisFailureReason } from '../../core/src/analysisFailure';
 import { addCoverage, coverageSummary, emptyCoverage } from './coverageSummary';
@@ -91,7 +93,7 @@ function collectTargets(options: CheckOptions, deployedPath: string | undefined)
       throw new UsageError(`Cannot read ${path.relative(options.cwd, dir) || '.'}: ${(error as Error).message}`);
     }
     const files = entries.filter((e) => e.isFile() && path.join(dir, e.name) !== deployedPath);
-    if (files.some((e) => TERRAFORM_FILE.test(e.name))) add(targets.modules, dir, root);
+    if (files.some((e) => isNativeSyntaxConfigurationFile(e.name))) add(targets.modules, dir, root);
     for (const entry of files) if (KUBERNETES_FILE.test(entry.name)) add(targets.manifests, path.join(dir, entry.name), root);
     for (const entry of entries) if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name)) walk(path.join(dir, entry.name), root);
   };
@@ -99,7 +101,7 @@ function collectTargets(options: CheckOptions, deployedPath: string | undefined)
     const full = path.resolve(options.cwd, given);
     if (!existsSync(full)) throw new UsageError(`No such file or folder: ${given}`);
     if (statSync(full).isDirectory()) walk(full, full);
-    else if (TERRAFORM_FILE.test(full)) {
+    else if (isNativeSyntaxConfigurationFile(full)) {
       const dir = path.dirname(full);
       add(targets.modules, dir, dir);
       const set = targets.onlyFiles.get(dir) ?? new Set<string>();
@@ -128,7 +130,7 @@ const NOT_IN_THIS_REPORT = 'Its findings are missing from this report; every oth
 function firstTerraformFile(dir: string): string {
   try {
     const [first] = readdirSync(dir, { withFileTypes: true })
-      .filter((e) => e.isFile() && TERRAFORM_FILE.test(e.name))
+      .filter((e) => e.isFile() && isNativeSyntaxConfigurationFile(e.name))
       .map((e) => e.name)
       .sort();
     return first === undefined ? dir : path.join(dir, first);
@@ -150,7 +152,7 @@ export async function runCheck(options: CheckOptions, version: string): Promise<
   for (const [dir, root] of analyzer ? [...modules].sort(([a], [b]) => a.localeCompare(b)) : []) {
     let result;
     try {
-      result = await analyzer!.analyze(dir, { baseline: options.baseline, gitRef, allowGit: true, deployed: deployedFor(root) });
+      result = await analyzer!.analyze(dir, { baseline: options.baseline, gitRef, mayRunProcesses: true, deployed: deployedFor(root) });
     } catch (error) {
       const shownAt = onlyFiles.has(dir) ? [...onlyFiles.get(dir)!].sort()[0] : firstTerraformFile(dir);
       results.push({ target: dir, findings: [analysisFailedFinding(shownAt, 'terraform', error, NOT_IN_THIS_REPORT)], failure: error });
@@ -170,7 +172,7 @@ export async function runCheck(options: CheckOptions, version: string): Promise<
     try {
       findings = await kubernetes.analyze(file, {
         gitRef,
-        allowGit: true,
+        mayRunProcesses: true,
         deployed: deployedFor(root),
         explicitGit: options.baseline === 'git',
       });

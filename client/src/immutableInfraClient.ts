@@ -13,6 +13,7 @@ import {
 import { WorkspaceTrustedNotification, type InitializationOptions, type WorkspaceTrustedParams } from '../../common/src/protocol';
 import { ServerCrashPolicy } from './serverCrashPolicy';
 import { SETTINGS_SECTION, normalizeSettings, type ImmutableInfraSettings } from '../../common/src/settings';
+import { NATIVE_SYNTAX_EXTENSIONS } from '../../core/src/terraform/terraformFiles';
 
 /** The id also names the trace setting vscode-languageclient reads: `immutableInfra.trace.server`. */
 const CLIENT_ID = 'immutableInfra';
@@ -23,8 +24,7 @@ const SERVER_MODULE = 'dist/server.js';
 const DOCUMENT_SELECTOR: DocumentSelector = [
   { language: 'terraform' },
   // Also when another extension claims .tf/.tofu under a different language id.
-  { scheme: 'file', pattern: '**/*.tf' },
-  { scheme: 'file', pattern: '**/*.tofu' },
+  ...NATIVE_SYNTAX_EXTENSIONS.map((extension) => ({ scheme: 'file', pattern: `**/*${extension}` })),
   // Kubernetes manifests: the server decides per document whether the YAML is a Kubernetes object.
   { language: 'yaml' },
 ];

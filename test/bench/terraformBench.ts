@@ -119,7 +119,11 @@ export async function terraformBench(progress: (figure: BenchFigure) => void = (
     const analyzer = new TerraformModuleAnalyzer(parser, new ReplacementKnowledgeBase());
     const t0 = performance.now();
     const parsed = parser.parse(moduleText);
-    await analyzer.analyze(moduleDir, { baseline: 'auto', gitRef: 'HEAD', allowGit: false }, new Map([[path.join(moduleDir, 'main.tf'), { text: moduleText, parsed }]]));
+    await analyzer.analyze(
+      moduleDir,
+      { baseline: 'auto', gitRef: 'HEAD', mayRunProcesses: false },
+      new Map([[path.join(moduleDir, 'main.tf'), { text: moduleText, parsed }]]),
+    );
     const elapsed = performance.now() - t0;
     parsed.dispose();
     return elapsed;
@@ -157,7 +161,7 @@ export async function terraformBench(progress: (figure: BenchFigure) => void = (
   // of the open document, then the module analysis with warm caches.
   const analyzer = new TerraformModuleAnalyzer(parser, new ReplacementKnowledgeBase());
   let current = { text, parsed: parser.parse(text) };
-  await analyzer.analyze(dir, { baseline: 'auto', gitRef: 'HEAD', allowGit: false }, new Map([[file, current]]));
+  await analyzer.analyze(dir, { baseline: 'auto', gitRef: 'HEAD', mayRunProcesses: false }, new Map([[file, current]]));
   const editRuns: number[] = [];
   const permissionOffsets: number[] = [];
   for (let at = text.indexOf('"0644"'); at >= 0 && permissionOffsets.length < 40; at = text.indexOf('"0644"', at + 1)) permissionOffsets.push(at + 4);
@@ -166,7 +170,7 @@ export async function terraformBench(progress: (figure: BenchFigure) => void = (
     const newText = `${current.text.slice(0, offset)}0${current.text.slice(offset + 1)}`;
     const t0 = performance.now();
     const parsed = parser.reparse(current.parsed, newText, [{ range: { start, end: { line: start.line, character: start.character + 1 } }, text: '0' }]);
-    const result = await analyzer.analyze(dir, { baseline: 'auto', gitRef: 'HEAD', allowGit: false }, new Map([[file, { text: newText, parsed }]]));
+    const result = await analyzer.analyze(dir, { baseline: 'auto', gitRef: 'HEAD', mayRunProcesses: false }, new Map([[file, { text: newText, parsed }]]));
     editRuns.push(performance.now() - t0);
     if (!result.findings.some((f) => f.code === 'terraform/forces-replacement')) throw new Error('the edit should force a replacement');
     current.parsed.dispose();

@@ -812,7 +812,7 @@ async function runType(
   writeFiles(dir, { 'main.tf': renderModule(spec, runnable, 'second', fx) });
   const plan = await tofu.planJson();
   const analyzer = new TerraformModuleAnalyzer(parser, knowledge);
-  const { findings } = await analyzer.analyze(dir, { baseline: 'state', gitRef: 'HEAD', allowGit: false });
+  const { findings } = await analyzer.analyze(dir, { baseline: 'state', gitRef: 'HEAD', mayRunProcesses: false });
   for (const c of runnable) {
     const address = `${spec.type}.${instanceName(c)}`;
     const change = plan.resource_changes?.find((r) => r.address === address);

@@ -68,7 +68,7 @@ for (const tool of TOOLS_UNDER_TEST) {
     test('the analyzer, against the state the tool wrote, finds exactly that replacement', async () => {
       assertToolReady(tool);
       const analyzer = new TerraformModuleAnalyzer(await HclParser.create(), new ReplacementKnowledgeBase());
-      const { findings } = await analyzer.analyze(dir, { baseline: 'state', gitRef: 'HEAD', allowGit: false });
+      const { findings } = await analyzer.analyze(dir, { baseline: 'state', gitRef: 'HEAD', mayRunProcesses: false });
       const replacing = findings.filter((f) => f.code === 'terraform/forces-replacement' || f.code === 'terraform/may-force-replacement');
       assert.equal(replacing.length, 1, JSON.stringify(findings, null, 2));
       assert.equal(replacing[0].code, 'terraform/forces-replacement');

@@ -106,12 +106,12 @@ describe('check --against: Kubernetes objects by identity', () => {
     const analyzer = new KubernetesFileAnalyzer();
     const deployed: DeployedVersion = { path: path.join(dir, 'deployed'), root: path.join(dir, 'live'), display: 'deployed', origin: '--against deployed' };
     // live/b/web.yaml's counterpart deployed/b/web.yaml has selector app: other → an immutable-field error.
-    const counterpart = await analyzer.analyze(path.join(dir, 'live', 'b', 'web.yaml'), { gitRef: 'HEAD', allowGit: false, deployed });
+    const counterpart = await analyzer.analyze(path.join(dir, 'live', 'b', 'web.yaml'), { gitRef: 'HEAD', mayRunProcesses: false, deployed });
     const immutable = counterpart.find((f) => f.code === 'kubernetes/immutable-field');
     assert.ok(immutable, JSON.stringify(codes(counterpart)));
     assert.match(immutable.detail ?? '', /\*\*Baseline:\*\* the deployed version in deployed\/b\/web\.yaml: /);
     // live/c.yaml has no counterpart: deployed/a.yaml comes first, and it matches.
-    const first = await analyzer.analyze(path.join(dir, 'live', 'c.yaml'), { gitRef: 'HEAD', allowGit: false, deployed });
+    const first = await analyzer.analyze(path.join(dir, 'live', 'c.yaml'), { gitRef: 'HEAD', mayRunProcesses: false, deployed });
     assert.deepEqual(codes(first), ['kubernetes/no-readiness-probe']);
   });
 
@@ -121,7 +121,7 @@ describe('check --against: Kubernetes objects by identity', () => {
     const deployed: DeployedVersion = { path: path.join(dir, 'v1.yaml'), root: dir, display: 'v1.yaml', origin: '--against v1.yaml' };
     const editor = new KubernetesFileAnalyzer(0);
     const cli = new KubernetesFileAnalyzer(Infinity);
-    const options = { gitRef: 'HEAD', allowGit: false, deployed };
+    const options = { gitRef: 'HEAD', mayRunProcesses: false, deployed };
     const v2 = path.join(dir, 'v2.yaml');
     assert.ok(codes(await editor.analyze(v2, options)).includes('kubernetes/rolling-update'));
     assert.ok(codes(await cli.analyze(v2, options)).includes('kubernetes/rolling-update'));
@@ -190,7 +190,7 @@ describe('check --against: Kubernetes objects by identity', () => {
     const dir = tempDir();
     writeFiles(dir, { 'web.yaml': deployment('web', 'web:1.0.2') });
     const deployed: DeployedVersion = { path: path.join(dir, 'gone'), root: dir, display: 'gone', origin: 'immutableInfra.againstPath "gone"' };
-    const findings = await new KubernetesFileAnalyzer().analyze(path.join(dir, 'web.yaml'), { gitRef: 'HEAD', allowGit: false, deployed });
+    const findings = await new KubernetesFileAnalyzer().analyze(path.join(dir, 'web.yaml'), { gitRef: 'HEAD', mayRunProcesses: false, deployed });
     const problem = findings.find((f) => f.code === 'kubernetes/baseline-unavailable');
     assert.equal(problem?.severity, 'warning');
     assert.equal(problem?.message, 'immutableInfra.againstPath "gone" does not exist. Edits to the Kubernetes objects cannot be compared with a deployed version.');
@@ -242,7 +242,7 @@ describe('check --against: Terraform modules by folder', () => {
       'v1/terraform.tfvars': 'mode = "0777"\n',
     });
     const deployed: DeployedVersion = { path: path.join(dir, 'v1'), root: path.join(dir, 'live'), display: 'v1', origin: '--against v1' };
-    const result = await analyzer.analyze(path.join(dir, 'live'), { baseline: 'auto', gitRef: 'HEAD', allowGit: false, deployed });
+    const result = await analyzer.analyze(path.join(dir, 'live'), { baseline: 'auto', gitRef: 'HEAD', mayRunProcesses: false, deployed });
     assert.equal(result.baselineDescription, 'the deployed version in v1');
     const [finding] = result.findings;
     assert.deepEqual([finding?.code, finding?.before, finding?.after], ['terraform/forces-replacement', '"0777"', '"0700"']);
@@ -275,7 +275,7 @@ describe('check --against: Terraform modules by folder', () => {
       display: 'deployed',
       origin: 'immutableInfra.againstPath "deployed"',
     };
-    const result = await analyzer.analyze(path.join(dir, 'live'), { baseline: 'auto', gitRef: 'HEAD', allowGit: false, deployed });
+    const result = await analyzer.analyze(path.join(dir, 'live'), { baseline: 'auto', gitRef: 'HEAD', mayRunProcesses: false, deployed });
     assert.deepEqual(
       result.findings.map((f) => f.code),
       ['terraform/forces-replacement'],
@@ -285,7 +285,7 @@ describe('check --against: Terraform modules by folder', () => {
     const none = await analyzer.analyze(path.join(empty, 'live'), {
       baseline: 'auto',
       gitRef: 'HEAD',
-      allowGit: false,
+      mayRunProcesses: false,
       deployed: { ...deployed, path: path.join(empty, 'deployed'), root: path.join(empty, 'live') },
     });
     assert.deepEqual(

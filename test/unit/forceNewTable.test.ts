@@ -131,14 +131,14 @@ for (const c of replacing) {
     const [oldValue, newValue] = samples(c.rule.type);
     test('against a state baseline', async () => {
       const dir = stateModule({ 'main.tf': hclFor(c, newValue) }, [{ type: c.type, name: 'subject', instances: [{ attributes: stateAttributesFor(c, oldValue) }] }]);
-      const found = matching((await analyzer.analyze(dir, { baseline: 'state', gitRef: 'HEAD', allowGit: false })).findings, c);
+      const found = matching((await analyzer.analyze(dir, { baseline: 'state', gitRef: 'HEAD', mayRunProcesses: false })).findings, c);
       assert.equal(found.length, 1, JSON.stringify(found));
       assert.equal(found[0].code, expectedCode(c.rule));
       assert.equal(found[0].address, `${c.type}.subject`);
     });
     test('against a git baseline', async () => {
       const dir = gitModule({ 'main.tf': hclFor(c, oldValue) }, { 'main.tf': hclFor(c, newValue) });
-      const found = matching((await analyzer.analyze(dir, { baseline: 'git', gitRef: 'HEAD', allowGit: true })).findings, c);
+      const found = matching((await analyzer.analyze(dir, { baseline: 'git', gitRef: 'HEAD', mayRunProcesses: true })).findings, c);
       assert.equal(found.length, 1, JSON.stringify(found));
       assert.equal(found[0].code, expectedCode(c.rule));
     });
@@ -150,7 +150,7 @@ describe('attributes that update in place give nothing', () => {
     test(`${c.type}.${c.path.join('.')}`, async () => {
       const [oldValue, newValue] = samples(c.rule.type);
       const dir = stateModule({ 'main.tf': hclFor(c, newValue) }, [{ type: c.type, name: 'subject', instances: [{ attributes: stateAttributesFor(c, oldValue) }] }]);
-      const found = matching((await analyzer.analyze(dir, { baseline: 'state', gitRef: 'HEAD', allowGit: false })).findings, c);
+      const found = matching((await analyzer.analyze(dir, { baseline: 'state', gitRef: 'HEAD', mayRunProcesses: false })).findings, c);
       assert.deepEqual(found, []);
     });
   }

@@ -31,7 +31,7 @@ describe('Kubernetes git baseline', () => {
   test('the seed scenario: nginx:1.21.6 at HEAD, nginx:1.23.3 edited → a rolling update of 3 pods', async () => {
     assert.ok(SEED.includes('image: nginx:1.23.3') && SEED_DEPLOYED !== SEED);
     const dir = gitModule({ 'nginx-deployment.yaml': SEED_DEPLOYED }, { 'nginx-deployment.yaml': SEED });
-    const findings = await new KubernetesFileAnalyzer().analyze(path.join(dir, 'nginx-deployment.yaml'), { gitRef: 'HEAD', allowGit: true });
+    const findings = await new KubernetesFileAnalyzer().analyze(path.join(dir, 'nginx-deployment.yaml'), { gitRef: 'HEAD', mayRunProcesses: true });
     assert.deepEqual(codes(findings), ['kubernetes/no-readiness-probe', 'kubernetes/rolling-update']);
     const rolling = findings.find((f) => f.code === 'kubernetes/rolling-update')!;
     assert.match(
@@ -48,20 +48,20 @@ describe('Kubernetes git baseline', () => {
     writeFiles(dir, { 'app.yaml': SEED });
     git(dir, 'commit', '-qam', 'upgrade');
     const analyzer = new KubernetesFileAnalyzer();
-    assert.ok(!codes(await analyzer.analyze(path.join(dir, 'app.yaml'), { gitRef: 'HEAD', allowGit: true })).includes('kubernetes/rolling-update'));
-    assert.ok(codes(await analyzer.analyze(path.join(dir, 'app.yaml'), { gitRef: 'v1', allowGit: true })).includes('kubernetes/rolling-update'));
+    assert.ok(!codes(await analyzer.analyze(path.join(dir, 'app.yaml'), { gitRef: 'HEAD', mayRunProcesses: true })).includes('kubernetes/rolling-update'));
+    assert.ok(codes(await analyzer.analyze(path.join(dir, 'app.yaml'), { gitRef: 'v1', mayRunProcesses: true })).includes('kubernetes/rolling-update'));
   });
 
   test('a renamed file: the object is found in the folder at the ref', async () => {
     const dir = gitModule({ 'old-name.yaml': SEED_DEPLOYED }, { 'new-name.yml': SEED });
     rmSync(path.join(dir, 'old-name.yaml'));
-    const findings = await new KubernetesFileAnalyzer().analyze(path.join(dir, 'new-name.yml'), { gitRef: 'HEAD', allowGit: true });
+    const findings = await new KubernetesFileAnalyzer().analyze(path.join(dir, 'new-name.yml'), { gitRef: 'HEAD', mayRunProcesses: true });
     assert.ok(codes(findings).includes('kubernetes/rolling-update'), JSON.stringify(codes(findings)));
   });
 
   test('untrusted workspace: git is not run, a hint says so, and baseline-free checks still run', async () => {
     const dir = gitModule({ 'app.yaml': SEED_DEPLOYED }, { 'app.yaml': SEED });
-    const findings = await new KubernetesFileAnalyzer().analyze(path.join(dir, 'app.yaml'), { gitRef: 'HEAD', allowGit: false });
+    const findings = await new KubernetesFileAnalyzer().analyze(path.join(dir, 'app.yaml'), { gitRef: 'HEAD', mayRunProcesses: false });
     assert.deepEqual(codes(findings), ['kubernetes/baseline-unavailable', 'kubernetes/no-readiness-probe']);
     const hint = findings.find((f) => f.code === 'kubernetes/baseline-unavailable')!;
     assert.equal(hint.severity, 'hint');

@@ -94,7 +94,7 @@ function liveService(): Record<string, any> {
 const NEW_CONFIG = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'not-deployed-yet' }, data: { a: '1' } };
 
 function clusterOptions(kubectl: KubernetesAnalysisOptions['kubectl']): KubernetesAnalysisOptions {
-  return { gitRef: 'HEAD', allowGit: true, baseline: 'cluster', kubectl };
+  return { gitRef: 'HEAD', mayRunProcesses: true, baseline: 'cluster', kubectl };
 }
 
 function codesOf(findings: Finding[]): string[] {
@@ -146,7 +146,7 @@ describe('cluster baseline through the real kubectl', () => {
     const seen = api.requests.length;
     const findings = await new KubernetesFileAnalyzer().analyze(
       FILE,
-      { ...clusterOptions({ path: KUBECTL, env: api.env }), allowGit: false },
+      { ...clusterOptions({ path: KUBECTL, env: api.env }), mayRunProcesses: false },
       toYaml(seedDeployment('nginx:1.23.3')),
     );
     assert.equal(api.requests.length, seen, 'kubectl reached the API server');

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import * as path from 'node:path';
-import { KubernetesFileAnalyzer, MAX_MANIFEST_BYTES } from '../../core/src/kubernetes/kubernetesFileAnalyzer';
+import { KubernetesFileAnalyzer } from '../../core/src/kubernetes/kubernetesFileAnalyzer';
+import { MAX_MANIFEST_BYTES } from '../../core/src/kubernetes/manifestAnalysis';
 import { parseManifest, rangeOfPath } from '../../core/src/kubernetes/manifestParser';
 import { cleanupTempDirs, tempDir, writeFiles } from '../support/tempModule';
 import { analyse, codes, seedDeployment, toYaml } from './kubernetesTestSupport';
@@ -118,20 +119,20 @@ describe('bad input: a clear message or nothing, and no crash', () => {
     writeFiles(dir, { 'big.yaml': big, 'big-other.yaml': `items:\n${'  - x\n'.repeat(2_000_000)}` });
     const analyzer = new KubernetesFileAnalyzer();
     const started = Date.now();
-    const findings = await analyzer.analyze(path.join(dir, 'big.yaml'), { gitRef: 'HEAD', allowGit: true });
+    const findings = await analyzer.analyze(path.join(dir, 'big.yaml'), { gitRef: 'HEAD', mayRunProcesses: true });
     assert.ok(Date.now() - started < 2000, 'refused quickly, not parsed');
     assert.deepEqual(codes(findings), ['kubernetes/file-unreadable']);
     assert.match(findings[0].message, /big\.yaml is 10\.\d MB, over the 4 MB limit for analysis: it was not checked/);
     // Large YAML that isn't Kubernetes: nothing.
-    assert.deepEqual(await analyzer.analyze(path.join(dir, 'big-other.yaml'), { gitRef: 'HEAD', allowGit: true }), []);
+    assert.deepEqual(await analyzer.analyze(path.join(dir, 'big-other.yaml'), { gitRef: 'HEAD', mayRunProcesses: true }), []);
     // The editor's copy of the same text: the same answer.
-    assert.deepEqual(codes(await analyzer.analyze(path.join(dir, 'big.yaml'), { gitRef: 'HEAD', allowGit: true }, big)), ['kubernetes/file-unreadable']);
+    assert.deepEqual(codes(await analyzer.analyze(path.join(dir, 'big.yaml'), { gitRef: 'HEAD', mayRunProcesses: true }, big)), ['kubernetes/file-unreadable']);
   });
 
   test('a file that is not UTF-8', async () => {
     const dir = tempDir('ii-k8s-latin1-');
     writeFiles(dir, { 'cm.yaml': Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caf\xe9\n', 'latin1') });
-    const findings = await new KubernetesFileAnalyzer().analyze(path.join(dir, 'cm.yaml'), { gitRef: 'HEAD', allowGit: false });
+    const findings = await new KubernetesFileAnalyzer().analyze(path.join(dir, 'cm.yaml'), { gitRef: 'HEAD', mayRunProcesses: false });
     assert.deepEqual(codes(findings), ['kubernetes/file-unreadable']);
     assert.match(findings[0].message, /not valid UTF-8/);
   });

@@ -8,7 +8,7 @@ import { TerraformModuleAnalyzer, type ModuleAnalysisOptions } from '../../core/
 import { cleanupTempDirs, git, gitModule, positionOf, stateModule, tempDir, writeFiles } from '../support/tempModule';
 
 let analyzer: TerraformModuleAnalyzer;
-const auto: ModuleAnalysisOptions = { baseline: 'auto', gitRef: 'HEAD', allowGit: true };
+const auto: ModuleAnalysisOptions = { baseline: 'auto', gitRef: 'HEAD', mayRunProcesses: true };
 
 before(async () => {
   analyzer = new TerraformModuleAnalyzer(await HclParser.create(), new ReplacementKnowledgeBase());
@@ -288,7 +288,7 @@ describe('bad baselines give a clear message', () => {
 
   test('an untrusted workspace runs no git', async () => {
     const dir = gitModule({ 'main.tf': seed('0777') }, { 'main.tf': seed('0700') });
-    const findings = await findingsOf(dir, { ...auto, allowGit: false });
+    const findings = await findingsOf(dir, { ...auto, mayRunProcesses: false });
     assert.deepEqual(
       findings.map((f) => f.code),
       ['terraform/baseline-unavailable'],

@@ -17,7 +17,8 @@ import type { ResourceApplyState } from '../terraform/applyProgress';
 import { runPlan, showPlanFile, type PlanProgress } from '../terraform/planRunner';
 import { changedSince, snapshotModule, type ModuleSnapshot } from '../terraform/planStaleness';
 import { rootModuleRuns } from '../terraform/rootModuleRuns';
-import { CONFIG_FILE, findRootModules } from '../terraform/rootModules';
+import { isNativeSyntaxConfigurationFile, isTerraformConfigurationFile, NATIVE_SYNTAX_CONFIGURATION_GLOB } from '../../../core/src/terraform/terraformFiles';
+import { findRootModules } from '../terraform/rootModules';
 import { problemsByFile } from '../terraform/problemsFromDiagnostics';
 import { executableMissingFailure, type TerraformFailure } from '../terraform/terraformErrors';
 import type { TerraformDiagnostic } from '../terraform/terraformEvents';
@@ -431,11 +432,11 @@ export class PlanGraphController implements vscode.Disposable {
   private async pickRootModule(title = 'Which root module should be planned?'): Promise<string | undefined> {
     const active = vscode.window.activeTextEditor?.document;
     let roots: string[] = [];
-    if (active?.uri.scheme === 'file' && /\.(tf|tofu)$/.test(active.uri.fsPath)) {
+    if (active?.uri.scheme === 'file' && isNativeSyntaxConfigurationFile(active.uri.fsPath)) {
       const folder = vscode.workspace.getWorkspaceFolder(active.uri)?.uri.fsPath;
       roots = (await findRootModules(active.uri.fsPath, folder ? { searchRoot: folder } : {})).roots;
     } else {
-      const files = await vscode.workspace.findFiles('**/*.{tf,tofu}', '**/{.terraform,node_modules,.git}/**', 2000);
+      const files = await vscode.workspace.findFiles(NATIVE_SYNTAX_CONFIGURATION_GLOB, '**/{.terraform,node_modules,.git}/**', 2000);
       const found = new Set<string>();
       const seenDirs = new Set<string>();
       for (const file of files) {
@@ -598,7 +599,7 @@ function executableSentence(executable: TerraformExecutable): string {
 /** True when the folder holds Terraform configuration files. */
 function hasConfiguration(dir: string): boolean {
   try {
-    return readdirSync(dir).some((f) => CONFIG_FILE.test(f) && statSync(path.join(dir, f), { throwIfNoEntry: false })?.isFile() === true);
+    return readdirSync(dir).some((f) => isTerraformConfigurationFile(f) && statSync(path.join(dir, f), { throwIfNoEntry: false })?.isFile() === true);
   } catch {
     return false;
   }

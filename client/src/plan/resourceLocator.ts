@@ -12,6 +12,7 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { isNativeSyntaxConfigurationFile } from '../../../core/src/terraform/terraformFiles';
 
 export interface ResourceLocation {
   file: string;
@@ -33,9 +34,6 @@ export interface ResourceToLocate {
 interface ModuleManifest {
   Modules?: { Key?: unknown; Dir?: unknown }[];
 }
-
-/** Files Terraform reads as configuration. JSON syntax (`.tf.json`) is not scanned: no block headers to find. */
-const CONFIG_FILE = /\.(tf|tofu)$/;
 
 /** The call names of a module address, instance keys dropped: `module.a["x"].module.b[0]` → ["a", "b"]. */
 export function moduleCallNames(moduleAddress: string): string[] {
@@ -79,9 +77,7 @@ export function locateResource(rootDir: string, resource: ResourceToLocate): Res
   const header = new RegExp(`^([ \\t]*)${keyword}[ \\t]+${label(resource.type)}[ \\t]+${label(resource.name)}[ \\t]*\\{`, 'm');
   let files: string[];
   try {
-    files = readdirSync(dir)
-      .filter((f) => CONFIG_FILE.test(f))
-      .sort();
+    files = readdirSync(dir).filter(isNativeSyntaxConfigurationFile).sort();
   } catch {
     return undefined;
   }

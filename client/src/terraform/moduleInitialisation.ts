@@ -11,9 +11,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { DEPENDENCY_LOCK_FILE as LOCK_FILE } from '../../../core/src/terraform/terraformFiles';
 import { toolCommand, type TerraformTool } from './terraformExecutable';
-
-export const LOCK_FILE = '.terraform.lock.hcl';
 
 /** The default registry of each tool: where a provider source without a host comes from. */
 export const REGISTRY_HOSTS: Readonly<Record<TerraformTool, string>> = {

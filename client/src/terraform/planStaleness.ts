@@ -23,6 +23,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
+import { DEPENDENCY_LOCK_FILE, isPlanInputFile, LOCAL_STATE_FILE } from '../../../core/src/terraform/terraformFiles';
 
 /** What one file looked like when the snapshot was taken. */
 export interface FileFingerprint {
@@ -102,13 +103,6 @@ export interface ModuleChanges {
   /** A sentence for the user when stale. */
   message?: string;
 }
-
-/**
- * Files Terraform reads from a module folder (only its top level: subfolders are other modules):
- * configuration in native and JSON syntax of both tools, variables files, the lock file.
- */
-const WATCHED_FILE = /(\.tf|\.tofu|\.tf\.json|\.tofu\.json|\.tfvars|\.tfvars\.json)$/;
-const LOCK_FILE = '.terraform.lock.hcl';
 
 export async function snapshotModule(rootDir: string, options: SnapshotOptions = {}): Promise<ModuleSnapshot> {
   const root = path.resolve(rootDir);
@@ -234,8 +228,8 @@ function stateChange(before: StateFingerprint, after: StateFingerprint): StateCh
  */
 export function localStateFile(rootDir: string, env: NodeJS.ProcessEnv = process.env): string {
   const workspace = env.TF_WORKSPACE || readWorkspace(rootDir, env);
-  if (workspace && workspace !== 'default') return path.join(rootDir, 'terraform.tfstate.d', workspace, 'terraform.tfstate');
-  return path.join(rootDir, 'terraform.tfstate');
+  if (workspace && workspace !== 'default') return path.join(rootDir, 'terraform.tfstate.d', workspace, LOCAL_STATE_FILE);
+  return path.join(rootDir, LOCAL_STATE_FILE);
 }
 
 function dataDir(rootDir: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -272,7 +266,7 @@ async function moduleFolders(root: string, env: NodeJS.ProcessEnv | undefined): 
 
 async function watchedFiles(root: string, moduleDirs: readonly string[], extraFiles: readonly string[]): Promise<string[]> {
   const files = new Set<string>(extraFiles);
-  files.add(path.join(root, LOCK_FILE));
+  files.add(path.join(root, DEPENDENCY_LOCK_FILE));
   for (const dir of moduleDirs) {
     let entries: string[];
     try {
@@ -280,7 +274,8 @@ async function watchedFiles(root: string, moduleDirs: readonly string[], extraFi
     } catch {
       continue; // a module folder removed since: its files show up as removed
     }
-    for (const entry of entries) if (WATCHED_FILE.test(entry)) files.add(path.join(dir, entry));
+    // Only a module folder's top level: subfolders are other modules.
+    for (const entry of entries) if (isPlanInputFile(entry)) files.add(path.join(dir, entry));
   }
   // Only regular files that exist count (a lock file never created is not "removed").
   const existing: string[] = [];

@@ -10,14 +10,13 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
+import { DEPENDENCY_LOCK_FILE, isTerraformConfigurationFile, LOCAL_STATE_FILE } from '../../../core/src/terraform/terraformFiles';
 import { isLocalModuleSource, scanModuleFile, scanModuleJsonFile, type ModuleFileFacts } from './moduleCalls';
 
 /** Files that make a folder a root module by their mere presence. */
-const ROOT_MARKERS = ['.terraform', 'terraform.tfstate', '.terraform.lock.hcl'];
+const ROOT_MARKERS = ['.terraform', LOCAL_STATE_FILE, DEPENDENCY_LOCK_FILE];
 /** Folders never searched for callers: tool data, dependencies, version control. */
 const SKIPPED_FOLDERS = new Set(['.terraform', '.git', 'node_modules', '.hg', '.svn']);
-/** Files Terraform reads as configuration: `.tf`, `.tofu` and their JSON forms. */
-export const CONFIG_FILE = /\.(tf|tofu)(\.json)?$/;
 
 export interface RootModuleResolution {
   /** The folder of the given file (the module it belongs to). */
@@ -98,7 +97,7 @@ async function callGraph(searchRoot: string, maxFolders: number): Promise<Map<st
     }
     const facts = await factsOfFiles(
       dir,
-      entries.filter((e) => e.isFile() && CONFIG_FILE.test(e.name)).map((e) => e.name),
+      entries.filter((e) => e.isFile() && isTerraformConfigurationFile(e.name)).map((e) => e.name),
     );
     for (const source of facts.moduleSources) {
       if (!isLocalModuleSource(source)) continue;
@@ -118,7 +117,7 @@ async function callGraph(searchRoot: string, maxFolders: number): Promise<Map<st
 async function moduleFacts(dir: string): Promise<ModuleFileFacts> {
   const names: string[] = [];
   try {
-    for (const name of await readdir(dir)) if (CONFIG_FILE.test(name) && (await isFile(path.join(dir, name)))) names.push(name);
+    for (const name of await readdir(dir)) if (isTerraformConfigurationFile(name) && (await isFile(path.join(dir, name)))) names.push(name);
   } catch {
     // an unreadable folder has no facts
   }

@@ -11,12 +11,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { decodeUtf8 } from '../io/utf8';
+import { KUBERNETES_FILE } from './manifestFiles';
 import { parseManifest, type ManifestObject, type ParsedManifest } from './manifestParser';
 import { identityKey } from './objectIdentity';
 
 /** Folders that never hold what was deployed, and can be huge. */
 const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.terraform']);
-const MANIFEST_NAME = /\.ya?ml$/i;
 /** As for an edited file: parsing YAML with positions costs about 1 s per MB, and bigger files are generated. */
 const MAX_DEPLOYED_FILE_BYTES = 4 * 1024 * 1024;
 
@@ -146,7 +146,7 @@ function listManifests(dir: string, into: string[] = []): string[] {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
       if (!SKIPPED_DIRS.has(entry.name)) listManifests(full, into);
-    } else if (entry.isFile() && MANIFEST_NAME.test(entry.name)) into.push(full);
+    } else if (entry.isFile() && KUBERNETES_FILE.test(entry.name)) into.push(full);
   }
   return into;
 }

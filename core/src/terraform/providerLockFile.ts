@@ -5,8 +5,6 @@
 import type { HclFile } from './hcl/model';
 import { parseProviderSource, providerKey } from './providerAddress';
 
-export const LOCK_FILE = '.terraform.lock.hcl';
-
 /** The locked versions by `providerKey` (`hashicorp/aws` → `5.31.0`). */
 export function lockedProviderVersions(file: HclFile): Map<string, string> {
   const versions = new Map<string, string>();

@@ -9,7 +9,7 @@ import type { Finding } from '../../../common/src/findings';
 import { blockHeaderRange, type ConfiguredResource, type ModuleConfiguration, type ProviderRequirement } from './configuration';
 import type { KnowledgeLookup } from './knowledgeLookup';
 import { impliedProvider, parseProviderSource, providerKey } from './providerAddress';
-import { LOCK_FILE } from './providerLockFile';
+import { DEPENDENCY_LOCK_FILE as LOCK_FILE } from './terraformFiles';
 
 /** What the module's `.terraform.lock.hcl` could tell. */
 export type LockFileVersions =

@@ -21,8 +21,11 @@ import { parseInitializationOptions, parseWorkspaceTrustedParams, WorkspaceTrust
 import { DEFAULT_SETTINGS, normalizeSettings, type ImmutableInfraSettings } from '../../../common/src/settings';
 import type { HclParser, ParsedHclDocument } from '../../../core/src/terraform/hcl/hclParser';
 import type { KnowledgeLookup } from '../../../core/src/terraform/knowledgeLookup';
-import { KUBERNETES_FILE, KubernetesFileAnalyzer } from '../../../core/src/kubernetes/kubernetesFileAnalyzer';
-import { MAX_FILE_BYTES, TERRAFORM_FILE, TerraformModuleAnalyzer, type OpenDocument } from '../../../core/src/terraform/terraformModuleAnalyzer';
+import { KubernetesFileAnalyzer } from '../../../core/src/kubernetes/kubernetesFileAnalyzer';
+import { KUBERNETES_FILE } from '../../../core/src/kubernetes/manifestFiles';
+import { MAX_FILE_BYTES, type OpenDocument } from '../../../core/src/terraform/moduleFiles';
+import { isNativeSyntaxConfigurationFile, NATIVE_SYNTAX_CONFIGURATION_GLOB, LOCAL_STATE_FILE, TFVARS_GLOB } from '../../../core/src/terraform/terraformFiles';
+import { TerraformModuleAnalyzer } from '../../../core/src/terraform/terraformModuleAnalyzer';
 import type { DeployedVersion } from '../../../core/src/io/deployedVersion';
 import { analysisFailedFinding } from '../../../core/src/analysisFailure';
 import { codeActionsFor, codeLensesFor, hoverFor, toDiagnostic } from './findingsToLsp';
@@ -76,7 +79,12 @@ export class ImmutableInfraLanguageServer {
       }
       void c.client
         .register(DidChangeWatchedFilesNotification.type, {
-          watchers: [{ globPattern: '**/*.{tf,tofu}' }, { globPattern: '**/terraform.tfstate' }, { globPattern: '**/*.tfvars' }, { globPattern: '**/.git/HEAD' }],
+          watchers: [
+            { globPattern: NATIVE_SYNTAX_CONFIGURATION_GLOB },
+            { globPattern: `**/${LOCAL_STATE_FILE}` },
+            { globPattern: TFVARS_GLOB },
+            { globPattern: '**/.git/HEAD' },
+          ],
         })
         .catch(() => undefined);
     });
@@ -169,7 +177,7 @@ export class ImmutableInfraLanguageServer {
   private open(uri: string, languageId: string, version: number, text: string): void {
     const file = uriToPath(uri);
     if (!file) return;
-    if (!TERRAFORM_FILE.test(file)) {
+    if (!isNativeSyntaxConfigurationFile(file)) {
       if (languageId !== 'yaml' && !KUBERNETES_FILE.test(file)) return;
       const document = TextDocument.create(uri, languageId, version, text);
       this.documents.set(uri, { language: 'kubernetes', uri, path: file, document, findings: [] });
@@ -264,7 +272,7 @@ export class ImmutableInfraLanguageServer {
         doc.path,
         {
           gitRef: settings.gitRef,
-          allowGit: this.workspaceTrusted,
+          mayRunProcesses: this.workspaceTrusted,
           baseline: settings.kubernetes.baseline,
           kubectl: { path: settings.kubectl.path },
           deployed: this.deployedFor(doc.path, path.dirname(doc.path), settings),
@@ -289,7 +297,7 @@ export class ImmutableInfraLanguageServer {
       const settings = await this.settingsFor(moduleDir);
       const result = await this.analyzer.analyze(
         moduleDir,
-        { baseline: settings.baseline, gitRef: settings.gitRef, allowGit: this.workspaceTrusted, deployed: this.deployedFor(moduleDir, moduleDir, settings) },
+        { baseline: settings.baseline, gitRef: settings.gitRef, mayRunProcesses: this.workspaceTrusted, deployed: this.deployedFor(moduleDir, moduleDir, settings) },
         open,
       );
       findings = result.findings;

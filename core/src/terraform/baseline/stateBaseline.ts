@@ -3,7 +3,10 @@
  * what is deployed, per resource instance. Read-only: the file is never written or locked.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { BaselineError } from '../../io/baselineError';
+import { LOCAL_STATE_FILE } from '../terraformFiles';
+import type { StateSource } from './baselineSources';
 
 export const SUPPORTED_STATE_VERSION = 4;
 
@@ -107,6 +110,12 @@ export function readStateBaseline(file: string): StateBaseline | undefined {
   cache.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, baseline });
   return baseline;
 }
+
+/** The module's `terraform.tfstate`, as a source of deployed state. */
+export const localStateFile: StateSource = {
+  state: async (dir) => readStateBaseline(join(dir, LOCAL_STATE_FILE)),
+  absence: (dir) => `${join(dir, LOCAL_STATE_FILE)} does not exist`,
+};
 
 /** Terraform 1.x records sensitive paths as lists of `{type: "get_attr", value}` / `{type: "index", value}` steps. */
 function sensitivePathsOf(raw: unknown): string[][] {

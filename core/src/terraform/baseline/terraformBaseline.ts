@@ -31,7 +31,13 @@ export type TerraformBaseline =
       /** The counterpart folder, as the user would name it. */
       path: string;
     } & ConfigurationBaseline)
-  | { kind: 'none'; reason: string };
+  | {
+      kind: 'none';
+      /** Why there is none, as a sentence for the user. */
+      reason: string;
+      /** The user asked for this baseline (a setting, a flag, a ref other than HEAD): its absence is a warning, not a hint. */
+      explicit?: boolean;
+    };
 
 /** The deployed configuration of a git or files baseline; undefined for state (and none). */
 export function baselineConfiguration(baseline: TerraformBaseline): ConfigurationBaseline | undefined {

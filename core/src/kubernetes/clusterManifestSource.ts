@@ -1,0 +1,63 @@
+/**
+ * The live objects of the cluster as the baseline, when the user opts in
+ * (`immutableInfra.kubernetes.baseline: cluster`): looked up through kubectl (kubectlBaseline.ts)
+ * and turned into baseline objects (liveBaseline.ts). Runs kubectl, so it is only used where
+ * processes may run.
+ */
+import { getLiveObjects, type KubectlOptions, type LiveObjects } from './kubectlBaseline';
+import { liveBaselineObject } from './liveBaseline';
+import type { ManifestBaselineSource } from './manifestBaselineSource';
+import type { ManifestObject } from './manifestParser';
+import { identityKey, isAnalysedKind, type ObjectIdentity } from './objectIdentity';
+
+/** Milliseconds a cluster lookup is reused: typing must not run kubectl per keystroke. */
+const LIVE_LOOKUP_TTL_MS = 30_000;
+
+/** Cluster lookups, kept between analyses. */
+export class ClusterObjects {
+  /** By kubectl path and the objects looked up; dropped once older than LIVE_LOOKUP_TTL_MS. */
+  private readonly lookups = new Map<string, { at: number; promise: Promise<LiveObjects> }>();
+  /**
+   * Baseline objects made from live ones, per live object, while the edited object is the same:
+   * the same baseline object keeps the findings memo valid between edits of other documents.
+   */
+  private readonly baselines = new WeakMap<object, { edited: unknown; baseline: ManifestObject | undefined }>();
+
+  /** The cluster kubectl reaches with `kubectl` (its path is the machine-scoped setting) as a baseline source. */
+  through(kubectl: KubectlOptions): ManifestBaselineSource {
+    return {
+      deployedObjects: async (_file, manifest) => {
+        const edited = manifest.objects.filter((o) => o.identity && isAnalysedKind(o.kind));
+        const live = await this.liveObjects(
+          edited.map((o) => o.identity!),
+          kubectl,
+        );
+        if ('unavailable' in live) {
+          return { reason: `No live baseline for the Kubernetes objects, so edits were not compared with the cluster: ${live.unavailable}`, severity: 'information' };
+        }
+        const objects = new Map<string, ManifestObject>();
+        for (const object of edited) {
+          const key = identityKey(object.identity!);
+          const liveObject = live.objects.get(key);
+          if (!liveObject || objects.has(key)) continue;
+          let made = this.baselines.get(liveObject);
+          if (made?.edited !== object.value) {
+            made = { edited: object.value, baseline: liveBaselineObject(liveObject, object) };
+            this.baselines.set(liveObject, made);
+          }
+          if (made.baseline) objects.set(key, made.baseline);
+        }
+        return { objects, description: 'the live object in the cluster (`kubectl get`)' };
+      },
+    };
+  }
+
+  private liveObjects(identities: ObjectIdentity[], kubectl: KubectlOptions): Promise<LiveObjects> {
+    const now = Date.now();
+    for (const [key, entry] of this.lookups) if (now - entry.at >= LIVE_LOOKUP_TTL_MS) this.lookups.delete(key);
+    const key = JSON.stringify([kubectl.path, identities.map(identityKey).sort()]);
+    let entry = this.lookups.get(key);
+    if (!entry) this.lookups.set(key, (entry = { at: now, promise: getLiveObjects(identities, kubectl) }));
+    return entry.promise;
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * Where a module's configuration files come from, for the analysis: the disk with the editor's
+ * open documents over it (`DiskModuleFiles`, here), or a git tree at a commit (`GitTreeFiles`).
+ * Both hand the files over read and parsed, or with the reason they could not be, so that the pure
+ * analysis (moduleAnalysis.ts) never knows where they were.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { decodeUtf8 } from '../io/utf8';
+import { buildModuleConfiguration } from './configuration';
+import type { HclParser, ParsedHclDocument } from './hcl/hclParser';
+import type { HclFile } from './hcl/model';
+import type { ModuleFileInput, ReadModuleFile, UnreadableModuleFile } from './moduleAnalysis';
+import { lockedProviderVersions } from './providerLockFile';
+import type { LockFileVersions } from './replacementCoverage';
+import { DEPENDENCY_LOCK_FILE, isAutoLoadedTfvarsFile, isNativeSyntaxConfigurationFile } from './terraformFiles';
+
+/** A source of a module's configuration files. */
+export interface ModuleFiles {
+  /** The native-syntax configuration files directly in `dir`, sorted by path: each read and parsed, or why it could not be. */
+  configurationFiles(dir: string): Promise<ModuleFileInput[]>;
+}
+
+/** Files larger than this are not analysed: Terraform configuration that big is generated, not typed. */
+export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+/** A document the editor has open, which takes the place of the file on disk. */
+export interface OpenDocument {
+  text: string;
+  /** Absent when the document is too large to analyse (see MAX_FILE_BYTES). */
+  parsed?: ParsedHclDocument;
+}
+
+interface CachedFile {
+  mtimeMs: number;
+  size: number;
+  read: ReadModuleFile;
+}
+
+/**
+ * Module files on disk, each parsed once and kept while its size and mtime are unchanged: an
+ * unchanged file yields the very same objects from one analysis to the next, which the caches
+ * keyed on them rely on. `withOpenDocuments` lays the editor's documents over the disk.
+ */
+export class DiskModuleFiles implements ModuleFiles {
+  /** By absolute path. */
+  private readonly cache = new Map<string, CachedFile>();
+
+  constructor(private readonly parser: HclParser) {}
+
+  async configurationFiles(dir: string): Promise<ModuleFileInput[]> {
+    return this.listConfigurationFiles(dir).map((file) => this.read(file));
+  }
+
+  /** The module's files as the editor has them: the open documents (by absolute path) take the place of the files on disk. */
+  withOpenDocuments(openDocuments: ReadonlyMap<string, OpenDocument>): ModuleFiles {
+    return { configurationFiles: async (dir) => this.overlaid(dir, openDocuments) };
+  }
+
+  /** The variable definitions files Terraform loads by itself, in its order (by name); unreadable ones are left out. */
+  variableFiles(dir: string): HclFile[] {
+    const files: HclFile[] = [];
+    for (const name of safeReaddir(dir).filter(isAutoLoadedTfvarsFile).sort()) {
+      const loaded = this.read(path.join(dir, name));
+      if (loaded.kind === 'read') files.push(loaded.file);
+    }
+    return files;
+  }
+
+  /** The module's own lock file; a child module has none (its root's applies), which the message says. */
+  lockFile(dir: string): LockFileVersions {
+    const file = path.join(dir, DEPENDENCY_LOCK_FILE);
+    if (!existsSync(file)) return { kind: 'absent' };
+    const loaded = this.read(file);
+    return loaded.kind === 'read' ? { kind: 'read', versions: lockedProviderVersions(loaded.file) } : { kind: 'unreadable' };
+  }
+
+  /** The managed resource addresses the module in `dir` declares, as on disk; undefined when it has no configuration files. */
+  managedResources(dir: string): string[] | undefined {
+    const names = this.listConfigurationFiles(dir);
+    if (names.length === 0) return undefined;
+    const files = names.map((file) => this.read(file)).filter((file): file is ReadModuleFile => file.kind === 'read');
+    return buildModuleConfiguration(files)
+      .resources.filter((r) => r.mode === 'managed')
+      .map((r) => r.address);
+  }
+
+  /** One file, parsed; or why it cannot be analysed. */
+  read(file: string): ReadModuleFile | UnreadableModuleFile {
+    let stat;
+    try {
+      stat = statSync(file);
+    } catch (error) {
+      return { kind: 'unreadable', path: file, problem: `Cannot read ${path.basename(file)}: ${(error as Error).message}` };
+    }
+    const cached = this.cache.get(file);
+    if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.read;
+    if (stat.size > MAX_FILE_BYTES) return { kind: 'unreadable', path: file, problem: tooLargeMessage(file, stat.size) };
+    const decoded = decodeUtf8(readFileSync(file));
+    if (decoded === undefined) return { kind: 'unreadable', path: file, problem: notUtf8Message(file) };
+    const parsed = this.parser.parse(decoded);
+    const read: ReadModuleFile = { kind: 'read', path: file, text: decoded, file: parsed.file };
+    parsed.dispose();
+    this.cache.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, read });
+    return read;
+  }
+
+  private overlaid(dir: string, openDocuments: ReadonlyMap<string, OpenDocument>): ModuleFileInput[] {
+    const names = new Set(this.listConfigurationFiles(dir));
+    for (const file of openDocuments.keys()) if (path.dirname(file) === dir && isNativeSyntaxConfigurationFile(file)) names.add(file);
+    return [...names].sort().map((file): ModuleFileInput => {
+      const open = openDocuments.get(file);
+      if (!open) return this.read(file);
+      if (!open.parsed) return { kind: 'unreadable', path: file, problem: tooLargeMessage(file, Buffer.byteLength(open.text, 'utf8')) };
+      const read: ReadModuleFile = { kind: 'read', path: file, text: open.text, file: open.parsed.file };
+      // The editor decoded the bytes with its own guess; replacement characters hint they aren't UTF-8.
+      if (open.text.includes('\uFFFD') && isNotUtf8OnDisk(file)) read.problem = notUtf8Message(file);
+      return read;
+    });
+  }
+
+  /** Absolute paths of the configuration files directly in `dir`, sorted. */
+  private listConfigurationFiles(dir: string): string[] {
+    return safeReaddir(dir)
+      .filter(isNativeSyntaxConfigurationFile)
+      .map((name) => path.join(dir, name))
+      .sort();
+  }
+}
+
+function isNotUtf8OnDisk(file: string): boolean {
+  try {
+    return decodeUtf8(readFileSync(file)) === undefined;
+  } catch {
+    return false;
+  }
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+export function notUtf8Message(file: string): string {
+  return `${path.basename(file)} is not valid UTF-8 text, which Terraform requires: it was not analysed. Re-save it as UTF-8.`;
+}
+
+export function tooLargeMessage(file: string, bytes: number): string {
+  return (
+    `${path.basename(file)} is ${(bytes / 1024 / 1024).toFixed(1)} MB, over the ${MAX_FILE_BYTES / 1024 / 1024} MB limit for analysis: ` +
+    'it was not analysed. Configuration this large is usually generated; check its generator instead.'
+  );
+}
