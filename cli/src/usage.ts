@@ -23,8 +23,9 @@ Commands:
       objects matched by identity, Terraform modules by folder; state still wins in auto).
       A module or file without its baseline gets a baseline-unavailable finding and a line on
       stderr; the rest is still checked.
-      Exit 0: no error-level finding; 1: at least one; 2: usage error, unreadable input, or no
-      target could be compared with the baseline asked for.
+      Exit 0: no error-level finding; 1: at least one; 2: usage error, unreadable input, a target
+      whose analysis failed (the others are still checked), or no target could be compared with
+      the baseline asked for.
   plan-summary PLAN [--format text|json]
       The plan's summary line as Terraform/OpenTofu prints it, or its counts as JSON.
       PLAN is JSON from "terraform show -json PLANFILE". Exit 2: unreadable or unsupported plan.

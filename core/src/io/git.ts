@@ -86,7 +86,7 @@ const COMMIT_TTL_MS = 1500;
 
 /**
  * `resolveGitCommit`, at most every 1.5 s per folder and ref (a commit or a checkout is picked up
- * after that). The analyzers keep one each; a rejected resolution is cached as long, so a folder
+ * after that). Each git baseline source (Terraform's and Kubernetes') keeps one; a rejected resolution is cached as long, so a folder
  * outside git is not asked again on every edit.
  */
 export class ThrottledCommitResolver {
