@@ -18,6 +18,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../../../common/src/findings';
 import { parseInitializationOptions, parseWorkspaceTrustedParams, WorkspaceTrustedNotification } from '../../../common/src/protocol';
+import { PRODUCT_VERSION } from '../../../common/src/productVersion';
 import { DEFAULT_SETTINGS, SETTINGS_SECTION, normalizeSettings, type ImmutableInfraSettings } from '../../../common/src/settings';
 import type { HclParser, ParsedHclDocument } from '../../../core/src/terraform/hcl/hclParser';
 import type { KnowledgeLookup } from '../../../core/src/terraform/knowledgeLookup';
@@ -130,7 +131,7 @@ export class ImmutableInfraLanguageServer {
         codeActionProvider: { codeActionKinds: ['quickfix'] },
         codeLensProvider: { resolveProvider: false },
       },
-      serverInfo: { name: 'immutable-infra', version: '0.1.0' },
+      serverInfo: { name: 'immutable-infra', version: PRODUCT_VERSION },
     };
   }
 
