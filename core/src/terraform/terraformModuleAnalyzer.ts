@@ -148,7 +148,7 @@ export class TerraformModuleAnalyzer {
     const file = path.join(dir, LOCK_FILE);
     if (!existsSync(file)) return { kind: 'absent' };
     const loaded = this.loadFromDisk(file);
-    return 'problem' in loaded ? { kind: 'unreadable' } : { kind: 'read', versions: lockedProviderVersions(loaded.file) };
+    return 'problem' in loaded ? { kind: 'unreadable' } : { kind: 'read', versions: lockedProviderVersions(loaded.text) };
   }
 
   /**
