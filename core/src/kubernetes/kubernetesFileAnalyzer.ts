@@ -32,6 +32,7 @@ import { liveBaselineObject } from './liveBaseline';
 import { identityKey, isAnalysedKind, type ObjectIdentity } from './objectIdentity';
 import { counterpartPath, type DeployedVersion } from '../io/deployedVersion';
 import { DeployedManifests, deployedObject, objectsByIdentity } from './deployedManifests';
+import { renderFinding } from '../findingText/ruleText';
 
 export const KUBERNETES_FILE = /\.ya?ml$/i;
 
@@ -315,10 +316,7 @@ function looksLikeKubernetesText(text: string): boolean {
 }
 
 function tooLargeMessage(file: string, bytes: number): string {
-  return (
-    `${path.basename(file)} is ${(bytes / 1024 / 1024).toFixed(1)} MB, over the ${MAX_MANIFEST_BYTES / 1024 / 1024} MB limit for analysis: ` +
-    'it was not checked. A manifest this large is usually generated; check its generator or split it.'
-  );
+  return renderFinding('kubernetes/file-unreadable', { problem: 'too-large', file, bytes, limitBytes: MAX_MANIFEST_BYTES }).message;
 }
 
 function fileProblem(file: string, message: string): Finding {

@@ -23,6 +23,7 @@ import { replacementCoverage, type LockFileVersions, type ReplacementCoverage } 
 import { assessResources, replacementFindings, type AssessmentCache } from './replacementFindings';
 import type { HclBlock } from './hcl/model';
 import { evaluate, type EvaluationContext, type KnownValue } from './values';
+import { renderFinding } from '../findingText/ruleText';
 
 /** Files larger than this are not analysed: Terraform configuration that big is generated, not typed. */
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -380,14 +381,11 @@ function safeReaddir(dir: string): string[] {
 }
 
 export function notUtf8Message(file: string): string {
-  return `${path.basename(file)} is not valid UTF-8 text, which Terraform requires: it was not analysed. Re-save it as UTF-8.`;
+  return renderFinding('terraform/file-unreadable', { problem: 'not-utf8', file }).message;
 }
 
 export function tooLargeMessage(file: string, bytes: number): string {
-  return (
-    `${path.basename(file)} is ${(bytes / 1024 / 1024).toFixed(1)} MB, over the ${MAX_FILE_BYTES / 1024 / 1024} MB limit for analysis: ` +
-    'it was not analysed. Configuration this large is usually generated; check its generator instead.'
-  );
+  return renderFinding('terraform/file-unreadable', { problem: 'too-large', file, bytes, limitBytes: MAX_FILE_BYTES }).message;
 }
 
 function fileProblem(file: string, message: string): Finding {
