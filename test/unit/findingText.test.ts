@@ -1,8 +1,8 @@
 /**
  * The findings' words in one place (core/src/findingText): every finding code has its renderer
- * and its SARIF description, the renderers say what the rules found, the hover and SARIF read the
- * same table, and no rule writes a message of its own any more — which the last test checks by
- * reading the analysis' source with TypeScript's parser.
+ * and its SARIF description, each quick fix its title; the renderers say what the rules found,
+ * the hover and SARIF read the same table, and no rule writes a message of its own any more —
+ * which the last test checks by reading the analysis' source with TypeScript's parser.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import ts from 'typescript';
 import { toSarif } from '../../cli/src/sarif';
 import { KUBERNETES_FINDING_CODES, TERRAFORM_FINDING_CODES, type Finding, type FindingCode } from '../../common/src/findings';
 import { hasHover, hoverMarkdown } from '../../core/src/findingText/findingHover';
+import { fixTitle } from '../../core/src/findingText/fixText';
 import { RULE_TEXT, renderFinding, type FindingFacts } from '../../core/src/findingText/ruleText';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
@@ -123,6 +124,12 @@ describe('the findings’ text', () => {
     const rules = sarif.runs[0]!.tool.driver.rules;
     assert.equal(rules.length, ALL_CODES.length);
     for (const rule of rules) assert.equal(rule.shortDescription.text, RULE_TEXT[rule.id].description);
+  });
+
+  test('quick fixes: a title for each kind', () => {
+    assert.equal(fixTitle({ kind: 'create-before-destroy' }), 'Add lifecycle { create_before_destroy = true }: create the replacement before destroying the old one');
+    assert.equal(fixTitle({ kind: 'prevent-destroy' }), 'Add lifecycle { prevent_destroy = true }: make Terraform refuse to destroy this resource');
+    assert.equal(fixTitle({ kind: 'moved-block', from: 'local_file.old', to: 'local_file.new' }), 'Add a moved block from local_file.old to local_file.new');
   });
 
   test('no finding in the analysis writes its message or detail itself', () => {
