@@ -85,8 +85,6 @@ export const SETTING_RANGES = {
   'rollout.nodes': { minimum: 1, maximum: 10_000, integer: true },
 } as const satisfies Record<string, SettingRange>;
 
-export const MAX_DEBOUNCE_MS = SETTING_RANGES['diagnostics.debounceMs'].maximum;
-
 /**
  * Every setting's full name (`immutableInfra.diagnostics.debounceMs`) with its default: the leaves
  * of DEFAULT_SETTINGS, which is how VS Code nests dotted names when it hands the section over.
@@ -143,11 +141,12 @@ function inRange(raw: unknown, range: SettingRange, fallback: number): number {
 }
 
 /**
- * Arguments are spread into an argument array: a string there would be spread into its letters,
- * so only an array counts, and only its string items.
+ * Arguments are spread into the program's argument array: a string there would be spread into
+ * its letters, a number would fail the start. Only an array of strings counts; anything else, as
+ * for every setting of the wrong type, is the default.
  */
 function normalizeArguments(raw: unknown): string[] {
-  return Array.isArray(raw) ? raw.filter((item): item is string => typeof item === 'string') : [...DEFAULT_SETTINGS.plan.arguments];
+  return Array.isArray(raw) && raw.every((item) => typeof item === 'string') ? [...raw] : [...DEFAULT_SETTINGS.plan.arguments];
 }
 
 /**

@@ -12,10 +12,10 @@ describe('normalizeSettings', () => {
     for (const raw of [undefined, null, {}, [], 'auto']) assert.deepEqual(normalizeSettings(raw), DEFAULT_SETTINGS, JSON.stringify(raw));
   });
 
-  test('the plan arguments are an array of strings, never a string spread into its letters', () => {
+  test('the plan arguments are an array of strings, else the default: never a string spread into its letters', () => {
     assert.deepEqual(normalizeSettings({ plan: { arguments: ['-var-file=prod.tfvars', '-refresh=false'] } }).plan.arguments, ['-var-file=prod.tfvars', '-refresh=false']);
     assert.deepEqual(normalizeSettings({ plan: { arguments: '-refresh=false' } }).plan.arguments, []);
-    assert.deepEqual(normalizeSettings({ plan: { arguments: ['-refresh=false', 7, null] } }).plan.arguments, ['-refresh=false']);
+    assert.deepEqual(normalizeSettings({ plan: { arguments: ['-refresh=false', 7, null] } }).plan.arguments, []);
   });
 
   test('the rollout assumptions keep to their ranges', () => {
