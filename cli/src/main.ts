@@ -3,15 +3,14 @@ import { runCheck, parseCheckArguments } from './checkCommand';
 import { parseGraphArguments, runGraph } from './graphCommand';
 import { parsePlanSummaryArguments, runPlanSummary } from './planSummaryCommand';
 import { parseRolloutArguments, runRollout } from './rolloutCommand';
+import { PRODUCT_VERSION } from '../../common/src/productVersion';
 import { USAGE, UsageError, type CommandResult } from './usage';
-
-const VERSION = '0.1.0';
 
 export async function runCli(argv: string[], cwd: string): Promise<CommandResult> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') return { exitCode: command ? 0 : 2, stdout: USAGE };
-  if (command === '--version') return { exitCode: 0, stdout: `${VERSION}\n` };
-  if (command === 'check') return runCheck(parseCheckArguments(rest, cwd), VERSION);
+  if (command === '--version') return { exitCode: 0, stdout: `${PRODUCT_VERSION}\n` };
+  if (command === 'check') return runCheck(parseCheckArguments(rest, cwd), PRODUCT_VERSION);
   if (command === 'plan-summary') return runPlanSummary(parsePlanSummaryArguments(rest, cwd));
   if (command === 'graph') return runGraph(parseGraphArguments(rest, cwd));
   if (command === 'rollout') return runRollout(parseRolloutArguments(rest, cwd));

@@ -12,8 +12,9 @@ import {
 } from 'vscode-languageclient/node';
 import { WorkspaceTrustedNotification, type InitializationOptions, type WorkspaceTrustedParams } from '../../common/src/protocol';
 import { ServerCrashPolicy } from './serverCrashPolicy';
-import { SETTINGS_SECTION, normalizeSettings, type ImmutableInfraSettings } from '../../common/src/settings';
+import { SETTINGS_SECTION } from '../../common/src/settings';
 import { NATIVE_SYNTAX_EXTENSIONS } from '../../core/src/terraform/terraformFiles';
+import { readSettings } from './settings';
 
 /** The id also names the trace setting vscode-languageclient reads: `immutableInfra.trace.server`. */
 const CLIENT_ID = 'immutableInfra';
@@ -120,7 +121,7 @@ export class ImmutableInfraClient {
       // A function, so that every (re)start sends the trust and settings of that moment.
       initializationOptions: (): InitializationOptions => ({
         workspaceTrusted: vscode.workspace.isTrusted,
-        settings: this.readSettings(),
+        settings: readSettings(),
       }),
       initializationFailedHandler: (error) => {
         // A server that answers `initialize` with an error would fail the same way again: it
@@ -166,16 +167,12 @@ export class ImmutableInfraClient {
     }
   }
 
-  private readSettings(): ImmutableInfraSettings {
-    return normalizeSettings(vscode.workspace.getConfiguration().get<unknown>(SETTINGS_SECTION));
-  }
-
   private notifyWorkspaceTrusted(): void {
     this.log.info('The workspace is now trusted.');
     const client = this.languageClient;
     // A server that is not up reads the trust from its initialization options when it next starts.
     if (!client || (client.state !== State.Running && client.state !== State.Starting)) return;
-    const params: WorkspaceTrustedParams = { workspaceTrusted: true, settings: this.readSettings() };
+    const params: WorkspaceTrustedParams = { workspaceTrusted: true, settings: readSettings() };
     client
       .sendNotification(WorkspaceTrustedNotification.method, params)
       .catch((error: unknown) => this.log.warn(`Could not tell the language server about workspace trust: ${errorMessage(error)}`));

@@ -8,6 +8,13 @@
  * replica set, pod) comes from a manifest and may be hostile: renderers show them as text.
  */
 
+/**
+ * What the simulation assumes where no manifest says: the image pull and container start of a new
+ * pod (seconds), and the nodes a DaemonSet runs on. The extension's settings default to them too.
+ */
+export const DEFAULT_POD_START_SECONDS = 5;
+export const DEFAULT_NODE_COUNT = 3;
+
 /** The timeline's shape version: bump on a breaking change. */
 export const ROLLOUT_TIMELINE_VERSION = 1;
 

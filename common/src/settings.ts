@@ -1,10 +1,12 @@
 /**
- * The `immutableInfra.*` settings: their type, defaults and normaliser. The extension sends them
- * to the language server (initialization options, `workspace/didChangeConfiguration`,
- * `workspace/configuration`), so this module imports nothing from `vscode` and can move to
- * `common/` for the server to share. The declarations users see are in package.json
- * `contributes.configuration`; keep the two in step.
+ * The `immutableInfra.*` settings: their type, defaults, bounds and normaliser, for every setting
+ * the extension declares. The extension reads them through this normaliser and sends them to the
+ * language server (initialization options, `workspace/didChangeConfiguration`,
+ * `workspace/configuration`), so this module imports nothing from `vscode`. The declarations users
+ * see are in package.json `contributes.configuration`, which VS Code reads as it is; the packaging
+ * test holds its defaults and bounds equal to DEFAULT_SETTINGS and SETTING_RANGES.
  */
+import { DEFAULT_NODE_COUNT, DEFAULT_POD_START_SECONDS } from './rollout';
 
 export const SETTINGS_SECTION = 'immutableInfra';
 
@@ -44,6 +46,15 @@ export interface ImmutableInfraSettings {
   trace: {
     server: ServerTraceLevel;
   };
+  plan: {
+    /** Extra arguments for `plan`, passed as arguments (never through a shell). */
+    arguments: string[];
+  };
+  /** What the rollout simulation assumes where no manifest says (the extension only). */
+  rollout: {
+    podStartSeconds: number;
+    nodes: number;
+  };
 }
 
 export const DEFAULT_SETTINGS: ImmutableInfraSettings = {
@@ -55,9 +66,41 @@ export const DEFAULT_SETTINGS: ImmutableInfraSettings = {
   kubectl: { path: '' },
   kubernetes: { baseline: 'git' },
   trace: { server: 'off' },
+  plan: { arguments: [] },
+  rollout: { podStartSeconds: DEFAULT_POD_START_SECONDS, nodes: DEFAULT_NODE_COUNT },
 };
 
-export const MAX_DEBOUNCE_MS = 5000;
+/** A numeric setting's allowed values, as package.json declares them (`minimum`, `maximum`). */
+export interface SettingRange {
+  minimum: number;
+  maximum: number;
+  /** Whole numbers only (package.json `"type": "integer"`). */
+  integer?: true;
+}
+
+/** The bounds of the numeric settings, keyed by their name under `immutableInfra.`. */
+export const SETTING_RANGES = {
+  'diagnostics.debounceMs': { minimum: 0, maximum: 5000 },
+  'rollout.podStartSeconds': { minimum: 0, maximum: 86_400 },
+  'rollout.nodes': { minimum: 1, maximum: 10_000, integer: true },
+} as const satisfies Record<string, SettingRange>;
+
+/**
+ * Every setting's full name (`immutableInfra.diagnostics.debounceMs`) with its default: the leaves
+ * of DEFAULT_SETTINGS, which is how VS Code nests dotted names when it hands the section over.
+ */
+export function settingDefaults(): Map<string, unknown> {
+  const names = new Map<string, unknown>();
+  const walk = (prefix: string, value: object): void => {
+    for (const [key, child] of Object.entries(value)) {
+      const name = `${prefix}.${key}`;
+      if (typeof child === 'object' && child !== null && !Array.isArray(child)) walk(name, child);
+      else names.set(name, child);
+    }
+  };
+  walk(SETTINGS_SECTION, DEFAULT_SETTINGS);
+  return names;
+}
 
 /**
  * Turns whatever arrived (user JSON, an older client, another editor's init options) into
@@ -78,7 +121,32 @@ export function normalizeSettings(raw: unknown): ImmutableInfraSettings {
     trace: {
       server: oneOf(asRecord(value.trace).server, SERVER_TRACE_LEVELS, DEFAULT_SETTINGS.trace.server),
     },
+    plan: { arguments: normalizeArguments(asRecord(value.plan).arguments) },
+    rollout: normalizeRolloutSettings(asRecord(value.rollout)),
   };
+}
+
+/** The settings the rollout simulation reads, made safe: a value out of its range falls back to the default. */
+export function normalizeRolloutSettings(raw: { podStartSeconds?: unknown; nodes?: unknown }): ImmutableInfraSettings['rollout'] {
+  return {
+    podStartSeconds: inRange(raw.podStartSeconds, SETTING_RANGES['rollout.podStartSeconds'], DEFAULT_SETTINGS.rollout.podStartSeconds),
+    nodes: inRange(raw.nodes, SETTING_RANGES['rollout.nodes'], DEFAULT_SETTINGS.rollout.nodes),
+  };
+}
+
+/** A number within its range, else the fallback (not clamped: a value outside is no value anyone meant). */
+function inRange(raw: unknown, range: SettingRange, fallback: number): number {
+  if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < range.minimum || raw > range.maximum) return fallback;
+  return range.integer && !Number.isInteger(raw) ? fallback : raw;
+}
+
+/**
+ * Arguments are spread into the program's argument array: a string there would be spread into
+ * its letters, a number would fail the start. Only an array of strings counts; anything else, as
+ * for every setting of the wrong type, is the default.
+ */
+function normalizeArguments(raw: unknown): string[] {
+  return Array.isArray(raw) && raw.every((item) => typeof item === 'string') ? [...raw] : [...DEFAULT_SETTINGS.plan.arguments];
 }
 
 /**
@@ -100,7 +168,8 @@ function normalizePath(raw: unknown): string {
 
 function normalizeDebounce(raw: unknown): number {
   if (typeof raw !== 'number' || !Number.isFinite(raw)) return DEFAULT_SETTINGS.diagnostics.debounceMs;
-  return Math.min(MAX_DEBOUNCE_MS, Math.max(0, Math.round(raw)));
+  const { minimum, maximum } = SETTING_RANGES['diagnostics.debounceMs'];
+  return Math.min(maximum, Math.max(minimum, Math.round(raw)));
 }
 
 function oneOf<T extends string>(raw: unknown, allowed: readonly T[], fallback: T): T {

@@ -5,6 +5,7 @@
  * The language server publishes it instead of the stale findings; the CLI reports it and goes on.
  */
 import type { Finding } from '../../common/src/findings';
+import { renderFinding } from './findingText/ruleText';
 
 export type AnalysedLanguage = 'terraform' | 'kubernetes';
 
@@ -13,13 +14,13 @@ export type AnalysedLanguage = 'terraform' | 'kubernetes';
  * `consequence`: what became of the findings, said for where the finding is read.
  */
 export function analysisFailedFinding(file: string, language: AnalysedLanguage, error: unknown, consequence: string): Finding {
-  const subject = language === 'terraform' ? 'the Terraform module in this folder' : 'this file';
+  const code = language === 'terraform' ? 'terraform/analysis-failed' : 'kubernetes/analysis-failed';
   return {
     file,
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     severity: 'warning',
-    code: language === 'terraform' ? 'terraform/analysis-failed' : 'kubernetes/analysis-failed',
-    message: `Immutable Infra could not analyse ${subject}: ${analysisFailureReason(error)}. ${consequence}`,
+    code,
+    message: renderFinding(code, { reason: analysisFailureReason(error), consequence }).message,
   };
 }
 

@@ -20,6 +20,7 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
   type Diagnostic,
+  type InitializeResult,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
   type Range,
@@ -63,13 +64,13 @@ export class LspTestClient {
    */
   async initialize(
     options: { settings?: unknown; workspaceTrusted?: boolean; configuration?: (scopeUri: string | undefined) => unknown; workspaceFolders?: string[] } = {},
-  ): Promise<void> {
+  ): Promise<InitializeResult> {
     const configuration = options.configuration;
     if (configuration) {
       this.connection.onRequest('workspace/configuration', (params: { items: Array<{ scopeUri?: string }> }) => params.items.map((item) => configuration(item.scopeUri)));
       this.connection.onRequest('client/registerCapability', () => null);
     }
-    await this.connection.sendRequest(InitializeRequest.type, {
+    const result = await this.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,
       capabilities: { workspace: { configuration: configuration !== undefined } },
@@ -77,6 +78,7 @@ export class LspTestClient {
       workspaceFolders: options.workspaceFolders?.map((folder) => ({ uri: pathToFileURL(folder).href, name: path.basename(folder) })) ?? null,
     });
     await this.connection.sendNotification(InitializedNotification.type, {});
+    return result;
   }
 
   /** Notifications are fire-and-forget; a failed write shows up as the server's exit, checked elsewhere. */

@@ -8,6 +8,8 @@ import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import { TERRAFORM_PATH_SETTING } from '../../client/src/terraform/terraformExecutable';
+import { BASELINE_SOURCES, KUBERNETES_BASELINE_SOURCES, SERVER_TRACE_LEVELS, SETTING_RANGES, SETTINGS_SECTION, settingDefaults } from '../../common/src/settings';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const vsixPath = path.join(root, 'dist', 'immutable-infra.vsix');
@@ -53,6 +55,8 @@ interface ConfigurationProperty {
   default?: unknown;
   enum?: string[];
   scope?: string;
+  minimum?: number;
+  maximum?: number;
 }
 
 interface PackageManifest {
@@ -191,6 +195,33 @@ describe('package.json contracts', () => {
     assert.equal(properties['immutableInfra.againstPath']?.scope, 'resource');
     assert.equal(properties['immutableInfra.diagnostics.debounceMs']?.default, 200);
     assert.deepEqual(properties['immutableInfra.trace.server']?.enum, ['off', 'messages', 'verbose']);
+  });
+
+  test('declares exactly the settings of DEFAULT_SETTINGS, each with its default', () => {
+    const defaults = settingDefaults();
+    assert.deepEqual(Object.keys(properties).sort(), [...defaults.keys()].sort());
+    for (const [key, value] of defaults) assert.deepEqual(properties[key]?.default, value, `${key}: package.json's default is not DEFAULT_SETTINGS'`);
+  });
+
+  test('declares the bounds and choices the settings normaliser applies', () => {
+    for (const [name, range] of Object.entries(SETTING_RANGES)) {
+      const property = properties[`${SETTINGS_SECTION}.${name}`];
+      assert.equal(property?.minimum, range.minimum, `${name} minimum`);
+      assert.equal(property?.maximum, range.maximum, `${name} maximum`);
+      assert.equal(property?.type, 'integer' in range ? 'integer' : 'number', `${name} type`);
+    }
+    const numeric = Object.keys(properties).filter((key) => properties[key]?.type === 'number' || properties[key]?.type === 'integer');
+    assert.deepEqual(
+      numeric.sort(),
+      Object.keys(SETTING_RANGES)
+        .map((name) => `${SETTINGS_SECTION}.${name}`)
+        .sort(),
+      'a numeric setting without its range',
+    );
+    assert.deepEqual(properties['immutableInfra.baseline']?.enum, [...BASELINE_SOURCES]);
+    assert.deepEqual(properties['immutableInfra.kubernetes.baseline']?.enum, [...KUBERNETES_BASELINE_SOURCES]);
+    assert.deepEqual(properties['immutableInfra.trace.server']?.enum, [...SERVER_TRACE_LEVELS]);
+    assert.ok(TERRAFORM_PATH_SETTING in properties, `${TERRAFORM_PATH_SETTING}, which messages name, is not declared`);
   });
 
   test('executable paths are machine-scoped, so a cloned repository cannot set them', () => {

@@ -34,7 +34,7 @@ function coverageOf(text: string, lockFile: LockFileVersions = { kind: 'absent' 
 }
 
 function lockOf(text: string): LockFileVersions {
-  return { kind: 'read', versions: lockedProviderVersions(parse(text)) };
+  return { kind: 'read', versions: lockedProviderVersions(text) };
 }
 
 const AWS_RESOURCES = `resource "aws_instance" "web" {
@@ -220,7 +220,7 @@ describe('provider addresses and lock files', () => {
   });
 
   test('the lock file: versions by provider, blocks without a version skipped', () => {
-    const versions = lockedProviderVersions(parse(`${AWS_LOCK}provider "registry.terraform.io/hashicorp/local" {\n  constraints = "~> 2.0"\n}\n`));
+    const versions = lockedProviderVersions(`${AWS_LOCK}provider "registry.terraform.io/hashicorp/local" {\n  constraints = "~> 2.0"\n}\n`);
     assert.deepEqual([...versions], [['hashicorp/aws', '5.31.0']]);
   });
 });

@@ -79,7 +79,7 @@ export async function analyseTerraform(before: ModuleTexts | undefined, after: M
         .map((r) => r.address),
     ]),
   );
-  return analyzeModule({ files, variableFiles, lockFile: lockFileOf(hcl, scenario.lockFile), baseline, knowledge, childModules });
+  return analyzeModule({ files, variableFiles, lockFile: lockFileOf(scenario.lockFile), baseline, knowledge, childModules });
 }
 
 function parsed(hcl: HclParser, file: string, text: string): ReadModuleFile {
@@ -110,7 +110,7 @@ function gitRevision(ref: string, files: ReadModuleFile[] | undefined, variableF
   };
 }
 
-function lockFileOf(hcl: HclParser, text: string | undefined): LockFileVersions {
+function lockFileOf(text: string | undefined): LockFileVersions {
   if (text === undefined) return { kind: 'absent' };
-  return { kind: 'read', versions: lockedProviderVersions(parsed(hcl, path.join(MODULE_DIR, '.terraform.lock.hcl'), text).file) };
+  return { kind: 'read', versions: lockedProviderVersions(text) };
 }

@@ -36,9 +36,9 @@ import { runTerraform, TerraformCancellation } from '../terraform/terraformProce
 import type { ApplyNodeStatus } from '../../../common/src/planGraphMessages';
 import { PlanGraphPanel, PLAN_GRAPH_VIEW_TYPE, type ShownPlan } from './planGraphPanel';
 import { PlanStatusBar } from './planStatusBar';
+import { readSettings } from '../settings';
 
 export const SHOW_PLAN_GRAPH_COMMAND = 'immutableInfra.showPlanGraph';
-const PLAN_ARGUMENTS_SETTING = 'plan.arguments';
 
 /** A plan saved by this extension for a root module (what "apply the reviewed plan" will use). */
 export interface SavedPlan {
@@ -331,7 +331,7 @@ export class PlanGraphController implements vscode.Disposable {
     if (!executable) return;
     const label = this.label(rootDir);
     const planFile = this.planFileFor(rootDir);
-    const extraArgs = vscode.workspace.getConfiguration('immutableInfra', vscode.Uri.file(rootDir)).get<string[]>(PLAN_ARGUMENTS_SETTING, []);
+    const extraArgs = readSettings(vscode.Uri.file(rootDir)).plan.arguments;
     this.statusBar.showRunning(label);
     this.log.info(`Planning ${rootDir} with ${executableSentence(executable)}`);
     const started = Date.now();
@@ -410,7 +410,7 @@ export class PlanGraphController implements vscode.Disposable {
    */
   private async executable(rootDir: string): Promise<TerraformExecutable | undefined> {
     // Machine-scoped: VS Code ignores a value a workspace's settings might carry.
-    const configured = vscode.workspace.getConfiguration('immutableInfra').get<string>('terraform.path', '');
+    const configured = readSettings().terraform.path;
     try {
       const executable = await describeTerraformExecutable(chooseTerraformExecutable(configured || undefined, { moduleDir: rootDir }));
       this.log.info(`Using ${executableSentence(executable)}`);

@@ -14,7 +14,8 @@ import { isShowRolloutTimelineArguments, type ShowRolloutFromManifestArguments, 
 import { simulateRollout } from '../../../core/src/rollout/simulateRollout';
 import { ManifestError, workloadsFromManifest } from '../../../core/src/rollout/workloadFromManifest';
 import { RolloutTimelinePanel } from './rolloutTimelinePanel';
-import { pickWorkload, rolloutSettings, type WorkloadTarget } from './workloadAtCursor';
+import { readSettings } from '../settings';
+import { pickWorkload, type WorkloadTarget } from './workloadAtCursor';
 
 const GO_TO_LINE = 'Go to Line';
 
@@ -67,8 +68,7 @@ export class RolloutTimelineController implements vscode.Disposable {
     const workload = pick.workload ?? (await this.quickPick(pick.candidates, name));
     if (!workload) return;
 
-    const config = vscode.workspace.getConfiguration('immutableInfra.rollout', document.uri);
-    const settings = rolloutSettings({ podStartSeconds: config.get('podStartSeconds'), nodes: config.get('nodes') });
+    const settings = readSettings(document.uri).rollout;
     let timeline;
     try {
       timeline = simulateRollout(workload, settings);
@@ -98,8 +98,7 @@ export class RolloutTimelineController implements vscode.Disposable {
 
   /** A workload given whole: simulated as given (its old replica count too), its notes before the simulator's. */
   private showWorkload(args: ShowRolloutOfWorkloadArguments): void {
-    const config = vscode.workspace.getConfiguration('immutableInfra.rollout');
-    const settings = rolloutSettings({ podStartSeconds: config.get('podStartSeconds'), nodes: config.get('nodes') });
+    const settings = readSettings().rollout;
     const { workload } = args;
     let timeline: RolloutTimeline;
     try {

@@ -7,8 +7,6 @@
  * scalars are indented), so a line scan finds the documents' ends without parsing again.
  */
 import type { RolloutWorkload } from '../../../common/src/rollout';
-import { DEFAULT_NODE_COUNT } from '../../../core/src/rollout/daemonSetRollout';
-import { DEFAULT_POD_START_SECONDS } from '../../../core/src/rollout/podTiming';
 
 export interface WorkloadSpan {
   workload: RolloutWorkload;
@@ -73,14 +71,4 @@ export function pickWorkload(text: string, workloads: readonly RolloutWorkload[]
   if (matches.length === 1) return { workload: matches[0], candidates: matches };
   if (matches.length === 0 && spans.length === 1) return { workload: spans[0].workload, candidates: [spans[0].workload] };
   return { candidates: matches.length > 0 ? matches : spans.map((s) => s.workload) };
-}
-
-/** The settings the simulation reads, made safe: a bad value falls back to the default. */
-export function rolloutSettings(raw: { podStartSeconds?: unknown; nodes?: unknown }): { podStartSeconds: number; nodes: number } {
-  const start = raw.podStartSeconds;
-  const nodes = raw.nodes;
-  return {
-    podStartSeconds: typeof start === 'number' && Number.isFinite(start) && start >= 0 && start <= 86_400 ? start : DEFAULT_POD_START_SECONDS,
-    nodes: typeof nodes === 'number' && Number.isInteger(nodes) && nodes >= 1 && nodes <= 10_000 ? nodes : DEFAULT_NODE_COUNT,
-  };
 }

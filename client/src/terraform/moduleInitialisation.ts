@@ -12,6 +12,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DEPENDENCY_LOCK_FILE as LOCK_FILE } from '../../../core/src/terraform/terraformFiles';
+import { readProviderLockFile } from '../../../core/src/terraform/providerLockFile';
 import { toolCommand, type TerraformTool } from './terraformExecutable';
 
 /** The default registry of each tool: where a provider source without a host comes from. */
@@ -55,10 +56,15 @@ export function moduleInitialisation(moduleDir: string, options: InitialisationO
 
 /** The header's tool and the provider hosts of a lock file's text. */
 export function parseLockFile(text: string): { writtenBy?: TerraformTool; providerHosts: string[] } {
-  const header = /maintained automatically by "(tofu|terraform) init"/.exec(text);
-  const hosts = new Set<string>();
-  for (const match of text.matchAll(/^\s*provider\s+"([^"/]+)\/[^"]*"/gm)) hosts.add(match[1].toLowerCase());
-  return { ...(header ? { writtenBy: header[1] === 'tofu' ? 'opentofu' : 'terraform' } : {}), providerHosts: [...hosts].sort() };
+  const { writtenBy, providers } = readProviderLockFile(text);
+  const hosts = new Set(providers.map((provider) => registryHostOf(provider.source)).filter((host) => host !== undefined));
+  return { ...(writtenBy ? { writtenBy } : {}), providerHosts: [...hosts].sort() };
+}
+
+/** The host a lock file's provider comes from: its source's first part, lower case (`init` always writes the host). */
+function registryHostOf(source: string): string | undefined {
+  const slash = source.indexOf('/');
+  return slash > 0 ? source.slice(0, slash).toLowerCase() : undefined;
 }
 
 /** The tool whose default registry `host` is, if it is one of the two. */

@@ -60,26 +60,3 @@ export function floatingReason(image: string): FloatingReason | undefined {
 export function isPlaceholderImage(image: string): boolean {
   return image.trim() === '' || /\$\{|\$\(|<[^>]*>|\{\{/.test(image);
 }
-
-export function floatingImageMessage(image: string, reason: FloatingReason, container: string): string {
-  const { repository, tag } = parseImageReference(image);
-  if (reason === 'version-line') {
-    const line = /^v?\d+\./.test(tag ?? '')
-      ? 'a tag without a patch number, which some images move to each new patch release'
-      : 'a tag with only a major version number, which some images move to each new release of that major version';
-    return (
-      `Image \`${image}\` of container \`${container}\` uses \`${tag}\`, ${line}: it may change under the same name, ` +
-      `and where it does, pods created later run different code. A digest (\`${repository}@sha256:…\`) pins it, as does a full version where the image publishes one.`
-    );
-  }
-  const why: Record<Exclude<FloatingReason, 'version-line'>, string> = {
-    'no-tag': `has no tag, so it means \`${repository}:latest\``,
-    latest: 'uses the tag `latest`',
-    channel: `uses the channel tag \`${tag}\``,
-    snapshot: `uses the snapshot tag \`${tag}\``,
-  };
-  return (
-    `Image \`${image}\` of container \`${container}\` ${why[reason]}: the image it names changes when a new one is pushed, ` +
-    `so pods created later can run different code. Pin a full version (\`${repository}:1.2.3\`) or a digest (\`${repository}@sha256:…\`).`
-  );
-}

@@ -45,23 +45,6 @@ export interface RuleInput {
 const SRC = 'kubernetes/kubernetes';
 const IMMUTABLE = 'field is immutable';
 
-/** What "delete and re-create" means for each kind: the message's second half. */
-export const RECREATE_CONSEQUENCE: Record<string, string> = {
-  Deployment: 'Applying it means deleting and re-creating the Deployment: all its pods go down at once.',
-  ReplicaSet: 'Applying it means deleting and re-creating the ReplicaSet: all its pods go down at once.',
-  DaemonSet: 'Applying it means deleting and re-creating the DaemonSet: its pod on every node goes down at once.',
-  StatefulSet:
-    'Applying it means deleting the StatefulSet (with `--cascade=orphan` to keep its pods and claims) and re-creating it; claim templates never change existing PersistentVolumeClaims, so moving data needs a migration.',
-  Job: 'Applying it means deleting and re-creating the Job: its work runs again from the start, and its finished pods and their logs are removed.',
-  Pod: 'Applying it means deleting and re-creating the pod: its containers stop, and nothing but you re-creates a bare pod.',
-  Service: 'Applying it means deleting and re-creating the Service: it gets new addresses, and traffic to it is interrupted.',
-  PersistentVolumeClaim: 'Deleting the claim to re-create it can delete its volume and the data on it (reclaim policy `Delete` is the default for provisioned volumes).',
-  PersistentVolume: 'Re-creating the PersistentVolume object keeps the data on its storage only if its reclaim policy is `Retain`.',
-  ConfigMap: 'Create a ConfigMap under a new name instead (e.g. with a content hash suffix) and point the workloads at it.',
-  Secret: 'Create a Secret under a new name instead (e.g. with a content hash suffix) and point the workloads at it.',
-  StorageClass: 'Re-creating the StorageClass leaves existing volumes as they are; only new claims get the new settings.',
-};
-
 type Rule = (input: RuleInput) => ImmutableViolation[];
 
 const RULES: Record<string, Rule> = {

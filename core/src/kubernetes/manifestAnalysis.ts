@@ -5,11 +5,11 @@
  * file or takes the editor's text, parses it, and asks a baseline source (manifestBaselineSource.ts)
  * for the deployed objects.
  */
-import * as path from 'node:path';
 import type { Finding } from '../../../common/src/findings';
 import { manifestFindings, type ManifestBaseline, type ObjectFindingsMemo } from './manifestFindings';
 import type { ParsedManifest } from './manifestParser';
 import { isAnalysedKind } from './objectIdentity';
+import { renderFinding } from '../findingText/ruleText';
 
 /**
  * Larger files are not analysed: parsing YAML with positions costs about 1 s per MB on these
@@ -77,10 +77,7 @@ export function looksLikeKubernetesText(text: string): boolean {
 }
 
 function tooLargeMessage(file: string, bytes: number): string {
-  return (
-    `${path.basename(file)} is ${(bytes / 1024 / 1024).toFixed(1)} MB, over the ${MAX_MANIFEST_BYTES / 1024 / 1024} MB limit for analysis: ` +
-    'it was not checked. A manifest this large is usually generated; check its generator or split it.'
-  );
+  return renderFinding('kubernetes/file-unreadable', { problem: 'too-large', file, bytes, limitBytes: MAX_MANIFEST_BYTES }).message;
 }
 
 function fileProblem(file: string, message: string): Finding {

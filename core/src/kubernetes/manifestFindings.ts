@@ -4,11 +4,11 @@
  */
 import * as path from 'node:path';
 import type { Finding, SourceRange } from '../../../common/src/findings';
-import { fieldErrorText, kubectlInvalidText } from './apiErrorText';
-import { immutableFieldViolations, RECREATE_CONSEQUENCE, type ImmutableViolation } from './immutableFieldRules';
+import { renderFinding } from '../findingText/ruleText';
+import { immutableFieldViolations, type ImmutableViolation } from './immutableFieldRules';
 import { rangeOfPath, type ManifestObject, type ParsedManifest } from './manifestParser';
 import { identityAddress, identityKey, isAnalysedKind } from './objectIdentity';
-import { findTemplateMarker, templateMessage } from './templateDetection';
+import { findTemplateMarker } from './templateDetection';
 import { formatPath, shortValue } from './valueDiff';
 import { workloadFindings } from './workloadFindings';
 
@@ -39,7 +39,8 @@ export type ObjectFindingsMemo = WeakMap<object, { file: string; deployed?: Mani
 export function manifestFindings(file: string, manifest: ParsedManifest, baseline: ManifestBaseline | undefined, memo?: ObjectFindingsMemo): Finding[] {
   const template = findTemplateMarker(manifest);
   if (template) {
-    return [{ file, range: template.range, severity: 'information', code: 'kubernetes/templated-file', message: templateMessage(path.basename(file), template) }];
+    const message = renderFinding('kubernetes/templated-file', { fileName: path.basename(file), helm: template.helm, line: template.range.start.line + 1 }).message;
+    return [{ file, range: template.range, severity: 'information', code: 'kubernetes/templated-file', message }];
   }
   const findings: Finding[] = [];
   // YAML that isn't Kubernetes (CI files, compose files) is someone else's: no syntax errors from us.
@@ -50,7 +51,7 @@ export function manifestFindings(file: string, manifest: ParsedManifest, baselin
         range: error.range,
         severity: 'error',
         code: 'kubernetes/syntax-error',
-        message: `${error.message} (YAML). kubectl cannot read this document, and its objects were not checked.`,
+        message: renderFinding('kubernetes/syntax-error', { error: error.message }).message,
       });
     }
   }
@@ -118,23 +119,21 @@ function violationFinding(
   violation: ImmutableViolation,
   baselineDescription: string,
 ): Finding {
-  const answer = kubectlInvalidText(object.kind, name, [violation.error]);
   const field = formatPath(violation.at);
-  const consequence = RECREATE_CONSEQUENCE[object.kind] ?? 'Applying it means deleting and re-creating the object.';
-  const lead =
-    violation.code === 'kubernetes/immutable-config-changed'
-      ? `${object.kind} \`${name}\` is immutable (\`immutable: true\`), so \`${field}\` cannot change`
-      : `\`${field}\` of ${object.kind} \`${name}\` cannot change after creation`;
-  const message = `${lead}: kubectl apply will fail with \`${answer}\`. ${consequence}`;
-  const detail = [
-    `**Rule:** ${violation.rule}`,
-    violation.note ? `**Note:** ${violation.note}` : undefined,
-    `**API server error:** \`${fieldErrorText(violation.error)}\``,
-    `**Baseline:** ${baselineDescription}: \`${shortValue(violation.before)}\` → \`${shortValue(violation.after)}\``,
-    `**Source:** ${violation.ruleSource}`,
-  ]
-    .filter(Boolean)
-    .join('\n\n');
+  const before = shortValue(violation.before);
+  const after = shortValue(violation.after);
+  const { message, detail } = renderFinding(violation.code, {
+    kind: object.kind,
+    name,
+    field,
+    error: violation.error,
+    rule: violation.rule,
+    ...(violation.note ? { note: violation.note } : {}),
+    ruleSource: violation.ruleSource,
+    baseline: baselineDescription,
+    before,
+    after,
+  });
   return {
     file,
     range: rangeOfPath(manifest, object, violation.at),
@@ -145,8 +144,8 @@ function violationFinding(
     kind: object.kind,
     name,
     path: field,
-    before: shortValue(violation.before),
-    after: shortValue(violation.after),
+    before,
+    after,
     detail,
     ruleSource: violation.ruleSource,
   };

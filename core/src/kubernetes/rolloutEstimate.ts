@@ -137,11 +137,3 @@ export function readyAfterSeconds(podSpec: Record<string, unknown> | undefined, 
 function numberOr(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
 }
-
-/** `about 45 s`, `about 2 min 30 s`. */
-export function formatDuration(seconds: number): string {
-  if (seconds < 60) return `about ${Math.round(seconds)} s`;
-  const minutes = Math.floor(seconds / 60);
-  const rest = Math.round(seconds - minutes * 60);
-  return rest === 0 ? `about ${minutes} min` : `about ${minutes} min ${rest} s`;
-}

@@ -49,11 +49,3 @@ export function findTemplateMarker(manifest: ParsedManifest): TemplateMarker | u
   }
   return undefined;
 }
-
-export function templateMessage(fileName: string, marker: TemplateMarker): string {
-  const what = marker.helm ? 'a Helm template' : 'a template';
-  return (
-    `${fileName} is ${what} (\`{{ … }}\` at line ${marker.range.start.line + 1}): its Kubernetes objects exist only once it is rendered, ` +
-    'so it was not checked for immutable fields or rollouts. Render it (e.g. `helm template`) into a file and check that.'
-  );
-}

@@ -4,9 +4,11 @@
  * state kept inside the pods that a rollout replaces. Pure: objects in, findings out.
  */
 import type { Finding } from '../../../common/src/findings';
-import { floatingImageMessage, floatingReason, isPlaceholderImage } from './imageReference';
+import { renderFinding } from '../findingText/ruleText';
+import type { TemplateChange } from '../findingText/kubernetesText';
+import { floatingReason, isPlaceholderImage } from './imageReference';
 import { rangeOfPath, type FieldPath, type ManifestObject, type ParsedManifest } from './manifestParser';
-import { estimateRollingUpdate, formatDuration, readyAfterSeconds, resolveFenceposts, scaledValue, DEFAULT_ROLLING_VALUE, type IntOrPercent } from './rolloutEstimate';
+import { estimateRollingUpdate, readyAfterSeconds, resolveFenceposts, type IntOrPercent } from './rolloutEstimate';
 import { changedPaths, formatPath, isPlainObject, shortValue, valueAt } from './valueDiff';
 
 export interface WorkloadContext {
@@ -66,16 +68,14 @@ function imageFindings(ctx: WorkloadContext, podSpec: Record<string, unknown>, p
       const reason = floatingReason(image);
       if (!reason) continue;
       const path = [...podSpecPath, list, index, 'image'];
+      const { message, detail } = renderFinding('kubernetes/mutable-image-tag', { image, reason, container: String(container.name ?? index) });
       findings.push({
         ...base(ctx, path),
         severity: 'warning',
         code: 'kubernetes/mutable-image-tag',
-        message: floatingImageMessage(image, reason, String(container.name ?? index)),
+        message,
         after: image,
-        detail:
-          'An image, once built and tagged, should never change. `latest` (which no tag means), channel names such as `stable` and `-SNAPSHOT` tags ' +
-          'are re-pointed by their publisher; a version line without a patch number, such as `1.23` or `16`, is re-pointed by some publishers and never by others. ' +
-          'Where a tag is re-pointed, a rollback, a restart or a new node can pull different code. A digest pins the exact image.',
+        detail,
         ruleSource: 'Immutable Infra: floating image tags (see imageReference.ts)',
       });
     }
@@ -96,17 +96,14 @@ function readinessFindings(ctx: WorkloadContext, podSpec: Record<string, unknown
   const containers = containersOf(podSpec, 'containers');
   if (containers.length === 0 || containers.some(({ container }) => isPlainObject(container.readinessProbe))) return [];
   const first = containers[0];
+  const { message, detail } = renderFinding('kubernetes/no-readiness-probe', { kind: ctx.object.kind, name: ctx.name });
   return [
     {
       ...base(ctx, [...podSpecPath, 'containers', first.index]),
       severity: 'warning',
       code: 'kubernetes/no-readiness-probe',
-      message:
-        `No container of ${ctx.object.kind} \`${ctx.name}\` has a readinessProbe: a new pod counts as available as soon as it starts, ` +
-        'so the rolling update removes old pods before the new ones can serve, and cannot protect availability. Add a readinessProbe.',
-      detail:
-        'A pod is Ready when all its containers are; a container without a readiness probe is ready once started. The rollout only waits for ' +
-        '*available* pods (Ready for minReadySeconds), so without a probe it proceeds at full speed even when the new version is broken.',
+      message,
+      detail,
       ruleSource: 'kubernetes/kubernetes pkg/api/v1/pod IsPodAvailable; pkg/controller/deployment/rolling.go',
     },
   ];
@@ -119,16 +116,13 @@ function localStateFindings(ctx: WorkloadContext, podSpec: Record<string, unknow
     if (!isPlainObject(volume)) return;
     const type = volume.emptyDir !== undefined ? 'emptyDir' : volume.hostPath !== undefined ? 'hostPath' : undefined;
     if (!type) return;
-    const what = type === 'emptyDir' ? 'an emptyDir' : 'a hostPath';
-    const where = type === 'emptyDir' ? 'is deleted with its pod' : 'stays on its node, and the replacement pod may land on another';
+    const { message, detail } = renderFinding('kubernetes/local-state', { volume: String(volume.name ?? index), name: ctx.name, type });
     findings.push({
       ...base(ctx, [...podSpecPath, 'volumes', index, type]),
       severity: 'information',
       code: 'kubernetes/local-state',
-      message:
-        `Volume \`${String(volume.name ?? index)}\` of Deployment \`${ctx.name}\` is ${what}, which ${where}: every rollout replaces the pods, ` +
-        'so keep state that must survive outside them (a PersistentVolumeClaim, or a managed database or object store).',
-      detail: 'Immutable infrastructure replaces rather than patches: whatever lives inside a replaced pod is gone after the next rollout, restart or eviction.',
+      message,
+      detail,
       ruleSource: 'Immutable Infra: state outside what gets replaced',
     });
   });
@@ -142,7 +136,6 @@ function templateChangeFindings(ctx: WorkloadContext, baseline: ManifestObject):
   const changed = changedPaths(valueAt(baseline.value, templatePath), valueAt(ctx.object.value, templatePath), templatePath);
   if (changed.length === 0) return [];
   const at = changed[0];
-  const more = changed.length > 1 ? ` (and ${changed.length - 1} more field${changed.length === 2 ? '' : 's'})` : '';
   const spec = isPlainObject(ctx.object.value.spec) ? ctx.object.value.spec : {};
   const replicas = typeof spec.replicas === 'number' ? spec.replicas : 1;
   const readyAfter = readyAfterSeconds(valueAt(ctx.object.value, [...templatePath, 'spec']) as Record<string, unknown> | undefined, spec.minReadySeconds);
@@ -153,35 +146,38 @@ function templateChangeFindings(ctx: WorkloadContext, baseline: ManifestObject):
     before: shortValue(valueAt(baseline.value, at)),
     after: shortValue(valueAt(ctx.object.value, at)),
   };
-  const changedField = `\`${formatPath(at)}\`${more}`;
-  const assumption = `Assumes every pod becomes available about ${readyAfter} s after it is created (the readiness probe's delay and period plus minReadySeconds, or 15 s without a probe).`;
+  const change: TemplateChange = { field: formatPath(at), otherFields: changed.length - 1, name: ctx.name, readyAfter };
   if (strategy === 'Recreate') {
+    const { message, detail } = renderFinding('kubernetes/recreate-downtime', { ...change, replicas });
     return [
       {
         ...common,
         severity: 'warning',
         code: 'kubernetes/recreate-downtime',
-        message:
-          `Changing ${changedField} replaces the pods of Deployment \`${ctx.name}\` with strategy Recreate: all ${replicas} pod${replicas === 1 ? '' : 's'} ` +
-          `stop before any new one starts, so it is down for ${formatDuration(readyAfter)} or longer. Use RollingUpdate unless two versions must never run together.`,
-        detail: `The Recreate strategy scales the old ReplicaSet to 0 and waits for its pods to terminate before it creates the new ones. ${assumption}`,
+        message,
+        detail,
         ruleSource: 'kubernetes/kubernetes pkg/controller/deployment/recreate.go',
       },
     ];
   }
-  if (ctx.object.kind === 'Deployment') return [deploymentRollout(ctx, common, changedField, spec, replicas, readyAfter, assumption)];
+  if (ctx.object.kind === 'Deployment') return [deploymentRollout(common, change, spec, replicas)];
   if (ctx.object.kind === 'StatefulSet') {
     const partition = valueAt(spec, ['updateStrategy', 'rollingUpdate', 'partition']);
     const replaced = Math.max(0, replicas - (typeof partition === 'number' ? partition : 0));
+    const { message, detail } = renderFinding('kubernetes/rolling-update', {
+      ...change,
+      workload: 'StatefulSet',
+      replicas,
+      replaced,
+      ...(typeof partition === 'number' ? { partition } : {}),
+    });
     return [
       {
         ...common,
         severity: 'information',
         code: 'kubernetes/rolling-update',
-        message:
-          `Changing ${changedField} starts a rolling update of StatefulSet \`${ctx.name}\`: ${replaced} pod${replaced === 1 ? '' : 's'} replaced one at a time, ` +
-          `highest ordinal first, at most ${replicas} running and at least ${Math.max(0, replicas - 1)} available at once, ${formatDuration(replaced * readyAfter)}.`,
-        detail: `A StatefulSet deletes each pod and waits for its replacement to be Running and Ready before the next one${typeof partition === 'number' ? `; pods with an ordinal below the partition (${partition}) keep the old template` : ''}. ${assumption}`,
+        message,
+        detail,
         ruleSource: 'kubernetes/kubernetes pkg/controller/statefulset/stateful_set_control.go',
       },
     ];
@@ -189,61 +185,27 @@ function templateChangeFindings(ctx: WorkloadContext, baseline: ManifestObject):
   // DaemonSet: one pod per node; the node count is not in the manifest.
   const maxUnavailable = valueAt(spec, ['updateStrategy', 'rollingUpdate', 'maxUnavailable']) ?? 1;
   const maxSurge = valueAt(spec, ['updateStrategy', 'rollingUpdate', 'maxSurge']) ?? 0;
+  const { message, detail } = renderFinding('kubernetes/rolling-update', { ...change, workload: 'DaemonSet', maxUnavailable, maxSurge });
   return [
-    {
-      ...common,
-      severity: 'information',
-      code: 'kubernetes/rolling-update',
-      message:
-        `Changing ${changedField} starts a rolling update of DaemonSet \`${ctx.name}\`: the pod on every node is replaced, ` +
-        `at most ${String(maxUnavailable)} node${maxUnavailable === 1 ? '' : 's'} without a ready pod at a time (maxSurge ${String(maxSurge)}), about ${readyAfter} s per step.`,
-      detail: `How long it takes depends on the number of nodes, which the manifest doesn't say. ${assumption}`,
-      ruleSource: 'kubernetes/kubernetes pkg/controller/daemon/update.go',
-    },
+    { ...common, severity: 'information', code: 'kubernetes/rolling-update', message, detail, ruleSource: 'kubernetes/kubernetes pkg/controller/daemon/update.go' },
   ];
 }
 
-function deploymentRollout(
-  ctx: WorkloadContext,
-  common: Omit<Finding, 'severity' | 'code' | 'message'>,
-  changedField: string,
-  spec: Record<string, unknown>,
-  replicas: number,
-  readyAfter: number,
-  assumption: string,
-): Finding {
+function deploymentRollout(common: Omit<Finding, 'severity' | 'code' | 'message'>, change: TemplateChange, spec: Record<string, unknown>, replicas: number): Finding {
   const rawSurge = valueAt(spec, ['strategy', 'rollingUpdate', 'maxSurge']) as IntOrPercent | undefined;
   const rawUnavailable = valueAt(spec, ['strategy', 'rollingUpdate', 'maxUnavailable']) as IntOrPercent | undefined;
   const fenceposts = resolveFenceposts(replicas, rawSurge, rawUnavailable);
   const finding = { ...common, severity: 'information' as const, code: 'kubernetes/rolling-update' as const, ruleSource: ROLLOUT_SOURCE };
-  if (!fenceposts) {
-    return {
-      ...finding,
-      message: `Changing ${changedField} starts a rolling update of Deployment \`${ctx.name}\`, but maxSurge/maxUnavailable are not integers or percentages, so the API server will reject the Deployment.`,
-    };
-  }
-  const estimate = estimateRollingUpdate(replicas, fenceposts, readyAfter);
-  const show = (raw: IntOrPercent | undefined, resolved: number, roundUp: boolean) => {
-    const value = raw ?? DEFAULT_ROLLING_VALUE;
-    return typeof value === 'string' && scaledValue(value, replicas, roundUp) !== undefined ? `${value} → ${resolved}` : String(resolved);
-  };
-  const surgeText = show(rawSurge, fenceposts.maxSurge, true);
-  // The 0/0 → 1 adjustment is the controller's, not rounding: say so.
-  const unavailableRounded = scaledValue(rawUnavailable ?? DEFAULT_ROLLING_VALUE, replicas, false);
-  const unavailableText =
-    unavailableRounded === 0 && fenceposts.maxUnavailable === 1
-      ? `${rawUnavailable ?? DEFAULT_ROLLING_VALUE} → 0, raised to 1 because maxSurge is also 0`
-      : show(rawUnavailable, fenceposts.maxUnavailable, false);
-  const message =
-    `Changing ${changedField} starts a rolling update of Deployment \`${ctx.name}\`: ${replicas} pod${replicas === 1 ? '' : 's'} replaced, ` +
-    `at most ${estimate.peakPods} running and at least ${estimate.minAvailable} available at once ` +
-    `(maxSurge ${surgeText}, maxUnavailable ${unavailableText}), ${formatDuration(estimate.durationSeconds)}.`;
-  return {
-    ...finding,
-    message,
-    detail:
-      `maxSurge rounds up and maxUnavailable rounds down against ${replicas} replicas; when both come to 0 the controller allows 1 unavailable. ` +
-      `The controller creates new pods up to ${replicas + fenceposts.maxSurge} in total, and removes old ones only while at least ${replicas - fenceposts.maxUnavailable} stay available. ` +
-      `${estimate.waves} wait${estimate.waves === 1 ? '' : 's'} for new pods to become available. ${assumption}`,
-  };
+  if (!fenceposts) return { ...finding, message: renderFinding('kubernetes/rolling-update', { ...change, workload: 'Deployment', fenceposts: undefined }).message };
+  const estimate = estimateRollingUpdate(replicas, fenceposts, change.readyAfter);
+  const { message, detail } = renderFinding('kubernetes/rolling-update', {
+    ...change,
+    workload: 'Deployment',
+    replicas,
+    ...(rawSurge !== undefined ? { maxSurge: rawSurge } : {}),
+    ...(rawUnavailable !== undefined ? { maxUnavailable: rawUnavailable } : {}),
+    fenceposts,
+    estimate,
+  });
+  return { ...finding, message, detail };
 }

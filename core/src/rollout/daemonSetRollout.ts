@@ -8,14 +8,20 @@
  *     deleted when the new one is available.
  * Pure; the node count is a setting (no manifest says it).
  */
-import type { DaemonSetWorkload, IntOrPercent, RolloutOutcome, RolloutTimeline } from '../../../common/src/rollout';
+import {
+  DEFAULT_NODE_COUNT,
+  DEFAULT_POD_START_SECONDS,
+  type DaemonSetWorkload,
+  type IntOrPercent,
+  type RolloutOutcome,
+  type RolloutTimeline,
+} from '../../../common/src/rollout';
 import { scaledValueFromIntOrPercent } from './fenceposts';
 import type { RolloutSimulationOptions } from './deploymentRollout';
-import { DEFAULT_POD_START_SECONDS, podDurations, readinessDelaySeconds } from './podTiming';
+import { podDurations, readinessDelaySeconds } from './podTiming';
 import { SimulatedPods, type SimPod } from './simulatedPods';
 import { timelineFrom } from './timelineResult';
 
-export const DEFAULT_NODE_COUNT = 3;
 const MAX_SYNCS_PER_MOMENT = 1000;
 
 /**

@@ -5,10 +5,10 @@
  * driven: it re-syncs on every ReplicaSet or pod event, several times at one moment if each sync
  * changes something (one scale action per sync). Pure.
  */
-import type { DeploymentWorkload, RolloutOutcome, RolloutTimeline } from '../../../common/src/rollout';
+import { DEFAULT_POD_START_SECONDS, type DeploymentWorkload, type RolloutOutcome, type RolloutTimeline } from '../../../common/src/rollout';
 import { maxSurge, maxUnavailable, type DeploymentScalingSpec } from './fenceposts';
 import { syncDeployment, type ReplicaSetState } from './deploymentSync';
-import { DEFAULT_POD_START_SECONDS, podDurations, readinessDelaySeconds, toMs } from './podTiming';
+import { podDurations, readinessDelaySeconds, toMs } from './podTiming';
 import { SimulatedPods, type SimGroup } from './simulatedPods';
 import { timelineFrom } from './timelineResult';
 

@@ -4,9 +4,6 @@
  */
 import type { PodTemplateTiming, ReadinessProbeTiming } from '../../../common/src/rollout';
 
-/** The assumed image pull and container start when the caller does not say (seconds). */
-export const DEFAULT_POD_START_SECONDS = 5;
-
 /** The API server's probe defaults (core/v1 SetDefaults_Probe). */
 export const PROBE_DEFAULTS: ReadinessProbeTiming = { initialDelaySeconds: 0, periodSeconds: 10, successThreshold: 1 };
 

@@ -7,10 +7,10 @@
  * many at once as `maxUnavailable` allows (1 unless the MaxUnavailableStatefulSet field says
  * otherwise). Pure.
  */
-import type { IntOrPercent, RolloutOutcome, RolloutTimeline, StatefulSetWorkload } from '../../../common/src/rollout';
+import { DEFAULT_POD_START_SECONDS, type IntOrPercent, type RolloutOutcome, type RolloutTimeline, type StatefulSetWorkload } from '../../../common/src/rollout';
 import { scaledValueFromIntOrPercent } from './fenceposts';
 import type { RolloutSimulationOptions } from './deploymentRollout';
-import { DEFAULT_POD_START_SECONDS, podDurations, readinessDelaySeconds } from './podTiming';
+import { podDurations, readinessDelaySeconds } from './podTiming';
 import { SimulatedPods, type SimGroup, type SimPod } from './simulatedPods';
 import { timelineFrom } from './timelineResult';
 

@@ -5,6 +5,7 @@
  */
 import type { FindingFix } from '../../../common/src/findings';
 import type { SourcePosition } from '../../../common/src/findings';
+import { fixTitle } from '../findingText/fixText';
 import type { HclBlock } from './hcl/model';
 
 /** Splits each file's text into lines once per analysis, only for files that get a fix. */
@@ -47,10 +48,7 @@ function insertBeforeClose(block: HclBlock, lines: string[], text: string): Find
 /** Sets `name = true` in the resource's lifecycle block, creating the block when needed. */
 export function lifecycleFlagFix(resource: HclBlock, lines: string[], name: 'create_before_destroy' | 'prevent_destroy'): FindingFix | undefined {
   const kind = name === 'create_before_destroy' ? 'create-before-destroy' : 'prevent-destroy';
-  const title =
-    name === 'create_before_destroy'
-      ? 'Add lifecycle { create_before_destroy = true }: create the replacement before destroying the old one'
-      : 'Add lifecycle { prevent_destroy = true }: make Terraform refuse to destroy this resource';
+  const title = fixTitle({ kind });
   const lifecycle = resource.blocks.find((b) => b.type === 'lifecycle');
   if (lifecycle) {
     const existing = lifecycle.attributes.find((a) => a.name === name);
@@ -74,7 +72,7 @@ export function movedBlockFix(resource: HclBlock, lines: string[], pairs: Array<
   const indent = indentOf(resource, lines);
   const blocks = pairs.map(({ from, to }) => `${indent}moved {\n${indent}  from = ${from}\n${indent}  to   = ${to}\n${indent}}`).join('\n\n');
   return {
-    title: title ?? `Add a moved block from ${pairs[0].from} to ${pairs[0].to}`,
+    title: title ?? fixTitle({ kind: 'moved-block', from: pairs[0].from, to: pairs[0].to }),
     kind: 'moved-block',
     edits: [{ range: { start: end, end }, newText: `\n\n${blocks}` }],
   };

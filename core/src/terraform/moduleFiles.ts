@@ -12,6 +12,7 @@ import type { HclParser, ParsedHclDocument } from './hcl/hclParser';
 import type { HclFile } from './hcl/model';
 import type { ModuleFileInput, ReadModuleFile, UnreadableModuleFile } from './moduleAnalysis';
 import { lockedProviderVersions } from './providerLockFile';
+import { renderFinding } from '../findingText/ruleText';
 import type { LockFileVersions } from './replacementCoverage';
 import { DEPENDENCY_LOCK_FILE, isAutoLoadedTfvarsFile, isNativeSyntaxConfigurationFile } from './terraformFiles';
 
@@ -72,7 +73,7 @@ export class DiskModuleFiles implements ModuleFiles {
     const file = path.join(dir, DEPENDENCY_LOCK_FILE);
     if (!existsSync(file)) return { kind: 'absent' };
     const loaded = this.read(file);
-    return loaded.kind === 'read' ? { kind: 'read', versions: lockedProviderVersions(loaded.file) } : { kind: 'unreadable' };
+    return loaded.kind === 'read' ? { kind: 'read', versions: lockedProviderVersions(loaded.text) } : { kind: 'unreadable' };
   }
 
   /** The managed resource addresses the module in `dir` declares, as on disk; undefined when it has no configuration files. */
@@ -145,12 +146,9 @@ function safeReaddir(dir: string): string[] {
 }
 
 export function notUtf8Message(file: string): string {
-  return `${path.basename(file)} is not valid UTF-8 text, which Terraform requires: it was not analysed. Re-save it as UTF-8.`;
+  return renderFinding('terraform/file-unreadable', { problem: 'not-utf8', file }).message;
 }
 
 export function tooLargeMessage(file: string, bytes: number): string {
-  return (
-    `${path.basename(file)} is ${(bytes / 1024 / 1024).toFixed(1)} MB, over the ${MAX_FILE_BYTES / 1024 / 1024} MB limit for analysis: ` +
-    'it was not analysed. Configuration this large is usually generated; check its generator instead.'
-  );
+  return renderFinding('terraform/file-unreadable', { problem: 'too-large', file, bytes, limitBytes: MAX_FILE_BYTES }).message;
 }

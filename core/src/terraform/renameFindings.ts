@@ -4,6 +4,7 @@
  * module. Pure.
  */
 import type { Finding } from '../../../common/src/findings';
+import { renderFinding } from '../findingText/ruleText';
 import { baselineConfiguration, type TerraformBaseline } from './baseline/terraformBaseline';
 import type { ConfiguredResource, ModuleConfiguration, Repetition } from './configuration';
 import { lineCache, movedBlockFix } from './fixes';
@@ -73,10 +74,7 @@ export function renameFindings(input: RenameAnalysisInput): Finding[] {
       range: resource.block.labelRanges[1] ?? resource.block.typeRange,
       severity: 'warning',
       code: 'terraform/renamed-without-moved',
-      message:
-        `\`${resource.address}\` looks like a rename of \`${old.address}\`, which is gone from the configuration. ` +
-        `Without a \`moved\` block Terraform will destroy \`${old.address}\` and create \`${resource.address}\`. ` +
-        `Add \`moved { from = ${old.address}  to = ${resource.address} }\` to keep the existing object.`,
+      message: renderFinding('terraform/renamed-without-moved', { move: 'label', from: old.address, to: resource.address }).message,
       address: resource.address,
       before: old.address,
       after: resource.address,
@@ -102,10 +100,7 @@ export function renameFindings(input: RenameAnalysisInput): Finding[] {
           range: call.block.labelRanges[0] ?? call.block.typeRange,
           severity: 'warning',
           code: 'terraform/renamed-without-moved',
-          message:
-            `\`${old.address}\` is gone from this module and module "${call.name}" declares the same resource: ` +
-            `without a \`moved\` block Terraform will destroy \`${old.address}\` and create \`${to}\`. ` +
-            `Add \`moved { from = ${old.address}  to = ${to} }\`.`,
+          message: renderFinding('terraform/renamed-without-moved', { move: 'into-module', from: old.address, to, module: call.name }).message,
           address: to,
           before: old.address,
           after: to,
@@ -132,9 +127,7 @@ export function renameFindings(input: RenameAnalysisInput): Finding[] {
 }
 
 function repetitionChangeFinding(resource: ConfiguredResource, old: BaselineResource, lines: string[]): Finding {
-  const describe = (kind: string) => (kind === 'single' ? 'a single instance' : kind);
   const range = repetitionRange(resource.repetition) ?? resource.block.typeRange;
-  const example = (kind: string) => (kind === 'count' ? `${resource.address}[0]` : kind === 'for_each' ? `${resource.address}["key"]` : resource.address);
   const oldInstances = old.instanceKeys.map((k) => resource.address + instanceKeySuffix(k));
   let fix;
   if (resource.repetition.kind === 'single' && oldInstances.length === 1) {
@@ -145,10 +138,13 @@ function repetitionChangeFinding(resource: ConfiguredResource, old: BaselineReso
     range,
     severity: 'warning',
     code: 'terraform/renamed-without-moved',
-    message:
-      `\`${resource.address}\` changed from ${describe(old.repetition)} to ${describe(resource.repetition.kind)}: its instance addresses change ` +
-      `(${example(old.repetition)} → ${example(resource.repetition.kind)}), so without \`moved\` blocks Terraform destroys and re-creates ` +
-      `${oldInstances.length > 1 ? `all ${oldInstances.length} instances` : 'it'}. Add one \`moved\` block per instance.`,
+    message: renderFinding('terraform/renamed-without-moved', {
+      move: 'repetition',
+      address: resource.address,
+      from: old.repetition,
+      to: resource.repetition.kind,
+      instances: oldInstances.length,
+    }).message,
     address: resource.address,
     before: old.repetition,
     after: resource.repetition.kind,
@@ -206,9 +202,7 @@ export function statefulRenameFindings(renames: Finding[], knowledge: Pick<Knowl
       range: rename.range,
       severity: 'error',
       code: 'terraform/stateful-replacement',
-      message:
-        `Without a \`moved\` block, \`${rename.before}\` is destroyed and \`${rename.address}\` created empty: ${reason.replace(/\.$/, '')}. ` +
-        'Add the `moved` block, and guard the resource with `lifecycle { prevent_destroy = true }`.',
+      message: renderFinding('terraform/stateful-replacement', { cause: 'rename', from: rename.before, to: rename.address, reason }).message,
       address: rename.address,
       before: rename.before,
       after: rename.after,

@@ -6,10 +6,11 @@
  * version the module uses as far as it is known. Pure: configuration, knowledge and lock file in.
  */
 import type { Finding } from '../../../common/src/findings';
+import { renderFinding } from '../findingText/ruleText';
+import type { NotCheckedFacts } from '../findingText/terraformText';
 import { blockHeaderRange, type ConfiguredResource, type ModuleConfiguration, type ProviderRequirement } from './configuration';
 import type { KnowledgeLookup } from './knowledgeLookup';
 import { impliedProvider, parseProviderSource, providerKey } from './providerAddress';
-import { DEPENDENCY_LOCK_FILE as LOCK_FILE } from './terraformFiles';
 
 /** What the module's `.terraform.lock.hcl` could tell. */
 export type LockFileVersions =
@@ -83,40 +84,29 @@ export function replacementCoverage(input: ReplacementCoverageInput): Replacemen
       range: blockHeaderRange(first.block),
       severity: 'information',
       code: 'terraform/not-checked',
-      message: notCheckedMessage(group, input),
+      message: renderFinding('terraform/not-checked', notCheckedFacts(group, input)).message,
       provider: group.key,
     };
   });
   return { coverage, notChecked, findings };
 }
 
-function notCheckedMessage(group: UncheckedProvider, input: ReplacementCoverageInput): string {
-  const count = group.resources.length;
-  const lead = `${count} resource${count === 1 ? '' : 's'} of ${group.key} ${count === 1 ? 'was' : 'were'} not checked for replacement`;
+function notCheckedFacts(group: UncheckedProvider, input: ReplacementCoverageInput): NotCheckedFacts {
   const types = [...new Set(group.resources.map((r) => r.type))];
   const known = types.map((type) => input.knowledge.providerFor(type)).find((p) => p !== undefined && sourceKey(p.source) === group.key);
   const locked = input.lockFile.kind === 'read' ? input.lockFile.versions.get(group.key) : undefined;
-  if (known) {
-    const lockedOther = locked !== undefined && locked !== known.version ? `; ${LOCK_FILE} selects ${locked}` : '';
-    return `${lead}: no replacement knowledge for ${listOf(types)} in ${group.key} ${known.version}${lockedOther}.`;
-  }
-  return `${lead}: no replacement knowledge for this provider (${moduleVersion(group.key, locked, input)}).`;
-}
-
-/** The version the module uses, saying where that comes from, or that nothing pins one. */
-function moduleVersion(key: string, locked: string | undefined, input: ReplacementCoverageInput): string {
-  if (locked !== undefined) return `version ${locked}, from ${LOCK_FILE}`;
-  const lock =
-    input.lockFile.kind === 'absent'
-      ? `this folder has no ${LOCK_FILE}`
-      : input.lockFile.kind === 'unreadable'
-        ? `${LOCK_FILE} could not be read`
-        : `${LOCK_FILE} does not list it`;
   const constraints = [...input.config.requiredProviders.values()]
-    .filter((r) => providerKeyOf(r.localName, input.config.requiredProviders) === key)
+    .filter((r) => providerKeyOf(r.localName, input.config.requiredProviders) === group.key)
     .flatMap((r) => r.versionConstraints);
-  if (constraints.length > 0) return `version constraint "${constraints.join(', ')}", from required_providers; ${lock}`;
-  return `any version: no version constraint, and ${lock}`;
+  return {
+    provider: group.key,
+    resources: group.resources.length,
+    types,
+    ...(known ? { knowledgeVersion: known.version } : {}),
+    ...(locked !== undefined ? { locked } : {}),
+    lockFile: input.lockFile.kind,
+    constraints,
+  };
 }
 
 function providerKeyOf(localName: string, requirements: Map<string, ProviderRequirement>): string {
@@ -128,8 +118,4 @@ function providerKeyOf(localName: string, requirements: Map<string, ProviderRequ
 function sourceKey(source: string): string {
   const address = parseProviderSource(source);
   return address ? providerKey(address) : source;
-}
-
-function listOf(items: string[]): string {
-  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }

@@ -4,6 +4,8 @@
  * `replace_triggered_by` targets change. Pure: configuration + baseline + knowledge in, findings out.
  */
 import type { Finding, FindingFix } from '../../../common/src/findings';
+import { renderFinding } from '../findingText/ruleText';
+import type { ChangedAttribute } from '../findingText/terraformText';
 import { baselineConfiguration, describeBaseline, type TerraformBaseline } from './baseline/terraformBaseline';
 import type { StateBaseline, StateInstance, StateResource } from './baseline/stateBaseline';
 import type { HclBlock } from './hcl/model';
@@ -253,31 +255,34 @@ export function replacementFindings(input: ReplacementAnalysisInput, assessments
     const sharedIdentity = sameIdentity(input.knowledge.resource(resource.type)?.knowledge.identity, replacing);
 
     for (const change of replacing) {
-      const subject = subjectOf(change);
-      const targets = instanceList(change.instances);
       const certain = change.outcome === 'certain';
-      const consequence = createFirst
-        ? `Terraform will create the replacement first, then destroy the old ${plural(change.instances, 'one', 'ones')} (create_before_destroy)` +
-          (sharedIdentity ? `, but both have ${sharedIdentity.names}: ${sharedIdentity.hazard}` : '')
-        : `Terraform will destroy and re-create ${plural(change.instances, 'it', 'them')}`;
-      const message = certain
-        ? `Changing ${subject} (${change.before} → ${change.after}) forces replacement of ${targets}: ${consequence}.`
-        : `Changing ${subject} (${change.before} → ${change.after}) may force replacement of ${targets}: ${change.uncertainty}.`;
       const ruleSource = provider ? `${provider.source} v${provider.version}${change.ruleSource ? `: ${change.ruleSource}` : ''}` : change.ruleSource;
+      const code = certain ? 'terraform/forces-replacement' : 'terraform/may-force-replacement';
+      const text = renderFinding(code, {
+        attribute: changedAttribute(change),
+        before: change.before,
+        after: change.after,
+        instances: change.instances,
+        baseline: baselineText,
+        ruleSource,
+        createBeforeDestroy: createFirst,
+        sharedIdentity,
+        uncertainty: change.uncertainty,
+      });
       findings.push({
         file: resource.file,
         range: change.range,
         blockRange: blockHeaderRange(resource.block),
         severity: certain ? 'warning' : 'information',
-        code: certain ? 'terraform/forces-replacement' : 'terraform/may-force-replacement',
-        message,
+        code,
+        message: text.message,
         address: change.instances[0],
         attribute: change.path.join('.'),
         before: change.before,
         after: change.after,
         replacement: certain ? 'certain' : 'possible',
         ruleSource,
-        detail: hoverDetail(change, certain, baselineText, ruleSource, consequence, createFirst ? undefined : sharedIdentity),
+        detail: text.detail,
         fixes: cbdFix ? [cbdFix] : undefined,
       });
     }
@@ -290,9 +295,7 @@ export function replacementFindings(input: ReplacementAnalysisInput, assessments
         blockRange: blockHeaderRange(resource.block),
         severity: 'error',
         code: 'terraform/replace-blocked-by-prevent-destroy',
-        message:
-          `\`${resource.address}\` must be replaced (${subjectOf(first)} changed), but \`lifecycle.prevent_destroy = true\`: ` +
-          '`terraform plan` will fail with "Instance cannot be destroyed". Revert the change, or remove prevent_destroy deliberately.',
+        message: renderFinding('terraform/replace-blocked-by-prevent-destroy', { address: resource.address, attribute: changedAttribute(first) }).message,
         address: first.instances[0],
         attribute: first.path.join('.'),
         before: first.before,
@@ -312,9 +315,7 @@ export function replacementFindings(input: ReplacementAnalysisInput, assessments
         blockRange: blockHeaderRange(resource.block),
         severity: certain ? 'error' : 'warning',
         code: 'terraform/stateful-replacement',
-        message:
-          `${certain ? 'Replacing' : 'Possibly replacing'} \`${resource.address}\` destroys the data it holds: ${statefulReason.replace(/\.$/, '')}. ` +
-          'Keep data outside what gets replaced (a snapshot, a separate volume or managed service), and guard it with `lifecycle { prevent_destroy = true }`.',
+        message: renderFinding('terraform/stateful-replacement', { cause: 'replacement', address: resource.address, certain, reason: statefulReason }).message,
         address: first.instances[0],
         attribute: first.path.join('.'),
         replacement: assessment.replacement,
@@ -340,13 +341,17 @@ function replaceTriggeredByFindings(input: ReplacementAnalysisInput, assessments
       const relevant = targetAssessment?.changes.filter((c) => !target.attribute || c.path[0] === target.attribute || c.outcome !== 'update');
       if (!targetAssessment || !relevant || relevant.length === 0) continue;
       const replaced = targetAssessment.replacement === 'certain';
-      const what = replaced ? 'is replaced' : `changes (${relevant.slice(0, 3).map(subjectOf).join(', ')})`;
       findings.push({
         file: resource.file,
         range: item.range,
         severity: 'information',
         code: 'terraform/replace-triggered-by',
-        message: `\`${resource.address}\` will be replaced: its \`replace_triggered_by\` names \`${item.value.text.trim()}\`, which ${what}.`,
+        message: renderFinding('terraform/replace-triggered-by', {
+          address: resource.address,
+          reference: item.value.text,
+          replaced,
+          changed: relevant.map(changedAttribute),
+        }).message,
         address: resource.address,
         replacement: replaced || !target.attribute ? 'certain' : 'possible',
       });
@@ -366,20 +371,8 @@ function resourceAddressOfReference(text: string): { resource: string; attribute
   return { resource: `${parts[0]}.${parts[1]}`, attribute: parts[2] };
 }
 
-function subjectOf(change: AttributeChange): string {
-  const name = `\`${change.path.join('.')}\``;
-  return change.isBlock ? `the ${name} block` : name;
-}
-
-function instanceList(instances: string[]): string {
-  const shown = instances.slice(0, 3).map((i) => `\`${i}\``);
-  if (instances.length > 3) return `${shown.join(', ')} and ${instances.length - 3} more`;
-  if (shown.length <= 1) return shown.join('');
-  return `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
-}
-
-function plural(instances: string[], one: string, many: string): string {
-  return instances.length > 1 ? many : one;
+function changedAttribute(change: AttributeChange): ChangedAttribute {
+  return { path: change.path.join('.'), ...(change.isBlock ? { isBlock: true } : {}) };
 }
 
 /**
@@ -389,31 +382,8 @@ function plural(instances: string[], one: string, many: string): string {
 function sameIdentity(
   identity: { attributes: string[]; hazard: string } | undefined,
   changes: readonly AttributeChange[],
-): { names: string; hazard: string } | undefined {
+): { attributes: string[]; hazard: string } | undefined {
   if (!identity) return undefined;
   if (changes.some((c) => identity.attributes.includes(String(c.path[0])))) return undefined;
-  return { names: `the same ${identity.attributes.map((a) => `\`${a}\``).join(' and ')}`, hazard: identity.hazard };
-}
-
-function hoverDetail(
-  change: AttributeChange,
-  certain: boolean,
-  baselineText: string,
-  ruleSource: string | undefined,
-  consequence: string,
-  sharedIdentity?: { names: string; hazard: string },
-): string {
-  const lines = [
-    certain ? `**Forces replacement** of ${instanceList((change as { instances?: string[] }).instances ?? [])}` : '**May force replacement**',
-    '',
-    `- Baseline (${baselineText}): \`${change.before}\``,
-    `- New value: \`${change.after}\``,
-    certain ? `- ${consequence}.` : `- Uncertain because ${change.uncertainty}.`,
-  ];
-  if (ruleSource) lines.push(`- Rule: ${ruleSource}`);
-  lines.push('', "Replacement is the immutable way: plan for it (create_before_destroy), or make the change where it doesn't replace.");
-  if (sharedIdentity) {
-    lines.push('', `Careful with create_before_destroy here: the old and the new object have ${sharedIdentity.names}, and ${sharedIdentity.hazard}.`);
-  }
-  return lines.join('\n');
+  return identity;
 }

@@ -4,8 +4,9 @@
 import { CodeAction, CodeActionKind, CodeLens, Command, Diagnostic, DiagnosticSeverity, Hover, MarkupKind, type Position, type Range } from 'vscode-languageserver/node';
 import type { Finding, FindingSeverity } from '../../../common/src/findings';
 import { SHOW_ROLLOUT_TIMELINE_COMMAND, type ShowRolloutTimelineArguments } from '../../../common/src/rolloutMessages';
+import { FINDINGS_SOURCE, hasHover, hoverMarkdown } from '../../../core/src/findingText/findingHover';
 
-export const DIAGNOSTIC_SOURCE = 'Immutable Infra';
+export const DIAGNOSTIC_SOURCE = FINDINGS_SOURCE;
 
 const SEVERITY: Record<FindingSeverity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -34,15 +35,9 @@ function overlaps(a: Range, b: Range): boolean {
 }
 
 export function hoverFor(findings: Finding[], position: Position): Hover | undefined {
-  const here = findings.filter((f) => contains(f.range, position) && f.code !== 'terraform/baseline-unavailable' && f.code !== 'kubernetes/baseline-unavailable');
+  const here = findings.filter((f) => contains(f.range, position) && hasHover(f));
   if (here.length === 0) return undefined;
-  const sections = here.map((f) => {
-    const parts = [`**${DIAGNOSTIC_SOURCE}** · \`${f.code}\``, '', f.message];
-    if (f.detail) parts.push('', f.detail);
-    else if (f.before !== undefined || f.after !== undefined) parts.push('', `- Before: \`${f.before ?? ''}\``, `- After: \`${f.after ?? ''}\``);
-    return parts.join('\n');
-  });
-  return { contents: { kind: MarkupKind.Markdown, value: sections.join('\n\n---\n\n') }, range: here[0].range };
+  return { contents: { kind: MarkupKind.Markdown, value: hoverMarkdown(here) }, range: here[0].range };
 }
 
 export function codeActionsFor(uri: string, findings: Finding[], range: Range): CodeAction[] {

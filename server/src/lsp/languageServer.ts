@@ -18,7 +18,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../../../common/src/findings';
 import { parseInitializationOptions, parseWorkspaceTrustedParams, WorkspaceTrustedNotification } from '../../../common/src/protocol';
-import { DEFAULT_SETTINGS, normalizeSettings, type ImmutableInfraSettings } from '../../../common/src/settings';
+import { PRODUCT_VERSION } from '../../../common/src/productVersion';
+import { DEFAULT_SETTINGS, SETTINGS_SECTION, normalizeSettings, type ImmutableInfraSettings } from '../../../common/src/settings';
 import type { HclParser, ParsedHclDocument } from '../../../core/src/terraform/hcl/hclParser';
 import type { KnowledgeLookup } from '../../../core/src/terraform/knowledgeLookup';
 import { KubernetesFileAnalyzer } from '../../../core/src/kubernetes/kubernetesFileAnalyzer';
@@ -75,7 +76,7 @@ export class ImmutableInfraLanguageServer {
     c.onInitialize((params) => this.initialize(params));
     c.onInitialized(() => {
       if (this.configurationPull) {
-        void c.client.register(DidChangeConfigurationNotification.type, { section: 'immutableInfra' }).catch(() => undefined);
+        void c.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).catch(() => undefined);
       }
       void c.client
         .register(DidChangeWatchedFilesNotification.type, {
@@ -139,7 +140,7 @@ export class ImmutableInfraLanguageServer {
         codeActionProvider: { codeActionKinds: ['quickfix'] },
         codeLensProvider: { resolveProvider: false },
       },
-      serverInfo: { name: 'immutable-infra', version: '0.1.0' },
+      serverInfo: { name: 'immutable-infra', version: PRODUCT_VERSION },
     };
   }
 
@@ -148,7 +149,7 @@ export class ImmutableInfraLanguageServer {
     if (!this.configurationPull) return Promise.resolve(this.settings);
     let pending = this.folderSettings.get(moduleDir);
     if (!pending) {
-      pending = this.connection.workspace.getConfiguration({ scopeUri: pathToFileURL(moduleDir).href, section: 'immutableInfra' }).then(
+      pending = this.connection.workspace.getConfiguration({ scopeUri: pathToFileURL(moduleDir).href, section: SETTINGS_SECTION }).then(
         (raw: unknown) => normalizeSettings(raw),
         (error: unknown) => {
           this.connection.console.warn(`Could not read the immutableInfra settings: ${(error as Error).message}`);

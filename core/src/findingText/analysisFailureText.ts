@@ -1,0 +1,21 @@
+/**
+ * The words of the finding that stands in for an analysis that threw, the same for Terraform and
+ * Kubernetes but for what could not be analysed (a module's folder, or one manifest).
+ */
+import type { RuleText } from './ruleText';
+
+export interface AnalysisFailedFacts {
+  /** The error's own message, without a final full stop. */
+  reason: string;
+  /** What became of the findings, said for where the finding is read (the editor, a CLI report). */
+  consequence: string;
+}
+
+export function analysisFailedRuleText(subject: string): RuleText<AnalysisFailedFacts> {
+  return {
+    description: 'The analysis failed with an unexpected error; the findings of what it analyses are missing.',
+    render: ({ reason, consequence }) => ({ message: `Immutable Infra could not analyse ${subject}: ${reason}. ${consequence}` }),
+    // The message says what happened and what became of the findings: a hover would only repeat it.
+    hover: false,
+  };
+}

@@ -1,0 +1,276 @@
+/**
+ * The words of the Terraform findings: for each code, what the rule found (its facts) in, the
+ * message and the hover's markdown out. The rules decide; this module only says it, so that the
+ * editor, the CLI and SARIF read the same sentence, and a change of wording is one edit here.
+ */
+import * as path from 'node:path';
+import type { TerraformFindingCode } from '../../../common/src/findings';
+import { DEPENDENCY_LOCK_FILE as LOCK_FILE } from '../terraform/terraformFiles';
+import type { FindingText, RuleText } from './ruleText';
+import { analysisFailedRuleText, type AnalysisFailedFacts } from './analysisFailureText';
+
+/** An attribute (or a nested block) of a resource, by its dotted path. */
+export interface ChangedAttribute {
+  path: string;
+  isBlock?: boolean;
+}
+
+/** One change that forces (or may force) replacement, merged over the instances it applies to. */
+export interface AttributeReplacementFacts {
+  attribute: ChangedAttribute;
+  before: string;
+  after: string;
+  /** Instance addresses, the first one being the finding's. */
+  instances: string[];
+  /** Where the baseline value comes from, as a phrase: `terraform.tfstate`. */
+  baseline: string;
+  ruleSource?: string;
+  /** `lifecycle.create_before_destroy = true` on the resource. */
+  createBeforeDestroy: boolean;
+  /**
+   * The identity attributes the old and the new object share (none of them changed), and what
+   * that means when both exist at once; absent when some of them change or the type has none.
+   */
+  sharedIdentity?: { attributes: string[]; hazard: string };
+  /** Why the replacement is only possible. */
+  uncertainty?: string;
+}
+
+export interface PreventDestroyFacts {
+  address: string;
+  /** The first change that forces the replacement. */
+  attribute: ChangedAttribute;
+}
+
+export type StatefulReplacementFacts =
+  /** Replaced for a changed attribute. */
+  | { cause: 'replacement'; address: string; certain: boolean; reason: string }
+  /** Renamed without `moved`: destroyed under its old address, created empty under the new one. */
+  | { cause: 'rename'; from: string; to: string; reason: string };
+
+export interface ReplaceTriggeredByFacts {
+  /** The resource whose `replace_triggered_by` names the target. */
+  address: string;
+  /** The reference as written. */
+  reference: string;
+  /** The target itself is replaced (else only `changed` change). */
+  replaced: boolean;
+  changed: ChangedAttribute[];
+}
+
+export type RenameFacts =
+  | { move: 'label'; from: string; to: string }
+  | { move: 'into-module'; from: string; to: string; module: string }
+  /** `count` ↔ `for_each` ↔ a single instance. */
+  | { move: 'repetition'; address: string; from: string; to: string; instances: number };
+
+export interface NotCheckedFacts {
+  /** `hashicorp/aws`, or the source as written when it is no valid address. */
+  provider: string;
+  resources: number;
+  types: string[];
+  /** The provider version the knowledge base describes, when it describes other types of this provider. */
+  knowledgeVersion?: string;
+  /** The version the lock file selects. */
+  locked?: string;
+  lockFile: 'absent' | 'unreadable' | 'read';
+  /** The `required_providers` version constraints of this provider. */
+  constraints: string[];
+}
+
+export type TerraformFileProblem = { problem: 'too-large'; file: string; bytes: number; limitBytes: number } | { problem: 'not-utf8'; file: string };
+
+export interface TerraformFacts {
+  'terraform/forces-replacement': AttributeReplacementFacts;
+  'terraform/may-force-replacement': AttributeReplacementFacts;
+  'terraform/renamed-without-moved': RenameFacts;
+  'terraform/replace-blocked-by-prevent-destroy': PreventDestroyFacts;
+  'terraform/stateful-replacement': StatefulReplacementFacts;
+  'terraform/replace-triggered-by': ReplaceTriggeredByFacts;
+  /** The parser's own words. */
+  'terraform/syntax-error': { error: string };
+  /** The baseline reader's own words. */
+  'terraform/baseline-unavailable': { reason: string };
+  'terraform/file-unreadable': TerraformFileProblem;
+  'terraform/not-checked': NotCheckedFacts;
+  'terraform/analysis-failed': AnalysisFailedFacts;
+}
+
+export const TERRAFORM_RULE_TEXT: { [C in TerraformFindingCode]: RuleText<TerraformFacts[C]> } = {
+  'terraform/forces-replacement': {
+    description: 'A changed attribute forces Terraform to destroy and re-create the resource.',
+    render: (facts) => attributeReplacementText(facts, true),
+  },
+  'terraform/may-force-replacement': {
+    description: 'A changed attribute may force replacement, depending on values known only at plan time.',
+    render: (facts) => attributeReplacementText(facts, false),
+  },
+  'terraform/renamed-without-moved': {
+    description: 'A resource address changed without a moved block: Terraform destroys and re-creates it.',
+    render: renameText,
+  },
+  'terraform/replace-blocked-by-prevent-destroy': {
+    description: 'A replacement is blocked by lifecycle.prevent_destroy: the plan will fail.',
+    render: ({ address, attribute }) => ({
+      message:
+        `\`${address}\` must be replaced (${subjectOf(attribute)} changed), but \`lifecycle.prevent_destroy = true\`: ` +
+        '`terraform plan` will fail with "Instance cannot be destroyed". Revert the change, or remove prevent_destroy deliberately.',
+    }),
+  },
+  'terraform/stateful-replacement': {
+    description: 'Replacing a resource that holds data destroys the data.',
+    render: statefulReplacementText,
+  },
+  'terraform/replace-triggered-by': {
+    description: 'A replace_triggered_by target changes, so the resource is replaced.',
+    render: ({ address, reference, replaced, changed }) => {
+      const what = replaced ? 'is replaced' : `changes (${changed.slice(0, 3).map(subjectOf).join(', ')})`;
+      return { message: `\`${address}\` will be replaced: its \`replace_triggered_by\` names \`${reference.trim()}\`, which ${what}.` };
+    },
+  },
+  'terraform/syntax-error': {
+    description: 'The file has a syntax error.',
+    render: ({ error }) => ({ message: error }),
+  },
+  'terraform/baseline-unavailable': {
+    description: 'No baseline (state or git) to compare edits with.',
+    render: ({ reason }) => ({ message: reason }),
+    // The message says it all, on every file of the module: a hover would only repeat it.
+    hover: false,
+  },
+  'terraform/file-unreadable': {
+    description: 'The file could not be analysed.',
+    render: fileProblemText,
+  },
+  'terraform/not-checked': {
+    description: 'Resources of a provider, or of resource types, that the replacement knowledge base does not describe: their edits were not checked for replacement.',
+    render: (facts) => ({ message: notCheckedMessage(facts) }),
+  },
+  'terraform/analysis-failed': analysisFailedRuleText('the Terraform module in this folder'),
+};
+
+function attributeReplacementText(facts: AttributeReplacementFacts, certain: boolean): FindingText {
+  const { instances, sharedIdentity } = facts;
+  const subject = subjectOf(facts.attribute);
+  const targets = instanceList(instances);
+  const identity = sharedIdentity && identityNames(sharedIdentity.attributes);
+  const consequence = facts.createBeforeDestroy
+    ? `Terraform will create the replacement first, then destroy the old ${plural(instances, 'one', 'ones')} (create_before_destroy)` +
+      (sharedIdentity ? `, but both have ${identity}: ${sharedIdentity.hazard}` : '')
+    : `Terraform will destroy and re-create ${plural(instances, 'it', 'them')}`;
+  const message = certain
+    ? `Changing ${subject} (${facts.before} → ${facts.after}) forces replacement of ${targets}: ${consequence}.`
+    : `Changing ${subject} (${facts.before} → ${facts.after}) may force replacement of ${targets}: ${facts.uncertainty}.`;
+  const lines = [
+    certain ? `**Forces replacement** of ${targets}` : '**May force replacement**',
+    '',
+    `- Baseline (${facts.baseline}): \`${facts.before}\``,
+    `- New value: \`${facts.after}\``,
+    certain ? `- ${consequence}.` : `- Uncertain because ${facts.uncertainty}.`,
+  ];
+  if (facts.ruleSource) lines.push(`- Rule: ${facts.ruleSource}`);
+  lines.push('', "Replacement is the immutable way: plan for it (create_before_destroy), or make the change where it doesn't replace.");
+  // With create_before_destroy the consequence already says it.
+  if (sharedIdentity && !facts.createBeforeDestroy) {
+    lines.push('', `Careful with create_before_destroy here: the old and the new object have ${identity}, and ${sharedIdentity.hazard}.`);
+  }
+  return { message, detail: lines.join('\n') };
+}
+
+function renameText(facts: RenameFacts): FindingText {
+  if (facts.move === 'label') {
+    const { from, to } = facts;
+    return {
+      message:
+        `\`${to}\` looks like a rename of \`${from}\`, which is gone from the configuration. ` +
+        `Without a \`moved\` block Terraform will destroy \`${from}\` and create \`${to}\`. ` +
+        `Add \`moved { from = ${from}  to = ${to} }\` to keep the existing object.`,
+    };
+  }
+  if (facts.move === 'into-module') {
+    const { from, to } = facts;
+    return {
+      message:
+        `\`${from}\` is gone from this module and module "${facts.module}" declares the same resource: ` +
+        `without a \`moved\` block Terraform will destroy \`${from}\` and create \`${to}\`. ` +
+        `Add \`moved { from = ${from}  to = ${to} }\`.`,
+    };
+  }
+  const { address, from, to, instances } = facts;
+  const describe = (kind: string) => (kind === 'single' ? 'a single instance' : kind);
+  const example = (kind: string) => (kind === 'count' ? `${address}[0]` : kind === 'for_each' ? `${address}["key"]` : address);
+  return {
+    message:
+      `\`${address}\` changed from ${describe(from)} to ${describe(to)}: its instance addresses change ` +
+      `(${example(from)} → ${example(to)}), so without \`moved\` blocks Terraform destroys and re-creates ` +
+      `${instances > 1 ? `all ${instances} instances` : 'it'}. Add one \`moved\` block per instance.`,
+  };
+}
+
+function statefulReplacementText(facts: StatefulReplacementFacts): FindingText {
+  const reason = facts.reason.replace(/\.$/, '');
+  if (facts.cause === 'rename') {
+    return {
+      message:
+        `Without a \`moved\` block, \`${facts.from}\` is destroyed and \`${facts.to}\` created empty: ${reason}. ` +
+        'Add the `moved` block, and guard the resource with `lifecycle { prevent_destroy = true }`.',
+    };
+  }
+  return {
+    message:
+      `${facts.certain ? 'Replacing' : 'Possibly replacing'} \`${facts.address}\` destroys the data it holds: ${reason}. ` +
+      'Keep data outside what gets replaced (a snapshot, a separate volume or managed service), and guard it with `lifecycle { prevent_destroy = true }`.',
+  };
+}
+
+function fileProblemText(facts: TerraformFileProblem): FindingText {
+  const name = path.basename(facts.file);
+  if (facts.problem === 'not-utf8') return { message: `${name} is not valid UTF-8 text, which Terraform requires: it was not analysed. Re-save it as UTF-8.` };
+  return {
+    message:
+      `${name} is ${(facts.bytes / 1024 / 1024).toFixed(1)} MB, over the ${facts.limitBytes / 1024 / 1024} MB limit for analysis: ` +
+      'it was not analysed. Configuration this large is usually generated; check its generator instead.',
+  };
+}
+
+function notCheckedMessage(facts: NotCheckedFacts): string {
+  const { resources: count, provider, locked } = facts;
+  const lead = `${count} resource${count === 1 ? '' : 's'} of ${provider} ${count === 1 ? 'was' : 'were'} not checked for replacement`;
+  if (facts.knowledgeVersion !== undefined) {
+    const lockedOther = locked !== undefined && locked !== facts.knowledgeVersion ? `; ${LOCK_FILE} selects ${locked}` : '';
+    return `${lead}: no replacement knowledge for ${listOf(facts.types)} in ${provider} ${facts.knowledgeVersion}${lockedOther}.`;
+  }
+  return `${lead}: no replacement knowledge for this provider (${moduleVersion(facts)}).`;
+}
+
+/** The version the module uses, saying where that comes from, or that nothing pins one. */
+function moduleVersion({ locked, lockFile, constraints }: NotCheckedFacts): string {
+  if (locked !== undefined) return `version ${locked}, from ${LOCK_FILE}`;
+  const lock = lockFile === 'absent' ? `this folder has no ${LOCK_FILE}` : lockFile === 'unreadable' ? `${LOCK_FILE} could not be read` : `${LOCK_FILE} does not list it`;
+  if (constraints.length > 0) return `version constraint "${constraints.join(', ')}", from required_providers; ${lock}`;
+  return `any version: no version constraint, and ${lock}`;
+}
+
+function subjectOf(attribute: ChangedAttribute): string {
+  const name = `\`${attribute.path}\``;
+  return attribute.isBlock ? `the ${name} block` : name;
+}
+
+function instanceList(instances: string[]): string {
+  const shown = instances.slice(0, 3).map((i) => `\`${i}\``);
+  if (instances.length > 3) return `${shown.join(', ')} and ${instances.length - 3} more`;
+  if (shown.length <= 1) return shown.join('');
+  return `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
+}
+
+function plural(instances: string[], one: string, many: string): string {
+  return instances.length > 1 ? many : one;
+}
+
+function identityNames(attributes: string[]): string {
+  return `the same ${attributes.map((a) => `\`${a}\``).join(' and ')}`;
+}
+
+function listOf(items: string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
