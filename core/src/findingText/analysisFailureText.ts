@@ -15,7 +15,7 @@ export function analysisFailedRuleText(subject: string): RuleText<AnalysisFailed
   return {
     description: 'The analysis failed with an unexpected error; the findings of what it analyses are missing.',
     render: ({ reason, consequence }) => ({ message: `Immutable Infra could not analyse ${subject}: ${reason}. ${consequence}` }),
-    // The message says what happened and what became of the findings: a hover would only repeat it.
-    hover: false,
+    // It has the hover every finding has (its message): the one place a user who points at the
+    // top of the file, where the withdrawn findings' hovers were, reads why they are gone.
   };
 }
