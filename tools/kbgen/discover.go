@@ -160,13 +160,26 @@ func (g *generation) discover() {
 	}
 }
 
+// returnsSDKProvider: the function returns a *schema.Provider, or builds one to return as an
+// interface (terraform.ResourceProvider in SDK v1 providers).
 func (g *generation) returnsSDKProvider(d *Decl) bool {
 	res := d.Func.Type.Results
-	if res == nil || len(res.List) == 0 {
+	if res == nil || len(res.List) == 0 || d.Func.Body == nil {
 		return false
 	}
-	id, ok := g.p.namedTypeOf(res.List[0].Type, d.File)
-	return ok && id.isSDK("Provider")
+	if id, ok := g.p.namedTypeOf(res.List[0].Type, d.File); ok && id.isSDK("Provider") {
+		return true
+	}
+	found := false
+	ast.Inspect(d.Func.Body, func(n ast.Node) bool {
+		if lit, ok := n.(*ast.CompositeLit); ok && lit.Type != nil {
+			if id, ok := g.p.namedTypeOf(lit.Type, d.File); ok && id.isSDK("Provider") {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 func returnsSliceOfFuncs(fd *ast.FuncDecl) bool {

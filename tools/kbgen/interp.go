@@ -203,7 +203,11 @@ func (in *interp) ident(x *ast.Ident, env *Env) Value {
 	if predeclaredTypes[x.Name] {
 		return TypeValue{Ref: &typeRef{Kind: kindNamed, ID: typeID{Name: x.Name}}}
 	}
-	return Unknown{Why: "identifier " + x.Name}
+	why := "identifier " + x.Name + " is not declared in the source read"
+	if in.p.hasFileErrorIn(env.file) {
+		why += " (a file of its package could not be parsed)"
+	}
+	return Unknown{Why: why}
 }
 
 // decl evaluates a package-level declaration. Variables are evaluated once and shared, like Go's.
@@ -564,6 +568,9 @@ func (in *interp) call(x *ast.CallExpr, env *Env) Value {
 			return s
 		}
 		return ExtCall{Recv: f.Recv, Method: f.Name, Args: args, Exprs: x.Args, File: env.file, Call: x}
+	}
+	if u, ok := settled(fn).(Unknown); ok {
+		return Unknown{Why: "call " + oneLine(x, 60) + ": " + u.Why}
 	}
 	return Unknown{Why: "call " + oneLine(x, 60)}
 }
@@ -989,7 +996,15 @@ func (in *interp) assign(l ast.Expr, v Value, env *Env, define bool) {
 		}
 	case *ast.SelectorExpr:
 		if o, ok := settled(in.eval(t.X, env)).(*Object); ok {
-			o.Fields[t.Sel.Name] = maybe(o.Fields[t.Sel.Name])
+			old, set := o.Fields[t.Sel.Name]
+			if !set && cond != "" {
+				// An unset field holds its zero value (false for the schema flags).
+				old = in.member(o, t.Sel.Name)
+				if _, isMethod := old.(*Func); isMethod {
+					old = Nil{}
+				}
+			}
+			o.Fields[t.Sel.Name] = maybe(old)
 		}
 	case *ast.IndexExpr:
 		if m, ok := settled(in.eval(t.X, env)).(*Map); ok {

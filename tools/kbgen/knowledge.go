@@ -95,14 +95,16 @@ type ConditionalReplacement struct {
 // Coverage says what the generator read and what it could not; it is part of the provider file so
 // that the data and the gaps in it travel together.
 type Coverage struct {
-	Resources     int         `json:"resources"`
-	Aliases       int         `json:"aliases,omitempty"`
-	ForceNewPaths int         `json:"forceNewPaths"`
-	Conditional   int         `json:"conditional"`
-	CouldNotRead  []Unread    `json:"couldNotRead,omitempty"`
-	Unread        []Unread    `json:"unreadAttributes,omitempty"`
-	FileErrors    []FileError `json:"unparsedFiles,omitempty"`
-	Overlay       []string    `json:"overlayProblems,omitempty"`
+	Resources     int `json:"resources"`
+	Aliases       int `json:"aliases,omitempty"`
+	ForceNewPaths int `json:"forceNewPaths"`
+	Conditional   int `json:"conditional"`
+	// ConditionalReplacements counts the resource-level entries (code, clock or refresh driven).
+	ConditionalReplacements int         `json:"conditionalReplacements"`
+	CouldNotRead            []Unread    `json:"couldNotRead,omitempty"`
+	Unread                  []Unread    `json:"unreadAttributes,omitempty"`
+	FileErrors              []FileError `json:"unparsedFiles,omitempty"`
+	Overlay                 []string    `json:"overlayProblems,omitempty"`
 }
 
 type Unread struct {
@@ -114,7 +116,7 @@ type Unread struct {
 func intPtr(n int) *int { return &n }
 
 // countPaths counts the paths whose rule is not `never`, and among them the conditional ones, the
-// way the language server lists force-new paths.
+// way the language server lists force-new paths (an attribute or block, nested ones included).
 func (r *Resource) countPaths() (forceNew, conditional int) {
 	var walkAttrs func(map[string]*Attribute)
 	var walkBlocks func(map[string]*Block)
@@ -143,7 +145,6 @@ func (r *Resource) countPaths() (forceNew, conditional int) {
 	}
 	walkAttrs(r.Attributes)
 	walkBlocks(r.Blocks)
-	conditional += len(r.ConditionalReplacements)
 	return
 }
 
@@ -152,11 +153,12 @@ func (pf *ProviderFile) fillCoverage() {
 		pf.Coverage = &Coverage{}
 	}
 	c := pf.Coverage
-	c.Resources, c.Aliases, c.ForceNewPaths, c.Conditional = len(pf.Resources), len(pf.Aliases), 0, 0
+	c.Resources, c.Aliases, c.ForceNewPaths, c.Conditional, c.ConditionalReplacements = len(pf.Resources), len(pf.Aliases), 0, 0, 0
 	for _, r := range pf.Resources {
 		f, cond := r.countPaths()
 		c.ForceNewPaths += f
 		c.Conditional += cond
+		c.ConditionalReplacements += len(r.ConditionalReplacements)
 	}
 	sort.Slice(c.CouldNotRead, func(i, j int) bool { return c.CouldNotRead[i].Resource < c.CouldNotRead[j].Resource })
 	sort.Slice(c.Unread, func(i, j int) bool {

@@ -414,6 +414,17 @@ func (p *Program) method(t typeID, name string, depth int) *Decl {
 	return nil
 }
 
+// hasFileErrorIn reports whether a file in f's directory could not be parsed.
+func (p *Program) hasFileErrorIn(f *File) bool {
+	dir := path.Dir(f.RelPath)
+	for _, fe := range p.FileErrors {
+		if path.Dir(fe.File) == dir {
+			return true
+		}
+	}
+	return false
+}
+
 // position renders a node's position as file:line relative to the source directory.
 func (p *Program) position(n ast.Node) string {
 	pos := p.Fset.Position(n.Pos())

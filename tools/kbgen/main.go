@@ -119,7 +119,7 @@ func Run(opts GenerateOptions) (*ProviderFile, []string, error) {
 
 func reportCoverage(pf *ProviderFile) {
 	c := pf.Coverage
-	fmt.Fprintf(os.Stderr, "kbgen: %s %s: %d resources, %d aliases, %d force-new paths (%d conditional)\n", pf.Provider.Source, pf.Provider.Version, c.Resources, c.Aliases, c.ForceNewPaths, c.Conditional)
+	fmt.Fprintf(os.Stderr, "kbgen: %s %s: %d resources, %d aliases, %d force-new paths (%d conditional), %d resource-level conditional replacements\n", pf.Provider.Source, pf.Provider.Version, c.Resources, c.Aliases, c.ForceNewPaths, c.Conditional, c.ConditionalReplacements)
 	for _, fe := range c.FileErrors {
 		fmt.Fprintf(os.Stderr, "kbgen: could not parse %s: %s\n", fe.File, fe.Error)
 	}

@@ -1,0 +1,41 @@
+package provider
+
+import (
+	"github.com/hashicorp/terraform-plugin-sdk/v2/helper/schema"
+
+	"example.com/external/extnames"
+	"example.com/terraform-provider-fakesdk/internal/names"
+)
+
+// A package-level schema map, returned by a SchemaFunc.
+var volumeSchema = map[string]*schema.Schema{
+	"size":                {Type: schema.TypeInt, Required: true, ForceNew: true},
+	names.AttrTags:        tagsSchema(false),
+	extnames.AttrKMSKeyID: {Type: schema.TypeString, Optional: true, ForceNew: true},
+	"snapshot":            thirdPartySchema(),
+}
+
+func thirdPartySchema() *schema.Schema {
+	return extnames.Schema()
+}
+
+func resourceVolume() *schema.Resource {
+	return &schema.Resource{
+		SchemaFunc: func() map[string]*schema.Schema { return volumeSchema },
+	}
+}
+
+func resourceLegacy() *schema.Resource {
+	return &schema.Resource{
+		DeprecationMessage: "use fakesdk_volume",
+		Schema: map[string]*schema.Schema{
+			"path": {Type: schema.TypeString, Required: true, ForceNew: true},
+		},
+	}
+}
+
+func resourceLate() *schema.Resource {
+	r := &schema.Resource{Schema: map[string]*schema.Schema{}}
+	r.Schema["label"] = &schema.Schema{Type: schema.TypeString, Optional: true, ForceNew: true}
+	return r
+}
