@@ -135,6 +135,12 @@ func TestSDKv2MapMutationAndRunTimeFlags(t *testing.T) {
 	checkRules(t, pf, "fakesdk_late", []ruleCase{{"label", "always", "ForceNew: true", ""}}) // r.Schema["label"] = … after the literal
 }
 
+func TestRegistrationFromInitFunctions(t *testing.T) {
+	pf := fakeSDK(t)
+	// init() registers into a package-level registry; Provider() copies it into ResourcesMap.
+	checkRules(t, pf, "fakesdk_registered", []ruleCase{{"topic", "always", "ForceNew: true", ""}})
+}
+
 func TestSDKv2BlockSemantics(t *testing.T) {
 	pf := fakeSDK(t)
 	disk := block(t, pf, "fakesdk_server", "disk")
@@ -231,7 +237,7 @@ func TestBadInputIsNamedAndTheRestIsGenerated(t *testing.T) {
 	if !strings.Contains(why["fakesdk_external"], "outside the source") {
 		t.Errorf("fakesdk_external: %q", why["fakesdk_external"])
 	}
-	for _, name := range []string{"fakesdk_server", "fakesdk_volume", "fakesdk_legacy", "fakesdk_late"} {
+	for _, name := range []string{"fakesdk_server", "fakesdk_volume", "fakesdk_legacy", "fakesdk_late", "fakesdk_registered"} {
 		if pf.Resources[name] == nil {
 			t.Errorf("%s must still be generated", name)
 		}
@@ -239,7 +245,7 @@ func TestBadInputIsNamedAndTheRestIsGenerated(t *testing.T) {
 	if len(c.Unread) != 1 || c.Unread[0].Resource != "fakesdk_volume" || c.Unread[0].Path != "snapshot" {
 		t.Errorf("an attribute built outside the source is listed as unread: %+v", c.Unread)
 	}
-	if c.Resources != 4 || c.Aliases != 1 {
+	if c.Resources != 5 || c.Aliases != 1 {
 		t.Errorf("coverage counts: %+v", c)
 	}
 }
@@ -320,8 +326,15 @@ func TestFrameworkRegistrationMetadataAndDeprecation(t *testing.T) {
 	if len(pf.Resources) != 2 || pf.Resources["fakefw_thing"] == nil || pf.Resources["fakefw_old_thing"] == nil {
 		t.Fatalf("resources from Resources() + each Metadata (one through an embedded type): %v", sortedDeclNames(pf.Resources))
 	}
-	if !pf.Resources["fakefw_old_thing"].Deprecated {
+	old := pf.Resources["fakefw_old_thing"]
+	if !old.Deprecated {
 		t.Error("fakefw_old_thing: schema DeprecationMessage")
+	}
+	if w := old.Blocks["wait"]; w == nil || w.Nesting != "single" || w.Replace != "never" || len(w.Attributes) != 4 {
+		t.Errorf("timeouts.BlockAll: %+v", w)
+	}
+	if a := old.Attributes["timeouts"]; a == nil || a.Nesting != "single" || a.Replace != "never" || len(a.Attributes) != 2 || a.Attributes["create"] == nil || a.Attributes["delete"] == nil {
+		t.Errorf("timeouts.Attributes with Opts{Create, Delete}: %+v", a)
 	}
 	if pf.Provider.SDK != "framework" || pf.Resources["fakefw_thing"].SourceFile != "internal/provider/resource_thing.go" {
 		t.Errorf("sdk %q, sourceFile %q", pf.Provider.SDK, pf.Resources["fakefw_thing"].SourceFile)

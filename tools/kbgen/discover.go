@@ -33,8 +33,9 @@ type registration struct {
 	sdk      string
 	// value is the evaluated *schema.Resource (SDKv2) or the resource object (framework).
 	value Value
-	// factory identifies the constructor, to tell aliases apart from look-alikes.
-	factory ast.Node
+	// factory identifies the constructor, to tell aliases apart from look-alikes: the same literal
+	// built by the same function with the same arguments (see Object.Origin).
+	factory string
 	where   string
 }
 
@@ -64,7 +65,7 @@ func Generate(p *Program, meta Meta) (*ProviderFile, error) {
 		pf.Provider.Module = p.ModulePath
 	}
 	sdks := map[string]int{}
-	nodes := map[ast.Node][]string{}
+	nodes := map[string][]string{}
 	for _, name := range g.order {
 		reg := g.regs[name]
 		r, err := g.resource(reg)
@@ -75,7 +76,7 @@ func Generate(p *Program, meta Meta) (*ProviderFile, error) {
 		r.SDK = reg.sdk
 		sdks[reg.sdk]++
 		pf.Resources[name] = r
-		if reg.factory != nil {
+		if reg.factory != "" {
 			nodes[reg.factory] = append(nodes[reg.factory], name)
 		}
 	}
@@ -138,6 +139,15 @@ func sortedDeclNames[T any](m map[string]T) []string {
 }
 
 func (g *generation) discover() {
+	// Providers that register their resources from init functions into a package-level registry
+	// (google) need those to have run, as at program start.
+	for _, pkg := range sortedPackages(g.p) {
+		for _, d := range pkg.Inits {
+			g.run(pkg.Path+" init", func() Value {
+				return g.in.callFunc(&Func{Decl: d.Func, File: d.File, Name: "init"}, nil, false)
+			})
+		}
+	}
 	for _, pkg := range sortedPackages(g.p) {
 		for _, name := range sortedDeclNames(pkg.Decls) {
 			d := pkg.Decls[name]
@@ -237,11 +247,11 @@ func (g *generation) sdkProvider(d *Decl) {
 	}
 	for _, name := range rm.Keys {
 		val := rm.Vals[name]
-		var node ast.Node
-		if o, ok := settled(val).(*Object); ok {
-			node = o.Node
+		factory := ""
+		if o, ok := settled(val).(*Object); ok && o.Node != nil {
+			factory = fmt.Sprintf("%p %s", o.Node, o.Origin)
 		}
-		g.register(&registration{typeName: name, sdk: "sdkv2", value: val, factory: node, where: d.Name})
+		g.register(&registration{typeName: name, sdk: "sdkv2", value: val, factory: factory, where: d.Name})
 	}
 }
 
@@ -285,11 +295,12 @@ func (g *generation) frameworkProvider(recv typeID, resources, metadata *Decl) {
 	}
 }
 
-func ctorNode(f *Func) ast.Node {
+// ctorNode identifies a constructor function (one without arguments that matter).
+func ctorNode(f *Func) string {
 	if f.Decl != nil {
-		return f.Decl
+		return fmt.Sprintf("%p", f.Decl)
 	}
-	return f.Lit
+	return fmt.Sprintf("%p", f.Lit)
 }
 
 // construct calls a resource constructor and returns the resource object it makes.
@@ -423,7 +434,7 @@ func (g *generation) resource(reg *registration) (r *Resource, err error) {
 
 // findAliases groups resources registered from the same constructor or literal whose knowledge
 // is identical; one name of each group is kept, the others become aliases of it.
-func findAliases(resources map[string]*Resource, nodes map[ast.Node][]string) map[string]string {
+func findAliases(resources map[string]*Resource, nodes map[string][]string) map[string]string {
 	aliases := map[string]string{}
 	for _, names := range nodes {
 		if len(names) < 2 {

@@ -56,6 +56,10 @@ func (x *extractor) frameworkAttributes(m *Map, prefix string) map[string]*Attri
 	}
 	for _, name := range sortedKeys(m) {
 		path := joinPath(prefix, name)
+		if attrs, ok := frameworkTimeouts(m.Vals[name], "Attributes"); ok {
+			out[name] = &Attribute{Replace: "never", Optional: true, Nesting: "single", Source: "timeouts." + timeoutsCall(m.Vals[name]), Attributes: attrs}
+			continue
+		}
 		o, ok := settled(m.Vals[name]).(*Object)
 		if !ok || !o.T.isFrameworkSchema() || !strings.HasSuffix(o.T.Name, "Attribute") {
 			x.unreadAt(path, whyUnknown(m.Vals[name]))
@@ -73,6 +77,10 @@ func (x *extractor) frameworkBlocks(m *Map, prefix string) map[string]*Block {
 	}
 	for _, name := range sortedKeys(m) {
 		path := joinPath(prefix, name)
+		if attrs, ok := frameworkTimeouts(m.Vals[name], "Block"); ok {
+			out[name] = &Block{Nesting: "single", Replace: "never", Source: "timeouts." + timeoutsCall(m.Vals[name]), Attributes: attrs}
+			continue
+		}
 		o, ok := settled(m.Vals[name]).(*Object)
 		if !ok || !o.T.isFrameworkSchema() || frameworkBlocks[o.T.Name] == "" {
 			x.unreadAt(path, whyUnknown(m.Vals[name]))
@@ -213,6 +221,40 @@ func (x *extractor) frameworkBlock(o *Object, path string) *Block {
 	}
 	b.Source = mods.source() + " (" + detail + ")"
 	return b
+}
+
+const frameworkTimeoutsPackage = "github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+
+// frameworkTimeouts reads terraform-plugin-framework-timeouts' Block/BlockAll (kind "Block") or
+// Attributes/AttributesAll (kind "Attributes"): optional duration strings that update in place.
+func frameworkTimeouts(v Value, kind string) (map[string]*Attribute, bool) {
+	c, ok := settled(v).(ExtCall)
+	if !ok || c.Fn.Path != frameworkTimeoutsPackage || (c.Fn.Name != kind && c.Fn.Name != kind+"All") {
+		return nil, false
+	}
+	names := []string{"Create", "Read", "Update", "Delete"}
+	if c.Fn.Name == kind && len(c.Args) > 1 {
+		opts, _ := settled(c.Args[1]).(*Object)
+		var chosen []string
+		for _, n := range names {
+			if opts != nil {
+				if b, _ := constBool(opts.Fields[n]); b {
+					chosen = append(chosen, n)
+				}
+			}
+		}
+		names = chosen
+	}
+	attrs := map[string]*Attribute{}
+	for _, n := range names {
+		attrs[strings.ToLower(n)] = &Attribute{Replace: "never", Optional: true, Type: "string", Source: "timeouts"}
+	}
+	return attrs, true
+}
+
+func timeoutsCall(v Value) string {
+	c, _ := settled(v).(ExtCall)
+	return c.Fn.Name + "(…)"
 }
 
 // frameworkTypeString renders an attr.Type value (types.StringType, types.ListType{ElemType: …}).

@@ -35,6 +35,8 @@ type varCell struct {
 }
 
 type frame struct {
+	name      string
+	origin    string
 	results   []string
 	ret       []Value
 	returned  bool
@@ -167,7 +169,11 @@ func (in *interp) evalTyped(e ast.Expr, env *Env, want *typeRef) Value {
 	case *ast.TypeAssertExpr:
 		return in.eval(x.X, env)
 	case *ast.FuncLit:
-		return &Func{Lit: x, File: env.file, Env: env}
+		name := "a function literal"
+		if env.frame != nil && env.frame.name != "" {
+			name += " in " + env.frame.name
+		}
+		return &Func{Lit: x, File: env.file, Env: env, Name: name}
 	case *ast.ArrayType, *ast.MapType, *ast.FuncType, *ast.InterfaceType, *ast.StructType, *ast.ChanType:
 		return TypeValue{Ref: in.p.resolveType(x, env.file)}
 	case *ast.KeyValueExpr:
@@ -510,6 +516,9 @@ func (in *interp) composite(x *ast.CompositeLit, env *Env, want *typeRef) Value 
 		return s
 	}
 	o := &Object{T: t.ID, Fields: map[string]Value{}, Node: x, File: env.file}
+	if env.frame != nil {
+		o.Origin = env.frame.origin
+	}
 	for _, el := range x.Elts {
 		if kv, ok := el.(*ast.KeyValueExpr); ok {
 			if k, ok := kv.Key.(*ast.Ident); ok {
@@ -733,7 +742,10 @@ func (in *interp) callFunc(f *Func, args []Value, spread bool) Value {
 	defer func() { in.depth-- }()
 	env := newEnv(f.Env, f.File)
 	env.spec = nil
-	env.frame = &frame{}
+	env.frame = &frame{name: f.Name, origin: fingerprint(f, args)}
+	if f.Decl != nil {
+		env.frame.name = f.Decl.Name.Name
+	}
 	if recv != nil && len(recv.List) > 0 && len(recv.List[0].Names) > 0 {
 		env.define(recv.List[0].Names[0].Name, f.Recv)
 	}
@@ -788,6 +800,34 @@ func (in *interp) callFunc(f *Func, args []Value, spread bool) Value {
 		return ret[0]
 	}
 	return Tuple(ret)
+}
+
+// fingerprint identifies a call by its function and arguments: constants by value, everything else
+// by identity.
+func fingerprint(f *Func, args []Value) string {
+	var b strings.Builder
+	if f.Decl != nil {
+		fmt.Fprintf(&b, "%p(", f.Decl)
+	} else {
+		fmt.Fprintf(&b, "%p(", f.Lit)
+	}
+	for _, a := range args {
+		switch v := settled(a).(type) {
+		case Const:
+			b.WriteString(v.V.ExactString())
+		case *Func:
+			fmt.Fprintf(&b, "func %p %p", v.Decl, v.Lit)
+		case *Object, *Map, *Slice:
+			fmt.Fprintf(&b, "%p", v)
+		case ExtRef:
+			b.WriteString(v.Path + "." + v.Name)
+		default:
+			fmt.Fprintf(&b, "%T", v)
+		}
+		b.WriteByte(',')
+	}
+	b.WriteByte(')')
+	return b.String()
 }
 
 // ---- statements -------------------------------------------------------------------------------

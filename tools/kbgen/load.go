@@ -49,6 +49,8 @@ type Package struct {
 	Decls map[string]*Decl
 	// Methods holds methods by receiver type name and method name.
 	Methods map[string]map[string]*Decl
+	// Inits are the package's init functions, in file order.
+	Inits []*Decl
 }
 
 type File struct {
@@ -319,7 +321,11 @@ func (pkg *Package) index() {
 			switch d := d.(type) {
 			case *ast.FuncDecl:
 				if d.Recv == nil {
-					if d.Name.Name != "init" && d.Name.Name != "_" {
+					if d.Name.Name == "init" {
+						pkg.Inits = append(pkg.Inits, &Decl{Kind: DeclFunc, Name: "init", File: f, Func: d})
+						continue
+					}
+					if d.Name.Name != "_" {
 						pkg.Decls[d.Name.Name] = &Decl{Kind: DeclFunc, Name: d.Name.Name, File: f, Func: d}
 					}
 					continue

@@ -47,6 +47,9 @@ type Object struct {
 	Fields map[string]Value
 	Node   ast.Node
 	File   *File
+	// Origin names the function call that built a literal (function and arguments), so that two
+	// resources from one generic helper called with different arguments are not taken for aliases.
+	Origin string
 }
 
 // Map is a map with string keys, in insertion order.

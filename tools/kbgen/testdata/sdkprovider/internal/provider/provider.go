@@ -5,6 +5,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-sdk/v2/helper/schema"
 
 	"example.com/external/thirdparty"
+	"example.com/terraform-provider-fakesdk/internal/registry"
 )
 
 func Provider() *schema.Provider {
@@ -19,5 +20,8 @@ func Provider() *schema.Provider {
 		},
 	}
 	p.ResourcesMap["fakesdk_late"] = resourceLate()
+	for name, r := range registry.ResourceMap() {
+		p.ResourcesMap[name] = r
+	}
 	return p
 }
