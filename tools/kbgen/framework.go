@@ -404,7 +404,7 @@ func (x *extractor) classifyModifier(v Value, src srcRef) modifier {
 		}
 		return modifier{rule: "never", text: written}
 	case *Object:
-		if m.T.Path != "" && x.p.Packages[m.T.Path] != nil {
+		if m.T.Path != "" && x.p.pkg(m.T.Path) != nil {
 			return x.customModifier(m, written)
 		}
 	case *Func:
@@ -422,7 +422,7 @@ func (x *extractor) classifyModifier(v Value, src srcRef) modifier {
 // customModifier reads a plan modifier type declared in the provider: whether any of its plan
 // methods can set RequiresReplace, and its Description.
 func (x *extractor) customModifier(o *Object, written string) modifier {
-	pkg := x.p.Packages[o.T.Path]
+	pkg := x.p.pkg(o.T.Path)
 	replaces := false
 	for name, m := range pkg.Methods[o.T.Name] {
 		if strings.HasPrefix(name, "PlanModify") && x.setsRequiresReplace(m.Func.Body, m.File, 0, map[*ast.FuncDecl]bool{}) {
@@ -486,7 +486,7 @@ func (x *extractor) calledDecl(c *ast.CallExpr, f *File) *Decl {
 	case *ast.SelectorExpr:
 		if id, ok := fn.X.(*ast.Ident); ok {
 			if ip, ok := f.Imports[id.Name]; ok {
-				if pkg := x.p.Packages[ip]; pkg != nil {
+				if pkg := x.p.pkg(ip); pkg != nil {
 					if d := pkg.Decls[fn.Sel.Name]; d != nil && d.Kind == DeclFunc {
 						return d
 					}

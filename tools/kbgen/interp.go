@@ -35,8 +35,10 @@ type varCell struct {
 }
 
 type frame struct {
-	name      string
-	origin    string
+	name   string
+	origin string
+	// outer holds the undecided conditions of the callers' branches this call was made in.
+	outer     []string
 	results   []string
 	ret       []Value
 	returned  bool
@@ -62,6 +64,17 @@ type interp struct {
 	// watch names methods whose calls are recorded in seen with their evaluated arguments.
 	watch map[string]bool
 	seen  map[*ast.CallExpr][]Value
+	// pendingOuter passes the caller's undecided conditions to the next callFunc.
+	pendingOuter []string
+}
+
+// conditions are the undecided conditions in force at this point, callers' included.
+func (e *Env) conditions() []string {
+	var out []string
+	if e.frame != nil {
+		out = append(out, e.frame.outer...)
+	}
+	return append(out, e.spec...)
 }
 
 func (p *Program) newInterp() *interp { return &interp{p: p} }
@@ -332,7 +345,7 @@ func (in *interp) selector(x *ast.SelectorExpr, env *Env) Value {
 
 // qualified evaluates pkg.Name for an imported package.
 func (in *interp) qualified(importPath, name string) Value {
-	if pkg := in.p.Packages[importPath]; pkg != nil {
+	if pkg := in.p.pkg(importPath); pkg != nil {
 		if d := pkg.Decls[name]; d != nil {
 			return in.decl(d)
 		}
@@ -352,7 +365,7 @@ func (in *interp) member(base Value, name string) Value {
 		if v, ok := b.Fields[name]; ok {
 			return v
 		}
-		if b.T.Path != "" && in.p.Packages[b.T.Path] != nil {
+		if b.T.Path != "" && in.p.pkg(b.T.Path) != nil {
 			if m := in.p.method(b.T, name, 0); m != nil {
 				return &Func{Decl: m.Func, File: m.File, Recv: b, Name: name}
 			}
@@ -418,6 +431,14 @@ func (in *interp) unary(x *ast.UnaryExpr, env *Env, want *typeRef) Value {
 	return Unknown{Why: oneLine(x, 60)}
 }
 
+func isConcrete(v Value) bool {
+	switch settled(v).(type) {
+	case *Object, *Map, *Slice, *Func, *diffRecorder, Const:
+		return true
+	}
+	return false
+}
+
 func (in *interp) not(v Value) Value {
 	if b, ok := constBool(v); ok {
 		return Const{V: constant.MakeBool(!b)}
@@ -450,10 +471,13 @@ func (in *interp) binary(x *ast.BinaryExpr, env *Env) Value {
 	rc, rok := settled(r).(Const)
 	if !lok || !rok {
 		if x.Op == token.EQL || x.Op == token.NEQ {
-			if _, ln := settled(l).(Nil); ln {
-				if _, rn := settled(r).(Nil); rn {
-					return Const{V: constant.MakeBool(x.Op == token.EQL)}
-				}
+			ln, rn := isNilValue(settled(l)), isNilValue(settled(r))
+			switch {
+			case ln && rn:
+				return Const{V: constant.MakeBool(x.Op == token.EQL)}
+			case ln && isConcrete(r), rn && isConcrete(l):
+				// A value the code built (or the diff it was given) is not nil.
+				return Const{V: constant.MakeBool(x.Op == token.NEQ)}
 			}
 		}
 		return Unknown{Why: oneLine(x, 80)}
@@ -559,6 +583,7 @@ func (in *interp) call(x *ast.CallExpr, env *Env) Value {
 		if in.noCalls {
 			return Unknown{Why: "call " + oneLine(x, 60)}
 		}
+		in.pendingOuter = env.conditions()
 		return in.callFunc(f, args, x.Ellipsis.IsValid())
 	case ExtRef:
 		if v, ok := in.stdlib(f, args); ok {
@@ -568,7 +593,12 @@ func (in *interp) call(x *ast.CallExpr, env *Env) Value {
 	case MethodRef:
 		if rec, ok := f.Recv.(*diffRecorder); ok && f.Name == "ForceNew" && len(args) == 1 {
 			key, _ := constString(args[0])
-			rec.calls[x] = append(rec.calls[x], key)
+			c := forceNewCall{key: key, arg: x.Args[0], file: env.file, conds: env.conditions()}
+			if env.frame != nil {
+				c.fn = env.frame.name
+			}
+			rec.calls = append(rec.calls, c)
+			rec.reached[x] = true
 			return Nil{}
 		}
 		if s, ok := f.Recv.(*Slice); ok && f.Name == "Append" {
@@ -723,6 +753,8 @@ func (in *interp) builtin(name string, x *ast.CallExpr, env *Env) Value {
 // callFunc runs a function declared in the source with the given arguments and returns its result
 // (a Tuple for several results).
 func (in *interp) callFunc(f *Func, args []Value, spread bool) Value {
+	outer := in.pendingOuter
+	in.pendingOuter = nil
 	var ftype *ast.FuncType
 	var body *ast.BlockStmt
 	var recv *ast.FieldList
@@ -742,7 +774,7 @@ func (in *interp) callFunc(f *Func, args []Value, spread bool) Value {
 	defer func() { in.depth-- }()
 	env := newEnv(f.Env, f.File)
 	env.spec = nil
-	env.frame = &frame{name: f.Name, origin: fingerprint(f, args)}
+	env.frame = &frame{name: f.Name, origin: fingerprint(f, args), outer: outer}
 	if f.Decl != nil {
 		env.frame.name = f.Decl.Name.Name
 	}
@@ -787,6 +819,14 @@ func (in *interp) callFunc(f *Func, args []Value, spread bool) Value {
 	ret := fr.ret
 	if !fr.returned {
 		ret = fr.candidate
+	} else if len(ret) == 1 && len(fr.candidate) == 1 {
+		// A boolean returned early under an undecided condition and another at the end: the
+		// result is not known (a predicate such as "the key changed and …").
+		a, ok1 := constBool(ret[0])
+		b, ok2 := constBool(fr.candidate[0])
+		if ok1 && !(ok2 && a == b) {
+			ret = []Value{&Maybe{Then: ret[0], Else: fr.candidate[0], Cond: "an early return"}}
+		}
 	}
 	if ret == nil && len(fr.results) > 0 {
 		for _, n := range fr.results {
@@ -811,7 +851,7 @@ func fingerprint(f *Func, args []Value) string {
 	} else {
 		fmt.Fprintf(&b, "%p(", f.Lit)
 	}
-	for _, a := range args {
+	for _, a := range append([]Value{f.Recv}, args...) {
 		switch v := settled(a).(type) {
 		case Const:
 			b.WriteString(v.V.ExactString())
@@ -821,6 +861,7 @@ func fingerprint(f *Func, args []Value) string {
 			fmt.Fprintf(&b, "%p", v)
 		case ExtRef:
 			b.WriteString(v.Path + "." + v.Name)
+		case nil:
 		default:
 			fmt.Fprintf(&b, "%T", v)
 		}
@@ -998,10 +1039,7 @@ func (in *interp) assignStmt(x *ast.AssignStmt, env *Env) {
 
 // assign stores v; under a condition that could not be evaluated the old value is kept beside it.
 func (in *interp) assign(l ast.Expr, v Value, env *Env, define bool) {
-	cond := ""
-	if len(env.spec) > 0 {
-		cond = strings.Join(env.spec, " && ")
-	}
+	cond := strings.Join(env.conditions(), " && ")
 	maybe := func(old Value) Value {
 		if cond == "" || old == nil {
 			return v
@@ -1076,7 +1114,7 @@ func (in *interp) ifStmt(x *ast.IfStmt, env *Env) flow {
 		}
 		return flowNormal
 	}
-	text := oneLine(x.Cond, 120)
+	text := oneLine(x.Cond, 120) + in.calleeText(x.Cond, scope)
 	then := newEnv(scope, env.file)
 	then.spec = append(append([]string{}, scope.spec...), text)
 	in.block(x.Body.List, then)
@@ -1086,6 +1124,35 @@ func (in *interp) ifStmt(x *ast.IfStmt, env *Env) flow {
 		in.stmt(x.Else, els)
 	}
 	return flowNormal
+}
+
+// calleeText says what a condition calls when it calls a function value passed in (a helper's
+// parameter bound to the caller's function literal), since the parameter's name says nothing.
+func (in *interp) calleeText(cond ast.Expr, env *Env) string {
+	var out []string
+	ast.Inspect(cond, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		if id, ok := call.Fun.(*ast.Ident); ok {
+			if c := env.lookup(id.Name); c != nil {
+				if f, ok := settled(c.V).(*Func); ok {
+					switch {
+					case f.Lit != nil:
+						out = append(out, id.Name+" = "+oneLine(f.Lit, 160))
+					case f.Decl != nil:
+						out = append(out, id.Name+" = "+f.Decl.Name.Name)
+					}
+				}
+			}
+		}
+		return true
+	})
+	if len(out) == 0 {
+		return ""
+	}
+	return " [" + strings.Join(out, "; ") + "]"
 }
 
 const maxIterations = 20000

@@ -34,6 +34,9 @@ type Program struct {
 
 	varCache map[*ast.Ident]*varCell
 	stats    evalStats
+	// deps maps a dependency module path to its source directory; its packages are read on first use.
+	deps     map[string]string
+	depTried map[string]bool
 }
 
 type FileError struct {
@@ -389,7 +392,7 @@ func receiverTypeName(e ast.Expr) string {
 
 // method finds a method of a named type, also through embedded struct fields declared in the source.
 func (p *Program) method(t typeID, name string, depth int) *Decl {
-	pkg := p.Packages[t.Path]
+	pkg := p.pkg(t.Path)
 	if pkg == nil || depth > 6 {
 		return nil
 	}
@@ -429,6 +432,73 @@ func (p *Program) hasFileErrorIn(f *File) bool {
 		}
 	}
 	return false
+}
+
+// AddDependency makes the packages of a dependency module readable, from its source directory
+// (the module cache): constants and schema helpers a provider takes from another module, such as
+// azurerm's commonschema.Location(), are then evaluated like the provider's own code.
+func (p *Program) AddDependency(module, dir string) {
+	if p.deps == nil {
+		p.deps = map[string]string{}
+		p.depTried = map[string]bool{}
+	}
+	p.deps[module] = dir
+}
+
+// pkg returns the package with the import path, reading it from a dependency module when needed.
+func (p *Program) pkg(importPath string) *Package {
+	if pkg := p.Packages[importPath]; pkg != nil || p.deps == nil || p.depTried[importPath] {
+		return pkg
+	}
+	p.depTried[importPath] = true
+	best := ""
+	for module := range p.deps {
+		if (importPath == module || strings.HasPrefix(importPath, module+"/")) && len(module) > len(best) {
+			best = module
+		}
+	}
+	if best == "" {
+		return nil
+	}
+	dir := filepath.Join(p.deps[best], filepath.FromSlash(strings.TrimPrefix(strings.TrimPrefix(importPath, best), "/")))
+	if err := p.loadTree(dir, dir, importPath, true); err != nil {
+		return nil
+	}
+	pkg := p.Packages[importPath]
+	if pkg != nil {
+		pkg.index()
+	}
+	return pkg
+}
+
+// requiredVersions reads the require directives of a go.mod.
+func requiredVersions(goMod string) map[string]string {
+	out := map[string]string{}
+	data, err := os.ReadFile(goMod)
+	if err != nil {
+		return out
+	}
+	inBlock := false
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(strings.SplitN(line, "//", 2)[0])
+		switch {
+		case line == "require (":
+			inBlock = true
+			continue
+		case inBlock && line == ")":
+			inBlock = false
+			continue
+		}
+		if rest, ok := strings.CutPrefix(line, "require "); ok {
+			line = rest
+		} else if !inBlock {
+			continue
+		}
+		if f := strings.Fields(line); len(f) >= 2 {
+			out[f[0]] = f[1]
+		}
+	}
+	return out
 }
 
 // position renders a node's position as file:line relative to the source directory.

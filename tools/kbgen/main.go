@@ -79,6 +79,9 @@ type GenerateOptions struct {
 	Overlay   string
 	Extra     map[string]string
 	Constants string
+	// Deps are dependency modules (paths as in the source's go.mod) whose packages may be read
+	// for constants and schema helpers; their source comes from `go mod download`.
+	Deps []string
 }
 
 // Run loads, generates and merges the overlay; overlay problems are returned beside the file.
@@ -86,6 +89,23 @@ func Run(opts GenerateOptions) (*ProviderFile, []string, error) {
 	p, err := LoadProgram(opts.Src, opts.Module, opts.Extra)
 	if err != nil {
 		return nil, nil, err
+	}
+	if len(opts.Deps) > 0 {
+		versions := requiredVersions(filepath.Join(p.Root, "go.mod"))
+		for _, dep := range opts.Deps {
+			module, version, _ := strings.Cut(dep, "@")
+			if version == "" {
+				version = versions[module]
+			}
+			if version == "" {
+				return nil, nil, fmt.Errorf("-deps %s: not required by %s/go.mod; give module@version", module, p.Root)
+			}
+			dir, err := DownloadModule(module, version, "")
+			if err != nil {
+				return nil, nil, err
+			}
+			p.AddDependency(module, dir)
+		}
 	}
 	if opts.Constants != "" {
 		data, err := os.ReadFile(opts.Constants)
@@ -151,10 +171,13 @@ func cmdGenerate(args []string) error {
 	fs.StringVar(&opts.Overlay, "overlay", "", "overlay file of human-established facts to merge")
 	fs.StringVar(&opts.Constants, "constants", "", `JSON object of constants outside the source, {"importpath.Name": "value"}`)
 	fs.Var(&extra, "extra", "IMPORTPATH=DIR: read DIR's Go files as that package (e.g. a constants package the source directory lacks)")
+	var deps multiFlag
+	fs.Var(&deps, "deps", "MODULE[@VERSION]: also read that dependency module's packages when the source uses them (version from the source's go.mod; fetched with go mod download)")
 	_ = fs.Parse(args)
 	if opts.Src == "" || opts.Meta.Source == "" || opts.Meta.Version == "" {
 		return errors.New("generate needs -src, -source and -version")
 	}
+	opts.Deps = deps
 	opts.Extra = map[string]string{}
 	for _, e := range extra {
 		k, v, ok := strings.Cut(e, "=")

@@ -288,7 +288,7 @@ func exprTexts(es []ast.Expr, max int) []string {
 // customizeDiffFunc runs a CustomizeDiff function of the source with a recording ResourceDiff and
 // maps each ForceNew call site to the keys it was called with.
 func (x *extractor) customizeDiffFunc(f *Func, r *Resource, outer []string) {
-	rec := &diffRecorder{calls: map[*ast.CallExpr][]string{}}
+	rec := &diffRecorder{reached: map[*ast.CallExpr]bool{}}
 	var ftype *ast.FuncType
 	var body *ast.BlockStmt
 	name := f.Name
@@ -319,6 +319,17 @@ func (x *extractor) customizeDiffFunc(f *Func, r *Resource, outer []string) {
 	sub.watch = map[string]bool{"GetAttribute": true}
 	_, _ = sub.callSafely(func() Value { return sub.callFunc(f, args, false) })
 
+	// The calls the run reached, with the keys they were called with and the undecided
+	// conditions around them.
+	for _, c := range rec.calls {
+		fn := c.fn
+		if fn == "" {
+			fn = name
+		}
+		x.forceNewSite(r, fn, append(append([]string{}, outer...), c.conds...), []string{c.key}, c.arg, c.file)
+	}
+	// Calls the run did not reach (a loop over values known only at run time): as far as their
+	// key can be evaluated without it, with their enclosing conditions as written.
 	var sites []site
 	match := func(n ast.Node) (*ast.CallExpr, []ast.Expr, bool) {
 		call, ok := n.(*ast.CallExpr)
@@ -332,30 +343,37 @@ func (x *extractor) customizeDiffFunc(f *Func, r *Resource, outer []string) {
 	}
 	x.findSites(name, body, f.File, match, sub, 0, map[*ast.FuncDecl]bool{}, &sites)
 	for _, s := range sites {
-		keys := rec.calls[s.call]
-		resolved := []string{}
-		for _, k := range keys {
-			if k != "" {
-				resolved = append(resolved, k)
-			}
-		}
-		if len(resolved) == 0 {
-			if k, ok := constString(x.staticEval(s.args[0], s.file)); ok {
-				resolved = append(resolved, k)
-			}
-		}
-		cond := conditionText("the provider's CustomizeDiff ("+s.fn+") calls ForceNew", append(append([]string{}, outer...), s.conds...))
-		if len(resolved) == 0 {
-			addConditional(r, ConditionalReplacement{Attributes: []string{}, Kind: "plan", Condition: cond + " on a key the generator could not resolve (" + oneLine(s.args[0], 80) + ")", Source: "CustomizeDiff: " + s.fn})
+		if rec.reached[s.call] {
 			continue
 		}
-		sort.Strings(resolved)
-		for _, k := range uniq(resolved) {
-			path := sdkKeyPath(k)
-			src := "CustomizeDiff: " + s.fn + " → ForceNew(" + strconv.Quote(k) + ")"
-			if !x.markConditional(r, path, cond, src) {
-				addConditional(r, ConditionalReplacement{Attributes: []string{path}, Kind: "plan", Condition: cond, Source: src})
-			}
+		var keys []string
+		if k, ok := constString(x.staticEval(s.args[0], s.file)); ok {
+			keys = append(keys, k)
+		}
+		x.forceNewSite(r, s.fn, append(append([]string{}, outer...), s.conds...), keys, s.args[0], s.file)
+	}
+}
+
+// forceNewSite marks the attributes a ForceNew call names as conditional, or records a
+// resource-level entry when its key is not known.
+func (x *extractor) forceNewSite(r *Resource, fn string, conds []string, keys []string, arg ast.Expr, f *File) {
+	resolved := []string{}
+	for _, k := range keys {
+		if k != "" {
+			resolved = append(resolved, k)
+		}
+	}
+	cond := conditionText("the provider's CustomizeDiff ("+fn+") calls ForceNew", conds)
+	if len(resolved) == 0 {
+		addConditional(r, ConditionalReplacement{Attributes: []string{}, Kind: "plan", Condition: cond + " on a key the generator could not resolve (" + oneLine(arg, 80) + ")", Source: "CustomizeDiff: " + fn})
+		return
+	}
+	sort.Strings(resolved)
+	for _, k := range uniq(resolved) {
+		path := sdkKeyPath(k)
+		src := "CustomizeDiff: " + fn + " → ForceNew(" + strconv.Quote(k) + ")"
+		if !x.markConditional(r, path, cond, src) {
+			addConditional(r, ConditionalReplacement{Attributes: []string{path}, Kind: "plan", Condition: cond, Source: src})
 		}
 	}
 }

@@ -103,7 +103,7 @@ func (p *Program) typeName(e ast.Expr, f *File) (typeID, *Decl) {
 		if !ok {
 			return typeID{}, nil
 		}
-		if pkg := p.Packages[ip]; pkg != nil {
+		if pkg := p.pkg(ip); pkg != nil {
 			if d := pkg.Decls[t.Sel.Name]; d != nil && d.Kind == DeclType {
 				return typeID{Path: ip, Name: t.Sel.Name}, d
 			}

@@ -102,9 +102,18 @@ type TypeValue struct{ Ref *typeRef }
 type Builtin string
 
 // diffRecorder stands for the *schema.ResourceDiff a CustomizeDiff function receives: its
-// ForceNew calls are recorded.
+// ForceNew calls are recorded with the key, the function and the undecided conditions around them.
 type diffRecorder struct {
-	calls map[*ast.CallExpr][]string
+	calls   []forceNewCall
+	reached map[*ast.CallExpr]bool
+}
+
+type forceNewCall struct {
+	key   string // "" when it could not be evaluated
+	arg   ast.Expr
+	file  *File
+	fn    string
+	conds []string
 }
 
 func newMap() *Map { return &Map{Vals: map[string]Value{}} }
@@ -159,6 +168,12 @@ func constString(v Value) (string, bool) {
 }
 
 func constBool(v Value) (bool, bool) {
+	if m, ok := v.(*Maybe); ok {
+		// Known only when both ways give the same answer.
+		a, ok1 := constBool(m.Then)
+		b, ok2 := constBool(m.Else)
+		return a, ok1 && ok2 && a == b
+	}
 	c, ok := settled(v).(Const)
 	if !ok || c.V.Kind() != constant.Bool {
 		return false, false
