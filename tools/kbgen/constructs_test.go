@@ -205,6 +205,23 @@ func TestSDKv2CustomizeDiff(t *testing.T) {
 	}
 }
 
+func TestSDKv2CustomizeDiffThroughTheProvidersOwnHelpers(t *testing.T) {
+	pf := fakeSDK(t)
+	// One literal in forceNewIfChange serves both keys; each gets its own condition.
+	checkRules(t, pf, "fakesdk_volume", []ruleCase{
+		{"tags", "conditional", `ForceNew("tags")`, "old != nil && new == nil"},
+		// A predicate returning false early on a nil diff (known not nil) and true under a condition.
+		{"iops", "conditional", `forceNewIf → ForceNew("iops")`, `d.Get("size").(int) > 100`},
+		{"size", "always", `ForceNew("size")`, ""},
+	})
+	if c := attr(t, pf, "fakesdk_volume", "tags").Condition; strings.Contains(c, "new.(int) < old.(int)") {
+		t.Errorf("tags has the condition of size: %s", c)
+	}
+	if !strings.Contains(attr(t, pf, "fakesdk_volume", "size").Source, "forceNewIfChange") {
+		t.Error("size: an already replacing attribute keeps its rule and gains the CustomizeDiff in its source")
+	}
+}
+
 func TestSDKv2AliasesAndDeprecatedResources(t *testing.T) {
 	pf := fakeSDK(t)
 	if pf.Aliases["fakesdk_instance"] != "fakesdk_server" {

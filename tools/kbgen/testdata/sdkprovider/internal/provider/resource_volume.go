@@ -13,6 +13,7 @@ var volumeSchema = map[string]*schema.Schema{
 	names.AttrTags:        tagsSchema(false),
 	extnames.AttrKMSKeyID: {Type: schema.TypeString, Optional: true, ForceNew: true},
 	"snapshot":            thirdPartySchema(),
+	"iops":                {Type: schema.TypeInt, Optional: true},
 }
 
 func thirdPartySchema() *schema.Schema {
@@ -22,6 +23,19 @@ func thirdPartySchema() *schema.Schema {
 func resourceVolume() *schema.Resource {
 	return &schema.Resource{
 		SchemaFunc: func() map[string]*schema.Schema { return volumeSchema },
+		CustomizeDiff: all(
+			forceNewIfChange("size", func(old, new any) bool { return new.(int) < old.(int) }),
+			forceNewIfChange(names.AttrTags, func(old, new any) bool { return old != nil && new == nil }),
+			forceNewIf("iops", func(d *schema.ResourceDiff) bool {
+				if d == nil {
+					return false
+				}
+				if d.Get("size").(int) > 100 {
+					return true
+				}
+				return false
+			}),
+		),
 	}
 }
 
