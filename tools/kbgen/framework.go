@@ -123,9 +123,12 @@ func (x *extractor) frameworkAttribute(o *Object, path string) *Attribute {
 		} else if no, ok := settled(o.Fields["NestedObject"]).(*Object); ok {
 			inner, _ = settled(no.Fields["Attributes"]).(*Map)
 		}
-		if inner != nil {
+		switch {
+		case inner != nil:
 			a.Attributes = x.frameworkAttributes(inner, path)
-		} else {
+		case o.Fields["NestedObject"] == nil && o.Fields["Attributes"] == nil:
+			a.Attributes = map[string]*Attribute{} // an object without attributes
+		default:
 			x.unreadAt(path, "nested attributes: "+whyUnknown(o.Fields["NestedObject"]))
 		}
 	}
@@ -166,7 +169,7 @@ func (x *extractor) frameworkBlock(o *Object, path string) *Block {
 		if blocks, ok := settled(inner.Fields["Blocks"]).(*Map); ok {
 			b.Blocks = x.frameworkBlocks(blocks, path)
 		}
-	} else {
+	} else if o.Fields["NestedObject"] != nil {
 		x.unreadAt(path, "nested object: "+whyUnknown(o.Fields["NestedObject"]))
 	}
 	if msg, ok := constString(o.Fields["DeprecationMessage"]); ok && msg != "" {

@@ -369,6 +369,13 @@ func (in *interp) member(base Value, name string) Value {
 			if m := in.p.method(b.T, name, 0); m != nil {
 				return &Func{Decl: m.Func, File: m.File, Recv: b, Name: name}
 			}
+			if t, f := in.p.fieldType(b.T, name); t != nil {
+				// An unset field of a struct declared in the source holds its zero value; it is
+				// kept so that what is done to it (a map filled, a cache stored) is seen later.
+				z := in.zero(t, f)
+				b.Fields[name] = z
+				return z
+			}
 		}
 		if sdkZeroBoolFields[name] && (isSDKSchemaPackage(b.T.Path) || b.T.isFrameworkSchema()) {
 			return Const{V: constant.MakeBool(false)}
@@ -601,6 +608,11 @@ func (in *interp) call(x *ast.CallExpr, env *Env) Value {
 			rec.reached[x] = true
 			return Nil{}
 		}
+		if o, ok := settled(f.Recv).(*Object); ok && o.T == (typeID{Path: "sync", Name: "Map"}) {
+			if v, ok := syncMap(o, f.Name, args); ok {
+				return v
+			}
+		}
 		if s, ok := f.Recv.(*Slice); ok && f.Name == "Append" {
 			// path.Paths.Append(p...) used in ModifyPlan responses.
 			s.Items = append(s.Items, args...)
@@ -612,6 +624,49 @@ func (in *interp) call(x *ast.CallExpr, env *Env) Value {
 		return Unknown{Why: "call " + oneLine(x, 60) + ": " + u.Why}
 	}
 	return Unknown{Why: "call " + oneLine(x, 60)}
+}
+
+// syncMap interprets sync.Map, used by providers to cache schemas they build once.
+func syncMap(o *Object, method string, args []Value) (Value, bool) {
+	m, _ := o.Fields["\x00entries"].(*Map)
+	if m == nil {
+		m = newMap()
+		o.Fields["\x00entries"] = m
+	}
+	if len(args) == 0 {
+		return nil, false
+	}
+	yes, no := Const{V: constant.MakeBool(true)}, Const{V: constant.MakeBool(false)}
+	c, ok := settled(args[0]).(Const)
+	if !ok {
+		// An unknown key: nothing is known to be cached, so the value given is the one used.
+		if method == "LoadOrStore" && len(args) == 2 {
+			return Tuple{args[1], no}, true
+		}
+		return Tuple{Nil{}, no}, method == "Load"
+	}
+	k := c.V.ExactString()
+	switch method {
+	case "Load":
+		if v, ok := m.Vals[k]; ok {
+			return Tuple{v, yes}, true
+		}
+		return Tuple{Nil{}, no}, true
+	case "Store":
+		if len(args) == 2 {
+			m.set(k, args[1])
+			return Nil{}, true
+		}
+	case "LoadOrStore":
+		if len(args) == 2 {
+			if v, ok := m.Vals[k]; ok {
+				return Tuple{v, yes}, true
+			}
+			m.set(k, args[1])
+			return Tuple{args[1], no}, true
+		}
+	}
+	return nil, false
 }
 
 func (in *interp) args(x *ast.CallExpr, env *Env) []Value {
@@ -670,6 +725,13 @@ func (in *interp) stdlib(f ExtRef, args []Value) (Value, bool) {
 					s = strings.TrimSpace(s)
 				}
 				return Const{V: constant.MakeString(s)}, true
+			}
+		}
+	case "sync.OnceValue", "sync.OnceValues", "sync.OnceFunc":
+		// Run once at first use: for a reader, calling it is calling the function.
+		if len(args) == 1 {
+			if f, ok := settled(args[0]).(*Func); ok {
+				return f, true
 			}
 		}
 	case "strconv.Itoa":

@@ -200,6 +200,17 @@ func (p *Program) loadFile(full, rel, dir, base, basePath string) {
 		src = fixed
 	}
 	f, err := parser.ParseFile(p.Fset, rel, src, parser.SkipObjectResolution)
+	if err != nil && importPath != "" {
+		// The index layout keeps a spec from a grouped declaration (var ( … ), const ( … )) without
+		// its keyword; the file name says which it was.
+		if kw := specKeyword(filepath.Base(full)); kw != "" {
+			if wrapped := wrapSpec(src, kw); wrapped != nil {
+				if f2, err2 := parser.ParseFile(p.Fset, rel, wrapped, parser.SkipObjectResolution); err2 == nil {
+					f, err = f2, nil
+				}
+			}
+		}
+	}
 	if err != nil {
 		p.FileErrors = append(p.FileErrors, FileError{File: rel, Error: firstLine(err.Error())})
 		return
@@ -233,6 +244,34 @@ func (p *Program) loadFile(full, rel, dir, base, basePath string) {
 		file.Imports[name] = ip
 	}
 	pkg.Files = append(pkg.Files, file)
+}
+
+func specKeyword(name string) string {
+	for _, kw := range []string{"var", "const", "type"} {
+		if strings.HasPrefix(name, kw+".") {
+			return kw
+		}
+	}
+	return ""
+}
+
+// wrapSpec puts a bare spec after the imports into a declaration with the keyword.
+func wrapSpec(src []byte, kw string) []byte {
+	f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.ImportsOnly)
+	if err != nil {
+		return nil
+	}
+	end := int(f.Name.End()) - 1
+	for _, d := range f.Decls {
+		end = int(d.End()) - 1
+	}
+	if end < 0 || end > len(src) {
+		return nil
+	}
+	out := append([]byte{}, src[:end]...)
+	out = append(out, "\n"+kw+" (\n"...)
+	out = append(out, src[end:]...)
+	return append(out, "\n)\n"...)
 }
 
 func firstLine(s string) string {
@@ -499,6 +538,30 @@ func requiredVersions(goMod string) map[string]string {
 		}
 	}
 	return out
+}
+
+// fieldType finds the declared type of a named field of a struct type declared in the source.
+func (p *Program) fieldType(t typeID, name string) (ast.Expr, *File) {
+	pkg := p.pkg(t.Path)
+	if pkg == nil {
+		return nil, nil
+	}
+	d := pkg.Decls[t.Name]
+	if d == nil || d.Kind != DeclType {
+		return nil, nil
+	}
+	st, ok := d.Type.Type.(*ast.StructType)
+	if !ok {
+		return nil, nil
+	}
+	for _, field := range st.Fields.List {
+		for _, n := range field.Names {
+			if n.Name == name {
+				return field.Type, d.File
+			}
+		}
+	}
+	return nil, nil
 }
 
 // position renders a node's position as file:line relative to the source directory.

@@ -168,4 +168,8 @@ func isValidatorPackage(path string) bool {
 
 func (t typeID) isSDK(name string) bool { return isSDKSchemaPackage(t.Path) && t.Name == name }
 
-func (t typeID) isFrameworkSchema() bool { return isFrameworkResourceSchemaPackage(t.Path) }
+// isFrameworkSchema accepts the data-source schema package too: providers reuse its attribute
+// types in resource schemas (aws's tags_all is a datasource/schema.MapAttribute).
+func (t typeID) isFrameworkSchema() bool {
+	return isFrameworkResourceSchemaPackage(t.Path) || t.Path == frameworkModule+"/datasource/schema"
+}
