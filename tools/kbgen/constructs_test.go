@@ -366,7 +366,17 @@ func TestServicePackagesInTheDeclarationIndexLayout(t *testing.T) {
 	if pf.Aliases["fakeaws_widget"] != "fakeaws_wdgt" {
 		t.Errorf("one Factory under two TypeNames is an alias: %v", pf.Aliases)
 	}
-	checkRules(t, pf, "fakeaws_wdgt", []ruleCase{{"name", "always", "ForceNew: true", ""}, {"description", "never", "no ForceNew", ""}})
+	checkRules(t, pf, "fakeaws_wdgt", []ruleCase{
+		{"name", "always", "ForceNew: true", ""},
+		{"description", "never", "no ForceNew", ""},
+		{"color", "always", "ForceNew: true", ""},              // key from a spec the index keeps without its keyword
+		{"size", "always", "ForceNew: true", ""},               // sync.OnceValue
+		{"label", "always", "ForceNew: required (= true)", ""}, // built once per key and cached in a sync.Map
+		{"note", "never", "no ForceNew", ""},
+	})
+	if len(pf.Coverage.FileErrors) != 0 {
+		t.Errorf("every file of the index layout parses: %+v", pf.Coverage.FileErrors)
+	}
 	checkRules(t, pf, "fakeaws_gizmo", []ruleCase{{"name", "always", "stringplanmodifier.RequiresReplace()", ""}, {"id", "never", "UseStateForUnknown", ""}})
 	if pf.Provider.SDK != "sdkv2" || pf.Resources["fakeaws_gizmo"].SDK != "framework" || pf.Resources["fakeaws_wdgt"].SDK != "" {
 		t.Errorf("a muxed provider says sdkv2 and marks its framework resources: %q %q", pf.Provider.SDK, pf.Resources["fakeaws_gizmo"].SDK)
@@ -402,6 +412,7 @@ func TestOverlayMergesHumanFactsAndReportsStaleEntries(t *testing.T) {
 			},
 			"*": map[string]any{"paths": map[string]any{"id": map[string]any{"set": map[string]any{"note": "every id"}}}},
 		},
+		"couldNotRead": []map[string]string{{"resource": "fakeaws_manifest", "why": "served by terraform-plugin-go; its schema comes from the server at run time"}},
 	})
 	pf, problems := fakeIndexLayout(t, good)
 	if len(problems) > 0 {
@@ -416,6 +427,9 @@ func TestOverlayMergesHumanFactsAndReportsStaleEntries(t *testing.T) {
 	}
 	if pf.Resources["fakeaws_gizmo"].Attributes["id"].Note != "every id" {
 		t.Error("a * entry applies to every resource with the attribute")
+	}
+	if len(pf.Coverage.CouldNotRead) != 1 || pf.Coverage.CouldNotRead[0].Resource != "fakeaws_manifest" {
+		t.Errorf("the overlay lists what the generator cannot see: %+v", pf.Coverage.CouldNotRead)
 	}
 	if !strings.Contains(pf.GeneratedBy, "overlay") {
 		t.Errorf("generatedBy %q", pf.GeneratedBy)

@@ -22,6 +22,10 @@ type Overlay struct {
 	Comment       string                      `json:"comment,omitempty"`
 	Aliases       map[string]string           `json:"aliases,omitempty"`
 	Resources     map[string]*ResourceOverlay `json:"resources"`
+	// CouldNotRead names resource types the provider serves in a way the generator does not see
+	// (a resource served by terraform-plugin-go directly, its schema built at run time), so that
+	// the coverage lists them.
+	CouldNotRead []Unread `json:"couldNotRead,omitempty"`
 }
 
 type ResourceOverlay struct {
@@ -64,6 +68,13 @@ func (o *Overlay) Apply(pf *ProviderFile) []string {
 	var problems []string
 	if o.Provider != "" && o.Provider != pf.Provider.Source {
 		return []string{fmt.Sprintf("overlay is for %s, not %s", o.Provider, pf.Provider.Source)}
+	}
+	for _, u := range o.CouldNotRead {
+		if pf.Resources[u.Resource] != nil {
+			problems = append(problems, u.Resource+": listed as not readable, but generated")
+			continue
+		}
+		pf.Coverage.CouldNotRead = append(pf.Coverage.CouldNotRead, u)
 	}
 	for _, alias := range sortedDeclNames(o.Aliases) {
 		if p := reorientAlias(pf, alias, o.Aliases[alias]); p != "" {
