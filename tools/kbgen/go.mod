@@ -1,0 +1,3 @@
+module immutable-infra/tools/kbgen
+
+go 1.26

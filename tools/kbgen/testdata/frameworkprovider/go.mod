@@ -1,0 +1,3 @@
+module example.com/terraform-provider-fakefw
+
+go 1.24

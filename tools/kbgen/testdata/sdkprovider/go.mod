@@ -1,0 +1,3 @@
+module example.com/terraform-provider-fakesdk
+
+go 1.24
