@@ -23,7 +23,18 @@ import { simulateRollout } from '../../core/src/rollout/simulateRollout';
 import { workloadsFromManifest } from '../../core/src/rollout/workloadFromManifest';
 import { buildPlanGraph } from '../../core/src/plan/planGraph';
 import { deploymentPlan, seedImageUpdate } from '../support/kubernetesDeploymentPlan';
-import { assertToolsProvisioned, launchChromium, repoRoot, runStep, startCodeServer, stopSession, waitFor, type Chromium, type CodeServer } from '../support/codeServer';
+import {
+  assertToolsProvisioned,
+  launchChromium,
+  repoRoot,
+  enterPathInFileDialog,
+  runStep,
+  startCodeServer,
+  stopSession,
+  waitFor,
+  type Chromium,
+  type CodeServer,
+} from '../support/codeServer';
 import { packagedExtension } from '../support/packagedExtension';
 import { cleanupTempDirs, gitModule } from '../support/tempModule';
 
@@ -126,16 +137,7 @@ describe('real VS Code (code-server in Chromium): the rollout timeline from the 
       await page.locator('.quick-input-widget input').fill('>Immutable Infra: Open Plan File');
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open Plan File' }).first().waitFor({ timeout: 10_000 });
       await page.keyboard.press('Enter');
-      // code-server's own file dialog: a quick input that takes a path.
-      const pathInput = page.locator('.quick-input-widget input');
-      await waitFor(
-        async () => (await pathInput.inputValue().catch(() => '')).startsWith('/'),
-        10_000,
-        () => 'the file dialog did not open',
-        200,
-      );
-      await pathInput.fill(planFile);
-      await page.keyboard.press('Enter');
+      await enterPathInFileDialog(page, planFile);
 
       // Two webviews may be visible now (the timeline from the step above, and the graph): find each by its content.
       const frameWith = async (selector: string): Promise<import('playwright-core').Frame> =>

@@ -504,3 +504,37 @@ export async function runFromPalette(page: Page, text: string): Promise<void> {
   await page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor({ timeout: 10_000 });
   await page.keyboard.press('Enter');
 }
+
+/**
+ * Types `file` into code-server's own file dialog (a quick input that takes a path) and accepts it.
+ * The dialog fills in its folder by itself, after it opens and sometimes again a moment later; a
+ * path typed before that settles gets the folder put in front of it. So: wait for the dialog's own
+ * value to hold still, type the path, and accept only once the input holds exactly that path.
+ */
+export async function enterPathInFileDialog(page: Page, file: string, timeoutMs = 20_000): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  const valueNow = () => input.inputValue().catch(() => '');
+  let last = '';
+  let sameSince = Date.now();
+  await waitFor(
+    async () => {
+      const value = await valueNow();
+      if (value !== last) [last, sameSince] = [value, Date.now()];
+      return value.startsWith('/') && Date.now() - sameSince >= 500;
+    },
+    timeoutMs,
+    () => `the file dialog did not open, or its path kept changing (last: ${JSON.stringify(last)})`,
+    100,
+  );
+  await waitFor(
+    async () => {
+      if ((await valueNow()) !== file) await input.fill(file);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return (await valueNow()) === file;
+    },
+    timeoutMs,
+    () => `the file dialog does not hold ${file} (it holds ${JSON.stringify(last)})`,
+    100,
+  );
+  await page.keyboard.press('Enter');
+}
