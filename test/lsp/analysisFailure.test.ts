@@ -13,20 +13,10 @@ import { after, describe, test } from 'node:test';
 import { CodeActionRequest, CodeLensRequest, HoverRequest, type MarkupContent } from 'vscode-languageserver-protocol/node';
 import { clientsStoppedAfterEach } from '../support/lspClient';
 import { cleanupTempDirs, positionOf, stateModule } from '../support/tempModule';
+import { seedConfiguration, seedStateResources } from '../support/seedModule';
 
-const seed = (permission: string) => `resource "local_file" "example" {
-  content         = "This is a test file."
-  filename        = "\${path.module}/test.txt"
-  file_permission = "${permission}"
-}
-`;
-const seedState = [
-  {
-    type: 'local_file',
-    name: 'example',
-    instances: [{ attributes: { content: 'This is a test file.', filename: './test.txt', file_permission: '0777', directory_permission: '0777' } }],
-  },
-];
+const seed = (permission: string) => seedConfiguration(permission);
+const seedState = seedStateResources();
 
 const FAILED =
   'Immutable Infra could not analyse the Terraform module in this folder: EISDIR: illegal operation on a directory, read. ' +

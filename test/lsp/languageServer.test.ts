@@ -4,20 +4,10 @@ import { after, describe, test } from 'node:test';
 import { CodeActionRequest, CodeLensRequest, HoverRequest, type Diagnostic, type MarkupContent } from 'vscode-languageserver-protocol/node';
 import { clientsStoppedAfterEach } from '../support/lspClient';
 import { cleanupTempDirs, gitModule, positionOf, stateModule, tempDir, writeFiles } from '../support/tempModule';
+import { seedConfiguration, seedStateResources } from '../support/seedModule';
 
-const seed = (permission: string) => `resource "local_file" "example" {
-  content         = "This is a test file."
-  filename        = "\${path.module}/test.txt"
-  file_permission = "${permission}"
-}
-`;
-const seedState = [
-  {
-    type: 'local_file',
-    name: 'example',
-    instances: [{ attributes: { content: 'This is a test file.', filename: './test.txt', file_permission: '0777', directory_permission: '0777' } }],
-  },
-];
+const seed = (permission: string) => seedConfiguration(permission);
+const seedState = seedStateResources();
 
 const startClient = clientsStoppedAfterEach();
 after(cleanupTempDirs);

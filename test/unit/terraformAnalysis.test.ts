@@ -6,6 +6,7 @@ import { HclParser } from '../../core/src/terraform/hcl/hclParser';
 import { ReplacementKnowledgeBase } from '../../core/src/terraform/knowledgeBase/knowledgeBase';
 import { TerraformModuleAnalyzer, type ModuleAnalysisOptions } from '../../core/src/terraform/terraformModuleAnalyzer';
 import { cleanupTempDirs, git, gitModule, positionOf, stateModule, tempDir, writeFiles } from '../support/tempModule';
+import { seedConfiguration, seedStateResources } from '../support/seedModule';
 
 let analyzer: TerraformModuleAnalyzer;
 const auto: ModuleAnalysisOptions = { baseline: 'auto', gitRef: 'HEAD', mayRunProcesses: true };
@@ -14,31 +15,6 @@ before(async () => {
   analyzer = new TerraformModuleAnalyzer(await HclParser.create(), new ReplacementKnowledgeBase());
 });
 after(cleanupTempDirs);
-
-const seed = (permission: string, extra = '') => `resource "local_file" "example" {
-  content         = "This is a test file."
-  filename        = "\${path.module}/test.txt"
-  file_permission = "${permission}"
-${extra}}
-`;
-
-const seedState = (permission = '0777') => [
-  {
-    type: 'local_file',
-    name: 'example',
-    instances: [
-      {
-        attributes: {
-          content: 'This is a test file.',
-          filename: './test.txt',
-          file_permission: permission,
-          directory_permission: '0777',
-          id: '0a0a9f2a6772942557ab5355d76af442f8f65e01',
-        },
-      },
-    ],
-  },
-];
 
 async function findingsOf(dir: string, options = auto): Promise<Finding[]> {
   return (await analyzer.analyze(dir, options)).findings;
@@ -50,8 +26,8 @@ function only(findings: Finding[], code: string): Finding[] {
 
 describe('the seed scenario', () => {
   test('state baseline: file_permission "0777" → "0700" forces replacement, at the attribute', async () => {
-    const text = seed('0700');
-    const dir = stateModule({ 'main.tf': text }, seedState());
+    const text = seedConfiguration('0700');
+    const dir = stateModule({ 'main.tf': text }, seedStateResources());
     const findings = await findingsOf(dir);
     assert.deepEqual(
       findings.map((f) => f.code),
@@ -72,12 +48,12 @@ describe('the seed scenario', () => {
   });
 
   test('state baseline: `${path.module}/test.txt` is evaluated, so an unchanged filename says nothing', async () => {
-    const dir = stateModule({ 'main.tf': seed('0777') }, seedState());
+    const dir = stateModule({ 'main.tf': seedConfiguration('0777') }, seedStateResources());
     assert.deepEqual(await findingsOf(dir), []);
   });
 
   test('git baseline: the same edit against HEAD', async () => {
-    const dir = gitModule({ 'main.tf': seed('0777') }, { 'main.tf': seed('0700') });
+    const dir = gitModule({ 'main.tf': seedConfiguration('0777') }, { 'main.tf': seedConfiguration('0700') });
     const findings = await findingsOf(dir);
     assert.deepEqual(
       findings.map((f) => f.code),
@@ -87,10 +63,10 @@ describe('the seed scenario', () => {
   });
 
   test('git baseline from another ref', async () => {
-    const dir = gitModule({ 'main.tf': seed('0777') }, {});
-    writeFiles(dir, { 'main.tf': seed('0755') });
+    const dir = gitModule({ 'main.tf': seedConfiguration('0777') }, {});
+    writeFiles(dir, { 'main.tf': seedConfiguration('0755') });
     git(dir, 'commit', '-q', '-am', 'second');
-    writeFiles(dir, { 'main.tf': seed('0700') });
+    writeFiles(dir, { 'main.tf': seedConfiguration('0700') });
     const head = await findingsOf(dir);
     assert.equal(head[0].before, '"0755"');
     const older = await findingsOf(dir, { ...auto, gitRef: 'HEAD~1' });
@@ -100,7 +76,7 @@ describe('the seed scenario', () => {
   test('create_before_destroy changes the consequence, and says what it does to a file of the same path', async () => {
     // Seen for real in the code-server apply: the new file is written, then the old object's
     // destroy deletes the same path (the knowledge base's `identity` of local_file).
-    const dir = stateModule({ 'main.tf': seed('0700', '  lifecycle {\n    create_before_destroy = true\n  }\n') }, seedState());
+    const dir = stateModule({ 'main.tf': seedConfiguration('0700', '  lifecycle {\n    create_before_destroy = true\n  }\n') }, seedStateResources());
     const [finding] = only(await findingsOf(dir), 'terraform/forces-replacement');
     assert.match(
       finding.message,
@@ -110,14 +86,14 @@ describe('the seed scenario', () => {
   });
 
   test('the hover warns about create_before_destroy where old and new share their identity; not when the identity itself changes', async () => {
-    const [same] = only(await findingsOf(stateModule({ 'main.tf': seed('0700') }, seedState())), 'terraform/forces-replacement');
+    const [same] = only(await findingsOf(stateModule({ 'main.tf': seedConfiguration('0700') }, seedStateResources())), 'terraform/forces-replacement');
     assert.match(same.detail ?? '', /Careful with create_before_destroy here: the old and the new object have the same `filename`/);
     assert.ok(
       same.fixes?.some((f) => f.kind === 'create-before-destroy'),
       'the fix is still offered: the hover says what it does',
     );
-    const renamed = seed('0777').replace('${path.module}/test.txt', '${path.module}/other.txt');
-    const findings = only(await findingsOf(stateModule({ 'main.tf': renamed }, seedState())), 'terraform/forces-replacement');
+    const renamed = seedConfiguration('0777').replace('${path.module}/test.txt', '${path.module}/other.txt');
+    const findings = only(await findingsOf(stateModule({ 'main.tf': renamed }, seedStateResources())), 'terraform/forces-replacement');
     assert.equal(findings[0].attribute, 'filename');
     assert.doesNotMatch(findings[0].detail ?? '', /Careful with create_before_destroy/);
   });
@@ -131,8 +107,8 @@ describe('the seed scenario', () => {
   });
 
   test('prevent_destroy makes it an error: the plan will fail', async () => {
-    const text = seed('0700', '  lifecycle {\n    prevent_destroy = true\n  }\n');
-    const dir = stateModule({ 'main.tf': text }, seedState());
+    const text = seedConfiguration('0700', '  lifecycle {\n    prevent_destroy = true\n  }\n');
+    const dir = stateModule({ 'main.tf': text }, seedStateResources());
     const findings = await findingsOf(dir);
     const [blocked] = only(findings, 'terraform/replace-blocked-by-prevent-destroy');
     assert.equal(blocked.severity, 'error');
@@ -141,7 +117,7 @@ describe('the seed scenario', () => {
   });
 
   test('ignore_changes hides the attribute, as Terraform does', async () => {
-    const dir = stateModule({ 'main.tf': seed('0700', '  lifecycle {\n    ignore_changes = [file_permission]\n  }\n') }, seedState());
+    const dir = stateModule({ 'main.tf': seedConfiguration('0700', '  lifecycle {\n    ignore_changes = [file_permission]\n  }\n') }, seedStateResources());
     assert.deepEqual(await findingsOf(dir), []);
   });
 });
@@ -149,7 +125,7 @@ describe('the seed scenario', () => {
 describe('values known only at plan time', () => {
   test('a variable without default: may force replacement, and says why', async () => {
     const text = 'variable "mode" {}\nresource "local_file" "example" {\n  content = "x"\n  filename = "./test.txt"\n  file_permission = var.mode\n}\n';
-    const dir = gitModule({ 'main.tf': seed('0777') }, { 'main.tf': text });
+    const dir = gitModule({ 'main.tf': seedConfiguration('0777') }, { 'main.tf': text });
     const [finding] = only(await findingsOf(dir), 'terraform/may-force-replacement');
     assert.equal(finding.severity, 'information');
     assert.match(finding.message, /may force replacement of `local_file.example`: the new value is an expression known only at plan time \(it depends on var.mode\)/);
@@ -158,7 +134,7 @@ describe('values known only at plan time', () => {
   test('a variable default and terraform.tfvars are evaluated', async () => {
     const text =
       'variable "mode" {\n  default = "0700"\n}\nresource "local_file" "example" {\n  content = "This is a test file."\n  filename = "./test.txt"\n  file_permission = var.mode\n}\n';
-    const dir = stateModule({ 'main.tf': text }, seedState());
+    const dir = stateModule({ 'main.tf': text }, seedStateResources());
     const findings = only(await findingsOf(dir), 'terraform/forces-replacement');
     assert.deepEqual(
       findings.map((f) => [f.attribute, f.after]),
@@ -258,7 +234,7 @@ describe('replace_triggered_by', () => {
 describe('bad baselines give a clear message', () => {
   test('a state file of an unknown version', async () => {
     const dir = tempDir();
-    writeFiles(dir, { 'main.tf': seed('0700'), 'terraform.tfstate': JSON.stringify({ version: 3, resources: [] }) });
+    writeFiles(dir, { 'main.tf': seedConfiguration('0700'), 'terraform.tfstate': JSON.stringify({ version: 3, resources: [] }) });
     const [finding] = only(await findingsOf(dir), 'terraform/baseline-unavailable');
     assert.match(finding.message, /has version 3; only state format version 4/);
     assert.equal(finding.severity, 'warning');
@@ -266,28 +242,28 @@ describe('bad baselines give a clear message', () => {
 
   test('corrupt state JSON', async () => {
     const dir = tempDir();
-    writeFiles(dir, { 'main.tf': seed('0700'), 'terraform.tfstate': '{"version": 4, "resources": [' });
+    writeFiles(dir, { 'main.tf': seedConfiguration('0700'), 'terraform.tfstate': '{"version": 4, "resources": [' });
     const [finding] = only(await findingsOf(dir), 'terraform/baseline-unavailable');
     assert.match(finding.message, /terraform\.tfstate: it is not valid JSON/);
   });
 
   test('a folder that is not a git repository, without state', async () => {
     const dir = tempDir();
-    writeFiles(dir, { 'main.tf': seed('0700') });
+    writeFiles(dir, { 'main.tf': seedConfiguration('0700') });
     const [finding] = only(await findingsOf(dir), 'terraform/baseline-unavailable');
     assert.match(finding.message, /not inside a git repository\. There is no terraform\.tfstate either/);
     assert.equal(finding.severity, 'hint');
   });
 
   test('a git ref that does not exist', async () => {
-    const dir = gitModule({ 'main.tf': seed('0777') }, { 'main.tf': seed('0700') });
+    const dir = gitModule({ 'main.tf': seedConfiguration('0777') }, { 'main.tf': seedConfiguration('0700') });
     const [finding] = only(await findingsOf(dir, { ...auto, gitRef: 'no-such-branch' }), 'terraform/baseline-unavailable');
     assert.match(finding.message, /the git ref "no-such-branch" does not exist in this repository/);
     assert.equal(finding.severity, 'warning');
   });
 
   test('an untrusted workspace runs no git', async () => {
-    const dir = gitModule({ 'main.tf': seed('0777') }, { 'main.tf': seed('0700') });
+    const dir = gitModule({ 'main.tf': seedConfiguration('0777') }, { 'main.tf': seedConfiguration('0700') });
     const findings = await findingsOf(dir, { ...auto, mayRunProcesses: false });
     assert.deepEqual(
       findings.map((f) => f.code),
@@ -299,7 +275,7 @@ describe('bad baselines give a clear message', () => {
 
 describe('bad files', () => {
   test('a non-UTF-8 file is reported and the others still analysed', async () => {
-    const dir = stateModule({ 'main.tf': seed('0700') }, seedState());
+    const dir = stateModule({ 'main.tf': seedConfiguration('0700') }, seedStateResources());
     writeFiles(dir, { 'latin1.tf': Buffer.from([0x23, 0x20, 0xe9, 0x74, 0xe9, 0x0a]) });
     const findings = await findingsOf(dir);
     const [problem] = only(findings, 'terraform/file-unreadable');
@@ -308,7 +284,7 @@ describe('bad files', () => {
   });
 
   test('a half-typed block still yields findings for the intact one', async () => {
-    const dir = stateModule({ 'main.tf': `${seed('0700')}\nresource "local_file" "other" {\n  content = \n` }, seedState());
+    const dir = stateModule({ 'main.tf': `${seedConfiguration('0700')}\nresource "local_file" "other" {\n  content = \n` }, seedStateResources());
     const findings = await findingsOf(dir);
     assert.equal(only(findings, 'terraform/forces-replacement').length, 1);
     assert.ok(only(findings, 'terraform/syntax-error').length >= 1);
@@ -319,10 +295,10 @@ describe('what was not checked', () => {
   test("the module's lock file gives the version; the result counts resources checked and not checked", async () => {
     const dir = gitModule(
       {
-        'main.tf': `${seed('0777')}resource "aws_instance" "web" {\n  ami = "ami-0123"\n}\n`,
+        'main.tf': `${seedConfiguration('0777')}resource "aws_instance" "web" {\n  ami = "ami-0123"\n}\n`,
         '.terraform.lock.hcl': 'provider "registry.opentofu.org/hashicorp/aws" {\n  version = "5.31.0"\n}\n',
       },
-      { 'main.tf': `${seed('0700')}resource "aws_instance" "web" {\n  ami = "ami-4567"\n}\n` },
+      { 'main.tf': `${seedConfiguration('0700')}resource "aws_instance" "web" {\n  ami = "ami-4567"\n}\n` },
     );
     const result = await analyzer.analyze(dir, auto);
     assert.deepEqual(result.findings.map((f) => f.code).sort(), ['terraform/forces-replacement', 'terraform/not-checked']);
@@ -335,7 +311,7 @@ describe('what was not checked', () => {
 
   test('a known type served by another provider gets no replacement finding from the knowledge of the one it shares a name with', async () => {
     const required = 'terraform {\n  required_providers {\n    local = { source = "example/local" }\n  }\n}\n';
-    const dir = stateModule({ 'main.tf': required + seed('0700') }, seedState());
+    const dir = stateModule({ 'main.tf': required + seedConfiguration('0700') }, seedStateResources());
     const result = await analyzer.analyze(dir, auto);
     assert.deepEqual(
       result.findings.map((f) => f.code),

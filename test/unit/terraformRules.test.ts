@@ -9,33 +9,9 @@ import { describe, test } from 'node:test';
 import type { Finding } from '../../common/src/findings';
 import { positionOf } from '../support/tempModule';
 import { analyseTerraform, MODULE_DIR } from './terraformTestSupport';
+import { seedConfiguration, seedStateResources } from '../support/seedModule';
 
 const MAIN = path.join(MODULE_DIR, 'main.tf');
-
-const seed = (permission: string, extra = '') => `resource "local_file" "example" {
-  content         = "This is a test file."
-  filename        = "\${path.module}/test.txt"
-  file_permission = "${permission}"
-${extra}}
-`;
-
-const seedState = (permission = '0777') => [
-  {
-    type: 'local_file',
-    name: 'example',
-    instances: [
-      {
-        attributes: {
-          content: 'This is a test file.',
-          filename: './test.txt',
-          file_permission: permission,
-          directory_permission: '0777',
-          id: '0a0a9f2a6772942557ab5355d76af442f8f65e01',
-        },
-      },
-    ],
-  },
-];
 
 function codes(findings: Finding[]): string[] {
   return findings.map((f) => f.code);
@@ -47,8 +23,8 @@ function only(findings: Finding[], code: string): Finding[] {
 
 describe('forces replacement', () => {
   test('state baseline: file_permission "0777" → "0700", at the attribute, with the rule and a fix', async () => {
-    const text = seed('0700');
-    const { findings } = await analyseTerraform(undefined, { 'main.tf': text }, { state: seedState() });
+    const text = seedConfiguration('0700');
+    const { findings } = await analyseTerraform(undefined, { 'main.tf': text }, { state: seedStateResources() });
     assert.deepEqual(codes(findings), ['terraform/forces-replacement'], JSON.stringify(findings, null, 2));
     const [finding] = findings;
     assert.equal(finding.message, 'Changing `file_permission` ("0777" → "0700") forces replacement of `local_file.example`: Terraform will destroy and re-create it.');
@@ -65,24 +41,24 @@ describe('forces replacement', () => {
   });
 
   test('git baseline: the same edit against the configuration at HEAD', async () => {
-    const { findings } = await analyseTerraform({ 'main.tf': seed('0777') }, { 'main.tf': seed('0700') });
+    const { findings } = await analyseTerraform({ 'main.tf': seedConfiguration('0777') }, { 'main.tf': seedConfiguration('0700') });
     assert.deepEqual(codes(findings), ['terraform/forces-replacement']);
     assert.match(findings[0].message, /^Changing `file_permission` \("0777" → "0700"\) forces replacement of `local_file.example`/);
   });
 
   test('`${path.module}/test.txt` is evaluated, so an unchanged filename says nothing; nor does an unchanged module', async () => {
-    assert.deepEqual((await analyseTerraform(undefined, { 'main.tf': seed('0777') }, { state: seedState() })).findings, []);
-    assert.deepEqual((await analyseTerraform({ 'main.tf': seed('0777') }, { 'main.tf': seed('0777') })).findings, []);
+    assert.deepEqual((await analyseTerraform(undefined, { 'main.tf': seedConfiguration('0777') }, { state: seedStateResources() })).findings, []);
+    assert.deepEqual((await analyseTerraform({ 'main.tf': seedConfiguration('0777') }, { 'main.tf': seedConfiguration('0777') })).findings, []);
   });
 
   test('ignore_changes hides the attribute, as Terraform does', async () => {
-    const text = seed('0700', '  lifecycle {\n    ignore_changes = [file_permission]\n  }\n');
-    assert.deepEqual((await analyseTerraform(undefined, { 'main.tf': text }, { state: seedState() })).findings, []);
+    const text = seedConfiguration('0700', '  lifecycle {\n    ignore_changes = [file_permission]\n  }\n');
+    assert.deepEqual((await analyseTerraform(undefined, { 'main.tf': text }, { state: seedStateResources() })).findings, []);
   });
 
   test('a half-typed block still yields findings for the intact one, beside the syntax error', async () => {
-    const text = `${seed('0700')}\nresource "local_file" "other" {\n  content = \n`;
-    const { findings } = await analyseTerraform(undefined, { 'main.tf': text }, { state: seedState() });
+    const text = `${seedConfiguration('0700')}\nresource "local_file" "other" {\n  content = \n`;
+    const { findings } = await analyseTerraform(undefined, { 'main.tf': text }, { state: seedStateResources() });
     assert.equal(only(findings, 'terraform/forces-replacement').length, 1);
     assert.ok(only(findings, 'terraform/syntax-error').length >= 1);
   });
@@ -91,7 +67,7 @@ describe('forces replacement', () => {
 describe('may force replacement: values known only at plan time', () => {
   test('a variable without default: information, saying which variable', async () => {
     const text = 'variable "mode" {}\nresource "local_file" "example" {\n  content = "x"\n  filename = "./test.txt"\n  file_permission = var.mode\n}\n';
-    const [finding] = only((await analyseTerraform({ 'main.tf': seed('0777') }, { 'main.tf': text })).findings, 'terraform/may-force-replacement');
+    const [finding] = only((await analyseTerraform({ 'main.tf': seedConfiguration('0777') }, { 'main.tf': text })).findings, 'terraform/may-force-replacement');
     assert.equal(finding.severity, 'information');
     assert.match(finding.message, /may force replacement of `local_file.example`: the new value is an expression known only at plan time \(it depends on var.mode\)/);
   });
@@ -99,12 +75,12 @@ describe('may force replacement: values known only at plan time', () => {
   test('a variable default is evaluated, and terraform.tfvars overrides it', async () => {
     const text =
       'variable "mode" {\n  default = "0700"\n}\nresource "local_file" "example" {\n  content = "This is a test file."\n  filename = "./test.txt"\n  file_permission = var.mode\n}\n';
-    const byDefault = only((await analyseTerraform(undefined, { 'main.tf': text }, { state: seedState() })).findings, 'terraform/forces-replacement');
+    const byDefault = only((await analyseTerraform(undefined, { 'main.tf': text }, { state: seedStateResources() })).findings, 'terraform/forces-replacement');
     assert.deepEqual(
       byDefault.map((f) => [f.attribute, f.after]),
       [['file_permission', '"0700"']],
     );
-    const withTfvars = await analyseTerraform(undefined, { 'main.tf': text, 'terraform.tfvars': 'mode = "0777"\n' }, { state: seedState() });
+    const withTfvars = await analyseTerraform(undefined, { 'main.tf': text, 'terraform.tfvars': 'mode = "0777"\n' }, { state: seedStateResources() });
     assert.deepEqual(only(withTfvars.findings, 'terraform/forces-replacement'), []);
   });
 
@@ -178,8 +154,8 @@ describe('renamed without moved', () => {
 
 describe('prevent_destroy', () => {
   test('a replacement of a resource with prevent_destroy: an error at the flag, the plan will fail', async () => {
-    const text = seed('0700', '  lifecycle {\n    prevent_destroy = true\n  }\n');
-    const { findings } = await analyseTerraform(undefined, { 'main.tf': text }, { state: seedState() });
+    const text = seedConfiguration('0700', '  lifecycle {\n    prevent_destroy = true\n  }\n');
+    const { findings } = await analyseTerraform(undefined, { 'main.tf': text }, { state: seedStateResources() });
     const [blocked] = only(findings, 'terraform/replace-blocked-by-prevent-destroy');
     assert.equal(blocked.severity, 'error');
     assert.match(blocked.message, /Instance cannot be destroyed/);
@@ -190,8 +166,8 @@ describe('prevent_destroy', () => {
 describe('not checked', () => {
   test("a provider the knowledge base does not describe: one finding, with the lock file's version; the coverage counts it", async () => {
     const { findings, coverage } = await analyseTerraform(
-      { 'main.tf': `${seed('0777')}resource "aws_instance" "web" {\n  ami = "ami-0123"\n}\n` },
-      { 'main.tf': `${seed('0700')}resource "aws_instance" "web" {\n  ami = "ami-4567"\n}\n` },
+      { 'main.tf': `${seedConfiguration('0777')}resource "aws_instance" "web" {\n  ami = "ami-0123"\n}\n` },
+      { 'main.tf': `${seedConfiguration('0700')}resource "aws_instance" "web" {\n  ami = "ami-4567"\n}\n` },
       { lockFile: 'provider "registry.opentofu.org/hashicorp/aws" {\n  version = "5.31.0"\n}\n' },
     );
     assert.deepEqual(codes(findings).sort(), ['terraform/forces-replacement', 'terraform/not-checked']);
@@ -222,33 +198,33 @@ describe('not checked', () => {
 describe('baseline unavailable', () => {
   test('a state file of an unknown version: a warning that says which versions are read', async () => {
     const stateText = JSON.stringify({ version: 3, resources: [] });
-    const [finding] = only((await analyseTerraform(undefined, { 'main.tf': seed('0700') }, { stateText })).findings, 'terraform/baseline-unavailable');
+    const [finding] = only((await analyseTerraform(undefined, { 'main.tf': seedConfiguration('0700') }, { stateText })).findings, 'terraform/baseline-unavailable');
     assert.match(finding.message, /has version 3; only state format version 4/);
     assert.equal(finding.severity, 'warning');
   });
 
   test('corrupt state JSON', async () => {
     const [finding] = only(
-      (await analyseTerraform(undefined, { 'main.tf': seed('0700') }, { stateText: '{"version": 4, "resources": [' })).findings,
+      (await analyseTerraform(undefined, { 'main.tf': seedConfiguration('0700') }, { stateText: '{"version": 4, "resources": [' })).findings,
       'terraform/baseline-unavailable',
     );
     assert.match(finding.message, /terraform\.tfstate: it is not valid JSON/);
   });
 
   test('no state and not in git: a hint, saying both are missing', async () => {
-    const [finding] = only((await analyseTerraform(undefined, { 'main.tf': seed('0700') })).findings, 'terraform/baseline-unavailable');
+    const [finding] = only((await analyseTerraform(undefined, { 'main.tf': seedConfiguration('0700') })).findings, 'terraform/baseline-unavailable');
     assert.match(finding.message, /not inside a git repository\. There is no terraform\.tfstate either/);
     assert.equal(finding.severity, 'hint');
   });
 
   test('an untrusted workspace runs no git: only the baseline finding', async () => {
-    const { findings } = await analyseTerraform({ 'main.tf': seed('0777') }, { 'main.tf': seed('0700') }, { mayRunProcesses: false });
+    const { findings } = await analyseTerraform({ 'main.tf': seedConfiguration('0777') }, { 'main.tf': seedConfiguration('0700') }, { mayRunProcesses: false });
     assert.deepEqual(codes(findings), ['terraform/baseline-unavailable']);
     assert.match(findings[0].message, /not trusted, so git is not run/);
   });
 
   test('the baseline setting "state" without a state file names the file', async () => {
-    const { findings, coverage } = await analyseTerraform({ 'main.tf': seed('0777') }, { 'main.tf': seed('0700') }, { mode: 'state' });
+    const { findings, coverage } = await analyseTerraform({ 'main.tf': seedConfiguration('0777') }, { 'main.tf': seedConfiguration('0700') }, { mode: 'state' });
     assert.deepEqual(
       findings.map((f) => [f.severity, f.code, f.message]),
       [['warning', 'terraform/baseline-unavailable', `No baseline: the baseline setting is "state" and ${path.join(MODULE_DIR, 'terraform.tfstate')} does not exist.`]],
