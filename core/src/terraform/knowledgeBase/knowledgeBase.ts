@@ -156,14 +156,6 @@ export class ReplacementKnowledgeBase {
     return file === undefined ? undefined : this.provider(file)?.provider;
   }
 
-  /**
-   * Opens the providers of these types and parses their entries now, so that the lookups of the
-   * analyses that follow (one per keystroke) are served from memory.
-   */
-  prefetch(resourceTypes: Iterable<string>): void {
-    for (const type of resourceTypes) this.resource(type);
-  }
-
   /** What has been read so far (for tests that lookups stay in memory). */
   loadCounts(): KnowledgeLoadCounts {
     return { ...this.counts };
