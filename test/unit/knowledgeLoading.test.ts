@@ -4,11 +4,12 @@
  * corrupt file or entry is refused, named in one message, and the other providers still answer.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { HclParser } from '../../core/src/terraform/hcl/hclParser';
-import { defaultKnowledgeBaseDir, INDEX_FILE, ReplacementKnowledgeBase } from '../../core/src/terraform/knowledgeBase/knowledgeBase';
+import { defaultKnowledgeBaseDir, INDEX_FILE, KNOWLEDGE_DIR_ENV, ReplacementKnowledgeBase, STATEFUL_FILE } from '../../core/src/terraform/knowledgeBase/knowledgeBase';
 import { packProviderFile, readProviderPack } from '../../core/src/terraform/knowledgeBase/knowledgePack';
 import { joinProviderFile, splitProviderFile } from '../../core/src/terraform/knowledgeBase/providerFileParts';
 import { TerraformModuleAnalyzer } from '../../core/src/terraform/terraformModuleAnalyzer';
@@ -265,5 +266,37 @@ describe('analysis goes on when a provider file is refused', () => {
     assert.equal(messages.length, 1, messages.join('\n'));
     assert.ok(messages[0].includes(path.join(dir, 'example-x.json')), messages[0]);
     assert.match(messages[0], /is not valid JSON: unexpected end of the file/);
+  });
+});
+
+describe('immutable-infra check with a refused provider file', () => {
+  const CLI = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');
+
+  test("names the file once on stderr and still reports the other providers' findings", async () => {
+    const root = tempDir('ii-kb-');
+    const dir = path.join(root, 'terraform-providers');
+    fs.mkdirSync(dir);
+    fs.copyFileSync(path.join(dataDir, '..', STATEFUL_FILE), path.join(root, STATEFUL_FILE));
+    fs.copyFileSync(path.join(dataDir, 'hashicorp-local.json'), path.join(dir, 'hashicorp-local.json'));
+    fs.writeFileSync(path.join(dir, 'hashicorp-x.json'), oneResourcePerLine(syntheticProvider('x_', 3)));
+    writeIndex(dir, ['hashicorp-local.json', 'hashicorp-x.json']);
+    fs.writeFileSync(path.join(dir, 'hashicorp-x.json'), '{"formatVersion":7}');
+    const moduleDir = stateModule(
+      { 'main.tf': 'resource "local_file" "a" {\n  content  = "new"\n  filename = "a.txt"\n}\nresource "x_0000" "b" {\n  name = "renamed"\n}\n' },
+      [
+        { type: 'local_file', name: 'a', instances: [{ attributes: { content: 'old', filename: 'a.txt', file_permission: '0777', directory_permission: '0777' } }] },
+        { type: 'x_0000', name: 'b', instances: [{ attributes: { name: 'b' } }] },
+      ],
+    );
+    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, [CLI, 'check'], { cwd: moduleDir, env: { ...process.env, [KNOWLEDGE_DIR_ENV]: dir } }, (_error, out, err) =>
+        resolve({ stdout: out, stderr: err }),
+      );
+    });
+    assert.match(stdout, /local_file\.a/);
+    assert.match(stdout, /forces-replacement/);
+    const refused = stderr.split('\n').filter((line) => line.includes(path.join(dir, 'hashicorp-x.json')));
+    assert.equal(refused.length, 1, stderr);
+    assert.match(refused[0], /^immutable-infra: Replacement knowledge base: .* has unsupported formatVersion 7/);
   });
 });
