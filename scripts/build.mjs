@@ -32,6 +32,14 @@ const RUNTIME_ASSETS = [
 /** The knowledge base: only its JSON is shipped, not whatever generates it. */
 const DATA_DIR = 'data';
 const DATA_EXTENSIONS = ['.json'];
+/**
+ * Provider files are shipped as packs (each resource compressed on its own, read one entry at a
+ * time); the index and the other lists stay JSON.
+ */
+const PROVIDER_DIR = `${DATA_DIR}/terraform-providers`;
+const UNPACKED_PROVIDER_FILES = new Set(['index.json']);
+const KNOWLEDGE_PACK_MODULE = './core/src/terraform/knowledgeBase/knowledgePack.ts';
+const PROVIDER_FILE_PARTS_MODULE = './core/src/terraform/knowledgeBase/providerFileParts.ts';
 
 const CLI_SHEBANG = '#!/usr/bin/env node';
 
@@ -183,7 +191,35 @@ const bundles = [
   },
 ];
 
-function copyRuntimeAssets() {
+/**
+ * The pack writer is the reader's own TypeScript module, so the two cannot disagree on the format;
+ * esbuild compiles it (with the module that cuts a file into entries) for this script to call.
+ */
+async function loadKnowledgePacker() {
+  const result = await esbuild.build({
+    stdin: {
+      contents: `export { packProviderFile } from ${JSON.stringify(KNOWLEDGE_PACK_MODULE)}; export { splitProviderFile } from ${JSON.stringify(PROVIDER_FILE_PARTS_MODULE)};`,
+      resolveDir: root,
+      loader: 'ts',
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    write: false,
+    logLevel: 'warning',
+    absWorkingDir: root,
+  });
+  const module = { exports: {} };
+  new Function('module', 'exports', 'require', result.outputFiles[0].text)(module, module.exports, createRequire(import.meta.url));
+  return module.exports;
+}
+
+function isProviderFile(relativePath) {
+  return dirname(relativePath) === PROVIDER_DIR && relativePath.endsWith('.json') && !UNPACKED_PROVIDER_FILES.has(relativePath.slice(PROVIDER_DIR.length + 1));
+}
+
+async function copyRuntimeAssets() {
   for (const [from, to] of RUNTIME_ASSETS) {
     const source = join(root, from);
     if (!existsSync(source)) {
@@ -194,9 +230,21 @@ function copyRuntimeAssets() {
   const dataSource = join(root, DATA_DIR);
   // The knowledge base may not exist yet (git keeps no empty folders); the server copes with none.
   if (!existsSync(dataSource)) return;
+  const packer = await loadKnowledgePacker();
   for (const file of listFiles(dataSource)) {
     if (!DATA_EXTENSIONS.some((extension) => file.endsWith(extension))) continue;
-    writeFileAtomic(join(dist, DATA_DIR, relative(dataSource, file)), readFileSync(file));
+    const target = join(dist, DATA_DIR, relative(dataSource, file));
+    if (!isProviderFile(relative(root, file).split(sep).join('/'))) {
+      writeFileAtomic(target, readFileSync(file));
+      continue;
+    }
+    let parts;
+    try {
+      parts = packer.splitProviderFile(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new Error(`cannot pack ${relative(root, file)}: it is not valid JSON: ${error.message}`);
+    }
+    writeFileAtomic(`${target}.pack`, packer.packProviderFile(parts));
   }
 }
 
@@ -226,7 +274,7 @@ async function main() {
   try {
     // rebuild() rejects on any error; esbuild has already printed them with file and line.
     await Promise.all(contexts.map((context) => context.rebuild()));
-    copyRuntimeAssets();
+    await copyRuntimeAssets();
     removeStaleOutput();
     console.log(describeOutput());
   } catch (error) {

@@ -148,7 +148,10 @@ export async function runCheck(options: CheckOptions, version: string): Promise<
   const results: TargetResult[] = [];
   const coverage = emptyCoverage();
   // Loading the HCL grammar takes a moment: only when there is Terraform to read.
-  const analyzer = modules.size > 0 ? new TerraformModuleAnalyzer(await HclParser.create(), new ReplacementKnowledgeBase()) : undefined;
+  // A refused knowledge file or entry is said once on stderr; the other providers are still checked.
+  const knowledgeProblems: string[] = [];
+  const knowledge = new ReplacementKnowledgeBase(undefined, undefined, { report: (message) => knowledgeProblems.push(`immutable-infra: ${message}\n`) });
+  const analyzer = modules.size > 0 ? new TerraformModuleAnalyzer(await HclParser.create(), knowledge) : undefined;
   for (const [dir, root] of analyzer ? [...modules].sort(([a], [b]) => a.localeCompare(b)) : []) {
     let result;
     try {
@@ -187,18 +190,20 @@ export async function runCheck(options: CheckOptions, version: string): Promise<
     .flatMap((r) => r.findings)
     .map((f) => ({ ...f, file: relativePath(f.file) }))
     .sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  const stderr = results
-    .filter((r) => r.unavailable || r.failure !== undefined)
-    .sort((a, b) => a.target.localeCompare(b.target))
-    .map((r) => {
-      const target = path.relative(options.cwd, r.target) || '.';
-      if (!r.unavailable) return `immutable-infra: ${target}: could not be analysed: ${withRelativePaths(analysisFailureReason(r.failure), options.cwd)}\n`;
-      const message = withRelativePaths(r.unavailable.message, options.cwd);
-      // Most messages name their module already; the rest get the target in front.
-      const named = target === '.' || namesPath(message, target);
-      return `immutable-infra: ${named ? '' : `${target}: `}${message}\n`;
-    })
-    .join('');
+  const stderr =
+    knowledgeProblems.join('') +
+    results
+      .filter((r) => r.unavailable || r.failure !== undefined)
+      .sort((a, b) => a.target.localeCompare(b.target))
+      .map((r) => {
+        const target = path.relative(options.cwd, r.target) || '.';
+        if (!r.unavailable) return `immutable-infra: ${target}: could not be analysed: ${withRelativePaths(analysisFailureReason(r.failure), options.cwd)}\n`;
+        const message = withRelativePaths(r.unavailable.message, options.cwd);
+        // Most messages name their module already; the rest get the target in front.
+        const named = target === '.' || namesPath(message, target);
+        return `immutable-infra: ${named ? '' : `${target}: `}${message}\n`;
+      })
+      .join('');
   // Exit 2 when a target could not be analysed at all, or when nothing could be compared: every
   // target lacked the baseline the user asked for.
   const nothingCompared = results.length > 0 && results.every((r) => r.unavailable?.severity === 'warning');

@@ -12,7 +12,8 @@ async function main(): Promise<void> {
   console.warn = (...args: unknown[]) => connection.console.warn(args.map(String).join(' '));
   console.error = (...args: unknown[]) => connection.console.error(args.map(String).join(' '));
   const parser = await HclParser.create();
-  const knowledge = new ReplacementKnowledgeBase();
+  // A refused knowledge file or entry goes to the client's log once; the other providers still answer.
+  const knowledge = new ReplacementKnowledgeBase(undefined, undefined, { report: (message) => connection.console.error(message) });
   new ImmutableInfraLanguageServer(connection, { parser, knowledge }).listen();
 }
 

@@ -7,15 +7,22 @@
  * "First full analysis" is the first analysis of a module by a running server: nothing of the
  * module cached, the analysis code compiled (warmed on another module). The first analysis in a
  * fresh process, which also pays for compiling that code, is reported beside it.
+ *
+ * The same one-character edit benchmark runs on a 2,000-resource module of aws's most used types
+ * with the aws knowledge loaded (target: within 1.5× of the local_file figure of the same run), and
+ * the language server's memory is measured with aws, google and azurerm in use against the same
+ * module with those providers unknown (target: ≤ 40 MB more). See largeProviders.ts for where
+ * their data comes from.
  */
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
 import { HclParser, loadTerraformGrammar } from '../../core/src/terraform/hcl/hclParser';
-import { ReplacementKnowledgeBase } from '../../core/src/terraform/knowledgeBase/knowledgeBase';
+import { KNOWLEDGE_DIR_ENV, ReplacementKnowledgeBase } from '../../core/src/terraform/knowledgeBase/knowledgeBase';
 import { TerraformModuleAnalyzer } from '../../core/src/terraform/terraformModuleAnalyzer';
 import { LspTestClient } from '../support/lspClient';
 import { cleanupTempDirs, stateModule, type StateResourceSpec } from '../support/tempModule';
+import { awsModule, BENCH_PROVIDERS_ENV, benchKnowledge, googleAndAzurermModule } from './largeProviders';
 
 export interface BenchFigure {
   name: string;
@@ -157,27 +164,34 @@ export async function terraformBench(progress: (figure: BenchFigure) => void = (
   const first = median(firstRuns);
   record({ name: 'first full analysis of a module, running server (median of 7, caches cold)', value: first, unit: 'ms', target: 300, ratioToBaseline: first / bare });
 
-  // Re-analysis after a one-character edit, as the language server does it: incremental re-parse
-  // of the open document, then the module analysis with warm caches.
-  const analyzer = new TerraformModuleAnalyzer(parser, new ReplacementKnowledgeBase());
-  let current = { text, parsed: parser.parse(text) };
-  await analyzer.analyze(dir, { baseline: 'auto', gitRef: 'HEAD', mayRunProcesses: false }, new Map([[file, current]]));
-  const editRuns: number[] = [];
-  const permissionOffsets: number[] = [];
-  for (let at = text.indexOf('"0644"'); at >= 0 && permissionOffsets.length < 40; at = text.indexOf('"0644"', at + 1)) permissionOffsets.push(at + 4);
-  for (const offset of permissionOffsets) {
-    const start = positionAt(current.text, offset);
-    const newText = `${current.text.slice(0, offset)}0${current.text.slice(offset + 1)}`;
-    const t0 = performance.now();
-    const parsed = parser.reparse(current.parsed, newText, [{ range: { start, end: { line: start.line, character: start.character + 1 } }, text: '0' }]);
-    const result = await analyzer.analyze(dir, { baseline: 'auto', gitRef: 'HEAD', mayRunProcesses: false }, new Map([[file, { text: newText, parsed }]]));
-    editRuns.push(performance.now() - t0);
-    if (!result.findings.some((f) => f.code === 'terraform/forces-replacement')) throw new Error('the edit should force a replacement');
-    current.parsed.dispose();
-    current = { text: newText, parsed };
-  }
-  const edit = median(editRuns);
+  const permissionOffsets = offsetsOf(text, '"0644"', 4);
+  const edit = median(await editRuns(parser, new ReplacementKnowledgeBase(), dir, text, permissionOffsets, '0'));
   record({ name: 're-analysis after a one-character edit (median of 40)', value: edit, unit: 'ms', target: 30, ratioToBaseline: edit / bare });
+
+  // The same on aws resources, with the aws knowledge base loaded from its pack.
+  const knowledge = benchKnowledge();
+  const extra = process.env[BENCH_PROVIDERS_ENV];
+  const sources = Object.entries(knowledge.sources).map(([name, from]) => `${name} from ${from}`);
+  const missing = knowledge.missing.length ? `; missing: ${knowledge.missing.join(', ')}${extra ? '' : ` (set ${BENCH_PROVIDERS_ENV} to a directory holding them)`}` : '';
+  console.log(`  (large providers: ${sources.join(', ') || 'none'}${missing})`);
+  if (knowledge.sources['hashicorp-aws.json']) {
+    const aws = awsModule(RESOURCES);
+    const awsDir = stateModule({ 'main.tf': aws.text }, aws.state);
+    const awsKnowledge = new ReplacementKnowledgeBase(knowledge.withLarge);
+    const amiOffsets = offsetsOf(aws.text, '"ami-0a1b2c3d4e5f60718"', 5);
+    let loadedByFirst = { providerFilesRead: 0, entriesParsed: 0 };
+    const runs = await editRuns(parser, awsKnowledge, awsDir, aws.text, amiOffsets, 'f', (firstMs) => {
+      loadedByFirst = awsKnowledge.loadCounts();
+      record({ name: 'aws: first analysis, knowledge base cold (pack opened, entries parsed)', value: firstMs, unit: 'ms', ratioToBaseline: firstMs / bare });
+      record({ name: 'aws: resource entries parsed by the first analysis (8 types used)', value: loadedByFirst.entriesParsed, unit: 'entries' });
+    });
+    const awsEdit = median(runs);
+    record({ name: 'aws: re-analysis after a one-character edit (median of 40)', value: awsEdit, unit: 'ms', target: 30, ratioToBaseline: awsEdit / bare });
+    record({ name: 'aws edit / local_file edit (same run)', value: awsEdit / edit, unit: '×', target: 1.5 });
+    const after = awsKnowledge.loadCounts();
+    const loadsDuringEdits = after.providerFilesRead - loadedByFirst.providerFilesRead + after.entriesParsed - loadedByFirst.entriesParsed;
+    record({ name: 'aws: knowledge files read or entries parsed during the 40 edits', value: loadsDuringEdits, unit: 'loads', target: 0 });
+  }
 
   // The language server's resident memory with the module open, after the same edits over LSP.
   const client = new LspTestClient();
@@ -197,6 +211,87 @@ export async function terraformBench(progress: (figure: BenchFigure) => void = (
   await client.stop();
   record({ name: 'language server RSS, module open and edited', value: rss, unit: 'MB', target: 150 });
   record({ name: 'language server peak RSS', value: peak, unit: 'MB' });
+
+  if (knowledge.missing.length === 0) {
+    // One module of all three large providers, 20 of its amis edited against the state; the same
+    // server and module with those providers unknown is the baseline.
+    const aws = awsModule(RESOURCES);
+    const others = googleAndAzurermModule(100);
+    let edited = aws.text;
+    for (const offset of offsetsOf(aws.text, '"ami-0a1b2c3d4e5f60718"', 5).slice(0, 20)) edited = `${edited.slice(0, offset)}f${edited.slice(offset + 1)}`;
+    const moduleDir = stateModule({ 'main.tf': edited, 'other.tf': others.text }, [...aws.state, ...others.state]);
+    const without = await serverMemory(knowledge.withoutLarge, moduleDir, (d) => d.some((x) => x.code === 'terraform/not-checked'));
+    const withData = await serverMemory(knowledge.withLarge, moduleDir, (d) => d.filter((x) => x.code === 'terraform/forces-replacement').length === 20);
+    record({ name: 'language server RSS, aws+google+azurerm module, those providers unknown', value: without, unit: 'MB' });
+    record({ name: 'language server RSS, same module, aws+google+azurerm knowledge in use', value: withData, unit: 'MB' });
+    record({ name: 'language server RSS growth with aws+google+azurerm knowledge', value: withData - without, unit: 'MB', target: 40 });
+  }
   cleanupTempDirs();
   return figures;
+}
+
+/** Offsets of `needle` in `text` plus `shift` (the character an edit changes), at most 40. */
+function offsetsOf(text: string, needle: string, shift: number): number[] {
+  const offsets: number[] = [];
+  for (let at = text.indexOf(needle); at >= 0 && offsets.length < 40; at = text.indexOf(needle, at + 1)) offsets.push(at + shift);
+  return offsets;
+}
+
+/**
+ * Re-analysis after a one-character edit, as the language server does it: incremental re-parse
+ * of the open document, then the module analysis with warm caches. Each offset gets `replacement`
+ * in turn, an edit that forces a replacement. Returns the time of each edit; `afterFirst` is told
+ * how long the first analysis (which loads what the module needs) took.
+ */
+async function editRuns(
+  parser: HclParser,
+  knowledge: ReplacementKnowledgeBase,
+  dir: string,
+  text: string,
+  offsets: number[],
+  replacement: string,
+  afterFirst: (firstMs: number) => void = () => undefined,
+): Promise<number[]> {
+  const file = path.join(dir, 'main.tf');
+  const options = { baseline: 'auto', gitRef: 'HEAD', mayRunProcesses: false } as const;
+  const analyzer = new TerraformModuleAnalyzer(parser, knowledge);
+  let current = { text, parsed: parser.parse(text) };
+  const t0 = performance.now();
+  await analyzer.analyze(dir, options, new Map([[file, current]]));
+  afterFirst(performance.now() - t0);
+  const runs: number[] = [];
+  for (const offset of offsets) {
+    const start = positionAt(current.text, offset);
+    const newText = `${current.text.slice(0, offset)}${replacement}${current.text.slice(offset + 1)}`;
+    const t1 = performance.now();
+    const parsed = parser.reparse(current.parsed, newText, [{ range: { start, end: { line: start.line, character: start.character + 1 } }, text: replacement }]);
+    const result = await analyzer.analyze(dir, options, new Map([[file, { text: newText, parsed }]]));
+    runs.push(performance.now() - t1);
+    if (!result.findings.some((f) => f.code === 'terraform/forces-replacement')) throw new Error('the edit should force a replacement');
+    current.parsed.dispose();
+    current = { text: newText, parsed };
+  }
+  current.parsed.dispose();
+  return runs;
+}
+
+/** The resident memory (MB) of a language server reading `knowledgeDir`, once `main.tf`'s diagnostics satisfy `ready`. */
+async function serverMemory(knowledgeDir: string, moduleDir: string, ready: (diagnostics: Array<{ code?: string | number }>) => boolean): Promise<number> {
+  const previous = process.env[KNOWLEDGE_DIR_ENV];
+  process.env[KNOWLEDGE_DIR_ENV] = knowledgeDir;
+  const client = new LspTestClient();
+  if (previous === undefined) delete process.env[KNOWLEDGE_DIR_ENV];
+  else process.env[KNOWLEDGE_DIR_ENV] = previous;
+  try {
+    await client.initialize({ workspaceTrusted: false });
+    for (const name of ['other.tf', 'main.tf']) {
+      const file = path.join(moduleDir, name);
+      const uri = client.open(file, readFileSync(file, 'utf8'));
+      if (name === 'main.tf') await client.waitForDiagnostics(uri, ready, 60_000);
+    }
+    const status = readFileSync(`/proc/${client.process.pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+  } finally {
+    await client.stop();
+  }
 }

@@ -42,6 +42,8 @@ export class LspTestClient {
   private readonly waiters: Array<() => void> = [];
   private versions = new Map<string, number>();
   stderr = '';
+  /** What the server wrote to the client's log (`window/logMessage`), in order. */
+  readonly logMessages: string[] = [];
   exitCode: number | null = null;
 
   constructor(serverPath = SERVER_PATH) {
@@ -53,6 +55,9 @@ export class LspTestClient {
     this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
       this.latest.set(params.uri, params);
       for (const wake of this.waiters.splice(0)) wake();
+    });
+    this.connection.onNotification('window/logMessage', (params: { message: string }) => {
+      this.logMessages.push(params.message);
     });
     this.connection.listen();
   }

@@ -4,10 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import { readProviderPack } from '../../core/src/terraform/knowledgeBase/knowledgePack';
+import { joinProviderFile } from '../../core/src/terraform/knowledgeBase/providerFileParts';
 import { TERRAFORM_PATH_SETTING } from '../../client/src/terraform/terraformExecutable';
 import { BASELINE_SOURCES, KUBERNETES_BASELINE_SOURCES, SERVER_TRACE_LEVELS, SETTING_RANGES, SETTINGS_SECTION, settingDefaults } from '../../common/src/settings';
 
@@ -37,6 +39,8 @@ const ALLOWED_ENTRIES = [
   /^extension\/dist\/(extension|server|cli|webview|timeline)\.js$/,
   /^extension\/dist\/tree-sitter(-terraform)?\.wasm$/,
   /^extension\/dist\/data\/[\w.-]+(\/[\w.-]+)*\.json$/,
+  // Provider files ship as packs (each resource compressed on its own); see knowledgePack.ts.
+  /^extension\/dist\/data\/terraform-providers\/[\w.-]+\.json\.pack$/,
 ];
 
 /** The extension's command ids, a contract (docs/editor.md). A contributed command must be one of them. */
@@ -144,6 +148,21 @@ describe('npm run package', { timeout: 180_000 }, () => {
   test('holds nothing but what runs (no sources, maps, node_modules or nested .vsix)', () => {
     const unexpected = entries.filter((entry) => !ALLOWED_ENTRIES.some((allowed) => allowed.test(entry)));
     assert.deepEqual(unexpected, []);
+  });
+
+  test('ships each provider file as a pack that decodes to exactly the committed JSON, and the index as JSON', () => {
+    const committed = path.join(root, 'data', 'terraform-providers');
+    const shipped = path.join(root, 'dist', 'data', 'terraform-providers');
+    const providerFiles = readdirSync(committed).filter((file) => file.endsWith('.json') && file !== 'index.json');
+    assert.ok(providerFiles.length > 0);
+    for (const file of providerFiles) {
+      assert.ok(entries.includes(`extension/dist/data/terraform-providers/${file}.pack`), `${file}.pack missing from the .vsix`);
+      assert.ok(!existsSync(path.join(shipped, file)), `${file} is shipped unpacked too`);
+      const pack = readProviderPack(readFileSync(path.join(shipped, `${file}.pack`)));
+      const decoded = joinProviderFile({ types: pack.types, skeleton: pack.skeleton, entries: pack.types.map((_, i) => pack.entry(i)) });
+      assert.equal(decoded, readFileSync(path.join(committed, file), 'utf8'), `${file}.pack does not decode to the committed file`);
+    }
+    assert.ok(entries.includes('extension/dist/data/terraform-providers/index.json'));
   });
 
   test('ships an executable CLI bundle', () => {

@@ -1,14 +1,23 @@
 /**
  * Loads the replacement knowledge base (`data/terraform-providers/`, documented in its FORMAT.md):
- * `index.json` maps resource types to provider files, which are read and validated on first use.
+ * `index.json` maps resource types to provider files. A provider file is read when the analysis
+ * first meets one of its types, and one resource's entry is parsed and validated only when its type
+ * is met, so a module using three aws resources costs three entries of aws, not 1,700.
  * Pure Node (fs + path): no editor or LSP dependencies.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { KNOWLEDGE_BASE_FORMAT_VERSION, type AttributeKnowledge, type BlockKnowledge, type ProviderKnowledge, type ResourceKnowledge } from './format';
+import { PACK_SUFFIX, readProviderPack } from './knowledgePack';
+import { envelopeText, ProviderFileSyntaxError, splitProviderFile } from './providerFileParts';
 
 export const INDEX_FILE = 'index.json';
 export const STATEFUL_FILE = 'stateful-resources.json';
+/**
+ * Names another knowledge directory for the language server and the CLI: for benchmarks, and for
+ * trying data that is not shipped yet.
+ */
+export const KNOWLEDGE_DIR_ENV = 'IMMUTABLE_INFRA_KNOWLEDGE_DIR';
 
 /**
  * The directory holding `index.json` and the provider files: next to the bundle
@@ -17,6 +26,8 @@ export const STATEFUL_FILE = 'stateful-resources.json';
  * where loading then fails with a message naming it.
  */
 export function defaultKnowledgeBaseDir(): string {
+  const chosen = process.env[KNOWLEDGE_DIR_ENV];
+  if (chosen) return path.resolve(chosen);
   const bundled = path.join(__dirname, 'data', 'terraform-providers');
   if (fs.existsSync(bundled)) return bundled;
   let dir = __dirname;
@@ -67,44 +78,87 @@ export interface ResolvedResource {
 
 export type RuleLookup = { kind: 'attribute'; rule: AttributeKnowledge } | { kind: 'block'; rule: BlockKnowledge };
 
+export interface KnowledgeBaseOptions {
+  /**
+   * Where a refused file or entry is reported. With it, a corrupt provider file, one of an unknown
+   * format version, or a broken resource entry is reported once and left out (its types count as
+   * unknown), and every other provider still answers. Without it, the lookup that meets the problem
+   * throws the same message.
+   */
+  report?: (message: string) => void;
+}
+
+/** How much of the knowledge base has been read: a lookup served from memory adds nothing. */
+export interface KnowledgeLoadCounts {
+  /** Provider files read from disk (each at most once). */
+  providerFilesRead: number;
+  /** Resource entries parsed and validated (each at most once). */
+  entriesParsed: number;
+}
+
+/** A provider file whose envelope is read and checked; its entries are parsed on first use. */
+interface OpenProvider {
+  /** The path read: the `.pack` beside the bundles, or the JSON file itself. */
+  path: string;
+  provider: ProviderKnowledge['provider'];
+  aliases: Record<string, string>;
+  /** Resource type → its position among the file's entries. */
+  positions: Map<string, number>;
+  entryText(position: number): string;
+  /** Parsed entries; `null` for one refused. */
+  parsed: Map<string, ResourceKnowledge | null>;
+}
+
 export class ReplacementKnowledgeBase {
   readonly dataDir: string;
   private readonly statefulFile: string;
   private index: KnowledgeIndex | undefined;
-  private readonly providers = new Map<string, ProviderKnowledge>();
+  /** Provider file name → the open file, or `null` when it was refused. */
+  private readonly providers = new Map<string, OpenProvider | null>();
+  private readonly report: ((message: string) => void) | undefined;
+  private readonly counts: KnowledgeLoadCounts = { providerFilesRead: 0, entriesParsed: 0 };
   private stateful: { exact: Map<string, string>; patterns: Array<{ regex: RegExp; reason: string }> } | undefined;
 
   /**
    * @param dataDir the provider directory (default: `defaultKnowledgeBaseDir()`).
    * @param statefulFile the stateful-resource list (default: `stateful-resources.json` in the parent
    *   of `dataDir`); a missing file means an empty list.
+   * @param options where refused files and entries are reported (see KnowledgeBaseOptions).
    */
-  constructor(dataDir?: string, statefulFile?: string) {
+  constructor(dataDir?: string, statefulFile?: string, options: KnowledgeBaseOptions = {}) {
     this.dataDir = dataDir ?? defaultKnowledgeBaseDir();
     this.statefulFile = statefulFile ?? path.join(this.dataDir, '..', STATEFUL_FILE);
+    this.report = options.report;
   }
 
-  /** Loads the provider file lazily on first use; undefined for unknown types. Throws a clear Error for a broken file. */
+  /**
+   * Opens the provider file on first use and parses this type's entry on first use; undefined for
+   * unknown types and for refused files or entries (reported, or thrown without a `report`).
+   */
   resource(resourceType: string): ResolvedResource | undefined {
     const file = this.fileFor(resourceType);
     if (file === undefined) return undefined;
     const provider = this.provider(file);
+    if (!provider) return undefined;
     let type = resourceType;
-    let knowledge = ownEntry(provider.resources, type);
-    if (!knowledge) {
-      const canonical = provider.aliases ? ownEntry(provider.aliases, type) : undefined;
+    if (!provider.positions.has(type)) {
+      const canonical = ownEntry(provider.aliases, type);
       if (canonical === undefined) return undefined;
       type = canonical;
-      knowledge = ownEntry(provider.resources, canonical);
-      if (!knowledge) return undefined;
     }
-    return { type, requestedType: resourceType, knowledge, provider: provider.provider };
+    const knowledge = this.entry(provider, type);
+    return knowledge ? { type, requestedType: resourceType, knowledge, provider: provider.provider } : undefined;
   }
 
-  /** The provider whose file the index names for this type (exactly or by prefix); loads that file. */
+  /** The provider whose file the index names for this type (exactly or by prefix); opens that file. */
   providerFor(resourceType: string): ProviderKnowledge['provider'] | undefined {
     const file = this.fileFor(resourceType);
-    return file === undefined ? undefined : this.provider(file).provider;
+    return file === undefined ? undefined : this.provider(file)?.provider;
+  }
+
+  /** What has been read so far (for tests that lookups stay in memory). */
+  loadCounts(): KnowledgeLoadCounts {
+    return { ...this.counts };
   }
 
   /**
@@ -179,7 +233,7 @@ export class ReplacementKnowledgeBase {
 
   /** Sources of the provider files loaded so far, in load order (for a test of laziness). */
   loadedProviders(): string[] {
-    return [...this.providers.values()].map((p) => p.provider.source);
+    return [...this.providers.values()].flatMap((p) => (p ? [p.provider.source] : []));
   }
 
   /** Every resource type the index names exactly (aliases included), sorted; loads no provider file. */
@@ -208,12 +262,41 @@ export class ReplacementKnowledgeBase {
     return best;
   }
 
-  private provider(file: string): ProviderKnowledge {
+  private provider(file: string): OpenProvider | null {
     const cached = this.providers.get(file);
-    if (cached) return cached;
-    const loaded = loadProviderFile(path.join(this.dataDir, file));
-    this.providers.set(file, loaded);
-    return loaded;
+    if (cached !== undefined) return cached;
+    this.counts.providerFilesRead++;
+    try {
+      const opened = openProviderFile(path.join(this.dataDir, file));
+      this.providers.set(file, opened);
+      return opened;
+    } catch (error) {
+      // Remembered before reporting: a refused file is reported (or thrown) once, not at every lookup.
+      this.providers.set(file, null);
+      this.refuse(error as Error, 'The file is refused: the resources of its provider are not checked; the other providers are.');
+      return null;
+    }
+  }
+
+  private entry(provider: OpenProvider, type: string): ResourceKnowledge | undefined {
+    const cached = provider.parsed.get(type);
+    if (cached !== undefined) return cached ?? undefined;
+    this.counts.entriesParsed++;
+    const problems = new Problems();
+    const knowledge = parseEntry(provider, type, problems);
+    const accepted = problems.list.length === 0 ? knowledge : undefined;
+    provider.parsed.set(type, accepted ?? null);
+    if (accepted) return accepted;
+    this.refuse(
+      new Error(`Replacement knowledge base: ${provider.path}: the entry of ${type} is invalid:\n  - ${problems.list.join('\n  - ')}`),
+      `The entry is refused: ${type} is not checked; the other resources are.`,
+    );
+    return undefined;
+  }
+
+  private refuse(error: Error, consequence: string): void {
+    if (!this.report) throw error;
+    this.report(`${error.message}\n  ${consequence}`);
   }
 
   private loadIndex(): KnowledgeIndex {
@@ -262,6 +345,83 @@ export function globToRegExp(glob: string): RegExp {
 }
 
 // ---- reading and validation -------------------------------------------------------------------
+
+/**
+ * Opens a provider file: its pack (`<file>.pack`, what the build ships) when there is one, else the
+ * JSON. Reads and checks everything but the resource entries; throws an Error naming the file.
+ */
+function openProviderFile(file: string): OpenProvider {
+  const packPath = `${file}${PACK_SUFFIX}`;
+  let source: { path: string; types: string[]; skeleton: string[]; entryText: (position: number) => string };
+  if (fs.existsSync(packPath)) {
+    let pack: Buffer;
+    try {
+      pack = fs.readFileSync(packPath);
+    } catch (error) {
+      throw new Error(`Replacement knowledge base: cannot read provider file ${packPath}: ${(error as Error).message}`);
+    }
+    try {
+      const packed = readProviderPack(pack);
+      source = { path: packPath, types: packed.types, skeleton: packed.skeleton, entryText: packed.entry };
+    } catch (error) {
+      throw new Error(`Replacement knowledge base: ${packPath} is damaged: ${(error as Error).message}`);
+    }
+  } else {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new Error(`Replacement knowledge base: cannot read provider file ${file}: ${(error as Error).message}`);
+    }
+    try {
+      const parts = splitProviderFile(text);
+      source = { path: file, types: parts.types, skeleton: parts.skeleton, entryText: (position) => parts.entries[position] };
+    } catch (error) {
+      if (error instanceof ProviderFileSyntaxError) throw new Error(`Replacement knowledge base: ${file} is not valid JSON: ${error.message}`);
+      throw error;
+    }
+  }
+  let envelope: unknown;
+  try {
+    envelope = JSON.parse(envelopeText(source));
+  } catch (error) {
+    throw new Error(`Replacement knowledge base: ${source.path} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (!isObject(envelope)) throw new Error(`Replacement knowledge base: ${source.path} is invalid: the top level must be an object`);
+  checkFormatVersion(envelope, source.path);
+  const problems = new Problems();
+  validateEnvelope(problems, envelope, new Set(source.types));
+  const positions = new Map<string, number>();
+  source.types.forEach((type, position) => positions.set(type, position));
+  const opened: OpenProvider = {
+    path: source.path,
+    provider: envelope.provider as ProviderKnowledge['provider'],
+    aliases: isObject(envelope.aliases) ? (envelope.aliases as Record<string, string>) : {},
+    positions,
+    entryText: source.entryText,
+    parsed: new Map(),
+  };
+  if (problems.list.length > 0) {
+    // A file refused whole is reported with all its problems, its entries' included.
+    for (const type of positions.keys()) parseEntry(opened, type, problems);
+    problems.throwIfAny(source.path);
+  }
+  return opened;
+}
+
+/** Parses and validates one entry; its problems go to `problems` (and then the result is not to be used). */
+function parseEntry(provider: OpenProvider, type: string, problems: Problems): ResourceKnowledge | undefined {
+  const where = `resources.${type}`;
+  let value: unknown;
+  try {
+    value = JSON.parse(provider.entryText(provider.positions.get(type)!));
+  } catch (error) {
+    problems.add(where, `is not valid JSON: ${(error as Error).message}`);
+    return undefined;
+  }
+  validateResource(problems, where, value);
+  return value as ResourceKnowledge;
+}
 
 function readJson(file: string, what: string): unknown {
   let text: string;
@@ -409,6 +569,14 @@ export function loadProviderFile(file: string): ProviderKnowledge {
   if (!isObject(data)) throw new Error(`Replacement knowledge base: ${file} is invalid: the top level must be an object`);
   checkFormatVersion(data, file);
   const problems = new Problems();
+  if (isObject(data.resources)) for (const [type, resource] of Object.entries(data.resources)) validateResource(problems, `resources.${type}`, resource);
+  validateEnvelope(problems, data, isObject(data.resources) ? new Set(Object.keys(data.resources)) : undefined);
+  problems.throwIfAny(file);
+  return data as unknown as ProviderKnowledge;
+}
+
+/** Everything of a provider file but the resource entries' contents; `types` are the entries' names (undefined: none). */
+function validateEnvelope(problems: Problems, data: Record<string, unknown>, types: Set<string> | undefined): void {
   const provider = data.provider;
   if (!isObject(provider)) problems.add('provider', 'is missing');
   else {
@@ -422,20 +590,15 @@ export function loadProviderFile(file: string): ProviderKnowledge {
   }
   if (typeof data.generatedBy !== 'string' || data.generatedBy === '') problems.add('', 'generatedBy is missing');
   if (!isObject(data.resources)) problems.add('', 'resources is missing');
-  else for (const [type, resource] of Object.entries(data.resources)) validateResource(problems, `resources.${type}`, resource);
   if (data.aliases !== undefined) {
     if (!isObject(data.aliases)) problems.add('', 'aliases must be an object');
     else {
       for (const [alias, target] of Object.entries(data.aliases)) {
         if (typeof target !== 'string') problems.add(`aliases.${alias}`, 'must name a resource type');
-        else if (!isObject(data.resources) || !Object.prototype.hasOwnProperty.call(data.resources, target)) {
-          problems.add(`aliases.${alias}`, `names ${target}, which is not in resources`);
-        }
+        else if (!types?.has(target)) problems.add(`aliases.${alias}`, `names ${target}, which is not in resources`);
       }
     }
   }
-  problems.throwIfAny(file);
-  return data as unknown as ProviderKnowledge;
 }
 
 function validateStringMap(problems: Problems, where: string, value: unknown): void {
