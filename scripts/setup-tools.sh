@@ -31,15 +31,18 @@ TOFU_GOMOD_SUM="h1:smR4N0Md4RqsCUJtJUxQq4DKE3CQP9Z/GU05wE/ooaA="
 # The providers' v2+/v3+ tags have no /vN module path, so each tag's commit is pinned as its Go pseudo-version.
 # The go.sum hashes are pinned too: random's pseudo-version is not in the public checksum database, so the
 # build checks it against this hash (which matches the upstream tag's tree) instead.
-# Only these versions of local and null are served by the module proxy here (others answer 403), hence
-# local 2.9.0 (newest) and null 2.1.2 (old, plugin protocol 5) rather than local 2.5.x / null 3.2.x.
+# random, time and tls are the versions the knowledge base describes (data/terraform-providers). The module
+# proxy here serves only some commits (others answer 403): null's 3.3.1 commit is refused, hence null 2.1.2
+# (the last SDKv2 release, plugin protocol 5); archive, cloudinit, external and http are refused at their
+# current releases, so they are not built. time's v0.14.2 is a real tag (no pseudo-version), pinned by its
+# zip hash; its commit is not recorded ("-"): the tag is newer than any repository copy read.
 #  name   version  tag       module                                                  module version                                   commit                                    zip hash                                         go.mod hash
 PROVIDER_PINS=(
   "local  2.9.0    v2.9.0    github.com/terraform-providers/terraform-provider-local  v1.4.1-0.20260513075820-3561e410f9fe  3561e410f9fe1769a419c23adb8f1a9b89929b66  h1:AjPTzPsYSsLk2CyPtl3S5a9vrUo/kn3IlhfIIouSzSw=  h1:G460bLMMyClGw9lEzkIheALPrsUKPhC2CIhxfnDuruE="
   "null   2.1.2    v2.1.2    github.com/terraform-providers/terraform-provider-null   v1.0.1-0.20190430203517-8d3d85a60e20  8d3d85a60e207f7cd1ba2f86a69ad5afe18b0e2e  h1:K9UY/63kofMqeZL1U2P0lxg1nWwZPX3poI0Os/OfFy8=  h1:LwlE1k0tZFWzdAjMj/m0cXC0YhIGHRW+SwIsZKwtwUM="
-  "random 3.7.2    v3.7.2    github.com/terraform-providers/terraform-provider-random v1.3.2-0.20250422105519-bc2ddb552b46  bc2ddb552b4676d16997987a9bf2875c7b98d342  h1:xKgqtuIoGzvqpCXcHvLrftZm4h9XusvFIa2OBdAkI4g=  h1:WKboV22U846s7rApwTd7m1abkq7mjwkBGbdn7BQBJRM="
-  "time   0.13.1   v0.13.1   github.com/hashicorp/terraform-provider-time             v0.13.1                               aeccb44b5627498df071790595c925cff35469d1  h1:z+fBe3zcSKl5cYUUu4aYhGl3eEye5OTi3NVYRmZ9kjk=  h1:VnTCxTa5q1XwqN8FGiYSOaObpOh/BnMlidrSNKi5+lE="
-  "tls    4.1.0    v4.1.0    github.com/hashicorp/terraform-provider-tls              v1.2.1-0.20250423195406-eefba144662d  eefba144662d715aa78a1ec051d88037b141826c  h1:ZStCr6moU5v/sKm+RY6M/rNhnqepDLrPI3vTfL1TfwY=  h1:5ChqATFxnW9oa54KFjE34I1HRA3p3q8i+JmyOCpDaic="
+  "random 3.9.0    v3.9.0    github.com/terraform-providers/terraform-provider-random v1.3.2-0.20260513075824-f8d869dc98d9  f8d869dc98d90785f6c8f7131081fa5ef88f9d95  h1:RtH+AyIg8JVmGlCnemdp+wcfzC0EjVENjE34GdD4R7Q=  h1:odVJ90DzvMMUyn49frkjyULwFRBg7PeXbAPeh/LvL90="
+  "time   0.14.2   v0.14.2   github.com/hashicorp/terraform-provider-time             v0.14.2                               -                                         h1:yCAHwZj3huefsLZYoVQmup6qINSWk5QrspwVBxxIVPc=  h1:jzPryvhel7c/l2+QQjFYDzMfIhhBXuSTmr5RZIN/bzg="
+  "tls    4.2.1    v4.2.1    github.com/hashicorp/terraform-provider-tls              v1.2.1-0.20260130152455-857b38cda3fc  857b38cda3fca4b6539f23b6dfc9724c6537f7e7  h1:iCzlbH6QDWzO5ecjT4tbXkZv5tHEXC/eCipm1KzZ2Qk=  h1:BhbyHxMoCW5R46E1SIaDOAOWTJhhExnMD7NRT44aamg="
 )
 PROVIDER_NAMESPACE=hashicorp
 PROVIDER_HOSTS=(registry.opentofu.org registry.terraform.io)   # for hashicorp/*, tofu asks the first, terraform the second
@@ -295,7 +298,7 @@ write_versions() {
     read -r name version tag mod modver commit sum modsum <<<"$line"
     provs+="${provs:+,}$(jq -n --arg n "$name" --arg v "$version" --arg t "$tag" --arg m "$mod" --arg mv "$modver" \
       --arg c "$commit" --arg ns "$PROVIDER_NAMESPACE" --arg p "$PLATFORM" '{($n): {version: $v, tag: $t,
-      source: ("registry.opentofu.org/" + $ns + "/" + $n), goModule: $m, goModuleVersion: $mv, commit: $c,
+      source: ("registry.opentofu.org/" + $ns + "/" + $n), goModule: $m, goModuleVersion: $mv, commit: (if $c == "-" then null else $c end),
       binary: (".tools/providers/registry.opentofu.org/" + $ns + "/" + $n + "/" + $v + "/" + $p + "/terraform-provider-" + $n + "_v" + $v)}}')"
   done
   jq -n --arg tofu "$TOFU_VERSION" --arg tofumod "$TOFU_MODULE" --arg tofucommit "$TOFU_COMMIT" --argjson provs "[$provs]" --arg node "$NODE24_VERSION" \

@@ -84,6 +84,10 @@ describe('knowledge base files', () => {
       .sort();
     assert.deepEqual(files, [
       'builtin-terraform.json',
+      'hashicorp-archive.json',
+      'hashicorp-cloudinit.json',
+      'hashicorp-external.json',
+      'hashicorp-http.json',
       'hashicorp-local.json',
       'hashicorp-null.json',
       'hashicorp-random.json',

@@ -506,3 +506,14 @@ func TestIndexIsRebuiltFromTheProviderFiles(t *testing.T) {
 		t.Errorf("the committed index.json differs from the one rebuilt from the provider files:\n%s", got)
 	}
 }
+
+// A provider of data sources only returns nil from Resources: no resources, and nothing "not read".
+func TestFrameworkProviderWithoutResources(t *testing.T) {
+	pf := generateFake(t, GenerateOptions{Src: "testdata/datasourcesonly", Meta: Meta{Source: "registry.terraform.io/fake/fakedata", Version: "1.0.0"}})
+	if len(pf.Resources) != 0 {
+		t.Errorf("resources: %v", sortedDeclNames(pf.Resources))
+	}
+	if pf.Coverage == nil || len(pf.Coverage.CouldNotRead) != 0 {
+		t.Errorf("coverage: %+v", pf.Coverage)
+	}
+}

@@ -46,13 +46,16 @@ type generation struct {
 	regs  map[string]*registration
 	order []string
 	cov   Coverage
+	// registries: registration functions found, even those that register nothing (a provider of
+	// data sources only), so that an empty provider is told apart from source without a provider
+	registries int
 }
 
 // Generate reads the program's resources into a provider file.
 func Generate(p *Program, meta Meta) (*ProviderFile, error) {
 	g := &generation{p: p, in: p.newInterp(), meta: meta, regs: map[string]*registration{}}
 	g.discover()
-	if len(g.regs) == 0 && len(g.cov.CouldNotRead) == 0 {
+	if len(g.regs) == 0 && len(g.cov.CouldNotRead) == 0 && g.registries == 0 {
 		return nil, fmt.Errorf("no resource registrations found under %s (looked for functions returning *schema.Provider, Resources methods returning resource constructors, and SDKResources/FrameworkResources methods)", p.Root)
 	}
 	pf := &ProviderFile{
@@ -256,6 +259,7 @@ func (g *generation) sdkProvider(d *Decl) {
 }
 
 func (g *generation) frameworkProvider(recv typeID, resources, metadata *Decl) {
+	g.registries++
 	prov := &Object{T: recv, Fields: map[string]Value{}}
 	typeName := g.providerTypeName()
 	if metadata != nil {
@@ -270,6 +274,9 @@ func (g *generation) frameworkProvider(recv typeID, resources, metadata *Decl) {
 	v := g.run(recv.Name+".Resources", func() Value {
 		return g.in.callFunc(&Func{Decl: resources.Func, File: resources.File, Recv: prov}, []Value{Unknown{Why: "ctx"}}, false)
 	})
+	if _, none := settled(v).(Nil); none {
+		return // a provider of data sources only (http, external): `return nil` registers no resource
+	}
 	list, ok := settled(v).(*Slice)
 	if !ok {
 		g.cov.CouldNotRead = append(g.cov.CouldNotRead, Unread{Resource: "(" + recv.Name + ".Resources)", Why: whyUnknown(v)})

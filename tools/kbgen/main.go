@@ -8,6 +8,7 @@
 //	kbgen regenerate -pins providers.json -name NAME [-src DIR] [-o FILE]
 //	kbgen compare -generated FILE -hand FILE [-explained FILE]
 //	kbgen index -dir DIR [-o FILE]
+//	kbgen coverage -dir DIR [-o FILE]
 package main
 
 import (
@@ -35,6 +36,8 @@ func main() {
 		err = cmdCompare(os.Args[2:])
 	case "index":
 		err = cmdIndex(os.Args[2:])
+	case "coverage":
+		err = cmdCoverage(os.Args[2:])
 	case "-h", "--help", "help":
 		usage()
 		return
@@ -63,7 +66,8 @@ func usage() {
                  [-o FILE] [-allow-overlay-problems]
   kbgen regenerate -pins providers.json -name NAME [-src DIR] [-o FILE] [-allow-overlay-problems]
   kbgen compare -generated FILE -hand FILE [-explained FILE]
-  kbgen index -dir DIR [-o FILE]`)
+  kbgen index -dir DIR [-o FILE]
+  kbgen coverage -dir DIR [-o FILE]`)
 }
 
 type multiFlag []string
@@ -291,4 +295,23 @@ func cmdIndex(args []string) error {
 		*out = filepath.Join(*dir, "index.json")
 	}
 	return writeJSON(*out, idx)
+}
+
+func cmdCoverage(args []string) error {
+	fs := flag.NewFlagSet("coverage", flag.ExitOnError)
+	dir := fs.String("dir", "", "directory of provider files")
+	out := fs.String("o", "", "output file (default: standard output)")
+	_ = fs.Parse(args)
+	if *dir == "" {
+		return errors.New("coverage needs -dir")
+	}
+	report, err := CoverageReport(*dir)
+	if err != nil {
+		return err
+	}
+	if *out == "" || *out == "-" {
+		_, err = os.Stdout.WriteString(report)
+		return err
+	}
+	return os.WriteFile(*out, []byte(report), 0o644)
 }

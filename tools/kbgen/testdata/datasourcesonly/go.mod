@@ -1,0 +1,3 @@
+module example.com/terraform-provider-fakedata
+
+go 1.24
