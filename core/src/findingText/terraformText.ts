@@ -184,7 +184,9 @@ function usedVersion(used: ModuleProviderVersion): string {
 /** The hover's note on whose rule it is: `(hashicorp/aws 6.58.0 knowledge; the module uses 5.31.0 …)`. */
 function ruleOriginNote(rule: RuleOrigin): string {
   if (rule.kind === 'learned') {
-    return rule.contradicted ? `(the ${rule.contradicted.provider} ${rule.contradicted.version} knowledge says it ${rule.contradicted.says}; the real plan replaced on it)` : '';
+    return rule.contradicted
+      ? `(the ${rule.contradicted.provider} ${rule.contradicted.version} knowledge says it ${rule.contradicted.says}; the real plan replaced on it)`
+      : '';
   }
   const used = rule.used && !(rule.used.from === 'lock-file' && rule.used.version === rule.version) ? `; the module uses ${usedVersion(rule.used)}` : '';
   return `(${rule.provider} ${rule.version} knowledge${used})`;

@@ -38,7 +38,11 @@ export const MAX_LEARNED_REPLACEMENTS = 2000;
  * (not `-replace`, not `replace_triggered_by`). `providerVersions`: the lock file's versions by
  * `providerKey`, at the time of the plan.
  */
-export function replacementsFromPlan(planDocument: unknown, origin: Omit<LearnedPlanOrigin, 'providerVersion'>, providerVersions?: ReadonlyMap<string, string>): LearnedReplacement[] {
+export function replacementsFromPlan(
+  planDocument: unknown,
+  origin: Omit<LearnedPlanOrigin, 'providerVersion'>,
+  providerVersions?: ReadonlyMap<string, string>,
+): LearnedReplacement[] {
   const changes = isObject(planDocument) && Array.isArray(planDocument.resource_changes) ? planDocument.resource_changes : [];
   const learned: LearnedReplacement[] = [];
   const seen = new Set<string>();
@@ -84,7 +88,12 @@ function isLearnedReplacement(value: unknown): value is LearnedReplacement {
   if (!isObject(value) || typeof value.resourceType !== 'string' || typeof value.provider !== 'string') return false;
   if (!Array.isArray(value.path) || value.path.length === 0 || !value.path.every((s) => typeof s === 'string' && s !== '')) return false;
   const origin = value.origin;
-  return isObject(origin) && typeof origin.plan === 'string' && typeof origin.time === 'string' && (origin.providerVersion === undefined || typeof origin.providerVersion === 'string');
+  return (
+    isObject(origin) &&
+    typeof origin.plan === 'string' &&
+    typeof origin.time === 'string' &&
+    (origin.providerVersion === undefined || typeof origin.providerVersion === 'string')
+  );
 }
 
 /** A replace path's steps as names: list indexes dropped; undefined when it names no attribute. */
@@ -187,6 +196,15 @@ function applyLearned(knowledge: ResourceKnowledge, entry: LearnedReplacement, l
       level.blocks = { ...level.blocks, [step]: { ...block, replace: 'always', source: learnedSource(entry) } };
       learned.set(names.join('.'), { origin: entry.origin, contradicted: 'never' });
       return;
+    }
+    if (!block && !attribute && i < entry.path.length - 1) {
+      // Unknown to the data, with more steps: an object attribute (the rest is inside its value) or a nested block.
+      level.attributes[step] = { replace: 'always', source: learnedSource(entry) };
+      learned.set(names.join('.'), { origin: entry.origin });
+      const created: BlockKnowledge = { nesting: 'list', replace: 'never', attributes: {} };
+      level.blocks = { ...level.blocks, [step]: created };
+      level = created;
+      continue;
     }
     // An attribute (the rest of the path is inside its value: a map key, an object's field), or one the data lacks.
     if (attribute && attribute.replace !== 'never') return;

@@ -104,7 +104,11 @@ export function replacementCoverage(input: ReplacementCoverageInput): Replacemen
   });
   const moduleVersions = new Map<string, ModuleProviderVersion>();
   for (const [key, { first, knowledgeVersion }] of checkedProviders) {
-    const used = moduleProviderVersion(key, providerConstraints(input.config, key, (n) => providerKeyOf(n, input.config.requiredProviders)), input.lockFile);
+    const used = moduleProviderVersion(
+      key,
+      providerConstraints(input.config, key, (n) => providerKeyOf(n, input.config.requiredProviders)),
+      input.lockFile,
+    );
     if (!used) continue;
     moduleVersions.set(key, used);
     const knowledgeMajor = majorOf(knowledgeVersion);
