@@ -7,13 +7,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import {
-  MAX_LEARNED_REPLACEMENTS,
-  mergeLearnedReplacements,
-  parseLearnedReplacements,
-  replacementsFromPlan,
-  type LearnedReplacement,
-} from '../../core/src/terraform/learnedReplacements';
+import { MAX_LEARNED_REPLACEMENTS, parseLearnedReplacements } from '../../common/src/learnedReplacement';
+import { mergeLearnedReplacements, replacementsFromPlan, type LearnedReplacement } from '../../core/src/terraform/learnedReplacements';
 import { analyseTerraform } from './terraformTestSupport';
 
 const PLANS = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'plans');

@@ -6,32 +6,12 @@
  * and hands it to the analysis; the knowledge base's data is never edited. Pure: plan JSON in,
  * learned paths out; learned paths and the knowledge base in, the knowledge the analysis uses out.
  */
+import { MAX_LEARNED_REPLACEMENTS, type LearnedPlanOrigin, type LearnedReplacement } from '../../../common/src/learnedReplacement';
 import type { AttributeKnowledge, BlockKnowledge, ProviderKnowledge, ResourceKnowledge } from './knowledgeBase/format';
 import type { KnowledgeLookup } from './knowledgeLookup';
 import { parseProviderSource, providerKey } from './providerAddress';
 
-/** The plan a rule was learned from. */
-export interface LearnedPlanOrigin {
-  /** The plan's file name (`tfplan`, `plan.json`), without its folder. */
-  plan: string;
-  /** When the plan was made or read, ISO 8601. */
-  time: string;
-  /** The provider version the module's lock file selected then, when known. */
-  providerVersion?: string;
-}
-
-/** One attribute path a real plan replaced a resource of this type on. */
-export interface LearnedReplacement {
-  resourceType: string;
-  /** The plan's `provider_name`: `registry.opentofu.org/hashicorp/local`. */
-  provider: string;
-  /** Attribute and block names from the resource down, the plan's list indexes and keys dropped where they are numbers. */
-  path: string[];
-  origin: LearnedPlanOrigin;
-}
-
-/** At most this many are kept per workspace, the newest first: a plan of a huge module must not grow storage without bound. */
-export const MAX_LEARNED_REPLACEMENTS = 2000;
+export type { LearnedPlanOrigin, LearnedReplacement };
 
 /**
  * The replace paths of a plan's resource changes that replace because the provider cannot update
@@ -76,24 +56,6 @@ export function mergeLearnedReplacements(known: readonly LearnedReplacement[], a
     if (!merged.has(key)) merged.set(key, entry);
   }
   return [...merged.values()].slice(0, MAX_LEARNED_REPLACEMENTS);
-}
-
-/** Learned replacements from storage or a notification: whatever does not have the shape is dropped. */
-export function parseLearnedReplacements(raw: unknown): LearnedReplacement[] {
-  if (!Array.isArray(raw)) return [];
-  return raw.filter(isLearnedReplacement).slice(0, MAX_LEARNED_REPLACEMENTS);
-}
-
-function isLearnedReplacement(value: unknown): value is LearnedReplacement {
-  if (!isObject(value) || typeof value.resourceType !== 'string' || typeof value.provider !== 'string') return false;
-  if (!Array.isArray(value.path) || value.path.length === 0 || !value.path.every((s) => typeof s === 'string' && s !== '')) return false;
-  const origin = value.origin;
-  return (
-    isObject(origin) &&
-    typeof origin.plan === 'string' &&
-    typeof origin.time === 'string' &&
-    (origin.providerVersion === undefined || typeof origin.providerVersion === 'string')
-  );
 }
 
 /** A replace path's steps as names: list indexes dropped; undefined when it names no attribute. */
