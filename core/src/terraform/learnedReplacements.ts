@@ -133,6 +133,8 @@ export class LearnedKnowledge implements KnowledgeLookup {
     const learned = new Map<string, LearnedRule>();
     for (const entry of usable) applyLearned(knowledge, entry, learned);
     if (learned.size === 0) return undefined;
+    // A type only plans describe: the provider as the plan named it, at the version its lock file selected then
+    // (the SDK is not known, and nothing reads it for a learned rule).
     const provider = known?.provider ?? { source: entries[0].provider, version: entries[0].origin.providerVersion ?? 'unknown', sdk: 'sdkv2' as const };
     return { type: known?.type ?? resourceType, knowledge, provider, ...(known ? { knowledgeVersion: known.provider.version } : {}), learned };
   }
