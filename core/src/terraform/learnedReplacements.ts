@@ -9,7 +9,7 @@
 import { MAX_LEARNED_REPLACEMENTS, type LearnedPlanOrigin, type LearnedReplacement } from '../../../common/src/learnedReplacement';
 import type { AttributeKnowledge, BlockKnowledge, ProviderKnowledge, ResourceKnowledge } from './knowledgeBase/format';
 import type { KnowledgeLookup } from './knowledgeLookup';
-import { parseProviderSource, providerKey } from './providerAddress';
+import { parseProviderSource, providerKey, sourceKey } from './providerAddress';
 
 export type { LearnedPlanOrigin, LearnedReplacement };
 
@@ -180,11 +180,6 @@ function applyLearned(knowledge: ResourceKnowledge, entry: LearnedReplacement, l
 
 function learnedSource(entry: LearnedReplacement): string {
   return `replace_paths of the plan of ${entry.origin.time}/${entry.origin.plan}`;
-}
-
-function sourceKey(source: string): string {
-  const address = parseProviderSource(source);
-  return address ? providerKey(address) : source;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -11,7 +11,7 @@ import type { NotCheckedFacts } from '../findingText/terraformText';
 import { blockHeaderRange, type ConfiguredResource, type ModuleConfiguration, type ProviderRequirement } from './configuration';
 import type { KnowledgeLookup } from './knowledgeLookup';
 import { moduleProviderVersion, majorOf, providerConstraints, type ModuleProviderVersion } from './moduleProviderVersions';
-import { impliedProvider, parseProviderSource, providerKey } from './providerAddress';
+import { impliedProvider, providerKey, sourceKey } from './providerAddress';
 
 /** What the module's `.terraform.lock.hcl` could tell. */
 export type LockFileVersions =
@@ -141,13 +141,8 @@ function notCheckedFacts(group: UncheckedProvider, input: ReplacementCoverageInp
   };
 }
 
-export function providerKeyOf(localName: string, requirements: Map<string, ProviderRequirement>): string {
+function providerKeyOf(localName: string, requirements: Map<string, ProviderRequirement>): string {
   const source = requirements.get(localName)?.source;
   if (source === undefined) return providerKey(impliedProvider(localName));
   return sourceKey(source);
-}
-
-export function sourceKey(source: string): string {
-  const address = parseProviderSource(source);
-  return address ? providerKey(address) : source;
 }

@@ -15,7 +15,7 @@ import type { ResourceKnowledge } from './knowledgeBase/format';
 import type { KnowledgeLookup } from './knowledgeLookup';
 import type { LearnedKnowledge, LearnedPlanOrigin, LearnedResource, LearnedRule } from './learnedReplacements';
 import type { ModuleProviderVersion } from './moduleProviderVersions';
-import { parseProviderSource, providerKey } from './providerAddress';
+import { sourceKey } from './providerAddress';
 import { compareResource, configSide, stateSide, type AttributeChange, type ComparisonOptions } from './resourceComparison';
 import { evaluate, normalizeExpressionText, type EvaluationContext, type InstanceContext, type KnownValue } from './values';
 
@@ -395,7 +395,7 @@ function ruleOrigin(
   learnedResource: LearnedResource | undefined,
   moduleVersions: ReadonlyMap<string, ModuleProviderVersion> | undefined,
 ): RuleOrigin {
-  const key = keyOf(provider.source);
+  const key = sourceKey(provider.source);
   if (learnedRule) {
     const knowledgeVersion = learnedResource?.knowledgeVersion;
     return {
@@ -410,14 +410,9 @@ function ruleOrigin(
 }
 
 function findingRule(provider: { source: string; version: string }, source: string | undefined, learned: LearnedPlanOrigin | undefined): FindingRule {
-  const key = keyOf(provider.source);
+  const key = sourceKey(provider.source);
   if (learned) return { provider: key, ...(source ? { source } : {}), learned };
   return { provider: key, version: provider.version, ...(source ? { source } : {}) };
-}
-
-function keyOf(source: string): string {
-  const address = parseProviderSource(source);
-  return address ? providerKey(address) : source;
 }
 
 function changedAttribute(change: AttributeChange): ChangedAttribute {
