@@ -242,6 +242,7 @@ const JSON_FIELDS = [
   'before',
   'after',
   'ruleSource',
+  'rule',
 ] as const;
 
 function format(findings: Finding[], kind: CheckOptions['format'], version: string, coverage: ReplacementCoverage): string {

@@ -55,6 +55,8 @@ export function toSarif(findings: Array<Finding & { file: string }>, toolVersion
             },
           ],
           partialFingerprints: { primaryLocationLineHash: fingerprint(f) },
+          // Which provider version's knowledge (or which plan) the rule comes from, as in the JSON output.
+          ...(f.rule ? { properties: { rule: f.rule } } : {}),
         })),
       },
     ],

@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { ImmutableInfraClient } from './immutableInfraClient';
+import { LearnedReplacementStore } from './plan/learnedReplacementStore';
 import { PlanGraphController } from './plan/planGraphController';
 import { RolloutTimelineController } from './rollout/rolloutTimelineController';
 
@@ -9,7 +10,11 @@ let owner: ImmutableInfraClient | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   owner = new ImmutableInfraClient(context);
-  const plans = new PlanGraphController(context, owner.log);
+  const client = owner;
+  // Per workspace, in the extension's storage: what real plans showed replaces.
+  const learned = new LearnedReplacementStore(context.workspaceState, owner.log, () => client.sendLearnedReplacements());
+  owner.useLearnedReplacements(() => learned.all());
+  const plans = new PlanGraphController(context, owner.log, learned);
   const rollouts = new RolloutTimelineController(context, owner.log);
   context.subscriptions.push(plans, rollouts, ...registerCommands({ client: owner, plans, rollouts }));
   // Not awaited: a server that hangs in `initialize` must not hold activation (and with it the

@@ -10,7 +10,14 @@ import {
   type DocumentSelector,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { WorkspaceTrustedNotification, type InitializationOptions, type WorkspaceTrustedParams } from '../../common/src/protocol';
+import type { LearnedReplacement } from '../../common/src/learnedReplacement';
+import {
+  LearnedReplacementsNotification,
+  WorkspaceTrustedNotification,
+  type InitializationOptions,
+  type LearnedReplacementsParams,
+  type WorkspaceTrustedParams,
+} from '../../common/src/protocol';
 import { ServerCrashPolicy } from './serverCrashPolicy';
 import { SETTINGS_SECTION } from '../../common/src/settings';
 import { NATIVE_SYNTAX_EXTENSIONS } from '../../core/src/terraform/terraformFiles';
@@ -71,6 +78,8 @@ export class ImmutableInfraClient {
    */
   private lifecycle: Promise<void> = Promise.resolve();
   private disposed = false;
+  /** What plans of the workspace taught: every server that starts is told it. */
+  private learned: () => readonly LearnedReplacement[] = () => [];
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel(LOG_CHANNEL_NAME, { log: true });
@@ -87,6 +96,17 @@ export class ImmutableInfraClient {
       await this.stop();
       await this.start();
     });
+  }
+
+  /** Where the learned replacement paths come from; they are sent to each server once it runs. */
+  useLearnedReplacements(source: () => readonly LearnedReplacement[]): void {
+    this.learned = source;
+  }
+
+  /** Tells the running server the learned replacement paths again (after a plan taught something new). */
+  sendLearnedReplacements(): void {
+    const client = this.languageClient;
+    if (client?.state === State.Running) this.notifyLearned(client);
   }
 
   async dispose(): Promise<void> {
@@ -140,10 +160,16 @@ export class ImmutableInfraClient {
     this.languageClient = client;
     this.crashPolicy = crashPolicy;
     this.log.info(`Starting the language server (${vscode.workspace.isTrusted ? 'trusted' : 'restricted'} workspace): ${serverModule}`);
-    client.start().catch((error: unknown) => {
-      // Shown to the user by the crash policy (server died) or the initialization handler above.
-      this.log.error(`The language server did not start: ${errorMessage(error)}`);
-    });
+    client.start().then(
+      () => {
+        // Only a server that knows something worth telling gets the notification.
+        if (this.learned().length > 0 && this.languageClient === client) this.notifyLearned(client);
+      },
+      (error: unknown) => {
+        // Shown to the user by the crash policy (server died) or the initialization handler above.
+        this.log.error(`The language server did not start: ${errorMessage(error)}`);
+      },
+    );
   }
 
   private async stop(): Promise<void> {
@@ -176,6 +202,13 @@ export class ImmutableInfraClient {
     client
       .sendNotification(WorkspaceTrustedNotification.method, params)
       .catch((error: unknown) => this.log.warn(`Could not tell the language server about workspace trust: ${errorMessage(error)}`));
+  }
+
+  private notifyLearned(client: LanguageClient): void {
+    const params: LearnedReplacementsParams = { replacements: [...this.learned()] };
+    client
+      .sendNotification(LearnedReplacementsNotification.method, params)
+      .catch((error: unknown) => this.log.warn(`Could not tell the language server what plans taught: ${errorMessage(error)}`));
   }
 
   /** Tells the user that the server is down, with the log and a restart at hand. */

@@ -29,6 +29,7 @@ export const TERRAFORM_FINDING_CODES = [
   'terraform/file-unreadable',
   'terraform/not-checked',
   'terraform/analysis-failed',
+  'terraform/knowledge-version-differs',
 ] as const;
 
 export type TerraformFindingCode = (typeof TERRAFORM_FINDING_CODES)[number];
@@ -63,6 +64,21 @@ export interface FindingFix {
   edits: Array<{ range: SourceRange; newText: string }>;
 }
 
+/** Where a Terraform replacement rule comes from. */
+export interface FindingRule {
+  /** `hashicorp/aws`. */
+  provider: string;
+  /** The provider version the knowledge base describes (`6.58.0`); absent for a rule only a plan taught. */
+  version?: string;
+  /** Where the provider's source says it, e.g. `RequiresReplace()`. */
+  source?: string;
+  /**
+   * The rule was learned from a real plan's `replace_paths`: the plan's file name, when it was
+   * made (ISO 8601), and the provider version the module's lock file selected then, when known.
+   */
+  learned?: { plan: string; time: string; providerVersion?: string };
+}
+
 export interface Finding {
   /** Absolute path inside the analyzers; the CLI prints it relative to the working directory. */
   file: string;
@@ -86,6 +102,8 @@ export interface Finding {
   detail?: string;
   /** Where the rule comes from, e.g. `hashicorp/local v2.5.2: RequiresReplace()`. */
   ruleSource?: string;
+  /** The same for a Terraform replacement finding, in parts: which provider version's knowledge, or which plan, says so. */
+  rule?: FindingRule;
   /** The resource will be replaced (drives the code lens). */
   replacement?: 'certain' | 'possible';
   fixes?: FindingFix[];

@@ -4,6 +4,7 @@
  * vscode-jsonrpc versions, whose message types are not interchangeable, so each side uses
  * `method` with its own library and validates params on receipt.
  */
+import { parseLearnedReplacements, type LearnedReplacement } from './learnedReplacement';
 import { normalizeSettings, type ImmutableInfraSettings } from './settings';
 
 /** `initialize` params `initializationOptions`, as the VS Code client sends them. */
@@ -49,4 +50,22 @@ export function parseWorkspaceTrustedParams(raw: unknown): WorkspaceTrustedParam
   const value = raw as Record<string, unknown>;
   if (value.workspaceTrusted !== true) return undefined;
   return { workspaceTrusted: true, settings: normalizeSettings(value.settings) };
+}
+
+/**
+ * Client → server: every replacement path the extension learned from real plans of this
+ * workspace (the whole list each time, so a restarted server needs only one). Sent once the
+ * server is up and after each plan that taught something new.
+ */
+export const LearnedReplacementsNotification = {
+  method: 'immutableInfra/learnedReplacements',
+} as const;
+
+export interface LearnedReplacementsParams {
+  replacements: LearnedReplacement[];
+}
+
+export function parseLearnedReplacementsParams(raw: unknown): LearnedReplacementsParams | undefined {
+  if (typeof raw !== 'object' || raw === null || !Array.isArray((raw as Record<string, unknown>).replacements)) return undefined;
+  return { replacements: parseLearnedReplacements((raw as Record<string, unknown>).replacements) };
 }

@@ -53,6 +53,7 @@ const SAMPLE_FACTS: { [C in FindingCode]: FindingFacts[C] } = {
   'terraform/file-unreadable': { problem: 'not-utf8', file: '/work/mod/main.tf' },
   'terraform/not-checked': { provider: 'hashicorp/aws', resources: 2, types: ['aws_instance'], lockFile: 'absent', constraints: ['~> 5.0'] },
   'terraform/analysis-failed': { reason: 'EISDIR: illegal operation on a directory, read', consequence: 'The earlier findings are withdrawn.' },
+  'terraform/knowledge-version-differs': { provider: 'hashicorp/aws', knowledgeVersion: '6.58.0', used: { from: 'lock-file', version: '5.31.0', major: 5 } },
   'kubernetes/immutable-field': immutable,
   'kubernetes/rolling-update': { ...template, workload: 'StatefulSet', replicas: 3, replaced: 3 },
   'kubernetes/recreate-downtime': { ...template, replicas: 3 },

@@ -13,6 +13,7 @@ import { buildModuleConfiguration } from '../../core/src/terraform/configuration
 import { HclParser } from '../../core/src/terraform/hcl/hclParser';
 import type { HclFile } from '../../core/src/terraform/hcl/model';
 import { ReplacementKnowledgeBase } from '../../core/src/terraform/knowledgeBase/knowledgeBase';
+import type { LearnedReplacement } from '../../core/src/terraform/learnedReplacements';
 import { analyzeModule, evaluationContextOf, type ModuleAnalysis, type ReadModuleFile } from '../../core/src/terraform/moduleAnalysis';
 import { lockedProviderVersions } from '../../core/src/terraform/providerLockFile';
 import type { LockFileVersions } from '../../core/src/terraform/replacementCoverage';
@@ -40,6 +41,8 @@ export interface TerraformScenario {
   lockFile?: string;
   /** Local child modules' files, by the `source` that calls them (`./files`). */
   childModules?: Record<string, ModuleTexts>;
+  /** Replacement paths learned from real plans of the workspace. */
+  learned?: LearnedReplacement[];
 }
 
 let parser: Promise<HclParser> | undefined;
@@ -79,7 +82,7 @@ export async function analyseTerraform(before: ModuleTexts | undefined, after: M
         .map((r) => r.address),
     ]),
   );
-  return analyzeModule({ files, variableFiles, lockFile: lockFileOf(scenario.lockFile), baseline, knowledge, childModules });
+  return analyzeModule({ files, variableFiles, lockFile: lockFileOf(scenario.lockFile), baseline, knowledge, childModules, learned: scenario.learned });
 }
 
 function parsed(hcl: HclParser, file: string, text: string): ReadModuleFile {

@@ -11,7 +11,8 @@ import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PlanGraph } from '../../../common/src/planGraph';
-import { buildPlanGraph, parsePlanGraph } from '../../../core/src/plan/planGraph';
+import { buildPlanGraph } from '../../../core/src/plan/planGraph';
+import { parsePlanText } from '../../../core/src/plan/planModel';
 import { runApply } from '../terraform/applyRunner';
 import type { ResourceApplyState } from '../terraform/applyProgress';
 import { runPlan, showPlanFile, type PlanProgress } from '../terraform/planRunner';
@@ -35,6 +36,7 @@ import {
 import { runTerraform, TerraformCancellation } from '../terraform/terraformProcess';
 import type { ApplyNodeStatus } from '../../../common/src/planGraphMessages';
 import { PlanGraphPanel, PLAN_GRAPH_VIEW_TYPE, type ShownPlan } from './planGraphPanel';
+import type { LearnedReplacementStore } from './learnedReplacementStore';
 import { PlanStatusBar } from './planStatusBar';
 import { readSettings } from '../settings';
 
@@ -74,6 +76,8 @@ export class PlanGraphController implements vscode.Disposable {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
+    /** Remembers the replace paths of every plan shown, for the language server. */
+    private readonly learned?: LearnedReplacementStore,
   ) {
     this.disposables.push(
       this.statusBar,
@@ -293,14 +297,17 @@ export class PlanGraphController implements vscode.Disposable {
       return;
     }
     let graph: PlanGraph;
+    let planDocument: unknown;
     try {
-      graph = parsePlanGraph(readFileSync(planPath, 'utf8'));
+      planDocument = parsePlanText(readFileSync(planPath, 'utf8'));
+      graph = buildPlanGraph(planDocument);
     } catch (error) {
       const message = `${path.basename(planPath)} is not a plan this extension can read: ${(error as Error).message}`;
       PlanGraphPanel.active?.showError(message);
       void vscode.window.showErrorMessage(message);
       return;
     }
+    this.learn(planDocument, planPath, modifiedAt(planPath), rootDir);
     this.present({ planId: planPath, graph, source: path.basename(planPath), rootDir });
   }
 
@@ -323,7 +330,9 @@ export class PlanGraphController implements vscode.Disposable {
       await this.reportFailure(result.failure, rootDir, result.diagnostics);
       return;
     }
-    this.present({ planId: planPath, graph: buildPlanGraph(result.planDocument), source: path.basename(planPath), rootDir });
+    const graph = buildPlanGraph(result.planDocument);
+    this.learn(result.planDocument, planPath, modifiedAt(planPath), rootDir);
+    this.present({ planId: planPath, graph, source: path.basename(planPath), rootDir });
   }
 
   private async planAndShow(rootDir: string): Promise<void> {
@@ -380,7 +389,15 @@ export class PlanGraphController implements vscode.Disposable {
       return undefined;
     });
     this.savedPlans.set(rootDir, { rootDir, planFile: result.planFile, graph, createdAt: started, snapshot, executable });
+    this.learn(result.planDocument, result.planFile, new Date(started), rootDir);
     this.present({ planId: rootDir, graph, source: label, rootDir, canApply: !graph.errored });
+  }
+
+  /** Not awaited: remembering what a plan taught must not hold up showing it. */
+  private learn(planDocument: unknown, planFile: string, madeAt: Date, rootDir: string | undefined): void {
+    this.learned?.learnFrom(planDocument, planFile, madeAt, rootDir).catch((error: unknown) => {
+      this.log.warn(`Could not remember the replace paths of ${path.basename(planFile)}: ${(error as Error).message}`);
+    });
   }
 
   private present(plan: ShownPlan): void {
@@ -602,5 +619,14 @@ function hasConfiguration(dir: string): boolean {
     return readdirSync(dir).some((f) => isTerraformConfigurationFile(f) && statSync(path.join(dir, f), { throwIfNoEntry: false })?.isFile() === true);
   } catch {
     return false;
+  }
+}
+
+/** When a plan file was written, the best answer to "when was this plan made" for a file made elsewhere. */
+function modifiedAt(file: string): Date {
+  try {
+    return statSync(file).mtime;
+  } catch {
+    return new Date();
   }
 }

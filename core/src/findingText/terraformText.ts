@@ -8,6 +8,7 @@ import type { TerraformFindingCode } from '../../../common/src/findings';
 import { DEPENDENCY_LOCK_FILE as LOCK_FILE } from '../terraform/terraformFiles';
 import type { FindingText, RuleText } from './ruleText';
 import { analysisFailedRuleText, type AnalysisFailedFacts } from './analysisFailureText';
+import type { ModuleProviderVersion } from '../terraform/moduleProviderVersions';
 
 /** An attribute (or a nested block) of a resource, by its dotted path. */
 export interface ChangedAttribute {
@@ -25,6 +26,11 @@ export interface AttributeReplacementFacts {
   /** Where the baseline value comes from, as a phrase: `terraform.tfstate`. */
   baseline: string;
   ruleSource?: string;
+  /**
+   * Whose rule it is, for the hover: the knowledge base's provider and version, and the version
+   * the module uses where its files say; or the plan that taught it.
+   */
+  rule?: RuleOrigin;
   /** `lifecycle.create_before_destroy = true` on the resource. */
   createBeforeDestroy: boolean;
   /**
@@ -34,6 +40,18 @@ export interface AttributeReplacementFacts {
   sharedIdentity?: { attributes: string[]; hazard: string };
   /** Why the replacement is only possible. */
   uncertainty?: string;
+}
+
+export type RuleOrigin =
+  | { kind: 'knowledge'; provider: string; version: string; used?: ModuleProviderVersion }
+  /** `contradicted`: what the knowledge base says instead (`updates in place`), when it says anything. */
+  | { kind: 'learned'; plan: string; time: string; contradicted?: { provider: string; version: string; says: string } };
+
+export interface KnowledgeVersionFacts {
+  /** `hashicorp/aws`. */
+  provider: string;
+  knowledgeVersion: string;
+  used: ModuleProviderVersion;
 }
 
 export interface PreventDestroyFacts {
@@ -94,6 +112,7 @@ export interface TerraformFacts {
   'terraform/file-unreadable': TerraformFileProblem;
   'terraform/not-checked': NotCheckedFacts;
   'terraform/analysis-failed': AnalysisFailedFacts;
+  'terraform/knowledge-version-differs': KnowledgeVersionFacts;
 }
 
 export const TERRAFORM_RULE_TEXT: { [C in TerraformFindingCode]: RuleText<TerraformFacts[C]> } = {
@@ -147,7 +166,31 @@ export const TERRAFORM_RULE_TEXT: { [C in TerraformFindingCode]: RuleText<Terraf
     render: (facts) => ({ message: notCheckedMessage(facts) }),
   },
   'terraform/analysis-failed': analysisFailedRuleText('the Terraform module in this folder'),
+  'terraform/knowledge-version-differs': {
+    description: "The module uses another major version of a provider than the one the replacement knowledge describes: the provider's rules may differ.",
+    render: ({ provider, knowledgeVersion, used }) => ({
+      message:
+        `This module uses ${provider} ${usedVersion(used)}, but the replacement knowledge describes ${provider} ${knowledgeVersion}: ` +
+        'which attributes force replacement may differ between major versions, so a warning may be missing or wrong.',
+    }),
+  },
 };
+
+/** `5.31.0 (from .terraform.lock.hcl)`, `"~> 5.1" (from required_providers)`. */
+function usedVersion(used: ModuleProviderVersion): string {
+  return used.from === 'lock-file' ? `${used.version} (from ${LOCK_FILE})` : `"${used.constraint}" (from required_providers)`;
+}
+
+/** The hover's note on whose rule it is: `(hashicorp/aws 6.58.0 knowledge; the module uses 5.31.0 …)`. */
+function ruleOriginNote(rule: RuleOrigin): string {
+  if (rule.kind === 'learned') {
+    return rule.contradicted
+      ? `(the ${rule.contradicted.provider} ${rule.contradicted.version} knowledge says it ${rule.contradicted.says}; the real plan replaced on it)`
+      : '';
+  }
+  const used = rule.used && !(rule.used.from === 'lock-file' && rule.used.version === rule.version) ? `; the module uses ${usedVersion(rule.used)}` : '';
+  return `(${rule.provider} ${rule.version} knowledge${used})`;
+}
 
 function attributeReplacementText(facts: AttributeReplacementFacts, certain: boolean): FindingText {
   const { instances, sharedIdentity } = facts;
@@ -158,9 +201,11 @@ function attributeReplacementText(facts: AttributeReplacementFacts, certain: boo
     ? `Terraform will create the replacement first, then destroy the old ${plural(instances, 'one', 'ones')} (create_before_destroy)` +
       (sharedIdentity ? `, but both have ${identity}: ${sharedIdentity.hazard}` : '')
     : `Terraform will destroy and re-create ${plural(instances, 'it', 'them')}`;
-  const message = certain
-    ? `Changing ${subject} (${facts.before} → ${facts.after}) forces replacement of ${targets}: ${consequence}.`
-    : `Changing ${subject} (${facts.before} → ${facts.after}) may force replacement of ${targets}: ${facts.uncertainty}.`;
+  const learned = facts.rule?.kind === 'learned' ? ` Learned from the plan of ${facts.rule.time}/${facts.rule.plan}.` : '';
+  const message =
+    (certain
+      ? `Changing ${subject} (${facts.before} → ${facts.after}) forces replacement of ${targets}: ${consequence}.`
+      : `Changing ${subject} (${facts.before} → ${facts.after}) may force replacement of ${targets}: ${facts.uncertainty}.`) + learned;
   const lines = [
     certain ? `**Forces replacement** of ${targets}` : '**May force replacement**',
     '',
@@ -168,7 +213,7 @@ function attributeReplacementText(facts: AttributeReplacementFacts, certain: boo
     `- New value: \`${facts.after}\``,
     certain ? `- ${consequence}.` : `- Uncertain because ${facts.uncertainty}.`,
   ];
-  if (facts.ruleSource) lines.push(`- Rule: ${facts.ruleSource}`);
+  if (facts.ruleSource || facts.rule) lines.push(`- Rule: ${[facts.ruleSource, facts.rule && ruleOriginNote(facts.rule)].filter(Boolean).join(' ')}`);
   lines.push('', "Replacement is the immutable way: plan for it (create_before_destroy), or make the change where it doesn't replace.");
   // With create_before_destroy the consequence already says it.
   if (sharedIdentity && !facts.createBeforeDestroy) {

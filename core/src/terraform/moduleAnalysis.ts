@@ -10,6 +10,7 @@ import { describeBaseline, type TerraformBaseline } from './baseline/terraformBa
 import { attributeOf, buildModuleConfiguration, type ConfigurationFile, type ModuleConfiguration } from './configuration';
 import type { HclBlock, HclFile } from './hcl/model';
 import type { KnowledgeLookup } from './knowledgeLookup';
+import { LearnedKnowledge, type LearnedReplacement } from './learnedReplacements';
 import { renameFindings, statefulRenameFindings } from './renameFindings';
 import { replacementCoverage, type LockFileVersions, type ReplacementCoverage } from './replacementCoverage';
 import { assessResources, replacementFindings, type AssessmentCache } from './replacementFindings';
@@ -46,6 +47,12 @@ export interface ModuleAnalysisInput {
   baseline: TerraformBaseline;
   knowledge: KnowledgeLookup;
   /**
+   * Replacement paths real plans of this workspace showed: used where the knowledge base lacks the
+   * type or attribute, or says it updates in place. The same array while nothing new was learned,
+   * so that a memo keeps what it built from it.
+   */
+  learned?: readonly LearnedReplacement[];
+  /**
    * The managed resource addresses each local child module declares, by the `source` its call
    * writes (`./files`), for "moved into a module". Sources absent from the map declare none; without
    * the map that rule is not applied.
@@ -72,6 +79,7 @@ export interface ModuleAnalysis {
  */
 export interface ModuleAnalysisMemo {
   assessments?: { baseline: TerraformBaseline; inputs: unknown[]; cache: AssessmentCache };
+  learned?: { from: readonly LearnedReplacement[]; base: KnowledgeLookup; knowledge: LearnedKnowledge };
 }
 
 export function analyzeModule(input: ModuleAnalysisInput): ModuleAnalysis {
@@ -87,7 +95,9 @@ export function analyzeModule(input: ModuleAnalysisInput): ModuleAnalysis {
   const texts = new Map(read.map(({ path, text }) => [path, text]));
   const config = buildModuleConfiguration(files);
   const evaluation = evaluationContextOf(config, input.variableFiles);
-  const { baseline, knowledge } = input;
+  const { baseline } = input;
+  const learned = learnedKnowledge(input);
+  const knowledge = learned ?? input.knowledge;
   if (baseline.kind === 'none' && files.length > 0) {
     findings.push({
       file: files[0].path,
@@ -99,8 +109,8 @@ export function analyzeModule(input: ModuleAnalysisInput): ModuleAnalysis {
   }
   const covered = replacementCoverage({ config, knowledge, lockFile: input.lockFile, hasBaseline: baseline.kind !== 'none' });
   findings.push(...covered.findings);
-  const replacementInput = { config, texts, evaluation, baseline, knowledge, notChecked: covered.notChecked };
-  const assessments = assessResources(replacementInput, assessmentCache(input.memo, baseline, files, evaluation));
+  const replacementInput = { config, texts, evaluation, baseline, knowledge, notChecked: covered.notChecked, moduleVersions: covered.moduleVersions, learned };
+  const assessments = assessResources(replacementInput, assessmentCache(input.memo, baseline, files, evaluation, knowledge));
   findings.push(...replacementFindings(replacementInput, assessments));
   const childModules = input.childModules;
   const renames = renameFindings({ config, texts, baseline, childModuleResources: childModules && ((source) => childModules.get(source)) });
@@ -111,6 +121,17 @@ export function analyzeModule(input: ModuleAnalysisInput): ModuleAnalysis {
     files: files.map((f) => f.path),
     coverage: covered.coverage,
   };
+}
+
+/** The knowledge base with the learned replacements over it, the same object while both are the same; undefined without any. */
+function learnedKnowledge(input: ModuleAnalysisInput): LearnedKnowledge | undefined {
+  const from = input.learned;
+  if (!from || from.length === 0) return undefined;
+  const previous = input.memo?.learned;
+  if (previous && previous.from === from && previous.base === input.knowledge) return previous.knowledge;
+  const knowledge = new LearnedKnowledge(input.knowledge, from);
+  if (input.memo) input.memo.learned = { from, base: input.knowledge, knowledge };
+  return knowledge;
 }
 
 /**
@@ -152,16 +173,19 @@ export function localModuleSources(files: readonly ModuleFileInput[]): string[] 
 
 /**
  * Assessments stay valid while the baseline object (kept the same by the host while what it holds
- * is unchanged) and everything expressions can read — locals, variables, tfvars — are unchanged.
+ * is unchanged), the knowledge and everything expressions can read — locals, variables, tfvars —
+ * are unchanged.
  */
 function assessmentCache(
   memo: ModuleAnalysisMemo | undefined,
   baseline: TerraformBaseline,
   files: ConfigurationFile[],
   evaluation: EvaluationContext,
+  knowledge: KnowledgeLookup,
 ): AssessmentCache | undefined {
   if (!memo) return undefined;
-  const inputs: unknown[] = [JSON.stringify([...evaluation.variableValues])];
+  // The knowledge object changes when something new was learned from a plan.
+  const inputs: unknown[] = [knowledge, JSON.stringify([...evaluation.variableValues])];
   for (const { file } of files) for (const block of file.blocks) if (block.type === 'locals' || block.type === 'variable') inputs.push(block);
   const previous = memo.assessments;
   if (previous && previous.baseline === baseline && sameItems(previous.inputs, inputs)) return previous.cache;

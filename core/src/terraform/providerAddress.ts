@@ -49,3 +49,9 @@ export function impliedLocalName(resourceType: string): string {
 export function providerKey(address: ProviderAddress): string {
   return PUBLIC_REGISTRIES.has(address.host) ? `${address.namespace}/${address.type}` : `${address.host}/${address.namespace}/${address.type}`;
 }
+
+/** The `providerKey` of a source as written, or the text itself when it is no valid address (so that it still names one provider). */
+export function sourceKey(source: string): string {
+  const address = parseProviderSource(source);
+  return address ? providerKey(address) : source;
+}

@@ -10,7 +10,8 @@ import { renderFinding } from '../findingText/ruleText';
 import type { NotCheckedFacts } from '../findingText/terraformText';
 import { blockHeaderRange, type ConfiguredResource, type ModuleConfiguration, type ProviderRequirement } from './configuration';
 import type { KnowledgeLookup } from './knowledgeLookup';
-import { impliedProvider, parseProviderSource, providerKey } from './providerAddress';
+import { moduleProviderVersion, majorOf, providerConstraints, type ModuleProviderVersion } from './moduleProviderVersions';
+import { impliedProvider, providerKey, sourceKey } from './providerAddress';
 
 /** What the module's `.terraform.lock.hcl` could tell. */
 export type LockFileVersions =
@@ -40,8 +41,14 @@ export interface ReplacementCoverageResult {
   coverage: ReplacementCoverage;
   /** Addresses of the managed resources the knowledge base cannot check. */
   notChecked: Set<string>;
-  /** One `terraform/not-checked` finding per provider, at its first such resource. */
+  /**
+   * One `terraform/not-checked` finding per provider, at its first such resource; one
+   * `terraform/knowledge-version-differs` per provider whose major version in the module is not
+   * the knowledge base's, at its first resource.
+   */
   findings: Finding[];
+  /** The version the module uses of each provider the knowledge base checks, by `providerKey`, where its files say. */
+  moduleVersions: Map<string, ModuleProviderVersion>;
 }
 
 interface UncheckedProvider {
@@ -57,16 +64,23 @@ export function replacementCoverage(input: ReplacementCoverageInput): Replacemen
   // This runs on every re-analysis while typing: a module has few local names and types, many resources.
   const keyByLocalName = new Map<string, string>();
   const knownBy = new Map<string, string | undefined>();
+  /** The first checked resource of each provider, and the knowledge base's version of it. */
+  const checkedProviders = new Map<string, { first: ConfiguredResource; knowledgeVersion: string }>();
   for (const resource of input.config.resources) {
     if (resource.mode !== 'managed') continue;
     let key = keyByLocalName.get(resource.providerLocalName);
     if (key === undefined) keyByLocalName.set(resource.providerLocalName, (key = providerKeyOf(resource.providerLocalName, input.config.requiredProviders)));
+    let found: ReturnType<ReplacementCoverageInput['knowledge']['resource']>;
     if (!knownBy.has(resource.type)) {
-      const found = input.knowledge.resource(resource.type);
+      found = input.knowledge.resource(resource.type);
       knownBy.set(resource.type, found && sourceKey(found.provider.source));
     }
     // Knowledge of a type of the same name from another provider (a fork, a private registry) is not knowledge of this one.
     if (knownBy.get(resource.type) === key) {
+      if (!checkedProviders.has(key)) {
+        const version = (found ?? input.knowledge.resource(resource.type))?.provider.version;
+        if (version !== undefined) checkedProviders.set(key, { first: resource, knowledgeVersion: version });
+      }
       if (input.hasBaseline) coverage.checked++;
       else coverage.withoutBaseline++;
       continue;
@@ -88,16 +102,34 @@ export function replacementCoverage(input: ReplacementCoverageInput): Replacemen
       provider: group.key,
     };
   });
-  return { coverage, notChecked, findings };
+  const moduleVersions = new Map<string, ModuleProviderVersion>();
+  for (const [key, { first, knowledgeVersion }] of checkedProviders) {
+    const used = moduleProviderVersion(
+      key,
+      providerConstraints(input.config, key, (n) => providerKeyOf(n, input.config.requiredProviders)),
+      input.lockFile,
+    );
+    if (!used) continue;
+    moduleVersions.set(key, used);
+    const knowledgeMajor = majorOf(knowledgeVersion);
+    if (knowledgeMajor === undefined || knowledgeMajor === used.major) continue;
+    findings.push({
+      file: first.file,
+      range: blockHeaderRange(first.block),
+      severity: 'information',
+      code: 'terraform/knowledge-version-differs',
+      message: renderFinding('terraform/knowledge-version-differs', { provider: key, knowledgeVersion, used }).message,
+      provider: key,
+    });
+  }
+  return { coverage, notChecked, findings, moduleVersions };
 }
 
 function notCheckedFacts(group: UncheckedProvider, input: ReplacementCoverageInput): NotCheckedFacts {
   const types = [...new Set(group.resources.map((r) => r.type))];
   const known = types.map((type) => input.knowledge.providerFor(type)).find((p) => p !== undefined && sourceKey(p.source) === group.key);
   const locked = input.lockFile.kind === 'read' ? input.lockFile.versions.get(group.key) : undefined;
-  const constraints = [...input.config.requiredProviders.values()]
-    .filter((r) => providerKeyOf(r.localName, input.config.requiredProviders) === group.key)
-    .flatMap((r) => r.versionConstraints);
+  const constraints = providerConstraints(input.config, group.key, (n) => providerKeyOf(n, input.config.requiredProviders));
   return {
     provider: group.key,
     resources: group.resources.length,
@@ -113,9 +145,4 @@ function providerKeyOf(localName: string, requirements: Map<string, ProviderRequ
   const source = requirements.get(localName)?.source;
   if (source === undefined) return providerKey(impliedProvider(localName));
   return sourceKey(source);
-}
-
-function sourceKey(source: string): string {
-  const address = parseProviderSource(source);
-  return address ? providerKey(address) : source;
 }

@@ -3,9 +3,9 @@
  * where `prevent_destroy` makes the plan fail, where data would be lost, and which
  * `replace_triggered_by` targets change. Pure: configuration + baseline + knowledge in, findings out.
  */
-import type { Finding, FindingFix } from '../../../common/src/findings';
+import type { Finding, FindingFix, FindingRule } from '../../../common/src/findings';
 import { renderFinding } from '../findingText/ruleText';
-import type { ChangedAttribute } from '../findingText/terraformText';
+import type { ChangedAttribute, RuleOrigin } from '../findingText/terraformText';
 import { baselineConfiguration, describeBaseline, type TerraformBaseline } from './baseline/terraformBaseline';
 import type { StateBaseline, StateInstance, StateResource } from './baseline/stateBaseline';
 import type { HclBlock } from './hcl/model';
@@ -13,6 +13,9 @@ import { blockHeaderRange, literalBool, type ConfiguredResource, type ModuleConf
 import { lifecycleFlagFix, lineCache } from './fixes';
 import type { ResourceKnowledge } from './knowledgeBase/format';
 import type { KnowledgeLookup } from './knowledgeLookup';
+import type { LearnedKnowledge, LearnedPlanOrigin, LearnedResource, LearnedRule } from './learnedReplacements';
+import type { ModuleProviderVersion } from './moduleProviderVersions';
+import { sourceKey } from './providerAddress';
 import { compareResource, configSide, stateSide, type AttributeChange, type ComparisonOptions } from './resourceComparison';
 import { evaluate, normalizeExpressionText, type EvaluationContext, type InstanceContext, type KnownValue } from './values';
 
@@ -28,6 +31,10 @@ export interface ReplacementAnalysisInput {
    * name from another provider: not assessed (see replacementCoverage.ts).
    */
   notChecked?: ReadonlySet<string>;
+  /** The version the module uses of each provider, by `providerKey`, where its files say: named with each rule. */
+  moduleVersions?: ReadonlyMap<string, ModuleProviderVersion>;
+  /** `knowledge` itself when it holds rules learned from plans: the findings they make say so. */
+  learned?: LearnedKnowledge;
 }
 
 /** What the analysis concluded about one resource of the configuration. */
@@ -249,6 +256,7 @@ export function replacementFindings(input: ReplacementAnalysisInput, assessments
     const replacing = assessment.changes.filter((c) => c.outcome !== 'update');
     if (replacing.length === 0) continue;
     const provider = input.knowledge.resource(resource.type)?.provider;
+    const learnedResource = input.learned?.learnedResource(resource.type);
     const createFirst = literalBool(resource.lifecycle.createBeforeDestroy) === true;
     const preventDestroy = literalBool(resource.lifecycle.preventDestroy) === true;
     const cbdFix = createFirst ? undefined : lifecycleFlagFix(resource.block, linesOf(resource.file), 'create_before_destroy');
@@ -256,7 +264,14 @@ export function replacementFindings(input: ReplacementAnalysisInput, assessments
 
     for (const change of replacing) {
       const certain = change.outcome === 'certain';
-      const ruleSource = provider ? `${provider.source} v${provider.version}${change.ruleSource ? `: ${change.ruleSource}` : ''}` : change.ruleSource;
+      const learnedRule = learnedResource?.learned.get(change.path.join('.'));
+      const ruleSource = learnedRule
+        ? change.ruleSource
+        : provider
+          ? `${provider.source} v${provider.version}${change.ruleSource ? `: ${change.ruleSource}` : ''}`
+          : change.ruleSource;
+      const rule = provider && ruleOrigin(provider, learnedRule, learnedResource, input.moduleVersions);
+      const origin = learnedRule?.origin;
       const code = certain ? 'terraform/forces-replacement' : 'terraform/may-force-replacement';
       const text = renderFinding(code, {
         attribute: changedAttribute(change),
@@ -265,6 +280,7 @@ export function replacementFindings(input: ReplacementAnalysisInput, assessments
         instances: change.instances,
         baseline: baselineText,
         ruleSource,
+        rule,
         createBeforeDestroy: createFirst,
         sharedIdentity,
         uncertainty: change.uncertainty,
@@ -282,6 +298,7 @@ export function replacementFindings(input: ReplacementAnalysisInput, assessments
         after: change.after,
         replacement: certain ? 'certain' : 'possible',
         ruleSource,
+        rule: provider && findingRule(provider, change.ruleSource, origin),
         detail: text.detail,
         fixes: cbdFix ? [cbdFix] : undefined,
       });
@@ -369,6 +386,33 @@ function resourceAddressOfReference(text: string): { resource: string; attribute
   if (parts[0] === 'data' || parts.length < 2) return undefined;
   if (['var', 'local', 'module', 'path', 'each', 'count', 'self', 'terraform'].includes(parts[0])) return undefined;
   return { resource: `${parts[0]}.${parts[1]}`, attribute: parts[2] };
+}
+
+/** Whose rule a replacing change follows: a plan's, or the knowledge base's at its version beside the module's. */
+function ruleOrigin(
+  provider: { source: string; version: string },
+  learnedRule: LearnedRule | undefined,
+  learnedResource: LearnedResource | undefined,
+  moduleVersions: ReadonlyMap<string, ModuleProviderVersion> | undefined,
+): RuleOrigin {
+  const key = sourceKey(provider.source);
+  if (learnedRule) {
+    const knowledgeVersion = learnedResource?.knowledgeVersion;
+    return {
+      kind: 'learned',
+      plan: learnedRule.origin.plan,
+      time: learnedRule.origin.time,
+      ...(learnedRule.contradicted && knowledgeVersion !== undefined ? { contradicted: { provider: key, version: knowledgeVersion, says: 'updates in place' } } : {}),
+    };
+  }
+  const used = moduleVersions?.get(key);
+  return { kind: 'knowledge', provider: key, version: provider.version, ...(used ? { used } : {}) };
+}
+
+function findingRule(provider: { source: string; version: string }, source: string | undefined, learned: LearnedPlanOrigin | undefined): FindingRule {
+  const key = sourceKey(provider.source);
+  if (learned) return { provider: key, ...(source ? { source } : {}), learned };
+  return { provider: key, version: provider.version, ...(source ? { source } : {}) };
 }
 
 function changedAttribute(change: AttributeChange): ChangedAttribute {

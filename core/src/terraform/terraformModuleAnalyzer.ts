@@ -16,6 +16,7 @@ import { localStateFile } from './baseline/stateBaseline';
 import type { BaselineMode, TerraformBaseline } from './baseline/terraformBaseline';
 import type { HclParser } from './hcl/hclParser';
 import type { KnowledgeLookup } from './knowledgeLookup';
+import type { LearnedReplacement } from './learnedReplacements';
 import { analyzeModule, localModuleSources, sameItems, type ModuleAnalysis, type ModuleAnalysisMemo } from './moduleAnalysis';
 import { DiskModuleFiles, type OpenDocument } from './moduleFiles';
 
@@ -39,6 +40,8 @@ export class TerraformModuleAnalyzer {
   private readonly baselines = new Map<string, TerraformBaseline>();
   /** Per module folder: what its analyses share. */
   private readonly memos = new Map<string, ModuleAnalysisMemo>();
+  /** What real plans of the workspace taught: the same array until something new is learned. */
+  private learned: readonly LearnedReplacement[] = [];
 
   constructor(
     parser: HclParser,
@@ -47,6 +50,11 @@ export class TerraformModuleAnalyzer {
     this.disk = new DiskModuleFiles(parser);
     this.git = new GitModuleRevisions(parser, this.disk);
     this.deployedFolders = new DeployedFolders(this.disk);
+  }
+
+  /** Replacement paths learned from real plans, for every analysis from now on. */
+  useLearnedReplacements(learned: readonly LearnedReplacement[]): void {
+    this.learned = learned;
   }
 
   /** Analyses the module in `moduleDir`; `openDocuments` (by absolute path) override the files on disk. */
@@ -69,6 +77,7 @@ export class TerraformModuleAnalyzer {
       lockFile,
       baseline,
       knowledge: this.knowledge,
+      learned: this.learned,
       childModules: baseline.kind === 'none' ? undefined : this.childModules(dir, localModuleSources(files)),
       memo: this.memoFor(dir),
     });

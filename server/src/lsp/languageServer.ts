@@ -17,7 +17,13 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../../../common/src/findings';
-import { parseInitializationOptions, parseWorkspaceTrustedParams, WorkspaceTrustedNotification } from '../../../common/src/protocol';
+import {
+  LearnedReplacementsNotification,
+  parseInitializationOptions,
+  parseLearnedReplacementsParams,
+  parseWorkspaceTrustedParams,
+  WorkspaceTrustedNotification,
+} from '../../../common/src/protocol';
 import { PRODUCT_VERSION } from '../../../common/src/productVersion';
 import { DEFAULT_SETTINGS, SETTINGS_SECTION, normalizeSettings, type ImmutableInfraSettings } from '../../../common/src/settings';
 import type { HclParser, ParsedHclDocument } from '../../../core/src/terraform/hcl/hclParser';
@@ -111,6 +117,13 @@ export class ImmutableInfraLanguageServer {
       const params = parseWorkspaceTrustedParams(raw);
       if (params) this.settings = params.settings;
       this.folderSettings.clear();
+      this.reanalyzeAll();
+    });
+    c.onNotification(LearnedReplacementsNotification.method, (raw: unknown) => {
+      const params = parseLearnedReplacementsParams(raw);
+      if (!params) return;
+      this.analyzer.useLearnedReplacements(params.replacements);
+      this.connection.console.info(`Using ${params.replacements.length} replacement path(s) learned from plans of this workspace.`);
       this.reanalyzeAll();
     });
     c.onHover(({ textDocument, position }) => hoverFor(this.documents.get(textDocument.uri)?.findings ?? [], position));
