@@ -608,6 +608,15 @@ func (in *interp) call(x *ast.CallExpr, env *Env) Value {
 			rec.reached[x] = true
 			return Nil{}
 		}
+		if rec, ok := f.Recv.(*diffRecorder); ok && f.Name == "SetNew" && len(args) == 2 {
+			key, _ := constString(args[0])
+			c := forceNewCall{key: key, arg: x.Args[0], file: env.file, conds: env.conditions()}
+			if env.frame != nil {
+				c.fn = env.frame.name
+			}
+			rec.setNew = append(rec.setNew, c)
+			return Nil{}
+		}
 		if o, ok := settled(f.Recv).(*Object); ok && o.T == (typeID{Path: "sync", Name: "Map"}) {
 			if v, ok := syncMap(o, f.Name, args); ok {
 				return v

@@ -188,8 +188,13 @@ func writeJSON(path string, v any) error {
 	if err != nil {
 		return err
 	}
+	return writeOutput(path, data)
+}
+
+// writeOutput writes to a file, or to stdout for "" and "-".
+func writeOutput(path string, data []byte) error {
 	if path == "" || path == "-" {
-		_, err = os.Stdout.Write(data)
+		_, err := os.Stdout.Write(data)
 		return err
 	}
 	return os.WriteFile(path, data, 0o644)

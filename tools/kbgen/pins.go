@@ -34,7 +34,16 @@ type Pin struct {
 	// RecordModuleSum writes ZipSum as provider.moduleSum (when no commit is known).
 	RecordModuleSum bool   `json:"recordModuleSum,omitempty"`
 	Overlay         string `json:"overlay,omitempty"`
-	Note            string `json:"note,omitempty"`
+	// SourceFrom says, for humans, where the source directory was read from (a repository
+	// snapshot, an index of the source) when it is not the Go module proxy.
+	SourceFrom string `json:"sourceFrom,omitempty"`
+	// Deps are dependency modules to read as well (GenerateOptions.Deps).
+	Deps []string `json:"deps,omitempty"`
+	// ExtraPackages are import paths the source directory lacks, to be given as -extra IMPORTPATH=DIR.
+	ExtraPackages []string `json:"extraPackages,omitempty"`
+	// Layout is the output layout of the data file (layoutIndented when empty).
+	Layout string `json:"layout,omitempty"`
+	Note   string `json:"note,omitempty"`
 }
 
 func LoadPins(path string) (*Pins, error) {

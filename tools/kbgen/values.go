@@ -106,6 +106,8 @@ type Builtin string
 type diffRecorder struct {
 	calls   []forceNewCall
 	reached map[*ast.CallExpr]bool
+	// setNew are the SetNew(key, value) calls: the function plans a value of its own for key.
+	setNew []forceNewCall
 }
 
 type forceNewCall struct {
