@@ -45,7 +45,7 @@ func TestLinesLayoutIsTheSameValueWithOneResourcePerLine(t *testing.T) {
 	}
 	var prev string
 	for _, row := range resourceRows {
-		name := row[1:strings.Index(row[1:], `"`)+1]
+		name := row[1 : strings.Index(row[1:], `"`)+1]
 		if pf.Resources[name] == nil || name <= prev {
 			t.Errorf("resource lines are the types in sorted order: %q after %q", name, prev)
 		}
