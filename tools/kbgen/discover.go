@@ -26,6 +26,9 @@ type Meta struct {
 	ModuleSum  string
 	Tag        string
 	Repository string
+	// SourceRepository and SourceCommit: where the source was read, when not the provider's repository.
+	SourceRepository string
+	SourceCommit     string
 }
 
 type registration struct {
@@ -60,7 +63,7 @@ func Generate(p *Program, meta Meta) (*ProviderFile, error) {
 	}
 	pf := &ProviderFile{
 		FormatVersion: formatVersion,
-		Provider:      ProviderMeta{Source: meta.Source, Version: meta.Version, Module: meta.Module, Commit: meta.Commit, ModuleSum: meta.ModuleSum, Tag: meta.Tag, Repository: meta.Repository},
+		Provider:      ProviderMeta{Source: meta.Source, Version: meta.Version, Module: meta.Module, Commit: meta.Commit, ModuleSum: meta.ModuleSum, Tag: meta.Tag, Repository: meta.Repository, SourceRepository: meta.SourceRepository, SourceCommit: meta.SourceCommit},
 		GeneratedBy:   generatorName,
 		Resources:     map[string]*Resource{},
 	}
@@ -104,6 +107,7 @@ func Generate(p *Program, meta Meta) (*ProviderFile, error) {
 	for _, fe := range p.FileErrors {
 		g.cov.FileErrors = append(g.cov.FileErrors, fe)
 	}
+	pf.completeTypes()
 	pf.Coverage = &g.cov
 	pf.fillCoverage()
 	return pf, nil

@@ -169,6 +169,8 @@ func cmdGenerate(args []string) error {
 	fs.StringVar(&opts.Meta.Commit, "commit", "", "commit the source was read at")
 	fs.StringVar(&opts.Meta.Tag, "tag", "", "release tag")
 	fs.StringVar(&opts.Meta.Repository, "repository", "", "repository, for humans")
+	fs.StringVar(&opts.Meta.SourceRepository, "source-repository", "", "where the source was read, when not the provider's repository")
+	fs.StringVar(&opts.Meta.SourceCommit, "source-commit", "", "the commit of -source-repository the source was read at")
 	fs.StringVar(&opts.Meta.ModuleSum, "module-sum", "", "h1: checksum of the module zip, when no commit is known")
 	fs.StringVar(&opts.Overlay, "overlay", "", "overlay file of human-established facts to merge")
 	fs.StringVar(&opts.Constants, "constants", "", `JSON object of constants outside the source, {"importpath.Name": "value"}`)

@@ -37,6 +37,10 @@ type Pin struct {
 	// SourceFrom says, for humans, where the source directory was read from (a repository
 	// snapshot, an index of the source) when it is not the Go module proxy.
 	SourceFrom string `json:"sourceFrom,omitempty"`
+	// SourceRepository and SourceCommit go into the data file (provider.sourceRepository,
+	// provider.sourceCommit) when the source is not read from the provider's own repository.
+	SourceRepository string `json:"sourceRepository,omitempty"`
+	SourceCommit     string `json:"sourceCommit,omitempty"`
 	// Deps are dependency modules to read as well (GenerateOptions.Deps).
 	Deps []string `json:"deps,omitempty"`
 	// ExtraPackages are import paths the source directory lacks, to be given as -extra IMPORTPATH=DIR.
@@ -70,7 +74,7 @@ func (p *Pins) find(name string) (*Pin, error) {
 }
 
 func (p *Pin) Meta() Meta {
-	m := Meta{Source: p.Source, Version: p.Version, Module: p.Module, Commit: p.Commit, Tag: p.Tag, Repository: p.Repository}
+	m := Meta{Source: p.Source, Version: p.Version, Module: p.Module, Commit: p.Commit, Tag: p.Tag, Repository: p.Repository, SourceRepository: p.SourceRepository, SourceCommit: p.SourceCommit}
 	if p.RecordModuleSum {
 		m.ModuleSum = p.ZipSum
 	}

@@ -246,3 +246,20 @@ func shortPath(p string) string {
 	}
 	return p
 }
+
+// describeValue names a value for a source text when no expression of it is at hand.
+func describeValue(v Value) string {
+	switch u := settled(v).(type) {
+	case *Object:
+		if u.T.Name != "" {
+			return shortPath(u.T.Path) + "." + u.T.Name
+		}
+	case ExtCall:
+		return u.describe()
+	case *Func:
+		if u.Name != "" {
+			return u.Name
+		}
+	}
+	return whyUnknown(v)
+}
