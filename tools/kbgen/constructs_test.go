@@ -377,6 +377,8 @@ func TestServicePackagesInTheDeclarationIndexLayout(t *testing.T) {
 		{"size", "always", "ForceNew: true", ""},               // sync.OnceValue
 		{"label", "always", "ForceNew: required (= true)", ""}, // built once per key and cached in a sync.Map
 		{"note", "never", "no ForceNew", ""},
+		{"level", "always", "ForceNew: true", ""}, // an array filled in sync.Once.Do, its length max(…)
+		{"tier", "always", "ForceNew: true", ""},  // a once-only value kept in an unnamed struct
 	})
 	// The one file that cannot be read: an iota continuation whose position the layout lost.
 	if fe := pf.Coverage.FileErrors; len(fe) != 1 || !strings.HasSuffix(fe[0].File, "var.phaseSecond.goindex") || !strings.Contains(fe[0].Error, "iota continuation") {
