@@ -59,7 +59,7 @@ describe('language server over stdio', () => {
   });
 
   test('resources the knowledge base does not describe: an information diagnostic at the first one, with a hover; adding one of another provider adds another', async () => {
-    const text = 'resource "aws_instance" "web" {\n  ami = "ami-0123"\n}\n\nresource "aws_s3_bucket" "data" {\n  bucket = "my-data"\n}\n';
+    const text = 'resource "vault_policy" "web" {\n  ami = "ami-0123"\n}\n\nresource "vault_mount" "data" {\n  bucket = "my-data"\n}\n';
     const dir = gitModule({ 'main.tf': text }, {});
     const client = await startClient();
     const uri = client.open(path.join(dir, 'main.tf'), text);
@@ -70,17 +70,17 @@ describe('language server over stdio', () => {
         [
           'terraform/not-checked',
           3,
-          { start: { line: 0, character: 0 }, end: { line: 0, character: 'resource "aws_instance" "web"'.length } },
-          '2 resources of hashicorp/aws were not checked for replacement: no replacement knowledge for this provider (any version: no version constraint, and this folder has no .terraform.lock.hcl).',
+          { start: { line: 0, character: 0 }, end: { line: 0, character: 'resource "vault_policy" "web"'.length } },
+          '2 resources of hashicorp/vault were not checked for replacement: no replacement knowledge for this provider (any version: no version constraint, and this folder has no .terraform.lock.hcl).',
         ],
       ],
     );
     const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 12 } });
-    assert.match((hover?.contents as MarkupContent).value, /`terraform\/not-checked`\n\n2 resources of hashicorp\/aws were not checked/);
+    assert.match((hover?.contents as MarkupContent).value, /`terraform\/not-checked`\n\n2 resources of hashicorp\/vault were not checked/);
     const end = { line: 7, character: 0 };
-    client.edit(uri, { start: end, end }, 'resource "google_storage_bucket" "b" {\n  name = "b"\n}\n');
+    client.edit(uri, { start: end, end }, 'resource "consul_node" "b" {\n  name = "b"\n}\n');
     const more = await client.waitForDiagnostics(uri, (d) => d.filter((x) => x.code === 'terraform/not-checked').length === 2);
-    assert.equal(more[1].message.split(':')[0], '1 resource of hashicorp/google was not checked for replacement');
+    assert.equal(more[1].message.split(':')[0], '1 resource of hashicorp/consul was not checked for replacement');
     assert.equal(more[1].range.start.line, 7);
   });
 

@@ -83,20 +83,20 @@ describe('immutable-infra check', () => {
     assert.match(r.partialFingerprints.primaryLocationLineHash, /^[0-9a-f]{8}:1$/);
   });
 
-  test('an aws module: what was not checked is said, counted in the summary, and information only (exit 0)', async () => {
-    const required = 'terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = "~> 5.0"\n    }\n  }\n}\n\n';
-    const aws = (ami: string, bucket: string, engine: string) =>
-      `${required}resource "aws_instance" "web" {\n  ami           = "${ami}"\n  instance_type = "t3.micro"\n}\n\n` +
-      `resource "aws_s3_bucket" "data" {\n  bucket = "${bucket}"\n}\n\n` +
-      `resource "aws_db_instance" "db" {\n  engine         = "${engine}"\n  instance_class = "db.t3.micro"\n}\n\n` +
-      'data "aws_ami" "ubuntu" {\n  most_recent = true\n}\n';
-    const lock = 'provider "registry.terraform.io/hashicorp/aws" {\n  version     = "5.31.0"\n  constraints = "~> 5.0"\n  hashes = [\n    "h1:abc=",\n  ]\n}\n';
+  test('a module of a provider the knowledge base lacks: what was not checked is said, counted in the summary, and information only (exit 0)', async () => {
+    const required = 'terraform {\n  required_providers {\n    vault = {\n      source  = "hashicorp/vault"\n      version = "~> 5.0"\n    }\n  }\n}\n\n';
+    const vault = (ami: string, bucket: string, engine: string) =>
+      `${required}resource "vault_policy" "web" {\n  ami           = "${ami}"\n  instance_type = "t3.micro"\n}\n\n` +
+      `resource "vault_mount" "data" {\n  bucket = "${bucket}"\n}\n\n` +
+      `resource "vault_kv_secret_v2" "db" {\n  engine         = "${engine}"\n  instance_class = "db.t3.micro"\n}\n\n` +
+      'data "vault_policy_document" "ubuntu" {\n  most_recent = true\n}\n';
+    const lock = 'provider "registry.terraform.io/hashicorp/vault" {\n  version     = "5.31.0"\n  constraints = "~> 5.0"\n  hashes = [\n    "h1:abc=",\n  ]\n}\n';
     const dir = gitModule(
-      { 'main.tf': aws('ami-0123', 'my-data', 'postgres'), 'files.tf': seed('0777'), '.terraform.lock.hcl': lock },
-      { 'main.tf': aws('ami-4567', 'my-data-2', 'mysql'), 'files.tf': seed('0777') },
+      { 'main.tf': vault('ami-0123', 'my-data', 'postgres'), 'files.tf': seed('0777'), '.terraform.lock.hcl': lock },
+      { 'main.tf': vault('ami-4567', 'my-data-2', 'mysql'), 'files.tf': seed('0777') },
     );
     const message =
-      '3 resources of hashicorp/aws were not checked for replacement: no replacement knowledge for this provider (version 5.31.0, from .terraform.lock.hcl).';
+      '3 resources of hashicorp/vault were not checked for replacement: no replacement knowledge for this provider (version 5.31.0, from .terraform.lock.hcl).';
     const text = await run(['check'], dir);
     assert.equal(text.code, 0, text.stderr);
     assert.equal(
@@ -113,7 +113,7 @@ describe('immutable-infra check', () => {
         severity: 'information',
         code: 'terraform/not-checked',
         message,
-        provider: 'hashicorp/aws',
+        provider: 'hashicorp/vault',
       },
     ]);
     const sarif = await run(['check', '--format', 'sarif'], dir);

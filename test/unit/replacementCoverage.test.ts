@@ -37,23 +37,23 @@ function lockOf(text: string): LockFileVersions {
   return { kind: 'read', versions: lockedProviderVersions(text) };
 }
 
-const AWS_RESOURCES = `resource "aws_instance" "web" {
+const VAULT_RESOURCES = `resource "vault_policy" "web" {
   ami = "ami-0123"
 }
 
-resource "aws_s3_bucket" "data" {
+resource "vault_mount" "data" {
   bucket = "my-data"
 }
 
-resource "aws_db_instance" "db" {
+resource "vault_kv_secret_v2" "db" {
   engine = "postgres"
 }
 `;
 
 const REQUIRED_AWS = `terraform {
   required_providers {
-    aws = {
-      source  = "hashicorp/aws"
+    vault = {
+      source  = "hashicorp/vault"
       version = "~> 5.0"
     }
   }
@@ -61,7 +61,7 @@ const REQUIRED_AWS = `terraform {
 `;
 
 const AWS_LOCK = `# This file is maintained automatically by "tofu init".
-provider "registry.opentofu.org/hashicorp/aws" {
+provider "registry.opentofu.org/hashicorp/vault" {
   version     = "5.31.0"
   constraints = "~> 5.0"
   hashes = [
@@ -72,28 +72,28 @@ provider "registry.opentofu.org/hashicorp/aws" {
 
 describe('replacementCoverage', () => {
   test("a provider the knowledge base lacks: one finding, at the first resource's block header, with the lock file's version", () => {
-    const text = `${REQUIRED_AWS}\n${AWS_RESOURCES}`;
+    const text = `${REQUIRED_AWS}\n${VAULT_RESOURCES}`;
     const result = coverageOf(text, lockOf(AWS_LOCK));
     assert.equal(result.findings.length, 1);
     const [finding] = result.findings;
     assert.equal(finding.code, 'terraform/not-checked');
     assert.equal(finding.severity, 'information');
-    assert.equal(finding.provider, 'hashicorp/aws');
+    assert.equal(finding.provider, 'hashicorp/vault');
     assert.equal(finding.file, FILE);
     assert.equal(
       finding.message,
-      '3 resources of hashicorp/aws were not checked for replacement: no replacement knowledge for this provider (version 5.31.0, from .terraform.lock.hcl).',
+      '3 resources of hashicorp/vault were not checked for replacement: no replacement knowledge for this provider (version 5.31.0, from .terraform.lock.hcl).',
     );
-    const header = 'resource "aws_instance" "web"';
+    const header = 'resource "vault_policy" "web"';
     const line = text.split('\n').indexOf(`${header} {`);
     assert.deepEqual(finding.range, { start: { line, character: 0 }, end: { line, character: header.length } });
     assert.deepEqual(result.coverage, { checked: 0, withoutKnowledge: 3, withoutBaseline: 0 });
-    assert.deepEqual([...result.notChecked], ['aws_instance.web', 'aws_s3_bucket.data', 'aws_db_instance.db']);
+    assert.deepEqual([...result.notChecked], ['vault_policy.web', 'vault_mount.data', 'vault_kv_secret_v2.db']);
   });
 
   test('the required_providers constraint when no lock file selects a version; which of absent, unreadable or silent the lock file is', () => {
-    const text = `${REQUIRED_AWS}\n${AWS_RESOURCES}`;
-    const lead = '3 resources of hashicorp/aws were not checked for replacement: no replacement knowledge for this provider';
+    const text = `${REQUIRED_AWS}\n${VAULT_RESOURCES}`;
+    const lead = '3 resources of hashicorp/vault were not checked for replacement: no replacement knowledge for this provider';
     assert.equal(coverageOf(text).findings[0].message, `${lead} (version constraint "~> 5.0", from required_providers; this folder has no .terraform.lock.hcl).`);
     assert.equal(
       coverageOf(text, { kind: 'unreadable' }).findings[0].message,
@@ -107,26 +107,26 @@ describe('replacementCoverage', () => {
   });
 
   test('no source and no constraint: hashicorp/<type prefix>, any version', () => {
-    const [finding] = coverageOf(AWS_RESOURCES).findings;
+    const [finding] = coverageOf(VAULT_RESOURCES).findings;
     assert.equal(
       finding.message,
-      '3 resources of hashicorp/aws were not checked for replacement: no replacement knowledge for this provider (any version: no version constraint, and this folder has no .terraform.lock.hcl).',
+      '3 resources of hashicorp/vault were not checked for replacement: no replacement knowledge for this provider (any version: no version constraint, and this folder has no .terraform.lock.hcl).',
     );
   });
 
   test('the old string form and constraints from several terraform blocks', () => {
     const text =
-      'terraform {\n  required_providers {\n    google = ">= 5.0"\n  }\n}\nterraform {\n  required_providers {\n    google = { version = "< 7.0" }\n  }\n}\nresource "google_storage_bucket" "b" {\n  name = "b"\n}\n';
+      'terraform {\n  required_providers {\n    consul = ">= 5.0"\n  }\n}\nterraform {\n  required_providers {\n    consul = { version = "< 7.0" }\n  }\n}\nresource "consul_node" "b" {\n  name = "b"\n}\n';
     assert.equal(
       coverageOf(text).findings[0].message,
-      '1 resource of hashicorp/google was not checked for replacement: no replacement knowledge for this provider (version constraint ">= 5.0, < 7.0", from required_providers; this folder has no .terraform.lock.hcl).',
+      '1 resource of hashicorp/consul was not checked for replacement: no replacement knowledge for this provider (version constraint ">= 5.0, < 7.0", from required_providers; this folder has no .terraform.lock.hcl).',
     );
   });
 
   test('the provider comes from the source: another namespace or host is another provider', () => {
     const text =
-      'terraform {\n  required_providers {\n    cloud = { source = "Example/Cloud" }\n    mirror = { source = "registry.example.com/hashicorp/aws" }\n  }\n}\n' +
-      'resource "cloud_server" "a" {}\nresource "aws_instance" "b" {\n  provider = mirror\n}\n';
+      'terraform {\n  required_providers {\n    cloud = { source = "Example/Cloud" }\n    mirror = { source = "registry.example.com/hashicorp/vault" }\n  }\n}\n' +
+      'resource "cloud_server" "a" {}\nresource "vault_policy" "b" {\n  provider = mirror\n}\n';
     const result = coverageOf(text);
     assert.deepEqual(
       result.findings.map((f) => [f.provider, f.message]),
@@ -136,8 +136,8 @@ describe('replacementCoverage', () => {
           '1 resource of example/cloud was not checked for replacement: no replacement knowledge for this provider (any version: no version constraint, and this folder has no .terraform.lock.hcl).',
         ],
         [
-          'registry.example.com/hashicorp/aws',
-          '1 resource of registry.example.com/hashicorp/aws was not checked for replacement: no replacement knowledge for this provider (any version: no version constraint, and this folder has no .terraform.lock.hcl).',
+          'registry.example.com/hashicorp/vault',
+          '1 resource of registry.example.com/hashicorp/vault was not checked for replacement: no replacement knowledge for this provider (any version: no version constraint, and this folder has no .terraform.lock.hcl).',
         ],
       ],
     );
@@ -145,12 +145,12 @@ describe('replacementCoverage', () => {
 
   test('`provider =` with an alias, and a local name other than the type prefix, name the same provider', () => {
     const text =
-      'terraform {\n  required_providers {\n    amazon = { source = "registry.terraform.io/hashicorp/aws" }\n  }\n}\n' +
-      'resource "aws_instance" "east" {\n  provider = amazon.east\n}\nresource "aws_instance" "west" {\n  provider = "amazon.west"\n}\nresource "aws_s3_bucket" "plain" {}\n';
+      'terraform {\n  required_providers {\n    amazon = { source = "registry.terraform.io/hashicorp/vault" }\n  }\n}\n' +
+      'resource "vault_policy" "east" {\n  provider = amazon.east\n}\nresource "vault_policy" "west" {\n  provider = "amazon.west"\n}\nresource "vault_mount" "plain" {}\n';
     const result = coverageOf(text, lockOf(AWS_LOCK));
     assert.deepEqual(
       result.findings.map((f) => f.message),
-      ['3 resources of hashicorp/aws were not checked for replacement: no replacement knowledge for this provider (version 5.31.0, from .terraform.lock.hcl).'],
+      ['3 resources of hashicorp/vault were not checked for replacement: no replacement knowledge for this provider (version 5.31.0, from .terraform.lock.hcl).'],
     );
   });
 
@@ -183,26 +183,26 @@ describe('replacementCoverage', () => {
 
   test('data sources are ignored; a module whose resources are all known gets no finding', () => {
     const text =
-      'data "aws_ami" "ubuntu" {}\ndata "local_file" "f" {\n  filename = "a"\n}\nresource "local_file" "a" {\n  filename = "a"\n}\nresource "terraform_data" "t" {}\n';
+      'data "vault_policy_document" "ubuntu" {}\ndata "local_file" "f" {\n  filename = "a"\n}\nresource "local_file" "a" {\n  filename = "a"\n}\nresource "terraform_data" "t" {}\n';
     const result = coverageOf(text);
     assert.deepEqual(result.findings, []);
     assert.deepEqual(result.coverage, { checked: 2, withoutKnowledge: 0, withoutBaseline: 0 });
-    assert.deepEqual(coverageOf('data "aws_ami" "ubuntu" {}\n').coverage, { checked: 0, withoutKnowledge: 0, withoutBaseline: 0 });
+    assert.deepEqual(coverageOf('data "vault_policy_document" "ubuntu" {}\n').coverage, { checked: 0, withoutKnowledge: 0, withoutBaseline: 0 });
   });
 
   test('without a baseline, known resources are counted as not compared; the finding stays', () => {
-    const result = coverageOf(`resource "local_file" "a" {\n  filename = "a"\n}\n${AWS_RESOURCES}`, { kind: 'absent' }, false);
+    const result = coverageOf(`resource "local_file" "a" {\n  filename = "a"\n}\n${VAULT_RESOURCES}`, { kind: 'absent' }, false);
     assert.deepEqual(result.coverage, { checked: 0, withoutKnowledge: 3, withoutBaseline: 1 });
     assert.equal(result.findings.length, 1);
   });
 
   test('one finding per provider, in the order their first resources appear', () => {
-    const text = 'resource "google_compute_instance" "g" {}\nresource "aws_instance" "a" {}\nresource "google_storage_bucket" "b" {}\n';
+    const text = 'resource "consul_service" "g" {}\nresource "vault_policy" "a" {}\nresource "consul_node" "b" {}\n';
     assert.deepEqual(
       coverageOf(text).findings.map((f) => [f.provider, f.range.start.line]),
       [
-        ['hashicorp/google', 0],
-        ['hashicorp/aws', 1],
+        ['hashicorp/consul', 0],
+        ['hashicorp/vault', 1],
       ],
     );
   });
@@ -210,10 +210,10 @@ describe('replacementCoverage', () => {
 
 describe('provider addresses and lock files', () => {
   test('sources: bare type, namespace/type, host/namespace/type; the public registries are one provider', () => {
-    assert.equal(providerKey(parseProviderSource('aws')!), 'hashicorp/aws');
-    assert.equal(providerKey(parseProviderSource('HashiCorp/AWS')!), 'hashicorp/aws');
-    assert.equal(providerKey(parseProviderSource('registry.opentofu.org/hashicorp/aws')!), 'hashicorp/aws');
-    assert.equal(providerKey(parseProviderSource('registry.terraform.io/hashicorp/aws')!), 'hashicorp/aws');
+    assert.equal(providerKey(parseProviderSource('vault')!), 'hashicorp/vault');
+    assert.equal(providerKey(parseProviderSource('HashiCorp/Vault')!), 'hashicorp/vault');
+    assert.equal(providerKey(parseProviderSource('registry.opentofu.org/hashicorp/vault')!), 'hashicorp/vault');
+    assert.equal(providerKey(parseProviderSource('registry.terraform.io/hashicorp/vault')!), 'hashicorp/vault');
     assert.equal(providerKey(parseProviderSource('terraform.io/builtin/terraform')!), 'terraform.io/builtin/terraform');
     assert.equal(parseProviderSource('a/b/c/d'), undefined);
     assert.equal(parseProviderSource('hashicorp/'), undefined);
@@ -221,7 +221,7 @@ describe('provider addresses and lock files', () => {
 
   test('the lock file: versions by provider, blocks without a version skipped', () => {
     const versions = lockedProviderVersions(`${AWS_LOCK}provider "registry.terraform.io/hashicorp/local" {\n  constraints = "~> 2.0"\n}\n`);
-    assert.deepEqual([...versions], [['hashicorp/aws', '5.31.0']]);
+    assert.deepEqual([...versions], [['hashicorp/vault', '5.31.0']]);
   });
 });
 

@@ -295,16 +295,16 @@ describe('what was not checked', () => {
   test("the module's lock file gives the version; the result counts resources checked and not checked", async () => {
     const dir = gitModule(
       {
-        'main.tf': `${seedConfiguration('0777')}resource "aws_instance" "web" {\n  ami = "ami-0123"\n}\n`,
-        '.terraform.lock.hcl': 'provider "registry.opentofu.org/hashicorp/aws" {\n  version = "5.31.0"\n}\n',
+        'main.tf': `${seedConfiguration('0777')}resource "vault_policy" "web" {\n  ami = "ami-0123"\n}\n`,
+        '.terraform.lock.hcl': 'provider "registry.opentofu.org/hashicorp/vault" {\n  version = "5.31.0"\n}\n',
       },
-      { 'main.tf': `${seedConfiguration('0700')}resource "aws_instance" "web" {\n  ami = "ami-4567"\n}\n` },
+      { 'main.tf': `${seedConfiguration('0700')}resource "vault_policy" "web" {\n  ami = "ami-4567"\n}\n` },
     );
     const result = await analyzer.analyze(dir, auto);
     assert.deepEqual(result.findings.map((f) => f.code).sort(), ['terraform/forces-replacement', 'terraform/not-checked']);
     assert.equal(
       only(result.findings, 'terraform/not-checked')[0].message,
-      '1 resource of hashicorp/aws was not checked for replacement: no replacement knowledge for this provider (version 5.31.0, from .terraform.lock.hcl).',
+      '1 resource of hashicorp/vault was not checked for replacement: no replacement knowledge for this provider (version 5.31.0, from .terraform.lock.hcl).',
     );
     assert.deepEqual(result.coverage, { checked: 1, withoutKnowledge: 1, withoutBaseline: 0 });
   });

@@ -166,20 +166,20 @@ describe('prevent_destroy', () => {
 describe('not checked', () => {
   test("a provider the knowledge base does not describe: one finding, with the lock file's version; the coverage counts it", async () => {
     const { findings, coverage } = await analyseTerraform(
-      { 'main.tf': `${seedConfiguration('0777')}resource "aws_instance" "web" {\n  ami = "ami-0123"\n}\n` },
-      { 'main.tf': `${seedConfiguration('0700')}resource "aws_instance" "web" {\n  ami = "ami-4567"\n}\n` },
-      { lockFile: 'provider "registry.opentofu.org/hashicorp/aws" {\n  version = "5.31.0"\n}\n' },
+      { 'main.tf': `${seedConfiguration('0777')}resource "vault_policy" "web" {\n  ami = "ami-0123"\n}\n` },
+      { 'main.tf': `${seedConfiguration('0700')}resource "vault_policy" "web" {\n  ami = "ami-4567"\n}\n` },
+      { lockFile: 'provider "registry.opentofu.org/hashicorp/vault" {\n  version = "5.31.0"\n}\n' },
     );
     assert.deepEqual(codes(findings).sort(), ['terraform/forces-replacement', 'terraform/not-checked']);
     assert.equal(
       only(findings, 'terraform/not-checked')[0].message,
-      '1 resource of hashicorp/aws was not checked for replacement: no replacement knowledge for this provider (version 5.31.0, from .terraform.lock.hcl).',
+      '1 resource of hashicorp/vault was not checked for replacement: no replacement knowledge for this provider (version 5.31.0, from .terraform.lock.hcl).',
     );
     assert.deepEqual(coverage, { checked: 1, withoutKnowledge: 1, withoutBaseline: 0 });
   });
 
   test('without a lock file or constraint: any version, at the first such resource', async () => {
-    const text = 'resource "aws_instance" "web" {\n  ami = "ami-0123"\n}\n\nresource "aws_s3_bucket" "data" {\n  bucket = "my-data"\n}\n';
+    const text = 'resource "vault_policy" "web" {\n  ami = "ami-0123"\n}\n\nresource "vault_mount" "data" {\n  bucket = "my-data"\n}\n';
     const { findings } = await analyseTerraform({ 'main.tf': text }, { 'main.tf': text });
     assert.deepEqual(
       findings.map((d) => [d.code, d.severity, d.range, d.message]),
@@ -187,8 +187,8 @@ describe('not checked', () => {
         [
           'terraform/not-checked',
           'information',
-          { start: { line: 0, character: 0 }, end: { line: 0, character: 'resource "aws_instance" "web"'.length } },
-          '2 resources of hashicorp/aws were not checked for replacement: no replacement knowledge for this provider (any version: no version constraint, and this folder has no .terraform.lock.hcl).',
+          { start: { line: 0, character: 0 }, end: { line: 0, character: 'resource "vault_policy" "web"'.length } },
+          '2 resources of hashicorp/vault were not checked for replacement: no replacement knowledge for this provider (any version: no version constraint, and this folder has no .terraform.lock.hcl).',
         ],
       ],
     );

@@ -214,6 +214,10 @@ func TestSDKv2CustomizeDiffThroughTheProvidersOwnHelpers(t *testing.T) {
 		{"iops", "conditional", `forceNewIf → ForceNew("iops")`, `d.Get("size").(int) > 100`},
 		{"size", "always", `ForceNew("size")`, ""},
 	})
+	// A CustomizeDiff planning the value itself (SetNew): a default from the provider configuration.
+	if n := attr(t, pf, "fakesdk_volume", "zone").Note; !strings.Contains(n, "defaultProviderZone plans this value itself (SetNew)") {
+		t.Errorf("zone: the SetNew of a CustomizeDiff is noted: %q", n)
+	}
 	if c := attr(t, pf, "fakesdk_volume", "tags").Condition; strings.Contains(c, "new.(int) < old.(int)") {
 		t.Errorf("tags has the condition of size: %s", c)
 	}
@@ -373,9 +377,20 @@ func TestServicePackagesInTheDeclarationIndexLayout(t *testing.T) {
 		{"size", "always", "ForceNew: true", ""},               // sync.OnceValue
 		{"label", "always", "ForceNew: required (= true)", ""}, // built once per key and cached in a sync.Map
 		{"note", "never", "no ForceNew", ""},
+		{"level", "always", "ForceNew: true", ""}, // an array filled in sync.Once.Do, its length max(…)
+		{"tier", "always", "ForceNew: true", ""},  // a once-only value kept in an unnamed struct
 	})
-	if len(pf.Coverage.FileErrors) != 0 {
-		t.Errorf("every file of the index layout parses: %+v", pf.Coverage.FileErrors)
+	// The one file that cannot be read: an iota continuation whose position the layout lost.
+	if fe := pf.Coverage.FileErrors; len(fe) != 1 || !strings.HasSuffix(fe[0].File, "var.phaseSecond.goindex") || !strings.Contains(fe[0].Error, "iota continuation") {
+		t.Errorf("every other file of the index layout parses: %+v", fe)
+	}
+	// A registration with the region override gets the `region` argument the provider injects.
+	region := attr(t, pf, "fakeaws_wdgt", "region")
+	if region.Replace != "conditional" || !strings.Contains(region.Condition, "except from unset to the provider's region") || !region.Optional || !region.Computed {
+		t.Errorf("region of a regional resource: %+v", region)
+	}
+	if _, ok := pf.Resources["fakeaws_gizmo"].Attributes["region"]; ok {
+		t.Error("a registration with the region override disabled has no injected region")
 	}
 	checkRules(t, pf, "fakeaws_gizmo", []ruleCase{{"name", "always", "stringplanmodifier.RequiresReplace()", ""}, {"id", "never", "UseStateForUnknown", ""}})
 	if pf.Provider.SDK != "sdkv2" || pf.Resources["fakeaws_gizmo"].SDK != "framework" || pf.Resources["fakeaws_wdgt"].SDK != "" {

@@ -132,6 +132,9 @@ func sourceCell(p ProviderMeta) string {
 		return fmt.Sprintf("@ `%s`", shortCommit(p.Commit))
 	case p.ModuleSum != "":
 		return fmt.Sprintf("`%s` (module zip `%s`)", p.Module, p.ModuleSum)
+	case p.SourceRepository != "" && p.SourceCommit != "":
+		// Read from another repository than the provider's (aws: a declaration index of its source).
+		return fmt.Sprintf("read from `%s` @ `%s`", p.SourceRepository, shortCommit(p.SourceCommit))
 	}
 	return "—"
 }

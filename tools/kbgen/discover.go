@@ -26,6 +26,9 @@ type Meta struct {
 	ModuleSum  string
 	Tag        string
 	Repository string
+	// SourceRepository and SourceCommit: where the source was read, when not the provider's repository.
+	SourceRepository string
+	SourceCommit     string
 }
 
 type registration struct {
@@ -37,6 +40,9 @@ type registration struct {
 	// built by the same function with the same arguments (see Object.Origin).
 	factory string
 	where   string
+	// regionOverride: an aws-style record whose Region enables the per-resource region override;
+	// the provider then injects a top-level `region` argument into the schema at run time.
+	regionOverride bool
 }
 
 type generation struct {
@@ -60,7 +66,7 @@ func Generate(p *Program, meta Meta) (*ProviderFile, error) {
 	}
 	pf := &ProviderFile{
 		FormatVersion: formatVersion,
-		Provider:      ProviderMeta{Source: meta.Source, Version: meta.Version, Module: meta.Module, Commit: meta.Commit, ModuleSum: meta.ModuleSum, Tag: meta.Tag, Repository: meta.Repository},
+		Provider:      ProviderMeta{Source: meta.Source, Version: meta.Version, Module: meta.Module, Commit: meta.Commit, ModuleSum: meta.ModuleSum, Tag: meta.Tag, Repository: meta.Repository, SourceRepository: meta.SourceRepository, SourceCommit: meta.SourceCommit},
 		GeneratedBy:   generatorName,
 		Resources:     map[string]*Resource{},
 	}
@@ -77,6 +83,9 @@ func Generate(p *Program, meta Meta) (*ProviderFile, error) {
 			continue
 		}
 		r.SDK = reg.sdk
+		if reg.regionOverride {
+			injectRegion(r)
+		}
 		sdks[reg.sdk]++
 		pf.Resources[name] = r
 		if reg.factory != "" {
@@ -101,6 +110,7 @@ func Generate(p *Program, meta Meta) (*ProviderFile, error) {
 	for _, fe := range p.FileErrors {
 		g.cov.FileErrors = append(g.cov.FileErrors, fe)
 	}
+	pf.completeTypes()
 	pf.Coverage = &g.cov
 	pf.fillCoverage()
 	return pf, nil
@@ -373,7 +383,7 @@ func (g *generation) servicePackage(recv typeID, m *Decl, kind string) {
 			g.cov.CouldNotRead = append(g.cov.CouldNotRead, Unread{Resource: name, Why: "Factory " + whyUnknown(rec.Fields["Factory"])})
 			continue
 		}
-		reg := &registration{typeName: name, factory: ctorNode(factory), where: recv.Path + "." + kind}
+		reg := &registration{typeName: name, factory: ctorNode(factory), where: recv.Path + "." + kind, regionOverride: regionOverrideEnabled(rec.Fields["Region"])}
 		if kind == "SDKResources" {
 			reg.sdk = "sdkv2"
 			reg.value = g.run(name, func() Value { return g.in.callFunc(factory, nil, false) })
@@ -386,6 +396,45 @@ func (g *generation) servicePackage(recv typeID, m *Decl, kind string) {
 			}
 		}
 		g.register(reg)
+	}
+}
+
+// regionOverrideEnabled reads a record's Region: unique.Make(ServicePackageResourceRegion{
+// IsOverrideEnabled: true, …}) as the source's helpers (ResourceRegionDefault) build it. Anything
+// else (no Region, ResourceRegionDisabled, a value not evaluated) is no override.
+func regionOverrideEnabled(v Value) bool {
+	c, ok := settled(v).(ExtCall)
+	if !ok || c.Fn.Path != "unique" || c.Fn.Name != "Make" || len(c.Args) != 1 {
+		return false
+	}
+	o, ok := settled(c.Args[0]).(*Object)
+	if !ok {
+		return false
+	}
+	b, ok := settled(o.Fields["IsOverrideEnabled"]).(Const)
+	return ok && b.V.Kind() == constant.Bool && constant.BoolVal(b.V)
+}
+
+// injectRegion adds the `region` argument the aws provider's wrapper injects into a regional
+// resource (unless the schema has its own). Its interceptors (SDKv2 forceNewIfRegionChanges,
+// framework resourceForceNewIfRegionChanges) replace the resource when the region changes, except
+// between unset and the provider's region: the same region either way. The attribute itself is not
+// ForceNew because state written before the argument existed (provider v5) has no region.
+func injectRegion(r *Resource) {
+	if _, ok := r.Attributes["region"]; ok {
+		return
+	}
+	if _, ok := r.Blocks["region"]; ok {
+		return
+	}
+	r.Attributes["region"] = &Attribute{
+		Replace:   "conditional",
+		Condition: "the provider's region interceptor (forceNewIfRegionChanges) replaces when region changes, except from unset to the provider's region or back",
+		Note:      "Injected by the provider into every regional resource; left unset it is the provider's region.",
+		Optional:  true,
+		Computed:  true,
+		Type:      "string",
+		Source:    "injected by the provider (Region: IsOverrideEnabled in the service package's registration)",
 	}
 }
 

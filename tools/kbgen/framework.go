@@ -336,6 +336,11 @@ func (x *extractor) planModifiers(v Value) modifiers {
 			src = s.Srcs[i]
 		}
 		m := x.classifyModifier(item, src)
+		if m.text == "" {
+			// A modifier passed through a helper's variadic parameter has no expression of its own
+			// here; its value still says what it is.
+			m.text = "a plan modifier (" + describeValue(item) + ")"
+		}
 		out.texts = append(out.texts, m.text)
 		if m.rule == "usestate" {
 			out.useStateForUnknown = true

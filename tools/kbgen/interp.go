@@ -66,6 +66,8 @@ type interp struct {
 	seen  map[*ast.CallExpr][]Value
 	// pendingOuter passes the caller's undecided conditions to the next callFunc.
 	pendingOuter []string
+	// onceDone holds the sync.Once values whose Do has run.
+	onceDone map[*Object]bool
 }
 
 // conditions are the undecided conditions in force at this point, callers' included.
@@ -328,9 +330,33 @@ func (in *interp) zero(t ast.Expr, f *File) Value {
 			return &Object{T: r.ID, Fields: map[string]Value{}}
 		}
 	case kindSlice:
+		// An array ([N]T) holds N zero elements, so that what is stored at an index is kept
+		// (aws's wafv2 builds its nested statement schemas into an array cache).
+		if arr, ok := unparen(t).(*ast.ArrayType); ok && arr.Len != nil {
+			if n, ok := constInt(in.eval(arr.Len, newEnv(nil, f))); ok && n >= 0 && n <= maxArrayLength {
+				s := &Slice{}
+				for range n {
+					s.Items = append(s.Items, in.zero(arr.Elt, f))
+				}
+				return s
+			}
+		}
 		return &Slice{}
 	}
 	return Nil{}
+}
+
+// maxArrayLength bounds the arrays the interpreter fills with zero values.
+const maxArrayLength = 64
+
+func unparen(e ast.Expr) ast.Expr {
+	for {
+		p, ok := e.(*ast.ParenExpr)
+		if !ok {
+			return e
+		}
+		e = p.X
+	}
 }
 
 func (in *interp) selector(x *ast.SelectorExpr, env *Env) Value {
@@ -557,6 +583,17 @@ func (in *interp) composite(x *ast.CompositeLit, env *Env, want *typeRef) Value 
 			}
 		}
 	}
+	if st, ok := x.Type.(*ast.StructType); ok {
+		// A literal of an unnamed struct type has no declaration to find its fields' zero values
+		// in later (aws's tfsync.OnceValueCtx keeps a sync.Once and flags in one).
+		for _, field := range st.Fields.List {
+			for _, name := range field.Names {
+				if _, set := o.Fields[name.Name]; !set {
+					o.Fields[name.Name] = in.zero(field.Type, env.file)
+				}
+			}
+		}
+	}
 	return o
 }
 
@@ -606,6 +643,26 @@ func (in *interp) call(x *ast.CallExpr, env *Env) Value {
 			}
 			rec.calls = append(rec.calls, c)
 			rec.reached[x] = true
+			return Nil{}
+		}
+		if rec, ok := f.Recv.(*diffRecorder); ok && f.Name == "SetNew" && len(args) == 2 {
+			key, _ := constString(args[0])
+			c := forceNewCall{key: key, arg: x.Args[0], file: env.file, conds: env.conditions()}
+			if env.frame != nil {
+				c.fn = env.frame.name
+			}
+			rec.setNew = append(rec.setNew, c)
+			return Nil{}
+		}
+		if o, ok := settled(f.Recv).(*Object); ok && o.T == (typeID{Path: "sync", Name: "Once"}) && f.Name == "Do" && len(args) == 1 {
+			// sync.Once.Do(f): the first call runs f; a later one finds its results.
+			if in.onceDone == nil {
+				in.onceDone = map[*Object]bool{}
+			}
+			if fn, ok := settled(args[0]).(*Func); ok && !in.onceDone[o] {
+				in.onceDone[o] = true
+				in.callFunc(fn, nil, false)
+			}
 			return Nil{}
 		}
 		if o, ok := settled(f.Recv).(*Object); ok && o.T == (typeID{Path: "sync", Name: "Map"}) {
@@ -795,6 +852,21 @@ func (in *interp) builtin(name string, x *ast.CallExpr, env *Env) Value {
 			}
 		}
 		return Nil{}
+	case "max", "min":
+		// On constants (array lengths such as max(a, b)).
+		var best int64
+		for i, a := range x.Args {
+			n, ok := constInt(in.eval(a, env))
+			if !ok {
+				return Unknown{Why: name}
+			}
+			if i == 0 || (name == "max" && n > best) || (name == "min" && n < best) {
+				best = n
+			}
+		}
+		if len(x.Args) > 0 {
+			return Const{V: constant.MakeInt64(best)}
+		}
 	case "len":
 		if len(x.Args) == 1 {
 			switch v := settled(in.eval(x.Args[0], env)).(type) {
@@ -1147,11 +1219,16 @@ func (in *interp) assign(l ast.Expr, v Value, env *Env, define bool) {
 			o.Fields[t.Sel.Name] = maybe(old)
 		}
 	case *ast.IndexExpr:
-		if m, ok := settled(in.eval(t.X, env)).(*Map); ok {
+		switch c := settled(in.eval(t.X, env)).(type) {
+		case *Map:
 			if k, ok := constString(in.eval(t.Index, env)); ok {
-				m.set(k, v)
+				c.set(k, v)
 			} else {
-				m.Unread = append(m.Unread, fmt.Sprintf("key %s: %s", oneLine(t.Index, 60), "not a constant"))
+				c.Unread = append(c.Unread, fmt.Sprintf("key %s: %s", oneLine(t.Index, 60), "not a constant"))
+			}
+		case *Slice:
+			if i, ok := constInt(in.eval(t.Index, env)); ok && i >= 0 && int(i) < len(c.Items) {
+				c.Items[i] = maybe(c.Items[i])
 			}
 		}
 	case *ast.ParenExpr:

@@ -34,7 +34,12 @@ type ProviderMeta struct {
 	ModuleSum  string `json:"moduleSum,omitempty"`
 	Tag        string `json:"tag,omitempty"`
 	Repository string `json:"repository,omitempty"`
-	SDK        string `json:"sdk"`
+	// SourceRepository and SourceCommit say where the source was read when that is not the
+	// provider's own repository (aws: a one-declaration-per-file index of its source), so that a
+	// file without a provider commit still names the exact source it came from.
+	SourceRepository string `json:"sourceRepository,omitempty"`
+	SourceCommit     string `json:"sourceCommit,omitempty"`
+	SDK              string `json:"sdk"`
 }
 
 type Resource struct {
@@ -188,8 +193,13 @@ func writeJSON(path string, v any) error {
 	if err != nil {
 		return err
 	}
+	return writeOutput(path, data)
+}
+
+// writeOutput writes to a file, or to stdout for "" and "-".
+func writeOutput(path string, data []byte) error {
 	if path == "" || path == "-" {
-		_, err = os.Stdout.Write(data)
+		_, err := os.Stdout.Write(data)
 		return err
 	}
 	return os.WriteFile(path, data, 0o644)
@@ -202,4 +212,62 @@ func providerFileName(source string) string {
 		return source + ".json"
 	}
 	return parts[len(parts)-2] + "-" + parts[len(parts)-1] + ".json"
+}
+
+// untypedNote is added to an attribute whose type the generator could not state.
+const untypedNote = "Its type is not recorded: the schema states it in a form the generator does not evaluate (a custom type, or an element schema it could not read)."
+
+// completeTypes gives every attribute a type: a nested attribute's is built from its attributes'
+// (object({…}), in a list, set or map as its nesting says); one that cannot be built, or a custom
+// type the generator did not evaluate, gets a note saying so instead.
+func (pf *ProviderFile) completeTypes() {
+	for _, r := range pf.Resources {
+		completeAttributeTypes(r.Attributes)
+		completeBlockTypes(r.Blocks)
+	}
+}
+
+func completeBlockTypes(blocks map[string]*Block) {
+	for _, b := range blocks {
+		completeAttributeTypes(b.Attributes)
+		completeBlockTypes(b.Blocks)
+	}
+}
+
+func completeAttributeTypes(attrs map[string]*Attribute) {
+	for _, a := range attrs {
+		if len(a.Attributes) > 0 {
+			completeAttributeTypes(a.Attributes)
+			if a.Type == "" {
+				a.Type = nestedType(a)
+			}
+		}
+		if a.Type == "" && !strings.Contains(a.Note, untypedNote) {
+			a.Note = joinNote(a.Note, untypedNote)
+		}
+	}
+}
+
+func nestedType(a *Attribute) string {
+	names := make([]string, 0, len(a.Attributes))
+	for name := range a.Attributes {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	parts := make([]string, 0, len(names))
+	for _, name := range names {
+		t := a.Attributes[name].Type
+		if t == "" {
+			return ""
+		}
+		parts = append(parts, name+"="+t)
+	}
+	object := "object({" + strings.Join(parts, ",") + "})"
+	switch a.Nesting {
+	case "list", "set", "map":
+		return a.Nesting + "(" + object + ")"
+	case "single", "":
+		return object
+	}
+	return ""
 }

@@ -212,7 +212,13 @@ func (p *Program) loadFile(full, rel, dir, base, basePath string) {
 		}
 	}
 	if err != nil {
-		p.FileErrors = append(p.FileErrors, FileError{File: rel, Error: firstLine(err.Error())})
+		msg := firstLine(err.Error())
+		if importPath != "" && isBareNames(src) {
+			// `X` alone, or `X // comment`: a constant after the first of a const ( … iota … )
+			// group. Its value is its position in the group, which the index layout does not keep.
+			msg = "an iota continuation without a value (its position in the const group, and so its value, is not in the index layout; uses stay unknown): " + msg
+		}
+		p.FileErrors = append(p.FileErrors, FileError{File: rel, Error: msg})
 		return
 	}
 	if f.Name.Name == "main" && importPath == "" {
@@ -272,6 +278,34 @@ func wrapSpec(src []byte, kw string) []byte {
 	out = append(out, "\n"+kw+" (\n"...)
 	out = append(out, src[end:]...)
 	return append(out, "\n)\n"...)
+}
+
+// isBareNames says whether what follows the imports is only identifiers (and comments).
+func isBareNames(src []byte) bool {
+	f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.ImportsOnly)
+	if err != nil {
+		return false
+	}
+	end := int(f.Name.End()) - 1
+	for _, d := range f.Decls {
+		end = int(d.End()) - 1
+	}
+	if end < 0 || end > len(src) {
+		return false
+	}
+	seen := false
+	for _, line := range strings.Split(string(src[end:]), "\n") {
+		if i := strings.Index(line, "//"); i >= 0 {
+			line = line[:i]
+		}
+		for _, field := range strings.FieldsFunc(line, func(r rune) bool { return r == ' ' || r == '\t' || r == ',' }) {
+			if goIdent(field) != field {
+				return false
+			}
+			seen = true
+		}
+	}
+	return seen
 }
 
 func firstLine(s string) string {

@@ -63,8 +63,9 @@ func usage() {
 	fmt.Fprintln(os.Stderr, `usage:
   kbgen generate -src DIR -source ADDR -version V [-module M] [-commit C] [-tag T] [-repository R]
                  [-module-sum H1] [-overlay FILE] [-extra IMPORTPATH=DIR]... [-constants FILE]
-                 [-o FILE] [-allow-overlay-problems]
-  kbgen regenerate -pins providers.json -name NAME [-src DIR] [-o FILE] [-allow-overlay-problems]
+                 [-deps MODULE[@VERSION]]... [-o FILE] [-layout indented|lines] [-allow-overlay-problems]
+  kbgen regenerate -pins providers.json -name NAME [-src DIR] [-extra IMPORTPATH=DIR]... [-o FILE]
+                 [-allow-overlay-problems]
   kbgen compare -generated FILE -hand FILE [-explained FILE]
   kbgen index -dir DIR [-o FILE]
   kbgen coverage -dir DIR [-o FILE]`)
@@ -164,6 +165,7 @@ func cmdGenerate(args []string) error {
 	var extra multiFlag
 	out := fs.String("o", "-", "output file (- for stdout)")
 	allow := fs.Bool("allow-overlay-problems", false, "write the file even when overlay entries no longer apply")
+	layout := fs.String("layout", layoutIndented, "output layout: indented, or lines (compact, one resource type per line, for big providers)")
 	fs.StringVar(&opts.Src, "src", "", "provider source directory (a module root, or the one-declaration-per-file index layout)")
 	fs.StringVar(&opts.Module, "module", "", "Go module path of the source (default: from its go.mod)")
 	fs.StringVar(&opts.Meta.Source, "source", "", "provider source address, e.g. registry.terraform.io/hashicorp/local")
@@ -171,6 +173,8 @@ func cmdGenerate(args []string) error {
 	fs.StringVar(&opts.Meta.Commit, "commit", "", "commit the source was read at")
 	fs.StringVar(&opts.Meta.Tag, "tag", "", "release tag")
 	fs.StringVar(&opts.Meta.Repository, "repository", "", "repository, for humans")
+	fs.StringVar(&opts.Meta.SourceRepository, "source-repository", "", "where the source was read, when not the provider's repository")
+	fs.StringVar(&opts.Meta.SourceCommit, "source-commit", "", "the commit of -source-repository the source was read at")
 	fs.StringVar(&opts.Meta.ModuleSum, "module-sum", "", "h1: checksum of the module zip, when no commit is known")
 	fs.StringVar(&opts.Overlay, "overlay", "", "overlay file of human-established facts to merge")
 	fs.StringVar(&opts.Constants, "constants", "", `JSON object of constants outside the source, {"importpath.Name": "value"}`)
@@ -190,10 +194,13 @@ func cmdGenerate(args []string) error {
 		}
 		opts.Extra[k] = v
 	}
-	return generateAndWrite(opts, *out, *allow)
+	return generateAndWrite(opts, *out, *layout, *allow)
 }
 
-func generateAndWrite(opts GenerateOptions, out string, allow bool) error {
+func generateAndWrite(opts GenerateOptions, out, layout string, allow bool) error {
+	if err := checkLayout(layout); err != nil {
+		return err
+	}
 	pf, problems, err := Run(opts)
 	if err != nil {
 		return err
@@ -202,7 +209,11 @@ func generateAndWrite(opts GenerateOptions, out string, allow bool) error {
 	if len(problems) > 0 && !allow {
 		return fmt.Errorf("%d overlay entries no longer apply (see above); fix the overlay or pass -allow-overlay-problems", len(problems))
 	}
-	return writeJSON(out, pf)
+	data, err := marshalProviderFile(pf, layout)
+	if err != nil {
+		return err
+	}
+	return writeOutput(out, data)
 }
 
 func cmdRegenerate(args []string) error {
@@ -212,6 +223,8 @@ func cmdRegenerate(args []string) error {
 	src := fs.String("src", "", "source directory (default: the pinned module version from the Go module proxy)")
 	out := fs.String("o", "-", "output file (- for stdout)")
 	allow := fs.Bool("allow-overlay-problems", false, "write the file even when overlay entries no longer apply")
+	var extra multiFlag
+	fs.Var(&extra, "extra", "IMPORTPATH=DIR for each of the pin's extraPackages")
 	_ = fs.Parse(args)
 	pins, err := LoadPins(*pinsPath)
 	if err != nil {
@@ -230,11 +243,23 @@ func cmdRegenerate(args []string) error {
 			return err
 		}
 	}
-	opts := GenerateOptions{Src: dir, Meta: pin.Meta(), Module: pin.Module}
+	opts := GenerateOptions{Src: dir, Meta: pin.Meta(), Module: pin.Module, Deps: pin.Deps, Extra: map[string]string{}}
+	for _, e := range extra {
+		k, v, ok := strings.Cut(e, "=")
+		if !ok {
+			return fmt.Errorf("-extra %q: want IMPORTPATH=DIR", e)
+		}
+		opts.Extra[k] = v
+	}
+	for _, want := range pin.ExtraPackages {
+		if opts.Extra[want] == "" {
+			return fmt.Errorf("%s: the source lacks package %s; give its directory with -extra %s=DIR", pin.Name, want, want)
+		}
+	}
 	if pin.Overlay != "" {
 		opts.Overlay = filepath.Join(filepath.Dir(*pinsPath), pin.Overlay)
 	}
-	return generateAndWrite(opts, *out, *allow)
+	return generateAndWrite(opts, *out, pin.Layout, *allow)
 }
 
 func cmdCompare(args []string) error {

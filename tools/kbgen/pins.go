@@ -34,7 +34,20 @@ type Pin struct {
 	// RecordModuleSum writes ZipSum as provider.moduleSum (when no commit is known).
 	RecordModuleSum bool   `json:"recordModuleSum,omitempty"`
 	Overlay         string `json:"overlay,omitempty"`
-	Note            string `json:"note,omitempty"`
+	// SourceFrom says, for humans, where the source directory was read from (a repository
+	// snapshot, an index of the source) when it is not the Go module proxy.
+	SourceFrom string `json:"sourceFrom,omitempty"`
+	// SourceRepository and SourceCommit go into the data file (provider.sourceRepository,
+	// provider.sourceCommit) when the source is not read from the provider's own repository.
+	SourceRepository string `json:"sourceRepository,omitempty"`
+	SourceCommit     string `json:"sourceCommit,omitempty"`
+	// Deps are dependency modules to read as well (GenerateOptions.Deps).
+	Deps []string `json:"deps,omitempty"`
+	// ExtraPackages are import paths the source directory lacks, to be given as -extra IMPORTPATH=DIR.
+	ExtraPackages []string `json:"extraPackages,omitempty"`
+	// Layout is the output layout of the data file (layoutIndented when empty).
+	Layout string `json:"layout,omitempty"`
+	Note   string `json:"note,omitempty"`
 }
 
 func LoadPins(path string) (*Pins, error) {
@@ -61,7 +74,7 @@ func (p *Pins) find(name string) (*Pin, error) {
 }
 
 func (p *Pin) Meta() Meta {
-	m := Meta{Source: p.Source, Version: p.Version, Module: p.Module, Commit: p.Commit, Tag: p.Tag, Repository: p.Repository}
+	m := Meta{Source: p.Source, Version: p.Version, Module: p.Module, Commit: p.Commit, Tag: p.Tag, Repository: p.Repository, SourceRepository: p.SourceRepository, SourceCommit: p.SourceCommit}
 	if p.RecordModuleSum {
 		m.ModuleSum = p.ZipSum
 	}

@@ -328,6 +328,16 @@ func (x *extractor) customizeDiffFunc(f *Func, r *Resource, outer []string) {
 		}
 		x.forceNewSite(r, fn, append(append([]string{}, outer...), c.conds...), []string{c.key}, c.arg, c.file)
 	}
+	// A value the CustomizeDiff plans itself (google's DefaultProviderProject/Region/Zone fill an
+	// unset argument from the provider configuration): on a force-new argument, a change of that
+	// source replaces the resource although the module did not change.
+	for _, c := range rec.setNew {
+		fn := c.fn
+		if fn == "" {
+			fn = name
+		}
+		x.setNewSite(r, fn, c.key)
+	}
 	// Calls the run did not reach (a loop over values known only at run time): as far as their
 	// key can be evaluated without it, with their enclosing conditions as written.
 	var sites []site
@@ -351,6 +361,21 @@ func (x *extractor) customizeDiffFunc(f *Func, r *Resource, outer []string) {
 			keys = append(keys, k)
 		}
 		x.forceNewSite(r, s.fn, append(append([]string{}, outer...), s.conds...), keys, s.args[0], s.file)
+	}
+}
+
+// setNewSite notes on a force-new attribute that a CustomizeDiff plans its value.
+func (x *extractor) setNewSite(r *Resource, fn, key string) {
+	if key == "" {
+		return
+	}
+	a, _ := lookupRule(r, sdkKeyPath(key))
+	if a == nil || a.Replace == "never" {
+		return
+	}
+	note := "The CustomizeDiff " + fn + " plans this value itself (SetNew): left unset, it takes the value " + fn + " computes (such as a default of the provider configuration), and a change of that value replaces the resource just as editing the argument does."
+	if !strings.Contains(a.Note, note) {
+		a.Note = joinNote(a.Note, note)
 	}
 }
 

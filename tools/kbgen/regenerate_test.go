@@ -83,8 +83,11 @@ func TestEveryPinIsRegeneratedOrSaysWhyNot(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, pin := range pins.Providers {
-		if pin.ModuleVersion == "" && !strings.Contains(pin.Note, "proxy") {
+		if pin.ModuleVersion == "" && pin.SourceFrom == "" && !strings.Contains(pin.Note, "proxy") {
 			t.Errorf("%s has no module version and no note saying where its source comes from", pin.Name)
+		}
+		if err := checkLayout(pin.Layout); err != nil {
+			t.Errorf("%s: %v", pin.Name, err)
 		}
 		if pin.Overlay != "" {
 			if _, err := LoadOverlay(pin.Overlay); err != nil {

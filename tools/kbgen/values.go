@@ -106,6 +106,8 @@ type Builtin string
 type diffRecorder struct {
 	calls   []forceNewCall
 	reached map[*ast.CallExpr]bool
+	// setNew are the SetNew(key, value) calls: the function plans a value of its own for key.
+	setNew []forceNewCall
 }
 
 type forceNewCall struct {
@@ -243,4 +245,21 @@ func shortPath(p string) string {
 		return p[i+1:]
 	}
 	return p
+}
+
+// describeValue names a value for a source text when no expression of it is at hand.
+func describeValue(v Value) string {
+	switch u := settled(v).(type) {
+	case *Object:
+		if u.T.Name != "" {
+			return shortPath(u.T.Path) + "." + u.T.Name
+		}
+	case ExtCall:
+		return u.describe()
+	case *Func:
+		if u.Name != "" {
+			return u.Name
+		}
+	}
+	return whyUnknown(v)
 }

@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"context"
+
 	"github.com/hashicorp/terraform-plugin-sdk/v2/helper/schema"
 
 	"example.com/external/extnames"
@@ -14,6 +16,7 @@ var volumeSchema = map[string]*schema.Schema{
 	extnames.AttrKMSKeyID: {Type: schema.TypeString, Optional: true, ForceNew: true},
 	"snapshot":            thirdPartySchema(),
 	"iops":                {Type: schema.TypeInt, Optional: true},
+	"zone":                {Type: schema.TypeString, Optional: true, Computed: true, ForceNew: true},
 }
 
 func thirdPartySchema() *schema.Schema {
@@ -35,6 +38,7 @@ func resourceVolume() *schema.Resource {
 				}
 				return false
 			}),
+			defaultProviderZone,
 		),
 	}
 }
@@ -52,4 +56,12 @@ func resourceLate() *schema.Resource {
 	r := &schema.Resource{Schema: map[string]*schema.Schema{}}
 	r.Schema["label"] = &schema.Schema{Type: schema.TypeString, Optional: true, ForceNew: true}
 	return r
+}
+
+// Fills an unset zone from the provider configuration, as google's DefaultProviderZone does.
+func defaultProviderZone(ctx context.Context, d *schema.ResourceDiff, meta any) error {
+	if d.Get("zone").(string) == "" {
+		return d.SetNew("zone", meta.(string))
+	}
+	return nil
 }
