@@ -49,7 +49,9 @@ function providerFileProblems(file: string, data: unknown): string[] {
     if (!nonEmptyString(provider.version) || provider.version.startsWith('v'))
       problem('provider.version', `${JSON.stringify(provider.version)} is not a version without "v"`);
     if (!SDKS.includes(provider.sdk as string)) problem('provider.sdk', `${JSON.stringify(provider.sdk)} is not one of ${SDKS.join(', ')}`);
-    if (!nonEmptyString(provider.commit) && !nonEmptyString(provider.moduleSum)) problem('provider', 'neither commit nor moduleSum says which source it was read from');
+    const readElsewhere = nonEmptyString(provider.sourceRepository) && nonEmptyString(provider.sourceCommit);
+    if (!nonEmptyString(provider.commit) && !nonEmptyString(provider.moduleSum) && !readElsewhere)
+      problem('provider', 'neither commit nor moduleSum (nor sourceRepository with sourceCommit) says which source it was read from');
   }
   if (!nonEmptyString(data.generatedBy)) problem('generatedBy', 'missing');
   if (!isObject(data.resources)) {
@@ -299,6 +301,11 @@ describe('the data validation itself', () => {
       ['no source version', (d) => delete (d.provider as Json).version, /provider\.version/],
       ['an unknown sdk', (d) => ((d.provider as Json).sdk = 'sdkv3'), /provider\.sdk/],
       ['neither commit nor module sum', (d) => delete (d.provider as Json).commit, /neither commit nor moduleSum/],
+      [
+        'a source repository without its commit',
+        (d) => (delete (d.provider as Json).commit, ((d.provider as Json).sourceRepository = 'github.com/example/index')),
+        /neither commit nor moduleSum/,
+      ],
       ['an alias of a missing resource', (d) => (d.aliases = { x_old: 'x_gone' }), /aliases\.x_old/],
       ['coverage counts that contradict the resources', (d) => ((d.coverage as Json).forceNewPaths = 4), /coverage\.forceNewPaths: says 4, the resources count 3/],
       [
