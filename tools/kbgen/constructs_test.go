@@ -5,6 +5,8 @@ package main
 
 import (
 	"encoding/json"
+	"go/ast"
+	"go/parser"
 	"os"
 	"path/filepath"
 	"strings"
@@ -530,5 +532,28 @@ func TestFrameworkProviderWithoutResources(t *testing.T) {
 	}
 	if pf.Coverage == nil || len(pf.Coverage.CouldNotRead) != 0 {
 		t.Errorf("coverage: %+v", pf.Coverage)
+	}
+}
+
+func TestForceNewIfConditionWording(t *testing.T) {
+	parse := func(src string) ast.Expr {
+		e, err := parser.ParseExpr(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	short := parse(`func(ctx context.Context, old, new, meta any) bool { return new.(int) < old.(int) }`)
+	if got, want := forceNewIfCondition("ForceNewIfChange", short, ""), "new.(int) < old.(int) (customdiff.ForceNewIfChange, given the old and new values)"; got != want {
+		t.Errorf("one return statement: got %q, want %q", got, want)
+	}
+	// A predicate that asks the cloud API (aws_instance's instance_type) is not rendered as Go source.
+	long := parse(`func(ctx context.Context, d *schema.ResourceDiff, meta any) bool { conn := meta.(*conns.AWSClient).EC2Client(ctx); _, err := conn.Describe(ctx); return err != nil }`)
+	got := forceNewIfCondition("ForceNewIf", long, "")
+	if want := "the provider's own check in its CustomizeDiff (customdiff.ForceNewIf, a function of 3 statements, not evaluated here) returns true"; got != want {
+		t.Errorf("a longer function literal: got %q, want %q", got, want)
+	}
+	if got, want := forceNewIfCondition("ForceNewIf", parse(`instanceTypeChangeNeedsReplacement`), "instanceTypeChangeNeedsReplacement"), "customdiff.ForceNewIf: instanceTypeChangeNeedsReplacement returns true"; got != want {
+		t.Errorf("a named function: got %q, want %q", got, want)
 	}
 }

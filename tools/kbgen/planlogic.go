@@ -7,6 +7,7 @@ package main
 // attribute becomes a resource-level conditionalReplacements entry.
 
 import (
+	"fmt"
 	"go/ast"
 	"sort"
 	"strconv"
@@ -199,6 +200,27 @@ func (x *extractor) markConditional(r *Resource, path, condition, source string)
 	return false
 }
 
+// forceNewIfCondition phrases the predicate of customdiff.ForceNewIf / ForceNewIfChange for a
+// reader of the finding, who needs when it replaces rather than the function's Go signature: a
+// predicate that is one return statement is its expression; a longer function literal (it may
+// call the cloud API, as aws_instance's instance_type check does) is named as the provider's own
+// check; a named function keeps its name.
+func forceNewIfCondition(fn string, predicate ast.Expr, text string) string {
+	values := ""
+	if fn == "ForceNewIfChange" {
+		values = ", given the old and new values"
+	}
+	if lit, ok := predicate.(*ast.FuncLit); ok {
+		if len(lit.Body.List) == 1 {
+			if ret, ok := lit.Body.List[0].(*ast.ReturnStmt); ok && len(ret.Results) == 1 {
+				return oneLine(ret.Results[0], 160) + " (customdiff." + fn + values + ")"
+			}
+		}
+		return fmt.Sprintf("the provider's own check in its CustomizeDiff (customdiff.%s%s, a function of %d statements, not evaluated here) returns true", fn, values, len(lit.Body.List))
+	}
+	return "customdiff." + fn + ": " + text + " returns true" + values
+}
+
 func conditionText(who string, conds []string) string {
 	if len(conds) == 0 {
 		return who
@@ -247,11 +269,11 @@ func (x *extractor) customizeDiffValue(v Value, r *Resource, outer []string, dep
 			if len(c.Args) > 0 {
 				key, ok = constString(c.Args[0])
 			}
-			what := "returns true"
-			if c.Fn.Name == "ForceNewIfChange" {
-				what = "returns true for the old and new values"
+			var predicate ast.Expr
+			if len(c.Exprs) > 1 {
+				predicate = c.Exprs[1]
 			}
-			cond := conditionText("customdiff."+c.Fn.Name+": "+argText(1)+" "+what, outer)
+			cond := conditionText(forceNewIfCondition(c.Fn.Name, predicate, argText(1)), outer)
 			src := "CustomizeDiff: customdiff." + c.Fn.Name + "(" + argText(0) + ", …)"
 			if !ok || !x.markConditional(r, sdkKeyPath(key), cond, src) {
 				attrs := []string{}
