@@ -5,7 +5,6 @@
  * from git.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -17,16 +16,7 @@ import { ReplacementKnowledgeBase } from '../../core/src/terraform/knowledgeBase
 import { TerraformModuleAnalyzer } from '../../core/src/terraform/terraformModuleAnalyzer';
 import { cleanupTempDirs, tempDir, writeFiles } from '../support/tempModule';
 import { codes } from './kubernetesTestSupport';
-
-const CLI = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');
-
-function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+import { runCli as run } from '../support/cli';
 
 const deployment = (name: string, image: string, app = name) =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: ${app}\n  template:\n    metadata:\n      labels:\n        app: ${app}\n    spec:\n      containers:\n        - name: web\n          image: ${image}\n`;

@@ -1,18 +1,8 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { cleanupTempDirs, gitModule, stateModule, tempDir, writeFiles } from '../support/tempModule';
-
-const CLI = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');
-
-function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+import { runCli as run } from '../support/cli';
 
 const seed = (permission: string) =>
   `resource "local_file" "example" {\n  content         = "This is a test file."\n  filename        = "\${path.module}/test.txt"\n  file_permission = "${permission}"\n}\n`;

@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
+import { runCli as run } from '../support/cli';
 
 const PLANS = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'plans');
-const CLI = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');
 const REAL = path.join(PLANS, 'opentofu-real', 'graph-features', 'plan.json');
-
-function run(args: string[], cwd = process.cwd()): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 const dirs: string[] = [];
 after(() => {
