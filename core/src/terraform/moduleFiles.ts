@@ -4,7 +4,7 @@
  * Both hand the files over read and parsed, or with the reason they could not be, so that the pure
  * analysis (moduleAnalysis.ts) never knows where they were.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { decodeUtf8 } from '../io/utf8';
 import { buildModuleConfiguration } from './configuration';
@@ -46,6 +46,8 @@ interface CachedFile {
 export class DiskModuleFiles implements ModuleFiles {
   /** By absolute path. */
   private readonly cache = new Map<string, CachedFile>();
+  /** By absolute path: what a lock file says, kept while its size and mtime are unchanged. */
+  private readonly lockFiles = new Map<string, { mtimeMs: number; size: number; versions: LockFileVersions }>();
 
   constructor(private readonly parser: HclParser) {}
 
@@ -72,8 +74,15 @@ export class DiskModuleFiles implements ModuleFiles {
   lockFile(dir: string): LockFileVersions {
     const file = path.join(dir, DEPENDENCY_LOCK_FILE);
     if (!existsSync(file)) return { kind: 'absent' };
-    const loaded = this.read(file);
-    return loaded.kind === 'read' ? { kind: 'read', versions: lockedProviderVersions(loaded.text) } : { kind: 'unreadable' };
+    const stat = statOf(file);
+    if ('problem' in stat) return { kind: 'unreadable' };
+    const cached = this.lockFiles.get(file);
+    if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.versions;
+    // The lock file's own scanner reads it: no HCL parse, and none again while it is unchanged.
+    const text = decodedText(file, stat.size);
+    const versions: LockFileVersions = typeof text === 'string' ? { kind: 'read', versions: lockedProviderVersions(text) } : { kind: 'unreadable' };
+    this.lockFiles.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, versions });
+    return versions;
   }
 
   /** The managed resource addresses the module in `dir` declares, as on disk; undefined when it has no configuration files. */
@@ -88,17 +97,12 @@ export class DiskModuleFiles implements ModuleFiles {
 
   /** One file, parsed; or why it cannot be analysed. */
   read(file: string): ReadModuleFile | UnreadableModuleFile {
-    let stat;
-    try {
-      stat = statSync(file);
-    } catch (error) {
-      return { kind: 'unreadable', path: file, problem: `Cannot read ${path.basename(file)}: ${(error as Error).message}` };
-    }
+    const stat = statOf(file);
+    if ('problem' in stat) return { kind: 'unreadable', path: file, problem: stat.problem };
     const cached = this.cache.get(file);
     if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.read;
-    if (stat.size > MAX_FILE_BYTES) return { kind: 'unreadable', path: file, problem: tooLargeMessage(file, stat.size) };
-    const decoded = decodeUtf8(readFileSync(file));
-    if (decoded === undefined) return { kind: 'unreadable', path: file, problem: notUtf8Message(file) };
+    const decoded = decodedText(file, stat.size);
+    if (typeof decoded !== 'string') return { kind: 'unreadable', path: file, problem: decoded.problem };
     const parsed = this.parser.parse(decoded);
     const read: ReadModuleFile = { kind: 'read', path: file, text: decoded, file: parsed.file };
     parsed.dispose();
@@ -143,6 +147,21 @@ function safeReaddir(dir: string): string[] {
   } catch {
     return [];
   }
+}
+
+/** The file's size and mtime, or why it cannot be read. */
+function statOf(file: string): Stats | { problem: string } {
+  try {
+    return statSync(file);
+  } catch (error) {
+    return { problem: `Cannot read ${path.basename(file)}: ${(error as Error).message}` };
+  }
+}
+
+/** The file's text, or why it is not analysed: over MAX_FILE_BYTES, or not UTF-8. */
+function decodedText(file: string, size: number): string | { problem: string } {
+  if (size > MAX_FILE_BYTES) return { problem: tooLargeMessage(file, size) };
+  return decodeUtf8(readFileSync(file)) ?? { problem: notUtf8Message(file) };
 }
 
 export function notUtf8Message(file: string): string {
