@@ -22,8 +22,6 @@ import { podDurations, readinessDelaySeconds } from './podTiming';
 import { SimulatedPods, type SimPod } from './simulatedPods';
 import { timelineFrom } from './timelineResult';
 
-const MAX_SYNCS_PER_MOMENT = 1000;
-
 /**
  * The per-node limits, as update.go `updatedDesiredNodeCounts` (with util.SurgeCount /
  * util.UnavailableCount) computes them: both scale against the nodes that should run the pod and
@@ -111,17 +109,7 @@ export function simulateDaemonSetRollout(workload: DaemonSetWorkload, options: R
     return actions.length ? { step: 'rollingUpdate', reason: `${actions.join('; ')} (maxUnavailable ${maxUnavailable}, maxSurge ${maxSurge} nodes)` } : undefined;
   };
 
-  const syncUntilSettled = (nowMs: number) => {
-    for (let i = 0; i < MAX_SYNCS_PER_MOMENT; i++) {
-      const before = [oldGroup.live.length, newGroup.live.length];
-      const acted = syncOnce(nowMs);
-      if (!acted) return;
-      const index = sim.recordSync(nowMs, acted.step, acted.reason);
-      sim.recordScale(nowMs, oldGroup.name, before[0], oldGroup.live.length, index);
-      sim.recordScale(nowMs, newGroup.name, before[1], newGroup.live.length, index);
-    }
-    throw new Error(`rollout simulation: the DaemonSet controller did not settle at t=${nowMs / 1000}s`);
-  };
+  const syncUntilSettled = (nowMs: number) => sim.syncGroupsUntilSettled(nowMs, [oldGroup, newGroup], syncOnce, 'DaemonSet');
   const complete = () => nodes.every((node) => isAvailable(node.new) && !live(node.old));
 
   sim.recordCapacity(0);

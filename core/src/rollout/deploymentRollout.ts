@@ -9,7 +9,7 @@ import { DEFAULT_POD_START_SECONDS, type DeploymentWorkload, type RolloutOutcome
 import { maxSurge, maxUnavailable, type DeploymentScalingSpec } from './fenceposts';
 import { syncDeployment, type ReplicaSetState } from './deploymentSync';
 import { podDurations, readinessDelaySeconds, toMs } from './podTiming';
-import { SimulatedPods, type SimGroup } from './simulatedPods';
+import { MAX_SYNCS_PER_MOMENT, SimulatedPods, type SimGroup } from './simulatedPods';
 import { timelineFrom } from './timelineResult';
 
 export interface RolloutSimulationOptions {
@@ -24,9 +24,6 @@ export interface RolloutSimulationOptions {
   /** DaemonSet: the nodes it runs on (default 3). */
   nodes?: number;
 }
-
-/** A guard against a controller step that would loop at one moment; the real ones converge in a few. */
-const MAX_SYNCS_PER_MOMENT = 1000;
 
 interface Status {
   replicas: number;

@@ -9,6 +9,9 @@ import type { CapacityPoint, GroupCounts, PodLane, PodPhase, PodPhaseInterval, R
 import { EventQueue } from './eventQueue';
 import { toSeconds, type PodDurations } from './podTiming';
 
+/** A guard against a controller step that would loop at one moment; the real ones converge in a few. */
+export const MAX_SYNCS_PER_MOMENT = 1000;
+
 export interface SimGroup {
   readonly name: string;
   readonly revision: 'old' | 'new';
@@ -182,6 +185,28 @@ export class SimulatedPods {
       return [first];
     }
     return [...live].sort(deletedBefore).slice(0, count);
+  }
+
+  /**
+   * One moment of a controller that owns an old and a new group (StatefulSet, DaemonSet): it syncs
+   * again while a sync acts, each sync recorded with how it scaled the two groups. The real
+   * controllers converge in a few; one that does not is a bug of the simulation, said by its kind.
+   */
+  syncGroupsUntilSettled(
+    nowMs: number,
+    [oldGroup, newGroup]: [SimGroup, SimGroup],
+    syncOnce: (nowMs: number) => { step: string; reason: string } | undefined,
+    controller: string,
+  ): void {
+    for (let i = 0; i < MAX_SYNCS_PER_MOMENT; i++) {
+      const before = [oldGroup.live.length, newGroup.live.length];
+      const acted = syncOnce(nowMs);
+      if (!acted) return;
+      const index = this.recordSync(nowMs, acted.step, acted.reason);
+      this.recordScale(nowMs, oldGroup.name, before[0], oldGroup.live.length, index);
+      this.recordScale(nowMs, newGroup.name, before[1], newGroup.live.length, index);
+    }
+    throw new Error(`rollout simulation: the ${controller} controller did not settle at t=${nowMs / 1000}s`);
   }
 
   /**

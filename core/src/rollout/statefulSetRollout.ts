@@ -14,8 +14,6 @@ import { podDurations, readinessDelaySeconds } from './podTiming';
 import { SimulatedPods, type SimGroup, type SimPod } from './simulatedPods';
 import { timelineFrom } from './timelineResult';
 
-const MAX_SYNCS_PER_MOMENT = 1000;
-
 /**
  * getStatefulSetMaxUnavailable (stateful_set_utils.go): unset means 1; a percentage of the
  * replicas rounds down; the result is raised to at least 1 (so 0, "0%" or a small percentage
@@ -100,17 +98,7 @@ export function simulateStatefulSetRollout(workload: StatefulSetWorkload, option
     return undefined;
   };
 
-  const syncUntilSettled = (nowMs: number) => {
-    for (let i = 0; i < MAX_SYNCS_PER_MOMENT; i++) {
-      const before = [oldGroup.live.length, newGroup.live.length];
-      const acted = syncOnce(nowMs);
-      if (!acted) return;
-      const index = sim.recordSync(nowMs, acted.step, acted.reason);
-      sim.recordScale(nowMs, oldGroup.name, before[0], oldGroup.live.length, index);
-      sim.recordScale(nowMs, newGroup.name, before[1], newGroup.live.length, index);
-    }
-    throw new Error(`rollout simulation: the StatefulSet controller did not settle at t=${nowMs / 1000}s`);
-  };
+  const syncUntilSettled = (nowMs: number) => sim.syncGroupsUntilSettled(nowMs, [oldGroup, newGroup], syncOnce, 'StatefulSet');
 
   const complete = () => slots.every((pod, ordinal) => pod !== undefined && isAvailable(pod) && pod.group === revisionFor(ordinal));
 
