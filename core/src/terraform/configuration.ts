@@ -68,6 +68,27 @@ export interface ModuleConfiguration {
   /** Literal values of `locals` and `variable` defaults, for the small evaluator. */
   locals: Map<string, HclValueNode>;
   variableDefaults: Map<string, HclValueNode>;
+  /** `variable` blocks by name. */
+  variables: Map<string, DeclaredVariable>;
+  /** `locals` entries by name, with where they are. */
+  localAttributes: Map<string, { file: string; attribute: HclAttribute }>;
+  /** `output` blocks by name. */
+  outputs: Map<string, DeclaredOutput>;
+}
+
+export interface DeclaredVariable {
+  file: string;
+  block: HclBlock;
+  default?: HclAttribute;
+  type?: HclAttribute;
+  /** `nullable = false`: a null argument takes the default. */
+  nullable?: boolean;
+}
+
+export interface DeclaredOutput {
+  file: string;
+  block: HclBlock;
+  value?: HclAttribute;
 }
 
 export interface ConfigurationFile {
@@ -93,6 +114,9 @@ export function buildModuleConfiguration(files: ConfigurationFile[]): ModuleConf
     requiredProviders: new Map(),
     locals: new Map(),
     variableDefaults: new Map(),
+    variables: new Map(),
+    localAttributes: new Map(),
+    outputs: new Map(),
   };
   for (const { path, file } of files) {
     for (const block of file.blocks) {
@@ -149,13 +173,30 @@ export function buildModuleConfiguration(files: ConfigurationFile[]): ModuleConf
           for (const required of block.blocks) if (required.type === 'required_providers') addProviderRequirements(config.requiredProviders, required);
           break;
         case 'locals':
-          for (const attribute of block.attributes) config.locals.set(attribute.name, attribute.value);
+          for (const attribute of block.attributes) {
+            config.locals.set(attribute.name, attribute.value);
+            config.localAttributes.set(attribute.name, { file: path, attribute });
+          }
           break;
         case 'variable': {
           const defaultValue = attributeOf(block, 'default');
           if (block.labels.length === 1 && defaultValue) config.variableDefaults.set(block.labels[0], defaultValue.value);
+          if (block.labels.length === 1 && !config.variables.has(block.labels[0])) {
+            config.variables.set(block.labels[0], {
+              file: path,
+              block,
+              default: defaultValue,
+              type: attributeOf(block, 'type'),
+              nullable: literalBool(attributeOf(block, 'nullable')),
+            });
+          }
           break;
         }
+        case 'output':
+          if (block.labels.length === 1 && !config.outputs.has(block.labels[0])) {
+            config.outputs.set(block.labels[0], { file: path, block, value: attributeOf(block, 'value') });
+          }
+          break;
       }
     }
   }

@@ -9,12 +9,13 @@ import * as path from 'node:path';
 import { decodeUtf8 } from '../io/utf8';
 import { buildModuleConfiguration } from './configuration';
 import type { HclParser, ParsedHclDocument } from './hcl/hclParser';
-import type { HclFile } from './hcl/model';
 import type { ModuleFileInput, ReadModuleFile, UnreadableModuleFile } from './moduleAnalysis';
 import { lockedProviderVersions } from './providerLockFile';
 import { renderFinding } from '../findingText/ruleText';
 import type { LockFileVersions } from './replacementCoverage';
 import { DEPENDENCY_LOCK_FILE, isAutoLoadedTfvarsFile, isNativeSyntaxConfigurationFile } from './terraformFiles';
+import type { VariableDefinitionsFile } from './valueFlow/configurationValues';
+import { compareTfvarsLoadOrder, parseVariableDefinitions } from './variableDefinitions';
 
 /** A source of a module's configuration files. */
 export interface ModuleFiles {
@@ -60,14 +61,23 @@ export class DiskModuleFiles implements ModuleFiles {
     return { configurationFiles: async (dir) => this.overlaid(dir, openDocuments) };
   }
 
-  /** The variable definitions files Terraform loads by itself, in its order (by name); unreadable ones are left out. */
-  variableFiles(dir: string): HclFile[] {
-    const files: HclFile[] = [];
-    for (const name of safeReaddir(dir).filter(isAutoLoadedTfvarsFile).sort()) {
+  /** The variable definitions files Terraform loads by itself, in its order; unreadable ones are left out. */
+  variableFiles(dir: string): VariableDefinitionsFile[] {
+    const files: VariableDefinitionsFile[] = [];
+    for (const name of safeReaddir(dir).filter(isAutoLoadedTfvarsFile).sort(compareTfvarsLoadOrder)) {
       const loaded = this.read(path.join(dir, name));
-      if (loaded.kind === 'read') files.push(loaded.file);
+      if (loaded.kind === 'read') files.push({ path: loaded.path, file: loaded.file });
     }
     return files;
+  }
+
+  /** A file's text for `file()` in expressions, by a path relative to `dir` (or absolute); undefined when it can't be read. */
+  fileText(dir: string, file: string): string | undefined {
+    const absolute = path.resolve(dir, file);
+    const stat = statOf(absolute);
+    if ('problem' in stat || !stat.isFile()) return undefined;
+    const text = decodedText(absolute, stat.size);
+    return typeof text === 'string' ? text : undefined;
   }
 
   /** The module's own lock file; a child module has none (its root's applies), which the message says. */
@@ -103,9 +113,7 @@ export class DiskModuleFiles implements ModuleFiles {
     if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.read;
     const decoded = decodedText(file, stat.size);
     if (typeof decoded !== 'string') return { kind: 'unreadable', path: file, problem: decoded.problem };
-    const parsed = this.parser.parse(decoded);
-    const read: ReadModuleFile = { kind: 'read', path: file, text: decoded, file: parsed.file };
-    parsed.dispose();
+    const read: ReadModuleFile = { kind: 'read', path: file, text: decoded, file: parseVariableDefinitions(file, decoded, this.parser).file };
     this.cache.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, read });
     return read;
   }

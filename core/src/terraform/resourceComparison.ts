@@ -5,6 +5,8 @@
  */
 import type { HclBlock, SourceRange } from './hcl/model';
 import type { AttributeKnowledge, BlockKnowledge, ResourceKnowledge } from './knowledgeBase/format';
+import { compareValues } from './evaluation/compare';
+import type { ResourceAttributeRef, Value } from './evaluation/value';
 import { convertToType, evaluate, normalizeExpressionText, renderEvaluated, valuesEqual, type EvaluationContext, type Evaluated, type KnownValue } from './values';
 
 /** One side of a comparison, as a tree of attributes and nested blocks. */
@@ -38,6 +40,12 @@ export interface AttributeChange {
   isBlock?: boolean;
   /** Names the value depends on when it is unknown before plan. */
   references?: string[];
+  /**
+   * The new value depends on attributes of replaced resources, known only after apply: the change
+   * replaces this resource in turn (a cascade). `possible` on a reference when that resource is
+   * only possibly replaced.
+   */
+  cascadeFrom?: readonly ResourceAttributeRef[];
 }
 
 export interface ComparisonOptions {
@@ -216,6 +224,22 @@ function compareAttribute(
   if (rule.replace === 'conditional') {
     return { path, range, before, after, outcome: 'possible', uncertainty: conditionText(rule.condition), ruleSource, references };
   }
+  const cascadeFrom = cur.value && !cur.value.known ? cur.value.afterApply : undefined;
+  if (differs === 'unknown' && cascadeFrom && cascadeFrom.length > 0) {
+    const upstreamCertain = cascadeFrom.some((ref) => !ref.possible);
+    const certain = upstreamCertain;
+    return {
+      path,
+      range,
+      before,
+      after,
+      outcome: certain ? 'certain' : 'possible',
+      uncertainty: certain ? undefined : `it reads ${cascadeFrom.map((r) => `\`${r.address}.${r.attribute}\``).slice(0, 3).join(', ')}, which changes only if that resource is replaced`,
+      ruleSource,
+      references,
+      cascadeFrom,
+    };
+  }
   if (differs === 'unknown') {
     return {
       path,
@@ -237,6 +261,9 @@ function conditionText(condition: string | undefined): string {
 
 function unknownReason(current: Evaluated | undefined, base: { computedUnknown: boolean }): string {
   if (base.computedUnknown) return 'before, the provider computed this value, so whether the new value differs is known only at plan time';
+  if (current && !current.known && current.reasons && current.reasons.length > 0) {
+    return `the new value is known only at plan time: ${current.reasons.slice(0, 2).join('; ')}`;
+  }
   if (current && !current.known) {
     const refs = current.references.length ? ` (it depends on ${current.references.slice(0, 4).join(', ')})` : '';
     return `the new value is an expression known only at plan time${refs}`;
@@ -247,6 +274,7 @@ function unknownReason(current: Evaluated | undefined, base: { computedUnknown: 
 /** 'same', 'different' (both known), or 'unknown' (an expression whose value we can't know). */
 export function valuesDiffer(a: Evaluated | undefined, b: Evaluated | undefined, type: string | undefined): 'same' | 'different' | 'unknown' {
   if (a === undefined && b === undefined) return 'same';
+  if ((a && !a.known && a.value !== undefined) || (b && !b.known && b.value !== undefined)) return compareValues(valueOf(a), valueOf(b), type);
   if (a && !a.known && b && !b.known) {
     return normalizeExpressionText(a.text) === normalizeExpressionText(b.text) ? 'same' : 'unknown';
   }
@@ -351,4 +379,10 @@ function blockDifference(rule: BlockKnowledge, cur: ResourceSide, base: Resource
     }
   }
   return result;
+}
+
+/** The value an evaluated side holds, partly unknown or not. */
+function valueOf(evaluated: Evaluated | undefined): Value | undefined {
+  if (!evaluated) return undefined;
+  return evaluated.known ? (evaluated.value as Value) : evaluated.value;
 }

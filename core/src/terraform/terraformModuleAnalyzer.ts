@@ -17,7 +17,9 @@ import type { BaselineMode, TerraformBaseline } from './baseline/terraformBaseli
 import type { HclParser } from './hcl/hclParser';
 import type { KnowledgeLookup } from './knowledgeLookup';
 import type { LearnedReplacement } from './learnedReplacements';
-import { analyzeModule, localModuleSources, sameItems, type ModuleAnalysis, type ModuleAnalysisMemo } from './moduleAnalysis';
+import { buildModuleConfiguration } from './configuration';
+import { analyzeModule, localModuleSources, sameItems, type ModuleAnalysis, type ModuleAnalysisMemo, type ReadModuleFile } from './moduleAnalysis';
+import { localModuleLocator, readChildModules } from './valueFlow/childModules';
 import { DiskModuleFiles, type OpenDocument } from './moduleFiles';
 
 export interface ModuleAnalysisOptions {
@@ -60,7 +62,8 @@ export class TerraformModuleAnalyzer {
   /** Analyses the module in `moduleDir`; `openDocuments` (by absolute path) override the files on disk. */
   async analyze(moduleDir: string, options: ModuleAnalysisOptions, openDocuments: ReadonlyMap<string, OpenDocument> = new Map()): Promise<ModuleAnalysis> {
     const dir = path.resolve(moduleDir);
-    const files = await this.disk.withOpenDocuments(openDocuments).configurationFiles(dir);
+    const moduleFiles = this.disk.withOpenDocuments(openDocuments);
+    const files = await moduleFiles.configurationFiles(dir);
     const variableFiles = this.disk.variableFiles(dir);
     const lockFile = this.disk.lockFile(dir);
     const found = await resolveBaseline(dir, {
@@ -71,8 +74,12 @@ export class TerraformModuleAnalyzer {
       gitHead: options.mayRunProcesses ? this.git.at('HEAD') : undefined,
     });
     const baseline = found.kind === 'none' ? found : this.stableBaseline(dir, found);
+    const rootConfig = buildModuleConfiguration(files.filter((f): f is ReadModuleFile => f.kind === 'read'));
     return analyzeModule({
+      dir,
       files,
+      children: await readChildModules(dir, rootConfig, moduleFiles, localModuleLocator),
+      readFile: (file) => this.disk.fileText(dir, file),
       variableFiles,
       lockFile,
       baseline,

@@ -5,10 +5,23 @@
  * Everything else is "unknown before plan" and carries the reason.
  */
 import type { HclValue, HclValueNode } from './hcl/model';
+import type { ResourceAttributeRef, Value } from './evaluation/value';
 
 export type KnownValue = string | number | boolean | null | KnownValue[] | { [key: string]: KnownValue };
 
-export type Evaluated = { known: true; value: KnownValue } | { known: false; text: string; references: string[] };
+export type Evaluated =
+  | { known: true; value: KnownValue }
+  | {
+      known: false;
+      text: string;
+      references: string[];
+      /** The value as far as it is known, when the value-flow evaluator computed it (parts may be known). */
+      value?: Value;
+      /** Resource attributes whose new value after a replacement it depends on: a cascade. */
+      afterApply?: readonly ResourceAttributeRef[];
+      /** Why it is unknown, as phrases: "`random_id.x.hex`, known after apply". */
+      reasons?: readonly string[];
+    };
 
 export interface InstanceContext {
   countIndex?: number;
