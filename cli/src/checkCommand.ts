@@ -188,7 +188,7 @@ export async function runCheck(options: CheckOptions, version: string): Promise<
   const relativePath = (p: string) => path.relative(options.cwd, p) || path.basename(p);
   const relative = results
     .flatMap((r) => r.findings)
-    .map((f) => ({ ...f, file: relativePath(f.file) }))
+    .map((f) => ({ ...f, file: relativePath(f.file), ...(f.related ? { related: f.related.map((r) => ({ ...r, file: relativePath(r.file) })) } : {}) }))
     .sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   const stderr =
     knowledgeProblems.join('') +
@@ -210,6 +210,42 @@ export async function runCheck(options: CheckOptions, version: string): Promise<
   const failed = results.some((r) => r.failure !== undefined);
   const exitCode = failed || nothingCompared ? 2 : relative.some((f) => f.severity === 'error') ? 1 : 0;
   return { exitCode, stdout: format(relative, options.format, version, coverage), stderr };
+}
+
+/**
+ * One line per finding; the same message at the same place for several instances once. Under a
+ * replacement that replaces others in turn, the cascade as a tree of instance addresses.
+ */
+function textLines(findings: Finding[]): string[] {
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  const dependentsOf = new Map<string, string[]>();
+  for (const f of findings) {
+    if (f.code !== 'terraform/cascade-replacement' || !f.address) continue;
+    for (const upstream of f.cascadeFrom ?? []) {
+      const list = dependentsOf.get(upstream) ?? [];
+      if (!list.includes(f.address)) list.push(f.address);
+      dependentsOf.set(upstream, list);
+    }
+  }
+  for (const f of findings) {
+    const line = `${f.file}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.code}: ${f.message}`;
+    if (seen.has(line)) continue;
+    seen.add(line);
+    lines.push(line);
+    if (f.cascade && f.cascade.length > 0 && f.address && f.code !== 'terraform/cascade-replacement') {
+      lines.push(`    ⟳ replacing ${f.address} replaces ${f.cascade.length} more:`);
+      const tree = (address: string, depth: number, path: string[]) => {
+        for (const child of dependentsOf.get(address) ?? []) {
+          if (path.includes(child)) continue;
+          lines.push(`    ${'  '.repeat(depth)}└ ${child}`);
+          tree(child, depth + 1, [...path, child]);
+        }
+      };
+      tree(f.address, 1, [f.address]);
+    }
+  }
+  return lines;
 }
 
 /** Whether `message` mentions `target` as a path (not as part of a word: a module named `git` in "No git baseline"). */
@@ -243,6 +279,10 @@ const JSON_FIELDS = [
   'after',
   'ruleSource',
   'rule',
+  'replacement',
+  'cascade',
+  'cascadeFrom',
+  'related',
 ] as const;
 
 function format(findings: Finding[], kind: CheckOptions['format'], version: string, coverage: ReplacementCoverage): string {
@@ -254,7 +294,7 @@ function format(findings: Finding[], kind: CheckOptions['format'], version: stri
   const terraform = coverageSummary(coverage);
   const summary = terraform === undefined ? '' : `${terraform}\n`;
   if (findings.length === 0) return `No findings.\n${summary}`;
-  const lines = findings.map((f) => `${f.file}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.code}: ${f.message}`);
+  const lines = textLines(findings);
   const counts = ['error', 'warning', 'information', 'hint']
     .map((s) => [s, findings.filter((f) => f.severity === s).length] as const)
     .filter(([, n]) => n > 0)

@@ -117,6 +117,8 @@ export interface Finding {
    * what the replacement renews, or their `replace_triggered_by` names it), as the plan addresses them.
    */
   cascade?: string[];
+  /** On a cascade replacement: the replaced instances whose renewed attributes its argument reads. */
+  cascadeFrom?: string[];
   /** Other places the finding is about: where the value was edited, which attributes take it. LSP related information. */
   related?: FindingRelated[];
 }

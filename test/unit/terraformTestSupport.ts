@@ -43,6 +43,8 @@ export interface TerraformScenario {
   lockFile?: string;
   /** Local child modules' files, by the `source` that calls them (`./files`). */
   childModules?: Record<string, ModuleTexts>;
+  /** The child modules at git HEAD, where they differ from `childModules`. */
+  childModulesBefore?: Record<string, ModuleTexts>;
   /** Replacement paths learned from real plans of the workspace. */
   learned?: LearnedReplacement[];
 }
@@ -70,15 +72,32 @@ export async function analyseTerraform(before: ModuleTexts | undefined, after: M
       .sort(compareTfvarsLoadOrder)
       .map((name) => parseVariableDefinitions(path.join(MODULE_DIR, name), texts[name], hcl));
   const variableFiles = variableFilesOf(after);
-  const childrenOf = (files: ReadModuleFile[]): Map<string, ChildModuleInput> => {
-    const children = new Map<string, ChildModuleInput>();
-    for (const call of buildModuleConfiguration(files).moduleCalls) {
-      const texts = call.source !== undefined ? scenario.childModules?.[call.source] : undefined;
-      if (texts) children.set(call.name, { kind: 'read', dir: path.join(MODULE_DIR, call.source!), files: read(texts, path.join(MODULE_DIR, call.source!)) });
-    }
-    return children;
-  };
-  const headSource = gitRevision('HEAD', before && read(before), before ? variableFilesOf({ ...tfvarsOnly(after), ...before }) : [], childrenOf);
+  // Calls into calls: a child's `source` is relative to its caller, and names a key of the map relative to the root.
+  const childrenOf =
+    (modules: Record<string, ModuleTexts> | undefined) =>
+    (files: ReadModuleFile[]): Map<string, ChildModuleInput> => {
+      const children = new Map<string, ChildModuleInput>();
+      const visit = (callPath: string[], callerDir: string, callerFiles: ReadModuleFile[]) => {
+        for (const call of buildModuleConfiguration(callerFiles).moduleCalls) {
+          if (call.source === undefined) continue;
+          const dir = path.resolve(callerDir, call.source);
+          const key = path.relative(MODULE_DIR, dir).split(path.sep).join('/');
+          const texts = modules?.[`./${key}`] ?? modules?.[key];
+          if (!texts) continue;
+          const childFiles = read(texts, dir);
+          children.set([...callPath, call.name].join('.'), { kind: 'read', dir, files: childFiles });
+          visit([...callPath, call.name], dir, childFiles);
+        }
+      };
+      visit([], MODULE_DIR, files);
+      return children;
+    };
+  const headSource = gitRevision(
+    'HEAD',
+    before && read(before),
+    before ? variableFilesOf({ ...tfvarsOnly(after), ...before }) : [],
+    childrenOf(scenario.childModulesBefore ?? scenario.childModules),
+  );
   const mayRunProcesses = scenario.mayRunProcesses ?? true;
   const baseline = await resolveBaseline(MODULE_DIR, {
     mode: scenario.mode ?? 'auto',
@@ -102,7 +121,7 @@ export async function analyseTerraform(before: ModuleTexts | undefined, after: M
     baseline,
     knowledge,
     childModules,
-    children: childrenOf(files),
+    children: childrenOf(scenario.childModules)(files),
     learned: scenario.learned,
   });
 }

@@ -302,7 +302,9 @@ function attributeReplacementText(facts: AttributeReplacementFacts, certain: boo
       ? `Changing ${subject} (${facts.before} → ${facts.after}) forces replacement of ${targets}: ${consequence}.`
       : `Changing ${subject} (${facts.before} → ${facts.after}) may force replacement of ${targets}: ${facts.uncertainty}.`) +
     learned +
-    (facts.editedAt && facts.editedAt.length > 0 ? ` The new value comes from ${facts.editedAt.map((e) => `\`${e.name}\` in ${path.basename(e.file)}`).join(', ')}.` : '');
+    (facts.editedAt && facts.editedAt.length > 0
+      ? ` The new value comes from ${facts.editedAt.map((e) => `\`${e.name}\` in ${path.basename(e.file)}`).join(', ')}.`
+      : '');
   const lines = [
     certain ? `**Forces replacement** of ${targets}` : '**May force replacement**',
     '',

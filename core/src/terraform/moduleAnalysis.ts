@@ -202,7 +202,13 @@ function baselineTreeValues(
 }
 
 /** With a state baseline: the lines of the last deployed configuration (git HEAD, the deployed folder), to tell which lines were edited. */
-function previousSites(baseline: TerraformBaseline, input: ModuleAnalysisInput, memo: ModuleAnalysisMemo, knowledge: KnowledgeLookup, workspace: string): Map<string, ValueSite> | undefined {
+function previousSites(
+  baseline: TerraformBaseline,
+  input: ModuleAnalysisInput,
+  memo: ModuleAnalysisMemo,
+  knowledge: KnowledgeLookup,
+  workspace: string,
+): Map<string, ValueSite> | undefined {
   if (baseline.kind !== 'state' || !baseline.previous) return undefined;
   return baselineTreeValues(baseline.previous, input, memo, knowledge, workspace).sites;
 }

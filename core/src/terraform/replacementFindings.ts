@@ -17,7 +17,15 @@ import type { LearnedKnowledge, LearnedPlanOrigin, LearnedResource, LearnedRule 
 import type { ModuleProviderVersion } from './moduleProviderVersions';
 import { sourceKey } from './providerAddress';
 import type { AttributeChange } from './resourceComparison';
-import { ConfigurationValues, instanceKeySuffix as keySuffix, renderSiteValue, type InstanceKey, type ModuleInstance, type ResourceInstance, type ValueSite } from './valueFlow/configurationValues';
+import {
+  ConfigurationValues,
+  instanceKeySuffix as keySuffix,
+  renderSiteValue,
+  type InstanceKey,
+  type ModuleInstance,
+  type ResourceInstance,
+  type ValueSite,
+} from './valueFlow/configurationValues';
 import type { InstanceAssessment } from './valueFlow/instanceAssessment';
 
 export interface ReplacementAnalysisInput {
@@ -51,13 +59,17 @@ export function replacementFindings(input: ReplacementAnalysisInput): Finding[] 
   const { values } = input;
   const groups = new Map<ConfiguredResource, ResourceGroup>();
   const expanded = values.allModuleInstances();
-  findings.push(...expansionNotes(expanded.notes.map((n) => ({ file: n.call.file, range: n.call.block.typeRange, what: `module "${n.call.name}"`, expansion: n.expansion }))));
+  findings.push(
+    ...expansionNotes(expanded.notes.map((n) => ({ file: n.call.file, range: n.call.block.typeRange, what: `module "${n.call.name}"`, expansion: n.expansion }))),
+  );
   for (const module of expanded.instances) {
     for (const resource of module.node.config.resources) {
       if (resource.mode !== 'managed') continue;
       const expansion = values.instancesOf(module, resource);
       if (expansion.unknownKeys || expansion.truncated) {
-        findings.push(...expansionNotes([{ file: resource.file, range: blockHeaderRange(resource.block), what: `\`${prefixed(module, resource.address)}\``, expansion }]));
+        findings.push(
+          ...expansionNotes([{ file: resource.file, range: blockHeaderRange(resource.block), what: `\`${prefixed(module, resource.address)}\``, expansion }]),
+        );
       }
       for (const instance of expansion.instances) {
         const assessment = values.assessmentOf<InstanceAssessment | null>(instance);
@@ -159,7 +171,11 @@ function groupFindings(
     const certain = change.outcome === 'certain';
     const addresses = instances.map((i) => i.address);
     const learnedRule = learnedResource?.learned.get(change.path.join('.'));
-    const ruleSource = learnedRule ? change.ruleSource : provider ? `${provider.source} v${provider.version}${change.ruleSource ? `: ${change.ruleSource}` : ''}` : change.ruleSource;
+    const ruleSource = learnedRule
+      ? change.ruleSource
+      : provider
+        ? `${provider.source} v${provider.version}${change.ruleSource ? `: ${change.ruleSource}` : ''}`
+        : change.ruleSource;
     const rule = provider && ruleOrigin(provider, learnedRule, learnedResource, input.moduleVersions);
     const cascade = change.cascadeFrom;
     const code = cascade ? 'terraform/cascade-replacement' : certain ? 'terraform/forces-replacement' : 'terraform/may-force-replacement';
@@ -185,9 +201,7 @@ function groupFindings(
           uncertainty: change.uncertainty,
           editedAt: edits.map((site) => ({ name: site.name, file: site.file })),
         });
-    const related: FindingRelated[] = [
-      ...edits.map((site) => ({ file: site.file, range: site.range, message: RELATED_TEXT.editedHere(site.name) })),
-    ];
+    const related: FindingRelated[] = [...edits.map((site) => ({ file: site.file, range: site.range, message: RELATED_TEXT.editedHere(site.name) }))];
     for (const instance of instances) {
       const downstream = dependents.get(instance.address) ?? [];
       findings.push({
@@ -207,6 +221,7 @@ function groupFindings(
         detail: withCascade(text.detail, downstream),
         fixes: cbdFix ? [cbdFix] : undefined,
         ...(downstream.length > 0 ? { cascade: downstream } : {}),
+        ...(cascade ? { cascadeFrom: [...new Set(cascade.map((r) => r.address))] } : {}),
         ...(related.length > 0 ? { related } : {}),
       });
     }
@@ -250,7 +265,8 @@ function groupFindings(
         blockRange: blockHeaderRange(resource.block),
         severity: certain ? 'error' : 'warning',
         code: 'terraform/stateful-replacement',
-        message: renderFinding('terraform/stateful-replacement', { cause: 'replacement', address: replaced[0].instance.resourceAddress, certain, reason: statefulReason }).message,
+        message: renderFinding('terraform/stateful-replacement', { cause: 'replacement', address: replaced[0].instance.resourceAddress, certain, reason: statefulReason })
+          .message,
         address: firstAddress,
         attribute: first.path.join('.'),
         replacement: certain ? 'certain' : 'possible',
@@ -296,13 +312,21 @@ function editSiteFindings(sites: Map<string, SiteReplacements>, input: Replaceme
     const before = input.editedSites.get(site.key);
     const facts: EditSiteFacts = {
       name: site.name,
-      before: (before?.before ? renderSiteValue(before.before) : '(not set)'),
+      before: before?.before ? renderSiteValue(before.before) : '(not set)',
       after: renderSiteValue(site),
       targets: targets.map((t) => ({ address: t.address, attribute: t.attribute })),
       certain,
     };
     const code = certain ? 'terraform/forces-replacement' : 'terraform/may-force-replacement';
-    const text = renderFinding(code, { editSite: facts, attribute: { path: site.name }, before: facts.before, after: facts.after, instances: [], baseline: '', createBeforeDestroy: false });
+    const text = renderFinding(code, {
+      editSite: facts,
+      attribute: { path: site.name },
+      before: facts.before,
+      after: facts.after,
+      instances: [],
+      baseline: '',
+      createBeforeDestroy: false,
+    });
     findings.push({
       file: site.file,
       range: site.range,
@@ -323,19 +347,29 @@ function editSiteFindings(sites: Map<string, SiteReplacements>, input: Replaceme
 
 function withCascade(detail: string | undefined, downstream: string[]): string | undefined {
   if (downstream.length === 0) return detail;
-  const listed = downstream.slice(0, 12).map((a) => `\`${a}\``).join(', ');
+  const listed = downstream
+    .slice(0, 12)
+    .map((a) => `\`${a}\``)
+    .join(', ');
   const more = downstream.length > 12 ? ` and ${downstream.length - 12} more` : '';
   return `${detail ?? ''}\n\n**Also replaces ${downstream.length} dependent${downstream.length === 1 ? '' : 's'}** (their force-new arguments read what the replacement renews): ${listed}${more}.`;
 }
 
 /** Notes where instances could not be listed before plan, or more exist than are followed. */
-function expansionNotes(items: Array<{ file: string; range: Finding['range']; what: string; expansion: { unknownKeys?: string; truncated?: number; instances: unknown[] } }>): Finding[] {
+function expansionNotes(
+  items: Array<{ file: string; range: Finding['range']; what: string; expansion: { unknownKeys?: string; truncated?: number; instances: unknown[] } }>,
+): Finding[] {
   return items.map(({ file, range, what, expansion }) => ({
     file,
     range,
     severity: 'hint',
     code: 'terraform/instances-unknown',
-    message: renderFinding('terraform/instances-unknown', { what, unknownKeys: expansion.unknownKeys, followed: expansion.instances.length, truncated: expansion.truncated }).message,
+    message: renderFinding('terraform/instances-unknown', {
+      what,
+      unknownKeys: expansion.unknownKeys,
+      followed: expansion.instances.length,
+      truncated: expansion.truncated,
+    }).message,
   }));
 }
 
@@ -374,7 +408,10 @@ function changedAttribute(change: AttributeChange): ChangedAttribute {
  * When the resource's identity attributes (a file's path) are not among the changes, the old and
  * the new object are the same thing out there: what `create_before_destroy` does to them.
  */
-function sameIdentity(identity: { attributes: string[]; hazard: string } | undefined, changes: readonly AttributeChange[]): { attributes: string[]; hazard: string } | undefined {
+function sameIdentity(
+  identity: { attributes: string[]; hazard: string } | undefined,
+  changes: readonly AttributeChange[],
+): { attributes: string[]; hazard: string } | undefined {
   if (!identity) return undefined;
   if (changes.some((c) => identity.attributes.includes(String(c.path[0])))) return undefined;
   return identity;

@@ -234,7 +234,12 @@ function compareAttribute(
       before,
       after,
       outcome: certain ? 'certain' : 'possible',
-      uncertainty: certain ? undefined : `it reads ${cascadeFrom.map((r) => `\`${r.address}.${r.attribute}\``).slice(0, 3).join(', ')}, which changes only if that resource is replaced`,
+      uncertainty: certain
+        ? undefined
+        : `it reads ${cascadeFrom
+            .map((r) => `\`${r.address}.${r.attribute}\``)
+            .slice(0, 3)
+            .join(', ')}, which changes only if that resource is replaced`,
       ruleSource,
       references,
       cascadeFrom,

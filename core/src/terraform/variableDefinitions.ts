@@ -32,7 +32,11 @@ export function jsonVariableDefinitions(text: string): HclFile {
     return { blocks: [], attributes: [], errors: [{ range: rangeAt(text, 0, 0), message: `Invalid JSON: ${(error as Error).message}` }] };
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-    return { blocks: [], attributes: [], errors: [{ range: rangeAt(text, 0, 0), message: 'A JSON variable definitions file holds one object, of variable names and values' }] };
+    return {
+      blocks: [],
+      attributes: [],
+      errors: [{ range: rangeAt(text, 0, 0), message: 'A JSON variable definitions file holds one object, of variable names and values' }],
+    };
   }
   const attributes: HclAttribute[] = [];
   let searchFrom = 0;
@@ -54,7 +58,12 @@ function jsonValue(value: unknown, range: SourceRange): HclValue {
   if (Array.isArray(value)) return { kind: 'tuple', items: value.map((item): HclValueNode => ({ range, value: jsonValue(item, range) })) };
   return {
     kind: 'object',
-    entries: Object.entries(value as Record<string, unknown>).map(([key, item]) => ({ key, keyIsLiteral: true, keyRange: range, value: { range, value: jsonValue(item, range) } })),
+    entries: Object.entries(value as Record<string, unknown>).map(([key, item]) => ({
+      key,
+      keyIsLiteral: true,
+      keyRange: range,
+      value: { range, value: jsonValue(item, range) },
+    })),
   };
 }
 

@@ -35,7 +35,7 @@ import { isNativeSyntaxConfigurationFile, NATIVE_SYNTAX_CONFIGURATION_GLOB, LOCA
 import { TerraformModuleAnalyzer } from '../../../core/src/terraform/terraformModuleAnalyzer';
 import type { DeployedVersion } from '../../../core/src/io/deployedVersion';
 import { analysisFailedFinding } from '../../../core/src/analysisFailure';
-import { codeActionsFor, codeLensesFor, hoverFor, toDiagnostic } from './findingsToLsp';
+import { codeActionsFor, codeLensesFor, hoverFor, toDiagnostics } from './findingsToLsp';
 
 interface TrackedDocument {
   /** Terraform documents are analysed per module folder, Kubernetes manifests per file. */
@@ -299,7 +299,7 @@ export class ImmutableInfraLanguageServer {
     }
     if (this.generations.get(uri) !== generation || this.documents.get(uri) !== doc) return; // a newer edit is on its way
     doc.findings = findings;
-    void this.connection.sendDiagnostics({ uri, version, diagnostics: findings.map(toDiagnostic) });
+    void this.connection.sendDiagnostics({ uri, version, diagnostics: toDiagnostics(findings) });
   }
 
   private async analyzeModule(moduleDir: string, generation: number): Promise<void> {
@@ -323,7 +323,7 @@ export class ImmutableInfraLanguageServer {
     for (const doc of inModule) {
       if (!this.documents.has(doc.uri)) continue;
       doc.findings = findings.filter((f) => f.file === doc.path);
-      void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.document.version, diagnostics: doc.findings.map(toDiagnostic) });
+      void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.document.version, diagnostics: toDiagnostics(doc.findings) });
     }
     // Lenses are pulled by the client; tell it they changed with the findings.
     if (this.codeLensRefresh) void this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);

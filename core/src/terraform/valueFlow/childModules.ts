@@ -23,7 +23,12 @@ export const localModuleLocator: ModuleLocator = (_callPath, call, callerDir) =>
   return { kind: 'missing', reason: `module "${call.name}" (source "${call.source}") is not installed: run \`terraform init\`` };
 };
 
-export async function readChildModules(rootDir: string, rootConfig: ModuleConfiguration, files: ModuleFiles, locate: ModuleLocator): Promise<Map<string, ChildModuleInput>> {
+export async function readChildModules(
+  rootDir: string,
+  rootConfig: ModuleConfiguration,
+  files: ModuleFiles,
+  locate: ModuleLocator,
+): Promise<Map<string, ChildModuleInput>> {
   const children = new Map<string, ChildModuleInput>();
   const visit = async (callPath: string[], dir: string, config: ModuleConfiguration, ancestors: string[]): Promise<void> => {
     for (const call of config.moduleCalls) {
@@ -42,7 +47,10 @@ export async function readChildModules(rootDir: string, rootConfig: ModuleConfig
       }
       const read = await files.configurationFiles(location.dir);
       if (read.length === 0) {
-        children.set(key, { kind: 'missing', reason: `module "${call.name}" (source "${call.source}"): ${path.relative(rootDir, location.dir) || '.'} holds no .tf files` });
+        children.set(key, {
+          kind: 'missing',
+          reason: `module "${call.name}" (source "${call.source}"): ${path.relative(rootDir, location.dir) || '.'} holds no .tf files`,
+        });
         continue;
       }
       children.set(key, { kind: 'read', dir: location.dir, files: read });

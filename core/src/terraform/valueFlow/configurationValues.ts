@@ -335,7 +335,10 @@ export class ConfigurationValues {
   }
 
   /** Which line gives a variable its value: the caller's argument, the last variable definitions file, or the default. */
-  private variableDefinition(module: ModuleInstance, name: string): { kind: 'argument' | 'tfvars' | 'default'; node: HclValueNode; attribute: HclAttribute; file: string } | undefined {
+  private variableDefinition(
+    module: ModuleInstance,
+    name: string,
+  ): { kind: 'argument' | 'tfvars' | 'default'; node: HclValueNode; attribute: HclAttribute; file: string } | undefined {
     if (module.call) {
       const argument = attributeOf(module.call.block, name);
       if (argument && !META_ARGUMENTS.has(name)) return { kind: 'argument', node: argument.value, attribute: argument, file: module.call.file };
@@ -444,11 +447,7 @@ export class ConfigurationValues {
 
   // ---- expansion -------------------------------------------------------------------------------
 
-  private expand(
-    repetition: ConfiguredResource['repetition'],
-    scope: EvaluationScope,
-    deployedKeys: () => InstanceKey[] | undefined,
-  ): Expansion<KeyedRepetition> {
+  private expand(repetition: ConfiguredResource['repetition'], scope: EvaluationScope, deployedKeys: () => InstanceKey[] | undefined): Expansion<KeyedRepetition> {
     if (repetition.kind === 'single') return { instances: [{ key: undefined, repetition: {} }] };
     const value = this.evaluateNode(repetition.value, scope);
     if (repetition.kind === 'count') {
@@ -490,7 +489,13 @@ export class ConfigurationValues {
     };
   }
 
-  private resolve(module: ModuleInstance, repetition: RepetitionContext, self: ResourceInstance | undefined, names: readonly string[], _range: SourceRange): ResolvedReference {
+  private resolve(
+    module: ModuleInstance,
+    repetition: RepetitionContext,
+    self: ResourceInstance | undefined,
+    names: readonly string[],
+    _range: SourceRange,
+  ): ResolvedReference {
     const [root, second, third] = names;
     const memo = this.memo;
     switch (root) {
@@ -517,7 +522,8 @@ export class ConfigurationValues {
         if (second === 'workspace') return { value: this.input.workspace, consumed: 2 };
         break;
       case 'self':
-        if (self && second !== undefined) return { value: this.configuredAttribute(self, second) ?? new Unknown(`self.${second}`, ['`self`, known after apply']), consumed: 2 };
+        if (self && second !== undefined)
+          return { value: this.configuredAttribute(self, second) ?? new Unknown(`self.${second}`, ['`self`, known after apply']), consumed: 2 };
         break;
       case 'module':
         if (second === undefined) break;
@@ -544,14 +550,16 @@ export class ConfigurationValues {
     const expansion = this.moduleCallInstances(module, call);
     const outputsOf = (instance: ModuleInstance): Value => {
       const values: Record<string, Value> = {};
-      for (const outputName of instance.node.config.outputs.keys()) values[outputName] = this.memo.get<Value>(`out\0${instance.address}\0${outputName}`) ?? cycle(`module.${name}.${outputName}`);
+      for (const outputName of instance.node.config.outputs.keys())
+        values[outputName] = this.memo.get<Value>(`out\0${instance.address}\0${outputName}`) ?? cycle(`module.${name}.${outputName}`);
       return values;
     };
     if (call.repetition.kind === 'single') {
       const instance = expansion.instances[0];
       if (!instance) return { value: new Unknown(`module.${name}`, [`module "${name}" has no instance`]), consumed: 2 };
       if (output !== undefined) {
-        if (!instance.node.config.outputs.has(output)) return { value: new Unknown(`module.${name}.${output}`, [`module "${name}" has no output "${output}"`]), consumed: 3 };
+        if (!instance.node.config.outputs.has(output))
+          return { value: new Unknown(`module.${name}.${output}`, [`module "${name}" has no output "${output}"`]), consumed: 3 };
         return { value: this.memo.get<Value>(`out\0${instance.address}\0${output}`) ?? cycle(`module.${name}.${output}`), consumed: 3 };
       }
       return { value: outputsOf(instance), consumed: 2 };
@@ -636,14 +644,16 @@ export class ConfigurationValues {
   allSites(): Map<string, ValueSite> {
     const sites = new Map<string, ValueSite>();
     for (const file of this.input.variableFiles) {
-      for (const attribute of file.file.attributes) sites.set(`tfvars:${baseName(file.path)}:${attribute.name}`, siteOf(`tfvars:${baseName(file.path)}:${attribute.name}`, file.path, attribute, attribute.name));
+      for (const attribute of file.file.attributes)
+        sites.set(`tfvars:${baseName(file.path)}:${attribute.name}`, siteOf(`tfvars:${baseName(file.path)}:${attribute.name}`, file.path, attribute, attribute.name));
     }
     const visit = (node: ModuleTreeNode) => {
       const staticAddress = node.callPath.map((n) => `module.${n}`).join('.');
       for (const [name, variable] of node.config.variables) {
         if (variable.default) sites.set(`default:${staticAddress}:${name}`, siteOf(`default:${staticAddress}:${name}`, variable.file, variable.default, name));
       }
-      for (const [name, local] of node.config.localAttributes) sites.set(`local:${staticAddress}:${name}`, siteOf(`local:${staticAddress}:${name}`, local.file, local.attribute, `local.${name}`));
+      for (const [name, local] of node.config.localAttributes)
+        sites.set(`local:${staticAddress}:${name}`, siteOf(`local:${staticAddress}:${name}`, local.file, local.attribute, `local.${name}`));
       for (const [name, output] of node.config.outputs) {
         if (output.value) sites.set(`output:${staticAddress}:${name}`, siteOf(`output:${staticAddress}:${name}`, output.file, output.value, `output "${name}"`));
       }

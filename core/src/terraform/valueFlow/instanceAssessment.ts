@@ -108,7 +108,13 @@ function baselineSide(
   return instanceSide(context.baselineValues, previous, previous.resource.block);
 }
 
-function compareInstance(context: AssessmentContext, instance: ResourceInstance, knowledge: ResourceKnowledge, base: ResourceSide, allUpdates: boolean): AttributeChange[] {
+function compareInstance(
+  context: AssessmentContext,
+  instance: ResourceInstance,
+  knowledge: ResourceKnowledge,
+  base: ResourceSide,
+  allUpdates: boolean,
+): AttributeChange[] {
   const watched = new Set((knowledge.conditionalReplacements ?? []).flatMap((c) => c.attributes.map((a) => a.split('.')[0])));
   const options: ComparisonOptions = {
     updates: allUpdates ? 'all' : watched,
