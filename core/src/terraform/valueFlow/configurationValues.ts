@@ -16,7 +16,7 @@ import type { HclAttribute, HclBlock, HclFile, HclValueNode } from '../hcl/model
 import type { KnowledgeLookup } from '../knowledgeLookup';
 import { convertToType, renderKnown, type KnownValue } from '../values';
 import type { IncrementalMemo, MemoRecipe } from './incrementalMemo';
-import { isMissingModule, type ModuleTreeNode } from './moduleTree';
+import { isMissingModule, type MissingModule, type ModuleTreeNode } from './moduleTree';
 
 /** A variable definitions file (`terraform.tfvars`, `x.auto.tfvars`, a `-var-file`), read and parsed. */
 export interface VariableDefinitionsFile {
@@ -123,7 +123,7 @@ export class ConfigurationValues {
   private readonly resourceInstances = new Map<string, ResourceInstance>();
 
   constructor(private readonly input: ConfigurationValuesInput) {
-    this.root = { address: '', node: input.tree, repetition: {} };
+    this.root = { address: '', node: input.tree, repetition: NO_REPETITION };
     this.moduleInstances.set('', this.root);
     input.memo.startGeneration((key) => this.recipe(key));
   }
@@ -313,7 +313,7 @@ export class ConfigurationValues {
     const definition = module && this.variableDefinition(module, name);
     const declared = module?.node.config.variables.get(name);
     return {
-      token: () => [module?.node, definition?.node, declared?.type, module?.repetition.countIndex, module?.repetition.each?.key],
+      token: () => [definition?.node, declared?.block, module?.repetition, module?.parent && this.callRepetitionToken(module)],
       compute: () => {
         if (!module || !declared) return new Unknown(`var.${name}`, [`\`var.${name}\` is not declared in this module`]);
         let value: Value;
@@ -332,6 +332,11 @@ export class ConfigurationValues {
         return convertToDeclaredType(value, declared.type);
       },
     };
+  }
+
+  /** A child module instance's variables are evaluated in its caller: the caller's own repetition counts too. */
+  private callRepetitionToken(module: ModuleInstance): unknown {
+    return module.parent?.repetition;
   }
 
   /** Which line gives a variable its value: the caller's argument, the last variable definitions file, or the default. */
@@ -357,7 +362,7 @@ export class ConfigurationValues {
   private localRecipe(module: ModuleInstance | undefined, name: string): MemoRecipe<Value> {
     const local = module?.node.config.localAttributes.get(name);
     return {
-      token: () => [module?.node, local?.attribute.value, module?.repetition.countIndex, module?.repetition.each?.key],
+      token: () => [local?.attribute.value, module?.node.pathModule],
       compute: () => {
         if (!module || !local) return new Unknown(`local.${name}`, [`\`local.${name}\` is not declared in this module`]);
         return this.evaluateNode(local.attribute.value, this.scopeFor(module, {}));
@@ -368,7 +373,7 @@ export class ConfigurationValues {
   private outputRecipe(module: ModuleInstance | undefined, name: string): MemoRecipe<Value> {
     const output = module?.node.config.outputs.get(name);
     return {
-      token: () => [module?.node, output?.value?.value],
+      token: () => [output?.value?.value, module?.node.pathModule],
       compute: () => {
         if (!module || !output) return new Unknown(`module.${name}`, [`the module has no output "${name}"`]);
         if (!output.value) return null;
@@ -381,7 +386,7 @@ export class ConfigurationValues {
     const call = parent?.node.config.moduleCalls.find((c) => c.name === name);
     const prefix = parent ? `${parent.address ? `${parent.address}.` : ''}module.${name}` : '';
     return {
-      token: () => [parent?.node, call?.repetition.kind === 'single' ? 'single' : call?.repetition.value],
+      token: () => [call?.block, call && childToken(parent?.node.children.get(call.name)), call?.repetition.kind === 'single' ? 'single' : call?.repetition.value],
       compute: () => {
         if (!parent || !call) return { instances: [] };
         return this.expand(call.repetition, this.scopeFor(parent, {}), () => this.input.deployed?.moduleInstanceKeys(prefix));
@@ -393,7 +398,7 @@ export class ConfigurationValues {
     const resource = module?.node.config.byAddress.get(address);
     const resourceAddress = module ? `${module.address ? `${module.address}.` : ''}${address}` : '';
     return {
-      token: () => [module?.node, resource?.repetition.kind === 'single' ? 'single' : resource?.repetition.value],
+      token: () => [resource?.block, resource?.repetition.kind === 'single' ? 'single' : resource?.repetition.value],
       compute: () => {
         if (!module || !resource) return { instances: [] };
         return this.expand(resource.repetition, this.scopeFor(module, {}), () => this.input.deployed?.instanceKeys(resourceAddress));
@@ -404,7 +409,7 @@ export class ConfigurationValues {
   private configuredRecipe(instance: ResourceInstance | undefined, name: string): MemoRecipe<Value | undefined> {
     const attribute = instance && attributeOf(instance.resource.block, name);
     return {
-      token: () => [attribute?.value, instance?.module.node, instance?.repetition.countIndex, instance?.repetition.each?.key],
+      token: () => [attribute?.value, instance?.repetition, instance?.module.node.pathModule],
       compute: () => {
         if (!instance || !attribute) return undefined;
         return this.evaluateNode(attribute.value, this.scopeFor(instance.module, instance.repetition, instance));
@@ -542,6 +547,7 @@ export class ConfigurationValues {
   private moduleReference(module: ModuleInstance, name: string, output: string | undefined): ResolvedReference {
     const call = module.node.config.moduleCalls.find((c) => c.name === name);
     const child = module.node.children.get(name);
+    if (!call) this.memo.get(`calls\0${module.address}\0${name}`);
     if (!call) return { value: new Unknown(`module.${name}`, [`module "${name}" is not called in this module`]), consumed: 2 };
     if (!child || isMissingModule(child)) {
       const reason = isMissingModule(child) ? child.reason : `module "${name}" could not be read`;
@@ -573,6 +579,8 @@ export class ConfigurationValues {
 
   private resourceReference(module: ModuleInstance, address: string, attribute: string | undefined, consumed: number): ResolvedReference {
     const resource = module.node.config.byAddress.get(address);
+    // Read even when undeclared, so that declaring it later recomputes what referred to it.
+    if (!resource) this.memo.get(`res\0${module.address}\0${address}`);
     if (!resource) return { value: new Unknown(address, [`\`${address}\` is not declared in this module`]), consumed };
     const expansion = this.instancesOf(module, resource);
     if (resource.repetition.kind === 'single') {
@@ -677,6 +685,9 @@ export class ConfigurationValues {
   }
 }
 
+/** The root's (and every unrepeated block's) context: one object, so that memo tokens holding it stay the same. */
+const NO_REPETITION: RepetitionContext = Object.freeze({});
+
 interface KeyedRepetition {
   key: InstanceKey;
   repetition: RepetitionContext;
@@ -715,6 +726,12 @@ const CONSTANT_SCOPE: EvaluationScope = {
   },
   readFile: () => undefined,
 };
+
+/** Which module a call's instances are of, comparable between analyses (the tree's node objects are new each time). */
+function childToken(child: ModuleTreeNode | MissingModule | undefined): string | undefined {
+  if (!child) return undefined;
+  return isMissingModule(child) ? `missing:${child.reason}` : child.dir;
+}
 
 function cycle(name: string): Unknown {
   return new Unknown(name, [`\`${name}\` refers to itself, through other values: Terraform reports a cycle`]);
