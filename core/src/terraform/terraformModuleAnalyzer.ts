@@ -108,6 +108,11 @@ export class TerraformModuleAnalyzer {
     return childModules;
   }
 
+  /** How many value-flow entries the analyses of `dir` keep: for the bench. */
+  memoEntries(dir: string): number {
+    return this.memos.get(path.resolve(dir))?.current?.size ?? 0;
+  }
+
   private memoFor(dir: string): ModuleAnalysisMemo {
     let memo = this.memos.get(dir);
     if (!memo) this.memos.set(dir, (memo = {}));
