@@ -33,6 +33,8 @@ export interface CheckOptions {
   /** The deployed version as a file or folder, as typed (relative to cwd or absolute). */
   against?: string;
   format: 'text' | 'json' | 'sarif';
+  /** `--var-file`: variable definitions files the plan uses, read after the automatically loaded ones (relative to cwd). */
+  varFiles?: string[];
   cwd: string;
 }
 
@@ -53,6 +55,8 @@ export function parseCheckArguments(args: string[], cwd: string): CheckOptions {
       options.baseline = v;
     } else if (arg === '--git-ref') options.gitRef = value();
     else if (arg === '--against') options.against = value();
+    else if (arg === '--var-file') (options.varFiles ??= []).push(value());
+    else if (arg.startsWith('--var-file=')) (options.varFiles ??= []).push(arg.slice('--var-file='.length));
     else if (arg === '--format') {
       const v = value();
       if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format must be text, json or sarif (got "${v}").`);
@@ -155,7 +159,13 @@ export async function runCheck(options: CheckOptions, version: string): Promise<
   for (const [dir, root] of analyzer ? [...modules].sort(([a], [b]) => a.localeCompare(b)) : []) {
     let result;
     try {
-      result = await analyzer!.analyze(dir, { baseline: options.baseline, gitRef, mayRunProcesses: true, deployed: deployedFor(root) });
+      result = await analyzer!.analyze(dir, {
+        baseline: options.baseline,
+        gitRef,
+        mayRunProcesses: true,
+        deployed: deployedFor(root),
+        varFiles: options.varFiles?.map((file) => path.resolve(options.cwd, file)),
+      });
     } catch (error) {
       const shownAt = onlyFiles.has(dir) ? [...onlyFiles.get(dir)!].sort()[0] : firstTerraformFile(dir);
       results.push({ target: dir, findings: [analysisFailedFinding(shownAt, 'terraform', error, NOT_IN_THIS_REPORT)], failure: error });

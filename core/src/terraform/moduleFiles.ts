@@ -71,6 +71,16 @@ export class DiskModuleFiles implements ModuleFiles {
     return files;
   }
 
+  /** Variable definitions files named by `-var-file`, by a path relative to `dir` (or absolute), in order; unreadable ones are left out. */
+  namedVariableFiles(dir: string, files: readonly string[]): VariableDefinitionsFile[] {
+    const read: VariableDefinitionsFile[] = [];
+    for (const file of files) {
+      const loaded = this.read(path.resolve(dir, file));
+      if (loaded.kind === 'read') read.push({ path: loaded.path, file: loaded.file });
+    }
+    return read;
+  }
+
   /** A file's text for `file()` in expressions, by a path relative to `dir` (or absolute); undefined when it can't be read. */
   fileText(dir: string, file: string): string | undefined {
     const absolute = path.resolve(dir, file);

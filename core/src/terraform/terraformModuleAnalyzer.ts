@@ -32,6 +32,8 @@ export interface ModuleAnalysisOptions {
    * Only files are read, so it works in an untrusted workspace too.
    */
   deployed?: DeployedVersion;
+  /** `-var-file` paths (relative to the module or absolute) the plan is run with: read after the automatically loaded files, in order. */
+  varFiles?: readonly string[];
 }
 
 export class TerraformModuleAnalyzer {
@@ -64,7 +66,7 @@ export class TerraformModuleAnalyzer {
     const dir = path.resolve(moduleDir);
     const moduleFiles = this.disk.withOpenDocuments(openDocuments);
     const files = await moduleFiles.configurationFiles(dir);
-    const variableFiles = this.disk.variableFiles(dir);
+    const variableFiles = [...this.disk.variableFiles(dir), ...this.disk.namedVariableFiles(dir, options.varFiles ?? [])];
     const lockFile = this.disk.lockFile(dir);
     const found = await resolveBaseline(dir, {
       mode: options.baseline,
