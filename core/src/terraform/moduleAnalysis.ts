@@ -163,6 +163,8 @@ export function analyzeModule(input: ModuleAnalysisInput): ModuleAnalysis {
   context.values = values;
   const editedSites = editedSitesOf(values, baselineValues?.sites ?? previousSites(baseline, input, memo, knowledge, workspace));
   findings.push(...replacementFindings({ values, texts, baseline, knowledge, moduleVersions: covered.moduleVersions, learned, editedSites }));
+  values.memo.sweep();
+  baselineValues?.values.memo.sweep();
   const childModules = input.childModules;
   const renames = renameFindings({ config, texts, baseline, childModuleResources: childModules && ((source) => childModules.get(source)) });
   findings.push(...renames, ...statefulRenameFindings(renames, knowledge));

@@ -55,9 +55,13 @@ export class IncrementalMemo {
     return this.inProgress.has(key);
   }
 
-  /** Forgets every entry whose key starts with `prefix`. */
-  forget(prefix: string): void {
-    for (const key of [...this.entries.keys()]) if (key.startsWith(prefix)) this.entries.delete(key);
+  /**
+   * Forgets the entries the current generation did not use: what a deleted resource or a removed
+   * reference left behind. Called when an analysis is done, it keeps the memo the size of the
+   * configuration over a long session.
+   */
+  sweep(): void {
+    for (const [key, entry] of this.entries) if (entry.verifiedAt !== this.generation) this.entries.delete(key);
   }
 
   /** The entries `key` read when it was last computed. */
