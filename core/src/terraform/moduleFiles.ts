@@ -60,11 +60,23 @@ export class DiskModuleFiles implements ModuleFiles {
     return { configurationFiles: async (dir) => this.overlaid(dir, openDocuments) };
   }
 
-  /** The variable definitions files Terraform loads by itself, in its order (by name); unreadable ones are left out. */
-  variableFiles(dir: string): HclFile[] {
+  /**
+   * The variable definitions files Terraform loads by itself, in its order (by name); unreadable
+   * ones are left out. An open document (by absolute path) takes the place of the file on disk, so
+   * that an unsaved edit of a value is what the analysis evaluates.
+   */
+  variableFiles(dir: string, openDocuments: ReadonlyMap<string, OpenDocument> = new Map()): HclFile[] {
+    const names = new Set(safeReaddir(dir).filter(isAutoLoadedTfvarsFile));
+    for (const file of openDocuments.keys()) if (path.dirname(file) === dir && isAutoLoadedTfvarsFile(file)) names.add(path.basename(file));
     const files: HclFile[] = [];
-    for (const name of safeReaddir(dir).filter(isAutoLoadedTfvarsFile).sort()) {
-      const loaded = this.read(path.join(dir, name));
+    for (const name of [...names].sort()) {
+      const file = path.join(dir, name);
+      const open = openDocuments.get(file);
+      if (open) {
+        if (open.parsed) files.push(open.parsed.file);
+        continue;
+      }
+      const loaded = this.read(file);
       if (loaded.kind === 'read') files.push(loaded.file);
     }
     return files;

@@ -19,6 +19,7 @@ import type { KnowledgeLookup } from './knowledgeLookup';
 import type { LearnedReplacement } from './learnedReplacements';
 import { analyzeModule, localModuleSources, sameItems, type ModuleAnalysis, type ModuleAnalysisMemo } from './moduleAnalysis';
 import { DiskModuleFiles, type OpenDocument } from './moduleFiles';
+import { moduleFolderFacts, type ModuleFolderFacts } from './rootAndChildModules';
 
 export interface ModuleAnalysisOptions {
   baseline: BaselineMode;
@@ -61,7 +62,7 @@ export class TerraformModuleAnalyzer {
   async analyze(moduleDir: string, options: ModuleAnalysisOptions, openDocuments: ReadonlyMap<string, OpenDocument> = new Map()): Promise<ModuleAnalysis> {
     const dir = path.resolve(moduleDir);
     const files = await this.disk.withOpenDocuments(openDocuments).configurationFiles(dir);
-    const variableFiles = this.disk.variableFiles(dir);
+    const variableFiles = this.disk.variableFiles(dir, openDocuments);
     const lockFile = this.disk.lockFile(dir);
     const found = await resolveBaseline(dir, {
       mode: options.baseline,
@@ -81,6 +82,14 @@ export class TerraformModuleAnalyzer {
       childModules: baseline.kind === 'none' ? undefined : this.childModules(dir, localModuleSources(files)),
       memo: this.memoFor(dir),
     });
+  }
+
+  /**
+   * The module calls and backend of the module in `moduleDir`, from the same parsed files its
+   * analysis reads: what decides whether it is a root or a child module.
+   */
+  async moduleFacts(moduleDir: string, openDocuments: ReadonlyMap<string, OpenDocument> = new Map()): Promise<ModuleFolderFacts> {
+    return moduleFolderFacts(await this.disk.withOpenDocuments(openDocuments).configurationFiles(path.resolve(moduleDir)));
   }
 
   /** The same baseline object as last time when nothing in it changed, so caches keyed on it hold. */
