@@ -106,7 +106,10 @@ describe('resolveModuleSource', () => {
     const broken = parseModuleManifest('not json');
     const missing = resolveModuleSource({ keyPath: ['x'], source: 'hashicorp/consul/aws', callerDir: '.' }, broken);
     assert.equal(missing.kind, 'missing');
-    assert.match(missing.kind === 'missing' ? missing.reason : '', /^module "x" \(source "hashicorp\/consul\/aws"\) is not installed \(\.terraform\/modules\/modules\.json is not valid JSON \(.+\)\): run `terraform init`$/);
+    assert.match(
+      missing.kind === 'missing' ? missing.reason : '',
+      /^module "x" \(source "hashicorp\/consul\/aws"\) is not installed \(\.terraform\/modules\/modules\.json is not valid JSON \(.+\)\): run `terraform init`$/,
+    );
   });
 
   test('which sources are local', () => {
