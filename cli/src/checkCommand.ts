@@ -10,7 +10,7 @@
  * analysis throws (`terraform/analysis-failed`, `kubernetes/analysis-failed`), and the exit code
  * is then 2.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Finding } from '../../common/src/findings';
 import type { BaselineMode } from '../../core/src/terraform/baseline/terraformBaseline';
@@ -21,8 +21,8 @@ import { HclParser } from '../../core/src/terraform/hcl/hclParser';
 import { ReplacementKnowledgeBase } from '../../core/src/terraform/knowledgeBase/knowledgeBase';
 import { TerraformModuleAnalyzer } from '../../core/src/terraform/terraformModuleAnalyzer';
 import { isNativeSyntaxConfigurationFile } from '../../core/src/terraform/terraformFiles';
-import { MODULE_MANIFEST_PATH, parseModuleManifest, resolveModuleSource, type ModuleManifest } from '../../core/src/terraform/moduleSources';
-import { rootAndChildModules, STANDALONE_ROOT_MARKERS } from '../../core/src/terraform/rootAndChildModules';
+import { calledFolders, isStandaloneRoot } from '../../core/src/terraform/moduleFolderCalls';
+import { rootAndChildModules } from '../../core/src/terraform/rootAndChildModules';
 import type { ReplacementCoverage } from '../../core/src/terraform/replacementCoverage';
 import { analysisFailedFinding, analysisFailureReason } from '../../core/src/analysisFailure';
 import { addCoverage, coverageSummary, emptyCoverage } from './coverageSummary';
@@ -129,26 +129,11 @@ async function rootModuleTargets(modules: Map<string, string>, analyzer: Terrafo
   const standalone = new Set<string>();
   for (const dir of modules.keys()) {
     const facts = await analyzer.moduleFacts(dir);
-    const manifest = installedModules(dir);
-    const callees: string[] = [];
-    for (const call of facts.calls) {
-      const resolved = resolveModuleSource({ keyPath: [call.name], source: call.source, callerDir: '.' }, manifest);
-      if (resolved.kind === 'folder') callees.push(path.resolve(dir, resolved.dir));
-    }
-    calls.set(dir, callees);
-    if (facts.declaresBackend || STANDALONE_ROOT_MARKERS.some((marker) => existsSync(path.join(dir, marker)))) standalone.add(dir);
+    calls.set(dir, calledFolders(dir, facts));
+    if (isStandaloneRoot(dir, facts)) standalone.add(dir);
   }
   const { roots } = rootAndChildModules({ calls, standalone });
   return new Map(roots.map((root) => [root, modules.get(root)!]));
-}
-
-/** The manifest `init` wrote in a root module folder; undefined where there is none to read. */
-function installedModules(dir: string): ModuleManifest | undefined {
-  try {
-    return parseModuleManifest(readFileSync(path.join(dir, MODULE_MANIFEST_PATH), 'utf8'));
-  } catch {
-    return undefined; // not initialised: only local sources resolve, which need no manifest
-  }
 }
 
 /** One finding per place and message, when two roots that share a child module both report it. */
