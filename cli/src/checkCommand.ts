@@ -128,7 +128,14 @@ async function rootModuleTargets(modules: Map<string, string>, analyzer: Terrafo
   const calls = new Map<string, string[]>();
   const standalone = new Set<string>();
   for (const dir of modules.keys()) {
-    const facts = await analyzer.moduleFacts(dir);
+    let facts;
+    try {
+      facts = await analyzer.moduleFacts(dir);
+    } catch {
+      // Its files cannot be read as the analysis reads them: a root of its own, whose analysis says why.
+      calls.set(dir, []);
+      continue;
+    }
     calls.set(dir, calledFolders(dir, facts));
     if (isStandaloneRoot(dir, facts)) standalone.add(dir);
   }

@@ -96,7 +96,13 @@ export class WorkspaceModuleRoots {
   }
 
   private async callsOf(dir: string): Promise<FolderCalls> {
-    const facts = await this.factsOf(dir);
+    let facts;
+    try {
+      facts = await this.factsOf(dir);
+    } catch {
+      // Its files cannot be read as the analysis reads them: a root of its own, whose analysis says why.
+      return { callees: [], standalone: false };
+    }
     return { callees: calledFolders(dir, facts), standalone: isStandaloneRoot(dir, facts) };
   }
 }
