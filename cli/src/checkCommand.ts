@@ -1,6 +1,7 @@
 /**
  * `immutable-infra check [PATH…]`: the same findings as the editor, for CI and the terminal.
- * Terraform modules are analysed per folder; Kubernetes manifests (`.yaml`/`.yml`) per file,
+ * Terraform modules are analysed per root module folder, each with the child modules it calls
+ * (a called folder is not analysed on its own); Kubernetes manifests (`.yaml`/`.yml`) per file,
  * against git (Terraform state holds no Kubernetes objects, so `--baseline state` and `auto`
  * mean git for them too) — or, with `--against PATH`, against the deployed version in PATH.
  *
@@ -20,6 +21,8 @@ import { HclParser } from '../../core/src/terraform/hcl/hclParser';
 import { ReplacementKnowledgeBase } from '../../core/src/terraform/knowledgeBase/knowledgeBase';
 import { TerraformModuleAnalyzer } from '../../core/src/terraform/terraformModuleAnalyzer';
 import { isNativeSyntaxConfigurationFile } from '../../core/src/terraform/terraformFiles';
+import { calledFolders, isStandaloneRoot } from '../../core/src/terraform/moduleFolderCalls';
+import { rootAndChildModules } from '../../core/src/terraform/rootAndChildModules';
 import type { ReplacementCoverage } from '../../core/src/terraform/replacementCoverage';
 import { analysisFailedFinding, analysisFailureReason } from '../../core/src/analysisFailure';
 import { addCoverage, coverageSummary, emptyCoverage } from './coverageSummary';
@@ -117,6 +120,44 @@ function collectTargets(options: CheckOptions, deployedPath: string | undefined)
   return targets;
 }
 
+/**
+ * The module folders found that are root modules, each with the checked folder it was found
+ * under. A folder that another found folder calls (a local source, or a folder the caller's
+ * `.terraform/modules/modules.json` names) is a child module: it is analysed as part of the roots
+ * that call it, not on its own, since it has no state, lock file or variables of its own. A folder
+ * initialised or applied on its own (`.terraform`, a state file, a lock file, a backend) is a
+ * root even when called. A named folder nobody in the checked trees calls is a root.
+ */
+async function rootModuleTargets(modules: Map<string, string>, analyzer: TerraformModuleAnalyzer): Promise<Map<string, string>> {
+  const calls = new Map<string, string[]>();
+  const standalone = new Set<string>();
+  for (const dir of modules.keys()) {
+    let facts;
+    try {
+      facts = await analyzer.moduleFacts(dir);
+    } catch {
+      // Its files cannot be read as the analysis reads them: a root of its own, whose analysis says why.
+      calls.set(dir, []);
+      continue;
+    }
+    calls.set(dir, calledFolders(dir, facts));
+    if (isStandaloneRoot(dir, facts)) standalone.add(dir);
+  }
+  const { roots } = rootAndChildModules({ calls, standalone });
+  return new Map(roots.map((root) => [root, modules.get(root)!]));
+}
+
+/** One finding per place and message, when two roots that share a child module both report it. */
+function withoutDuplicates(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = JSON.stringify([f.file, f.range, f.severity, f.code, f.message, f.address]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** What became of one module or manifest. */
 interface TargetResult {
   target: string;
@@ -156,7 +197,8 @@ export async function runCheck(options: CheckOptions, version: string): Promise<
   const knowledgeProblems: string[] = [];
   const knowledge = new ReplacementKnowledgeBase(undefined, undefined, { report: (message) => knowledgeProblems.push(`immutable-infra: ${message}\n`) });
   const analyzer = modules.size > 0 ? new TerraformModuleAnalyzer(await HclParser.create(), knowledge) : undefined;
-  for (const [dir, root] of analyzer ? [...modules].sort(([a], [b]) => a.localeCompare(b)) : []) {
+  const roots = analyzer ? await rootModuleTargets(modules, analyzer) : new Map<string, string>();
+  for (const [dir, root] of [...roots].sort(([a], [b]) => a.localeCompare(b))) {
     let result;
     try {
       result = await analyzer!.analyze(dir, {
@@ -172,10 +214,13 @@ export async function runCheck(options: CheckOptions, version: string): Promise<
       continue;
     }
     addCoverage(coverage, result.coverage);
-    const only = onlyFiles.get(dir);
-    const unavailable = result.findings.find((f) => f.code === 'terraform/baseline-unavailable');
-    // The module's baseline finding stays even when a file argument narrows the rest: it is about the whole module.
-    const findings = result.findings.filter((f) => !only || only.has(f.file) || f === unavailable);
+    const unavailable = result.findings.find((f) => f.code === 'terraform/baseline-unavailable' && path.dirname(f.file) === dir);
+    // A file argument narrows the findings in its folder, whichever root's analysis made them; the
+    // module's baseline finding stays: it is about the whole module.
+    const findings = result.findings.filter((f) => {
+      const only = onlyFiles.get(path.dirname(f.file));
+      return !only || only.has(f.file) || f === unavailable;
+    });
     results.push({ target: dir, findings, unavailable });
   }
   // Within one run each deployed file is read once.
@@ -196,8 +241,7 @@ export async function runCheck(options: CheckOptions, version: string): Promise<
     results.push({ target: file, findings, unavailable: findings.find((f) => f.code === 'kubernetes/baseline-unavailable') });
   }
   const relativePath = (p: string) => path.relative(options.cwd, p) || path.basename(p);
-  const relative = results
-    .flatMap((r) => r.findings)
+  const relative = withoutDuplicates(results.flatMap((r) => r.findings))
     .map((f) => ({ ...f, file: relativePath(f.file), ...(f.related ? { related: f.related.map((r) => ({ ...r, file: relativePath(r.file) })) } : {}) }))
     .sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   const stderr =

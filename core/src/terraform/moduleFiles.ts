@@ -10,12 +10,13 @@ import { decodeUtf8 } from '../io/utf8';
 import { buildModuleConfiguration } from './configuration';
 import type { HclParser, ParsedHclDocument } from './hcl/hclParser';
 import type { ModuleFileInput, ReadModuleFile, UnreadableModuleFile } from './moduleAnalysis';
+import { MODULE_MANIFEST_PATH } from './moduleSources';
 import { lockedProviderVersions } from './providerLockFile';
 import { renderFinding } from '../findingText/ruleText';
 import type { LockFileVersions } from './replacementCoverage';
 import { DEPENDENCY_LOCK_FILE, isAutoLoadedTfvarsFile, isNativeSyntaxConfigurationFile } from './terraformFiles';
 import type { VariableDefinitionsFile } from './valueFlow/configurationValues';
-import { compareTfvarsLoadOrder, parseVariableDefinitions } from './variableDefinitions';
+import { compareTfvarsLoadOrder, jsonVariableDefinitions, parseVariableDefinitions } from './variableDefinitions';
 
 /** A source of a module's configuration files. */
 export interface ModuleFiles {
@@ -61,11 +62,25 @@ export class DiskModuleFiles implements ModuleFiles {
     return { configurationFiles: async (dir) => this.overlaid(dir, openDocuments) };
   }
 
-  /** The variable definitions files Terraform loads by itself, in its order; unreadable ones are left out. */
-  variableFiles(dir: string): VariableDefinitionsFile[] {
+  /**
+   * The variable definitions files Terraform loads by itself, in its order; unreadable ones are
+   * left out. An open document (by absolute path) takes the place of the file on disk, so that an
+   * unsaved edit of a value is what the analysis evaluates.
+   */
+  variableFiles(dir: string, openDocuments: ReadonlyMap<string, OpenDocument> = new Map()): VariableDefinitionsFile[] {
+    const names = new Set(safeReaddir(dir).filter(isAutoLoadedTfvarsFile));
+    for (const file of openDocuments.keys()) if (path.dirname(file) === dir && isAutoLoadedTfvarsFile(file)) names.add(path.basename(file));
     const files: VariableDefinitionsFile[] = [];
-    for (const name of safeReaddir(dir).filter(isAutoLoadedTfvarsFile).sort(compareTfvarsLoadOrder)) {
-      const loaded = this.read(path.join(dir, name));
+    for (const name of [...names].sort(compareTfvarsLoadOrder)) {
+      const file = path.join(dir, name);
+      const open = openDocuments.get(file);
+      if (open) {
+        // A JSON document is parsed here: the editor's parse is HCL.
+        if (file.endsWith('.json')) files.push({ path: file, file: jsonVariableDefinitions(open.text) });
+        else if (open.parsed) files.push({ path: file, file: open.parsed.file });
+        continue;
+      }
+      const loaded = this.read(file);
       if (loaded.kind === 'read') files.push({ path: loaded.path, file: loaded.file });
     }
     return files;
@@ -79,6 +94,11 @@ export class DiskModuleFiles implements ModuleFiles {
       if (loaded.kind === 'read') read.push({ path: loaded.path, file: loaded.file });
     }
     return read;
+  }
+
+  /** The text of the module manifest `terraform init` wrote in the root module `dir`; undefined when there is none. */
+  moduleManifest(dir: string): string | undefined {
+    return this.fileText(dir, MODULE_MANIFEST_PATH);
   }
 
   /** A file's text for `file()` in expressions, by a path relative to `dir` (or absolute); undefined when it can't be read. */

@@ -19,8 +19,9 @@ import type { KnowledgeLookup } from './knowledgeLookup';
 import type { LearnedReplacement } from './learnedReplacements';
 import { buildModuleConfiguration } from './configuration';
 import { analyzeModule, localModuleSources, sameItems, type ModuleAnalysis, type ModuleAnalysisMemo, type ReadModuleFile } from './moduleAnalysis';
-import { localModuleLocator, readChildModules } from './valueFlow/childModules';
+import { moduleLocator, readChildModules } from './valueFlow/childModules';
 import { DiskModuleFiles, type OpenDocument } from './moduleFiles';
+import { moduleFolderFacts, type ModuleFolderFacts } from './rootAndChildModules';
 
 export interface ModuleAnalysisOptions {
   baseline: BaselineMode;
@@ -66,7 +67,7 @@ export class TerraformModuleAnalyzer {
     const dir = path.resolve(moduleDir);
     const moduleFiles = this.disk.withOpenDocuments(openDocuments);
     const files = await moduleFiles.configurationFiles(dir);
-    const variableFiles = [...this.disk.variableFiles(dir), ...this.disk.namedVariableFiles(dir, options.varFiles ?? [])];
+    const variableFiles = [...this.disk.variableFiles(dir, openDocuments), ...this.disk.namedVariableFiles(dir, options.varFiles ?? [])];
     const lockFile = this.disk.lockFile(dir);
     const found = await resolveBaseline(dir, {
       mode: options.baseline,
@@ -80,7 +81,7 @@ export class TerraformModuleAnalyzer {
     return analyzeModule({
       dir,
       files,
-      children: await readChildModules(dir, rootConfig, moduleFiles, localModuleLocator),
+      children: await readChildModules(dir, rootConfig, moduleFiles, moduleLocator(dir, this.disk.moduleManifest(dir))),
       readFile: (file) => this.disk.fileText(dir, file),
       variableFiles,
       lockFile,
@@ -90,6 +91,14 @@ export class TerraformModuleAnalyzer {
       childModules: baseline.kind === 'none' ? undefined : this.childModules(dir, localModuleSources(files)),
       memo: this.memoFor(dir),
     });
+  }
+
+  /**
+   * The module calls and backend of the module in `moduleDir`, from the same parsed files its
+   * analysis reads: what decides whether it is a root or a child module.
+   */
+  async moduleFacts(moduleDir: string, openDocuments: ReadonlyMap<string, OpenDocument> = new Map()): Promise<ModuleFolderFacts> {
+    return moduleFolderFacts(await this.disk.withOpenDocuments(openDocuments).configurationFiles(path.resolve(moduleDir)));
   }
 
   /** The same baseline object as last time when nothing in it changed, so caches keyed on it hold. */

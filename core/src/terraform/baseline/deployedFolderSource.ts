@@ -10,7 +10,7 @@ import { BaselineError } from '../../io/baselineError';
 import { counterpartDisplay, counterpartPath, type DeployedVersion } from '../../io/deployedVersion';
 import { buildModuleConfiguration } from '../configuration';
 import { sameItems, type ReadModuleFile } from '../moduleAnalysis';
-import { localModuleLocator, readChildModules } from '../valueFlow/childModules';
+import { moduleLocator, readChildModules } from '../valueFlow/childModules';
 import type { DiskModuleFiles } from '../moduleFiles';
 import type { DeployedConfigurationSource } from './baselineSources';
 import type { ConfigurationBaseline } from './terraformBaseline';
@@ -65,7 +65,7 @@ export class DeployedFolders {
       dir: counterpart,
       files,
       variableFiles,
-      children: await readChildModules(counterpart, config, this.disk, localModuleLocator),
+      children: await readChildModules(counterpart, config, this.disk, moduleLocator(counterpart, this.disk.moduleManifest(counterpart))),
     };
     this.built.set(counterpart, { files: read, baseline });
     return baseline;

@@ -10,7 +10,7 @@ import type { HclParser } from '../hcl/hclParser';
 import { GitTreeFiles } from '../gitTreeFiles';
 import type { ReadModuleFile } from '../moduleAnalysis';
 import type { DiskModuleFiles } from '../moduleFiles';
-import { localModuleLocator, readChildModules, type ModuleLocator } from '../valueFlow/childModules';
+import { moduleLocator, readChildModules } from '../valueFlow/childModules';
 import type { VariableDefinitionsFile } from '../valueFlow/configurationValues';
 import { compareTfvarsLoadOrder, parseVariableDefinitions } from '../variableDefinitions';
 import type { GitRevisionSource } from './baselineSources';
@@ -26,11 +26,10 @@ export class GitModuleRevisions {
   /** By module folder and commit. */
   private readonly atCommit = new Map<string, ConfigurationBaseline>();
 
-  /** `disk`: where the work tree's variable definitions files are read; `locate`: where a module call's module is. */
+  /** `disk`: where the work tree's variable definitions files and module manifest are read. */
   constructor(
     private readonly parser: HclParser,
     private readonly disk: DiskModuleFiles,
-    private readonly locate: ModuleLocator = localModuleLocator,
   ) {}
 
   /** Git at `ref` as a baseline source. Throws BaselineError when the folder is not in a repository or the ref does not exist. */
@@ -56,7 +55,8 @@ export class GitModuleRevisions {
         dir,
         files,
         variableFiles: await this.variableFilesAt(dir, commit),
-        children: await readChildModules(dir, config, tree, this.locate),
+        // Modules `terraform init` installed are not in git: the work tree's manifest says where they are.
+        children: await readChildModules(dir, config, tree, moduleLocator(dir, this.disk.moduleManifest(dir))),
       };
       this.atCommit.set(key, cached);
     }

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { buildModuleConfiguration, type ModuleCall, type ModuleConfiguration } from '../configuration';
 import type { ReadModuleFile } from '../moduleAnalysis';
 import type { ModuleFiles } from '../moduleFiles';
+import { parseModuleManifest, resolveModuleSource } from '../moduleSources';
 import { callPathKey, MAX_MODULE_DEPTH, type ChildModuleInput } from './moduleTree';
 
 /** Where a module call's module is: a folder, or why there is none, as a sentence. */
@@ -16,12 +17,18 @@ export type ModuleLocation = { kind: 'folder'; dir: string } | { kind: 'missing'
 /** Finds the folder of a call: `callPath` from the root, the call's `source`, the calling module's folder (absolute). */
 export type ModuleLocator = (callPath: readonly string[], call: ModuleCall, callerDir: string) => ModuleLocation;
 
-/** Local sources only (`./x`, `../x`), relative to the calling module: what needs no `terraform init`. */
-export const localModuleLocator: ModuleLocator = (_callPath, call, callerDir) => {
-  if (call.source === undefined) return { kind: 'missing', reason: `module "${call.name}" has no literal \`source\`` };
-  if (/^\.\.?[\\/]/.test(call.source)) return { kind: 'folder', dir: path.resolve(callerDir, call.source) };
-  return { kind: 'missing', reason: `module "${call.name}" (source "${call.source}") is not installed: run \`terraform init\`` };
-};
+/**
+ * Where the calls of the root module in `rootDir` find their modules: local sources beside their
+ * caller, the others where `terraform init` installed them (its manifest's text, when there is one).
+ */
+export function moduleLocator(rootDir: string, manifestText?: string): ModuleLocator {
+  const manifest = manifestText === undefined ? undefined : parseModuleManifest(manifestText);
+  return (callPath, call, callerDir) => {
+    if (call.source === undefined) return { kind: 'missing', reason: `module "${call.name}" has no literal \`source\`` };
+    const resolved = resolveModuleSource({ keyPath: callPath, source: call.source, callerDir: path.relative(rootDir, callerDir) || '.' }, manifest);
+    return resolved.kind === 'folder' ? { kind: 'folder', dir: path.resolve(rootDir, resolved.dir) } : resolved;
+  };
+}
 
 export async function readChildModules(
   rootDir: string,
