@@ -12,6 +12,8 @@ import type { PlanGraph, PlanGraphNode, PlanReplacementCause } from '../../commo
 import { buildPlanGraph } from '../../core/src/plan/planGraph';
 import { addressStepsWithKeys } from '../../core/src/plan/planAddress';
 import { unknownWithin } from '../../core/src/plan/planReplacementCauses';
+import { readPlanGraph } from '../../webview/src/graph/graphInput';
+import { MAX_LISTED_INSTANCES, replacementCauseText, unfollowedLocalText } from '../../webview/src/graph/replacementCauseText';
 
 const PLANS = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'plans');
 const MADE_BY = ['opentofu-real/replacement-cause/plan.json', 'terraform-real/replacement-cause/plan.json'];
@@ -231,5 +233,49 @@ describe('addressStepsWithKeys: the steps of a reference with their literal inst
     assert.deepEqual(addressStepsWithKeys('aws_instance.web[0]'), [{ name: 'aws_instance' }, { name: 'web', key: 0 }]);
     assert.deepEqual(addressStepsWithKeys('a.b[each.key][0].c'), [{ name: 'a' }, { name: 'b' }, { name: 'c' }]);
     assert.deepEqual(addressStepsWithKeys('a.b["say \\"hi\\"]"]'), [{ name: 'a' }, { name: 'b', key: 'say "hi"]' }]);
+  });
+});
+
+describe('the sentences of the details pane, and the graph as the page reads it', () => {
+  test('one instance, several (counted past the limit), through variables and outputs, a whole object', () => {
+    assert.equal(
+      replacementCauseText({ address: 'local_file.a', dependentAttribute: 'content', attribute: 'id' }),
+      'Replaced because `local_file.a` is replaced: `content` reads its `id`, known only after apply.',
+    );
+    assert.equal(
+      replacementCauseText({ address: 'module.mid.null_resource.b', dependentAttribute: 'keepers', attribute: 'id', through: ['var.upstream', 'module.mid.b_id'] }),
+      'Replaced because `module.mid.null_resource.b` is replaced: `keepers` reads its `id` through `var.upstream` and `module.mid.b_id`, known only after apply.',
+    );
+    const instances = Array.from({ length: MAX_LISTED_INSTANCES + 2 }, (_, i) => `null_resource.n[${i}]`);
+    const text = replacementCauseText({ address: 'null_resource.n', instances, dependentAttribute: 'triggers' });
+    assert.ok(text.startsWith('Replaced because `null_resource.n` is replaced (`null_resource.n[0]`, `null_resource.n[1]`'), text);
+    assert.ok(text.endsWith(`\`null_resource.n[${MAX_LISTED_INSTANCES - 1}]\` and 2 more): \`triggers\` reads it, known only after apply.`), text);
+    assert.equal(
+      unfollowedLocalText({ dependentAttribute: 'triggers', local: 'local.a_id' }),
+      '`triggers` is known only after apply and reads `local.a_id`: the plan does not describe locals, so the replacement behind it cannot be named.',
+    );
+  });
+
+  test('the page keeps well-formed causes and drops malformed ones', () => {
+    const graph = buildPlanGraph(planJson(MADE_BY[0]));
+    const read = readPlanGraph(JSON.parse(JSON.stringify(graph)));
+    assert.deepEqual(
+      read.nodes.map((n) => [n.id, n.replacedBecause, n.localsNotFollowed]),
+      graph.nodes.map((n) => [n.id, n.replacedBecause, n.localsNotFollowed]),
+    );
+    const hostile = JSON.parse(JSON.stringify(graph));
+    hostile.nodes[0].replacedBecause = [
+      null,
+      'x',
+      { address: 5, dependentAttribute: 'a' },
+      { address: 'a' },
+      { address: 'ok', dependentAttribute: 'd', instances: ['i', 7], through: 'var.x', attribute: 3 },
+    ];
+    hostile.nodes[0].localsNotFollowed = [{ local: 'local.x' }, { dependentAttribute: 'd', local: 'local.y' }];
+    hostile.nodes[1].replacedBecause = { address: 'not a list' };
+    const [first, second] = readPlanGraph(hostile).nodes;
+    assert.deepEqual(first.replacedBecause, [{ address: 'ok', dependentAttribute: 'd', instances: ['i'] }]);
+    assert.deepEqual(first.localsNotFollowed, [{ dependentAttribute: 'd', local: 'local.y' }]);
+    assert.equal(second.replacedBecause, undefined);
   });
 });
