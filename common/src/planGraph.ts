@@ -67,8 +67,10 @@ export interface PlanReplacementCause {
    * instances in `instances`.
    */
   address: string;
-  /** Node ids of the replaced instances, when `address` names a resource with more than one. */
+  /** Node ids of the replaced instances, when `address` names a resource with more than one (the first 100 of them). */
   instances?: string[];
+  /** How many instances are replaced, when more than `instances` lists. */
+  instanceCount?: number;
   /** This node's attribute that forces the replacement and reads the upstream (`triggers`). */
   dependentAttribute: string;
   /** The upstream's attribute read (`id`); absent when the expression reads the whole object. */

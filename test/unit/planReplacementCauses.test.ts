@@ -11,7 +11,7 @@ import { describe, test } from 'node:test';
 import type { PlanGraph, PlanGraphNode, PlanReplacementCause } from '../../common/src/planGraph';
 import { buildPlanGraph } from '../../core/src/plan/planGraph';
 import { addressStepsWithKeys } from '../../core/src/plan/planAddress';
-import { unknownWithin } from '../../core/src/plan/planReplacementCauses';
+import { MAX_CAUSE_INSTANCES, unknownWithin } from '../../core/src/plan/planReplacementCauses';
 import { readPlanGraph } from '../../webview/src/graph/graphInput';
 import { MAX_LISTED_INSTANCES, replacementCauseText, unfollowedLocalText } from '../../webview/src/graph/replacementCauseText';
 
@@ -204,6 +204,39 @@ describe('replacement causes: hand-made edge cases', () => {
       const graph = buildPlanGraph(json);
       assert.ok(graph.nodes.every((n) => n.replacedBecause === undefined));
     }
+  });
+
+  test('hundreds of instances read by hundreds: each cause lists the first MAX_CAUSE_INSTANCES and counts them all', () => {
+    const json = base() as any;
+    const n = 300;
+    json.resource_changes = [];
+    for (let i = 0; i < n; i++) {
+      json.resource_changes.push({
+        address: `null_resource.b[${i}]`,
+        mode: 'managed',
+        type: 'null_resource',
+        name: 'b',
+        index: i,
+        change: { actions: ['delete', 'create'], replace_paths: [['triggers']], after_unknown: { id: true, triggers: true } },
+      });
+      json.resource_changes.push({
+        address: `null_resource.a[${i}]`,
+        mode: 'managed',
+        type: 'null_resource',
+        name: 'a',
+        index: i,
+        change: { actions: ['delete', 'create'], replace_paths: [['triggers']], after_unknown: { id: true, triggers: true } },
+      });
+    }
+    json.configuration.root_module.resources[0].expressions.triggers.references = ['null_resource.b'];
+    json.configuration.root_module.resources[1].expressions = {};
+    const graph = buildPlanGraph(json);
+    const [cause] = node(graph, 'null_resource.a[299]').replacedBecause!;
+    assert.equal(cause.address, 'null_resource.b');
+    assert.equal(cause.instances!.length, MAX_CAUSE_INSTANCES);
+    assert.equal(cause.instances![0], 'null_resource.b[0]');
+    assert.equal(cause.instanceCount, n);
+    assert.match(replacementCauseText(cause), /`null_resource\.b\[9\]` and 290 more\): `triggers` reads it/);
   });
 
   test('a hostile attribute name (`__proto__`) reaches nothing', () => {

@@ -53,6 +53,12 @@ export interface NodeReplacementCauses {
 /** A module instance a reference leads into: each step's call name, and its key when known (undefined: any instance). */
 type ModulePattern = AddressStep[];
 
+/**
+ * Instances listed in one cause. A resource of thousands of instances read by thousands of others
+ * would otherwise list millions of addresses; past this many they are counted (`instanceCount`).
+ */
+export const MAX_CAUSE_INSTANCES = 100;
+
 /** How far one reference is followed through variables and outputs: Terraform configurations nest a handful of levels. */
 const MAX_FOLLOW_DEPTH = 100;
 
@@ -89,6 +95,7 @@ class CauseFinder {
   private readonly replacedByConfig = new Map<string, CauseNode[]>();
   private readonly memo = new Map<string, AttributeCauses>();
   private readonly patterns = new Map<string, ModulePattern>();
+  private readonly causeByWay = new Map<string, PlanReplacementCause | undefined>();
 
   constructor(
     private readonly tree: PlanConfiguration,
@@ -141,14 +148,8 @@ class CauseFinder {
     for (const way of ways) {
       // Instances of one resource never read each other.
       if (way.configAddress === resource.address) continue;
-      const upstream = (this.replacedByConfig.get(way.configAddress) ?? []).filter(
-        (candidate) =>
-          patternMatches(this.patternOf(candidate.module), way.pattern) &&
-          (way.key === undefined || candidate.index === way.key) &&
-          (way.attribute === undefined ? containsUnknown(candidate.afterUnknown) : unknownWithin(candidate.afterUnknown, [way.attribute])),
-      );
-      if (upstream.length === 0) continue;
-      const cause = causeOf(upstream, dependentAttribute, way);
+      const cause = this.causeOfWay(way, dependentAttribute);
+      if (!cause) continue;
       const key = JSON.stringify([cause.address, cause.attribute, cause.through]);
       if (seen.has(key)) continue;
       seen.add(key);
@@ -158,6 +159,25 @@ class CauseFinder {
     if (result.causes.length === 0) result.locals = locals.map((local) => ({ dependentAttribute, local }));
     this.memo.set(memoKey, result);
     return result;
+  }
+
+  /**
+   * The replaced upstream instances a way leads to, as a cause (undefined when none is replaced with
+   * the attribute unknown). Kept per way: the instances of a module called with for_each all reach
+   * the same upstream through their argument, and must not each look through all its instances.
+   */
+  private causeOfWay(way: Way, dependentAttribute: string): PlanReplacementCause | undefined {
+    const key = JSON.stringify([way.configAddress, way.pattern, way.key ?? null, way.attribute ?? null, way.through, dependentAttribute]);
+    if (this.causeByWay.has(key)) return this.causeByWay.get(key);
+    const upstream = (this.replacedByConfig.get(way.configAddress) ?? []).filter(
+      (candidate) =>
+        patternMatches(this.patternOf(candidate.module), way.pattern) &&
+        (way.key === undefined || candidate.index === way.key) &&
+        (way.attribute === undefined ? containsUnknown(candidate.afterUnknown) : unknownWithin(candidate.afterUnknown, [way.attribute])),
+    );
+    const cause = upstream.length > 0 ? causeOf(upstream, dependentAttribute, way) : undefined;
+    this.causeByWay.set(key, cause);
+    return cause;
   }
 
   private patternOf(moduleInstance: string): ModulePattern {
@@ -245,7 +265,12 @@ function causeOf(upstream: CauseNode[], dependentAttribute: string, way: Way): P
   const cause: PlanReplacementCause =
     upstream.length === 1
       ? { address: upstream[0].address, dependentAttribute }
-      : { address: resourceAddress(upstream, way.configAddress), instances: upstream.map((n) => n.id), dependentAttribute };
+      : {
+          address: resourceAddress(upstream, way.configAddress),
+          instances: upstream.slice(0, MAX_CAUSE_INSTANCES).map((n) => n.id),
+          ...(upstream.length > MAX_CAUSE_INSTANCES ? { instanceCount: upstream.length } : {}),
+          dependentAttribute,
+        };
   if (way.attribute !== undefined) cause.attribute = way.attribute;
   if (way.through.length > 0) cause.through = way.through;
   return cause;

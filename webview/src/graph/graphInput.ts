@@ -48,6 +48,7 @@ function replacementCauses(value: unknown): PlanReplacementCause[] | undefined {
     if (!isObject(entry) || typeof entry.address !== 'string' || typeof entry.dependentAttribute !== 'string') continue;
     const cause: PlanReplacementCause = { address: entry.address, dependentAttribute: entry.dependentAttribute };
     if (Array.isArray(entry.instances)) cause.instances = strings(entry.instances);
+    if (typeof entry.instanceCount === 'number' && Number.isInteger(entry.instanceCount) && entry.instanceCount > 0) cause.instanceCount = entry.instanceCount;
     if (typeof entry.attribute === 'string') cause.attribute = entry.attribute;
     if (Array.isArray(entry.through)) cause.through = strings(entry.through);
     causes.push(cause);

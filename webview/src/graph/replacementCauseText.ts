@@ -19,7 +19,8 @@ export function replacementCauseText(cause: PlanReplacementCause): string {
   let instances = '';
   if (cause.instances && cause.instances.length > 0) {
     const shown = cause.instances.slice(0, MAX_LISTED_INSTANCES).map(code);
-    const more = cause.instances.length - shown.length;
+    const total = cause.instanceCount !== undefined && cause.instanceCount > cause.instances.length ? cause.instanceCount : cause.instances.length;
+    const more = total - shown.length;
     instances = ` (${more > 0 ? `${shown.join(', ')} and ${more} more` : list(shown)})`;
   }
   const reads = cause.attribute !== undefined ? `reads its ${code(cause.attribute)}` : 'reads it';
