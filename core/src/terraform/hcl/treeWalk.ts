@@ -15,6 +15,7 @@
 import type { TreeCursor } from 'web-tree-sitter';
 import { BAIL, type BuildInput, type BuildOutput } from './buildInput';
 import { decodeHeredoc, decodeNumber, decodeQuoted, nfc, type TemplateDecode } from './decodeLiteral';
+import { ExpressionBuilder, type ExpressionSource } from './expressionBuilder';
 import type { LayoutEntry } from './layout';
 import { newlineError } from './missingNewline';
 import type { HclAttribute, HclBlock, HclItem, HclObjectEntry, HclSyntaxError, HclValue, HclValueNode, SourceRange } from './model';
@@ -31,15 +32,16 @@ export interface TextPathUse {
   readonly values?: TextFastPath;
 }
 
-export class TreeWalk implements ReferenceWalkContext {
+export class TreeWalk implements ReferenceWalkContext, ExpressionSource {
   readonly types: NodeTypeIds;
+  private expressions?: ExpressionBuilder;
   private readonly items?: TextFastPath;
   private readonly values?: TextFastPath;
 
   constructor(
     private readonly c: TreeCursor,
     private readonly input: BuildInput,
-    private readonly view: SourceView,
+    readonly view: SourceView,
     textPath: TextPathUse,
     private errors: HclSyntaxError[] = [],
   ) {
@@ -224,7 +226,8 @@ export class TreeWalk implements ReferenceWalkContext {
     if (name === undefined || nameRange === undefined) return undefined;
     if (!value) {
       const at = equalsEnd >= 0 ? equalsEnd : c.endIndex;
-      value = { range: this.view.range(at, at), value: { kind: 'expression', text: '', references: [] } };
+      const range = this.view.range(at, at);
+      value = { range, value: emptyExpression(range) };
     }
     return { kind: 'attribute', name, nameRange, range: { start: nameRange.start, end: value.range.end }, value };
   }
@@ -323,27 +326,33 @@ export class TreeWalk implements ReferenceWalkContext {
     const end = c.endIndex;
     const range = this.view.range(start, end);
     if (this.input.tolerant) {
-      if (this.input.placeholders?.has(start + this.input.viewBase)) {
-        return { range, value: { kind: 'expression', text: '', references: [] } };
-      }
-      if (c.currentNode.hasError) return { range, value: this.expression(start, end) };
+      if (this.isPlaceholder(start)) return { range, value: emptyExpression(range) };
+      if (c.currentNode.hasError) return { range, value: this.expression(start, end, range, true) };
     }
-    return { range, value: this.values?.value(start, end) ?? this.decodeExpression(start, end) };
+    return { range, value: this.values?.value(start, end) ?? this.decodeExpression(start, end, range) };
   }
 
-  private expression(start: number, end: number): HclValue {
+  /** The recovering parse inserted a placeholder for a missing value at this view offset. */
+  private isPlaceholder(viewOffset: number): boolean {
+    return this.input.placeholders?.has(viewOffset + this.input.viewBase) ?? false;
+  }
+
+  /** The cursor is on the `expression` node [start, end); `broken`: it holds an ERROR or MISSING node. */
+  private expression(start: number, end: number, range: SourceRange, broken = false): HclValue {
     const text = this.view.source(start, end).trim();
     const references = /[\p{ID_Start}_]/u.test(text) ? collectReferences(this.c, this) : [];
-    return { kind: 'expression', text, references };
+    this.expressions ??= new ExpressionBuilder(this.c, this);
+    const expression = broken ? this.expressions.unsupported(start, end, range) : this.expressions.expression(range);
+    return { kind: 'expression', text, references, expression };
   }
 
   /** The cursor is on an `expression` node; decodes it when it is a literal. */
-  private decodeExpression(start: number, end: number): HclValue {
+  private decodeExpression(start: number, end: number, range: SourceRange): HclValue {
     const c = this.c;
     const t = this.types;
     if (!this.enterOnlyChild()) {
       this.checkNumberWithExponent();
-      return this.expression(start, end);
+      return this.expression(start, end, range);
     }
     let result: HclValue | undefined;
     const type = c.nodeTypeId;
@@ -352,7 +361,7 @@ export class TreeWalk implements ReferenceWalkContext {
     else if (type === t.collection_value) result = this.collection();
     else if (type === t.operation) result = this.signedLiteral();
     c.gotoParent();
-    return result ?? this.expression(start, end);
+    return result ?? this.expression(start, end, range);
   }
 
   /**
@@ -548,7 +557,8 @@ export class TreeWalk implements ReferenceWalkContext {
     if (!key) return undefined;
     if (!value) {
       const at = separatorEnd >= 0 ? separatorEnd : c.endIndex;
-      value = { range: this.view.range(at, at), value: { kind: 'expression', text: '', references: [] } };
+      const range = this.view.range(at, at);
+      value = { range, value: emptyExpression(range) };
     }
     return { ...key, value };
   }
@@ -608,6 +618,11 @@ export class TreeWalk implements ReferenceWalkContext {
     c.gotoParent();
     return result;
   }
+}
+
+/** A missing value: an expression without text, which evaluates to unknown. */
+function emptyExpression(range: SourceRange): HclValue {
+  return { kind: 'expression', text: '', references: [], expression: { type: 'unsupported', text: '', range } };
 }
 
 /** `cty` number-to-string conversion, where a double renders it the same way. */
