@@ -166,7 +166,12 @@ export class TreeWalk implements ReferenceWalkContext, ExpressionSource {
         if (item.kind === 'attribute') attributes.push(item);
         else blocks.push(item);
       } else {
-        if (type === t.ERROR && !this.input.tolerant) this.bail();
+        if (type === t.ERROR) {
+          if (!this.input.tolerant) this.bail();
+          if (previous?.kind === 'attribute' && previous === attributes[attributes.length - 1]) {
+            previous = this.truncateLastAttribute(attributes, c.startIndex, entries) ?? previous;
+          }
+        }
         if (entries) entries.push({ start: c.startIndex, end: c.endIndex, clean: true });
       }
     } while (c.gotoNextSibling());
@@ -209,6 +214,7 @@ export class TreeWalk implements ReferenceWalkContext, ExpressionSource {
     let nameRange: SourceRange | undefined;
     let equalsEnd = -1;
     let value: HclValueNode | undefined;
+    let broken = false;
     c.gotoFirstChild();
     do {
       const type = c.nodeTypeId;
@@ -220,6 +226,7 @@ export class TreeWalk implements ReferenceWalkContext, ExpressionSource {
         value = this.value();
       } else if (type === t.ERROR) {
         if (!this.input.tolerant) this.bail();
+        broken = true;
       } else if (c.nodeType === '=' && !c.nodeIsMissing) equalsEnd = c.endIndex;
     } while (c.gotoNextSibling());
     c.gotoParent();
@@ -228,8 +235,23 @@ export class TreeWalk implements ReferenceWalkContext, ExpressionSource {
       const at = equalsEnd >= 0 ? equalsEnd : c.endIndex;
       const range = this.view.range(at, at);
       value = { range, value: emptyExpression(range) };
-    }
+    } else if (broken) value = withoutTree(value);
     return { kind: 'attribute', name, nameRange, range: { start: nameRange.start, end: value.range.end }, value };
+  }
+
+  /**
+   * Tolerant mode, an ERROR node at `errorStart` after the last of `attributes`: on the line where
+   * that attribute ends, tree-sitter may have read only the start of its value (`f` of
+   * `f(var.a, ]`), which then has no syntax tree. Returns the attribute put in its place.
+   */
+  private truncateLastAttribute(attributes: HclAttribute[], errorStart: number, entries?: LayoutEntry[]): HclAttribute | undefined {
+    const last = attributes[attributes.length - 1];
+    if (!last || this.view.range(errorStart, errorStart).start.line !== last.value.range.end.line) return undefined;
+    const truncated: HclAttribute = { ...last, value: withoutTree(last.value) };
+    attributes[attributes.length - 1] = truncated;
+    const entry = entries?.[entries.length - 1];
+    if (entries && entry?.item === last) entries[entries.length - 1] = { ...entry, item: truncated };
+    return truncated;
   }
 
   /** HCL reads `name =` followed by a line break as a missing value, tree-sitter reads on. */
@@ -285,7 +307,10 @@ export class TreeWalk implements ReferenceWalkContext, ExpressionSource {
         this.body(blocks, attributes);
       } else if (kind === t.block_end) {
         if (e > s) closeBraceRange = this.view.range(s, e);
-      } else if (kind === t.ERROR && !this.input.tolerant) this.bail();
+      } else if (kind === t.ERROR) {
+        if (!this.input.tolerant) this.bail();
+        this.truncateLastAttribute(attributes, s);
+      }
     } while (c.gotoNextSibling());
     c.gotoParent();
     // A block whose header tree-sitter could not read is not identifiable: its ERROR is reported,
@@ -540,6 +565,7 @@ export class TreeWalk implements ReferenceWalkContext, ExpressionSource {
     let key: { key: string; keyIsLiteral: boolean; keyRange: SourceRange } | undefined;
     let separatorEnd = -1;
     let value: HclValueNode | undefined;
+    let broken = false;
     c.gotoFirstChild();
     do {
       const type = c.nodeTypeId;
@@ -551,6 +577,7 @@ export class TreeWalk implements ReferenceWalkContext, ExpressionSource {
         }
       } else if (type === t.ERROR) {
         if (!this.input.tolerant) this.bail();
+        broken = true;
       } else if (key && !value && (c.nodeType === '=' || c.nodeType === ':') && !c.nodeIsMissing) separatorEnd = c.endIndex;
     } while (c.gotoNextSibling());
     c.gotoParent();
@@ -559,7 +586,7 @@ export class TreeWalk implements ReferenceWalkContext, ExpressionSource {
       const at = separatorEnd >= 0 ? separatorEnd : c.endIndex;
       const range = this.view.range(at, at);
       value = { range, value: emptyExpression(range) };
-    }
+    } else if (broken) value = withoutTree(value);
     return { ...key, value };
   }
 
@@ -623,6 +650,16 @@ export class TreeWalk implements ReferenceWalkContext, ExpressionSource {
 /** A missing value: an expression without text, which evaluates to unknown. */
 function emptyExpression(range: SourceRange): HclValue {
   return { kind: 'expression', text: '', references: [], expression: { type: 'unsupported', text: '', range } };
+}
+
+/**
+ * The value of an attribute or object entry that tree-sitter read up to an ERROR node: it may be
+ * only the start of what was written (`f` of `f(var.a, ]`), so an expression has no tree.
+ */
+function withoutTree(node: HclValueNode): HclValueNode {
+  const value = node.value;
+  if (value.kind !== 'expression' || value.expression.type === 'unsupported') return node;
+  return { range: node.range, value: { ...value, expression: { type: 'unsupported', text: value.text, range: node.range } } };
 }
 
 /** `cty` number-to-string conversion, where a double renders it the same way. */
