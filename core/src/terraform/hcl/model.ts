@@ -31,8 +31,8 @@ export type HclValue =
        * `module.net.subnet_id`, `data.aws_ami.ubuntu.id`, `each.value`, `count.index`.
        */
       references: string[];
-      /** The syntax tree, for the evaluator. */
-      expression?: Expression;
+      /** Its syntax tree, for evaluation; `unsupported` where it is broken or missing. */
+      expression: Expression;
     };
 
 export interface HclValueNode {
