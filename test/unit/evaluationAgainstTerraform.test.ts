@@ -16,9 +16,11 @@ import { jsonEncode } from '../../core/src/terraform/evaluation/jsonEncoding';
 import { numberToString } from '../../core/src/terraform/evaluation/numbers';
 import { isFailure } from '../../core/src/terraform/evaluation/unknowns';
 import { Unknown, type Value } from '../../core/src/terraform/evaluation/value';
+import { TOFU_BIN, TOFURC } from '../support/tofu';
 import { afterApply, fakeScope, parseExpression, parseTemplateText } from './evaluationTestSupport';
 
 const TERRAFORM = '/usr/local/bin/terraform';
+type Tool = 'terraform' | 'tofu';
 
 /** The locals both sides see: written into the folder's main.tf, and evaluated into the fake scope. */
 const LOCALS: Record<string, string> = {
@@ -62,10 +64,11 @@ for (const [k, v] of Object.entries(LOCALS)) scopeValues[`local.${k}`] = evaluat
 const scope = fakeScope(scopeValues, FILES);
 const evaluate = (text: string) => evaluateExpression(parseExpression(text), scope, { parseTemplate: parseTemplateText });
 
-function consoleOf(expression: string): { ok: boolean; output: string } {
+function consoleOf(expression: string, tool: Tool = 'terraform'): { ok: boolean; output: string } {
   const env = { ...process.env };
-  delete env.TF_CLI_CONFIG_FILE;
-  const result = spawnSync(TERRAFORM, ['console'], { cwd: folder, input: `${expression}\n`, encoding: 'utf8', env, timeout: 60_000 });
+  if (tool === 'tofu') env.TF_CLI_CONFIG_FILE = TOFURC;
+  else delete env.TF_CLI_CONFIG_FILE;
+  const result = spawnSync(tool === 'tofu' ? TOFU_BIN : TERRAFORM, ['console'], { cwd: folder, input: `${expression}\n`, encoding: 'utf8', env, timeout: 60_000 });
   // eslint-disable-next-line no-control-regex
   const strip = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
   return { ok: result.status === 0, output: strip(result.stdout + result.stderr).trim() };
@@ -318,8 +321,6 @@ const UNKNOWN = [
   'terraform_data.x.id',
   '"web-${terraform_data.x.id}"',
   'upper(terraform_data.x.id)',
-  'true || terraform_data.x.id == "a"',
-  'false && terraform_data.x.id == "a"',
   'terraform_data.x.id == terraform_data.x.id',
   'coalesce("", terraform_data.x.id)',
   'try(terraform_data.x.id, 1)',
@@ -345,6 +346,23 @@ const UNKNOWN = [
   '{ for s in ["a", terraform_data.x.id] : s => 1 }',
   '[for s in ["a", "b"] : s if s == terraform_data.x.id]',
   'one([terraform_data.x.id])',
+];
+
+/**
+ * `&&` and `||` where one side is unknown or fails: HashiCorp HCL v2.24 short-circuits them, as
+ * OpenTofu's HCL does; Terraform 1.11 is on HCL v2.23, which does not. The oracle is OpenTofu.
+ */
+const LOGICAL = [
+  'true || terraform_data.x.id == "a"',
+  'terraform_data.x.id == "a" || true',
+  'false && terraform_data.x.id == "a"',
+  'terraform_data.x.id == "a" && false',
+  'false || terraform_data.x.id == "a"',
+  'true && terraform_data.x.id == "a"',
+  'true || local.o.missing',
+  'local.o.missing || true',
+  'terraform_data.x.id == "a" || local.o.missing',
+  'null || true',
 ];
 
 /** Expressions Terraform rejects with an error: the evaluator's failure must name the same error. */
@@ -394,7 +412,7 @@ const ERRORS = [
   'max()',
 ];
 
-describe('the evaluator agrees with terraform console', { concurrency: false }, () => {
+describe('the evaluator agrees with terraform console and tofu console', { concurrency: false }, () => {
   test('Terraform is installed where the tests expect it', () => {
     assert.ok(existsSync(TERRAFORM), `${TERRAFORM} is the HashiCorp Terraform these tests compare with`);
   });
@@ -423,6 +441,20 @@ describe('the evaluator agrees with terraform console', { concurrency: false }, 
     const theirs = batch.output;
     const ours = `[\n${ourLines}]`;
     if (theirs !== ours) mismatches.push(`terraform:\n${theirs}\nevaluator:\n${ours}`);
+    assert.deepEqual(mismatches, []);
+  });
+
+  test(`${LOGICAL.length} logical operations short-circuit as in OpenTofu and HCL v2.24`, () => {
+    const batch = consoleOf(`[${LOGICAL.join(', ')}]`, 'tofu');
+    assert.ok(batch.ok, `tofu console failed on the table:\n${batch.output}`);
+    assert.equal(`[\n${LOGICAL.map((e) => consoleText(evaluate(e), 1)).join('')}]`, batch.output);
+  });
+
+  test(`the known expressions give OpenTofu's values too`, () => {
+    const batch = consoleOf(`jsonencode([${KNOWN.join(', ')}])`, 'tofu');
+    assert.ok(batch.ok, `tofu console failed on the table:\n${batch.output}`);
+    const tofuValues = JSON.parse(JSON.parse(batch.output)) as Value[];
+    const mismatches = KNOWN.filter((expression, i) => jsonEncode(tofuValues[i]) !== (isWhollyKnownValue(evaluate(expression)) ? jsonEncode(evaluate(expression)) : 'unknown'));
     assert.deepEqual(mismatches, []);
   });
 

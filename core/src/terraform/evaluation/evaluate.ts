@@ -194,6 +194,7 @@ class Evaluator implements FunctionHost {
 
   private binary(operator: string, left: Value, right: Value): Value {
     const symbol = `${operand(left)} ${operator} ${operand(right)}`;
+    if (operator === '&&' || operator === '||') return logical(operator, left, right, symbol);
     const failed = firstFailure([left, right]);
     if (failed) return failed;
     if (operator === '==' || operator === '!=') {
@@ -202,14 +203,11 @@ class Evaluator implements FunctionHost {
       return operator === '==' ? equal : !equal;
     }
     if (left === null || right === null) return failure(symbol, 'Operation failed: Error during operation: argument must not be null');
-    const logical = operator === '&&' || operator === '||';
-    const convert = logical ? toBoolValue : toNumberValue;
-    const l = convert(left);
-    const r = convert(right);
+    const l = toNumberValue(left);
+    const r = toNumberValue(right);
     if ('error' in l) return failure(symbol, `Invalid operand: unsuitable value for left operand: ${l.error}`);
     if ('error' in r) return failure(symbol, `Invalid operand: unsuitable value for right operand: ${r.error}`);
     if (l.value instanceof Unknown || r.value instanceof Unknown) return unknownFrom(symbol, [l.value, r.value]);
-    if (logical) return operator === '&&' ? (l.value as boolean) && (r.value as boolean) : (l.value as boolean) || (r.value as boolean);
     const a = l.value as number;
     const b = r.value as number;
     switch (operator) {
@@ -363,6 +361,37 @@ class Evaluator implements FunctionHost {
     }
     return pieces;
   }
+}
+
+/**
+ * `&&` and `||` as HashiCorp HCL v2.24 (and OpenTofu) evaluate them: both sides are evaluated, but
+ * a known side that decides the result wins over an unknown or failed other side (`true || x` is
+ * true whatever `x` is), and when neither decides, the left unknown does (`x || y` with `x`
+ * unknown is unknown even where `y` would fail). Terraform 1.11, on HCL v2.23, left `true || x`
+ * unknown where `x` is unknown.
+ */
+function logical(operator: '&&' | '||', left: Value, right: Value, symbol: string): Value {
+  const decisive = operator === '||';
+  const sides: Value[] = [];
+  for (const [value, which] of [
+    [left, 'left'],
+    [right, 'right'],
+  ] as const) {
+    if (value instanceof Unknown || value === null) sides.push(value);
+    else {
+      const converted = toBoolValue(value);
+      if ('error' in converted) return failure(symbol, `Invalid operand: unsuitable value for ${which} operand: ${converted.error}`);
+      sides.push(converted.value);
+    }
+  }
+  const [l, r] = sides;
+  const known = (v: Value) => !(v instanceof Unknown);
+  if (!known(l) && !known(r)) return isFailure(l) ? l : unknownFrom(symbol, [l]);
+  if (l === decisive || r === decisive) return decisive;
+  if (!known(l) && r === !decisive) return isFailure(l) ? l : unknownFrom(symbol, [l]);
+  if (!known(r) && l === !decisive) return isFailure(r) ? r : unknownFrom(symbol, [r]);
+  if (l === null || r === null) return failure(symbol, 'Operation failed: Error during operation: argument must not be null');
+  return operator === '&&' ? (l as boolean) && (r as boolean) : (l as boolean) || (r as boolean);
 }
 
 /** The value of an interpolation as template text: strings as they are, numbers and bools converted. */
