@@ -9,7 +9,10 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import type { Finding } from '../../common/src/findings';
-import { positionOf, type StateResourceSpec } from '../support/tempModule';
+import { HclParser } from '../../core/src/terraform/hcl/hclParser';
+import { ReplacementKnowledgeBase } from '../../core/src/terraform/knowledgeBase/knowledgeBase';
+import { TerraformModuleAnalyzer } from '../../core/src/terraform/terraformModuleAnalyzer';
+import { cleanupTempDirs, positionOf, stateModule, type StateResourceSpec } from '../support/tempModule';
 import { analyseTerraform, MODULE_DIR } from './terraformTestSupport';
 
 const MAIN = path.join(MODULE_DIR, 'main.tf');
@@ -167,7 +170,7 @@ describe('instances as the plan addresses them', () => {
         'variable "perm" {}\nresource "local_file" "f" {\n  content         = "hello"\n  filename        = "${path.module}/f.txt"\n  file_permission = var.perm\n}\n',
     };
     const root = (p: string) => `module "m" {\n  source   = "./modules/m"\n  for_each = { k = "${p}", l = "0777" }\n  perm     = each.value\n}\n`;
-    const deployed: StateResourceSpec[] = ['k', 'l'].map((k) => ({ ...deployedFile('f', '0777'), module: `module.m["${k}"]` }));
+    const deployed: StateResourceSpec[] = ['k', 'l'].map((k) => ({ ...deployedFile('f', '0777', { filename: 'modules/m/f.txt' }), module: `module.m["${k}"]` }));
     const { findings } = await analyseTerraform({ 'main.tf': root('0777') }, { 'main.tf': root('0700') }, { state: deployed, childModules: { './modules/m': child } });
     assert.deepEqual(replacedAddresses(findings), ['module.m["k"].local_file.f']);
     const atArgument = findings.find((f) => f.file === MAIN);
@@ -270,11 +273,19 @@ describe('bad input: a note, never a crash', () => {
     assert.match(may?.message ?? '', /refers to itself/, JSON.stringify(findings, null, 2));
   });
 
-  test('a module source that does not exist', async () => {
-    const text = 'module "gone" {\n  source = "./modules/gone"\n}\n';
-    const { findings } = await analyseTerraform(undefined, { 'main.tf': text }, { state: [] });
-    const missing = findings.find((f) => f.code === 'terraform/module-not-found');
-    assert.ok(missing, JSON.stringify(findings, null, 2));
+  test('a module source that does not exist, and one not installed', async () => {
+    const text = 'module "gone" {\n  source = "./modules/gone"\n}\n\nmodule "vpc" {\n  source = "terraform-aws-modules/vpc/aws"\n}\n';
+    const dir = stateModule({ 'main.tf': text }, []);
+    const analyzer = new TerraformModuleAnalyzer(await HclParser.create(), new ReplacementKnowledgeBase());
+    const { findings } = await analyzer.analyze(dir, { baseline: 'state', gitRef: 'HEAD', mayRunProcesses: false });
+    assert.deepEqual(
+      findings.filter((f) => f.code === 'terraform/module-not-found').map((f) => [f.range.start.line, f.message]),
+      [
+        [0, 'Module "gone" was not checked: module "gone" (source "./modules/gone"): modules/gone holds no .tf files.'],
+        [4, 'Module "vpc" was not checked: module "vpc" (source "terraform-aws-modules/vpc/aws") is not installed: run `terraform init`.'],
+      ],
+    );
+    cleanupTempDirs();
   });
 
   test('for_each over a value known only after apply: the deployed instances, and a note', async () => {

@@ -41,6 +41,8 @@ export interface ModuleInstance {
 export interface RepetitionContext {
   countIndex?: number;
   each?: { key: string; value: Value };
+  /** The memo key of the expansion the instance comes from: reading `each` or `count` depends on it. */
+  expansion?: string;
 }
 
 /** One instance of a resource, addressed as the plan writes it. */
@@ -389,7 +391,7 @@ export class ConfigurationValues {
       token: () => [call?.block, call && childToken(parent?.node.children.get(call.name)), call?.repetition.kind === 'single' ? 'single' : call?.repetition.value],
       compute: () => {
         if (!parent || !call) return { instances: [] };
-        return this.expand(call.repetition, this.scopeFor(parent, {}), () => this.input.deployed?.moduleInstanceKeys(prefix));
+        return this.expand(`calls\0${parent.address}\0${name}`, call.repetition, this.scopeFor(parent, {}), () => this.input.deployed?.moduleInstanceKeys(prefix));
       },
     };
   }
@@ -401,7 +403,7 @@ export class ConfigurationValues {
       token: () => [resource?.block, resource?.repetition.kind === 'single' ? 'single' : resource?.repetition.value],
       compute: () => {
         if (!module || !resource) return { instances: [] };
-        return this.expand(resource.repetition, this.scopeFor(module, {}), () => this.input.deployed?.instanceKeys(resourceAddress));
+        return this.expand(`res\0${module.address}\0${address}`, resource.repetition, this.scopeFor(module, {}), () => this.input.deployed?.instanceKeys(resourceAddress));
       },
     };
   }
@@ -452,19 +454,19 @@ export class ConfigurationValues {
 
   // ---- expansion -------------------------------------------------------------------------------
 
-  private expand(repetition: ConfiguredResource['repetition'], scope: EvaluationScope, deployedKeys: () => InstanceKey[] | undefined): Expansion<KeyedRepetition> {
-    if (repetition.kind === 'single') return { instances: [{ key: undefined, repetition: {} }] };
+  private expand(expansion: string, repetition: ConfiguredResource['repetition'], scope: EvaluationScope, deployedKeys: () => InstanceKey[] | undefined): Expansion<KeyedRepetition> {
+    if (repetition.kind === 'single') return { instances: [{ key: undefined, repetition: NO_REPETITION }] };
     const value = this.evaluateNode(repetition.value, scope);
     if (repetition.kind === 'count') {
       if (typeof value === 'number' && Number.isInteger(value) && value >= 0) {
         const n = Math.min(value, MAX_INSTANCES);
         const instances: KeyedRepetition[] = [];
-        for (let i = 0; i < n; i++) instances.push({ key: i, repetition: { countIndex: i } });
+        for (let i = 0; i < n; i++) instances.push({ key: i, repetition: { countIndex: i, expansion } });
         return { instances, ...(value > n ? { truncated: value - n } : {}) };
       }
       const keys = (deployedKeys() ?? []).filter((k): k is number => typeof k === 'number');
       return {
-        instances: keys.map((k) => ({ key: k, repetition: { countIndex: k } })),
+        instances: keys.map((k) => ({ key: k, repetition: { countIndex: k, expansion } })),
         unknownKeys: unknownReason(value, '`count`'),
       };
     }
@@ -472,14 +474,14 @@ export class ConfigurationValues {
     if (entries) {
       const limited = entries.slice(0, MAX_INSTANCES);
       return {
-        instances: limited.map(([key, v]) => ({ key, repetition: { each: { key, value: v } } })),
+        instances: limited.map(([key, v]) => ({ key, repetition: { each: { key, value: v }, expansion } })),
         ...(entries.length > limited.length ? { truncated: entries.length - limited.length } : {}),
       };
     }
     const keys = (deployedKeys() ?? []).filter((k): k is string => typeof k === 'string');
     const reason = unknownReason(value, '`for_each`');
     return {
-      instances: keys.map((k) => ({ key: k, repetition: { each: { key: k, value: new Unknown('each.value', [reason]) } } })),
+      instances: keys.map((k) => ({ key: k, repetition: { each: { key: k, value: new Unknown('each.value', [reason]) }, expansion } })),
       unknownKeys: reason,
     };
   }
@@ -511,11 +513,13 @@ export class ConfigurationValues {
         if (second === undefined) break;
         return { value: memo.get<Value>(`local\0${module.address}\0${second}`) ?? cycle(`local.${second}`), consumed: 2 };
       case 'each':
+        if (repetition.expansion) memo.get(repetition.expansion);
         if (!repetition.each) return { value: new Unknown(`each.${second ?? ''}`, ['`each` is only valid in a block with `for_each`']), consumed: 2 };
         if (second === 'key') return { value: repetition.each.key, consumed: 2 };
         if (second === 'value') return { value: repetition.each.value, consumed: 2 };
         break;
       case 'count':
+        if (repetition.expansion) memo.get(repetition.expansion);
         if (second === 'index' && repetition.countIndex !== undefined) return { value: repetition.countIndex, consumed: 2 };
         return { value: new Unknown(`count.${second ?? ''}`, ['`count.index` is only valid in a block with `count`']), consumed: 2 };
       case 'path':
@@ -630,10 +634,16 @@ export class ConfigurationValues {
   /** The line a memo entry's value is written on, for the entries that are such lines. */
   private siteOfKey(key: string): ValueSite | undefined {
     const [kind, moduleAddress, name] = key.split('\0');
-    if (kind !== 'var' && kind !== 'local' && kind !== 'out') return undefined;
+    if (kind !== 'var' && kind !== 'local' && kind !== 'out' && kind !== 'calls' && kind !== 'res') return undefined;
     const module = this.moduleInstances.get(moduleAddress);
     if (!module) return undefined;
     const staticAddress = module.node.callPath.map((n) => `module.${n}`).join('.');
+    if (kind === 'calls' || kind === 'res') {
+      const owner = kind === 'calls' ? module.node.config.moduleCalls.find((c) => c.name === name) : module.node.config.byAddress.get(name);
+      const attribute = owner && attributeOf(owner.block, owner.repetition.kind === 'single' ? '' : owner.repetition.kind);
+      const ownerAddress = [staticAddress, kind === 'calls' ? `module.${name}` : name].filter(Boolean).join('.');
+      return owner && attribute && siteOf(`repetition:${ownerAddress}`, owner.file, attribute, `${ownerAddress.replace(/^.*\b(module\.)/, '$1')}'s ${attribute.name}`);
+    }
     if (kind === 'var') {
       const definition = this.variableDefinition(module, name);
       if (!definition) return undefined;
@@ -665,8 +675,16 @@ export class ConfigurationValues {
       for (const [name, output] of node.config.outputs) {
         if (output.value) sites.set(`output:${staticAddress}:${name}`, siteOf(`output:${staticAddress}:${name}`, output.file, output.value, `output "${name}"`));
       }
+      for (const resource of node.config.resources) {
+        if (resource.repetition.kind === 'single') continue;
+        const ownerAddress = [staticAddress, resource.address].filter(Boolean).join('.');
+        const attribute = attributeOf(resource.block, resource.repetition.kind);
+        if (attribute) sites.set(`repetition:${ownerAddress}`, siteOf(`repetition:${ownerAddress}`, resource.file, attribute, `${resource.address}'s ${attribute.name}`));
+      }
       for (const call of node.config.moduleCalls) {
         const childAddress = [...node.callPath, call.name].map((n) => `module.${n}`).join('.');
+        const repetition = call.repetition.kind === 'single' ? undefined : attributeOf(call.block, call.repetition.kind);
+        if (repetition) sites.set(`repetition:${childAddress}`, siteOf(`repetition:${childAddress}`, call.file, repetition, `module.${call.name}'s ${repetition.name}`));
         for (const attribute of call.block.attributes) {
           if (META_ARGUMENTS.has(attribute.name)) continue;
           sites.set(`argument:${childAddress}:${attribute.name}`, siteOf(`argument:${childAddress}:${attribute.name}`, call.file, attribute, attribute.name));
