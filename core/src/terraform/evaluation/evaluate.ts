@@ -241,7 +241,8 @@ class Evaluator implements FunctionHost {
       const shownArgs = args.map(canonicalText).join(', ');
       if (isFailure(last)) return last;
       if (last instanceof Unknown) return unknownFrom(`${name}(${shownArgs}...)`, args);
-      if (!Array.isArray(last)) return failure(`${name}(${shownArgs}...)`, 'Invalid expanding argument value: the expanding argument (indicated by ...) must be a list, set or tuple');
+      if (!Array.isArray(last))
+        return failure(`${name}(${shownArgs}...)`, 'Invalid expanding argument value: the expanding argument (indicated by ...) must be a list, set or tuple');
       args = [...args.slice(0, -1), ...last];
     }
     return callFunction(name, args, this);
@@ -253,7 +254,8 @@ class Evaluator implements FunctionHost {
     const shape = () => expressionText({ ...expression, collection: { type: 'unsupported', text: canonicalText(collection), range: expression.collection.range } });
     if (collection instanceof Unknown) return unknownFrom(shape(), [collection]);
     if (collection === null) return failure(shape(), 'Iteration over null value: a null value cannot be used as the collection in a `for` expression');
-    if (typeof collection !== 'object') return failure(shape(), `Iteration over non-iterable value: a ${typeName(collection)} cannot be used as the collection in a \`for\` expression`);
+    if (typeof collection !== 'object')
+      return failure(shape(), `Iteration over non-iterable value: a ${typeName(collection)} cannot be used as the collection in a \`for\` expression`);
     const entries = collectionEntries(collection);
     const tupleItems: Value[] = [];
     const objectItems = new Map<string, Value[]>();
@@ -492,7 +494,8 @@ export function index(value: Value, key: Value): Value {
     if ('error' in number || typeof number.value !== 'number') return failure(symbol, 'Invalid index: a number is required to index a list or tuple');
     const i = number.value;
     if (!Number.isInteger(i)) return failure(symbol, 'Invalid index: the index must be a whole number');
-    if (i < 0 || i >= value.length) return failure(symbol, `Invalid index: the given key does not identify an element in this collection value (${value.length} elements)`);
+    if (i < 0 || i >= value.length)
+      return failure(symbol, `Invalid index: the given key does not identify an element in this collection value (${value.length} elements)`);
     return value[i];
   }
   if (typeof value === 'object') {

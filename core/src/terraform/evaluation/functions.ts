@@ -76,8 +76,10 @@ export function callFunction(name: string, args: readonly Value[], host: Functio
     return unknownFrom(symbol, args, [`\`${name}\` is a function this analysis does not evaluate`]);
   }
   const [min, max] = fn.arity;
-  if (args.length < min) return failure(symbol, `Not enough function arguments: "${bare}" expects ${min === max ? min : `at least ${min}`} argument(s), got ${args.length}`);
-  if (args.length > max) return failure(symbol, `Too many function arguments: "${bare}" expects ${min === max ? 'only ' : 'at most '}${max} argument(s), got ${args.length}`);
+  if (args.length < min)
+    return failure(symbol, `Not enough function arguments: "${bare}" expects ${min === max ? min : `at least ${min}`} argument(s), got ${args.length}`);
+  if (args.length > max)
+    return failure(symbol, `Too many function arguments: "${bare}" expects ${min === max ? 'only ' : 'at most '}${max} argument(s), got ${args.length}`);
   const mode = fn.unknowns ?? 'strict';
   if (mode !== 'failures') {
     const failed = firstFailure(args);
@@ -200,18 +202,23 @@ function matchResult(match: RegExpExecArray): Value {
 function allMatches(re: RegExp, text: string): RegExpExecArray[] {
   const matches: RegExpExecArray[] = [];
   re.lastIndex = 0;
+  let previousEnd = -1;
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    matches.push(m);
-    if (m[0] === '') re.lastIndex += text.codePointAt(re.lastIndex)! > 0xffff ? 2 : 1;
+    // As Go's FindAll: an empty match right where the previous match ended does not count.
+    if (!(m[0] === '' && m.index === previousEnd)) matches.push(m);
+    previousEnd = m.index + m[0].length;
+    if (m[0] === '') re.lastIndex += (text.codePointAt(re.lastIndex) ?? 0) > 0xffff ? 2 : 1;
   }
   return matches;
 }
 
 function rangeValues(args: readonly Value[]): number[] {
   const n = args.map((a) => num(a));
-  const [start, limit, step] = n.length === 1 ? [0, n[0], 1] : n.length === 2 ? [n[0], n[1], n[0] <= n[1] ? 1 : -1] : n;
+  const [start, limit] = n.length === 1 ? [0, n[0]] : n;
+  const step = n.length === 3 ? n[2] : start <= limit ? 1 : -1;
   if (step === 0) fail('step must not be zero');
-  if ((step > 0 && limit < start) || (step < 0 && limit > start)) fail(step > 0 ? 'for an increasing step, the limit must not be less than the start' : 'for a decreasing step, the limit must not be greater than the start');
+  if ((step > 0 && limit < start) || (step < 0 && limit > start))
+    fail(step > 0 ? 'for an increasing step, the limit must not be less than the start' : 'for a decreasing step, the limit must not be greater than the start');
   const out: number[] = [];
   for (let v = start; step > 0 ? v < limit : v > limit; v = arithmeticResult(v + step)) {
     if (out.length >= 1024) fail('more than 1024 values were generated; either decrease the difference between start and end or use a smaller step');
@@ -266,7 +273,12 @@ const FUNCTIONS: Record<string, TerraformFunction> = {
       const lengths = rest.filter(Array.isArray).map((l) => (l as Value[]).length);
       if (lengths.some((l) => l !== lengths[0])) fail('all arguments must be lists of the same length');
       if (lengths.length === 0) return [formatValues(format, rest)];
-      return Array.from({ length: lengths[0] }, (_, i) => formatValues(format, rest.map((a) => (Array.isArray(a) ? a[i] : a))));
+      return Array.from({ length: lengths[0] }, (_, i) =>
+        formatValues(
+          format,
+          rest.map((a) => (Array.isArray(a) ? a[i] : a)),
+        ),
+      );
     },
   },
   join: {
@@ -507,7 +519,7 @@ const FUNCTIONS: Record<string, TerraformFunction> = {
     arity: [1, 1],
     apply: (args) => {
       const out: Value[] = [];
-      for (const v of list(args[0], 'list')) if (!out.some((o) => sameValue(o, v))) out.push(v);
+      for (const v of unified(list(args[0], 'list'), 'list')) if (!out.some((o) => sameValue(o, v))) out.push(v);
       return out;
     },
   },
@@ -748,4 +760,6 @@ const FUNCTIONS: Record<string, TerraformFunction> = {
 };
 
 /** The names of the functions this evaluates, for the documentation and the tests. */
-export const EVALUATED_FUNCTIONS: readonly string[] = Object.keys(FUNCTIONS).concat([...IMPURE]).sort();
+export const EVALUATED_FUNCTIONS: readonly string[] = Object.keys(FUNCTIONS)
+  .concat([...IMPURE])
+  .sort();
