@@ -415,6 +415,8 @@ const UNKNOWN = [
   '{ for s in ["a", terraform_data.x.id] : s => 1 }',
   '[for s in ["a", "b"] : s if s == terraform_data.x.id]',
   'one([terraform_data.x.id])',
+  'terraform_data.x.id == "a" ? local.o.missing : 1',
+  'terraform_data.x.id == "a" ? null : null',
 ];
 
 /**
@@ -477,6 +479,7 @@ const ERRORS = [
   'try(local.o.missing, local.z.x)',
   'local.b ? local.o.missing : 1',
   '!"x"',
+  'terraform_data.x.id == "a" ? true : 1',
   '-"x"',
   'max()',
 ];

@@ -158,26 +158,30 @@ class Evaluator implements FunctionHost {
     const condition = this.evaluate(expression.condition, bindings);
     const whenTrue = this.evaluate(expression.then, bindings);
     const whenFalse = this.evaluate(expression.else, bindings);
+    // Both branches decide the result's type, whatever the condition.
+    const mixed = (x: Value, y: Value) => typeof x === 'number' && typeof y === 'boolean';
+    if (mixed(whenTrue, whenFalse) || mixed(whenFalse, whenTrue)) {
+      return failure(
+        expressionText(expression),
+        `Inconsistent conditional result types: the 'true' value is ${typeName(whenTrue)}, but the 'false' value is ${typeName(whenFalse)}`,
+      );
+    }
     if (isFailure(condition)) return condition;
     if (condition === null) return failure(expressionText(expression), 'Null condition: the condition value is null');
     const asBool = toBoolValue(condition);
     if ('error' in asBool) return failure(expressionText(expression), 'Incorrect condition type: the condition expression must be a bool');
     if (asBool.value instanceof Unknown) {
       if (isWhollyKnown(whenTrue) && isWhollyKnown(whenFalse) && sameValue(whenTrue, whenFalse)) return whenTrue;
-      return unknownFrom(`${operand(asBool.value)} ? ${operand(whenTrue)} : ${operand(whenFalse)}`, [asBool.value, whenTrue, whenFalse]);
+      // Neither branch is taken yet, so neither branch's errors count.
+      const branches = [whenTrue, whenFalse].filter((b) => !isFailure(b));
+      return unknownFrom(`${operand(asBool.value)} ? ${operand(whenTrue)} : ${operand(whenFalse)}`, [asBool.value, ...branches]);
     }
-    // Only the chosen branch's errors count; the other branch still decides the result's type:
-    // a number or bool against a string is converted to a string, as HCL unifies them.
+    // Only the chosen branch's errors count. A number or bool against a string is converted to a
+    // string, as HCL unifies the branches' types.
     const [chosen, other] = asBool.value ? [whenTrue, whenFalse] : [whenFalse, whenTrue];
     if ((typeof chosen === 'number' || typeof chosen === 'boolean') && typeof other === 'string') {
       const converted = toStringValue(chosen);
       return 'error' in converted ? chosen : converted.value;
-    }
-    if ((typeof chosen === 'number' && typeof other === 'boolean') || (typeof chosen === 'boolean' && typeof other === 'number')) {
-      return failure(
-        expressionText(expression),
-        `Inconsistent conditional result types: the 'true' value is ${typeName(whenTrue)}, but the 'false' value is ${typeName(whenFalse)}`,
-      );
     }
     return chosen;
   }
