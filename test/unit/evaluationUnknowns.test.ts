@@ -42,6 +42,9 @@ describe('unknown results', () => {
     // Written differently, computed the same: the same symbol.
     assert.equal(unknown('upper( random_id.r.hex )').symbol, unknown('upper((random_id.r.hex))').symbol);
     assert.equal(unknown('join("-", [var.region, local.n])').symbol, 'join("-", [var.region, 2])');
+    assert.equal(unknown('(random_id.r.hex == "a" ? var.region : "b").name').symbol, '((random_id.r.hex == "a") ? var.region : "b").name');
+    assert.equal(unknown('"a%{if var.region == "x"}b${local.n}%{endif}c"').symbol, '"a%{if var.region == "x"}b${local.n}%{endif}c"');
+    assert.equal(unknown('"%{for k, v in var.region}${k}%{endfor}!"').symbol, '"%{for k, v in var.region}${k}%{endfor}!"');
   });
 
   test('reasons and after-apply dependencies are the union of the inputs', () => {

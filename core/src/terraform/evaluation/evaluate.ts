@@ -12,7 +12,7 @@
 import type { Expression, TemplatePart, TraversalStep } from '../hcl/expression';
 import type { SourceRange } from '../../../../common/src/findings';
 import { toBoolValue, toNumberValue, toStringValue, typeName } from './conversion';
-import { escapeTemplateLiteral, expressionText, stepsText } from './expressionText';
+import { escapeTemplateLiteral, expressionText, stepsText, templateText } from './expressionText';
 import { callFunction, type FunctionHost } from './functions';
 import { arithmeticResult } from './numbers';
 import { setKey } from './objects';
@@ -119,7 +119,7 @@ class Evaluator implements FunctionHost {
   }
 
   private splat(target: Value, each: readonly TraversalStep[], full: boolean, bindings: Bindings): Value {
-    if (target instanceof Unknown) return unknownFrom(`${target.symbol}${full ? '[*]' : '.*'}${stepsText(each)}`, [target]);
+    if (target instanceof Unknown) return unknownFrom(`${operand(target)}${full ? '[*]' : '.*'}${stepsText(each)}`, [target]);
     // A splat over null is an empty tuple, over anything that is not a list a tuple of that one value.
     if (target === null) return [];
     const items = Array.isArray(target) ? target : [target];
@@ -321,7 +321,7 @@ class Evaluator implements FunctionHost {
     const failed = firstFailure(pieces);
     if (failed) return failed;
     if (pieces.every((p) => typeof p === 'string')) return pieces.join('');
-    const symbol = `"${pieces.map((p) => (typeof p === 'string' ? escapeTemplateLiteral(p) : `\${${(p as Unknown).symbol}}`)).join('')}"`;
+    const symbol = `"${pieces.map((p) => (typeof p === 'string' ? escapeTemplateLiteral(p) : DIRECTIVES.has(p as Unknown) ? (p as Unknown).symbol : `\${${(p as Unknown).symbol}}`)).join('')}"`;
     return unknownFrom(symbol, pieces);
   }
 
@@ -342,16 +342,18 @@ class Evaluator implements FunctionHost {
           if (isFailure(condition)) pieces.push(condition);
           else if ('error' in asBool) pieces.push(failure(expressionText(part.condition), 'Invalid template directive: the `if` condition must be a bool'));
           else if (asBool.value instanceof Unknown) {
-            const text = `%{if ${asBool.value.symbol}}`;
-            pieces.push(unknownFrom(text, [asBool.value]));
+            const elsePart = part.else.length ? `%{else}${templateText(part.else)}` : '';
+            pieces.push(directive(unknownFrom(`%{if ${asBool.value.symbol}}${templateText(part.then)}${elsePart}%{endif}`, [asBool.value])));
           } else pieces.push(...this.templatePieces(asBool.value ? part.then : part.else, bindings));
           break;
         }
         case 'for': {
           const collection = this.evaluate(part.collection, bindings);
           if (isFailure(collection)) pieces.push(collection);
-          else if (collection instanceof Unknown) pieces.push(unknownFrom(`%{for ${part.valueVar} in ${collection.symbol}}`, [collection]));
-          else if (collection === null || typeof collection !== 'object') {
+          else if (collection instanceof Unknown) {
+            const names = part.keyVar ? `${part.keyVar}, ${part.valueVar}` : part.valueVar;
+            pieces.push(directive(unknownFrom(`%{for ${names} in ${collection.symbol}}${templateText(part.body)}%{endfor}`, [collection])));
+          } else if (collection === null || typeof collection !== 'object') {
             pieces.push(failure(expressionText(part.collection), 'Iteration over non-iterable value: a template `for` needs a collection'));
           } else {
             for (const [key, value] of collectionEntries(collection)) {
@@ -398,6 +400,14 @@ function logical(operator: '&&' | '||', left: Value, right: Value, symbol: strin
   if (!known(r) && l === !decisive) return isFailure(r) ? r : unknownFrom(symbol, [r]);
   if (l === null || r === null) return failure(symbol, 'Operation failed: Error during operation: argument must not be null');
   return operator === '&&' ? (l as boolean) && (r as boolean) : (l as boolean) || (r as boolean);
+}
+
+/** Unknown template pieces that are whole directives, written into the template's symbol as they are. */
+const DIRECTIVES = new WeakSet<Unknown>();
+
+function directive(value: Unknown): Unknown {
+  if (!isFailure(value)) DIRECTIVES.add(value);
+  return value;
 }
 
 /** The value of an interpolation as template text: strings as they are, numbers and bools converted. */
@@ -469,7 +479,7 @@ export function valuesEqual(a: Value, b: Value): boolean | undefined {
 
 /** `.name` on a value: an object's attribute or a map's element, or a list element by a legacy `.0`. */
 export function getAttribute(value: Value, name: string): Value {
-  if (value instanceof Unknown) return isFailure(value) ? value : unknownFrom(`${value.symbol}.${name}`, [value]);
+  if (value instanceof Unknown) return isFailure(value) ? value : unknownFrom(`${operand(value)}.${name}`, [value]);
   const symbol = `${canonicalText(value)}.${name}`;
   if (value === null) return failure(symbol, `Attempt to get attribute from null value: null has no attribute "${name}"`);
   if (Array.isArray(value)) {
@@ -489,7 +499,7 @@ export function index(value: Value, key: Value): Value {
   const failed = firstFailure([value, key]);
   if (failed) return failed;
   const symbol = `${canonicalText(value)}[${canonicalText(key)}]`;
-  if (value instanceof Unknown) return unknownFrom(`${value.symbol}[${canonicalText(key)}]`, [value, key]);
+  if (value instanceof Unknown) return unknownFrom(`${operand(value)}[${canonicalText(key)}]`, [value, key]);
   if (value === null) return failure(symbol, 'Attempt to index null value: this value is null, so it does not have any indices');
   if (key === null) return failure(symbol, 'Invalid index: a null value cannot be an index');
   if (key instanceof Unknown) return unknownFrom(symbol, [value, key]);

@@ -162,8 +162,10 @@ function unified(items: readonly Value[], parameter = 'v'): Value[] {
 
 /** A string's characters as Terraform counts them: grapheme clusters. */
 function graphemes(text: string): string[] {
-  return Array.from(new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(text), (s) => s.segment);
+  return Array.from(GRAPHEMES.segment(text), (s) => s.segment);
 }
+
+const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
 /** Go's strings.TrimSpace set: Unicode White_Space, without the byte order mark JavaScript's trim adds. */
 const GO_SPACE = '\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
