@@ -417,6 +417,25 @@ const UNKNOWN = [
   'one([terraform_data.x.id])',
   'terraform_data.x.id == "a" ? local.o.missing : 1',
   'terraform_data.x.id == "a" ? null : null',
+  'coalesce("a", terraform_data.x.id)',
+  'try("a", terraform_data.x.id)',
+  'coalescelist(["a"], [terraform_data.x.id])',
+  'length(concat([terraform_data.x.id], ["z"]))',
+  'contains([terraform_data.x.id], "a")',
+  'compact(["a", terraform_data.x.id])',
+  'tostring(terraform_data.x.id)',
+  'lookup({ a = 1 }, terraform_data.x.id, 2)',
+  '{ a = 1 }[terraform_data.x.id]',
+  '[1, 2][terraform_data.x.id == "" ? 0 : 1]',
+  'slice([terraform_data.x.id, "b", "c"], 1, 3)',
+  'reverse([terraform_data.x.id, "b"])[0]',
+  'zipmap(["a", "b"], [terraform_data.x.id, 2])',
+  'element([terraform_data.x.id, "b"], 3)',
+  'alltrue([terraform_data.x.id == "a", false])',
+  'sum([1, length(terraform_data.x.id)])',
+  '[for s in formatlist("%s", [terraform_data.x.id, "b"]) : s]',
+  'split(",", terraform_data.x.id)',
+  '"${terraform_data.x.id}" == "${terraform_data.x.id}"',
 ];
 
 /**
@@ -479,6 +498,15 @@ const ERRORS = [
   'try(local.o.missing, local.z.x)',
   'local.b ? local.o.missing : 1',
   '!"x"',
+  'local.l[1.5]',
+  'local.l["x"]',
+  'local.l[-1]',
+  'local.o.tags.env.x',
+  'local.words[*].x',
+  'tolist(local.o)',
+  'join(",", [[1]])',
+  'merge(1)',
+  'keys([1])',
   'terraform_data.x.id == "a" ? true : 1',
   '-"x"',
   'max()',
@@ -578,5 +606,10 @@ function consoleText(value: Value, depth: number): string {
   if (Array.isArray(value)) return `${indent}[\n${value.map((v) => consoleText(v, depth + 1)).join('')}${indent}],\n`;
   const keys = Object.keys(value).sort();
   const object = value as { [key: string]: Value };
-  return `${indent}{\n${keys.map((k) => consoleText(object[k], depth + 1).replace(/^\s*/, `${'  '.repeat(depth + 1)}${JSON.stringify(k)} = `)).join('')}${indent}},\n`;
+  // The console ends an object's entries without commas.
+  const entry = (k: string) =>
+    consoleText(object[k], depth + 1)
+      .replace(/^\s*/, `${'  '.repeat(depth + 1)}${JSON.stringify(k)} = `)
+      .replace(/,\n$/, '\n');
+  return `${indent}{\n${keys.map(entry).join('')}${indent}},\n`;
 }

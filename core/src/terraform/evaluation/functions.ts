@@ -245,7 +245,8 @@ function mergeObjects(args: readonly Value[], call: Call): Value {
   for (const arg of args) {
     if (arg === null) continue;
     if (arg instanceof Unknown) return unknownFrom(call.symbol, args);
-    const o = object(arg);
+    if (typeof arg !== 'object' || Array.isArray(arg)) return fail(`arguments must be maps or objects, got "${typeName(arg)}"`);
+    const o = arg as ValueObject;
     for (const k of sortedKeys(o)) setKey(out, k, o[k]);
   }
   return out;
@@ -269,18 +270,17 @@ const FUNCTIONS: Record<string, TerraformFunction> = {
   },
   formatlist: {
     arity: [1, Infinity],
-    apply: (args) => {
-      const format = str(args[0], 'format');
-      const rest = args.slice(1);
+    unknowns: 'partial',
+    apply: (args, call) => {
+      const [formatArg, ...rest] = args;
+      if (!isWhollyKnown(formatArg) || rest.some((a) => a instanceof Unknown)) return unknownFrom(call.symbol, args);
+      const format = str(formatArg, 'format');
       const lengths = rest.filter(Array.isArray).map((l) => (l as Value[]).length);
       if (lengths.some((l) => l !== lengths[0])) fail('all arguments must be lists of the same length');
-      if (lengths.length === 0) return [formatValues(format, rest)];
-      return Array.from({ length: lengths[0] }, (_, i) =>
-        formatValues(
-          format,
-          rest.map((a) => (Array.isArray(a) ? a[i] : a)),
-        ),
-      );
+      // One string per element; an element with unknown arguments is an unknown element.
+      const one = (row: Value[]) => (row.every(isWhollyKnown) ? formatValues(format, row) : unknownFrom(`format(${[formatArg, ...row].map(canonicalText).join(', ')})`, row));
+      if (lengths.length === 0) return [one(rest)];
+      return Array.from({ length: lengths[0] }, (_, i) => one(rest.map((a) => (Array.isArray(a) ? a[i] : a))));
     },
   },
   join: {
