@@ -23,7 +23,7 @@ const scope = fakeScope(
     'var.names': ['a', 'b'],
     'local.n': 2,
   },
-  { 'greeting.tpl': 'Hi ${name}' },
+  { 'greeting.tpl': 'Hi ${name}', 'self.tpl': '${templatefile("self.tpl", {})}' },
 );
 const evaluate = (text: string, options = {}) => evaluateExpression(parseExpression(text), scope, options);
 const unknown = (text: string): Unknown => {
@@ -155,6 +155,20 @@ describe('unknown results', () => {
     assert.ok(withoutHook instanceof Unknown && !isFailure(withoutHook));
     assert.ok(isFailure(evaluate('templatefile("greeting.tpl", {})', { parseTemplate: parseTemplateText })));
     assert.ok(isUnknown(evaluate('templatefile("greeting.tpl", { name = random_id.r.hex })', { parseTemplate: parseTemplateText })));
+  });
+
+  test('a template file cannot call templatefile again, as in Terraform', () => {
+    const value = evaluate('templatefile("self.tpl", {})', { parseTemplate: parseTemplateText });
+    assert.ok(isFailure(value));
+    assert.match(value.message, /cannot recursively call templatefile/);
+  });
+
+  test('results too large to build here are unknown, not built', () => {
+    for (const text of ['setproduct(range(1000), range(1000))', 'format("%1000000s", "x")', 'indent(1000000, "a\\nb")']) {
+      const value = evaluate(text);
+      assert.ok(value instanceof Unknown && !isFailure(value), text);
+      assert.match(value.reasons[0], /too large to evaluate here/, text);
+    }
   });
 
   test('regular expressions RE2 and JavaScript read differently are left unknown', () => {

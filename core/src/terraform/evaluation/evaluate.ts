@@ -44,6 +44,8 @@ class Evaluator implements FunctionHost {
   constructor(
     private readonly scope: EvaluationScope,
     private readonly options: EvaluationOptions,
+    /** Inside a template file, where Terraform does not offer `templatefile` again. */
+    private readonly inTemplateFile = false,
   ) {}
 
   readFile(path: string): string | undefined {
@@ -51,6 +53,7 @@ class Evaluator implements FunctionHost {
   }
 
   renderTemplate(text: string, variables: { readonly [name: string]: Value }, symbol: string): Value {
+    if (this.inTemplateFile) return failure(symbol, 'Call to function "templatefile" failed: cannot recursively call templatefile from inside another template file');
     const template = this.options.parseTemplate?.(text);
     if (!template) return new Unknown(symbol, ['the template file could not be read as a template here']);
     // A template file sees only the variables it is given, and the functions.
@@ -61,7 +64,7 @@ class Evaluator implements FunctionHost {
           : { value: failure(names[0], `Invalid reference: the vars map has no key "${names[0]}"`), consumed: 1 },
       readFile: (path) => this.scope.readFile(path),
     };
-    return new Evaluator(scope, this.options).evaluate(template, NO_BINDINGS);
+    return new Evaluator(scope, this.options, true).evaluate(template, NO_BINDINGS);
   }
 
   evaluate(expression: Expression, bindings: Bindings): Value {

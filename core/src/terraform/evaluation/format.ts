@@ -12,6 +12,11 @@ import type { Value } from './value';
 /** What Terraform would say about a format it cannot apply. */
 export class FormatError extends Error {}
 
+/** A width or precision too large to build here (Terraform would): the result is unknown. */
+export class FormatTooLarge extends Error {}
+
+const MAX_FORMAT_WIDTH = 100_000;
+
 interface Spec {
   minus: boolean;
   plus: boolean;
@@ -69,10 +74,12 @@ export function formatValues(format: string, args: readonly Value[]): string {
     };
     readIndex();
     spec.width = readNumber();
+    if ((spec.width ?? 0) > MAX_FORMAT_WIDTH) throw new FormatTooLarge();
     if (chars[i] === '.') {
       i++;
       readIndex();
       spec.precision = readNumber() ?? 0;
+      if (spec.precision > MAX_FORMAT_WIDTH) throw new FormatTooLarge();
     }
     readIndex();
     const verb = chars[i++];

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { cidrHost, cidrNetmask, cidrSubnet, cidrSubnets, CidrError } from './cidr';
 import { toBoolValue, toNumberValue, toStringValue, typeName } from './conversion';
-import { formatValues, FormatError } from './format';
+import { formatValues, FormatError, FormatTooLarge } from './format';
 import { jsonDecode, jsonEncode } from './jsonEncoding';
 import { arithmeticResult } from './numbers';
 import { hasKey, setKey } from './objects';
@@ -64,6 +64,12 @@ const failArgument = (parameter: string, message: string): never => {
   throw new CallError(message, parameter);
 };
 
+/** Thrown where a result would be too large to build here (Terraform would build it): the call is unknown. */
+class TooLarge extends Error {}
+
+/** The most elements or characters a function builds here. */
+export const MAX_RESULT_SIZE = 100_000;
+
 export function callFunction(name: string, args: readonly Value[], host: FunctionHost): Value {
   const symbol = `${name}(${args.map(canonicalText).join(', ')})`;
   const bare = name.startsWith('core::') ? name.slice('core::'.length) : name;
@@ -89,6 +95,7 @@ export function callFunction(name: string, args: readonly Value[], host: Functio
   try {
     return fn.apply(args, { name: bare, symbol, host });
   } catch (error) {
+    if (error instanceof TooLarge || error instanceof FormatTooLarge) return unknownFrom(symbol, args, [`\`${bare}\`'s result is too large to evaluate here`]);
     if (error instanceof CallError && error.parameter) return failure(symbol, `Invalid value for "${error.parameter}" parameter: ${error.message}`);
     if (error instanceof CallError || error instanceof FormatError || error instanceof CidrError) {
       return failure(symbol, `Call to function "${bare}" failed: ${error.message}`);
@@ -278,7 +285,8 @@ const FUNCTIONS: Record<string, TerraformFunction> = {
       const lengths = rest.filter(Array.isArray).map((l) => (l as Value[]).length);
       if (lengths.some((l) => l !== lengths[0])) fail('all arguments must be lists of the same length');
       // One string per element; an element with unknown arguments is an unknown element.
-      const one = (row: Value[]) => (row.every(isWhollyKnown) ? formatValues(format, row) : unknownFrom(`format(${[formatArg, ...row].map(canonicalText).join(', ')})`, row));
+      const one = (row: Value[]) =>
+        row.every(isWhollyKnown) ? formatValues(format, row) : unknownFrom(`format(${[formatArg, ...row].map(canonicalText).join(', ')})`, row);
       if (lengths.length === 0) return [one(rest)];
       return Array.from({ length: lengths[0] }, (_, i) => one(rest.map((a) => (Array.isArray(a) ? a[i] : a))));
     },
@@ -390,7 +398,9 @@ const FUNCTIONS: Record<string, TerraformFunction> = {
   indent: {
     arity: [2, 2],
     apply: (args) => {
-      const pad = ' '.repeat(Math.max(0, int(args[0], 'spaces')));
+      const spaces = int(args[0], 'spaces');
+      if (spaces > MAX_RESULT_SIZE) throw new TooLarge();
+      const pad = ' '.repeat(Math.max(0, spaces));
       return str(args[1], 'str').split('\n').join(`\n${pad}`);
     },
   },
@@ -592,7 +602,11 @@ const FUNCTIONS: Record<string, TerraformFunction> = {
   },
   setproduct: {
     arity: [1, Infinity],
-    apply: (args) => args.map((a) => list(a, 'sets')).reduce<Value[][]>((acc, set) => acc.flatMap((prefix) => set.map((v) => [...prefix, v])), [[]]),
+    apply: (args) => {
+      const sets = args.map((a) => list(a, 'sets'));
+      if (sets.reduce((size, set) => size * set.length, 1) > MAX_RESULT_SIZE) throw new TooLarge();
+      return sets.reduce<Value[][]>((acc, set) => acc.flatMap((prefix) => set.map((v) => [...prefix, v])), [[]]);
+    },
   },
   setunion: { arity: [1, Infinity], apply: (args) => setElements(unified(args.flatMap((a) => list(a, 'sets')))) },
   setintersection: {
