@@ -308,6 +308,75 @@ const KNOWN = [
   'fileexists("nope.txt")',
   'templatefile(local.tpl, { name = "Ann", items = [1, 2] })',
   // Calls with expansion, and nulls in odd places
+  // Subtler corners: rounding ties, exponents, Unicode, Go's regexp and replacement rules
+  'format("%.2f|%.2f|%.1f|%.0f|%.0f|%.3e|%.1f", 2.675, 0.125, 0.25, 3.5, 0.5, 1.0005, 0.05)',
+  'format("%5.1f|%-7.2f|%x|%+.2e|%g|%g|%g|%.2g|%G", 3.14159, 2.5, -255, 12345.678, 100000, 1e-5, 0.0001234, 1234, 1e21)',
+  'format("%d|%d|%5d|%-5d|%05.1f|%x", 1e15, -7, 42, 42, 2.25, 1e15)',
+  'format("%s|%v|%d", 1e21, 0.000001, "42")',
+  'format("%t|%v", "true", false)',
+  'format("%v|%v|%v|%5v|%v", 1234567, 100, -0.5, 2, 1e21)',
+  'formatlist("%s!", "x")',
+  'tostring(0.000001)',
+  'tostring(-0.5)',
+  'tostring(123456789.123)',
+  'tostring(1e-10)',
+  'toset([1.5, -2, 10, 1.5])',
+  'sort(["é", "z", "Z", "a", "ä", "👍", "\\uffff"])',
+  'substr("e\\u0301tude", 0, 2)',
+  'length("👍🏽 ok")',
+  'strrev("añ👍🏽")',
+  'title("élan vital")',
+  'split("", "é👍")',
+  'jsonencode("\\u00e9 \\u0008 \\u000c \\u007f \\u2029")',
+  'replace("aaa", "a", "$1")',
+  'replace("abc", "/b/", "$$")',
+  'replace("a.b.c", ".", "-")',
+  'regexall("a*", "baaac")',
+  'regexall("x*", "")',
+  'replace("baaac", "/a*/", "-")',
+  'cidrhost("2001:db8::/32", -1)',
+  'cidrsubnet("2001:db8:0:0:0:0:0:0/64", 64, 1)',
+  'cidrsubnets("10.0.0.0/8", 8, 16, 8)',
+  'coalesce(1, 2)',
+  'distinct([1, "1", 2])',
+  'concat([1], ["a"])',
+  'keys({})',
+  'values({})',
+  'tolist(toset(["b", "a"]))',
+  '"${true}"',
+  '"a${true}"',
+  '"${local.f}x"',
+  'true ? null : "a"',
+  'local.m.a',
+  'ceil(-0.5)',
+  'abs(-0)',
+  'floor(1e20)',
+  'pow(10, 21)',
+  'max(1e300, 5)',
+  '2 - 3 * -1',
+  '-(1 - 3)',
+  '!(1 > 2) && "a" != "b"',
+  '[1, "a"] == [1, "a"]',
+  '{ a = [1] } == { a = [1, 2] }',
+  'merge({ a = { x = 1 } }, { a = { y = 2 } })',
+  'flatten([[], [[]], [[[1]]]])',
+  'zipmap([], [])',
+  'lookup({ a = "b" }, "a")',
+  'index([1, 2, 3], 2)',
+  'contains(["a"], "b")',
+  'range(-3)',
+  'range(1, 2, 0.3)',
+  'indent(4, "x")',
+  'trim("  x  ", " ")',
+  'chomp("a\\r")',
+  'trimspace("\\u00a0x\\u2003")',
+  'upper("ǆ")',
+  'lower("ΣΑΣ")',
+  'startswith("", "")',
+  'one(toset([]))',
+  'setproduct([], ["a"])',
+  'setunion([1, 2], [3])',
+  'setintersection([1, 2], [2, 3])',
   'max([3, 9, 1]...)',
   'concat([[1], [2, 3]]...)',
   'length([for x in range(5) : x if x % 2 == 0])',
@@ -346,6 +415,27 @@ const UNKNOWN = [
   '{ for s in ["a", terraform_data.x.id] : s => 1 }',
   '[for s in ["a", "b"] : s if s == terraform_data.x.id]',
   'one([terraform_data.x.id])',
+  'terraform_data.x.id == "a" ? local.o.missing : 1',
+  'terraform_data.x.id == "a" ? null : null',
+  'coalesce("a", terraform_data.x.id)',
+  'try("a", terraform_data.x.id)',
+  'coalescelist(["a"], [terraform_data.x.id])',
+  'length(concat([terraform_data.x.id], ["z"]))',
+  'contains([terraform_data.x.id], "a")',
+  'compact(["a", terraform_data.x.id])',
+  'tostring(terraform_data.x.id)',
+  'lookup({ a = 1 }, terraform_data.x.id, 2)',
+  '{ a = 1 }[terraform_data.x.id]',
+  '[1, 2][terraform_data.x.id == "" ? 0 : 1]',
+  'slice([terraform_data.x.id, "b", "c"], 1, 3)',
+  'reverse([terraform_data.x.id, "b"])[0]',
+  'zipmap(["a", "b"], [terraform_data.x.id, 2])',
+  'element([terraform_data.x.id, "b"], 3)',
+  'alltrue([terraform_data.x.id == "a", false])',
+  'sum([1, length(terraform_data.x.id)])',
+  '[for s in formatlist("%s", [terraform_data.x.id, "b"]) : s]',
+  'split(",", terraform_data.x.id)',
+  '"${terraform_data.x.id}" == "${terraform_data.x.id}"',
 ];
 
 /**
@@ -408,6 +498,16 @@ const ERRORS = [
   'try(local.o.missing, local.z.x)',
   'local.b ? local.o.missing : 1',
   '!"x"',
+  'local.l[1.5]',
+  'local.l["x"]',
+  'local.l[-1]',
+  'local.o.tags.env.x',
+  'local.words[*].x',
+  'tolist(local.o)',
+  'join(",", [[1]])',
+  'merge(1)',
+  'keys([1])',
+  'terraform_data.x.id == "a" ? true : 1',
   '-"x"',
   'max()',
 ];
@@ -419,8 +519,8 @@ describe('the evaluator agrees with terraform console and tofu console', { concu
 
   test(`${KNOWN.length} known expressions give Terraform's values`, () => {
     const batch = consoleOf(`jsonencode([${KNOWN.join(', ')}])`);
-    assert.ok(batch.ok, `terraform console failed on the table:\n${batch.output}`);
-    const terraformValues = JSON.parse(JSON.parse(batch.output)) as unknown[];
+    if (!batch.ok) assert.fail(`terraform console failed on the table, at:\n${rowsFailingAlone(KNOWN).join('\n')}`);
+    const terraformValues = JSON.parse(consoleString(batch.output)) as unknown[];
     assert.equal(terraformValues.length, KNOWN.length);
     const mismatches: string[] = [];
     KNOWN.forEach((expression, i) => {
@@ -453,8 +553,10 @@ describe('the evaluator agrees with terraform console and tofu console', { concu
   test(`the known expressions give OpenTofu's values too`, () => {
     const batch = consoleOf(`jsonencode([${KNOWN.join(', ')}])`, 'tofu');
     assert.ok(batch.ok, `tofu console failed on the table:\n${batch.output}`);
-    const tofuValues = JSON.parse(JSON.parse(batch.output)) as Value[];
-    const mismatches = KNOWN.filter((expression, i) => jsonEncode(tofuValues[i]) !== (isWhollyKnownValue(evaluate(expression)) ? jsonEncode(evaluate(expression)) : 'unknown'));
+    const tofuValues = JSON.parse(consoleString(batch.output)) as Value[];
+    const mismatches = KNOWN.filter(
+      (expression, i) => jsonEncode(tofuValues[i]) !== (isWhollyKnownValue(evaluate(expression)) ? jsonEncode(evaluate(expression)) : 'unknown'),
+    );
     assert.deepEqual(mismatches, []);
   });
 
@@ -470,6 +572,21 @@ describe('the evaluator agrees with terraform console and tofu console', { concu
     });
   }
 });
+
+/** The text of a string as the console prints it: JSON's escapes, and Go's `\xHH` and `\UHHHHHHHH`. */
+function consoleString(printed: string): string {
+  const asJson = printed.replace(/\\(x[0-9a-fA-F]{2}|U[0-9a-fA-F]{8}|[^])/g, (escape, what: string) => {
+    if (what[0] === 'x') return `\\u00${what.slice(1)}`;
+    if (what[0] === 'U') return JSON.stringify(String.fromCodePoint(parseInt(what.slice(1), 16))).slice(1, -1);
+    return escape;
+  });
+  return JSON.parse(asJson) as string;
+}
+
+/** The rows Terraform rejects one by one: what to fix when the whole table fails. */
+function rowsFailingAlone(rows: readonly string[]): string[] {
+  return rows.filter((row) => !consoleOf(row).ok).map((row) => `${row}: ${consoleOf(row).output}`);
+}
 
 function isWhollyKnownValue(value: Value): boolean {
   if (value instanceof Unknown) return false;
@@ -489,5 +606,10 @@ function consoleText(value: Value, depth: number): string {
   if (Array.isArray(value)) return `${indent}[\n${value.map((v) => consoleText(v, depth + 1)).join('')}${indent}],\n`;
   const keys = Object.keys(value).sort();
   const object = value as { [key: string]: Value };
-  return `${indent}{\n${keys.map((k) => consoleText(object[k], depth + 1).replace(/^\s*/, `${'  '.repeat(depth + 1)}${JSON.stringify(k)} = `)).join('')}${indent}},\n`;
+  // The console ends an object's entries without commas.
+  const entry = (k: string) =>
+    consoleText(object[k], depth + 1)
+      .replace(/^\s*/, `${'  '.repeat(depth + 1)}${JSON.stringify(k)} = `)
+      .replace(/,\n$/, '\n');
+  return `${indent}{\n${keys.map(entry).join('')}${indent}},\n`;
 }

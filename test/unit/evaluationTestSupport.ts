@@ -157,6 +157,7 @@ class Reader {
       this.at++;
       if (parts.length === 0) return node({ type: 'literal', value: '' });
       if (parts.length === 1 && parts[0].kind === 'literal') return node({ type: 'literal', value: parts[0].value });
+
       return node({ type: 'template', parts });
     }
     if (c === '[') return this.tupleOrFor();
@@ -266,8 +267,9 @@ class Reader {
   templateParts(close: '"' | undefined, stopAt: string[] = []): TemplatePart[] {
     const parts: TemplatePart[] = [];
     let literal = '';
+    // HCL reads string literals in Unicode normal form C.
     const flush = () => {
-      if (literal) parts.push({ kind: 'literal', value: literal });
+      if (literal) parts.push({ kind: 'literal', value: literal.normalize('NFC') });
       literal = '';
     };
     while (!this.done()) {

@@ -75,7 +75,7 @@ export function formatAddress(value: bigint, bits: 32 | 128): string {
   if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) return formatAddress(value & 0xffffffffn, 32);
   let bestStart = -1;
   let bestLength = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;
@@ -128,7 +128,8 @@ export function cidrSubnets(prefixText: string, newBits: readonly number[]): str
     if (bits < 1 || length > prefix.bits) throw new CidrError(`would extend prefix to ${length} bits, which is too long for an IPv${prefix.bits === 32 ? 4 : 6} address`);
     const size = 1n << BigInt(prefix.bits - length);
     const start = ((next + size - 1n) / size) * size;
-    if (start + size > end) throw new CidrError(`not enough remaining address space for a subnet with a prefix of ${length} bits after ${out.length ? out[out.length - 1] : prefixText}`);
+    if (start + size > end)
+      throw new CidrError(`not enough remaining address space for a subnet with a prefix of ${length} bits after ${out.length ? out[out.length - 1] : prefixText}`);
     out.push(`${formatAddress(start, prefix.bits)}/${length}`);
     next = start + size;
   }

@@ -12,7 +12,7 @@
 import type { Expression, TemplatePart, TraversalStep } from '../hcl/expression';
 import type { SourceRange } from '../../../../common/src/findings';
 import { toBoolValue, toNumberValue, toStringValue, typeName } from './conversion';
-import { escapeTemplateLiteral, expressionText, stepsText } from './expressionText';
+import { escapeTemplateLiteral, expressionText, stepsText, templateText } from './expressionText';
 import { callFunction, type FunctionHost } from './functions';
 import { arithmeticResult } from './numbers';
 import { setKey } from './objects';
@@ -44,6 +44,8 @@ class Evaluator implements FunctionHost {
   constructor(
     private readonly scope: EvaluationScope,
     private readonly options: EvaluationOptions,
+    /** Inside a template file, where Terraform does not offer `templatefile` again. */
+    private readonly inTemplateFile = false,
   ) {}
 
   readFile(path: string): string | undefined {
@@ -51,6 +53,7 @@ class Evaluator implements FunctionHost {
   }
 
   renderTemplate(text: string, variables: { readonly [name: string]: Value }, symbol: string): Value {
+    if (this.inTemplateFile) return failure(symbol, 'Call to function "templatefile" failed: cannot recursively call templatefile from inside another template file');
     const template = this.options.parseTemplate?.(text);
     if (!template) return new Unknown(symbol, ['the template file could not be read as a template here']);
     // A template file sees only the variables it is given, and the functions.
@@ -61,7 +64,7 @@ class Evaluator implements FunctionHost {
           : { value: failure(names[0], `Invalid reference: the vars map has no key "${names[0]}"`), consumed: 1 },
       readFile: (path) => this.scope.readFile(path),
     };
-    return new Evaluator(scope, this.options).evaluate(template, NO_BINDINGS);
+    return new Evaluator(scope, this.options, true).evaluate(template, NO_BINDINGS);
   }
 
   evaluate(expression: Expression, bindings: Bindings): Value {
@@ -119,7 +122,7 @@ class Evaluator implements FunctionHost {
   }
 
   private splat(target: Value, each: readonly TraversalStep[], full: boolean, bindings: Bindings): Value {
-    if (target instanceof Unknown) return unknownFrom(`${target.symbol}${full ? '[*]' : '.*'}${stepsText(each)}`, [target]);
+    if (target instanceof Unknown) return unknownFrom(`${operand(target)}${full ? '[*]' : '.*'}${stepsText(each)}`, [target]);
     // A splat over null is an empty tuple, over anything that is not a list a tuple of that one value.
     if (target === null) return [];
     const items = Array.isArray(target) ? target : [target];
@@ -158,26 +161,30 @@ class Evaluator implements FunctionHost {
     const condition = this.evaluate(expression.condition, bindings);
     const whenTrue = this.evaluate(expression.then, bindings);
     const whenFalse = this.evaluate(expression.else, bindings);
+    // Both branches decide the result's type, whatever the condition.
+    const mixed = (x: Value, y: Value) => typeof x === 'number' && typeof y === 'boolean';
+    if (mixed(whenTrue, whenFalse) || mixed(whenFalse, whenTrue)) {
+      return failure(
+        expressionText(expression),
+        `Inconsistent conditional result types: the 'true' value is ${typeName(whenTrue)}, but the 'false' value is ${typeName(whenFalse)}`,
+      );
+    }
     if (isFailure(condition)) return condition;
     if (condition === null) return failure(expressionText(expression), 'Null condition: the condition value is null');
     const asBool = toBoolValue(condition);
     if ('error' in asBool) return failure(expressionText(expression), 'Incorrect condition type: the condition expression must be a bool');
     if (asBool.value instanceof Unknown) {
       if (isWhollyKnown(whenTrue) && isWhollyKnown(whenFalse) && sameValue(whenTrue, whenFalse)) return whenTrue;
-      return unknownFrom(`${operand(asBool.value)} ? ${operand(whenTrue)} : ${operand(whenFalse)}`, [asBool.value, whenTrue, whenFalse]);
+      // Neither branch is taken yet, so neither branch's errors count.
+      const branches = [whenTrue, whenFalse].filter((b) => !isFailure(b));
+      return unknownFrom(`${operand(asBool.value)} ? ${operand(whenTrue)} : ${operand(whenFalse)}`, [asBool.value, ...branches]);
     }
-    // Only the chosen branch's errors count; the other branch still decides the result's type:
-    // a number or bool against a string is converted to a string, as HCL unifies them.
+    // Only the chosen branch's errors count. A number or bool against a string is converted to a
+    // string, as HCL unifies the branches' types.
     const [chosen, other] = asBool.value ? [whenTrue, whenFalse] : [whenFalse, whenTrue];
     if ((typeof chosen === 'number' || typeof chosen === 'boolean') && typeof other === 'string') {
       const converted = toStringValue(chosen);
       return 'error' in converted ? chosen : converted.value;
-    }
-    if ((typeof chosen === 'number' && typeof other === 'boolean') || (typeof chosen === 'boolean' && typeof other === 'number')) {
-      return failure(
-        expressionText(expression),
-        `Inconsistent conditional result types: the 'true' value is ${typeName(whenTrue)}, but the 'false' value is ${typeName(whenFalse)}`,
-      );
     }
     return chosen;
   }
@@ -241,7 +248,8 @@ class Evaluator implements FunctionHost {
       const shownArgs = args.map(canonicalText).join(', ');
       if (isFailure(last)) return last;
       if (last instanceof Unknown) return unknownFrom(`${name}(${shownArgs}...)`, args);
-      if (!Array.isArray(last)) return failure(`${name}(${shownArgs}...)`, 'Invalid expanding argument value: the expanding argument (indicated by ...) must be a list, set or tuple');
+      if (!Array.isArray(last))
+        return failure(`${name}(${shownArgs}...)`, 'Invalid expanding argument value: the expanding argument (indicated by ...) must be a list, set or tuple');
       args = [...args.slice(0, -1), ...last];
     }
     return callFunction(name, args, this);
@@ -253,7 +261,8 @@ class Evaluator implements FunctionHost {
     const shape = () => expressionText({ ...expression, collection: { type: 'unsupported', text: canonicalText(collection), range: expression.collection.range } });
     if (collection instanceof Unknown) return unknownFrom(shape(), [collection]);
     if (collection === null) return failure(shape(), 'Iteration over null value: a null value cannot be used as the collection in a `for` expression');
-    if (typeof collection !== 'object') return failure(shape(), `Iteration over non-iterable value: a ${typeName(collection)} cannot be used as the collection in a \`for\` expression`);
+    if (typeof collection !== 'object')
+      return failure(shape(), `Iteration over non-iterable value: a ${typeName(collection)} cannot be used as the collection in a \`for\` expression`);
     const entries = collectionEntries(collection);
     const tupleItems: Value[] = [];
     const objectItems = new Map<string, Value[]>();
@@ -315,7 +324,7 @@ class Evaluator implements FunctionHost {
     const failed = firstFailure(pieces);
     if (failed) return failed;
     if (pieces.every((p) => typeof p === 'string')) return pieces.join('');
-    const symbol = `"${pieces.map((p) => (typeof p === 'string' ? escapeTemplateLiteral(p) : `\${${(p as Unknown).symbol}}`)).join('')}"`;
+    const symbol = `"${pieces.map((p) => (typeof p === 'string' ? escapeTemplateLiteral(p) : DIRECTIVES.has(p as Unknown) ? (p as Unknown).symbol : `\${${(p as Unknown).symbol}}`)).join('')}"`;
     return unknownFrom(symbol, pieces);
   }
 
@@ -336,16 +345,18 @@ class Evaluator implements FunctionHost {
           if (isFailure(condition)) pieces.push(condition);
           else if ('error' in asBool) pieces.push(failure(expressionText(part.condition), 'Invalid template directive: the `if` condition must be a bool'));
           else if (asBool.value instanceof Unknown) {
-            const text = `%{if ${asBool.value.symbol}}`;
-            pieces.push(unknownFrom(text, [asBool.value]));
+            const elsePart = part.else.length ? `%{else}${templateText(part.else)}` : '';
+            pieces.push(directive(unknownFrom(`%{if ${asBool.value.symbol}}${templateText(part.then)}${elsePart}%{endif}`, [asBool.value])));
           } else pieces.push(...this.templatePieces(asBool.value ? part.then : part.else, bindings));
           break;
         }
         case 'for': {
           const collection = this.evaluate(part.collection, bindings);
           if (isFailure(collection)) pieces.push(collection);
-          else if (collection instanceof Unknown) pieces.push(unknownFrom(`%{for ${part.valueVar} in ${collection.symbol}}`, [collection]));
-          else if (collection === null || typeof collection !== 'object') {
+          else if (collection instanceof Unknown) {
+            const names = part.keyVar ? `${part.keyVar}, ${part.valueVar}` : part.valueVar;
+            pieces.push(directive(unknownFrom(`%{for ${names} in ${collection.symbol}}${templateText(part.body)}%{endfor}`, [collection])));
+          } else if (collection === null || typeof collection !== 'object') {
             pieces.push(failure(expressionText(part.collection), 'Iteration over non-iterable value: a template `for` needs a collection'));
           } else {
             for (const [key, value] of collectionEntries(collection)) {
@@ -392,6 +403,14 @@ function logical(operator: '&&' | '||', left: Value, right: Value, symbol: strin
   if (!known(r) && l === !decisive) return isFailure(r) ? r : unknownFrom(symbol, [r]);
   if (l === null || r === null) return failure(symbol, 'Operation failed: Error during operation: argument must not be null');
   return operator === '&&' ? (l as boolean) && (r as boolean) : (l as boolean) || (r as boolean);
+}
+
+/** Unknown template pieces that are whole directives, written into the template's symbol as they are. */
+const DIRECTIVES = new WeakSet<Unknown>();
+
+function directive(value: Unknown): Unknown {
+  if (!isFailure(value)) DIRECTIVES.add(value);
+  return value;
 }
 
 /** The value of an interpolation as template text: strings as they are, numbers and bools converted. */
@@ -463,7 +482,7 @@ export function valuesEqual(a: Value, b: Value): boolean | undefined {
 
 /** `.name` on a value: an object's attribute or a map's element, or a list element by a legacy `.0`. */
 export function getAttribute(value: Value, name: string): Value {
-  if (value instanceof Unknown) return isFailure(value) ? value : unknownFrom(`${value.symbol}.${name}`, [value]);
+  if (value instanceof Unknown) return isFailure(value) ? value : unknownFrom(`${operand(value)}.${name}`, [value]);
   const symbol = `${canonicalText(value)}.${name}`;
   if (value === null) return failure(symbol, `Attempt to get attribute from null value: null has no attribute "${name}"`);
   if (Array.isArray(value)) {
@@ -483,7 +502,7 @@ export function index(value: Value, key: Value): Value {
   const failed = firstFailure([value, key]);
   if (failed) return failed;
   const symbol = `${canonicalText(value)}[${canonicalText(key)}]`;
-  if (value instanceof Unknown) return unknownFrom(`${value.symbol}[${canonicalText(key)}]`, [value, key]);
+  if (value instanceof Unknown) return unknownFrom(`${operand(value)}[${canonicalText(key)}]`, [value, key]);
   if (value === null) return failure(symbol, 'Attempt to index null value: this value is null, so it does not have any indices');
   if (key === null) return failure(symbol, 'Invalid index: a null value cannot be an index');
   if (key instanceof Unknown) return unknownFrom(symbol, [value, key]);
@@ -492,7 +511,8 @@ export function index(value: Value, key: Value): Value {
     if ('error' in number || typeof number.value !== 'number') return failure(symbol, 'Invalid index: a number is required to index a list or tuple');
     const i = number.value;
     if (!Number.isInteger(i)) return failure(symbol, 'Invalid index: the index must be a whole number');
-    if (i < 0 || i >= value.length) return failure(symbol, `Invalid index: the given key does not identify an element in this collection value (${value.length} elements)`);
+    if (i < 0 || i >= value.length)
+      return failure(symbol, `Invalid index: the given key does not identify an element in this collection value (${value.length} elements)`);
     return value[i];
   }
   if (typeof value === 'object') {

@@ -59,7 +59,8 @@ export function stepsText(steps: readonly TraversalStep[]): string {
   return steps.map((s) => (s.kind === 'attr' ? `.${s.name}` : `[${expressionText(s.key)}]`)).join('');
 }
 
-function templateText(parts: readonly TemplatePart[]): string {
+/** Template parts as they are written between the quotes. */
+export function templateText(parts: readonly TemplatePart[]): string {
   return parts
     .map((part) => {
       switch (part.kind) {

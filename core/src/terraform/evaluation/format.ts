@@ -12,6 +12,11 @@ import type { Value } from './value';
 /** What Terraform would say about a format it cannot apply. */
 export class FormatError extends Error {}
 
+/** A width or precision too large to build here (Terraform would): the result is unknown. */
+export class FormatTooLarge extends Error {}
+
+const MAX_FORMAT_WIDTH = 100_000;
+
 interface Spec {
   minus: boolean;
   plus: boolean;
@@ -69,10 +74,12 @@ export function formatValues(format: string, args: readonly Value[]): string {
     };
     readIndex();
     spec.width = readNumber();
+    if ((spec.width ?? 0) > MAX_FORMAT_WIDTH) throw new FormatTooLarge();
     if (chars[i] === '.') {
       i++;
       readIndex();
       spec.precision = readNumber() ?? 0;
+      if (spec.precision > MAX_FORMAT_WIDTH) throw new FormatTooLarge();
     }
     readIndex();
     const verb = chars[i++];
@@ -92,9 +99,9 @@ function formatOne(verb: string, spec: Spec, arg: Value, at: number): string {
   if (arg === null) fail('null value cannot be formatted');
   switch (verb) {
     case 'v': {
-      if (typeof arg === 'string' || typeof arg === 'number' || typeof arg === 'boolean') {
-        return pad(spec, (toStringValue(arg) as { value: string }).value);
-      }
+      // A number's default format is %g's shortest form (`1e-06`), unlike its conversion to a string.
+      if (typeof arg === 'number') return formatNumber('g', spec, arg, fail);
+      if (typeof arg === 'string' || typeof arg === 'boolean') return pad(spec, String(arg));
       return pad(spec, jsonEncode(arg));
     }
     case 't': {
@@ -182,7 +189,7 @@ function general(value: number, precision: number | undefined): string {
 }
 
 /** Pads to the width: spaces left (or right with `-`), zeros after the sign for numbers with `0`. */
-function pad(spec: Spec, body: string, sign = ""): string {
+function pad(spec: Spec, body: string, sign = ''): string {
   const length = Array.from(sign + body).length;
   if (spec.width === undefined || length >= spec.width) return sign + body;
   const fill = spec.width - length;

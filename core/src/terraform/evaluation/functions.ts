@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { cidrHost, cidrNetmask, cidrSubnet, cidrSubnets, CidrError } from './cidr';
 import { toBoolValue, toNumberValue, toStringValue, typeName } from './conversion';
-import { formatValues, FormatError } from './format';
+import { formatValues, FormatError, FormatTooLarge } from './format';
 import { jsonDecode, jsonEncode } from './jsonEncoding';
 import { arithmeticResult } from './numbers';
 import { hasKey, setKey } from './objects';
@@ -64,6 +64,12 @@ const failArgument = (parameter: string, message: string): never => {
   throw new CallError(message, parameter);
 };
 
+/** Thrown where a result would be too large to build here (Terraform would build it): the call is unknown. */
+class TooLarge extends Error {}
+
+/** The most elements or characters a function builds here. */
+export const MAX_RESULT_SIZE = 100_000;
+
 export function callFunction(name: string, args: readonly Value[], host: FunctionHost): Value {
   const symbol = `${name}(${args.map(canonicalText).join(', ')})`;
   const bare = name.startsWith('core::') ? name.slice('core::'.length) : name;
@@ -76,8 +82,10 @@ export function callFunction(name: string, args: readonly Value[], host: Functio
     return unknownFrom(symbol, args, [`\`${name}\` is a function this analysis does not evaluate`]);
   }
   const [min, max] = fn.arity;
-  if (args.length < min) return failure(symbol, `Not enough function arguments: "${bare}" expects ${min === max ? min : `at least ${min}`} argument(s), got ${args.length}`);
-  if (args.length > max) return failure(symbol, `Too many function arguments: "${bare}" expects ${min === max ? 'only ' : 'at most '}${max} argument(s), got ${args.length}`);
+  if (args.length < min)
+    return failure(symbol, `Not enough function arguments: "${bare}" expects ${min === max ? min : `at least ${min}`} argument(s), got ${args.length}`);
+  if (args.length > max)
+    return failure(symbol, `Too many function arguments: "${bare}" expects ${min === max ? 'only ' : 'at most '}${max} argument(s), got ${args.length}`);
   const mode = fn.unknowns ?? 'strict';
   if (mode !== 'failures') {
     const failed = firstFailure(args);
@@ -87,6 +95,7 @@ export function callFunction(name: string, args: readonly Value[], host: Functio
   try {
     return fn.apply(args, { name: bare, symbol, host });
   } catch (error) {
+    if (error instanceof TooLarge || error instanceof FormatTooLarge) return unknownFrom(symbol, args, [`\`${bare}\`'s result is too large to evaluate here`]);
     if (error instanceof CallError && error.parameter) return failure(symbol, `Invalid value for "${error.parameter}" parameter: ${error.message}`);
     if (error instanceof CallError || error instanceof FormatError || error instanceof CidrError) {
       return failure(symbol, `Call to function "${bare}" failed: ${error.message}`);
@@ -160,8 +169,10 @@ function unified(items: readonly Value[], parameter = 'v'): Value[] {
 
 /** A string's characters as Terraform counts them: grapheme clusters. */
 function graphemes(text: string): string[] {
-  return Array.from(new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(text), (s) => s.segment);
+  return Array.from(GRAPHEMES.segment(text), (s) => s.segment);
 }
+
+const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
 /** Go's strings.TrimSpace set: Unicode White_Space, without the byte order mark JavaScript's trim adds. */
 const GO_SPACE = '\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
@@ -200,18 +211,23 @@ function matchResult(match: RegExpExecArray): Value {
 function allMatches(re: RegExp, text: string): RegExpExecArray[] {
   const matches: RegExpExecArray[] = [];
   re.lastIndex = 0;
+  let previousEnd = -1;
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    matches.push(m);
-    if (m[0] === '') re.lastIndex += text.codePointAt(re.lastIndex)! > 0xffff ? 2 : 1;
+    // As Go's FindAll: an empty match right where the previous match ended does not count.
+    if (!(m[0] === '' && m.index === previousEnd)) matches.push(m);
+    previousEnd = m.index + m[0].length;
+    if (m[0] === '') re.lastIndex += (text.codePointAt(re.lastIndex) ?? 0) > 0xffff ? 2 : 1;
   }
   return matches;
 }
 
 function rangeValues(args: readonly Value[]): number[] {
   const n = args.map((a) => num(a));
-  const [start, limit, step] = n.length === 1 ? [0, n[0], 1] : n.length === 2 ? [n[0], n[1], n[0] <= n[1] ? 1 : -1] : n;
+  const [start, limit] = n.length === 1 ? [0, n[0]] : n;
+  const step = n.length === 3 ? n[2] : start <= limit ? 1 : -1;
   if (step === 0) fail('step must not be zero');
-  if ((step > 0 && limit < start) || (step < 0 && limit > start)) fail(step > 0 ? 'for an increasing step, the limit must not be less than the start' : 'for a decreasing step, the limit must not be greater than the start');
+  if ((step > 0 && limit < start) || (step < 0 && limit > start))
+    fail(step > 0 ? 'for an increasing step, the limit must not be less than the start' : 'for a decreasing step, the limit must not be greater than the start');
   const out: number[] = [];
   for (let v = start; step > 0 ? v < limit : v > limit; v = arithmeticResult(v + step)) {
     if (out.length >= 1024) fail('more than 1024 values were generated; either decrease the difference between start and end or use a smaller step');
@@ -236,7 +252,8 @@ function mergeObjects(args: readonly Value[], call: Call): Value {
   for (const arg of args) {
     if (arg === null) continue;
     if (arg instanceof Unknown) return unknownFrom(call.symbol, args);
-    const o = object(arg);
+    if (typeof arg !== 'object' || Array.isArray(arg)) return fail(`arguments must be maps or objects, got "${typeName(arg)}"`);
+    const o = arg as ValueObject;
     for (const k of sortedKeys(o)) setKey(out, k, o[k]);
   }
   return out;
@@ -260,13 +277,18 @@ const FUNCTIONS: Record<string, TerraformFunction> = {
   },
   formatlist: {
     arity: [1, Infinity],
-    apply: (args) => {
-      const format = str(args[0], 'format');
-      const rest = args.slice(1);
+    unknowns: 'partial',
+    apply: (args, call) => {
+      const [formatArg, ...rest] = args;
+      if (!isWhollyKnown(formatArg) || rest.some((a) => a instanceof Unknown)) return unknownFrom(call.symbol, args);
+      const format = str(formatArg, 'format');
       const lengths = rest.filter(Array.isArray).map((l) => (l as Value[]).length);
       if (lengths.some((l) => l !== lengths[0])) fail('all arguments must be lists of the same length');
-      if (lengths.length === 0) return [formatValues(format, rest)];
-      return Array.from({ length: lengths[0] }, (_, i) => formatValues(format, rest.map((a) => (Array.isArray(a) ? a[i] : a))));
+      // One string per element; an element with unknown arguments is an unknown element.
+      const one = (row: Value[]) =>
+        row.every(isWhollyKnown) ? formatValues(format, row) : unknownFrom(`format(${[formatArg, ...row].map(canonicalText).join(', ')})`, row);
+      if (lengths.length === 0) return [one(rest)];
+      return Array.from({ length: lengths[0] }, (_, i) => one(rest.map((a) => (Array.isArray(a) ? a[i] : a))));
     },
   },
   join: {
@@ -376,7 +398,9 @@ const FUNCTIONS: Record<string, TerraformFunction> = {
   indent: {
     arity: [2, 2],
     apply: (args) => {
-      const pad = ' '.repeat(Math.max(0, int(args[0], 'spaces')));
+      const spaces = int(args[0], 'spaces');
+      if (spaces > MAX_RESULT_SIZE) throw new TooLarge();
+      const pad = ' '.repeat(Math.max(0, spaces));
       return str(args[1], 'str').split('\n').join(`\n${pad}`);
     },
   },
@@ -507,7 +531,7 @@ const FUNCTIONS: Record<string, TerraformFunction> = {
     arity: [1, 1],
     apply: (args) => {
       const out: Value[] = [];
-      for (const v of list(args[0], 'list')) if (!out.some((o) => sameValue(o, v))) out.push(v);
+      for (const v of unified(list(args[0], 'list'), 'list')) if (!out.some((o) => sameValue(o, v))) out.push(v);
       return out;
     },
   },
@@ -578,7 +602,11 @@ const FUNCTIONS: Record<string, TerraformFunction> = {
   },
   setproduct: {
     arity: [1, Infinity],
-    apply: (args) => args.map((a) => list(a, 'sets')).reduce<Value[][]>((acc, set) => acc.flatMap((prefix) => set.map((v) => [...prefix, v])), [[]]),
+    apply: (args) => {
+      const sets = args.map((a) => list(a, 'sets'));
+      if (sets.reduce((size, set) => size * set.length, 1) > MAX_RESULT_SIZE) throw new TooLarge();
+      return sets.reduce<Value[][]>((acc, set) => acc.flatMap((prefix) => set.map((v) => [...prefix, v])), [[]]);
+    },
   },
   setunion: { arity: [1, Infinity], apply: (args) => setElements(unified(args.flatMap((a) => list(a, 'sets')))) },
   setintersection: {
@@ -748,4 +776,6 @@ const FUNCTIONS: Record<string, TerraformFunction> = {
 };
 
 /** The names of the functions this evaluates, for the documentation and the tests. */
-export const EVALUATED_FUNCTIONS: readonly string[] = Object.keys(FUNCTIONS).concat([...IMPURE]).sort();
+export const EVALUATED_FUNCTIONS: readonly string[] = Object.keys(FUNCTIONS)
+  .concat([...IMPURE])
+  .sort();
