@@ -224,7 +224,13 @@ function compareAttribute(
   if (rule.replace === 'conditional') {
     return { path, range, before, after, outcome: 'possible', uncertainty: conditionText(rule.condition), ruleSource, references };
   }
-  const cascadeFrom = cur.value && !cur.value.known ? cur.value.afterApply : undefined;
+  const afterApply = cur.value && !cur.value.known ? cur.value.afterApply : undefined;
+  // `uuid()`, `timestamp()`: a new value at every apply, so the plan always replaces; no resource caused it.
+  const impure = afterApply?.filter((ref) => ref.address.endsWith('()')) ?? [];
+  const cascadeFrom = afterApply?.filter((ref) => !ref.address.endsWith('()'));
+  if (differs === 'unknown' && impure.length > 0 && (!cascadeFrom || cascadeFrom.length === 0)) {
+    return { path, range, before, after, outcome: 'certain', ruleSource };
+  }
   if (differs === 'unknown' && cascadeFrom && cascadeFrom.length > 0) {
     const upstreamCertain = cascadeFrom.some((ref) => !ref.possible);
     const certain = upstreamCertain;
