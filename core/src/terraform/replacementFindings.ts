@@ -21,6 +21,7 @@ import {
   ConfigurationValues,
   instanceKeySuffix as keySuffix,
   renderSiteValue,
+  type Expansion,
   type InstanceKey,
   type ModuleInstance,
   type ResourceInstance,
@@ -62,22 +63,23 @@ export function replacementFindings(input: ReplacementAnalysisInput): Finding[] 
   findings.push(
     ...expansionNotes(expanded.notes.map((n) => ({ file: n.call.file, range: n.call.block.typeRange, what: `module "${n.call.name}"`, expansion: n.expansion }))),
   );
+  // Every instance is known by its address before any is assessed: an assessment reads others.
+  const expansions: Array<{ module: ModuleInstance; resource: ConfiguredResource; expansion: Expansion<ResourceInstance> }> = [];
   for (const module of expanded.instances) {
     for (const resource of module.node.config.resources) {
-      if (resource.mode !== 'managed') continue;
-      const expansion = values.instancesOf(module, resource);
-      if (expansion.unknownKeys || expansion.truncated) {
-        findings.push(
-          ...expansionNotes([{ file: resource.file, range: blockHeaderRange(resource.block), what: `\`${prefixed(module, resource.address)}\``, expansion }]),
-        );
-      }
-      for (const instance of expansion.instances) {
-        const assessment = values.assessmentOf<InstanceAssessment | null>(instance);
-        if (!assessment || assessment.created) continue;
-        let group = groups.get(resource);
-        if (!group) groups.set(resource, (group = { resource, instances: [] }));
-        group.instances.push({ instance, assessment });
-      }
+      if (resource.mode === 'managed') expansions.push({ module, resource, expansion: values.instancesOf(module, resource) });
+    }
+  }
+  for (const { module, resource, expansion } of expansions) {
+    if (expansion.unknownKeys || expansion.truncated) {
+      findings.push(...expansionNotes([{ file: resource.file, range: blockHeaderRange(resource.block), what: `\`${prefixed(module, resource.address)}\``, expansion }]));
+    }
+    for (const instance of expansion.instances) {
+      const assessment = values.assessmentOf<InstanceAssessment | null>(instance);
+      if (!assessment || assessment.created) continue;
+      let group = groups.get(resource);
+      if (!group) groups.set(resource, (group = { resource, instances: [] }));
+      group.instances.push({ instance, assessment });
     }
   }
   const dependents = cascadeDependents(groups);

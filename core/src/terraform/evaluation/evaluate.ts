@@ -483,45 +483,47 @@ export function valuesEqual(a: Value, b: Value): boolean | undefined {
 /** `.name` on a value: an object's attribute or a map's element, or a list element by a legacy `.0`. */
 export function getAttribute(value: Value, name: string): Value {
   if (value instanceof Unknown) return isFailure(value) ? value : unknownFrom(`${operand(value)}.${name}`, [value]);
-  const symbol = `${canonicalText(value)}.${name}`;
-  if (value === null) return failure(symbol, `Attempt to get attribute from null value: null has no attribute "${name}"`);
+  // Rendering a whole object is costly: only a failure needs the symbol.
+  const symbol = () => `${canonicalText(value)}.${name}`;
+  if (value === null) return failure(symbol(), `Attempt to get attribute from null value: null has no attribute "${name}"`);
   if (Array.isArray(value)) {
     if (/^\d+$/.test(name)) return index(value, Number(name));
-    return failure(symbol, `Unsupported attribute: a list or tuple has no attribute "${name}"`);
+    return failure(symbol(), `Unsupported attribute: a list or tuple has no attribute "${name}"`);
   }
   if (typeof value === 'object') {
     const object = value as { readonly [key: string]: Value };
     if (Object.prototype.hasOwnProperty.call(object, name)) return object[name];
-    return failure(symbol, `Unsupported attribute: this object does not have an attribute named "${name}"`);
+    return failure(symbol(), `Unsupported attribute: this object does not have an attribute named "${name}"`);
   }
-  return failure(symbol, `Unsupported attribute: a ${typeName(value)} has no attributes`);
+  return failure(symbol(), `Unsupported attribute: a ${typeName(value)} has no attributes`);
 }
 
 /** `[key]` on a value, with HCL's conversions of the key: a number for lists, a string for maps. */
 export function index(value: Value, key: Value): Value {
   const failed = firstFailure([value, key]);
   if (failed) return failed;
-  const symbol = `${canonicalText(value)}[${canonicalText(key)}]`;
+  // Rendering a whole collection is costly: only a failure or an unknown needs the symbol.
+  const symbol = () => `${canonicalText(value)}[${canonicalText(key)}]`;
   if (value instanceof Unknown) return unknownFrom(`${operand(value)}[${canonicalText(key)}]`, [value, key]);
-  if (value === null) return failure(symbol, 'Attempt to index null value: this value is null, so it does not have any indices');
-  if (key === null) return failure(symbol, 'Invalid index: a null value cannot be an index');
-  if (key instanceof Unknown) return unknownFrom(symbol, [value, key]);
+  if (value === null) return failure(symbol(), 'Attempt to index null value: this value is null, so it does not have any indices');
+  if (key === null) return failure(symbol(), 'Invalid index: a null value cannot be an index');
+  if (key instanceof Unknown) return unknownFrom(symbol(), [value, key]);
   if (Array.isArray(value)) {
     const number = toNumberValue(key);
-    if ('error' in number || typeof number.value !== 'number') return failure(symbol, 'Invalid index: a number is required to index a list or tuple');
+    if ('error' in number || typeof number.value !== 'number') return failure(symbol(), 'Invalid index: a number is required to index a list or tuple');
     const i = number.value;
-    if (!Number.isInteger(i)) return failure(symbol, 'Invalid index: the index must be a whole number');
+    if (!Number.isInteger(i)) return failure(symbol(), 'Invalid index: the index must be a whole number');
     if (i < 0 || i >= value.length)
-      return failure(symbol, `Invalid index: the given key does not identify an element in this collection value (${value.length} elements)`);
+      return failure(symbol(), `Invalid index: the given key does not identify an element in this collection value (${value.length} elements)`);
     return value[i];
   }
   if (typeof value === 'object') {
     const text = toStringValue(key);
-    if ('error' in text) return failure(symbol, 'Invalid index: a string is required to index a map or object');
+    if ('error' in text) return failure(symbol(), 'Invalid index: a string is required to index a map or object');
     const object = value as { readonly [key: string]: Value };
     const k = text.value as string;
     if (Object.prototype.hasOwnProperty.call(object, k)) return object[k];
-    return failure(symbol, `Invalid index: the given key does not identify an element in this collection value ("${k}")`);
+    return failure(symbol(), `Invalid index: the given key does not identify an element in this collection value ("${k}")`);
   }
-  return failure(symbol, `Invalid index: a ${typeName(value)} does not have any indices`);
+  return failure(symbol(), `Invalid index: a ${typeName(value)} does not have any indices`);
 }

@@ -267,6 +267,10 @@ export class ConfigurationValues {
         return this.configuredRecipe(this.resourceInstance(parts[1]), parts[2]);
       case 'attr':
         return this.readAttributeRecipe(this.resourceInstance(parts[1]), parts[2]);
+      case 'obj':
+        return this.objectRecipe(this.resourceInstance(parts[1]));
+      case 'coll':
+        return this.collectionRecipe(this.moduleInstance(parts[1]), parts[2]);
       case 'assess': {
         const instance = this.resourceInstance(parts[1]);
         return instance && this.input.assessment ? this.input.assessment.recipe(instance) : { token: () => [instance], compute: () => null };
@@ -423,33 +427,62 @@ export class ConfigurationValues {
   private readAttributeRecipe(instance: ResourceInstance | undefined, name: string): MemoRecipe<Value> {
     return {
       token: () => [instance?.resource.block, this.input.deployed],
+      compute: () => this.attributeAsRead(instance, name),
+    };
+  }
+
+  /** An instance as an object value, as other expressions read it (memoised per instance). */
+  private objectRecipe(instance: ResourceInstance | undefined): MemoRecipe<Value> {
+    return {
+      token: () => [instance?.resource.block, this.input.deployed],
+      compute: () => (instance ? this.instanceObject(instance) : new Unknown('resource', ['the resource is not declared'])),
+    };
+  }
+
+  /** A repeated resource as a value: its instances' objects, by index or key (memoised per resource and module instance). */
+  private collectionRecipe(module: ModuleInstance | undefined, address: string): MemoRecipe<Value> {
+    const resource = module?.node.config.byAddress.get(address);
+    return {
+      token: () => [resource?.block],
       compute: () => {
-        if (!instance) return new Unknown(name, ['the resource is not declared']);
-        const configured = this.configuredAttribute(instance, name);
-        if (configured !== undefined && configured !== null) return configured;
-        const address = instance.address;
-        const fate = this.fateOf(instance);
-        const rule = this.input.knowledge.resource(instance.resource.type)?.knowledge.attributes[name];
-        const computed = rule?.computed === true || name === 'id';
-        if (instance.resource.mode === 'data') {
-          const deployed = this.input.deployed?.attributes(address);
-          if (deployed && name in deployed) return deployed[name] as Value;
-          return new Unknown(`${address}.${name}`, [`\`${address}.${name}\`, read at plan time`]);
-        }
-        if (fate) {
-          if (!computed) return configured === null ? null : rule ? null : new Unknown(`${address}.${name}`, [`\`${address}.${name}\`, known after apply`]);
-          return new Unknown(
-            `${address}.${name}`,
-            [`\`${address}.${name}\`, known after apply`],
-            [{ address, attribute: name, ...(fate === 'maybe-replaced' ? { possible: true } : {}) }],
-          );
-        }
-        const deployed = this.input.deployed?.attributes(address);
-        if (deployed && name in deployed) return deployed[name] as Value;
-        if (configured === null || (rule && !computed)) return null;
-        return new Unknown(`${address}.${name}`, [`\`${address}.${name}\`, which only the deployed state holds`]);
+        if (!module || !resource) return new Unknown(address, [`\`${address}\` is not declared in this module`]);
+        const expansion = this.instancesOf(module, resource);
+        if (expansion.unknownKeys) return new Unknown(address, [expansion.unknownKeys]);
+        const objectOf = (instance: ResourceInstance) => this.memo.get<Value>(`obj\0${instance.address}`) ?? cycle(instance.address);
+        if (resource.repetition.kind === 'count') return expansion.instances.map(objectOf);
+        const byKey: Record<string, Value> = {};
+        for (const instance of expansion.instances) byKey[String(instance.key)] = objectOf(instance);
+        return byKey;
       },
     };
+  }
+
+  /** An attribute of an instance as another expression reads it: what the plan will hold for it. */
+  private attributeAsRead(instance: ResourceInstance | undefined, name: string): Value {
+    if (!instance) return new Unknown(name, ['the resource is not declared']);
+    const configured = this.configuredAttribute(instance, name);
+    if (configured !== undefined && configured !== null) return configured;
+    const address = instance.address;
+    const fate = this.fateOf(instance);
+    const rule = this.input.knowledge.resource(instance.resource.type)?.knowledge.attributes[name];
+    const computed = rule?.computed === true || name === 'id';
+    if (instance.resource.mode === 'data') {
+      const deployed = this.input.deployed?.attributes(address);
+      if (deployed && name in deployed) return deployed[name] as Value;
+      return new Unknown(`${address}.${name}`, [`\`${address}.${name}\`, read at plan time`]);
+    }
+    if (fate) {
+      if (!computed) return configured === null ? null : rule ? null : new Unknown(`${address}.${name}`, [`\`${address}.${name}\`, known after apply`]);
+      return new Unknown(
+        `${address}.${name}`,
+        [`\`${address}.${name}\`, known after apply`],
+        [{ address, attribute: name, ...(fate === 'maybe-replaced' ? { possible: true } : {}) }],
+      );
+    }
+    const deployed = this.input.deployed?.attributes(address);
+    if (deployed && name in deployed) return deployed[name] as Value;
+    if (configured === null || (rule && !computed)) return null;
+    return new Unknown(`${address}.${name}`, [`\`${address}.${name}\`, which only the deployed state holds`]);
   }
 
   // ---- expansion -------------------------------------------------------------------------------
@@ -593,13 +626,9 @@ export class ConfigurationValues {
       if (attribute !== undefined && !isNestedBlock(resource.block, attribute)) {
         return { value: this.memo.get<Value>(`attr\0${instance.address}\0${attribute}`) ?? cycle(`${instance.address}.${attribute}`), consumed: consumed + 1 };
       }
-      return { value: this.instanceObject(instance), consumed };
+      return { value: this.memo.get<Value>(`obj\0${instance.address}`) ?? cycle(instance.address), consumed };
     }
-    if (expansion.unknownKeys) return { value: new Unknown(address, [expansion.unknownKeys]), consumed };
-    if (resource.repetition.kind === 'count') return { value: expansion.instances.map((i) => this.instanceObject(i)), consumed };
-    const byKey: Record<string, Value> = {};
-    for (const instance of expansion.instances) byKey[String(instance.key)] = this.instanceObject(instance);
-    return { value: byKey, consumed };
+    return { value: this.memo.get<Value>(`coll\0${module.address}\0${address}`) ?? cycle(address), consumed };
   }
 
   /** An instance as an object value: every attribute its configuration, its type's schema or its state names. */
@@ -610,7 +639,7 @@ export class ConfigurationValues {
     for (const name of Object.keys(knowledge?.attributes ?? {})) names.add(name);
     for (const name of Object.keys(this.input.deployed?.attributes(instance.address) ?? {})) names.add(name);
     const value: Record<string, Value> = {};
-    for (const name of names) value[name] = this.memo.get<Value>(`attr\0${instance.address}\0${name}`) ?? cycle(`${instance.address}.${name}`);
+    for (const name of names) value[name] = this.attributeAsRead(instance, name);
     for (const block of instance.resource.block.blocks) {
       if (block.type === 'lifecycle' || block.type === 'provisioner' || block.type === 'connection' || block.type === 'dynamic') continue;
       const items = (value[block.type] as Value[] | undefined) ?? [];
