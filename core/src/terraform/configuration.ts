@@ -104,7 +104,23 @@ export function resourceAddress(mode: 'managed' | 'data', type: string, name: st
   return mode === 'data' ? `data.${type}.${name}` : `${type}.${name}`;
 }
 
-export function buildModuleConfiguration(files: ConfigurationFile[]): ModuleConfiguration {
+/**
+ * The last configuration built from each first file: a host and the analysis both build the
+ * configuration of the same files, and the next analysis after an edit elsewhere builds it again.
+ * The configuration is never changed once built, so handing out the same object is safe.
+ */
+const builtConfigurations = new WeakMap<HclFile, { files: readonly ConfigurationFile[]; config: ModuleConfiguration }>();
+
+export function buildModuleConfiguration(files: readonly ConfigurationFile[]): ModuleConfiguration {
+  const first = files[0]?.file;
+  const previous = first && builtConfigurations.get(first);
+  if (previous && previous.files.length === files.length && previous.files.every((f, i) => f.file === files[i].file && f.path === files[i].path)) return previous.config;
+  const config = buildConfiguration(files);
+  if (first) builtConfigurations.set(first, { files: files.map(({ path, file }) => ({ path, file })), config });
+  return config;
+}
+
+function buildConfiguration(files: readonly ConfigurationFile[]): ModuleConfiguration {
   const config: ModuleConfiguration = {
     resources: [],
     byAddress: new Map(),

@@ -146,6 +146,8 @@ function groupFindings(
 ): Finding[] {
   const findings: Finding[] = [];
   const { resource } = group;
+  // Most resources have nothing to say: nothing of what follows is worth computing for them.
+  if (!group.instances.some(({ assessment }) => assessment.replacement || assessment.triggeredBy || assessment.changes.some((c) => c.outcome !== 'update'))) return findings;
   const knowledge = input.knowledge.resource(resource.type);
   const provider = knowledge?.provider;
   const learnedResource = input.learned?.learnedResource(resource.type);
