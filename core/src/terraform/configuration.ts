@@ -65,9 +65,6 @@ export interface ModuleConfiguration {
   moduleCalls: ModuleCall[];
   /** `required_providers` entries by local name. */
   requiredProviders: Map<string, ProviderRequirement>;
-  /** Literal values of `locals` and `variable` defaults, for the small evaluator. */
-  locals: Map<string, HclValueNode>;
-  variableDefaults: Map<string, HclValueNode>;
   /** `variable` blocks by name. */
   variables: Map<string, DeclaredVariable>;
   /** `locals` entries by name, with where they are. */
@@ -128,8 +125,6 @@ function buildConfiguration(files: readonly ConfigurationFile[]): ModuleConfigur
     removed: new Set(),
     moduleCalls: [],
     requiredProviders: new Map(),
-    locals: new Map(),
-    variableDefaults: new Map(),
     variables: new Map(),
     localAttributes: new Map(),
     outputs: new Map(),
@@ -190,13 +185,11 @@ function buildConfiguration(files: readonly ConfigurationFile[]): ModuleConfigur
           break;
         case 'locals':
           for (const attribute of block.attributes) {
-            config.locals.set(attribute.name, attribute.value);
             config.localAttributes.set(attribute.name, { file: path, attribute });
           }
           break;
         case 'variable': {
           const defaultValue = attributeOf(block, 'default');
-          if (block.labels.length === 1 && defaultValue) config.variableDefaults.set(block.labels[0], defaultValue.value);
           if (block.labels.length === 1 && !config.variables.has(block.labels[0])) {
             config.variables.set(block.labels[0], {
               file: path,

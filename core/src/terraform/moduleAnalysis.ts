@@ -21,7 +21,6 @@ import { deployedStateIndex } from './valueFlow/deployedState';
 import { IncrementalMemo } from './valueFlow/incrementalMemo';
 import { assessmentRecipe, fateOf, referencedResource, type AssessmentContext } from './valueFlow/instanceAssessment';
 import { buildModuleTree, isMissingModule, treeNodes, type ChildModuleInputs, type ModuleTreeNode } from './valueFlow/moduleTree';
-import { evaluate, type EvaluationContext, type KnownValue } from './values';
 
 /** A configuration file of the module, read and parsed. */
 export interface ReadModuleFile {

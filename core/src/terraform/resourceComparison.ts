@@ -7,7 +7,7 @@ import type { HclBlock, SourceRange } from './hcl/model';
 import type { AttributeKnowledge, BlockKnowledge, ResourceKnowledge } from './knowledgeBase/format';
 import { compareValues } from './evaluation/compare';
 import type { ResourceAttributeRef, Value } from './evaluation/value';
-import { convertToType, evaluate, normalizeExpressionText, renderEvaluated, valuesEqual, type EvaluationContext, type Evaluated, type KnownValue } from './values';
+import { convertToType, normalizeExpressionText, renderEvaluated, valuesEqual, type Evaluated, type KnownValue } from './values';
 
 /** One side of a comparison, as a tree of attributes and nested blocks. */
 export interface ResourceSide {
@@ -59,26 +59,6 @@ export interface ComparisonOptions {
    * every resource would cost a first analysis of a large module most of its time for nothing.
    */
   updates: Set<string> | 'all';
-}
-
-/** Wraps a configuration block (the current file, or the same file at a git revision). */
-export function configSide(block: HclBlock, context: EvaluationContext): ResourceSide {
-  return {
-    isState: false,
-    attribute(name) {
-      const attribute = block.attributes.find((a) => a.name === name);
-      return attribute ? evaluate(attribute.value, context) : undefined;
-    },
-    blocks(name) {
-      return block.blocks.filter((b) => b.type === name).map((b) => configSide(b, context));
-    },
-    attributeRange(name) {
-      return block.attributes.find((a) => a.name === name)?.range;
-    },
-    blockRange() {
-      return block.typeRange;
-    },
-  };
 }
 
 /** Wraps a state instance's attribute object. Nested blocks are lists of objects (or one object). */
