@@ -69,7 +69,10 @@ export function valueFlowWorkspace(): ValueFlowWorkspace {
           type: 'null_resource',
           name: `n${i}`,
           module: modulePath,
-          instances: KEYS.map((key) => ({ index_key: key, attributes: { id: `n-${chain}-${depth}-${i}-${key}`, triggers: { file: `id-${chain}-${depth}-${i}-${key}` } } })),
+          instances: KEYS.map((key) => ({
+            index_key: key,
+            attributes: { id: `n-${chain}-${depth}-${i}-${key}`, triggers: { file: `id-${chain}-${depth}-${i}-${key}` } },
+          })),
         });
       }
       files[`modules/c${chain}_${depth}/main.tf`] = blocks.join('\n');

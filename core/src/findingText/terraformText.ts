@@ -231,6 +231,8 @@ export const TERRAFORM_RULE_TEXT: { [C in TerraformFindingCode]: RuleText<Terraf
 /** The words of related information: the other places a finding points at. */
 export const RELATED_TEXT = {
   editedHere: (name: string) => `The new value comes from this edit of \`${name}\`.`,
+  alsoReplaces: (address: string, total: number) =>
+    `Also replaces \`${address}\`${total > 1 ? ` (one of ${total} dependents)` : ''}: it reads what this replacement renews.`,
   takesThisValue: (address: string, attribute: string) => `\`${address}\`: \`${attribute}\` takes this value, which forces its replacement.`,
 };
 

@@ -90,8 +90,27 @@ export function replacementFindings(input: ReplacementAnalysisInput): Finding[] 
     findings.push(...groupFindings(input, group, dependents, baselineText, linesOf, sites));
   }
   findings.push(...editSiteFindings(sites, input));
+  linkCascades(findings);
   return findings;
 }
+
+/** Related information from a replacement to where each instance it drags along is replaced in turn: "also replaces …". */
+function linkCascades(findings: Finding[]): void {
+  const where = new Map<string, Finding>();
+  for (const f of findings) if (f.code === 'terraform/cascade-replacement' && f.address && !where.has(f.address)) where.set(f.address, f);
+  for (const f of findings) {
+    if (!f.cascade || f.cascade.length === 0) continue;
+    const related = f.cascade
+      .slice(0, MAX_RELATED_DEPENDENTS)
+      .map((address) => where.get(address))
+      .filter((d): d is Finding => d !== undefined)
+      .map((d) => ({ file: d.file, range: d.range, message: RELATED_TEXT.alsoReplaces(d.address!, f.cascade!.length) }));
+    if (related.length > 0) f.related = [...(f.related ?? []), ...related];
+  }
+}
+
+/** Dependents linked from one replacement: the hover and the message name the count of all of them. */
+const MAX_RELATED_DEPENDENTS = 12;
 
 function prefixed(module: ModuleInstance, address: string): string {
   return module.address ? `${module.address}.${address}` : address;
@@ -147,7 +166,8 @@ function groupFindings(
   const findings: Finding[] = [];
   const { resource } = group;
   // Most resources have nothing to say: nothing of what follows is worth computing for them.
-  if (!group.instances.some(({ assessment }) => assessment.replacement || assessment.triggeredBy || assessment.changes.some((c) => c.outcome !== 'update'))) return findings;
+  if (!group.instances.some(({ assessment }) => assessment.replacement || assessment.triggeredBy || assessment.changes.some((c) => c.outcome !== 'update')))
+    return findings;
   const knowledge = input.knowledge.resource(resource.type);
   const provider = knowledge?.provider;
   const learnedResource = input.learned?.learnedResource(resource.type);

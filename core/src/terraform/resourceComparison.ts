@@ -3,7 +3,7 @@
  * git revision), attribute by attribute and block by block, following the provider's replacement
  * rules from the knowledge base. Pure: no I/O.
  */
-import type { HclBlock, SourceRange } from './hcl/model';
+import type { SourceRange } from './hcl/model';
 import type { AttributeKnowledge, BlockKnowledge, ResourceKnowledge } from './knowledgeBase/format';
 import { compareValues } from './evaluation/compare';
 import type { ResourceAttributeRef, Value } from './evaluation/value';

@@ -407,7 +407,9 @@ export class ConfigurationValues {
       token: () => [resource?.block, resource?.repetition.kind === 'single' ? 'single' : resource?.repetition.value],
       compute: () => {
         if (!module || !resource) return { instances: [] };
-        return this.expand(`res\0${module.address}\0${address}`, resource.repetition, this.scopeFor(module, {}), () => this.input.deployed?.instanceKeys(resourceAddress));
+        return this.expand(`res\0${module.address}\0${address}`, resource.repetition, this.scopeFor(module, {}), () =>
+          this.input.deployed?.instanceKeys(resourceAddress),
+        );
       },
     };
   }
@@ -487,7 +489,12 @@ export class ConfigurationValues {
 
   // ---- expansion -------------------------------------------------------------------------------
 
-  private expand(expansion: string, repetition: ConfiguredResource['repetition'], scope: EvaluationScope, deployedKeys: () => InstanceKey[] | undefined): Expansion<KeyedRepetition> {
+  private expand(
+    expansion: string,
+    repetition: ConfiguredResource['repetition'],
+    scope: EvaluationScope,
+    deployedKeys: () => InstanceKey[] | undefined,
+  ): Expansion<KeyedRepetition> {
     if (repetition.kind === 'single') return { instances: [{ key: undefined, repetition: NO_REPETITION }] };
     const value = this.evaluateNode(repetition.value, scope);
     if (repetition.kind === 'count') {
