@@ -1,6 +1,7 @@
 /**
  * `immutable-infra check [PATH…]`: the same findings as the editor, for CI and the terminal.
- * Terraform modules are analysed per folder; Kubernetes manifests (`.yaml`/`.yml`) per file,
+ * Terraform modules are analysed per root module folder, each with the child modules it calls
+ * (a called folder is not analysed on its own); Kubernetes manifests (`.yaml`/`.yml`) per file,
  * against git (Terraform state holds no Kubernetes objects, so `--baseline state` and `auto`
  * mean git for them too) — or, with `--against PATH`, against the deployed version in PATH.
  *
@@ -20,6 +21,8 @@ import { HclParser } from '../../core/src/terraform/hcl/hclParser';
 import { ReplacementKnowledgeBase } from '../../core/src/terraform/knowledgeBase/knowledgeBase';
 import { TerraformModuleAnalyzer } from '../../core/src/terraform/terraformModuleAnalyzer';
 import { isNativeSyntaxConfigurationFile } from '../../core/src/terraform/terraformFiles';
+import { calledFolders, isStandaloneRoot } from '../../core/src/terraform/moduleFolderCalls';
+import { rootAndChildModules } from '../../core/src/terraform/rootAndChildModules';
 import type { ReplacementCoverage } from '../../core/src/terraform/replacementCoverage';
 import { analysisFailedFinding, analysisFailureReason } from '../../core/src/analysisFailure';
 import { addCoverage, coverageSummary, emptyCoverage } from './coverageSummary';
@@ -33,6 +36,8 @@ export interface CheckOptions {
   /** The deployed version as a file or folder, as typed (relative to cwd or absolute). */
   against?: string;
   format: 'text' | 'json' | 'sarif';
+  /** `--var-file`: variable definitions files the plan uses, read after the automatically loaded ones (relative to cwd). */
+  varFiles?: string[];
   cwd: string;
 }
 
@@ -53,6 +58,8 @@ export function parseCheckArguments(args: string[], cwd: string): CheckOptions {
       options.baseline = v;
     } else if (arg === '--git-ref') options.gitRef = value();
     else if (arg === '--against') options.against = value();
+    else if (arg === '--var-file') (options.varFiles ??= []).push(value());
+    else if (arg.startsWith('--var-file=')) (options.varFiles ??= []).push(arg.slice('--var-file='.length));
     else if (arg === '--format') {
       const v = value();
       if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format must be text, json or sarif (got "${v}").`);
@@ -113,6 +120,44 @@ function collectTargets(options: CheckOptions, deployedPath: string | undefined)
   return targets;
 }
 
+/**
+ * The module folders found that are root modules, each with the checked folder it was found
+ * under. A folder that another found folder calls (a local source, or a folder the caller's
+ * `.terraform/modules/modules.json` names) is a child module: it is analysed as part of the roots
+ * that call it, not on its own, since it has no state, lock file or variables of its own. A folder
+ * initialised or applied on its own (`.terraform`, a state file, a lock file, a backend) is a
+ * root even when called. A named folder nobody in the checked trees calls is a root.
+ */
+async function rootModuleTargets(modules: Map<string, string>, analyzer: TerraformModuleAnalyzer): Promise<Map<string, string>> {
+  const calls = new Map<string, string[]>();
+  const standalone = new Set<string>();
+  for (const dir of modules.keys()) {
+    let facts;
+    try {
+      facts = await analyzer.moduleFacts(dir);
+    } catch {
+      // Its files cannot be read as the analysis reads them: a root of its own, whose analysis says why.
+      calls.set(dir, []);
+      continue;
+    }
+    calls.set(dir, calledFolders(dir, facts));
+    if (isStandaloneRoot(dir, facts)) standalone.add(dir);
+  }
+  const { roots } = rootAndChildModules({ calls, standalone });
+  return new Map(roots.map((root) => [root, modules.get(root)!]));
+}
+
+/** One finding per place and message, when two roots that share a child module both report it. */
+function withoutDuplicates(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = JSON.stringify([f.file, f.range, f.severity, f.code, f.message, f.address]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** What became of one module or manifest. */
 interface TargetResult {
   target: string;
@@ -152,20 +197,30 @@ export async function runCheck(options: CheckOptions, version: string): Promise<
   const knowledgeProblems: string[] = [];
   const knowledge = new ReplacementKnowledgeBase(undefined, undefined, { report: (message) => knowledgeProblems.push(`immutable-infra: ${message}\n`) });
   const analyzer = modules.size > 0 ? new TerraformModuleAnalyzer(await HclParser.create(), knowledge) : undefined;
-  for (const [dir, root] of analyzer ? [...modules].sort(([a], [b]) => a.localeCompare(b)) : []) {
+  const roots = analyzer ? await rootModuleTargets(modules, analyzer) : new Map<string, string>();
+  for (const [dir, root] of [...roots].sort(([a], [b]) => a.localeCompare(b))) {
     let result;
     try {
-      result = await analyzer!.analyze(dir, { baseline: options.baseline, gitRef, mayRunProcesses: true, deployed: deployedFor(root) });
+      result = await analyzer!.analyze(dir, {
+        baseline: options.baseline,
+        gitRef,
+        mayRunProcesses: true,
+        deployed: deployedFor(root),
+        varFiles: options.varFiles?.map((file) => path.resolve(options.cwd, file)),
+      });
     } catch (error) {
       const shownAt = onlyFiles.has(dir) ? [...onlyFiles.get(dir)!].sort()[0] : firstTerraformFile(dir);
       results.push({ target: dir, findings: [analysisFailedFinding(shownAt, 'terraform', error, NOT_IN_THIS_REPORT)], failure: error });
       continue;
     }
     addCoverage(coverage, result.coverage);
-    const only = onlyFiles.get(dir);
-    const unavailable = result.findings.find((f) => f.code === 'terraform/baseline-unavailable');
-    // The module's baseline finding stays even when a file argument narrows the rest: it is about the whole module.
-    const findings = result.findings.filter((f) => !only || only.has(f.file) || f === unavailable);
+    const unavailable = result.findings.find((f) => f.code === 'terraform/baseline-unavailable' && path.dirname(f.file) === dir);
+    // A file argument narrows the findings in its folder, whichever root's analysis made them; the
+    // module's baseline finding stays: it is about the whole module.
+    const findings = result.findings.filter((f) => {
+      const only = onlyFiles.get(path.dirname(f.file));
+      return !only || only.has(f.file) || f === unavailable;
+    });
     results.push({ target: dir, findings, unavailable });
   }
   // Within one run each deployed file is read once.
@@ -186,9 +241,8 @@ export async function runCheck(options: CheckOptions, version: string): Promise<
     results.push({ target: file, findings, unavailable: findings.find((f) => f.code === 'kubernetes/baseline-unavailable') });
   }
   const relativePath = (p: string) => path.relative(options.cwd, p) || path.basename(p);
-  const relative = results
-    .flatMap((r) => r.findings)
-    .map((f) => ({ ...f, file: relativePath(f.file) }))
+  const relative = withoutDuplicates(results.flatMap((r) => r.findings))
+    .map((f) => ({ ...f, file: relativePath(f.file), ...(f.related ? { related: f.related.map((r) => ({ ...r, file: relativePath(r.file) })) } : {}) }))
     .sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   const stderr =
     knowledgeProblems.join('') +
@@ -210,6 +264,42 @@ export async function runCheck(options: CheckOptions, version: string): Promise<
   const failed = results.some((r) => r.failure !== undefined);
   const exitCode = failed || nothingCompared ? 2 : relative.some((f) => f.severity === 'error') ? 1 : 0;
   return { exitCode, stdout: format(relative, options.format, version, coverage), stderr };
+}
+
+/**
+ * One line per finding; the same message at the same place for several instances once. Under a
+ * replacement that replaces others in turn, the cascade as a tree of instance addresses.
+ */
+function textLines(findings: Finding[]): string[] {
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  const dependentsOf = new Map<string, string[]>();
+  for (const f of findings) {
+    if (f.code !== 'terraform/cascade-replacement' || !f.address) continue;
+    for (const upstream of f.cascadeFrom ?? []) {
+      const list = dependentsOf.get(upstream) ?? [];
+      if (!list.includes(f.address)) list.push(f.address);
+      dependentsOf.set(upstream, list);
+    }
+  }
+  for (const f of findings) {
+    const line = `${f.file}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.code}: ${f.message}`;
+    if (seen.has(line)) continue;
+    seen.add(line);
+    lines.push(line);
+    if (f.cascade && f.cascade.length > 0 && f.address && f.code !== 'terraform/cascade-replacement') {
+      lines.push(`    ⟳ replacing ${f.address} replaces ${f.cascade.length} more:`);
+      const tree = (address: string, depth: number, path: string[]) => {
+        for (const child of dependentsOf.get(address) ?? []) {
+          if (path.includes(child)) continue;
+          lines.push(`    ${'  '.repeat(depth)}└ ${child}`);
+          tree(child, depth + 1, [...path, child]);
+        }
+      };
+      tree(f.address, 1, [f.address]);
+    }
+  }
+  return lines;
 }
 
 /** Whether `message` mentions `target` as a path (not as part of a word: a module named `git` in "No git baseline"). */
@@ -243,6 +333,10 @@ const JSON_FIELDS = [
   'after',
   'ruleSource',
   'rule',
+  'replacement',
+  'cascade',
+  'cascadeFrom',
+  'related',
 ] as const;
 
 function format(findings: Finding[], kind: CheckOptions['format'], version: string, coverage: ReplacementCoverage): string {
@@ -254,7 +348,7 @@ function format(findings: Finding[], kind: CheckOptions['format'], version: stri
   const terraform = coverageSummary(coverage);
   const summary = terraform === undefined ? '' : `${terraform}\n`;
   if (findings.length === 0) return `No findings.\n${summary}`;
-  const lines = findings.map((f) => `${f.file}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.code}: ${f.message}`);
+  const lines = textLines(findings);
   const counts = ['error', 'warning', 'information', 'hint']
     .map((s) => [s, findings.filter((f) => f.severity === s).length] as const)
     .filter(([, n]) => n > 0)

@@ -44,22 +44,36 @@ export function toSarif(findings: Array<Finding & { file: string }>, toolVersion
             {
               physicalLocation: {
                 artifactLocation: { uri: f.file.split('\\').join('/'), uriBaseId: '%SRCROOT%' },
-                region: {
-                  startLine: f.range.start.line + 1,
-                  startColumn: f.range.start.character + 1,
-                  endLine: f.range.end.line + 1,
-                  endColumn: Math.max(f.range.end.character + 1, f.range.end.line === f.range.start.line ? f.range.start.character + 2 : 1),
-                },
+                region: region(f.range),
               },
               ...(f.address ? { logicalLocations: [{ fullyQualifiedName: f.address, kind: 'resource' }] } : {}),
             },
           ],
+          ...(f.related && f.related.length > 0
+            ? {
+                relatedLocations: f.related.map((r, id) => ({
+                  id,
+                  message: { text: r.message },
+                  physicalLocation: { artifactLocation: { uri: r.file.split('\\').join('/'), uriBaseId: '%SRCROOT%' }, region: region(r.range) },
+                })),
+              }
+            : {}),
           partialFingerprints: { primaryLocationLineHash: fingerprint(f) },
           // Which provider version's knowledge (or which plan) the rule comes from, as in the JSON output.
           ...(f.rule ? { properties: { rule: f.rule } } : {}),
         })),
       },
     ],
+  };
+}
+
+/** A SARIF region (1-based, never empty) of a 0-based range. */
+function region(range: Finding['range']) {
+  return {
+    startLine: range.start.line + 1,
+    startColumn: range.start.character + 1,
+    endLine: range.end.line + 1,
+    endColumn: Math.max(range.end.character + 1, range.end.line === range.start.line ? range.start.character + 2 : 1),
   };
 }
 

@@ -33,6 +33,9 @@ const DOCUMENT_SELECTOR: DocumentSelector = [
   { language: 'terraform' },
   // Also when another extension claims .tf/.tofu under a different language id.
   ...NATIVE_SYNTAX_EXTENSIONS.map((extension) => ({ scheme: 'file', pattern: `**/*${extension}` })),
+  // Variable files, whose unsaved values the analysis of their module reads: by name, as no
+  // language of ours claims them (HashiCorp's extension calls them `terraform-vars`).
+  { scheme: 'file', pattern: '**/*.{tfvars,tfvars.json}' },
   // Kubernetes manifests: the server decides per document whether the YAML is a Kubernetes object.
   { language: 'yaml' },
 ];

@@ -30,6 +30,9 @@ export const TERRAFORM_FINDING_CODES = [
   'terraform/not-checked',
   'terraform/analysis-failed',
   'terraform/knowledge-version-differs',
+  'terraform/cascade-replacement',
+  'terraform/instances-unknown',
+  'terraform/module-not-found',
 ] as const;
 
 export type TerraformFindingCode = (typeof TERRAFORM_FINDING_CODES)[number];
@@ -109,4 +112,19 @@ export interface Finding {
   fixes?: FindingFix[];
   /** The header (type and labels) of the resource block the finding is about, for code lenses. */
   blockRange?: SourceRange;
+  /**
+   * The instances this replacement replaces in turn, transitively (their force-new arguments read
+   * what the replacement renews, or their `replace_triggered_by` names it), as the plan addresses them.
+   */
+  cascade?: string[];
+  /** On a cascade replacement: the replaced instances whose renewed attributes its argument reads. */
+  cascadeFrom?: string[];
+  /** Other places the finding is about: where the value was edited, which attributes take it. LSP related information. */
+  related?: FindingRelated[];
+}
+
+export interface FindingRelated {
+  file: string;
+  range: SourceRange;
+  message: string;
 }

@@ -53,6 +53,42 @@ export type PlanValue =
   /** Not set on this side (e.g. before of a create, or after of a delete). */
   | { kind: 'absent' };
 
+/**
+ * Why a replacement follows from another one in the same plan: the attribute that forces this
+ * node's replacement reads a value of a resource that is itself replaced, and that value is known
+ * only after apply (the new object's `id`, say), so the attribute is too. Read from the plan alone:
+ * its configuration's references, followed through module arguments (`var.x`) and module outputs,
+ * and its `after_unknown` values on both sides.
+ */
+export interface PlanReplacementCause {
+  /**
+   * The upstream that is replaced: its instance address when one instance is meant (the reference
+   * names it, or the resource has one instance), else the resource's address, with its replaced
+   * instances in `instances`.
+   */
+  address: string;
+  /** Node ids of the replaced instances, when `address` names a resource with more than one (the first 100 of them). */
+  instances?: string[];
+  /** How many instances are replaced, when more than `instances` lists. */
+  instanceCount?: number;
+  /** This node's attribute that forces the replacement and reads the upstream (`triggers`). */
+  dependentAttribute: string;
+  /** The upstream's attribute read (`id`); absent when the expression reads the whole object. */
+  attribute?: string;
+  /** What the reference passes through, from this node outwards: `var.upstream`, `module.mid.b_id`. */
+  through?: string[];
+}
+
+/**
+ * A forcing attribute known only after apply that reads a local: the plan's configuration does not
+ * describe locals, so what the local refers to (and so the upstream replacement) cannot be named.
+ */
+export interface PlanUnfollowedLocal {
+  dependentAttribute: string;
+  /** `local.a_id`. */
+  local: string;
+}
+
 /** One changed attribute (or nested path), before → after. */
 export interface AttributeChange {
   /** Terraform-style path: `file_permission`, `tags["Name"]`, `ingress[0].cidr_blocks`. */
@@ -103,6 +139,10 @@ export interface PlanGraphNode {
   drift?: AttributeChange[];
   /** A Kubernetes Deployment change that starts a rollout (an optional field: version 1 still). */
   rollout?: PlanNodeRollout;
+  /** For a replacement: the upstream replacements that force it, through references (an optional field: version 1 still). */
+  replacedBecause?: PlanReplacementCause[];
+  /** For a replacement: forcing attributes known only after apply that read a local, whose cause the plan does not tell. */
+  localsNotFollowed?: PlanUnfollowedLocal[];
 }
 
 /** `from` must exist before `to`: `to` refers to `from` (references, depends_on, module calls, prior state). */

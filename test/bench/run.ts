@@ -2,7 +2,7 @@
  * `npm run bench`: runs every benchmark, prints the figures with their targets and their ratio to
  * the baseline measured in the same run, and writes them to .bench/results.json.
  * Exit 1 when a figure misses its target.
- *   npm run bench [-- SUITE…]     suites: terraform, planGraph, rollout, kubernetes (default: all)
+ *   npm run bench [-- SUITE…]     suites: terraform, valueFlow, planGraph, rollout, kubernetes (default: all)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -10,11 +10,13 @@ import { graphBench } from './graphBench';
 import { kubernetesBench } from './kubernetesBench';
 import { rolloutBench } from './rolloutBench';
 import { terraformBench, type BenchFigure } from './terraformBench';
+import { valueFlowBench } from './valueFlowBench';
 
 type Suite = { title: string; run: (print: (figure: BenchFigure) => void) => Promise<BenchFigure[]> };
 
 const SUITES: Record<string, Suite> = {
   terraform: { title: 'terraform (2,000-resource module)', run: terraformBench },
+  valueFlow: { title: 'value flow (50 modules, 5,000 resource instances)', run: valueFlowBench },
   planGraph: { title: 'plan graph (CLI HTML in headless Chromium)', run: graphBench },
   rollout: { title: 'rollout simulator (1,000-replica Deployment)', run: rolloutBench },
   kubernetes: { title: 'kubernetes (1,000-object manifest)', run: kubernetesBench },

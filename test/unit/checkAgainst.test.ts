@@ -238,9 +238,13 @@ describe('check --against: Terraform modules by folder', () => {
     assert.deepEqual([finding?.code, finding?.before, finding?.after], ['terraform/forces-replacement', '"0777"', '"0700"']);
     assert.match(finding.detail ?? '', /Baseline \(the deployed version in v1\): `"0777"`/);
     const cli = await run(['check', 'live', '--against', 'v1', '--format', 'json'], dir);
+    // At the attribute, and on the tfvars line the new value comes from (it differs from v1's).
     assert.deepEqual(
-      json(cli.stdout).map((f) => f.code),
-      ['terraform/forces-replacement'],
+      json(cli.stdout).map((f) => [f.code, f.file]),
+      [
+        ['terraform/forces-replacement', path.join('live', 'main.tf')],
+        ['terraform/forces-replacement', path.join('live', 'terraform.tfvars')],
+      ],
     );
   });
 

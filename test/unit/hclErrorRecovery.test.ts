@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { HclBlock, HclFile } from '../../core/src/terraform/hcl/model';
-import { describeBlocks, findAttribute, findBlock, fixture, lspLines, random, textAt, useHclParser } from './hclTestSupport';
+import type { Expression } from '../../core/src/terraform/hcl/expression';
+import type { HclBlock, HclFile, HclValue } from '../../core/src/terraform/hcl/model';
+import { describeBlocks, findAttribute, findBlock, fixture, lspLines, random, textAt, useHclParser, surface } from './hclTestSupport';
 
 const hcl = useHclParser();
 const parse = (text: string): HclFile => hcl.parse(text);
@@ -44,8 +45,9 @@ describe('HclParser: error tolerance', () => {
     assert.equal(textAt(text, a.closeBraceRange!), '}');
     assert.deepEqual(findAttribute(a, 'content').value.value, { kind: 'string', value: 'x' });
     const permission = findAttribute(a, 'file_permission');
-    assert.deepEqual(permission.value.value, { kind: 'expression', text: '', references: [] });
+    assert.deepEqual(surface(permission.value.value), { kind: 'expression', text: '', references: [] });
     assert.deepEqual(permission.value.range, { start: { line: 2, character: 19 }, end: { line: 2, character: 19 } });
+    assert.deepEqual(syntaxTree(permission.value.value), { type: 'unsupported', text: '', range: permission.value.range });
     assertIntactB(file, 5);
     assert.deepEqual(messages(file), ['Missing value for argument "file_permission"']);
     assert.equal(textAt(text, file.errors[0].range), 'file_permission =');
@@ -94,8 +96,11 @@ describe('HclParser: error tolerance', () => {
     const file = parse(text);
     const a = findBlock(file.blocks, 'resource', 'local_file', 'a');
     assert.equal(a.hasErrors, true);
-    assert.deepEqual(findAttribute(a, 'content').value.value, { kind: 'expression', text: '"${var.x"', references: ['var.x'] });
-    assert.deepEqual(findAttribute(a, 'filename').value.value, { kind: 'expression', text: 'format("%s",', references: [] });
+    assert.deepEqual(surface(findAttribute(a, 'content').value.value), { kind: 'expression', text: '"${var.x"', references: ['var.x'] });
+    assert.deepEqual(surface(findAttribute(a, 'filename').value.value), { kind: 'expression', text: 'format("%s",', references: [] });
+    // A broken expression has no tree to evaluate, however much of it reads well.
+    assert.equal(syntaxTree(findAttribute(a, 'content').value.value)?.type, 'unsupported');
+    assert.equal(syntaxTree(findAttribute(a, 'filename').value.value)?.type, 'unsupported');
     assert.equal(textAt(text, a.closeBraceRange!), '}');
     assertIntactB(file, 4);
     assert.deepEqual(messages(file), ['Missing "}" to close the interpolation "${"', 'Missing ")" to close "("']);
@@ -103,7 +108,7 @@ describe('HclParser: error tolerance', () => {
 
   test('an unterminated heredoc, an unterminated comment', () => {
     const heredoc = parse(`resource "local_file" "a" {\n  content = <<EOT\n  hello\n}\n\n${B}`);
-    assert.deepEqual(findAttribute(heredoc.blocks[0], 'content').value.value, { kind: 'expression', text: '', references: [] });
+    assert.deepEqual(surface(findAttribute(heredoc.blocks[0], 'content').value.value), { kind: 'expression', text: '', references: [] });
     assert.equal(heredoc.blocks[0].hasErrors, true);
     assert.ok(heredoc.blocks[0].closeBraceRange);
     assertIntactB(heredoc, 5);
@@ -125,7 +130,7 @@ describe('HclParser: error tolerance', () => {
 
     const nextLine = parse(`resource "local_file" "a" {\n  content =\n    "x"\n  filename = "f"\n}\n`);
     const a = nextLine.blocks[0];
-    assert.deepEqual(findAttribute(a, 'content').value.value, { kind: 'expression', text: '', references: [] });
+    assert.deepEqual(surface(findAttribute(a, 'content').value.value), { kind: 'expression', text: '', references: [] });
     assert.deepEqual(findAttribute(a, 'filename').value.value, { kind: 'string', value: 'f' });
     assert.deepEqual(messages(nextLine), ['Missing value for argument "content"', 'Syntax error: unexpected ""x""']);
 
@@ -140,7 +145,7 @@ describe('HclParser: error tolerance', () => {
     assert.equal(tags.kind, 'object');
     if (tags.kind === 'object') {
       assert.deepEqual(
-        tags.entries.map((e) => [e.key, e.value.value]),
+        tags.entries.map((e) => [e.key, surface(e.value.value)]),
         [
           ['a', { kind: 'expression', text: '', references: [] }],
           ['b', { kind: 'number', value: 2, text: '2' }],
@@ -245,3 +250,7 @@ describe('HclParser: error tolerance', () => {
     }
   });
 });
+
+function syntaxTree(value: HclValue): Expression | undefined {
+  return value.kind === 'expression' ? value.expression : undefined;
+}

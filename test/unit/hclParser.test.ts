@@ -18,6 +18,7 @@ import {
   positionOf,
   random,
   textAt,
+  surface,
   useHclParser,
 } from './hclTestSupport';
 
@@ -102,7 +103,7 @@ describe('HclParser: structure of a realistic configuration', () => {
     assert.equal(textAt(text, count.nameRange), 'count');
     assert.equal(textAt(text, count.range), 'count         = var.instance_count');
     assert.equal(textAt(text, count.value.range), 'var.instance_count');
-    assert.deepEqual(count.value.value, { kind: 'expression', text: 'var.instance_count', references: ['var.instance_count'] });
+    assert.deepEqual(surface(count.value.value), { kind: 'expression', text: 'var.instance_count', references: ['var.instance_count'] });
 
     assert.deepEqual(
       web.blocks.map((b) => b.type),
@@ -115,14 +116,14 @@ describe('HclParser: structure of a realistic configuration', () => {
     assert.equal(ignore.value.kind, 'tuple');
     if (ignore.value.kind === 'tuple') {
       assert.equal(textAt(text, ignore.value.items[0].range), 'tags["Updated"]');
-      assert.deepEqual(ignore.value.items[0].value, { kind: 'expression', text: 'tags["Updated"]', references: ['tags'] });
+      assert.deepEqual(surface(ignore.value.items[0].value), { kind: 'expression', text: 'tags["Updated"]', references: ['tags'] });
     }
   });
 
   test('count, for_each, dynamic blocks and template references', () => {
     const file = parse(text);
     const web = findBlock(file.blocks, 'resource', 'aws_instance', 'web');
-    assert.deepEqual(findAttribute(web, 'subnet_id').value.value, {
+    assert.deepEqual(surface(findAttribute(web, 'subnet_id').value.value), {
       kind: 'expression',
       text: 'aws_subnet.main[count.index].id',
       references: ['aws_subnet.main', 'count.index'],
@@ -132,11 +133,11 @@ describe('HclParser: structure of a realistic configuration', () => {
     if (tags.kind === 'expression') assert.deepEqual(tags.references, ['local.common_tags', 'local.name_prefix', 'count.index']);
 
     const logs = findBlock(file.blocks, 'resource', 'aws_s3_bucket', 'logs');
-    assert.deepEqual(findAttribute(logs, 'for_each').value.value, { kind: 'expression', text: 'toset(["a", "b"])', references: [] });
-    assert.deepEqual(findAttribute(logs, 'bucket').value.value, { kind: 'expression', text: '"logs-${each.value}"', references: ['each.value'] });
+    assert.deepEqual(surface(findAttribute(logs, 'for_each').value.value), { kind: 'expression', text: 'toset(["a", "b"])', references: [] });
+    assert.deepEqual(surface(findAttribute(logs, 'bucket').value.value), { kind: 'expression', text: '"logs-${each.value}"', references: ['each.value'] });
     const dynamic = findBlock(logs.blocks, 'dynamic', 'cors_rule');
     const content = findBlock(dynamic.blocks, 'content');
-    assert.deepEqual(findAttribute(content, 'max_age_seconds').value.value, {
+    assert.deepEqual(surface(findAttribute(content, 'max_age_seconds').value.value), {
       kind: 'expression',
       text: 'cors_rule.value',
       references: ['cors_rule.value'],
@@ -149,7 +150,7 @@ describe('HclParser: structure of a realistic configuration', () => {
     assert.deepEqual(findAttribute(count, 'default').value.value, { kind: 'number', value: 2, text: '2' });
     const validation = findBlock(count.blocks, 'validation');
     const condition = findAttribute(validation, 'condition').value.value;
-    assert.deepEqual(condition, {
+    assert.deepEqual(surface(condition), {
       kind: 'expression',
       text: 'var.instance_count >= 0 && var.instance_count < 10',
       references: ['var.instance_count'],
@@ -182,7 +183,7 @@ describe('HclParser: structure of a realistic configuration', () => {
 
     const network = findBlock(file.blocks, 'module', 'network');
     assert.deepEqual(findAttribute(network, 'source').value.value, { kind: 'string', value: './modules/network' });
-    assert.deepEqual(findAttribute(network, 'subnets').value.value, {
+    assert.deepEqual(surface(findAttribute(network, 'subnets').value.value), {
       kind: 'expression',
       text: '[for i, p in local.ports : cidrsubnet("10.0.0.0/16", 8, i)]',
       references: ['local.ports'],
@@ -197,12 +198,12 @@ describe('HclParser: structure of a realistic configuration', () => {
       ],
     );
     const imported = findBlock(file.blocks, 'import');
-    assert.deepEqual(findAttribute(imported, 'to').value.value, { kind: 'expression', text: 'aws_s3_bucket.logs["a"]', references: ['aws_s3_bucket.logs'] });
+    assert.deepEqual(surface(findAttribute(imported, 'to').value.value), { kind: 'expression', text: 'aws_s3_bucket.logs["a"]', references: ['aws_s3_bucket.logs'] });
     assert.deepEqual(findAttribute(imported, 'id').value.value, { kind: 'string', value: 'logs-a' });
     const removed = findBlock(file.blocks, 'removed');
     assert.deepEqual(findAttribute(findBlock(removed.blocks, 'lifecycle'), 'destroy').value.value, { kind: 'bool', value: false });
     const output = findBlock(file.blocks, 'output', 'web_ids');
-    assert.deepEqual(findAttribute(output, 'value').value.value, { kind: 'expression', text: 'aws_instance.web[*].id', references: ['aws_instance.web'] });
+    assert.deepEqual(surface(findAttribute(output, 'value').value.value), { kind: 'expression', text: 'aws_instance.web[*].id', references: ['aws_instance.web'] });
   });
 
   test('every range of the model lies inside the text and starts before it ends', () => {
@@ -285,7 +286,7 @@ describe('HclParser: references', () => {
         ['q', true],
       ],
     );
-    assert.deepEqual(value.entries[0].value.value, { kind: 'expression', text: 'var.n', references: ['var.n'] });
+    assert.deepEqual(surface(value.entries[0].value.value), { kind: 'expression', text: 'var.n', references: ['var.n'] });
     assert.deepEqual(referencesOf('merge({ name = var.n }, { (local.k) = 1 })'), ['var.n', 'local.k']);
   });
 });
@@ -299,8 +300,8 @@ describe('HclParser: values', () => {
     assert.deepEqual(valueOf('12345678901234567890'), { kind: 'number', value: 12345678901234567890, text: '12345678901234567890' });
     assert.deepEqual(valueOf('!true'), { kind: 'bool', value: false });
     assert.deepEqual(valueOf('null'), { kind: 'null' });
-    assert.deepEqual(valueOf('(1)'), { kind: 'expression', text: '(1)', references: [] });
-    assert.deepEqual(valueOf('--1'), { kind: 'expression', text: '--1', references: [] });
+    assert.deepEqual(surface(valueOf('(1)')), { kind: 'expression', text: '(1)', references: [] });
+    assert.deepEqual(surface(valueOf('--1')), { kind: 'expression', text: '--1', references: [] });
     assert.deepEqual(valueOf('"$$${x}"'), { kind: 'string', value: '$${x}' });
   });
 
@@ -309,12 +310,12 @@ describe('HclParser: values', () => {
     assert.equal(value.kind, 'tuple');
     if (value.kind !== 'tuple') return;
     assert.deepEqual(value.items[0].value, { kind: 'number', value: 1, text: '1' });
-    assert.deepEqual(value.items[1].value, { kind: 'expression', text: 'var.x', references: ['var.x'] });
+    assert.deepEqual(surface(value.items[1].value), { kind: 'expression', text: 'var.x', references: ['var.x'] });
     const object = value.items[2].value;
     assert.equal(object.kind, 'object');
     if (object.kind === 'object') {
       assert.deepEqual(object.entries[0].value.value, { kind: 'string', value: 's' });
-      assert.deepEqual(object.entries[1].value.value, { kind: 'expression', text: 'local.y', references: ['local.y'] });
+      assert.deepEqual(surface(object.entries[1].value.value), { kind: 'expression', text: 'local.y', references: ['local.y'] });
     }
   });
 

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import { after, before } from 'node:test';
 import { HclParser, type ParsedHclDocument } from '../../core/src/terraform/hcl/hclParser';
 import * as path from 'node:path';
-import type { HclAttribute, HclBlock, HclFile, SourceRange } from '../../core/src/terraform/hcl/model';
+import type { HclAttribute, HclBlock, HclFile, HclValue, SourceRange } from '../../core/src/terraform/hcl/model';
 
 export const HCL_FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'hcl');
 
@@ -153,4 +153,14 @@ export function useHclParser(): { readonly parser: HclParser; parse(text: string
       kept.push(...docs);
     },
   };
+}
+
+/**
+ * A value without the syntax tree of an expression (`hclExpression.test.ts` tests the trees), for
+ * tests about what the model says of an expression's text and references.
+ */
+export function surface(value: HclValue): unknown {
+  if (value.kind !== 'expression') return value;
+  const { kind, text, references } = value;
+  return { kind, text, references };
 }

@@ -99,7 +99,7 @@ describe('plan graph: every fixture plan', () => {
     plans++;
     test(rel, () => assertWellFormed(json, buildPlanGraph(json), rel));
   }
-  test('covers all 43 fixture plans', () => assert.equal(plans, 43));
+  test('covers all 45 fixture plans', () => assert.equal(plans, 45));
 });
 
 describe('plan graph: a real OpenTofu plan (test/fixtures/plans/opentofu-real/graph-features)', () => {

@@ -13,12 +13,13 @@ const CLI = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');
 /**
  * The summary line for each fixture plan, worked out by hand from its resource_changes with the rules
  * in test/fixtures/plans/README.md (not by running the code under test). The copied fixtures carry no
- * rendered output, so this table is the expectation; for the plans made here with the real OpenTofu
- * it is the line tofu printed.
+ * rendered output, so this table is the expectation; for the plans made here with the real OpenTofu and Terraform
+ * it is the line the tool printed.
  */
 const EXPECTED: Record<string, string> = {
   // Printed by the real `tofu plan` that wrote this plan (its plan.txt), not worked out by hand.
   'opentofu-real/graph-features/plan.json': 'Plan: 1 to import, 11 to add, 0 to change, 9 to destroy, 1 to forget.',
+  'opentofu-real/replacement-cause/plan.json': 'Plan: 13 to add, 0 to change, 13 to destroy.',
   'opentofu-show-json/basic-create/output.json': 'Plan: 3 to add, 0 to change, 0 to destroy.', // 3 create
   'opentofu-show-json/basic-delete/output.json': 'Plan: 0 to add, 1 to change, 1 to destroy.', // update + delete
   'opentofu-show-json/basic-update/output.json': 'No changes.', // one plain no-op
@@ -66,6 +67,8 @@ const EXPECTED: Record<string, string> = {
   'terraform-json/output_depends_on/plan.json': 'Plan: 2 to add, 0 to change, 0 to destroy.',
   'terraform-json/provider_version/plan.json': 'Plan: 1 to add, 0 to change, 0 to destroy.',
   'terraform-json/registry_module/plan.json': 'Plan: 1 to add, 0 to change, 0 to destroy.',
+  // Printed by the real `terraform plan` (1.11.4) that wrote this plan (its plan.txt).
+  'terraform-real/replacement-cause/plan.json': 'Plan: 13 to add, 0 to change, 13 to destroy.',
 };
 
 function jsonFiles(dir: string, into: string[] = []): string[] {
@@ -138,12 +141,12 @@ describe('plan summary: every fixture plan', () => {
       assert.equal(summarizePlan(parsePlanJson(text)).line, EXPECTED[rel]);
     });
   }
-  test('the table has no rows for missing fixtures, and covers 43 plans', () => {
+  test('the table has no rows for missing fixtures, and covers 45 plans', () => {
     assert.deepEqual(
       Object.keys(EXPECTED).filter((k) => !seen.has(k)),
       [],
     );
-    assert.equal(seen.size, 43);
+    assert.equal(seen.size, 45);
   });
 });
 

@@ -128,7 +128,10 @@ describe('values known only at plan time', () => {
     const dir = gitModule({ 'main.tf': seedConfiguration('0777') }, { 'main.tf': text });
     const [finding] = only(await findingsOf(dir), 'terraform/may-force-replacement');
     assert.equal(finding.severity, 'information');
-    assert.match(finding.message, /may force replacement of `local_file.example`: the new value is an expression known only at plan time \(it depends on var.mode\)/);
+    assert.match(
+      finding.message,
+      /may force replacement of `local_file.example`: the new value is known only at plan time: `var.mode` has no value: the plan asks for one\./,
+    );
   });
 
   test('a variable default and terraform.tfvars are evaluated', async () => {

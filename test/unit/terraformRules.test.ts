@@ -69,7 +69,10 @@ describe('may force replacement: values known only at plan time', () => {
     const text = 'variable "mode" {}\nresource "local_file" "example" {\n  content = "x"\n  filename = "./test.txt"\n  file_permission = var.mode\n}\n';
     const [finding] = only((await analyseTerraform({ 'main.tf': seedConfiguration('0777') }, { 'main.tf': text })).findings, 'terraform/may-force-replacement');
     assert.equal(finding.severity, 'information');
-    assert.match(finding.message, /may force replacement of `local_file.example`: the new value is an expression known only at plan time \(it depends on var.mode\)/);
+    assert.match(
+      finding.message,
+      /may force replacement of `local_file.example`: the new value is known only at plan time: `var.mode` has no value: the plan asks for one\./,
+    );
   });
 
   test('a variable default is evaluated, and terraform.tfvars overrides it', async () => {

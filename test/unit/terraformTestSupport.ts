@@ -11,10 +11,12 @@ import { parseStateBaseline } from '../../core/src/terraform/baseline/stateBasel
 import type { BaselineMode } from '../../core/src/terraform/baseline/terraformBaseline';
 import { buildModuleConfiguration } from '../../core/src/terraform/configuration';
 import { HclParser } from '../../core/src/terraform/hcl/hclParser';
-import type { HclFile } from '../../core/src/terraform/hcl/model';
 import { ReplacementKnowledgeBase } from '../../core/src/terraform/knowledgeBase/knowledgeBase';
 import type { LearnedReplacement } from '../../core/src/terraform/learnedReplacements';
-import { analyzeModule, evaluationContextOf, type ModuleAnalysis, type ReadModuleFile } from '../../core/src/terraform/moduleAnalysis';
+import { analyzeModule, type ModuleAnalysis, type ReadModuleFile } from '../../core/src/terraform/moduleAnalysis';
+import type { VariableDefinitionsFile } from '../../core/src/terraform/valueFlow/configurationValues';
+import type { ChildModuleInput } from '../../core/src/terraform/valueFlow/moduleTree';
+import { compareTfvarsLoadOrder, parseVariableDefinitions } from '../../core/src/terraform/variableDefinitions';
 import { lockedProviderVersions } from '../../core/src/terraform/providerLockFile';
 import type { LockFileVersions } from '../../core/src/terraform/replacementCoverage';
 import { isAutoLoadedTfvarsFile, isNativeSyntaxConfigurationFile, LOCAL_STATE_FILE } from '../../core/src/terraform/terraformFiles';
@@ -41,6 +43,8 @@ export interface TerraformScenario {
   lockFile?: string;
   /** Local child modules' files, by the `source` that calls them (`./files`). */
   childModules?: Record<string, ModuleTexts>;
+  /** The child modules at git HEAD, where they differ from `childModules`. */
+  childModulesBefore?: Record<string, ModuleTexts>;
   /** Replacement paths learned from real plans of the workspace. */
   learned?: LearnedReplacement[];
 }
@@ -62,11 +66,38 @@ export async function analyseTerraform(before: ModuleTexts | undefined, after: M
       .sort()
       .map((name) => parsed(hcl, path.join(dir, name), texts[name]));
   const files = read(after);
-  const variableFiles: HclFile[] = Object.keys(after)
-    .filter(isAutoLoadedTfvarsFile)
-    .sort()
-    .map((name) => parsed(hcl, path.join(MODULE_DIR, name), after[name]).file);
-  const headSource = gitRevision('HEAD', before && read(before), variableFiles);
+  const variableFilesOf = (texts: ModuleTexts): VariableDefinitionsFile[] =>
+    Object.keys(texts)
+      .filter(isAutoLoadedTfvarsFile)
+      .sort(compareTfvarsLoadOrder)
+      .map((name) => parseVariableDefinitions(path.join(MODULE_DIR, name), texts[name], hcl));
+  const variableFiles = variableFilesOf(after);
+  // Calls into calls: a child's `source` is relative to its caller, and names a key of the map relative to the root.
+  const childrenOf =
+    (modules: Record<string, ModuleTexts> | undefined) =>
+    (files: ReadModuleFile[]): Map<string, ChildModuleInput> => {
+      const children = new Map<string, ChildModuleInput>();
+      const visit = (callPath: string[], callerDir: string, callerFiles: ReadModuleFile[]) => {
+        for (const call of buildModuleConfiguration(callerFiles).moduleCalls) {
+          if (call.source === undefined) continue;
+          const dir = path.resolve(callerDir, call.source);
+          const key = path.relative(MODULE_DIR, dir).split(path.sep).join('/');
+          const texts = modules?.[`./${key}`] ?? modules?.[key];
+          if (!texts) continue;
+          const childFiles = read(texts, dir);
+          children.set([...callPath, call.name].join('.'), { kind: 'read', dir, files: childFiles });
+          visit([...callPath, call.name], dir, childFiles);
+        }
+      };
+      visit([], MODULE_DIR, files);
+      return children;
+    };
+  const headSource = gitRevision(
+    'HEAD',
+    before && read(before),
+    before ? variableFilesOf({ ...tfvarsOnly(after), ...before }) : [],
+    childrenOf(scenario.childModulesBefore ?? scenario.childModules),
+  );
   const mayRunProcesses = scenario.mayRunProcesses ?? true;
   const baseline = await resolveBaseline(MODULE_DIR, {
     mode: scenario.mode ?? 'auto',
@@ -82,7 +113,25 @@ export async function analyseTerraform(before: ModuleTexts | undefined, after: M
         .map((r) => r.address),
     ]),
   );
-  return analyzeModule({ files, variableFiles, lockFile: lockFileOf(scenario.lockFile), baseline, knowledge, childModules, learned: scenario.learned });
+  return analyzeModule({
+    dir: MODULE_DIR,
+    files,
+    variableFiles,
+    lockFile: lockFileOf(scenario.lockFile),
+    baseline,
+    knowledge,
+    childModules,
+    children: childrenOf(scenario.childModules)(files),
+    learned: scenario.learned,
+  });
+}
+
+/**
+ * The tfvars of a text set: the `before` files keep the work tree's tfvars unless they give their
+ * own, as a git baseline reads a tfvars file the commit lacks from the work tree.
+ */
+function tfvarsOnly(texts: ModuleTexts): ModuleTexts {
+  return Object.fromEntries(Object.entries(texts).filter(([name]) => isAutoLoadedTfvarsFile(name)));
 }
 
 function parsed(hcl: HclParser, file: string, text: string): ReadModuleFile {
@@ -101,14 +150,19 @@ function stateSource(text: string | undefined): StateSource {
   };
 }
 
-/** Git at `ref`, whose tree holds `files` (undefined: the folder is not in a git repository), evaluated with the work tree's tfvars. */
-function gitRevision(ref: string, files: ReadModuleFile[] | undefined, variableFiles: HclFile[]): GitRevisionSource {
+/** Git at `ref`, whose tree holds `files` (undefined: the folder is not in a git repository) and `variableFiles`. */
+function gitRevision(
+  ref: string,
+  files: ReadModuleFile[] | undefined,
+  variableFiles: VariableDefinitionsFile[],
+  childrenOf: (files: ReadModuleFile[]) => Map<string, ChildModuleInput>,
+): GitRevisionSource {
   return {
     ref,
     configuration: async (dir) => {
       if (!files) throw new BaselineError(`No git baseline for ${dir}: the folder is not inside a git repository.`);
       const config = buildModuleConfiguration(files);
-      return { kind: 'git', ref, commit: BASELINE_COMMIT, config, evaluation: evaluationContextOf(config, variableFiles) };
+      return { kind: 'git', ref, commit: BASELINE_COMMIT, config, dir: MODULE_DIR, files, variableFiles, children: childrenOf(files) };
     },
   };
 }

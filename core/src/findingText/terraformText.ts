@@ -40,6 +40,39 @@ export interface AttributeReplacementFacts {
   sharedIdentity?: { attributes: string[]; hazard: string };
   /** Why the replacement is only possible. */
   uncertainty?: string;
+  /** The edited lines the new value comes from, when they are elsewhere (a variable definitions file, a module argument). */
+  editedAt?: Array<{ name: string; file: string }>;
+  /** The finding is on the edited line itself: what it replaces. */
+  editSite?: EditSiteFacts;
+}
+
+/** An edited line (a variable's value, a module argument, a default, a local) and what its new value replaces. */
+export interface EditSiteFacts {
+  /** `perm`, `local.name`. */
+  name: string;
+  before: string;
+  after: string;
+  targets: Array<{ address: string; attribute: string }>;
+  certain: boolean;
+}
+
+export interface CascadeFacts {
+  /** The dependent instances, the first one being the finding's. */
+  instances: string[];
+  attribute: ChangedAttribute;
+  /** The replaced resources' attributes the argument reads. */
+  upstream: Array<{ address: string; attribute: string }>;
+  /** The upstream replacement is certain. */
+  certain: boolean;
+  ruleSource?: string;
+}
+
+export interface InstancesUnknownFacts {
+  /** `module "m"` or `` `local_file.f` ``. */
+  what: string;
+  unknownKeys?: string;
+  followed: number;
+  truncated?: number;
 }
 
 export type RuleOrigin =
@@ -113,6 +146,9 @@ export interface TerraformFacts {
   'terraform/not-checked': NotCheckedFacts;
   'terraform/analysis-failed': AnalysisFailedFacts;
   'terraform/knowledge-version-differs': KnowledgeVersionFacts;
+  'terraform/cascade-replacement': CascadeFacts;
+  'terraform/instances-unknown': InstancesUnknownFacts;
+  'terraform/module-not-found': { call: string; reason: string };
 }
 
 export const TERRAFORM_RULE_TEXT: { [C in TerraformFindingCode]: RuleText<TerraformFacts[C]> } = {
@@ -166,6 +202,22 @@ export const TERRAFORM_RULE_TEXT: { [C in TerraformFindingCode]: RuleText<Terraf
     render: (facts) => ({ message: notCheckedMessage(facts) }),
   },
   'terraform/analysis-failed': analysisFailedRuleText('the Terraform module in this folder'),
+  'terraform/cascade-replacement': {
+    description: 'A replaced resource renews an attribute that a force-new argument of another resource reads: that resource is replaced too.',
+    render: cascadeText,
+  },
+  'terraform/instances-unknown': {
+    description: 'The instances of a resource or module call could not all be followed before plan.',
+    render: ({ what, unknownKeys, followed, truncated }) => ({
+      message: unknownKeys
+        ? `The instances of ${what} are known only at plan time: ${unknownKeys}. ${followed > 0 ? `The ${followed} deployed instance${followed === 1 ? ' was' : 's were'} checked instead.` : 'None were checked.'}`
+        : `${what} has ${followed + (truncated ?? 0)} instances: the first ${followed} were checked for replacement, the other ${truncated ?? 0} were not.`,
+    }),
+  },
+  'terraform/module-not-found': {
+    description: 'A module call whose module could not be read: the values it passes and the resources it holds were not checked.',
+    render: ({ call, reason }) => ({ message: `Module "${call}" was not checked: ${reason.replace(/\.$/, '')}.` }),
+  },
   'terraform/knowledge-version-differs': {
     description: "The module uses another major version of a provider than the one the replacement knowledge describes: the provider's rules may differ.",
     render: ({ provider, knowledgeVersion, used }) => ({
@@ -175,6 +227,50 @@ export const TERRAFORM_RULE_TEXT: { [C in TerraformFindingCode]: RuleText<Terraf
     }),
   },
 };
+
+/** The words of related information: the other places a finding points at. */
+export const RELATED_TEXT = {
+  editedHere: (name: string) => `The new value comes from this edit of \`${name}\`.`,
+  alsoReplaces: (address: string, total: number) =>
+    `Also replaces \`${address}\`${total > 1 ? ` (one of ${total} dependents)` : ''}: it reads what this replacement renews.`,
+  takesThisValue: (address: string, attribute: string) => `\`${address}\`: \`${attribute}\` takes this value, which forces its replacement.`,
+};
+
+/** `a`, `a` and `b`, `a`, `b` and 3 more. */
+function addressList(addresses: readonly string[], shown = 3): string {
+  const quoted = addresses.slice(0, shown).map((a) => `\`${a}\``);
+  if (addresses.length > shown) return `${quoted.join(', ')} and ${addresses.length - shown} more`;
+  return quoted.length <= 1 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
+}
+
+function editSiteText(site: EditSiteFacts): FindingText {
+  const attributes = [...new Set(site.targets.map((t) => t.attribute))];
+  const what = `${addressList(site.targets.map((t) => t.address))} (${attributes.map((a) => `\`${a}\``).join(', ')})`;
+  const message = `Changing \`${site.name}\` (${site.before} → ${site.after}) ${site.certain ? 'forces' : 'may force'} replacement of ${what}.`;
+  const lines = [
+    `**${site.certain ? 'Forces' : 'May force'} replacement** of ${site.targets.length} instance${site.targets.length === 1 ? '' : 's'}:`,
+    '',
+    ...site.targets.slice(0, 20).map((t) => `- \`${t.address}\` (\`${t.attribute}\`)`),
+    ...(site.targets.length > 20 ? [`- and ${site.targets.length - 20} more`] : []),
+  ];
+  return { message, detail: lines.join('\n') };
+}
+
+function cascadeText(facts: CascadeFacts): FindingText {
+  const subject = subjectOf(facts.attribute);
+  const upstream = [...new Set(facts.upstream.map((u) => u.address))];
+  const reads = [...new Set(facts.upstream.map((u) => `\`${u.address}.${u.attribute}\``))].slice(0, 3).join(', ');
+  const message = facts.certain
+    ? `${addressList(facts.instances)} ${facts.instances.length === 1 ? 'is' : 'are'} replaced too: ${subject} reads ${reads}, which the replacement of ${addressList(upstream)} renews (known only after apply).`
+    : `${addressList(facts.instances)} may be replaced too: ${subject} reads ${reads}, which changes if ${addressList(upstream)} is replaced.`;
+  const lines = [
+    `**${facts.certain ? 'Replaced' : 'May be replaced'} by a cascade** from ${addressList(upstream, 5)}`,
+    '',
+    `- ${subject} reads ${reads}: a new object gets a new value, known only after apply, and a new value of this argument forces replacement.`,
+  ];
+  if (facts.ruleSource) lines.push(`- Rule: ${facts.ruleSource}`);
+  return { message, detail: lines.join('\n') };
+}
 
 /** `5.31.0 (from .terraform.lock.hcl)`, `"~> 5.1" (from required_providers)`. */
 function usedVersion(used: ModuleProviderVersion): string {
@@ -193,6 +289,7 @@ function ruleOriginNote(rule: RuleOrigin): string {
 }
 
 function attributeReplacementText(facts: AttributeReplacementFacts, certain: boolean): FindingText {
+  if (facts.editSite) return editSiteText(facts.editSite);
   const { instances, sharedIdentity } = facts;
   const subject = subjectOf(facts.attribute);
   const targets = instanceList(instances);
@@ -205,7 +302,11 @@ function attributeReplacementText(facts: AttributeReplacementFacts, certain: boo
   const message =
     (certain
       ? `Changing ${subject} (${facts.before} → ${facts.after}) forces replacement of ${targets}: ${consequence}.`
-      : `Changing ${subject} (${facts.before} → ${facts.after}) may force replacement of ${targets}: ${facts.uncertainty}.`) + learned;
+      : `Changing ${subject} (${facts.before} → ${facts.after}) may force replacement of ${targets}: ${facts.uncertainty}.`) +
+    learned +
+    (facts.editedAt && facts.editedAt.length > 0
+      ? ` The new value comes from ${facts.editedAt.map((e) => `\`${e.name}\` in ${path.basename(e.file)}`).join(', ')}.`
+      : '');
   const lines = [
     certain ? `**Forces replacement** of ${targets}` : '**May force replacement**',
     '',

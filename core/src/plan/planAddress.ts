@@ -70,3 +70,63 @@ export function configAddressOf(moduleAddress: string | undefined, mode: string,
   const prefix = mode === 'data' ? 'data.' : mode === 'ephemeral' ? 'ephemeral.' : '';
   return `${modulePath ? `${modulePath}.` : ''}${prefix}${type}.${name}`;
 }
+
+/** One step of a reference or an address: a name, and the instance key written right after it, if any. */
+export interface AddressStep {
+  name: string;
+  /** `0` for `[0]`, `"x"` for `["x"]`; undefined when no key follows, or one that is not a literal number or string. */
+  key?: string | number;
+}
+
+/**
+ * The steps of a reference as the plan lists it (`null_resource.each["x"].id`,
+ * `module.leaf["p"].out`): like addressNames, but keeping each literal instance key with its name.
+ */
+export function addressStepsWithKeys(address: string): AddressStep[] {
+  const steps: AddressStep[] = [];
+  let i = 0;
+  let current = '';
+  // Whether the last step already had a bracket after it (its key, literal or not).
+  let bracketed = false;
+  const flush = () => {
+    if (current) {
+      steps.push({ name: current });
+      bracketed = false;
+    }
+    current = '';
+  };
+  while (i < address.length) {
+    const ch = address[i];
+    if (ch === '.') {
+      flush();
+      i++;
+    } else if (ch === '[') {
+      flush();
+      const end = skipBracket(address, i);
+      const key = instanceKey(address.slice(i + 1, end - 1));
+      const last = steps[steps.length - 1];
+      // Only the first bracket belongs to a name; a second (`a[0][1]`, an element of an attribute's value) is no instance key.
+      if (last && !bracketed && key !== undefined) last.key = key;
+      bracketed = true;
+      i = end;
+    } else {
+      current += ch;
+      i++;
+    }
+  }
+  flush();
+  return steps;
+}
+
+function instanceKey(text: string): string | number | undefined {
+  if (/^\d+$/.test(text)) return Number(text);
+  if (text.startsWith('"') && text.endsWith('"') && text.length >= 2) {
+    try {
+      const key: unknown = JSON.parse(text);
+      return typeof key === 'string' ? key : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}

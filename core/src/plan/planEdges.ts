@@ -19,6 +19,7 @@
  */
 import type { PlanGraphEdge } from '../../../common/src/planGraph';
 import { addressNames, moduleSteps } from './planAddress';
+import { isObject, readPlanConfiguration, referenceLists, type Json, type ModuleConfig, type PlanConfiguration, type ResourceConfig } from './planConfiguration';
 
 /** What this module needs to know about a node. */
 export interface EdgeNode {
@@ -29,26 +30,6 @@ export interface EdgeNode {
   configAddress: string;
   /** The module instance address (`module.a["k"]`), '' in the root. */
   module: string;
-}
-
-type Json = Record<string, unknown>;
-
-/** One module of the configuration tree, with where it sits. */
-interface ModuleConfig {
-  /** `module.a.module.b` ('' for the root). */
-  path: string;
-  config: Json;
-  /** The call in the parent's `module_calls` (absent for the root). */
-  call?: Json;
-  parent?: ModuleConfig;
-}
-
-interface ResourceConfig {
-  address: string;
-  module: ModuleConfig;
-  config: Json;
-  /** dependenciesOf, once worked out. */
-  dependencies?: Dependency[];
 }
 
 /**
@@ -83,7 +64,8 @@ export function planEdges(json: unknown, nodes: readonly EdgeNode[]): PlanGraphE
 
   const root = isObject(json) ? json : {};
   const configuration = isObject(root.configuration) ? root.configuration : undefined;
-  const resolver = configuration && isObject(configuration.root_module) ? new ConfigResolver(configuration, byConfig) : undefined;
+  const tree = readPlanConfiguration(configuration);
+  const resolver = configuration && tree ? new ConfigResolver(configuration, tree, byConfig) : undefined;
   if (resolver) {
     for (const resource of resolver.resources) {
       const dependents = byConfig.get(resource.address);
@@ -185,43 +167,28 @@ interface Dependency {
  * Each resolution is memoised; a cycle (invalid in Terraform, possible in a hand-made file) stops.
  */
 class ConfigResolver {
-  readonly resources: ResourceConfig[] = [];
-  private readonly modules = new Map<string, ModuleConfig>();
-  private readonly resourceByAddress = new Map<string, ResourceConfig>();
+  readonly resources: ResourceConfig[];
+  private readonly modules: Map<string, ModuleConfig>;
+  private readonly resourceByAddress: Map<string, ResourceConfig>;
+  /** dependenciesOf per resource, once worked out completely. */
+  private readonly dependencies = new Map<ResourceConfig, Dependency[]>();
   private readonly memo = new Map<string, Dependency[]>();
   private readonly active = new Set<string>();
 
   constructor(
     private readonly configuration: Json,
+    tree: PlanConfiguration,
     private readonly byConfig: Map<string, string[]>,
   ) {
-    this.collect({ path: '', config: configuration.root_module as Json }, 0);
-  }
-
-  private collect(module: ModuleConfig, depth: number): void {
-    // 10,000-deep module paths appear in hostile plans: walk no deeper than Terraform would ever nest.
-    if (depth > 1000) return;
-    this.modules.set(module.path, module);
-    if (Array.isArray(module.config.resources)) {
-      for (const config of module.config.resources) {
-        if (!isObject(config) || typeof config.address !== 'string') continue;
-        const address = `${module.path ? `${module.path}.` : ''}${config.address}`;
-        const resource = { address, module, config };
-        this.resources.push(resource);
-        this.resourceByAddress.set(address, resource);
-      }
-    }
-    if (isObject(module.config.module_calls)) {
-      for (const [name, call] of Object.entries(module.config.module_calls)) {
-        if (!isObject(call) || !isObject(call.module)) continue;
-        this.collect({ path: `${module.path ? `${module.path}.` : ''}module.${name}`, config: call.module, call, parent: module }, depth + 1);
-      }
-    }
+    this.resources = tree.resources;
+    this.modules = tree.modules;
+    this.resourceByAddress = tree.resourceByAddress;
   }
 
   /** Everything one configuration resource waits for. */
   dependenciesOf(resource: ResourceConfig): Dependency[] {
-    if (resource.dependencies) return resource.dependencies;
+    const known = this.dependencies.get(resource);
+    if (known) return known;
     const result = this.memoised(`resource:${resource.address}`, () => {
       const out: Dependency[] = [];
       const c = resource.config;
@@ -239,8 +206,8 @@ class ConfigResolver {
       }
       return out;
     });
-    // Kept on the resource only when complete (not cut short by a cycle in progress).
-    if (this.memo.has(`resource:${resource.address}`)) resource.dependencies = result;
+    // Kept only when complete (not cut short by a cycle in progress).
+    if (this.memo.has(`resource:${resource.address}`)) this.dependencies.set(resource, result);
     return result;
   }
 
@@ -393,26 +360,8 @@ function dedupe(dependencies: Dependency[]): Dependency[] {
   return dependencies.filter((d) => !seen.has(d.configAddress) && (seen.add(d.configAddress), true));
 }
 
-/** Every `references` list inside an expression tree (nested blocks are objects and lists of objects). */
-function referenceLists(expression: unknown, into: string[][] = [], depth = 0): string[][] {
-  if (depth > 100) return into;
-  if (Array.isArray(expression)) {
-    for (const item of expression) referenceLists(item, into, depth + 1);
-  } else if (isObject(expression)) {
-    for (const [key, value] of Object.entries(expression)) {
-      if (key === 'references' && Array.isArray(value)) into.push(value.filter((v): v is string => typeof v === 'string'));
-      else if (key !== 'constant_value') referenceLists(value, into, depth + 1);
-    }
-  }
-  return into;
-}
-
 function push(map: Map<string, string[]>, key: string, value: string): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -23,6 +23,7 @@ import { deploymentRolloutFromPlan, isKubernetesDeployment } from './kubernetesW
 import { configAddressOf, moduleSteps } from './planAddress';
 import { planEdges, type EdgeNode } from './planEdges';
 import { parsePlanText, planActionOf, planFromJson, type PlanResourceChange } from './planModel';
+import { replacementCauses, type CauseNode } from './planReplacementCauses';
 import { summarizePlan } from './planSummary';
 import { diffChange, quoteString, renderReplacePath, renderValue, type ChangeValues } from './planValues';
 
@@ -39,19 +40,35 @@ export function buildPlanGraph(json: unknown): PlanGraph {
 
   const nodes: PlanGraphNode[] = [];
   const edgeNodes: EdgeNode[] = [];
+  const causeNodes: CauseNode[] = [];
   const ids = new Set<string>();
   plan.resourceChanges.forEach((rc, i) => {
     const raw = rawChanges[i] as Record<string, unknown>;
     const node = buildNode(rc, raw, drift);
     node.id = uniqueId(node.id, ids);
     nodes.push(node);
-    edgeNodes.push({
+    const edgeNode = {
       id: node.id,
       address: node.address,
       module: node.module,
       configAddress: configAddressOf(node.module || undefined, node.mode, node.type, node.name),
+    };
+    edgeNodes.push(edgeNode);
+    causeNodes.push({
+      ...edgeNode,
+      index: node.index,
+      action: node.action,
+      deposed: node.deposed !== undefined,
+      replacePaths: rc.replacePaths ?? [],
+      afterUnknown: isObject(raw.change) ? raw.change.after_unknown : undefined,
     });
   });
+  const causes = replacementCauses(json, causeNodes);
+  for (const node of nodes) {
+    const found = causes.get(node.id);
+    if (found?.replacedBecause.length) node.replacedBecause = found.replacedBecause;
+    if (found?.localsNotFollowed.length) node.localsNotFollowed = found.localsNotFollowed;
+  }
 
   const summary = summarizePlan(plan);
   return {

@@ -65,9 +65,27 @@ export interface ModuleConfiguration {
   moduleCalls: ModuleCall[];
   /** `required_providers` entries by local name. */
   requiredProviders: Map<string, ProviderRequirement>;
-  /** Literal values of `locals` and `variable` defaults, for the small evaluator. */
-  locals: Map<string, HclValueNode>;
-  variableDefaults: Map<string, HclValueNode>;
+  /** `variable` blocks by name. */
+  variables: Map<string, DeclaredVariable>;
+  /** `locals` entries by name, with where they are. */
+  localAttributes: Map<string, { file: string; attribute: HclAttribute }>;
+  /** `output` blocks by name. */
+  outputs: Map<string, DeclaredOutput>;
+}
+
+export interface DeclaredVariable {
+  file: string;
+  block: HclBlock;
+  default?: HclAttribute;
+  type?: HclAttribute;
+  /** `nullable = false`: a null argument takes the default. */
+  nullable?: boolean;
+}
+
+export interface DeclaredOutput {
+  file: string;
+  block: HclBlock;
+  value?: HclAttribute;
 }
 
 export interface ConfigurationFile {
@@ -83,7 +101,23 @@ export function resourceAddress(mode: 'managed' | 'data', type: string, name: st
   return mode === 'data' ? `data.${type}.${name}` : `${type}.${name}`;
 }
 
-export function buildModuleConfiguration(files: ConfigurationFile[]): ModuleConfiguration {
+/**
+ * The last configuration built from each first file: a host and the analysis both build the
+ * configuration of the same files, and the next analysis after an edit elsewhere builds it again.
+ * The configuration is never changed once built, so handing out the same object is safe.
+ */
+const builtConfigurations = new WeakMap<HclFile, { files: readonly ConfigurationFile[]; config: ModuleConfiguration }>();
+
+export function buildModuleConfiguration(files: readonly ConfigurationFile[]): ModuleConfiguration {
+  const first = files[0]?.file;
+  const previous = first && builtConfigurations.get(first);
+  if (previous && previous.files.length === files.length && previous.files.every((f, i) => f.file === files[i].file && f.path === files[i].path)) return previous.config;
+  const config = buildConfiguration(files);
+  if (first) builtConfigurations.set(first, { files: files.map(({ path, file }) => ({ path, file })), config });
+  return config;
+}
+
+function buildConfiguration(files: readonly ConfigurationFile[]): ModuleConfiguration {
   const config: ModuleConfiguration = {
     resources: [],
     byAddress: new Map(),
@@ -91,8 +125,9 @@ export function buildModuleConfiguration(files: ConfigurationFile[]): ModuleConf
     removed: new Set(),
     moduleCalls: [],
     requiredProviders: new Map(),
-    locals: new Map(),
-    variableDefaults: new Map(),
+    variables: new Map(),
+    localAttributes: new Map(),
+    outputs: new Map(),
   };
   for (const { path, file } of files) {
     for (const block of file.blocks) {
@@ -149,13 +184,28 @@ export function buildModuleConfiguration(files: ConfigurationFile[]): ModuleConf
           for (const required of block.blocks) if (required.type === 'required_providers') addProviderRequirements(config.requiredProviders, required);
           break;
         case 'locals':
-          for (const attribute of block.attributes) config.locals.set(attribute.name, attribute.value);
+          for (const attribute of block.attributes) {
+            config.localAttributes.set(attribute.name, { file: path, attribute });
+          }
           break;
         case 'variable': {
           const defaultValue = attributeOf(block, 'default');
-          if (block.labels.length === 1 && defaultValue) config.variableDefaults.set(block.labels[0], defaultValue.value);
+          if (block.labels.length === 1 && !config.variables.has(block.labels[0])) {
+            config.variables.set(block.labels[0], {
+              file: path,
+              block,
+              default: defaultValue,
+              type: attributeOf(block, 'type'),
+              nullable: literalBool(attributeOf(block, 'nullable')),
+            });
+          }
           break;
         }
+        case 'output':
+          if (block.labels.length === 1 && !config.outputs.has(block.labels[0])) {
+            config.outputs.set(block.labels[0], { file: path, block, value: attributeOf(block, 'value') });
+          }
+          break;
       }
     }
   }

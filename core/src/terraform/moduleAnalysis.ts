@@ -6,15 +6,21 @@
  * the state) and calls `analyzeModule`, the same way in the language server, the CLI and the tests.
  */
 import type { Finding } from '../../../common/src/findings';
-import { describeBaseline, type TerraformBaseline } from './baseline/terraformBaseline';
-import { attributeOf, buildModuleConfiguration, type ConfigurationFile, type ModuleConfiguration } from './configuration';
-import type { HclBlock, HclFile } from './hcl/model';
+import * as nodePath from 'node:path';
+import { renderFinding } from '../findingText/ruleText';
+import { baselineConfiguration, describeBaseline, type ConfigurationBaseline, type TerraformBaseline } from './baseline/terraformBaseline';
+import { attributeOf, blockHeaderRange, buildModuleConfiguration, type ConfigurationFile, type ModuleConfiguration } from './configuration';
+import type { HclFile } from './hcl/model';
 import type { KnowledgeLookup } from './knowledgeLookup';
 import { LearnedKnowledge, type LearnedReplacement } from './learnedReplacements';
 import { renameFindings, statefulRenameFindings } from './renameFindings';
 import { replacementCoverage, type LockFileVersions, type ReplacementCoverage } from './replacementCoverage';
-import { assessResources, replacementFindings, type AssessmentCache } from './replacementFindings';
-import { evaluate, type EvaluationContext, type KnownValue } from './values';
+import { replacementFindings } from './replacementFindings';
+import { ConfigurationValues, type ValueSite, type VariableDefinitionsFile } from './valueFlow/configurationValues';
+import { deployedStateIndex } from './valueFlow/deployedState';
+import { IncrementalMemo } from './valueFlow/incrementalMemo';
+import { assessmentRecipe, fateOf, referencedResource, type AssessmentContext } from './valueFlow/instanceAssessment';
+import { buildModuleTree, isMissingModule, treeNodes, type ChildModuleInputs, type ModuleTreeNode } from './valueFlow/moduleTree';
 
 /** A configuration file of the module, read and parsed. */
 export interface ReadModuleFile {
@@ -39,10 +45,12 @@ export interface UnreadableModuleFile {
 export type ModuleFileInput = ReadModuleFile | UnreadableModuleFile;
 
 export interface ModuleAnalysisInput {
+  /** The root module's folder (absolute): `path.module` of child modules is relative to it. */
+  dir?: string;
   /** The module's configuration files, sorted by path. */
   files: readonly ModuleFileInput[];
-  /** The variable definitions files Terraform loads by itself, parsed, in the order it loads them (a later value wins). */
-  variableFiles: readonly HclFile[];
+  /** The variable definitions files Terraform loads by itself (and any `-var-file`), parsed, in the order it loads them (a later value wins). */
+  variableFiles: readonly VariableDefinitionsFile[];
   lockFile: LockFileVersions;
   baseline: TerraformBaseline;
   knowledge: KnowledgeLookup;
@@ -58,6 +66,12 @@ export interface ModuleAnalysisInput {
    * the map that rule is not applied.
    */
   childModules?: ReadonlyMap<string, string[]>;
+  /** The child modules the root calls, as the host read them, by call path (`files`, `files.inner`): their values and resources are analysed with the root's. */
+  children?: ChildModuleInputs;
+  /** `file()` in expressions: a file's text by its path relative to the root module; absent: `file()` stays unknown. */
+  readFile?: (path: string) => string | undefined;
+  /** `terraform.workspace`; `default` when absent. */
+  workspace?: string;
   /** Kept by the caller between analyses of the same module, so that what an edit left alone is not assessed again. */
   memo?: ModuleAnalysisMemo;
 }
@@ -66,35 +80,47 @@ export interface ModuleAnalysis {
   findings: Finding[];
   /** Human description of what was compared against, for logs and the CLI. */
   baselineDescription: string;
-  /** The configuration files that were analysed. */
+  /** The configuration files that were analysed: the root's and its child modules'. */
   files: string[];
   /** How many managed resources were checked for replacement, and why the others were not. */
   coverage: ReplacementCoverage;
 }
 
 /**
- * What one module's analyses share: the resource assessments, valid while the baseline object and
- * everything expressions can read are the same (see `assessmentCache`). A memo changes how fast an
+ * What one module's analyses share: the value flow's memo of the current configuration and of each
+ * baseline's, and the configurations built of unchanged child modules. A memo changes how fast an
  * analysis is, never what it finds.
  */
 export interface ModuleAnalysisMemo {
-  assessments?: { baseline: TerraformBaseline; inputs: unknown[]; cache: AssessmentCache };
+  current?: IncrementalMemo;
+  baselines?: WeakMap<object, IncrementalMemo>;
+  configs?: WeakMap<readonly ModuleFileInput[], ModuleConfiguration>;
   learned?: { from: readonly LearnedReplacement[]; base: KnowledgeLookup; knowledge: LearnedKnowledge };
 }
 
 export function analyzeModule(input: ModuleAnalysisInput): ModuleAnalysis {
   const findings: Finding[] = [];
+  const memo = input.memo ?? {};
   for (const file of input.files) if (file.problem !== undefined) findings.push(fileProblem(file.path, file.problem));
   const read = input.files.filter((file): file is ReadModuleFile => file.kind === 'read');
-  for (const { path, file } of read) {
-    for (const error of file.errors) {
-      findings.push({ file: path, range: error.range, severity: 'error', code: 'terraform/syntax-error', message: error.message });
-    }
+  const children = input.children ?? new Map();
+  for (const child of children.values()) {
+    if (child.kind !== 'read') continue;
+    for (const file of child.files) if (file.problem !== undefined) findings.push(fileProblem(file.path, file.problem));
   }
   const files: ConfigurationFile[] = read.map(({ path, file }) => ({ path, file }));
-  const texts = new Map(read.map(({ path, text }) => [path, text]));
   const config = buildModuleConfiguration(files);
-  const evaluation = evaluationContextOf(config, input.variableFiles);
+  const dir = input.dir ?? (read[0] ? nodePath.dirname(read[0].path) : '.');
+  const tree = buildModuleTree(dir, read, config, children, (memo.configs ??= new WeakMap()));
+  const nodes = treeNodes(tree);
+  for (const node of nodes) {
+    for (const file of node.files) {
+      for (const error of file.file.errors) {
+        findings.push({ file: file.path, range: error.range, severity: 'error', code: 'terraform/syntax-error', message: error.message });
+      }
+    }
+  }
+  const texts = new Map(nodes.flatMap((node) => node.files.map(({ path, text }) => [path, text] as const)));
   const { baseline } = input;
   const learned = learnedKnowledge(input);
   const knowledge = learned ?? input.knowledge;
@@ -107,20 +133,130 @@ export function analyzeModule(input: ModuleAnalysisInput): ModuleAnalysis {
       message: baseline.reason,
     });
   }
+  findings.push(...missingModuleFindings(nodes));
   const covered = replacementCoverage({ config, knowledge, lockFile: input.lockFile, hasBaseline: baseline.kind !== 'none' });
   findings.push(...covered.findings);
-  const replacementInput = { config, texts, evaluation, baseline, knowledge, notChecked: covered.notChecked, moduleVersions: covered.moduleVersions, learned };
-  const assessments = assessResources(replacementInput, assessmentCache(input.memo, baseline, files, evaluation, knowledge));
-  findings.push(...replacementFindings(replacementInput, assessments));
+  const workspace = input.workspace ?? 'default';
+  const deployed = baseline.kind === 'state' ? deployedStateIndex(baseline.state) : undefined;
+  const baselineValues = configurationBaselineValues(baseline, input, memo, knowledge, workspace);
+  const triggerTargets = replaceTriggeredByTargets(nodes);
+  const context: AssessmentContext = {
+    values: undefined as unknown as ConfigurationValues,
+    baseline,
+    baselineValues: baselineValues?.values,
+    deployed,
+    knowledge,
+    notChecked: covered.notChecked,
+    triggerTargets,
+  };
+  const values = new ConfigurationValues({
+    tree,
+    variableFiles: input.variableFiles,
+    knowledge,
+    deployed,
+    assessment: { recipe: (instance) => assessmentRecipe(context, instance), fate: fateOf },
+    readFile: input.readFile,
+    workspace,
+    memo: (memo.current ??= new IncrementalMemo()),
+  });
+  context.values = values;
+  const editedSites = editedSitesOf(values, baselineValues?.sites ?? previousSites(baseline, input, memo, knowledge, workspace));
+  findings.push(...replacementFindings({ values, texts, baseline, knowledge, moduleVersions: covered.moduleVersions, learned, editedSites }));
+  values.memo.sweep();
+  baselineValues?.values.memo.sweep();
   const childModules = input.childModules;
   const renames = renameFindings({ config, texts, baseline, childModuleResources: childModules && ((source) => childModules.get(source)) });
   findings.push(...renames, ...statefulRenameFindings(renames, knowledge));
   return {
     findings,
     baselineDescription: baseline.kind === 'none' ? baseline.reason : describeBaseline(baseline),
-    files: files.map((f) => f.path),
+    files: nodes.flatMap((node) => node.files.map((f) => f.path)),
     coverage: covered.coverage,
   };
+}
+
+/** The baseline configuration's tree and its values, for a git or folder baseline. */
+function configurationBaselineValues(
+  baseline: TerraformBaseline,
+  input: ModuleAnalysisInput,
+  memo: ModuleAnalysisMemo,
+  knowledge: KnowledgeLookup,
+  workspace: string,
+): { values: ConfigurationValues; sites: Map<string, ValueSite> } | undefined {
+  const deployed = baselineConfiguration(baseline);
+  return deployed && baselineTreeValues(deployed, input, memo, knowledge, workspace);
+}
+
+function baselineTreeValues(
+  deployed: ConfigurationBaseline,
+  input: ModuleAnalysisInput,
+  memo: ModuleAnalysisMemo,
+  knowledge: KnowledgeLookup,
+  workspace: string,
+): { values: ConfigurationValues; sites: Map<string, ValueSite> } {
+  const baselines = (memo.baselines ??= new WeakMap());
+  let baselineMemo = baselines.get(deployed);
+  if (!baselineMemo) baselines.set(deployed, (baselineMemo = new IncrementalMemo()));
+  const tree = buildModuleTree(deployed.dir, deployed.files, deployed.config, deployed.children ?? new Map(), (memo.configs ??= new WeakMap()));
+  const values = new ConfigurationValues({ tree, variableFiles: deployed.variableFiles, knowledge, readFile: input.readFile, workspace, memo: baselineMemo });
+  return { values, sites: values.allSites() };
+}
+
+/** With a state baseline: the lines of the last deployed configuration (git HEAD, the deployed folder), to tell which lines were edited. */
+function previousSites(
+  baseline: TerraformBaseline,
+  input: ModuleAnalysisInput,
+  memo: ModuleAnalysisMemo,
+  knowledge: KnowledgeLookup,
+  workspace: string,
+): Map<string, ValueSite> | undefined {
+  if (baseline.kind !== 'state' || !baseline.previous) return undefined;
+  return baselineTreeValues(baseline.previous, input, memo, knowledge, workspace).sites;
+}
+
+/** The lines whose text differs from the baseline configuration's, with the baseline's line; none without a baseline configuration. */
+function editedSitesOf(values: ConfigurationValues, before: Map<string, ValueSite> | undefined): Map<string, { before?: ValueSite }> {
+  const edited = new Map<string, { before?: ValueSite }>();
+  if (!before) return edited;
+  for (const [key, site] of values.allSites()) {
+    const previous = before.get(key);
+    if (!previous || previous.text !== site.text) edited.set(key, { before: previous });
+  }
+  return edited;
+}
+
+/** Static addresses (`module.a.local_file.f`) of resources some `replace_triggered_by` names. */
+function replaceTriggeredByTargets(nodes: ModuleTreeNode[]): Set<string> {
+  const targets = new Set<string>();
+  for (const node of nodes) {
+    const prefix = node.callPath.map((n) => `module.${n}.`).join('');
+    for (const resource of node.config.resources) {
+      const value = resource.lifecycle.replaceTriggeredBy?.value.value;
+      if (value?.kind !== 'tuple') continue;
+      for (const item of value.items) {
+        const target = item.value.kind === 'expression' ? referencedResource(item.value.text) : undefined;
+        if (target) targets.add(prefix + target.resource);
+      }
+    }
+  }
+  return targets;
+}
+
+function missingModuleFindings(nodes: ModuleTreeNode[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const node of nodes) {
+    for (const child of node.children.values()) {
+      if (!isMissingModule(child)) continue;
+      findings.push({
+        file: child.call.file,
+        range: blockHeaderRange(child.call.block),
+        severity: 'warning',
+        code: 'terraform/module-not-found',
+        message: renderFinding('terraform/module-not-found', { call: child.call.name, reason: child.reason }).message,
+      });
+    }
+  }
+  return findings;
 }
 
 /** The knowledge base with the learned replacements over it, the same object while both are the same; undefined without any. */
@@ -132,26 +268,6 @@ function learnedKnowledge(input: ModuleAnalysisInput): LearnedKnowledge | undefi
   const knowledge = new LearnedKnowledge(input.knowledge, from);
   if (input.memo) input.memo.learned = { from, base: input.knowledge, knowledge };
   return knowledge;
-}
-
-/**
- * What expressions of `config` can read: its literal locals and variable defaults, and the values
- * the variable definitions files give (a later file wins, as in Terraform).
- */
-export function evaluationContextOf(config: ModuleConfiguration, variableFiles: readonly HclFile[]): EvaluationContext {
-  const context: EvaluationContext = {
-    pathModule: '.',
-    locals: config.locals,
-    variableDefaults: config.variableDefaults,
-    variableValues: new Map(),
-  };
-  for (const file of variableFiles) {
-    for (const attribute of file.attributes) {
-      const value = evaluate(attribute.value, context);
-      if (value.known) context.variableValues.set(attribute.name, value.value as KnownValue);
-    }
-  }
-  return context;
 }
 
 /**
@@ -169,29 +285,6 @@ export function localModuleSources(files: readonly ModuleFileInput[]): string[] 
     }
   }
   return [...sources];
-}
-
-/**
- * Assessments stay valid while the baseline object (kept the same by the host while what it holds
- * is unchanged), the knowledge and everything expressions can read — locals, variables, tfvars —
- * are unchanged.
- */
-function assessmentCache(
-  memo: ModuleAnalysisMemo | undefined,
-  baseline: TerraformBaseline,
-  files: ConfigurationFile[],
-  evaluation: EvaluationContext,
-  knowledge: KnowledgeLookup,
-): AssessmentCache | undefined {
-  if (!memo) return undefined;
-  // The knowledge object changes when something new was learned from a plan.
-  const inputs: unknown[] = [knowledge, JSON.stringify([...evaluation.variableValues])];
-  for (const { file } of files) for (const block of file.blocks) if (block.type === 'locals' || block.type === 'variable') inputs.push(block);
-  const previous = memo.assessments;
-  if (previous && previous.baseline === baseline && sameItems(previous.inputs, inputs)) return previous.cache;
-  const cache: AssessmentCache = new WeakMap<HclBlock, never>();
-  memo.assessments = { baseline, inputs, cache };
-  return cache;
 }
 
 /** True when both lists hold the very same objects in the same order. */

@@ -9,12 +9,14 @@ import * as path from 'node:path';
 import { decodeUtf8 } from '../io/utf8';
 import { buildModuleConfiguration } from './configuration';
 import type { HclParser, ParsedHclDocument } from './hcl/hclParser';
-import type { HclFile } from './hcl/model';
 import type { ModuleFileInput, ReadModuleFile, UnreadableModuleFile } from './moduleAnalysis';
+import { MODULE_MANIFEST_PATH } from './moduleSources';
 import { lockedProviderVersions } from './providerLockFile';
 import { renderFinding } from '../findingText/ruleText';
 import type { LockFileVersions } from './replacementCoverage';
 import { DEPENDENCY_LOCK_FILE, isAutoLoadedTfvarsFile, isNativeSyntaxConfigurationFile } from './terraformFiles';
+import type { VariableDefinitionsFile } from './valueFlow/configurationValues';
+import { compareTfvarsLoadOrder, jsonVariableDefinitions, parseVariableDefinitions } from './variableDefinitions';
 
 /** A source of a module's configuration files. */
 export interface ModuleFiles {
@@ -60,14 +62,52 @@ export class DiskModuleFiles implements ModuleFiles {
     return { configurationFiles: async (dir) => this.overlaid(dir, openDocuments) };
   }
 
-  /** The variable definitions files Terraform loads by itself, in its order (by name); unreadable ones are left out. */
-  variableFiles(dir: string): HclFile[] {
-    const files: HclFile[] = [];
-    for (const name of safeReaddir(dir).filter(isAutoLoadedTfvarsFile).sort()) {
-      const loaded = this.read(path.join(dir, name));
-      if (loaded.kind === 'read') files.push(loaded.file);
+  /**
+   * The variable definitions files Terraform loads by itself, in its order; unreadable ones are
+   * left out. An open document (by absolute path) takes the place of the file on disk, so that an
+   * unsaved edit of a value is what the analysis evaluates.
+   */
+  variableFiles(dir: string, openDocuments: ReadonlyMap<string, OpenDocument> = new Map()): VariableDefinitionsFile[] {
+    const names = new Set(safeReaddir(dir).filter(isAutoLoadedTfvarsFile));
+    for (const file of openDocuments.keys()) if (path.dirname(file) === dir && isAutoLoadedTfvarsFile(file)) names.add(path.basename(file));
+    const files: VariableDefinitionsFile[] = [];
+    for (const name of [...names].sort(compareTfvarsLoadOrder)) {
+      const file = path.join(dir, name);
+      const open = openDocuments.get(file);
+      if (open) {
+        // A JSON document is parsed here: the editor's parse is HCL.
+        if (file.endsWith('.json')) files.push({ path: file, file: jsonVariableDefinitions(open.text) });
+        else if (open.parsed) files.push({ path: file, file: open.parsed.file });
+        continue;
+      }
+      const loaded = this.read(file);
+      if (loaded.kind === 'read') files.push({ path: loaded.path, file: loaded.file });
     }
     return files;
+  }
+
+  /** Variable definitions files named by `-var-file`, by a path relative to `dir` (or absolute), in order; unreadable ones are left out. */
+  namedVariableFiles(dir: string, files: readonly string[]): VariableDefinitionsFile[] {
+    const read: VariableDefinitionsFile[] = [];
+    for (const file of files) {
+      const loaded = this.read(path.resolve(dir, file));
+      if (loaded.kind === 'read') read.push({ path: loaded.path, file: loaded.file });
+    }
+    return read;
+  }
+
+  /** The text of the module manifest `terraform init` wrote in the root module `dir`; undefined when there is none. */
+  moduleManifest(dir: string): string | undefined {
+    return this.fileText(dir, MODULE_MANIFEST_PATH);
+  }
+
+  /** A file's text for `file()` in expressions, by a path relative to `dir` (or absolute); undefined when it can't be read. */
+  fileText(dir: string, file: string): string | undefined {
+    const absolute = path.resolve(dir, file);
+    const stat = statOf(absolute);
+    if ('problem' in stat || !stat.isFile()) return undefined;
+    const text = decodedText(absolute, stat.size);
+    return typeof text === 'string' ? text : undefined;
   }
 
   /** The module's own lock file; a child module has none (its root's applies), which the message says. */
@@ -103,9 +143,7 @@ export class DiskModuleFiles implements ModuleFiles {
     if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.read;
     const decoded = decodedText(file, stat.size);
     if (typeof decoded !== 'string') return { kind: 'unreadable', path: file, problem: decoded.problem };
-    const parsed = this.parser.parse(decoded);
-    const read: ReadModuleFile = { kind: 'read', path: file, text: decoded, file: parsed.file };
-    parsed.dispose();
+    const read: ReadModuleFile = { kind: 'read', path: file, text: decoded, file: parseVariableDefinitions(file, decoded, this.parser).file };
     this.cache.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, read });
     return read;
   }

@@ -1,290 +1,233 @@
 /**
- * Replacement findings for one Terraform module: which edits force (or may force) replacement,
- * where `prevent_destroy` makes the plan fail, where data would be lost, and which
- * `replace_triggered_by` targets change. Pure: configuration + baseline + knowledge in, findings out.
+ * Replacement findings for one root module and the child modules it calls: which edits force (or
+ * may force) replacement of which instances, where the edit is when the value came from elsewhere
+ * (a variable definitions file, a module argument, a default, a local), which resources the
+ * replacement drags along (the cascade), where `prevent_destroy` makes the plan fail, where data
+ * would be lost, and which `replace_triggered_by` targets change. Pure: the value flow's
+ * assessments in, findings out.
  */
-import type { Finding, FindingFix, FindingRule } from '../../../common/src/findings';
+import type { Finding, FindingFix, FindingRelated, FindingRule } from '../../../common/src/findings';
 import { renderFinding } from '../findingText/ruleText';
-import type { ChangedAttribute, RuleOrigin } from '../findingText/terraformText';
-import { baselineConfiguration, describeBaseline, type TerraformBaseline } from './baseline/terraformBaseline';
-import type { StateBaseline, StateInstance, StateResource } from './baseline/stateBaseline';
-import type { HclBlock } from './hcl/model';
-import { blockHeaderRange, literalBool, type ConfiguredResource, type ModuleConfiguration } from './configuration';
+import { RELATED_TEXT, type ChangedAttribute, type EditSiteFacts, type RuleOrigin } from '../findingText/terraformText';
+import { describeBaseline, type TerraformBaseline } from './baseline/terraformBaseline';
+import { blockHeaderRange, literalBool, type ConfiguredResource } from './configuration';
 import { lifecycleFlagFix, lineCache } from './fixes';
-import type { ResourceKnowledge } from './knowledgeBase/format';
 import type { KnowledgeLookup } from './knowledgeLookup';
 import type { LearnedKnowledge, LearnedPlanOrigin, LearnedResource, LearnedRule } from './learnedReplacements';
 import type { ModuleProviderVersion } from './moduleProviderVersions';
 import { sourceKey } from './providerAddress';
-import { compareResource, configSide, stateSide, type AttributeChange, type ComparisonOptions } from './resourceComparison';
-import { evaluate, normalizeExpressionText, type EvaluationContext, type InstanceContext, type KnownValue } from './values';
+import type { AttributeChange } from './resourceComparison';
+import {
+  ConfigurationValues,
+  instanceKeySuffix as keySuffix,
+  renderSiteValue,
+  type Expansion,
+  type InstanceKey,
+  type ModuleInstance,
+  type ResourceInstance,
+  type ValueSite,
+} from './valueFlow/configurationValues';
+import type { InstanceAssessment } from './valueFlow/instanceAssessment';
 
 export interface ReplacementAnalysisInput {
-  config: ModuleConfiguration;
+  values: ConfigurationValues;
   /** File texts by path, for code action edits. */
   texts: Map<string, string>;
-  evaluation: EvaluationContext;
   baseline: TerraformBaseline;
   knowledge: KnowledgeLookup;
-  /**
-   * Managed resources the knowledge base does not describe, though it may know a type of the same
-   * name from another provider: not assessed (see replacementCoverage.ts).
-   */
-  notChecked?: ReadonlySet<string>;
   /** The version the module uses of each provider, by `providerKey`, where its files say: named with each rule. */
   moduleVersions?: ReadonlyMap<string, ModuleProviderVersion>;
   /** `knowledge` itself when it holds rules learned from plans: the findings they make say so. */
   learned?: LearnedKnowledge;
+  /** Lines whose text differs from the baseline's configuration (by site key), with the baseline's site: where an edit is. */
+  editedSites: ReadonlyMap<string, { before?: ValueSite }>;
 }
 
-/** What the analysis concluded about one resource of the configuration. */
-export interface ResourceAssessment {
+export function instanceKeySuffix(key: InstanceKey): string {
+  return keySuffix(key);
+}
+
+/** Every instance of the tree with its assessment, grouped by resource block. */
+interface ResourceGroup {
   resource: ConfiguredResource;
-  /** Changes merged over instances; `instances` names the instance addresses each applies to. */
-  changes: Array<AttributeChange & { instances: string[] }>;
-  replacement?: 'certain' | 'possible';
+  instances: Array<{ instance: ResourceInstance; assessment: InstanceAssessment }>;
 }
 
-/**
- * Remembers assessments per resource block between analyses. Valid only while the baseline and
- * the evaluation context are the same: the caller passes a new cache when either changes. A block
- * object that the parser reused (unchanged by an edit) then costs nothing to re-assess.
- */
-export type AssessmentCache = WeakMap<HclBlock, (ResourceAssessment & { allUpdates: boolean }) | null>;
-
-export function assessResources(input: ReplacementAnalysisInput, cache?: AssessmentCache): Map<string, ResourceAssessment> {
-  const assessments = new Map<string, ResourceAssessment>();
-  if (input.baseline.kind === 'none') return assessments;
-  const triggerTargets = replaceTriggeredByTargets(input.config);
-  for (const resource of input.config.resources) {
-    if (resource.mode !== 'managed' || input.notChecked?.has(resource.address)) continue;
-    const allUpdates = triggerTargets.has(resource.address);
-    let cached = cache?.get(resource.block);
-    if (cached === undefined || (cached !== null && cached.allUpdates !== allUpdates)) {
-      cached = assessResource(resource, input, allUpdates);
-      cache?.set(resource.block, cached);
-    }
-    if (cached) assessments.set(resource.address, { ...cached, resource });
-  }
-  return assessments;
-}
-
-/** Resources named by some `replace_triggered_by`: their in-place updates matter too. */
-function replaceTriggeredByTargets(config: ModuleConfiguration): Set<string> {
-  const targets = new Set<string>();
-  for (const resource of config.resources) {
-    const value = resource.lifecycle.replaceTriggeredBy?.value.value;
-    if (value?.kind !== 'tuple') continue;
-    for (const item of value.items) {
-      const target = item.value.kind === 'expression' ? resourceAddressOfReference(item.value.text) : undefined;
-      if (target) targets.add(target.resource);
-    }
-  }
-  return targets;
-}
-
-function assessResource(resource: ConfiguredResource, input: ReplacementAnalysisInput, allUpdates: boolean): (ResourceAssessment & { allUpdates: boolean }) | null {
-  const found = input.knowledge.resource(resource.type);
-  if (!found) return null;
-  const watched = new Set((found.knowledge.conditionalReplacements ?? []).flatMap((c) => c.attributes.map((a) => a.split('.')[0])));
-  const changes = compareWithBaseline(resource, found.knowledge, input, allUpdates ? 'all' : watched);
-  if (!changes) return null;
-  const assessment: ResourceAssessment & { allUpdates: boolean } = { resource, changes, allUpdates };
-  addConditionalReplacements(assessment, found.knowledge);
-  if (changes.some((c) => c.outcome === 'certain')) assessment.replacement = 'certain';
-  else if (changes.some((c) => c.outcome === 'possible')) assessment.replacement = 'possible';
-  return assessment;
-}
-
-function compareWithBaseline(
-  resource: ConfiguredResource,
-  knowledge: ResourceKnowledge,
-  input: ReplacementAnalysisInput,
-  updates: ComparisonOptions['updates'],
-): ResourceAssessment['changes'] | undefined {
-  const options: ComparisonOptions = {
-    updates,
-    ignoreChanges: ignoredAttributes(resource),
-    fallbackRange: resource.block.typeRange,
-  };
-  const merged = new Map<string, AttributeChange & { instances: string[] }>();
-  const add = (change: AttributeChange, instance: string) => {
-    const key = `${change.path.join('.')}|${change.outcome}|${change.before}|${change.after}`;
-    const existing = merged.get(key);
-    if (existing) existing.instances.push(instance);
-    else merged.set(key, { ...change, instances: [instance] });
-  };
-
-  const baseline = input.baseline;
-  if (baseline.kind === 'state') {
-    const stateResource = rootModuleResource(baseline.state, resource.type, resource.name);
-    if (!stateResource) return undefined;
-    const instances = instancesToCompare(resource, stateResource, input.evaluation);
-    if (!instances) return undefined;
-    for (const { instance, context } of instances) {
-      const current = configSide(resource.block, { ...input.evaluation, instance: context });
-      const base = stateSide(instance.attributes, instance.sensitivePaths);
-      for (const change of compareResource(knowledge, current, base, options)) {
-        if (isUneditedUnknown(change, resource, baseline.previousConfig)) continue;
-        add(change, resource.address + instanceKeySuffix(instance.indexKey));
-      }
-    }
-  } else {
-    const deployed = baselineConfiguration(baseline);
-    const previous = deployed?.config.byAddress.get(resource.address);
-    if (!deployed || !previous) return undefined;
-    if (previous.repetition.kind !== resource.repetition.kind && previous.repetition.kind !== 'single') return undefined;
-    const current = configSide(resource.block, input.evaluation);
-    const base = configSide(previous.block, deployed.evaluation);
-    for (const change of compareResource(knowledge, current, base, options)) add(change, resource.address);
-  }
-  return [...merged.values()];
-}
-
-const stateIndexes = new WeakMap<StateBaseline, Map<string, StateResource>>();
-
-/** The root module's managed resource `type.name` in the state, through an index built once per state. */
-function rootModuleResource(state: StateBaseline, type: string, name: string): StateResource | undefined {
-  let index = stateIndexes.get(state);
-  if (!index) {
-    index = new Map();
-    for (const r of state.resources) if (r.module === '' && r.mode === 'managed') index.set(`${r.type}.${r.name}`, r);
-    stateIndexes.set(state, index);
-  }
-  return index.get(`${type}.${name}`);
-}
-
-/**
- * With a state baseline, an attribute whose value is an expression is "unknown before plan" on
- * every analysis; it is only worth a word when its text differs from the last commit.
- */
-function isUneditedUnknown(change: AttributeChange, resource: ConfiguredResource, previousConfig: ModuleConfiguration | undefined): boolean {
-  if (change.outcome === 'certain' || !change.references || !previousConfig || change.path.length !== 1) return false;
-  const previous = previousConfig.byAddress.get(resource.address);
-  const before = previous?.block.attributes.find((a) => a.name === change.path[0])?.value.value;
-  const now = resource.block.attributes.find((a) => a.name === change.path[0])?.value.value;
-  return before?.kind === 'expression' && now?.kind === 'expression' && normalizeExpressionText(before.text) === normalizeExpressionText(now.text);
-}
-
-/**
- * State instances that stay in the plan, with the `count.index` / `each.*` values to evaluate the
- * configuration with. Undefined when the repetition kind changed (count ↔ for_each): those
- * instances are re-created anyway, which the rename analysis reports.
- */
-function instancesToCompare(
-  resource: ConfiguredResource,
-  stateResource: StateResource,
-  evaluation: EvaluationContext,
-): Array<{ instance: StateInstance; context: InstanceContext }> | undefined {
-  const keyKinds = new Set(stateResource.instances.map((i) => typeof i.indexKey));
-  const repetition = resource.repetition;
-  const wanted = repetition.kind === 'count' ? 'number' : repetition.kind === 'for_each' ? 'string' : 'undefined';
-  // single → count is moved implicitly by Terraform (x → x[0]); any other switch is a re-creation.
-  const implicitMove = repetition.kind === 'count' && keyKinds.size === 1 && keyKinds.has('undefined');
-  if (!implicitMove && [...keyKinds].some((k) => k !== wanted)) return undefined;
-
-  if (repetition.kind === 'count') {
-    const count = evaluate(repetition.value, evaluation);
-    const limit = count.known && typeof count.value === 'number' ? count.value : Infinity;
-    return stateResource.instances
-      .map((instance) => ({ instance, index: typeof instance.indexKey === 'number' ? instance.indexKey : 0 }))
-      .filter(({ index }) => index < limit)
-      .map(({ instance, index }) => ({ instance, context: { countIndex: index } }));
-  }
-  if (repetition.kind === 'for_each') {
-    const forEach = evaluate(repetition.value, evaluation);
-    const values = forEachValues(forEach.known ? forEach.value : undefined);
-    return stateResource.instances
-      .filter((instance) => !values || values.has(String(instance.indexKey)))
-      .map((instance) => {
-        const key = String(instance.indexKey);
-        return { instance, context: { eachKey: key, eachValue: values ? values.get(key) : undefined } };
-      });
-  }
-  return stateResource.instances.map((instance) => ({ instance, context: {} }));
-}
-
-function forEachValues(value: KnownValue | undefined): Map<string, KnownValue> | undefined {
-  if (value === undefined || value === null || typeof value !== 'object') return undefined;
-  if (Array.isArray(value)) return new Map(value.filter((v) => typeof v === 'string').map((v) => [v as string, v]));
-  return new Map(Object.entries(value));
-}
-
-export function instanceKeySuffix(key: number | string | undefined): string {
-  if (key === undefined) return '';
-  return typeof key === 'number' ? `[${key}]` : `[${JSON.stringify(key)}]`;
-}
-
-function ignoredAttributes(resource: ConfiguredResource): Set<string> | 'all' {
-  const attribute = resource.lifecycle.ignoreChanges;
-  if (!attribute) return new Set();
-  const value = attribute.value.value;
-  if (value.kind === 'expression' && value.text.trim() === 'all') return 'all';
-  if (value.kind === 'string' && value.value === 'all') return 'all';
-  const names = new Set<string>();
-  if (value.kind === 'tuple') {
-    for (const item of value.items) {
-      const text = item.value.kind === 'expression' ? item.value.text : item.value.kind === 'string' ? item.value.value : '';
-      const name = /^\s*([A-Za-z_][\w-]*)/.exec(text)?.[1];
-      if (name) names.add(name);
-    }
-  }
-  return names;
-}
-
-function addConditionalReplacements(assessment: ResourceAssessment, knowledge: ResourceKnowledge): void {
-  for (const conditional of knowledge.conditionalReplacements ?? []) {
-    if (conditional.attributes.length === 0) continue;
-    const trigger = assessment.changes.find((c) => conditional.attributes.includes(c.path.join('.')));
-    if (!trigger || trigger.outcome !== 'update') continue;
-    assessment.changes.push({
-      ...trigger,
-      outcome: 'possible',
-      uncertainty: `it replaces only when ${conditional.condition.replace(/\.$/, '')}`,
-      ruleSource: conditional.source,
-    });
-  }
-}
-
-/** The findings for every assessed resource, plus the lifecycle consequences. */
-export function replacementFindings(input: ReplacementAnalysisInput, assessments = assessResources(input)): Finding[] {
+/** The findings for every assessed instance, plus the lifecycle consequences and the notes on what could not be followed. */
+export function replacementFindings(input: ReplacementAnalysisInput): Finding[] {
   const findings: Finding[] = [];
+  if (input.baseline.kind === 'none') return findings;
+  const { values } = input;
+  const groups = new Map<ConfiguredResource, ResourceGroup>();
+  const expanded = values.allModuleInstances();
+  findings.push(
+    ...expansionNotes(expanded.notes.map((n) => ({ file: n.call.file, range: n.call.block.typeRange, what: `module "${n.call.name}"`, expansion: n.expansion }))),
+  );
+  // Every instance is known by its address before any is assessed: an assessment reads others.
+  const expansions: Array<{ module: ModuleInstance; resource: ConfiguredResource; expansion: Expansion<ResourceInstance> }> = [];
+  for (const module of expanded.instances) {
+    for (const resource of module.node.config.resources) {
+      if (resource.mode === 'managed') expansions.push({ module, resource, expansion: values.instancesOf(module, resource) });
+    }
+  }
+  for (const { module, resource, expansion } of expansions) {
+    if (expansion.unknownKeys || expansion.truncated) {
+      findings.push(...expansionNotes([{ file: resource.file, range: blockHeaderRange(resource.block), what: `\`${prefixed(module, resource.address)}\``, expansion }]));
+    }
+    for (const instance of expansion.instances) {
+      const assessment = values.assessmentOf<InstanceAssessment | null>(instance);
+      if (!assessment || assessment.created) continue;
+      let group = groups.get(resource);
+      if (!group) groups.set(resource, (group = { resource, instances: [] }));
+      group.instances.push({ instance, assessment });
+    }
+  }
+  const dependents = cascadeDependents(groups);
   const baselineText = describeBaseline(input.baseline);
   const linesOf = lineCache(input.texts);
-  for (const assessment of assessments.values()) {
-    const { resource } = assessment;
-    const replacing = assessment.changes.filter((c) => c.outcome !== 'update');
-    if (replacing.length === 0) continue;
-    const provider = input.knowledge.resource(resource.type)?.provider;
-    const learnedResource = input.learned?.learnedResource(resource.type);
-    const createFirst = literalBool(resource.lifecycle.createBeforeDestroy) === true;
-    const preventDestroy = literalBool(resource.lifecycle.preventDestroy) === true;
-    const cbdFix = createFirst ? undefined : lifecycleFlagFix(resource.block, linesOf(resource.file), 'create_before_destroy');
-    const sharedIdentity = sameIdentity(input.knowledge.resource(resource.type)?.knowledge.identity, replacing);
+  const sites = new Map<string, SiteReplacements>();
+  for (const group of groups.values()) {
+    findings.push(...groupFindings(input, group, dependents, baselineText, linesOf, sites));
+  }
+  findings.push(...editSiteFindings(sites, input));
+  linkCascades(findings);
+  return findings;
+}
 
-    for (const change of replacing) {
-      const certain = change.outcome === 'certain';
-      const learnedRule = learnedResource?.learned.get(change.path.join('.'));
-      const ruleSource = learnedRule
-        ? change.ruleSource
-        : provider
-          ? `${provider.source} v${provider.version}${change.ruleSource ? `: ${change.ruleSource}` : ''}`
-          : change.ruleSource;
-      const rule = provider && ruleOrigin(provider, learnedRule, learnedResource, input.moduleVersions);
-      const origin = learnedRule?.origin;
-      const code = certain ? 'terraform/forces-replacement' : 'terraform/may-force-replacement';
-      const text = renderFinding(code, {
-        attribute: changedAttribute(change),
-        before: change.before,
-        after: change.after,
-        instances: change.instances,
-        baseline: baselineText,
-        ruleSource,
-        rule,
-        createBeforeDestroy: createFirst,
-        sharedIdentity,
-        uncertainty: change.uncertainty,
-      });
+/** Related information from a replacement to where each instance it drags along is replaced in turn: "also replaces …". */
+function linkCascades(findings: Finding[]): void {
+  const where = new Map<string, Finding>();
+  for (const f of findings) if (f.code === 'terraform/cascade-replacement' && f.address && !where.has(f.address)) where.set(f.address, f);
+  for (const f of findings) {
+    if (!f.cascade || f.cascade.length === 0) continue;
+    const related = f.cascade
+      .slice(0, MAX_RELATED_DEPENDENTS)
+      .map((address) => where.get(address))
+      .filter((d): d is Finding => d !== undefined)
+      .map((d) => ({ file: d.file, range: d.range, message: RELATED_TEXT.alsoReplaces(d.address!, f.cascade!.length) }));
+    if (related.length > 0) f.related = [...(f.related ?? []), ...related];
+  }
+}
+
+/** Dependents linked from one replacement: the hover and the message name the count of all of them. */
+const MAX_RELATED_DEPENDENTS = 12;
+
+function prefixed(module: ModuleInstance, address: string): string {
+  return module.address ? `${module.address}.${address}` : address;
+}
+
+/** For each replaced instance, the instances its replacement replaces in turn, transitively, in order of discovery. */
+function cascadeDependents(groups: Map<ConfiguredResource, ResourceGroup>): Map<string, string[]> {
+  const direct = new Map<string, Set<string>>();
+  for (const group of groups.values()) {
+    for (const { assessment } of group.instances) {
+      const upstream = new Set<string>();
+      for (const change of assessment.changes) if (change.outcome !== 'update') for (const ref of change.cascadeFrom ?? []) upstream.add(ref.address);
+      for (const trigger of assessment.triggeredBy ?? []) for (const target of trigger.targets) upstream.add(target);
+      for (const address of upstream) {
+        let set = direct.get(address);
+        if (!set) direct.set(address, (set = new Set()));
+        set.add(assessment.address);
+      }
+    }
+  }
+  const transitive = new Map<string, string[]>();
+  for (const start of direct.keys()) {
+    const seen = new Set<string>([start]);
+    const order: string[] = [];
+    const queue = [start];
+    while (queue.length > 0) {
+      for (const next of direct.get(queue.shift()!) ?? []) {
+        if (seen.has(next)) continue;
+        seen.add(next);
+        order.push(next);
+        queue.push(next);
+      }
+    }
+    transitive.set(start, order);
+  }
+  return transitive;
+}
+
+/** Per edited line: the instances its edit replaces, and the findings at their attributes. */
+interface SiteReplacements {
+  site: ValueSite;
+  targets: Array<{ address: string; attribute: string; certain: boolean; file: string; range: Finding['range'] }>;
+}
+
+function groupFindings(
+  input: ReplacementAnalysisInput,
+  group: ResourceGroup,
+  dependents: Map<string, string[]>,
+  baselineText: string,
+  linesOf: (file: string) => string[],
+  sites: Map<string, SiteReplacements>,
+): Finding[] {
+  const findings: Finding[] = [];
+  const { resource } = group;
+  // Most resources have nothing to say: nothing of what follows is worth computing for them.
+  if (!group.instances.some(({ assessment }) => assessment.replacement || assessment.triggeredBy || assessment.changes.some((c) => c.outcome !== 'update')))
+    return findings;
+  const knowledge = input.knowledge.resource(resource.type);
+  const provider = knowledge?.provider;
+  const learnedResource = input.learned?.learnedResource(resource.type);
+  const createFirst = literalBool(resource.lifecycle.createBeforeDestroy) === true;
+  const preventDestroy = literalBool(resource.lifecycle.preventDestroy) === true;
+  const cbdFix = createFirst ? undefined : lifecycleFlagFix(resource.block, linesOf(resource.file), 'create_before_destroy');
+
+  // The same change on several instances is one message naming them all, on one finding per instance.
+  const merged = new Map<string, { change: AttributeChange; instances: ResourceInstance[] }>();
+  for (const { instance, assessment } of group.instances) {
+    for (const change of assessment.changes) {
+      if (change.outcome === 'update') continue;
+      const key = `${change.path.join('.')}|${change.outcome}|${change.before}|${change.after}|${change.cascadeFrom ? 'cascade' : ''}|${change.ruleSource ?? ''}`;
+      const existing = merged.get(key);
+      if (existing) existing.instances.push(instance);
+      else merged.set(key, { change, instances: [instance] });
+    }
+  }
+  const sharedIdentity = sameIdentity(
+    knowledge?.knowledge.identity,
+    [...merged.values()].map((m) => m.change),
+  );
+
+  for (const { change, instances } of merged.values()) {
+    const certain = change.outcome === 'certain';
+    const addresses = instances.map((i) => i.address);
+    const learnedRule = learnedResource?.learned.get(change.path.join('.'));
+    const ruleSource = learnedRule
+      ? change.ruleSource
+      : provider
+        ? `${provider.source} v${provider.version}${change.ruleSource ? `: ${change.ruleSource}` : ''}`
+        : change.ruleSource;
+    const rule = provider && ruleOrigin(provider, learnedRule, learnedResource, input.moduleVersions);
+    const cascade = change.cascadeFrom;
+    const code = cascade ? 'terraform/cascade-replacement' : certain ? 'terraform/forces-replacement' : 'terraform/may-force-replacement';
+    const edits = cascade ? [] : editedSitesOf(input, instances, change);
+    const text = cascade
+      ? renderFinding('terraform/cascade-replacement', {
+          instances: addresses,
+          attribute: changedAttribute(change),
+          upstream: cascade.map((r) => ({ address: r.address, attribute: r.attribute })),
+          certain,
+          ruleSource,
+        })
+      : renderFinding(code as 'terraform/forces-replacement', {
+          attribute: changedAttribute(change),
+          before: change.before,
+          after: change.after,
+          instances: addresses,
+          baseline: baselineText,
+          ruleSource,
+          rule,
+          createBeforeDestroy: createFirst,
+          sharedIdentity,
+          uncertainty: change.uncertainty,
+          editedAt: edits.map((site) => ({ name: site.name, file: site.file })),
+        });
+    const related: FindingRelated[] = [...edits.map((site) => ({ file: site.file, range: site.range, message: RELATED_TEXT.editedHere(site.name) }))];
+    for (const instance of instances) {
+      const downstream = dependents.get(instance.address) ?? [];
       findings.push({
         file: resource.file,
         range: change.range,
@@ -292,37 +235,51 @@ export function replacementFindings(input: ReplacementAnalysisInput, assessments
         severity: certain ? 'warning' : 'information',
         code,
         message: text.message,
-        address: change.instances[0],
+        address: instance.address,
         attribute: change.path.join('.'),
         before: change.before,
         after: change.after,
         replacement: certain ? 'certain' : 'possible',
         ruleSource,
-        rule: provider && findingRule(provider, change.ruleSource, origin),
-        detail: text.detail,
+        rule: provider && findingRule(provider, change.ruleSource, learnedRule?.origin),
+        detail: withCascade(text.detail, downstream),
         fixes: cbdFix ? [cbdFix] : undefined,
+        ...(downstream.length > 0 ? { cascade: downstream } : {}),
+        ...(cascade ? { cascadeFrom: [...new Set(cascade.map((r) => r.address))] } : {}),
+        ...(related.length > 0 ? { related } : {}),
       });
     }
-    if (!assessment.replacement) continue;
-    const first = replacing[0];
-    if (preventDestroy && assessment.replacement === 'certain' && resource.lifecycle.preventDestroy) {
+    for (const site of edits) {
+      let entry = sites.get(site.key);
+      if (!entry) sites.set(site.key, (entry = { site, targets: [] }));
+      for (const address of addresses) entry.targets.push({ address, attribute: change.path.join('.'), certain, file: resource.file, range: change.range });
+    }
+  }
+
+  const replacing = [...merged.values()];
+  const replaced = group.instances.filter(({ assessment }) => assessment.replacement);
+  if (replaced.length > 0) {
+    const certain = replaced.some(({ assessment }) => assessment.replacement === 'certain');
+    const first = replacing[0]?.change;
+    const firstAddress = replaced[0].instance.address;
+    const attribute: ChangedAttribute = first ? changedAttribute(first) : { path: 'replace_triggered_by' };
+    if (preventDestroy && certain && resource.lifecycle.preventDestroy) {
       findings.push({
         file: resource.file,
         range: resource.lifecycle.preventDestroy.range,
         blockRange: blockHeaderRange(resource.block),
         severity: 'error',
         code: 'terraform/replace-blocked-by-prevent-destroy',
-        message: renderFinding('terraform/replace-blocked-by-prevent-destroy', { address: resource.address, attribute: changedAttribute(first) }).message,
-        address: first.instances[0],
-        attribute: first.path.join('.'),
-        before: first.before,
-        after: first.after,
+        message: renderFinding('terraform/replace-blocked-by-prevent-destroy', { address: replaced[0].instance.resourceAddress, attribute }).message,
+        address: firstAddress,
+        attribute: attribute.path,
+        before: first?.before,
+        after: first?.after,
         replacement: 'certain',
       });
     }
     const statefulReason = input.knowledge.statefulReason(resource.type);
-    if (statefulReason) {
-      const certain = assessment.replacement === 'certain';
+    if (statefulReason && first) {
       const fixes: FindingFix[] = [];
       const guard = preventDestroy ? undefined : lifecycleFlagFix(resource.block, linesOf(resource.file), 'prevent_destroy');
       if (guard) fixes.push(guard);
@@ -332,60 +289,112 @@ export function replacementFindings(input: ReplacementAnalysisInput, assessments
         blockRange: blockHeaderRange(resource.block),
         severity: certain ? 'error' : 'warning',
         code: 'terraform/stateful-replacement',
-        message: renderFinding('terraform/stateful-replacement', { cause: 'replacement', address: resource.address, certain, reason: statefulReason }).message,
-        address: first.instances[0],
+        message: renderFinding('terraform/stateful-replacement', { cause: 'replacement', address: replaced[0].instance.resourceAddress, certain, reason: statefulReason })
+          .message,
+        address: firstAddress,
         attribute: first.path.join('.'),
-        replacement: assessment.replacement,
+        replacement: certain ? 'certain' : 'possible',
         fixes,
       });
     }
   }
-  findings.push(...replaceTriggeredByFindings(input, assessments));
-  return findings;
-}
-
-function replaceTriggeredByFindings(input: ReplacementAnalysisInput, assessments: Map<string, ResourceAssessment>): Finding[] {
-  const findings: Finding[] = [];
-  for (const resource of input.config.resources) {
-    const attribute = resource.lifecycle.replaceTriggeredBy;
-    const value = attribute?.value.value;
-    if (!attribute || value?.kind !== 'tuple') continue;
-    for (const item of value.items) {
-      if (item.value.kind !== 'expression') continue;
-      const target = resourceAddressOfReference(item.value.text);
-      if (!target) continue;
-      const targetAssessment = assessments.get(target.resource);
-      const relevant = targetAssessment?.changes.filter((c) => !target.attribute || c.path[0] === target.attribute || c.outcome !== 'update');
-      if (!targetAssessment || !relevant || relevant.length === 0) continue;
-      const replaced = targetAssessment.replacement === 'certain';
+  for (const { instance, assessment } of group.instances) {
+    for (const trigger of assessment.triggeredBy ?? []) {
+      const downstream = dependents.get(instance.address) ?? [];
       findings.push({
         file: resource.file,
-        range: item.range,
+        range: trigger.range,
         severity: 'information',
         code: 'terraform/replace-triggered-by',
         message: renderFinding('terraform/replace-triggered-by', {
-          address: resource.address,
-          reference: item.value.text,
-          replaced,
-          changed: relevant.map(changedAttribute),
+          address: instance.address,
+          reference: trigger.reference,
+          replaced: trigger.replaced,
+          changed: trigger.changed,
         }).message,
-        address: resource.address,
-        replacement: replaced || !target.attribute ? 'certain' : 'possible',
+        address: instance.address,
+        replacement: trigger.replaced || trigger.wholeResource ? 'certain' : 'possible',
+        ...(downstream.length > 0 ? { cascade: downstream } : {}),
       });
     }
   }
   return findings;
 }
 
-/** `aws_instance.web.id` → resource `aws_instance.web`, attribute `id`; `data.x.y` stays as is. */
-function resourceAddressOfReference(text: string): { resource: string; attribute?: string } | undefined {
-  const parts = text
-    .trim()
-    .replace(/\[[^\]]*\]/g, '')
-    .split('.');
-  if (parts[0] === 'data' || parts.length < 2) return undefined;
-  if (['var', 'local', 'module', 'path', 'each', 'count', 'self', 'terraform'].includes(parts[0])) return undefined;
-  return { resource: `${parts[0]}.${parts[1]}`, attribute: parts[2] };
+/** The edited lines (other than the attribute itself) that the change's value came from. */
+function editedSitesOf(input: ReplacementAnalysisInput, instances: ResourceInstance[], change: AttributeChange): ValueSite[] {
+  if (input.editedSites.size === 0) return [];
+  const keys = instances.map((instance) => ConfigurationValues.attributeKey(instance, change.path[0]));
+  return input.values.sitesOf(keys).filter((site) => input.editedSites.has(site.key));
+}
+
+/** One finding per edited line that replaces something: on that line, naming every instance it replaces. */
+function editSiteFindings(sites: Map<string, SiteReplacements>, input: ReplacementAnalysisInput): Finding[] {
+  const findings: Finding[] = [];
+  for (const { site, targets } of sites.values()) {
+    const certain = targets.some((t) => t.certain);
+    const before = input.editedSites.get(site.key);
+    const facts: EditSiteFacts = {
+      name: site.name,
+      before: before?.before ? renderSiteValue(before.before) : '(not set)',
+      after: renderSiteValue(site),
+      targets: targets.map((t) => ({ address: t.address, attribute: t.attribute })),
+      certain,
+    };
+    const code = certain ? 'terraform/forces-replacement' : 'terraform/may-force-replacement';
+    const text = renderFinding(code, {
+      editSite: facts,
+      attribute: { path: site.name },
+      before: facts.before,
+      after: facts.after,
+      instances: [],
+      baseline: '',
+      createBeforeDestroy: false,
+    });
+    findings.push({
+      file: site.file,
+      range: site.range,
+      severity: certain ? 'warning' : 'information',
+      code,
+      message: text.message,
+      detail: text.detail,
+      address: targets[0].address,
+      attribute: targets[0].attribute,
+      before: facts.before,
+      after: facts.after,
+      replacement: certain ? 'certain' : 'possible',
+      related: targets.slice(0, 20).map((t) => ({ file: t.file, range: t.range, message: RELATED_TEXT.takesThisValue(t.address, t.attribute) })),
+    });
+  }
+  return findings;
+}
+
+function withCascade(detail: string | undefined, downstream: string[]): string | undefined {
+  if (downstream.length === 0) return detail;
+  const listed = downstream
+    .slice(0, 12)
+    .map((a) => `\`${a}\``)
+    .join(', ');
+  const more = downstream.length > 12 ? ` and ${downstream.length - 12} more` : '';
+  return `${detail ?? ''}\n\n**Also replaces ${downstream.length} dependent${downstream.length === 1 ? '' : 's'}** (their force-new arguments read what the replacement renews): ${listed}${more}.`;
+}
+
+/** Notes where instances could not be listed before plan, or more exist than are followed. */
+function expansionNotes(
+  items: Array<{ file: string; range: Finding['range']; what: string; expansion: { unknownKeys?: string; truncated?: number; instances: unknown[] } }>,
+): Finding[] {
+  return items.map(({ file, range, what, expansion }) => ({
+    file,
+    range,
+    severity: 'hint',
+    code: 'terraform/instances-unknown',
+    message: renderFinding('terraform/instances-unknown', {
+      what,
+      unknownKeys: expansion.unknownKeys,
+      followed: expansion.instances.length,
+      truncated: expansion.truncated,
+    }).message,
+  }));
 }
 
 /** Whose rule a replacing change follows: a plan's, or the knowledge base's at its version beside the module's. */

@@ -3,9 +3,11 @@
  * git revision), attribute by attribute and block by block, following the provider's replacement
  * rules from the knowledge base. Pure: no I/O.
  */
-import type { HclBlock, SourceRange } from './hcl/model';
+import type { SourceRange } from './hcl/model';
 import type { AttributeKnowledge, BlockKnowledge, ResourceKnowledge } from './knowledgeBase/format';
-import { convertToType, evaluate, normalizeExpressionText, renderEvaluated, valuesEqual, type EvaluationContext, type Evaluated, type KnownValue } from './values';
+import { compareValues } from './evaluation/compare';
+import type { ResourceAttributeRef, Value } from './evaluation/value';
+import { convertToType, normalizeExpressionText, renderEvaluated, valuesEqual, type Evaluated, type KnownValue } from './values';
 
 /** One side of a comparison, as a tree of attributes and nested blocks. */
 export interface ResourceSide {
@@ -38,6 +40,12 @@ export interface AttributeChange {
   isBlock?: boolean;
   /** Names the value depends on when it is unknown before plan. */
   references?: string[];
+  /**
+   * The new value depends on attributes of replaced resources, known only after apply: the change
+   * replaces this resource in turn (a cascade). `possible` on a reference when that resource is
+   * only possibly replaced.
+   */
+  cascadeFrom?: readonly ResourceAttributeRef[];
 }
 
 export interface ComparisonOptions {
@@ -51,26 +59,6 @@ export interface ComparisonOptions {
    * every resource would cost a first analysis of a large module most of its time for nothing.
    */
   updates: Set<string> | 'all';
-}
-
-/** Wraps a configuration block (the current file, or the same file at a git revision). */
-export function configSide(block: HclBlock, context: EvaluationContext): ResourceSide {
-  return {
-    isState: false,
-    attribute(name) {
-      const attribute = block.attributes.find((a) => a.name === name);
-      return attribute ? evaluate(attribute.value, context) : undefined;
-    },
-    blocks(name) {
-      return block.blocks.filter((b) => b.type === name).map((b) => configSide(b, context));
-    },
-    attributeRange(name) {
-      return block.attributes.find((a) => a.name === name)?.range;
-    },
-    blockRange() {
-      return block.typeRange;
-    },
-  };
 }
 
 /** Wraps a state instance's attribute object. Nested blocks are lists of objects (or one object). */
@@ -216,6 +204,33 @@ function compareAttribute(
   if (rule.replace === 'conditional') {
     return { path, range, before, after, outcome: 'possible', uncertainty: conditionText(rule.condition), ruleSource, references };
   }
+  const afterApply = cur.value && !cur.value.known ? cur.value.afterApply : undefined;
+  // `uuid()`, `timestamp()`: a new value at every apply, so the plan always replaces; no resource caused it.
+  const impure = afterApply?.filter((ref) => ref.address.endsWith('()')) ?? [];
+  const cascadeFrom = afterApply?.filter((ref) => !ref.address.endsWith('()'));
+  if (differs === 'unknown' && impure.length > 0 && (!cascadeFrom || cascadeFrom.length === 0)) {
+    return { path, range, before, after, outcome: 'certain', ruleSource };
+  }
+  if (differs === 'unknown' && cascadeFrom && cascadeFrom.length > 0) {
+    const upstreamCertain = cascadeFrom.some((ref) => !ref.possible);
+    const certain = upstreamCertain;
+    return {
+      path,
+      range,
+      before,
+      after,
+      outcome: certain ? 'certain' : 'possible',
+      uncertainty: certain
+        ? undefined
+        : `it reads ${cascadeFrom
+            .map((r) => `\`${r.address}.${r.attribute}\``)
+            .slice(0, 3)
+            .join(', ')}, which changes only if that resource is replaced`,
+      ruleSource,
+      references,
+      cascadeFrom,
+    };
+  }
   if (differs === 'unknown') {
     return {
       path,
@@ -237,6 +252,9 @@ function conditionText(condition: string | undefined): string {
 
 function unknownReason(current: Evaluated | undefined, base: { computedUnknown: boolean }): string {
   if (base.computedUnknown) return 'before, the provider computed this value, so whether the new value differs is known only at plan time';
+  if (current && !current.known && current.reasons && current.reasons.length > 0) {
+    return `the new value is known only at plan time: ${current.reasons.slice(0, 2).join('; ')}`;
+  }
   if (current && !current.known) {
     const refs = current.references.length ? ` (it depends on ${current.references.slice(0, 4).join(', ')})` : '';
     return `the new value is an expression known only at plan time${refs}`;
@@ -247,6 +265,7 @@ function unknownReason(current: Evaluated | undefined, base: { computedUnknown: 
 /** 'same', 'different' (both known), or 'unknown' (an expression whose value we can't know). */
 export function valuesDiffer(a: Evaluated | undefined, b: Evaluated | undefined, type: string | undefined): 'same' | 'different' | 'unknown' {
   if (a === undefined && b === undefined) return 'same';
+  if ((a && !a.known && a.value !== undefined) || (b && !b.known && b.value !== undefined)) return compareValues(valueOf(a), valueOf(b), type);
   if (a && !a.known && b && !b.known) {
     return normalizeExpressionText(a.text) === normalizeExpressionText(b.text) ? 'same' : 'unknown';
   }
@@ -351,4 +370,10 @@ function blockDifference(rule: BlockKnowledge, cur: ResourceSide, base: Resource
     }
   }
   return result;
+}
+
+/** The value an evaluated side holds, partly unknown or not. */
+function valueOf(evaluated: Evaluated | undefined): Value | undefined {
+  if (!evaluated) return undefined;
+  return evaluated.known ? (evaluated.value as Value) : evaluated.value;
 }

@@ -49,11 +49,11 @@ export function isTerraformConfigurationFile(name: string): boolean {
 
 /**
  * The variable definitions files Terraform loads by itself, whose values the analysis evaluates:
- * `terraform.tfvars` and `*.auto.tfvars`. Their JSON forms are left out, as the HCL reader reads no
- * JSON; other `.tfvars` files count only when passed with `-var-file`, which the analysis cannot see.
+ * `terraform.tfvars`, `*.auto.tfvars` and their JSON forms; other `.tfvars` files count only when
+ * passed with `-var-file`.
  */
 export function isAutoLoadedTfvarsFile(name: string): boolean {
-  return /(^|[\\/])terraform\.tfvars$|\.auto\.tfvars$/.test(name);
+  return /(^|[\\/])terraform\.tfvars(\.json)?$|\.auto\.tfvars(\.json)?$/.test(name);
 }
 
 /** Any variable definitions file, native or JSON syntax, loaded automatically or through `-var-file`. */

@@ -17,8 +17,11 @@ import type { BaselineMode, TerraformBaseline } from './baseline/terraformBaseli
 import type { HclParser } from './hcl/hclParser';
 import type { KnowledgeLookup } from './knowledgeLookup';
 import type { LearnedReplacement } from './learnedReplacements';
-import { analyzeModule, localModuleSources, sameItems, type ModuleAnalysis, type ModuleAnalysisMemo } from './moduleAnalysis';
+import { buildModuleConfiguration } from './configuration';
+import { analyzeModule, localModuleSources, sameItems, type ModuleAnalysis, type ModuleAnalysisMemo, type ReadModuleFile } from './moduleAnalysis';
+import { moduleLocator, readChildModules } from './valueFlow/childModules';
 import { DiskModuleFiles, type OpenDocument } from './moduleFiles';
+import { moduleFolderFacts, type ModuleFolderFacts } from './rootAndChildModules';
 
 export interface ModuleAnalysisOptions {
   baseline: BaselineMode;
@@ -30,6 +33,8 @@ export interface ModuleAnalysisOptions {
    * Only files are read, so it works in an untrusted workspace too.
    */
   deployed?: DeployedVersion;
+  /** `-var-file` paths (relative to the module or absolute) the plan is run with: read after the automatically loaded files, in order. */
+  varFiles?: readonly string[];
 }
 
 export class TerraformModuleAnalyzer {
@@ -60,8 +65,9 @@ export class TerraformModuleAnalyzer {
   /** Analyses the module in `moduleDir`; `openDocuments` (by absolute path) override the files on disk. */
   async analyze(moduleDir: string, options: ModuleAnalysisOptions, openDocuments: ReadonlyMap<string, OpenDocument> = new Map()): Promise<ModuleAnalysis> {
     const dir = path.resolve(moduleDir);
-    const files = await this.disk.withOpenDocuments(openDocuments).configurationFiles(dir);
-    const variableFiles = this.disk.variableFiles(dir);
+    const moduleFiles = this.disk.withOpenDocuments(openDocuments);
+    const files = await moduleFiles.configurationFiles(dir);
+    const variableFiles = [...this.disk.variableFiles(dir, openDocuments), ...this.disk.namedVariableFiles(dir, options.varFiles ?? [])];
     const lockFile = this.disk.lockFile(dir);
     const found = await resolveBaseline(dir, {
       mode: options.baseline,
@@ -71,8 +77,12 @@ export class TerraformModuleAnalyzer {
       gitHead: options.mayRunProcesses ? this.git.at('HEAD') : undefined,
     });
     const baseline = found.kind === 'none' ? found : this.stableBaseline(dir, found);
+    const rootConfig = buildModuleConfiguration(files.filter((f): f is ReadModuleFile => f.kind === 'read'));
     return analyzeModule({
+      dir,
       files,
+      children: await readChildModules(dir, rootConfig, moduleFiles, moduleLocator(dir, this.disk.moduleManifest(dir))),
+      readFile: (file) => this.disk.fileText(dir, file),
       variableFiles,
       lockFile,
       baseline,
@@ -81,6 +91,14 @@ export class TerraformModuleAnalyzer {
       childModules: baseline.kind === 'none' ? undefined : this.childModules(dir, localModuleSources(files)),
       memo: this.memoFor(dir),
     });
+  }
+
+  /**
+   * The module calls and backend of the module in `moduleDir`, from the same parsed files its
+   * analysis reads: what decides whether it is a root or a child module.
+   */
+  async moduleFacts(moduleDir: string, openDocuments: ReadonlyMap<string, OpenDocument> = new Map()): Promise<ModuleFolderFacts> {
+    return moduleFolderFacts(await this.disk.withOpenDocuments(openDocuments).configurationFiles(path.resolve(moduleDir)));
   }
 
   /** The same baseline object as last time when nothing in it changed, so caches keyed on it hold. */
@@ -99,6 +117,11 @@ export class TerraformModuleAnalyzer {
       if (resources) childModules.set(source, resources);
     }
     return childModules;
+  }
+
+  /** How many value-flow entries the analyses of `dir` keep: for the bench. */
+  memoEntries(dir: string): number {
+    return this.memos.get(path.resolve(dir))?.current?.size ?? 0;
   }
 
   private memoFor(dir: string): ModuleAnalysisMemo {

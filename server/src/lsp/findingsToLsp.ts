@@ -1,7 +1,21 @@
 /**
  * The one place where findings become LSP objects: diagnostics, hovers, code actions, code lenses.
  */
-import { CodeAction, CodeActionKind, CodeLens, Command, Diagnostic, DiagnosticSeverity, Hover, MarkupKind, type Position, type Range } from 'vscode-languageserver/node';
+import { pathToFileURL } from 'node:url';
+import {
+  CodeAction,
+  CodeActionKind,
+  CodeLens,
+  Command,
+  Diagnostic,
+  DiagnosticRelatedInformation,
+  DiagnosticSeverity,
+  Hover,
+  Location,
+  MarkupKind,
+  type Position,
+  type Range,
+} from 'vscode-languageserver/node';
 import type { Finding, FindingSeverity } from '../../../common/src/findings';
 import { SHOW_ROLLOUT_TIMELINE_COMMAND, type ShowRolloutTimelineArguments } from '../../../common/src/rolloutMessages';
 import { FINDINGS_SOURCE, hasHover, hoverMarkdown } from '../../../core/src/findingText/findingHover';
@@ -16,7 +30,34 @@ const SEVERITY: Record<FindingSeverity, DiagnosticSeverity> = {
 };
 
 export function toDiagnostic(finding: Finding): Diagnostic {
-  return Diagnostic.create(finding.range, finding.message, SEVERITY[finding.severity], finding.code, DIAGNOSTIC_SOURCE);
+  const related = finding.related?.map((r) => DiagnosticRelatedInformation.create(Location.create(pathToFileURL(r.file).href, r.range), r.message));
+  return Diagnostic.create(
+    finding.range,
+    finding.message,
+    SEVERITY[finding.severity],
+    finding.code,
+    DIAGNOSTIC_SOURCE,
+    related && related.length > 0 ? related : undefined,
+  );
+}
+
+/**
+ * The diagnostics of a document's findings. A change that replaces several instances is one
+ * finding per instance (each with its own address, for the CLI), all with the same message at the
+ * same place: the editor shows it once.
+ */
+export function toDiagnostics(findings: readonly Finding[]): Diagnostic[] {
+  return uniqueForDisplay(findings).map(toDiagnostic);
+}
+
+function uniqueForDisplay(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.code}|${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character}|${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function contains(range: Range, position: Position): boolean {
@@ -35,7 +76,7 @@ function overlaps(a: Range, b: Range): boolean {
 }
 
 export function hoverFor(findings: Finding[], position: Position): Hover | undefined {
-  const here = findings.filter((f) => contains(f.range, position) && hasHover(f));
+  const here = uniqueForDisplay(findings.filter((f) => contains(f.range, position) && hasHover(f)));
   if (here.length === 0) return undefined;
   return { contents: { kind: MarkupKind.Markdown, value: hoverMarkdown(here) }, range: here[0].range };
 }
@@ -64,21 +105,23 @@ export function codeActionsFor(uri: string, findings: Finding[], range: Range): 
  * document (`uri`, when given) and the workload for the client's command.
  */
 export function codeLensesFor(findings: Finding[], uri?: string): CodeLens[] {
-  const byBlock = new Map<string, { range: Range; certain: boolean; attributes: Set<string> }>();
+  const byBlock = new Map<string, { range: Range; certain: boolean; attributes: Set<string>; dependents: Set<string> }>();
   for (const finding of findings) {
     if (!finding.blockRange || !finding.replacement) continue;
-    if (finding.code !== 'terraform/forces-replacement' && finding.code !== 'terraform/may-force-replacement') continue;
+    if (finding.code !== 'terraform/forces-replacement' && finding.code !== 'terraform/may-force-replacement' && finding.code !== 'terraform/cascade-replacement')
+      continue;
     const key = JSON.stringify(finding.blockRange);
-    const entry = byBlock.get(key) ?? { range: finding.blockRange, certain: false, attributes: new Set<string>() };
+    const entry = byBlock.get(key) ?? { range: finding.blockRange, certain: false, attributes: new Set<string>(), dependents: new Set<string>() };
     entry.certain ||= finding.replacement === 'certain';
     if (finding.attribute) entry.attributes.add(finding.attribute);
+    for (const dependent of finding.cascade ?? []) entry.dependents.add(dependent);
     byBlock.set(key, entry);
   }
-  const lenses = [...byBlock.values()].map(
-    ({ range, certain, attributes }) =>
-      // A lens with an empty command is a label: it informs, there is nothing to run (yet).
-      ({ range, command: Command.create(`${certain ? '⟳ Will be replaced' : '⟳ May be replaced'}: ${[...attributes].join(', ')}`, '') }) satisfies CodeLens,
-  );
+  const lenses = [...byBlock.values()].map(({ range, certain, attributes, dependents }) => {
+    const cascade = dependents.size > 0 ? `, and ${dependents.size} dependent${dependents.size === 1 ? '' : 's'}` : '';
+    // A lens with an empty command is a label: it informs, there is nothing to run (yet).
+    return { range, command: Command.create(`${certain ? '⟳ Will be replaced' : '⟳ May be replaced'}${cascade}: ${[...attributes].join(', ')}`, '') } satisfies CodeLens;
+  });
   for (const finding of findings) {
     if (finding.code !== 'kubernetes/rolling-update' || !finding.blockRange) continue;
     lenses.push({ range: finding.blockRange, command: Command.create(`⟳ Rolling update: ${finding.path ?? 'pod template'} changed`, '') });

@@ -1,6 +1,7 @@
 /**
- * The language server: keeps open Terraform documents parsed (incrementally), analyses their
- * module after a debounce, publishes diagnostics, and answers hover, code action and code lens
+ * The language server: keeps open Terraform documents and variable files parsed (incrementally),
+ * analyses the root module(s) they belong to after a debounce — a child module's folder through
+ * the roots that call it — publishes each finding to the open document of its file, and answers hover, code action and code lens
  * requests from the last findings. Open YAML documents are analysed one file at a time as
  * Kubernetes manifests (YAML that holds no Kubernetes object gets no diagnostics). All analysis
  * lives in core/src (`terraform/`, `kubernetes/`); this file only wires LSP.
@@ -31,14 +32,26 @@ import type { KnowledgeLookup } from '../../../core/src/terraform/knowledgeLooku
 import { KubernetesFileAnalyzer } from '../../../core/src/kubernetes/kubernetesFileAnalyzer';
 import { KUBERNETES_FILE } from '../../../core/src/kubernetes/manifestFiles';
 import { MAX_FILE_BYTES, type OpenDocument } from '../../../core/src/terraform/moduleFiles';
-import { isNativeSyntaxConfigurationFile, NATIVE_SYNTAX_CONFIGURATION_GLOB, LOCAL_STATE_FILE, TFVARS_GLOB } from '../../../core/src/terraform/terraformFiles';
+import {
+  isNativeSyntaxConfigurationFile,
+  isTfvarsFile,
+  NATIVE_SYNTAX_CONFIGURATION_GLOB,
+  LOCAL_STATE_FILE,
+  TFVARS_GLOB,
+} from '../../../core/src/terraform/terraformFiles';
+import { MODULE_MANIFEST_PATH } from '../../../core/src/terraform/moduleSources';
 import { TerraformModuleAnalyzer } from '../../../core/src/terraform/terraformModuleAnalyzer';
 import type { DeployedVersion } from '../../../core/src/io/deployedVersion';
 import { analysisFailedFinding } from '../../../core/src/analysisFailure';
-import { codeActionsFor, codeLensesFor, hoverFor, toDiagnostic } from './findingsToLsp';
+import { codeActionsFor, codeLensesFor, hoverFor, toDiagnostics } from './findingsToLsp';
+import { WorkspaceModuleRoots } from './workspaceModuleRoots';
+import { varFileArguments } from '../../../core/src/terraform/varFileArguments';
 
 interface TrackedDocument {
-  /** Terraform documents are analysed per module folder, Kubernetes manifests per file. */
+  /**
+   * Terraform documents and variable files (`tfvars`) are analysed per root module, Kubernetes
+   * manifests per file.
+   */
   language: 'terraform' | 'kubernetes';
   uri: string;
   path: string;
@@ -58,6 +71,12 @@ export class ImmutableInfraLanguageServer {
   private readonly analyzer: TerraformModuleAnalyzer;
   private readonly kubernetesAnalyzer = new KubernetesFileAnalyzer();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Which root modules cover each folder of an open Terraform document. */
+  private readonly moduleRoots: WorkspaceModuleRoots;
+  /** Per folder of an open Terraform document: the roots last found to cover it (what its findings come from). */
+  private readonly rootsByFolder = new Map<string, string[]>();
+  /** Per root module folder: the findings of its last analysis, for every file it names. */
+  private readonly analyses = new Map<string, Finding[]>();
   /** Bumped per module on every schedule, so that a slow analysis never overwrites a newer one. */
   private readonly generations = new Map<string, number>();
   /** Settings from initialization or a pushed change; the fallback when the client can't be asked per folder. */
@@ -75,6 +94,12 @@ export class ImmutableInfraLanguageServer {
     private readonly options: LanguageServerOptions,
   ) {
     this.analyzer = new TerraformModuleAnalyzer(options.parser, options.knowledge);
+    this.moduleRoots = new WorkspaceModuleRoots(
+      (dir) => this.analyzer.moduleFacts(dir, this.openTerraformDocuments()),
+      () => {
+        for (const dir of new Set(this.terraformDocuments().map((d) => path.dirname(d.path)))) this.scheduleFolder(dir, 0, false);
+      },
+    );
   }
 
   listen(): void {
@@ -90,6 +115,8 @@ export class ImmutableInfraLanguageServer {
             { globPattern: NATIVE_SYNTAX_CONFIGURATION_GLOB },
             { globPattern: `**/${LOCAL_STATE_FILE}` },
             { globPattern: TFVARS_GLOB },
+            { globPattern: `${TFVARS_GLOB}.json` },
+            { globPattern: `**/${MODULE_MANIFEST_PATH}` },
             { globPattern: '**/.git/HEAD' },
           ],
         })
@@ -104,12 +131,17 @@ export class ImmutableInfraLanguageServer {
       this.folderSettings.clear();
       this.reanalyzeAll();
     });
-    c.onDidChangeWatchedFiles(() => this.reanalyzeAll());
+    c.onDidChangeWatchedFiles(() => {
+      // A module call, a manifest or a state file may have come or gone: which folders are roots is decided again.
+      this.moduleRoots.invalidate();
+      this.reanalyzeAll();
+    });
     c.onNotification('workspace/didChangeWorkspaceFolders', (raw: unknown) => {
       const event = (raw as { event?: { added?: Array<{ uri: string }>; removed?: Array<{ uri: string }> } } | undefined)?.event;
       const removed = new Set((event?.removed ?? []).map((f) => uriToPath(f.uri)));
       const added = (event?.added ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => p !== undefined);
       this.workspaceFolders = [...this.workspaceFolders.filter((f) => !removed.has(f)), ...added];
+      this.moduleRoots.invalidate();
       this.reanalyzeAll();
     });
     c.onNotification(WorkspaceTrustedNotification.method, (raw: unknown) => {
@@ -182,16 +214,21 @@ export class ImmutableInfraLanguageServer {
   private deployedFor(target: string, targetDir: string, settings: ImmutableInfraSettings): DeployedVersion | undefined {
     const given = settings.againstPath;
     if (!given) return undefined;
-    const folder = this.workspaceFolders.filter((f) => target === f || target.startsWith(f.endsWith(path.sep) ? f : f + path.sep)).sort((a, b) => b.length - a.length)[0];
-    const root = folder ?? targetDir;
+    const root = this.workspaceFolderOf(target) ?? targetDir;
     const resolved = path.resolve(root, given);
     return { path: resolved, root, display: path.isAbsolute(given) ? resolved : given, origin: `immutableInfra.againstPath "${given}"` };
+  }
+
+  /** The innermost workspace folder holding `target`. */
+  private workspaceFolderOf(target: string): string | undefined {
+    return this.workspaceFolders.filter((f) => target === f || target.startsWith(f.endsWith(path.sep) ? f : f + path.sep)).sort((a, b) => b.length - a.length)[0];
   }
 
   private open(uri: string, languageId: string, version: number, text: string): void {
     const file = uriToPath(uri);
     if (!file) return;
-    if (!isNativeSyntaxConfigurationFile(file)) {
+    // Variable files by name, whatever language the client gave them (`terraform-vars`, `terraform`, plain text).
+    if (!isNativeSyntaxConfigurationFile(file) && !isTfvarsFile(file)) {
       if (languageId !== 'yaml' && !KUBERNETES_FILE.test(file)) return;
       const document = TextDocument.create(uri, languageId, version, text);
       this.documents.set(uri, { language: 'kubernetes', uri, path: file, document, findings: [] });
@@ -200,9 +237,9 @@ export class ImmutableInfraLanguageServer {
     }
     const document = TextDocument.create(uri, languageId, version, text);
     const tracked: TrackedDocument = { language: 'terraform', uri, path: file, document, findings: [] };
-    tracked.parsed = this.parseWithinLimit(text);
+    tracked.parsed = this.parseWithinLimit(file, text);
     this.documents.set(uri, tracked);
-    this.schedule(path.dirname(file), 0);
+    this.scheduleFolder(path.dirname(file), 0, true);
   }
 
   private change(uri: string, version: number, changes: Parameters<typeof TextDocument.update>[1]): void {
@@ -215,7 +252,7 @@ export class ImmutableInfraLanguageServer {
     }
     const text = tracked.document.getText();
     const previous = tracked.parsed;
-    const incremental = previous && changes.every((c) => 'range' in c);
+    const incremental = previous && changes.every((c) => 'range' in c) && !isJsonFile(tracked.path);
     if (incremental && text.length <= MAX_FILE_BYTES) {
       tracked.parsed = this.options.parser.reparse(
         previous,
@@ -223,10 +260,10 @@ export class ImmutableInfraLanguageServer {
         changes.map((c) => ({ range: (c as { range: TrackedRangeChange['range'] }).range, text: c.text })),
       );
     } else {
-      tracked.parsed = this.parseWithinLimit(text);
+      tracked.parsed = this.parseWithinLimit(tracked.path, text);
     }
     previous?.dispose();
-    this.schedule(path.dirname(tracked.path), this.settings.diagnostics.debounceMs);
+    this.scheduleFolder(path.dirname(tracked.path), this.settings.diagnostics.debounceMs, true);
   }
 
   private close(uri: string): void {
@@ -238,18 +275,58 @@ export class ImmutableInfraLanguageServer {
     this.timers.delete(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
     if (tracked.language === 'kubernetes') return;
+    // The disk's text takes the closed document's place: the roots that covered it are analysed again.
     const dir = path.dirname(tracked.path);
-    if ([...this.documents.values()].some((d) => d.language === 'terraform' && path.dirname(d.path) === dir)) this.schedule(dir, 0);
+    const roots = this.rootsByFolder.get(dir) ?? [dir];
+    if (!this.terraformDocuments().some((d) => path.dirname(d.path) === dir)) this.rootsByFolder.delete(dir);
+    const stillCovered = new Set([...this.rootsByFolder.values()].flat());
+    for (const root of roots) {
+      if (stillCovered.has(root)) this.schedule(root, 0);
+      else this.analyses.delete(root);
+    }
   }
 
-  private parseWithinLimit(text: string): ParsedHclDocument | undefined {
+  /** The HCL of a `.tf` file or a native variable file; a JSON variable file is kept as text only. */
+  private parseWithinLimit(file: string, text: string): ParsedHclDocument | undefined {
+    if (isJsonFile(file)) return undefined;
     return Buffer.byteLength(text, 'utf8') > MAX_FILE_BYTES ? undefined : this.options.parser.parse(text);
   }
 
+  private terraformDocuments(): TrackedDocument[] {
+    return [...this.documents.values()].filter((d) => d.language === 'terraform');
+  }
+
+  /** The open configuration and variable files, by path, as the analyzer lays them over the disk. */
+  private openTerraformDocuments(): Map<string, OpenDocument> {
+    return new Map(this.terraformDocuments().map((doc) => [doc.path, { text: doc.document.getText(), parsed: doc.parsed }]));
+  }
+
   private reanalyzeAll(): void {
-    const dirs = new Set([...this.documents.values()].filter((d) => d.language === 'terraform').map((d) => path.dirname(d.path)));
-    for (const dir of dirs) this.schedule(dir, 0);
+    const dirs = new Set(this.terraformDocuments().map((d) => path.dirname(d.path)));
+    for (const dir of dirs) this.scheduleFolder(dir, 0, false);
     for (const doc of this.documents.values()) if (doc.language === 'kubernetes') this.scheduleKubernetes(doc.uri, 0);
+  }
+
+  /**
+   * Schedules the analysis of every root module that covers `dir`. `edited`: a document of `dir`
+   * was opened or changed, so its module calls are read again (it may have become a caller).
+   */
+  private scheduleFolder(dir: string, delayMs: number, edited: boolean): void {
+    void this.moduleRoots.rootsOf(dir, this.workspaceFolderOf(dir), edited).then(
+      (roots) => {
+        if (!this.terraformDocuments().some((d) => path.dirname(d.path) === dir)) return; // closed meanwhile
+        const before = this.rootsByFolder.get(dir);
+        this.rootsByFolder.set(dir, roots);
+        for (const root of roots) this.schedule(root, delayMs);
+        // A root that covered the folder no longer does: the folder's documents lose its findings now.
+        if (before?.some((root) => !roots.includes(root))) this.publish(new Set([dir]));
+      },
+      (error: unknown) => {
+        this.connection.console.error(`Finding the root modules of ${dir} failed: ${(error as Error).stack ?? String(error)}`);
+        this.rootsByFolder.set(dir, [dir]);
+        this.schedule(dir, delayMs);
+      },
+    );
   }
 
   private schedule(moduleDir: string, delayMs: number): void {
@@ -299,31 +376,61 @@ export class ImmutableInfraLanguageServer {
     }
     if (this.generations.get(uri) !== generation || this.documents.get(uri) !== doc) return; // a newer edit is on its way
     doc.findings = findings;
-    void this.connection.sendDiagnostics({ uri, version, diagnostics: findings.map(toDiagnostic) });
+    void this.connection.sendDiagnostics({ uri, version, diagnostics: toDiagnostics(findings) });
   }
 
-  private async analyzeModule(moduleDir: string, generation: number): Promise<void> {
-    const inModule = [...this.documents.values()].filter((d) => d.language === 'terraform' && path.dirname(d.path) === moduleDir);
-    if (inModule.length === 0) return;
-    const open = new Map<string, OpenDocument>(inModule.map((doc) => [doc.path, { text: doc.document.getText(), parsed: doc.parsed }]));
+  /**
+   * Analyses the root module in `rootDir` with every open configuration and variable file over the
+   * disk, and publishes its findings by the file each names: to documents of the root, of the child
+   * modules it calls, and of their variable files.
+   */
+  private async analyzeModule(rootDir: string, generation: number): Promise<void> {
+    const covered = this.terraformDocuments().filter((d) => this.rootsByFolder.get(path.dirname(d.path))?.includes(rootDir));
+    if (covered.length === 0) return;
     let findings: Finding[];
     try {
-      const settings = await this.settingsFor(moduleDir);
+      const settings = await this.settingsFor(rootDir);
       const result = await this.analyzer.analyze(
-        moduleDir,
-        { baseline: settings.baseline, gitRef: settings.gitRef, mayRunProcesses: this.workspaceTrusted, deployed: this.deployedFor(moduleDir, moduleDir, settings) },
-        open,
+        rootDir,
+        {
+          baseline: settings.baseline,
+          gitRef: settings.gitRef,
+          mayRunProcesses: this.workspaceTrusted,
+          deployed: this.deployedFor(rootDir, rootDir, settings),
+          varFiles: varFileArguments(settings.plan.arguments),
+        },
+        this.openTerraformDocuments(),
       );
       findings = result.findings;
     } catch (error) {
-      this.connection.console.error(`Analysis of ${moduleDir} failed: ${(error as Error).stack ?? String(error)}`);
-      findings = inModule.map((doc) => analysisFailedFinding(doc.path, 'terraform', error, STALE_FINDINGS_WITHDRAWN));
+      this.connection.console.error(`Analysis of ${rootDir} failed: ${(error as Error).stack ?? String(error)}`);
+      findings = covered.map((doc) => analysisFailedFinding(doc.path, 'terraform', error, STALE_FINDINGS_WITHDRAWN));
     }
-    if (this.generations.get(moduleDir) !== generation) return; // a newer edit is on its way
-    for (const doc of inModule) {
-      if (!this.documents.has(doc.uri)) continue;
-      doc.findings = findings.filter((f) => f.file === doc.path);
-      void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.document.version, diagnostics: doc.findings.map(toDiagnostic) });
+    if (this.generations.get(rootDir) !== generation) return; // a newer edit is on its way
+    this.analyses.set(rootDir, findings);
+    this.publish(new Set([...covered.map((d) => path.dirname(d.path)), ...findings.map((f) => path.dirname(f.file))]));
+  }
+
+  /**
+   * Publishes, to each open Terraform document in `folders`, the findings naming its file from
+   * the last analysis of every root that covers its folder — once each, when two roots share a
+   * child module and both report the same thing.
+   */
+  private publish(folders: ReadonlySet<string>): void {
+    for (const doc of this.terraformDocuments()) {
+      const dir = path.dirname(doc.path);
+      if (!folders.has(dir)) continue;
+      const seen = new Set<string>();
+      doc.findings = (this.rootsByFolder.get(dir) ?? [])
+        .flatMap((root) => this.analyses.get(root) ?? [])
+        .filter((f) => {
+          if (f.file !== doc.path) return false;
+          const key = JSON.stringify([f.range, f.severity, f.code, f.message, f.address]);
+          if (seen.has(key)) return false;
+          seen.add(key);
+          return true;
+        });
+      void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.document.version, diagnostics: toDiagnostics(doc.findings) });
     }
     // Lenses are pulled by the client; tell it they changed with the findings.
     if (this.codeLensRefresh) void this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
@@ -337,6 +444,10 @@ export class ImmutableInfraLanguageServer {
 const STALE_FINDINGS_WITHDRAWN = "The earlier findings are withdrawn until an analysis succeeds: they may be out of date. The language server's log has the details.";
 
 type TrackedRangeChange = { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string };
+
+function isJsonFile(file: string): boolean {
+  return file.endsWith('.json');
+}
 
 function uriToPath(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;

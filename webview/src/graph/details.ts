@@ -5,6 +5,7 @@
  */
 import type { AttributeChange, PlanGraphNode, PlanNodeRollout, PlanValue } from '../../../common/src/planGraph';
 import { displayKindInfo, isReplacement } from './displayKinds';
+import { replacementCauseText, unfollowedLocalText } from './replacementCauseText';
 
 /** A value longer than this is cut in the pane (the plan may carry megabytes in one string). */
 export const DETAIL_TEXT_MAX = 4_000;
@@ -75,6 +76,37 @@ export interface DetailsOptions {
   onShowRollout(address: string): void;
   /** Where the resource stands in the apply under way or last run, if any. */
   applyStatus?(address: string): { status: string; detail?: string } | undefined;
+  /** Whether the graph has a node of this id, and selecting it (to walk a cascade up to the edit that started it). */
+  hasNode?(id: string): boolean;
+  onSelectNode?(id: string): void;
+}
+
+/** The upstream replacements that force this one (and locals that hide one), each a sentence, the upstream a button that selects it. */
+function replacementCauses(node: PlanGraphNode, options: DetailsOptions): HTMLElement | undefined {
+  const causes = node.replacedBecause ?? [];
+  const locals = node.localsNotFollowed ?? [];
+  if (causes.length === 0 && locals.length === 0) return undefined;
+  const items = el('ul', 'replaced-because');
+  for (const cause of causes) {
+    const item = el('li', 'cause');
+    item.append(el('span', 'cause-text', cut(replacementCauseText(cause))));
+    item.dataset.cause = cut(cause.address);
+    // One instance is the node to go to; several, the first of them.
+    const target = cause.instances?.[0] ?? cause.address;
+    if (options.onSelectNode && options.hasNode?.(target)) {
+      const select = el('button', 'select-cause', 'Select');
+      select.type = 'button';
+      select.title = cut(`Select ${target}`);
+      select.addEventListener('click', () => options.onSelectNode!(target));
+      item.append(' ', select);
+    }
+    items.append(item);
+  }
+  for (const local of locals) {
+    const item = el('li', 'local-not-followed', cut(unfollowedLocalText(local)));
+    items.append(item);
+  }
+  return items;
 }
 
 /** Replaces the pane's content with the node's details (or the empty hint when nothing is selected). */
@@ -129,6 +161,8 @@ export function renderDetails(pane: HTMLElement, node: PlanGraphNode | undefined
   fact('Provider', node.providerName);
   if (node.rollout) fact('Rollout', rolloutText(node.rollout), 'rollout');
   pane.append(facts);
+  const causes = replacementCauses(node, options);
+  if (causes) pane.append(causes);
   if (node.rollout?.notes?.length) {
     const notes = el('ul', 'rollout-notes');
     for (const note of node.rollout.notes) notes.append(el('li', undefined, cut(note)));

@@ -3,7 +3,7 @@
  * before anything is drawn: a graph that isn't one is a readable error, and malformed entries
  * are dropped or given defaults rather than crashing the page half-way through a render.
  */
-import type { AttributeChange, PlanGraph, PlanGraphNode, PlanNodeRollout, PlanValue } from '../../../common/src/planGraph';
+import type { AttributeChange, PlanGraph, PlanGraphNode, PlanNodeRollout, PlanReplacementCause, PlanUnfollowedLocal, PlanValue } from '../../../common/src/planGraph';
 import { isDeploymentWorkload } from '../../../common/src/rolloutMessages';
 import { isDisplayKind } from './displayKinds';
 
@@ -38,6 +38,33 @@ function rollout(value: unknown): PlanNodeRollout | undefined {
   return result;
 }
 
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
+
+/** Causes without an upstream address or the attribute that reads it say nothing: dropped. */
+function replacementCauses(value: unknown): PlanReplacementCause[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const causes: PlanReplacementCause[] = [];
+  for (const entry of value) {
+    if (!isObject(entry) || typeof entry.address !== 'string' || typeof entry.dependentAttribute !== 'string') continue;
+    const cause: PlanReplacementCause = { address: entry.address, dependentAttribute: entry.dependentAttribute };
+    if (Array.isArray(entry.instances)) cause.instances = strings(entry.instances);
+    if (typeof entry.instanceCount === 'number' && Number.isInteger(entry.instanceCount) && entry.instanceCount > 0) cause.instanceCount = entry.instanceCount;
+    if (typeof entry.attribute === 'string') cause.attribute = entry.attribute;
+    if (Array.isArray(entry.through)) cause.through = strings(entry.through);
+    causes.push(cause);
+  }
+  return causes.length > 0 ? causes : undefined;
+}
+
+function unfollowedLocals(value: unknown): PlanUnfollowedLocal[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const locals = value
+    .filter(isObject)
+    .filter((entry) => typeof entry.dependentAttribute === 'string' && typeof entry.local === 'string')
+    .map((entry) => ({ dependentAttribute: entry.dependentAttribute as string, local: entry.local as string }));
+  return locals.length > 0 ? locals : undefined;
+}
+
 function node(value: Record<string, unknown>): PlanGraphNode | undefined {
   if (typeof value.id !== 'string' || typeof value.address !== 'string') return undefined;
   const display = str(value.display, 'no-op');
@@ -61,6 +88,8 @@ function node(value: Record<string, unknown>): PlanGraphNode | undefined {
     changes: attributeChanges(value.changes),
     drift: value.drift === undefined ? undefined : attributeChanges(value.drift),
     rollout: rollout(value.rollout),
+    replacedBecause: replacementCauses(value.replacedBecause),
+    localsNotFollowed: unfollowedLocals(value.localsNotFollowed),
   };
 }
 

@@ -191,6 +191,8 @@ export class GraphPage {
       onReveal: (address: string) => this.host.post({ type: 'reveal', address }),
       onShowRollout: (address: string) => this.host.post({ type: 'showRollout', address }),
       applyStatus: (address: string) => this.applyStatus.get(address),
+      hasNode: (id: string) => this.index?.nodesById.has(id) === true,
+      onSelectNode: (id: string) => this.select(id),
     };
   }
 

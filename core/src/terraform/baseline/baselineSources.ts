@@ -62,7 +62,7 @@ export async function resolveBaseline(dir: string, sources: BaselineSources): Pr
     }
     if (state) {
       const previous = (await availableConfiguration(sources.deployedFolder, dir)) ?? (await sources.gitHead?.configuration(dir).catch(() => undefined));
-      return { kind: 'state', state, previousConfig: previous?.config };
+      return { kind: 'state', state, previousConfig: previous?.config, ...(previous ? { previous } : {}) };
     }
     if (mode === 'state') {
       return { kind: 'none', reason: `No baseline: the baseline setting is "state" and ${sources.state.absence(dir)}.`, explicit: true };

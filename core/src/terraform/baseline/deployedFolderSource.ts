@@ -9,7 +9,8 @@ import { statSync } from 'node:fs';
 import { BaselineError } from '../../io/baselineError';
 import { counterpartDisplay, counterpartPath, type DeployedVersion } from '../../io/deployedVersion';
 import { buildModuleConfiguration } from '../configuration';
-import { evaluationContextOf, sameItems, type ReadModuleFile } from '../moduleAnalysis';
+import { sameItems, type ReadModuleFile } from '../moduleAnalysis';
+import { moduleLocator, readChildModules } from '../valueFlow/childModules';
 import type { DiskModuleFiles } from '../moduleFiles';
 import type { DeployedConfigurationSource } from './baselineSources';
 import type { ConfigurationBaseline } from './terraformBaseline';
@@ -55,11 +56,17 @@ export class DeployedFolders {
     }
     // The tfvars count too: they change what the deployed expressions evaluated to.
     const variableFiles = this.disk.variableFiles(counterpart);
-    const read = [...files, ...variableFiles];
+    const read = [...files, ...variableFiles.map((f) => f.file)];
     const previous = this.built.get(counterpart);
     if (previous && sameItems(previous.files, read)) return previous.baseline;
     const config = buildModuleConfiguration(files);
-    const baseline = { config, evaluation: evaluationContextOf(config, variableFiles) };
+    const baseline: ConfigurationBaseline = {
+      config,
+      dir: counterpart,
+      files,
+      variableFiles,
+      children: await readChildModules(counterpart, config, this.disk, moduleLocator(counterpart, this.disk.moduleManifest(counterpart))),
+    };
     this.built.set(counterpart, { files: read, baseline });
     return baseline;
   }

@@ -1,16 +1,20 @@
 /**
  * The module at a git revision as its baseline (the default without local state): its
- * configuration files in the tree of the commit the ref resolves to, evaluated with the variable
- * definitions files of the work tree. Runs `git`, so it is only used where processes may run.
+ * configuration files, its child modules and its variable definitions files in the tree of the
+ * commit the ref resolves to. Runs `git`, so it is only used where processes may run.
  */
-import { ThrottledCommitResolver } from '../../io/git';
-import { buildModuleConfiguration, type ModuleConfiguration } from '../configuration';
+import * as path from 'node:path';
+import { readGitSnapshot, ThrottledCommitResolver } from '../../io/git';
+import { buildModuleConfiguration } from '../configuration';
 import type { HclParser } from '../hcl/hclParser';
 import { GitTreeFiles } from '../gitTreeFiles';
-import { evaluationContextOf, type ReadModuleFile } from '../moduleAnalysis';
+import type { ReadModuleFile } from '../moduleAnalysis';
 import type { DiskModuleFiles } from '../moduleFiles';
-import type { EvaluationContext } from '../values';
+import { moduleLocator, readChildModules } from '../valueFlow/childModules';
+import type { VariableDefinitionsFile } from '../valueFlow/configurationValues';
+import { compareTfvarsLoadOrder, parseVariableDefinitions } from '../variableDefinitions';
 import type { GitRevisionSource } from './baselineSources';
+import type { ConfigurationBaseline } from './terraformBaseline';
 
 /**
  * Git revisions of modules, with what has been read of them: refs are resolved at most every
@@ -20,9 +24,9 @@ import type { GitRevisionSource } from './baselineSources';
 export class GitModuleRevisions {
   private readonly commits = new ThrottledCommitResolver();
   /** By module folder and commit. */
-  private readonly atCommit = new Map<string, { config: ModuleConfiguration; evaluation: EvaluationContext }>();
+  private readonly atCommit = new Map<string, ConfigurationBaseline>();
 
-  /** `disk`: where the work tree's variable definitions files are read. */
+  /** `disk`: where the work tree's variable definitions files and module manifest are read. */
   constructor(
     private readonly parser: HclParser,
     private readonly disk: DiskModuleFiles,
@@ -39,16 +43,37 @@ export class GitModuleRevisions {
     };
   }
 
-  private async configurationAt(dir: string, commit: string): Promise<{ config: ModuleConfiguration; evaluation: EvaluationContext }> {
+  private async configurationAt(dir: string, commit: string): Promise<ConfigurationBaseline> {
     const key = `${dir}\0${commit}`;
     let cached = this.atCommit.get(key);
     if (!cached) {
-      const files = (await new GitTreeFiles(this.parser, commit).configurationFiles(dir)).filter((f): f is ReadModuleFile => f.kind === 'read');
+      const tree = new GitTreeFiles(this.parser, commit);
+      const files = (await tree.configurationFiles(dir)).filter((f): f is ReadModuleFile => f.kind === 'read');
       const config = buildModuleConfiguration(files);
-      // The work tree's tfvars at the first read; the same object after, so that caches keyed on it hold.
-      cached = { config, evaluation: evaluationContextOf(config, this.disk.variableFiles(dir)) };
+      cached = {
+        config,
+        dir,
+        files,
+        variableFiles: await this.variableFilesAt(dir, commit),
+        // Modules `terraform init` installed are not in git: the work tree's manifest says where they are.
+        children: await readChildModules(dir, config, tree, moduleLocator(dir, this.disk.moduleManifest(dir))),
+      };
       this.atCommit.set(key, cached);
     }
     return cached;
   }
+
+  /**
+   * The variable definitions files as committed; one the commit lacks (kept out of git, as files
+   * with secrets often are) is read from the work tree, as the best guess at what was deployed.
+   */
+  private async variableFilesAt(dir: string, commit: string): Promise<VariableDefinitionsFile[]> {
+    const committed = await readGitSnapshot(dir, commit, AUTO_LOADED_TFVARS);
+    const byName = new Map<string, VariableDefinitionsFile>();
+    for (const file of this.disk.variableFiles(dir)) byName.set(path.basename(file.path), file);
+    for (const file of committed.files) byName.set(path.basename(file.path), parseVariableDefinitions(file.path, file.text, this.parser));
+    return [...byName.entries()].sort(([a], [b]) => compareTfvarsLoadOrder(a, b)).map(([, file]) => file);
+  }
 }
+
+const AUTO_LOADED_TFVARS = /^terraform\.tfvars(\.json)?$|\.auto\.tfvars(\.json)?$/;

@@ -3,15 +3,24 @@
  * a git revision, or its counterpart in a folder the user pointed at.
  */
 import type { ModuleConfiguration } from '../configuration';
-import type { EvaluationContext } from '../values';
+import type { ReadModuleFile } from '../moduleAnalysis';
+import type { VariableDefinitionsFile } from '../valueFlow/configurationValues';
+import type { ChildModuleInputs } from '../valueFlow/moduleTree';
 import type { StateBaseline } from './stateBaseline';
 
 export type BaselineMode = 'auto' | 'state' | 'git';
 
 /** A baseline that is configuration rather than state: compared block by block, evaluated as Terraform would. */
 export interface ConfigurationBaseline {
+  /** The root module's configuration, built from `files`. */
   config: ModuleConfiguration;
-  evaluation: EvaluationContext;
+  /** The root folder as deployed (a git work tree's path, or the counterpart folder): `path.module` is relative to it. */
+  dir: string;
+  files: readonly ReadModuleFile[];
+  /** The variable definitions files as deployed, in Terraform's order. */
+  variableFiles: readonly VariableDefinitionsFile[];
+  /** The child modules as deployed, by call path. */
+  children: ChildModuleInputs;
 }
 
 export type TerraformBaseline =
@@ -24,6 +33,8 @@ export type TerraformBaseline =
        * is only worth mentioning when its text was edited.
        */
       previousConfig?: ModuleConfiguration;
+      /** The same, whole: its tree and variable definitions files, to tell which lines were edited since. */
+      previous?: ConfigurationBaseline;
     }
   | ({ kind: 'git'; ref: string; commit: string } & ConfigurationBaseline)
   | ({

@@ -10,6 +10,8 @@
 export interface ResourceAttributeRef {
   address: string;
   attribute: string;
+  /** The instance is only possibly replaced, so what depends on this value is only possibly replaced too. */
+  possible?: boolean;
 }
 
 /**

@@ -164,7 +164,7 @@ export function decodeQuoted(raw: string, normalize = true): TemplateDecode {
 let segmenter: Intl.Segmenter | undefined;
 
 /** Length in UTF-16 units of the first `clusters` grapheme clusters of `s`. */
-function graphemePrefixLength(s: string, clusters: number): number {
+export function graphemePrefixLength(s: string, clusters: number): number {
   if (clusters <= 0) return 0;
   // ASCII other than CR needs no segmentation: every character is a cluster (CR LF is one).
   let ascii = true;
@@ -186,7 +186,7 @@ function graphemePrefixLength(s: string, clusters: number): number {
   return length;
 }
 
-function graphemeCount(s: string): number {
+export function graphemeCount(s: string): number {
   if (!hasNonAscii(s) && !s.includes('\r')) return s.length;
   segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   let n = 0;

@@ -28,6 +28,7 @@
  * block before flagging it `hasErrors`.
  */
 import type { Node, Tree } from 'web-tree-sitter';
+import type { Expression } from './expression';
 import type { HclAttribute, HclBlock, HclObjectEntry, HclSyntaxError, HclValue, HclValueNode, SourceRange } from './model';
 import type { Layout, LayoutEntry, TopLevelItem } from './layout';
 import type { LineIndex } from './lineIndex';
@@ -348,7 +349,22 @@ function shiftValue(value: HclValue, lines: number): HclValue {
       })),
     };
   }
+  if (value.kind === 'expression') return { ...value, expression: shiftExpression(value.expression, lines) };
   return value;
+}
+
+/** A copy of an expression tree with every range moved down by `lines`. */
+function shiftExpression(expression: Expression, lines: number): Expression {
+  return shiftRanges(expression, lines) as Expression;
+}
+
+/** Copies a syntax tree (plain objects, arrays and literals), shifting every `range` it holds. */
+function shiftRanges(node: unknown, lines: number): unknown {
+  if (Array.isArray(node)) return node.map((item) => shiftRanges(item, lines));
+  if (node === null || typeof node !== 'object') return node;
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) copy[key] = key === 'range' ? shiftRange(value as SourceRange, lines) : shiftRanges(value, lines);
+  return copy;
 }
 
 function shiftAttribute(a: HclAttribute, lines: number): HclAttribute {

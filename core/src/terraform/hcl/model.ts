@@ -4,6 +4,7 @@
  * (`hclParser.ts`), consumed by the analysis. No tree-sitter types leak out of this model.
  */
 import type { SourceRange } from '../../../../common/src/findings';
+import type { Expression } from './expression';
 
 export type { SourceRange };
 
@@ -30,6 +31,8 @@ export type HclValue =
        * `module.net.subnet_id`, `data.aws_ami.ubuntu.id`, `each.value`, `count.index`.
        */
       references: string[];
+      /** Its syntax tree, for evaluation; `unsupported` where it is broken or missing. */
+      expression: Expression;
     };
 
 export interface HclValueNode {

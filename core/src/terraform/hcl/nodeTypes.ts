@@ -44,6 +44,27 @@ const NAMED = [
   'for_object_expr',
   'for_intro',
   'comment',
+  // Expressions (`expressionBuilder.ts`).
+  'conditional',
+  'binary_operation',
+  'new_index',
+  'legacy_index',
+  'full_splat',
+  'attr_splat',
+  'function_arguments',
+  'ellipsis',
+  'for_expr',
+  'for_cond',
+  'strip_marker',
+  'template_if',
+  'template_if_intro',
+  'template_else_intro',
+  'template_if_end',
+  'template_for_end',
+  'template_interpolation_start',
+  'template_interpolation_end',
+  'template_directive_start',
+  'template_directive_end',
 ] as const;
 
 export type NodeTypeName = (typeof NAMED)[number];

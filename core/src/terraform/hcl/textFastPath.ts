@@ -12,6 +12,8 @@
  */
 import type { HclAttribute, HclBlock, HclObjectEntry, HclValue, HclValueNode, SourceRange } from './model';
 import { decodeQuoted } from './decodeLiteral';
+import type { Expression } from './expression';
+import { TemplateAssembly } from './templateAssembly';
 import type { SourceView } from './sourceView';
 
 /** tree-sitter-hcl's identifier token. */
@@ -100,8 +102,7 @@ export class TextFastPath {
       const decoded = decodeQuoted(inner);
       if (decoded.kind === 'literal') return { kind: 'string', value: decoded.value };
       if (decoded.kind !== 'template') return undefined;
-      const references = simpleTemplateReferences(inner);
-      return references ? { kind: 'expression', text: this.view.source(start, end), references } : undefined;
+      return this.simpleTemplate(start, end);
     }
     if (first >= 48 && first <= 57) {
       if (!TREE_SITTER_NUMBER.test(text)) return undefined;
@@ -125,14 +126,73 @@ export class TextFastPath {
         return { kind: 'bool', value: true };
     }
     if (TRAVERSAL.test(text)) {
-      const root = /^[^.]*/.exec(text)![0];
-      if (root === 'true' || root === 'false' || root === 'null') return undefined;
-      return { kind: 'expression', text: this.view.source(start, end), references: [text] };
+      const expression = traversal(text, this.view.range(start, end));
+      return expression && { kind: 'expression', text: this.view.source(start, end), references: [text], expression };
     }
     if (this.view.repaired) return undefined; // the walk reads collections of repaired text
     if (first === 91 /* [ */) return this.tuple(start, end);
     if (first === 123 /* { */) return this.object(start, end);
     return undefined;
+  }
+
+  /**
+   * The quoted template [start, end) when its interpolations are all plain traversals,
+   * `"${path.module}/${var.name}.txt"`; undefined when anything else appears (a directive, a
+   * function call, an index, `$$` or `%%`…) and the tree must be walked.
+   */
+  private simpleTemplate(start: number, end: number): HclValue | undefined {
+    const view = this.view.text;
+    const inner = start + 1;
+    const close = end - 1;
+    const references: string[] = [];
+    const assembly = new TemplateAssembly();
+    let literalStart = inner;
+    let i = inner;
+    while (i < close) {
+      const ch = view.charCodeAt(i);
+      if (ch === 92 /* \ */) i += 2;
+      else if (ch === 36 /* $ */ || ch === 37 /* % */) {
+        const next = view.charCodeAt(i + 1);
+        // An escape `$${` (and tree-sitter's reading of `$$${`) is left to the walk.
+        if (next === ch) return undefined;
+        if (next !== 123 /* { */) {
+          i++;
+          continue;
+        }
+        if (ch === 37) return undefined;
+        const sequenceEnd = view.indexOf('}', i + 2);
+        if (sequenceEnd === -1 || sequenceEnd >= close) return undefined;
+        let s = i + 2;
+        let e = sequenceEnd;
+        const trimBefore = view.charCodeAt(s) === 126; /* ~ */
+        if (trimBefore) s++;
+        const trimAfter = e > s && view.charCodeAt(e - 1) === 126;
+        if (trimAfter) e--;
+        while (s < e && (view.charCodeAt(s) === 32 || view.charCodeAt(s) === 9)) s++;
+        while (e > s && (view.charCodeAt(e - 1) === 32 || view.charCodeAt(e - 1) === 9)) e--;
+        const name = view.slice(s, e);
+        if (!TRAVERSAL.test(name)) return undefined;
+        const expression = traversal(name, this.view.range(s, e));
+        if (!expression) return undefined;
+        if (i > literalStart) {
+          const literal = decodeQuoted(view.slice(literalStart, i));
+          if (literal.kind !== 'literal') return undefined;
+          assembly.literal(literal.value);
+        }
+        assembly.marker({ kind: 'interpolation', expression }, trimBefore, trimAfter);
+        if (!references.includes(name)) references.push(name);
+        i = sequenceEnd + 1;
+        literalStart = i;
+      } else i++;
+    }
+    if (close > literalStart) {
+      const literal = decodeQuoted(view.slice(literalStart, close));
+      if (literal.kind !== 'literal') return undefined;
+      assembly.literal(literal.value);
+    }
+    const parts = assembly.parts(false);
+    if (!parts) return undefined;
+    return { kind: 'expression', text: this.view.source(start, end), references, expression: { type: 'template', parts, range: this.view.range(start, end) } };
   }
 
   /**
@@ -334,36 +394,9 @@ function simpleTokenEnd(text: string, from: number, end: number): number | undef
   return from + token.length;
 }
 
-/**
- * The references of a quoted template (its text between the quotes) whose interpolations are all
- * plain traversals, `"${path.module}/${var.name}.txt"`; undefined when anything else appears
- * (a directive, a function call, an index…) and the tree must be walked.
- */
-function simpleTemplateReferences(inner: string): string[] | undefined {
-  const references: string[] = [];
-  let i = 0;
-  while (i < inner.length) {
-    const ch = inner.charCodeAt(i);
-    if (ch === 92 /* \ */) i += 2;
-    else if (ch === 36 /* $ */ || ch === 37 /* % */) {
-      const next = inner.charCodeAt(i + 1);
-      if (next === 123 /* { */) {
-        if (ch === 37) return undefined;
-        const close = inner.indexOf('}', i + 2);
-        if (close === -1) return undefined;
-        const expression = inner
-          .slice(i + 2, close)
-          .replace(/^~/, '')
-          .replace(/~$/, '')
-          .trim();
-        if (!TRAVERSAL.test(expression)) return undefined;
-        const root = /^[^.]*/.exec(expression)![0];
-        if (root === 'true' || root === 'false' || root === 'null') return undefined;
-        if (!references.includes(expression)) references.push(expression);
-        i = close + 1;
-      } else if (next === ch && inner.charCodeAt(i + 2) === 123) i += 3;
-      else i++;
-    } else i++;
-  }
-  return references;
+/** The plain traversal `text` (`root.attr.attr`), undefined for `true`, `false` and `null`. */
+function traversal(text: string, range: SourceRange): Expression | undefined {
+  const [root, ...names] = text.split('.');
+  if (root === 'true' || root === 'false' || root === 'null') return undefined;
+  return { type: 'traversal', root, steps: names.map((name) => ({ kind: 'attr', name })), range };
 }

@@ -15,6 +15,7 @@
 import type { TreeCursor } from 'web-tree-sitter';
 import { BAIL, type BuildInput, type BuildOutput } from './buildInput';
 import { decodeHeredoc, decodeNumber, decodeQuoted, nfc, type TemplateDecode } from './decodeLiteral';
+import { ExpressionBuilder, type ExpressionSource } from './expressionBuilder';
 import type { LayoutEntry } from './layout';
 import { newlineError } from './missingNewline';
 import type { HclAttribute, HclBlock, HclItem, HclObjectEntry, HclSyntaxError, HclValue, HclValueNode, SourceRange } from './model';
@@ -31,15 +32,16 @@ export interface TextPathUse {
   readonly values?: TextFastPath;
 }
 
-export class TreeWalk implements ReferenceWalkContext {
+export class TreeWalk implements ReferenceWalkContext, ExpressionSource {
   readonly types: NodeTypeIds;
+  private expressions?: ExpressionBuilder;
   private readonly items?: TextFastPath;
   private readonly values?: TextFastPath;
 
   constructor(
     private readonly c: TreeCursor,
     private readonly input: BuildInput,
-    private readonly view: SourceView,
+    readonly view: SourceView,
     textPath: TextPathUse,
     private errors: HclSyntaxError[] = [],
   ) {
@@ -164,7 +166,12 @@ export class TreeWalk implements ReferenceWalkContext {
         if (item.kind === 'attribute') attributes.push(item);
         else blocks.push(item);
       } else {
-        if (type === t.ERROR && !this.input.tolerant) this.bail();
+        if (type === t.ERROR) {
+          if (!this.input.tolerant) this.bail();
+          if (previous?.kind === 'attribute' && previous === attributes[attributes.length - 1]) {
+            previous = this.truncateLastAttribute(attributes, c.startIndex, entries) ?? previous;
+          }
+        }
         if (entries) entries.push({ start: c.startIndex, end: c.endIndex, clean: true });
       }
     } while (c.gotoNextSibling());
@@ -207,6 +214,7 @@ export class TreeWalk implements ReferenceWalkContext {
     let nameRange: SourceRange | undefined;
     let equalsEnd = -1;
     let value: HclValueNode | undefined;
+    let broken = false;
     c.gotoFirstChild();
     do {
       const type = c.nodeTypeId;
@@ -218,15 +226,32 @@ export class TreeWalk implements ReferenceWalkContext {
         value = this.value();
       } else if (type === t.ERROR) {
         if (!this.input.tolerant) this.bail();
+        broken = true;
       } else if (c.nodeType === '=' && !c.nodeIsMissing) equalsEnd = c.endIndex;
     } while (c.gotoNextSibling());
     c.gotoParent();
     if (name === undefined || nameRange === undefined) return undefined;
     if (!value) {
       const at = equalsEnd >= 0 ? equalsEnd : c.endIndex;
-      value = { range: this.view.range(at, at), value: { kind: 'expression', text: '', references: [] } };
-    }
+      const range = this.view.range(at, at);
+      value = { range, value: emptyExpression(range) };
+    } else if (broken) value = withoutTree(value);
     return { kind: 'attribute', name, nameRange, range: { start: nameRange.start, end: value.range.end }, value };
+  }
+
+  /**
+   * Tolerant mode, an ERROR node at `errorStart` after the last of `attributes`: on the line where
+   * that attribute ends, tree-sitter may have read only the start of its value (`f` of
+   * `f(var.a, ]`), which then has no syntax tree. Returns the attribute put in its place.
+   */
+  private truncateLastAttribute(attributes: HclAttribute[], errorStart: number, entries?: LayoutEntry[]): HclAttribute | undefined {
+    const last = attributes[attributes.length - 1];
+    if (!last || this.view.range(errorStart, errorStart).start.line !== last.value.range.end.line) return undefined;
+    const truncated: HclAttribute = { ...last, value: withoutTree(last.value) };
+    attributes[attributes.length - 1] = truncated;
+    const entry = entries?.[entries.length - 1];
+    if (entries && entry?.item === last) entries[entries.length - 1] = { ...entry, item: truncated };
+    return truncated;
   }
 
   /** HCL reads `name =` followed by a line break as a missing value, tree-sitter reads on. */
@@ -282,7 +307,10 @@ export class TreeWalk implements ReferenceWalkContext {
         this.body(blocks, attributes);
       } else if (kind === t.block_end) {
         if (e > s) closeBraceRange = this.view.range(s, e);
-      } else if (kind === t.ERROR && !this.input.tolerant) this.bail();
+      } else if (kind === t.ERROR) {
+        if (!this.input.tolerant) this.bail();
+        this.truncateLastAttribute(attributes, s);
+      }
     } while (c.gotoNextSibling());
     c.gotoParent();
     // A block whose header tree-sitter could not read is not identifiable: its ERROR is reported,
@@ -323,27 +351,33 @@ export class TreeWalk implements ReferenceWalkContext {
     const end = c.endIndex;
     const range = this.view.range(start, end);
     if (this.input.tolerant) {
-      if (this.input.placeholders?.has(start + this.input.viewBase)) {
-        return { range, value: { kind: 'expression', text: '', references: [] } };
-      }
-      if (c.currentNode.hasError) return { range, value: this.expression(start, end) };
+      if (this.isPlaceholder(start)) return { range, value: emptyExpression(range) };
+      if (c.currentNode.hasError) return { range, value: this.expression(start, end, range, true) };
     }
-    return { range, value: this.values?.value(start, end) ?? this.decodeExpression(start, end) };
+    return { range, value: this.values?.value(start, end) ?? this.decodeExpression(start, end, range) };
   }
 
-  private expression(start: number, end: number): HclValue {
+  /** The recovering parse inserted a placeholder for a missing value at this view offset. */
+  private isPlaceholder(viewOffset: number): boolean {
+    return this.input.placeholders?.has(viewOffset + this.input.viewBase) ?? false;
+  }
+
+  /** The cursor is on the `expression` node [start, end); `broken`: it holds an ERROR or MISSING node. */
+  private expression(start: number, end: number, range: SourceRange, broken = false): HclValue {
     const text = this.view.source(start, end).trim();
     const references = /[\p{ID_Start}_]/u.test(text) ? collectReferences(this.c, this) : [];
-    return { kind: 'expression', text, references };
+    this.expressions ??= new ExpressionBuilder(this.c, this);
+    const expression = broken ? this.expressions.unsupported(start, end, range) : this.expressions.expression(range);
+    return { kind: 'expression', text, references, expression };
   }
 
   /** The cursor is on an `expression` node; decodes it when it is a literal. */
-  private decodeExpression(start: number, end: number): HclValue {
+  private decodeExpression(start: number, end: number, range: SourceRange): HclValue {
     const c = this.c;
     const t = this.types;
     if (!this.enterOnlyChild()) {
       this.checkNumberWithExponent();
-      return this.expression(start, end);
+      return this.expression(start, end, range);
     }
     let result: HclValue | undefined;
     const type = c.nodeTypeId;
@@ -352,7 +386,7 @@ export class TreeWalk implements ReferenceWalkContext {
     else if (type === t.collection_value) result = this.collection();
     else if (type === t.operation) result = this.signedLiteral();
     c.gotoParent();
-    return result ?? this.expression(start, end);
+    return result ?? this.expression(start, end, range);
   }
 
   /**
@@ -531,6 +565,7 @@ export class TreeWalk implements ReferenceWalkContext {
     let key: { key: string; keyIsLiteral: boolean; keyRange: SourceRange } | undefined;
     let separatorEnd = -1;
     let value: HclValueNode | undefined;
+    let broken = false;
     c.gotoFirstChild();
     do {
       const type = c.nodeTypeId;
@@ -542,14 +577,16 @@ export class TreeWalk implements ReferenceWalkContext {
         }
       } else if (type === t.ERROR) {
         if (!this.input.tolerant) this.bail();
+        broken = true;
       } else if (key && !value && (c.nodeType === '=' || c.nodeType === ':') && !c.nodeIsMissing) separatorEnd = c.endIndex;
     } while (c.gotoNextSibling());
     c.gotoParent();
     if (!key) return undefined;
     if (!value) {
       const at = separatorEnd >= 0 ? separatorEnd : c.endIndex;
-      value = { range: this.view.range(at, at), value: { kind: 'expression', text: '', references: [] } };
-    }
+      const range = this.view.range(at, at);
+      value = { range, value: emptyExpression(range) };
+    } else if (broken) value = withoutTree(value);
     return { ...key, value };
   }
 
@@ -608,6 +645,21 @@ export class TreeWalk implements ReferenceWalkContext {
     c.gotoParent();
     return result;
   }
+}
+
+/** A missing value: an expression without text, which evaluates to unknown. */
+function emptyExpression(range: SourceRange): HclValue {
+  return { kind: 'expression', text: '', references: [], expression: { type: 'unsupported', text: '', range } };
+}
+
+/**
+ * The value of an attribute or object entry that tree-sitter read up to an ERROR node: it may be
+ * only the start of what was written (`f` of `f(var.a, ]`), so an expression has no tree.
+ */
+function withoutTree(node: HclValueNode): HclValueNode {
+  const value = node.value;
+  if (value.kind !== 'expression' || value.expression.type === 'unsupported') return node;
+  return { range: node.range, value: { ...value, expression: { type: 'unsupported', text: value.text, range: node.range } } };
 }
 
 /** `cty` number-to-string conversion, where a double renders it the same way. */
