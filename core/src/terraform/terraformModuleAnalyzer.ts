@@ -124,6 +124,11 @@ export class TerraformModuleAnalyzer {
     return this.memos.get(path.resolve(dir))?.current?.size ?? 0;
   }
 
+  /** How many value-flow entries the last analysis of `dir` computed rather than reused: for tests and the bench. */
+  memoComputed(dir: string): number {
+    return this.memos.get(path.resolve(dir))?.current?.computed ?? 0;
+  }
+
   private memoFor(dir: string): ModuleAnalysisMemo {
     let memo = this.memos.get(dir);
     if (!memo) this.memos.set(dir, (memo = {}));
