@@ -403,7 +403,9 @@ export class ConfigurationValues {
       token: () => [resource?.block, resource?.repetition.kind === 'single' ? 'single' : resource?.repetition.value],
       compute: () => {
         if (!module || !resource) return { instances: [] };
-        return this.expand(`res\0${module.address}\0${address}`, resource.repetition, this.scopeFor(module, {}), () => this.input.deployed?.instanceKeys(resourceAddress));
+        return this.expand(`res\0${module.address}\0${address}`, resource.repetition, this.scopeFor(module, {}), () =>
+          this.input.deployed?.instanceKeys(resourceAddress),
+        );
       },
     };
   }
@@ -445,7 +447,7 @@ export class ConfigurationValues {
           );
         }
         const deployed = this.input.deployed?.attributes(address);
-        if (deployed && name in deployed) return deployed[name] as Value;
+        if (deployed && name in deployed) return rule?.type === 'dynamic' ? unwrapDynamicState(deployed[name] as Value) : (deployed[name] as Value);
         if (configured === null || (rule && !computed)) return null;
         return new Unknown(`${address}.${name}`, [`\`${address}.${name}\`, which only the deployed state holds`]);
       },
@@ -454,7 +456,12 @@ export class ConfigurationValues {
 
   // ---- expansion -------------------------------------------------------------------------------
 
-  private expand(expansion: string, repetition: ConfiguredResource['repetition'], scope: EvaluationScope, deployedKeys: () => InstanceKey[] | undefined): Expansion<KeyedRepetition> {
+  private expand(
+    expansion: string,
+    repetition: ConfiguredResource['repetition'],
+    scope: EvaluationScope,
+    deployedKeys: () => InstanceKey[] | undefined,
+  ): Expansion<KeyedRepetition> {
     if (repetition.kind === 'single') return { instances: [{ key: undefined, repetition: NO_REPETITION }] };
     const value = this.evaluateNode(repetition.value, scope);
     if (repetition.kind === 'count') {
@@ -508,10 +515,10 @@ export class ConfigurationValues {
     switch (root) {
       case 'var':
         if (second === undefined) break;
-        return { value: memo.get<Value>(`var\0${module.address}\0${second}`) ?? cycle(`var.${second}`), consumed: 2 };
+        return { value: orCycle(memo.get<Value>(`var\0${module.address}\0${second}`), `var.${second}`), consumed: 2 };
       case 'local':
         if (second === undefined) break;
-        return { value: memo.get<Value>(`local\0${module.address}\0${second}`) ?? cycle(`local.${second}`), consumed: 2 };
+        return { value: orCycle(memo.get<Value>(`local\0${module.address}\0${second}`), `local.${second}`), consumed: 2 };
       case 'each':
         if (repetition.expansion) memo.get(repetition.expansion);
         if (!repetition.each) return { value: new Unknown(`each.${second ?? ''}`, ['`each` is only valid in a block with `for_each`']), consumed: 2 };
@@ -561,7 +568,7 @@ export class ConfigurationValues {
     const outputsOf = (instance: ModuleInstance): Value => {
       const values: Record<string, Value> = {};
       for (const outputName of instance.node.config.outputs.keys())
-        values[outputName] = this.memo.get<Value>(`out\0${instance.address}\0${outputName}`) ?? cycle(`module.${name}.${outputName}`);
+        values[outputName] = orCycle(this.memo.get<Value>(`out\0${instance.address}\0${outputName}`), `module.${name}.${outputName}`);
       return values;
     };
     if (call.repetition.kind === 'single') {
@@ -570,7 +577,7 @@ export class ConfigurationValues {
       if (output !== undefined) {
         if (!instance.node.config.outputs.has(output))
           return { value: new Unknown(`module.${name}.${output}`, [`module "${name}" has no output "${output}"`]), consumed: 3 };
-        return { value: this.memo.get<Value>(`out\0${instance.address}\0${output}`) ?? cycle(`module.${name}.${output}`), consumed: 3 };
+        return { value: orCycle(this.memo.get<Value>(`out\0${instance.address}\0${output}`), `module.${name}.${output}`), consumed: 3 };
       }
       return { value: outputsOf(instance), consumed: 2 };
     }
@@ -591,7 +598,7 @@ export class ConfigurationValues {
       const instance = expansion.instances[0];
       if (!instance) return { value: new Unknown(address, [`\`${address}\` has no instance`]), consumed };
       if (attribute !== undefined && !isNestedBlock(resource.block, attribute)) {
-        return { value: this.memo.get<Value>(`attr\0${instance.address}\0${attribute}`) ?? cycle(`${instance.address}.${attribute}`), consumed: consumed + 1 };
+        return { value: orCycle(this.memo.get<Value>(`attr\0${instance.address}\0${attribute}`), `${instance.address}.${attribute}`), consumed: consumed + 1 };
       }
       return { value: this.instanceObject(instance), consumed };
     }
@@ -610,7 +617,7 @@ export class ConfigurationValues {
     for (const name of Object.keys(knowledge?.attributes ?? {})) names.add(name);
     for (const name of Object.keys(this.input.deployed?.attributes(instance.address) ?? {})) names.add(name);
     const value: Record<string, Value> = {};
-    for (const name of names) value[name] = this.memo.get<Value>(`attr\0${instance.address}\0${name}`) ?? cycle(`${instance.address}.${name}`);
+    for (const name of names) value[name] = orCycle(this.memo.get<Value>(`attr\0${instance.address}\0${name}`), `${instance.address}.${name}`);
     for (const block of instance.resource.block.blocks) {
       if (block.type === 'lifecycle' || block.type === 'provisioner' || block.type === 'connection' || block.type === 'dynamic') continue;
       const items = (value[block.type] as Value[] | undefined) ?? [];
@@ -749,6 +756,23 @@ const CONSTANT_SCOPE: EvaluationScope = {
 function childToken(child: ModuleTreeNode | MissingModule | undefined): string | undefined {
   if (!child) return undefined;
   return isMissingModule(child) ? `missing:${child.reason}` : child.dir;
+}
+
+/**
+ * The state stores a dynamically typed attribute (`terraform_data.output`) as `{"value": …, "type": …}`;
+ * an expression reading it sees the bare value.
+ */
+function unwrapDynamicState(value: Value): Value {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Unknown)) {
+    const keys = Object.keys(value);
+    if (keys.length === 2 && 'value' in value && 'type' in value) return value.value;
+  }
+  return value;
+}
+
+/** A memo read: undefined only while the entry is being computed (a cycle); `null` is a value like any other. */
+function orCycle(value: Value | undefined, name: string): Value {
+  return value === undefined ? cycle(name) : value;
 }
 
 function cycle(name: string): Unknown {
