@@ -129,7 +129,9 @@ function isIgnored(name: string, options: ComparisonOptions): boolean {
 /** The effective value of a side's attribute, with provider defaults applied to unset attributes. */
 function effectiveValue(side: ResourceSide, name: string, rule: AttributeKnowledge): { value: Evaluated | undefined; configured: boolean; computedUnknown: boolean } {
   const value = side.attribute(name);
-  if (value !== undefined) {
+  // An argument set to null is an argument left out: the plan gives it the provider's default.
+  const setToNull = !side.isState && value !== undefined && value.known && value.value === null;
+  if (value !== undefined && !setToNull) {
     return { value: side.isState && rule.type === 'dynamic' ? unwrapDynamic(value) : value, configured: true, computedUnknown: false };
   }
   if (side.isState) return { value: undefined, configured: false, computedUnknown: false };

@@ -450,7 +450,7 @@ export class ConfigurationValues {
         if (!module || !resource) return new Unknown(address, [`\`${address}\` is not declared in this module`]);
         const expansion = this.instancesOf(module, resource);
         if (expansion.unknownKeys) return new Unknown(address, [expansion.unknownKeys]);
-        const objectOf = (instance: ResourceInstance) => this.memo.get<Value>(`obj\0${instance.address}`) ?? cycle(instance.address);
+        const objectOf = (instance: ResourceInstance) => orCycle(this.memo.get<Value>(`obj\0${instance.address}`), instance.address);
         if (resource.repetition.kind === 'count') return expansion.instances.map(objectOf);
         const byKey: Record<string, Value> = {};
         for (const instance of expansion.instances) byKey[String(instance.key)] = objectOf(instance);
@@ -548,10 +548,10 @@ export class ConfigurationValues {
     switch (root) {
       case 'var':
         if (second === undefined) break;
-        return { value: memo.get<Value>(`var\0${module.address}\0${second}`) ?? cycle(`var.${second}`), consumed: 2 };
+        return { value: orCycle(memo.get<Value>(`var\0${module.address}\0${second}`), `var.${second}`), consumed: 2 };
       case 'local':
         if (second === undefined) break;
-        return { value: memo.get<Value>(`local\0${module.address}\0${second}`) ?? cycle(`local.${second}`), consumed: 2 };
+        return { value: orCycle(memo.get<Value>(`local\0${module.address}\0${second}`), `local.${second}`), consumed: 2 };
       case 'each':
         if (repetition.expansion) memo.get(repetition.expansion);
         if (!repetition.each) return { value: new Unknown(`each.${second ?? ''}`, ['`each` is only valid in a block with `for_each`']), consumed: 2 };
@@ -601,7 +601,7 @@ export class ConfigurationValues {
     const outputsOf = (instance: ModuleInstance): Value => {
       const values: Record<string, Value> = {};
       for (const outputName of instance.node.config.outputs.keys())
-        values[outputName] = this.memo.get<Value>(`out\0${instance.address}\0${outputName}`) ?? cycle(`module.${name}.${outputName}`);
+        values[outputName] = orCycle(this.memo.get<Value>(`out\0${instance.address}\0${outputName}`), `module.${name}.${outputName}`);
       return values;
     };
     if (call.repetition.kind === 'single') {
@@ -610,7 +610,7 @@ export class ConfigurationValues {
       if (output !== undefined) {
         if (!instance.node.config.outputs.has(output))
           return { value: new Unknown(`module.${name}.${output}`, [`module "${name}" has no output "${output}"`]), consumed: 3 };
-        return { value: this.memo.get<Value>(`out\0${instance.address}\0${output}`) ?? cycle(`module.${name}.${output}`), consumed: 3 };
+        return { value: orCycle(this.memo.get<Value>(`out\0${instance.address}\0${output}`), `module.${name}.${output}`), consumed: 3 };
       }
       return { value: outputsOf(instance), consumed: 2 };
     }
@@ -631,11 +631,11 @@ export class ConfigurationValues {
       const instance = expansion.instances[0];
       if (!instance) return { value: new Unknown(address, [`\`${address}\` has no instance`]), consumed };
       if (attribute !== undefined && !isNestedBlock(resource.block, attribute)) {
-        return { value: this.memo.get<Value>(`attr\0${instance.address}\0${attribute}`) ?? cycle(`${instance.address}.${attribute}`), consumed: consumed + 1 };
+        return { value: orCycle(this.memo.get<Value>(`attr\0${instance.address}\0${attribute}`), `${instance.address}.${attribute}`), consumed: consumed + 1 };
       }
-      return { value: this.memo.get<Value>(`obj\0${instance.address}`) ?? cycle(instance.address), consumed };
+      return { value: orCycle(this.memo.get<Value>(`obj\0${instance.address}`), instance.address), consumed };
     }
-    return { value: this.memo.get<Value>(`coll\0${module.address}\0${address}`) ?? cycle(address), consumed };
+    return { value: orCycle(this.memo.get<Value>(`coll\0${module.address}\0${address}`), address), consumed };
   }
 
   /** An instance as an object value: every attribute its configuration, its type's schema or its state names. */
@@ -646,7 +646,11 @@ export class ConfigurationValues {
     for (const name of Object.keys(knowledge?.attributes ?? {})) names.add(name);
     for (const name of Object.keys(this.input.deployed?.attributes(instance.address) ?? {})) names.add(name);
     const value: Record<string, Value> = {};
+<<<<<<< HEAD
     for (const name of names) value[name] = this.attributeAsRead(instance, name);
+=======
+    for (const name of names) value[name] = this.attributeAsRead(instance, name);
+>>>>>>> i14-agree2
     for (const block of instance.resource.block.blocks) {
       if (block.type === 'lifecycle' || block.type === 'provisioner' || block.type === 'connection' || block.type === 'dynamic') continue;
       const items = (value[block.type] as Value[] | undefined) ?? [];
@@ -785,6 +789,23 @@ const CONSTANT_SCOPE: EvaluationScope = {
 function childToken(child: ModuleTreeNode | MissingModule | undefined): string | undefined {
   if (!child) return undefined;
   return isMissingModule(child) ? `missing:${child.reason}` : child.dir;
+}
+
+/**
+ * The state stores a dynamically typed attribute (`terraform_data.output`) as `{"value": …, "type": …}`;
+ * an expression reading it sees the bare value.
+ */
+function unwrapDynamicState(value: Value): Value {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Unknown)) {
+    const keys = Object.keys(value);
+    if (keys.length === 2 && 'value' in value && 'type' in value) return value.value;
+  }
+  return value;
+}
+
+/** A memo read: undefined only while the entry is being computed (a cycle); `null` is a value like any other. */
+function orCycle(value: Value | undefined, name: string): Value {
+  return value === undefined ? cycle(name) : value;
 }
 
 function cycle(name: string): Unknown {
