@@ -646,11 +646,7 @@ export class ConfigurationValues {
     for (const name of Object.keys(knowledge?.attributes ?? {})) names.add(name);
     for (const name of Object.keys(this.input.deployed?.attributes(instance.address) ?? {})) names.add(name);
     const value: Record<string, Value> = {};
-<<<<<<< HEAD
     for (const name of names) value[name] = this.attributeAsRead(instance, name);
-=======
-    for (const name of names) value[name] = this.attributeAsRead(instance, name);
->>>>>>> i14-agree2
     for (const block of instance.resource.block.blocks) {
       if (block.type === 'lifecycle' || block.type === 'provisioner' || block.type === 'connection' || block.type === 'dynamic') continue;
       const items = (value[block.type] as Value[] | undefined) ?? [];
