@@ -198,7 +198,11 @@ function compareAttribute(
   const after = render(cur.value);
   const references = cur.value && !cur.value.known ? cur.value.references : undefined;
 
-  if (rule.replace === 'never') return { path, range, before, after, outcome: 'update', references };
+  if (rule.replace === 'never') {
+    // An update to a value a replacement renews is certain: the in-place update renews what reads it in turn.
+    const renewedFrom = cur.value && !cur.value.known ? cur.value.afterApply?.filter((ref) => !ref.address.endsWith('()')) : undefined;
+    return { path, range, before, after, outcome: 'update', references, ...(renewedFrom && renewedFrom.length > 0 ? { cascadeFrom: renewedFrom } : {}) };
+  }
   if (rule.replace === 'if-configured' && (cur.value === undefined || (cur.value.known && cur.value.value === null))) {
     return { path, range, before, after, outcome: 'update', references };
   }
