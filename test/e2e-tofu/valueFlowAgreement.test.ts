@@ -75,6 +75,8 @@ interface Workspace {
   name: string;
   /** Files no case owns (child modules several cases call); the same before and after. */
   shared?: Files;
+  /** `-var-file` arguments of the apply and the plan (and `--var-file` of our check), relative to the workspace. */
+  varFiles?: string[];
   cases: ValueFlowCase[];
 }
 
@@ -758,7 +760,790 @@ const LITERALS: Workspace = {
   ],
 };
 
-const WORKSPACES: Workspace[] = [MODULES, VARIABLES, EXPRESSIONS, INSTANCES, CASCADES, LITERALS];
+// ---------------------------------------------------------------------------------------------------
+// Harder cases: the shapes real configurations have
+// ---------------------------------------------------------------------------------------------------
+
+/** A `local_file` whose `file_permission` is `var.<name>_perm`, with that variable declared by `variable` (its whole block). */
+function permFromVariable(name: string, variable: string): string {
+  return `${variable}\n${permFile(name, `var.${name}_perm`)}`;
+}
+
+const TYPED: Workspace = {
+  name: 'typed-variables',
+  cases: [
+    {
+      name: 'optional() attribute set in tfvars, over its default',
+      covers: 'object-typed variables, optional() defaults, tfvars',
+      edit: '`type = object({ name = string, perm = optional(string, "0777") })`; terraform.tfvars `op = { name = "op" }` → `{ name = "op", perm = "0700" }`',
+      before: { 'op.tf': optionalPerm('op'), 'terraform.tfvars': 'op = { name = "op" }\n' },
+      after: { 'terraform.tfvars': 'op = { name = "op", perm = "0700" }\n' },
+      owns: ['local_file.op'],
+      plan: ['local_file.op'],
+    },
+    {
+      name: 'no change: optional() attribute spelled out as its default',
+      covers: 'object-typed variables, optional() defaults (no change)',
+      edit: 'terraform.tfvars `on = { name = "on" }` → `{ name = "on", perm = "0777" }` (the `optional()` default)',
+      before: { 'on.tf': optionalPerm('on'), 'terraform.tfvars': 'on = { name = "on" }\n' },
+      after: { 'terraform.tfvars': 'on = { name = "on", perm = "0777" }\n' },
+      owns: ['local_file.on'],
+      plan: [],
+    },
+    {
+      name: 'map(object) for_each: each.value.perm of one key',
+      covers: 'for_each over map(object), optional() defaults, tfvars',
+      edit: 'terraform.tfvars `mo = { a = { perm = "0777" }, b = { perm = "0777", content = "b" } }`: `b.perm` → `"0700"`, and `a.content = "mo"` spelled out (its `optional()` default)',
+      before: {
+        'mo.tf': `variable "mo" {
+  type = map(object({
+    perm    = string
+    content = optional(string, "mo")
+  }))
+}
+
+resource "local_file" "mo" {
+  for_each        = var.mo
+  filename        = "${OUT}/mo-\${each.key}.txt"
+  content         = each.value.content
+  file_permission = each.value.perm
+}
+`,
+        'terraform.tfvars': 'mo = {\n  a = { perm = "0777" }\n  b = { perm = "0777", content = "b" }\n}\n',
+      },
+      after: { 'terraform.tfvars': 'mo = {\n  a = { perm = "0777", content = "mo" }\n  b = { perm = "0700", content = "b" }\n}\n' },
+      owns: ['local_file.mo'],
+      plan: ['local_file.mo["b"]'],
+    },
+    {
+      name: 'for_each over a filtered for expression',
+      covers: 'for_each, locals, for expressions',
+      edit: '`for_each = local.fe_enabled`, `{ for k, v in var.fe : k => v if v.enabled }`: the perm of `b` (disabled) and of `c` (enabled) → `"0700"`',
+      before: { 'fe.tf': filteredForEach('"0777"', '"0777"') },
+      after: { 'fe.tf': filteredForEach('"0700"', '"0700"') },
+      owns: ['local_file.fe'],
+      plan: ['local_file.fe["c"]'],
+    },
+    {
+      name: 'count = var.on ? 1 : 0, the instance edited',
+      covers: 'count, conditionals',
+      edit: '`count = var.ce_on ? 1 : 0` (`true`), `file_permission = var.ce_perm`: default `"0777"` → `"0700"`',
+      before: { 'ce.tf': conditionalCount('ce', 'true', '"0777"') },
+      after: { 'ce.tf': conditionalCount('ce', 'true', '"0700"') },
+      owns: ['local_file.ce'],
+      plan: ['local_file.ce[0]'],
+    },
+    {
+      name: 'count = var.on ? 1 : 0 turned off (a destroy)',
+      covers: 'count (no replacement: a destroy)',
+      edit: '`variable "cf_on"` default `true` → `false`, and `cf_perm` `"0777"` → `"0700"` with it',
+      before: { 'cf.tf': conditionalCount('cf', 'true', '"0777"') },
+      after: { 'cf.tf': conditionalCount('cf', 'false', '"0700"') },
+      owns: ['local_file.cf'],
+      plan: [],
+    },
+    {
+      name: 'count: an element inserted in the middle (the rest shift)',
+      covers: 'count, count.index',
+      edit: '`count = length(var.ci_names)`: `["a", "b", "c"]` → `["a", "x", "b", "c"]`: `[1]`, `[2]` get new content, `[3]` is created',
+      before: { 'ci.tf': countedNames('ci', '["a", "b", "c"]') },
+      after: { 'ci.tf': countedNames('ci', '["a", "x", "b", "c"]') },
+      owns: ['local_file.ci'],
+      plan: ['local_file.ci[1]', 'local_file.ci[2]'],
+    },
+    {
+      name: 'for_each = toset(list): an element renamed',
+      covers: 'for_each (no replacement: a destroy and a create)',
+      edit: '`for_each = toset(var.ts_keys)`: `["a", "b"]` → `["a", "c"]`',
+      before: { 'ts.tf': forEachKeys('ts', '["a", "b"]') },
+      after: { 'ts.tf': forEachKeys('ts', '["a", "c"]') },
+      owns: ['local_file.ts'],
+      plan: [],
+    },
+    {
+      name: 'nullable = false: null in tfvars takes the default',
+      covers: 'variables: nullable, tfvars',
+      edit: '`variable "nn_perm" { default = "0777", nullable = false }`; terraform.tfvars `nn_perm = "0700"` → `null`',
+      before: {
+        'nn.tf': permFromVariable('nn', 'variable "nn_perm" {\n  type     = string\n  default  = "0777"\n  nullable = false\n}\n'),
+        'terraform.tfvars': 'nn_perm = "0700"\n',
+      },
+      after: { 'terraform.tfvars': 'nn_perm = null\n' },
+      owns: ['local_file.nn'],
+      plan: ['local_file.nn'],
+    },
+    {
+      name: "nullable: null in tfvars is null, and the provider's default is the old value",
+      covers: 'variables: null, provider defaults (no change)',
+      edit: '`variable "nl_perm" { default = "0700" }`; terraform.tfvars `nl_perm = "0777"` → `null` (`file_permission` defaults to `"0777"`)',
+      before: { 'nl.tf': permFromVariable('nl', stringVariable('nl_perm', '"0700"')), 'terraform.tfvars': 'nl_perm = "0777"\n' },
+      after: { 'terraform.tfvars': 'nl_perm = null\n' },
+      owns: ['local_file.nl'],
+      plan: [],
+    },
+    {
+      name: 'a variable with a validation block',
+      covers: 'variables: validation, defaults',
+      edit: '`variable "vd_perm"` (validated by `can(regex(...))`) default `"0777"` → `"0700"`',
+      before: { 'vd.tf': permFromVariable('vd', validatedVariable('"0777"')) },
+      after: { 'vd.tf': permFromVariable('vd', validatedVariable('"0700"')) },
+      owns: ['local_file.vd'],
+      plan: ['local_file.vd'],
+    },
+    {
+      name: 'a sensitive variable',
+      covers: 'variables: sensitive',
+      edit: '`variable "se_content" { sensitive = true, default = "one" }` → `"two"`; `content = var.se_content`',
+      before: { 'se.tf': `variable "se_content" {\n  type      = string\n  default   = "one"\n  sensitive = true\n}\n\n${contentFile('se', 'var.se_content')}` },
+      after: { 'se.tf': `variable "se_content" {\n  type      = string\n  default   = "two"\n  sensitive = true\n}\n\n${contentFile('se', 'var.se_content')}` },
+      owns: ['local_file.se'],
+      plan: ['local_file.se'],
+    },
+    {
+      name: 'no change: a tfvars line that repeated the default, removed',
+      covers: 'tfvars, variable defaults (no change)',
+      edit: '`variable "bd_perm" { default = "0777" }`; terraform.tfvars `bd_perm = "0777"` removed',
+      before: { 'bd.tf': permFromVariable('bd', stringVariable('bd_perm', '"0777"')), 'terraform.tfvars': 'bd_perm = "0777"\n' },
+      after: { 'terraform.tfvars': '' },
+      owns: ['local_file.bd'],
+      plan: [],
+    },
+    {
+      name: 'terraform.tfvars.json edit',
+      covers: 'tfvars (JSON)',
+      edit: 'terraform.tfvars.json `{ "js_perm": "0777" }` → `"0700"`',
+      before: { 'js.tf': permFromVariable('js', stringVariable('js_perm')), 'terraform.tfvars.json': '{\n  "js_perm": "0777"\n}\n' },
+      after: { 'terraform.tfvars.json': '{\n  "js_perm": "0700"\n}\n' },
+      owns: ['local_file.js'],
+      plan: ['local_file.js'],
+    },
+  ],
+};
+
+function optionalPerm(name: string): string {
+  return `variable "${name}" {
+  type = object({
+    name = string
+    perm = optional(string, "0777")
+  })
+}
+
+resource "local_file" "${name}" {
+  filename        = "${OUT}/\${var.${name}.name}.txt"
+  content         = var.${name}.name
+  file_permission = var.${name}.perm
+}
+`;
+}
+
+function filteredForEach(disabledPerm: string, enabledPerm: string): string {
+  return `variable "fe" {
+  type = map(object({ enabled = bool, perm = string }))
+  default = {
+    a = { enabled = true, perm = "0777" }
+    b = { enabled = false, perm = ${disabledPerm} }
+    c = { enabled = true, perm = ${enabledPerm} }
+  }
+}
+
+locals {
+  fe_enabled = { for k, v in var.fe : k => v if v.enabled }
+}
+
+resource "local_file" "fe" {
+  for_each        = local.fe_enabled
+  filename        = "${OUT}/fe-\${each.key}.txt"
+  content         = each.key
+  file_permission = each.value.perm
+}
+`;
+}
+
+function conditionalCount(name: string, on: string, perm: string): string {
+  return `variable "${name}_on" {
+  type    = bool
+  default = ${on}
+}
+
+${stringVariable(`${name}_perm`, perm)}
+resource "local_file" "${name}" {
+  count           = var.${name}_on ? 1 : 0
+  filename        = "${OUT}/${name}.txt"
+  content         = "${name}"
+  file_permission = var.${name}_perm
+}
+`;
+}
+
+function validatedVariable(defaultValue: string): string {
+  return `variable "vd_perm" {
+  type    = string
+  default = ${defaultValue}
+
+  validation {
+    condition     = can(regex("^0[0-7]{3}$", var.vd_perm))
+    error_message = "An octal file mode."
+  }
+}
+`;
+}
+
+/** A `-var-file`: the plan and our check both read `env/prod.tfvars`, after terraform.tfvars. */
+const VAR_FILE: Workspace = {
+  name: 'var-file',
+  varFiles: ['env/prod.tfvars'],
+  cases: [
+    {
+      name: '-var-file edit, over terraform.tfvars',
+      covers: '-var-file',
+      edit: 'terraform.tfvars `vf_perm = "0777"`; `-var-file=env/prod.tfvars` `vf_perm = "0755"` → `"0700"`',
+      before: { 'vf.tf': permFromVariable('vf', stringVariable('vf_perm')), 'terraform.tfvars': 'vf_perm = "0777"\n', 'env/prod.tfvars': 'vf_perm = "0755"\n' },
+      after: { 'env/prod.tfvars': 'vf_perm = "0700"\n' },
+      owns: ['local_file.vf'],
+      plan: ['local_file.vf'],
+    },
+    {
+      name: 'terraform.tfvars edit that the -var-file overrides',
+      covers: '-var-file (no change)',
+      edit: 'terraform.tfvars `vo_perm = "0777"` → `"0700"`; `-var-file=env/prod.tfvars` keeps `vo_perm = "0755"`',
+      before: { 'vo.tf': permFromVariable('vo', stringVariable('vo_perm')), 'terraform.tfvars': 'vo_perm = "0777"\n', 'env/prod.tfvars': 'vo_perm = "0755"\n' },
+      after: { 'terraform.tfvars': 'vo_perm = "0700"\n' },
+      owns: ['local_file.vo'],
+      plan: [],
+    },
+  ],
+};
+
+const FUNCTIONS: Workspace = {
+  name: 'functions',
+  cases: [
+    {
+      name: 'functions: cidrsubnet',
+      covers: 'functions',
+      edit: '`content = cidrsubnet(var.cs_cidr, 8, 2)`: `"10.0.0.0/16"` → `"10.1.0.0/16"`',
+      before: { 'cs.tf': `${stringVariable('cs_cidr', '"10.0.0.0/16"')}\n${contentFile('cs', 'cidrsubnet(var.cs_cidr, 8, 2)')}` },
+      after: { 'cs.tf': `${stringVariable('cs_cidr', '"10.1.0.0/16"')}\n${contentFile('cs', 'cidrsubnet(var.cs_cidr, 8, 2)')}` },
+      owns: ['local_file.cs'],
+      plan: ['local_file.cs'],
+    },
+    {
+      name: 'no change: jsonencode of a map with its keys reordered',
+      covers: 'functions: jsonencode (no change)',
+      edit: '`content = jsonencode(var.jm)`: default `{ b = "1", a = "2" }` → `{ a = "2", b = "1" }`',
+      before: { 'jm.tf': `variable "jm" {\n  type    = map(string)\n  default = { b = "1", a = "2" }\n}\n\n${contentFile('jm', 'jsonencode(var.jm)')}` },
+      after: { 'jm.tf': `variable "jm" {\n  type    = map(string)\n  default = { a = "2", b = "1" }\n}\n\n${contentFile('jm', 'jsonencode(var.jm)')}` },
+      owns: ['local_file.jm'],
+      plan: [],
+    },
+    {
+      name: 'functions: jsondecode in a local',
+      covers: 'locals, functions: jsondecode',
+      edit: '`file_permission = local.jd.perm`, `jd = jsondecode(var.jd_json)`: `{"perm":"0777"}` → `{ "perm" : "0700" }`',
+      before: { 'jd.tf': jsonDecoded('{\\"perm\\":\\"0777\\"}') },
+      after: { 'jd.tf': jsonDecoded('{ \\"perm\\" : \\"0700\\" }') },
+      owns: ['local_file.jd'],
+      plan: ['local_file.jd'],
+    },
+    {
+      name: 'no change: replace() with a regex maps both values alike',
+      covers: 'functions: replace with a regex (no change)',
+      edit: '`content = replace(var.rx_name, "/[^a-z]+/", "-")`: `"a.b"` → `"a__b"`',
+      before: { 'rx.tf': `${stringVariable('rx_name', '"a.b"')}\n${contentFile('rx', 'replace(var.rx_name, "/[^a-z]+/", "-")')}` },
+      after: { 'rx.tf': `${stringVariable('rx_name', '"a__b"')}\n${contentFile('rx', 'replace(var.rx_name, "/[^a-z]+/", "-")')}` },
+      owns: ['local_file.rx'],
+      plan: [],
+    },
+    {
+      name: 'functions: coalesce over a null default',
+      covers: 'functions: coalesce, null',
+      edit: '`file_permission = coalesce(var.co_perm, "0777")`: default `null` → `"0700"`',
+      before: { 'co.tf': `${stringVariable('co_perm', 'null')}\n${permFile('co', 'coalesce(var.co_perm, "0777")')}` },
+      after: { 'co.tf': `${stringVariable('co_perm', '"0700"')}\n${permFile('co', 'coalesce(var.co_perm, "0777")')}` },
+      owns: ['local_file.co'],
+      plan: ['local_file.co'],
+    },
+    {
+      name: 'no change: try() falls back to what the map now says',
+      covers: 'functions: try (no change)',
+      edit: '`file_permission = try(var.tr_cfg.perm, "0777")`: default `{}` → `{ perm = "0777" }`',
+      before: { 'tr.tf': `variable "tr_cfg" {\n  type    = map(string)\n  default = {}\n}\n\n${permFile('tr', 'try(var.tr_cfg.perm, "0777")')}` },
+      after: { 'tr.tf': `variable "tr_cfg" {\n  type    = map(string)\n  default = { perm = "0777" }\n}\n\n${permFile('tr', 'try(var.tr_cfg.perm, "0777")')}` },
+      owns: ['local_file.tr'],
+      plan: [],
+    },
+    {
+      name: "functions: lookup's default no longer used",
+      covers: 'functions: lookup with a default',
+      edit: '`file_permission = lookup(var.lk, "perm", "0700")`: default `{}` → `{ perm = "0777" }`',
+      before: { 'lk.tf': `variable "lk" {\n  type    = map(string)\n  default = {}\n}\n\n${permFile('lk', 'lookup(var.lk, "perm", "0700")')}` },
+      after: { 'lk.tf': `variable "lk" {\n  type    = map(string)\n  default = { perm = "0777" }\n}\n\n${permFile('lk', 'lookup(var.lk, "perm", "0700")')}` },
+      owns: ['local_file.lk'],
+      plan: ['local_file.lk'],
+    },
+    {
+      name: 'templatefile: the template file in the module edited',
+      covers: 'functions: templatefile, module files',
+      edit: 'modules/tpl `content = templatefile("${path.module}/body.tftpl", { name = var.name })`; body.tftpl `hello ${name}` → `hi ${name}`',
+      before: {
+        'tf.tf': 'module "tf" {\n  source = "./modules/tpl"\n  name   = "tf"\n}\n',
+        'modules/tpl/main.tf': `variable "name" {\n  type = string\n}\n\n${contentFile('tpl', 'templatefile("${path.module}/body.tftpl", { name = var.name })')}`,
+        'modules/tpl/body.tftpl': 'hello ${name}\n',
+      },
+      after: { 'modules/tpl/body.tftpl': 'hi ${name}\n' },
+      owns: ['module.tf'],
+      plan: ['module.tf.local_file.tpl'],
+    },
+    {
+      name: 'file(): a file in the module edited',
+      covers: 'functions: file, module files',
+      edit: 'modules/filed `content = file("${path.module}/data.txt")`; data.txt `one` → `two`',
+      before: {
+        'fi.tf': 'module "fi" {\n  source = "./modules/filed"\n}\n',
+        'modules/filed/main.tf': contentFile('filed', 'file("${path.module}/data.txt")'),
+        'modules/filed/data.txt': 'one\n',
+      },
+      after: { 'modules/filed/data.txt': 'two\n' },
+      owns: ['module.fi'],
+      plan: ['module.fi.local_file.filed'],
+    },
+    {
+      name: 'sha1(file()) in null_resource triggers',
+      covers: 'functions: sha1, file',
+      edit: '`null_resource.sh` `triggers = { h = sha1(file("${path.module}/sh-data.txt")) }`; sh-data.txt `one` → `two`',
+      before: { 'sh.tf': 'resource "null_resource" "sh" {\n  triggers = { h = sha1(file("${path.module}/sh-data.txt")) }\n}\n', 'sh-data.txt': 'one\n' },
+      after: { 'sh-data.txt': 'two\n' },
+      owns: ['null_resource.sh'],
+      plan: ['null_resource.sh'],
+    },
+    {
+      name: 'md5(base64encode()) in null_resource triggers',
+      covers: 'functions: md5, base64encode',
+      edit: '`triggers = { h = md5(base64encode(var.b6)) }`: default `"one"` → `"two"`',
+      before: { 'b6.tf': `${stringVariable('b6', '"one"')}\nresource "null_resource" "b6" {\n  triggers = { h = md5(base64encode(var.b6)) }\n}\n` },
+      after: { 'b6.tf': `${stringVariable('b6', '"two"')}\nresource "null_resource" "b6" {\n  triggers = { h = md5(base64encode(var.b6)) }\n}\n` },
+      owns: ['null_resource.b6'],
+      plan: ['null_resource.b6'],
+    },
+    {
+      name: 'for_each = zipmap(keys, perms): one perm',
+      covers: 'for_each, functions: zipmap',
+      edit: '`for_each = zipmap(var.zm_keys, var.zm_perms)`: `zm_perms` `["0777", "0777", "0777"]` → `["0777", "0700", "0777"]`',
+      before: { 'zm.tf': zipmapForEach('["0777", "0777", "0777"]') },
+      after: { 'zm.tf': zipmapForEach('["0777", "0700", "0777"]') },
+      owns: ['local_file.zm'],
+      plan: ['local_file.zm["b"]'],
+    },
+    {
+      name: 'for_each over a flatten()ed nested for',
+      covers: 'for_each, locals, functions: flatten, nested for',
+      edit: '`fl = { for p in flatten([for g, ns in var.fl_groups : [for n in ns : { key = "${g}-${n}", perm = var.fl_perms[g] }]]) : p.key => p }`: `fl_perms.web` `"0777"` → `"0700"`',
+      before: { 'fl.tf': flattenedForEach('"0777"') },
+      after: { 'fl.tf': flattenedForEach('"0700"') },
+      owns: ['local_file.fl'],
+      plan: ['local_file.fl["web-a"]', 'local_file.fl["web-b"]'],
+    },
+    {
+      name: 'no change: split, sort, join',
+      covers: 'functions: split, sort, join (no change)',
+      edit: '`content = join(",", sort(split(",", var.sj)))`: `"b,a"` → `"a,b"`',
+      before: { 'sj.tf': `${stringVariable('sj', '"b,a"')}\n${contentFile('sj', 'join(",", sort(split(",", var.sj)))')}` },
+      after: { 'sj.tf': `${stringVariable('sj', '"a,b"')}\n${contentFile('sj', 'join(",", sort(split(",", var.sj)))')}` },
+      owns: ['local_file.sj'],
+      plan: [],
+    },
+    {
+      name: 'format("%03d") over count.index',
+      covers: 'count, functions: format',
+      edit: '`count = 2`, `content = format("%03d", var.fm_base + count.index)`: `fm_base` `1` → `2`',
+      before: { 'fm.tf': formattedCount('1') },
+      after: { 'fm.tf': formattedCount('2') },
+      owns: ['local_file.fm'],
+      plan: ['local_file.fm[0]', 'local_file.fm[1]'],
+    },
+    {
+      name: 'no change: tostring(5), a heredoc, a map literal reordered',
+      covers: 'edits that change nothing',
+      edit: '`content = "5"` → `tostring(5)`; `content = "a\\nb\\n"` → a `<<-EOT` heredoc; `for_each = { x = "0777", y = "0700" }` → `{ y = "0700", x = "0777" }`',
+      before: { 'nc.tf': noChangeForms(false) },
+      after: { 'nc.tf': noChangeForms(true) },
+      owns: ['local_file.nc_num', 'local_file.nc_heredoc', 'local_file.nc_map'],
+      plan: [],
+    },
+  ],
+};
+
+function jsonDecoded(json: string): string {
+  return `${stringVariable('jd_json', `"${json}"`)}
+locals {
+  jd = jsondecode(var.jd_json)
+}
+
+${permFile('jd', 'local.jd.perm')}`;
+}
+
+function zipmapForEach(perms: string): string {
+  return `variable "zm_keys" {
+  type    = list(string)
+  default = ["a", "b", "c"]
+}
+
+variable "zm_perms" {
+  type    = list(string)
+  default = ${perms}
+}
+
+resource "local_file" "zm" {
+  for_each        = zipmap(var.zm_keys, var.zm_perms)
+  filename        = "${OUT}/zm-\${each.key}.txt"
+  content         = each.key
+  file_permission = each.value
+}
+`;
+}
+
+function flattenedForEach(webPerm: string): string {
+  return `variable "fl_groups" {
+  type    = map(list(string))
+  default = { web = ["a", "b"], db = ["c"] }
+}
+
+variable "fl_perms" {
+  type    = map(string)
+  default = { web = ${webPerm}, db = "0777" }
+}
+
+locals {
+  fl = {
+    for p in flatten([
+      for g, ns in var.fl_groups : [
+        for n in ns : { key = "\${g}-\${n}", perm = var.fl_perms[g] }
+      ]
+    ]) : p.key => p
+  }
+}
+
+resource "local_file" "fl" {
+  for_each        = local.fl
+  filename        = "${OUT}/fl-\${each.key}.txt"
+  content         = each.key
+  file_permission = each.value.perm
+}
+`;
+}
+
+function formattedCount(base: string): string {
+  return `variable "fm_base" {
+  type    = number
+  default = ${base}
+}
+
+resource "local_file" "fm" {
+  count    = 2
+  filename = "${OUT}/\${format("fm-%03d", count.index)}.txt"
+  content  = format("%03d", var.fm_base + count.index)
+}
+`;
+}
+
+function noChangeForms(rewritten: boolean): string {
+  const heredoc = rewritten ? '<<-EOT\n    a\n    b\n  EOT' : '"a\\nb\\n"';
+  const map = rewritten ? '{ y = "0700", x = "0777" }' : '{ x = "0777", y = "0700" }';
+  return `${contentFile('nc_num', rewritten ? 'tostring(5)' : '"5"')}
+${contentFile('nc_heredoc', heredoc)}
+resource "local_file" "nc_map" {
+  for_each        = ${map}
+  filename        = "${OUT}/nc-map-\${each.key}.txt"
+  content         = each.key
+  file_permission = each.value
+}
+`;
+}
+
+const MORE_CASCADES: Workspace = {
+  name: 'cascades-more',
+  shared: { 'modules/perm_file/main.tf': PERM_FILE_MODULE, 'modules/content_file/main.tf': CONTENT_FILE_MODULE },
+  cases: [
+    {
+      name: 'cascade: tls_private_key → tls_self_signed_cert → local_file',
+      covers: 'cascade of three',
+      edit: '`tls_private_key.tl` `ecdsa_curve` `"P256"` → `"P384"`; the cert\'s `private_key_pem` is its `private_key_pem`; `local_file.tl` `content` is the `cert_pem`',
+      before: { 'tl.tf': tlsChain('"P256"') },
+      after: { 'tl.tf': tlsChain('"P384"') },
+      owns: ['tls_private_key.tl', 'tls_self_signed_cert.tl', 'local_file.tl'],
+      plan: ['local_file.tl', 'tls_private_key.tl', 'tls_self_signed_cert.tl'],
+    },
+    {
+      name: "counter-case: tls_private_key's configured algorithm survives",
+      covers: 'counter-case',
+      edit: '`tls_private_key.tk` `ecdsa_curve` `"P256"` → `"P384"`; `local_file.tk` `content = tls_private_key.tk.algorithm`',
+      before: {
+        'tk.tf': `resource "tls_private_key" "tk" {\n  algorithm   = "ECDSA"\n  ecdsa_curve = "P256"\n}\n\n${contentFile('tk', 'tls_private_key.tk.algorithm')}`,
+      },
+      after: { 'tk.tf': `resource "tls_private_key" "tk" {\n  algorithm   = "ECDSA"\n  ecdsa_curve = "P384"\n}\n\n${contentFile('tk', 'tls_private_key.tk.algorithm')}` },
+      owns: ['tls_private_key.tk', 'local_file.tk'],
+      plan: ['tls_private_key.tk'],
+    },
+    {
+      name: 'cascade: random_string keepers → random_password keepers',
+      covers: 'cascade',
+      edit: '`random_string.rs` `keepers = { v = var.rs_v }`: default `"one"` → `"two"`; `random_password.rs` `keepers = { s = random_string.rs.result }`',
+      before: { 'rs.tf': randomKeepers('"one"') },
+      after: { 'rs.tf': randomKeepers('"two"') },
+      owns: ['random_string.rs', 'random_password.rs'],
+      plan: ['random_password.rs', 'random_string.rs'],
+    },
+    {
+      name: 'cascade: time_static triggers → local_file content',
+      covers: 'cascade',
+      edit: '`time_static.tm` `triggers = { v = var.tm_v }`: `"one"` → `"two"`; `local_file.tm` `content = time_static.tm.rfc3339`',
+      before: {
+        'tm.tf': `${stringVariable('tm_v', '"one"')}\nresource "time_static" "tm" {\n  triggers = { v = var.tm_v }\n}\n\n${contentFile('tm', 'time_static.tm.rfc3339')}`,
+      },
+      after: {
+        'tm.tf': `${stringVariable('tm_v', '"two"')}\nresource "time_static" "tm" {\n  triggers = { v = var.tm_v }\n}\n\n${contentFile('tm', 'time_static.tm.rfc3339')}`,
+      },
+      owns: ['time_static.tm', 'local_file.tm'],
+      plan: ['local_file.tm', 'time_static.tm'],
+    },
+    {
+      name: 'cascade through a splat: one counted random_id into join(",", x[*].id)',
+      covers: 'cascade, count, splat',
+      edit: '`random_id.sx` `count = 2`, `keepers = { k = var.sx_keys[count.index] }`: `["a", "b"]` → `["a", "c"]`; `null_resource.sx` `triggers = { ids = join(",", random_id.sx[*].id) }`',
+      before: { 'sx.tf': splatCascade('["a", "b"]') },
+      after: { 'sx.tf': splatCascade('["a", "c"]') },
+      owns: ['random_id.sx', 'null_resource.sx'],
+      plan: ['null_resource.sx', 'random_id.sx[1]'],
+    },
+    {
+      name: 'terraform_data: triggers_replace = [x.id] replaces, input = x.id updates',
+      covers: 'cascade, counter-case (input is an update)',
+      edit: '`local_file.td` `file_permission` `"0777"` → `"0700"`; `terraform_data.td_in` `input = local_file.td.id`; `terraform_data.td_tr` `triggers_replace = [local_file.td.id]`',
+      before: { 'td.tf': dataInputAndTriggers('"0777"') },
+      after: { 'td.tf': dataInputAndTriggers('"0700"') },
+      owns: ['local_file.td', 'terraform_data.td_in', 'terraform_data.td_tr'],
+      plan: ['local_file.td', 'terraform_data.td_tr'],
+    },
+    {
+      name: "cascade through an update: terraform_data's output unknown again",
+      covers: 'cascade (an in-place update whose output is new)',
+      edit: '`local_file.up` replaced (`file_permission`); `terraform_data.up` `input = local_file.up.id` (an update); `null_resource.up` `triggers = { o = terraform_data.up.output }`',
+      before: { 'up.tf': cascadeThroughUpdate('"0777"') },
+      after: { 'up.tf': cascadeThroughUpdate('"0700"') },
+      owns: ['local_file.up', 'terraform_data.up', 'null_resource.up'],
+      plan: ['local_file.up', 'null_resource.up'],
+    },
+    {
+      name: "no change: terraform_data's output, unchanged, in null_resource triggers",
+      covers: 'counter-case (a dynamic-typed attribute read from the state)',
+      edit: '`terraform_data.ou` `input = "kept"` gains a comment; `null_resource.ou` `triggers = { o = terraform_data.ou.output }`',
+      before: { 'ou.tf': outputIntoTriggers('') },
+      after: { 'ou.tf': outputIntoTriggers('  # the same input\n') },
+      owns: ['terraform_data.ou', 'null_resource.ou'],
+      plan: [],
+    },
+    {
+      name: 'module output into a for_each module',
+      covers: 'module outputs, module for_each, cascade',
+      edit: '`module "mf_src" { perm = "0777" }` → `"0700"`; `module "mf_use" { for_each = toset(["a", "b"]), content = module.mf_src.id }`',
+      before: { 'mf.tf': moduleIntoForEach('"0777"') },
+      after: { 'mf.tf': moduleIntoForEach('"0700"') },
+      owns: ['module.mf_src', 'module.mf_use'],
+      plan: ['module.mf_src.local_file.f', 'module.mf_use["a"].local_file.f', 'module.mf_use["b"].local_file.f'],
+    },
+    {
+      name: 'cascade through a local',
+      covers: 'cascade, locals',
+      edit: '`local_file.lc` `file_permission` `"0777"` → `"0700"`; `locals { lc_id = local_file.lc.id }`; `null_resource.lc` `triggers = { id = local.lc_id }`',
+      before: {
+        'lc.tf': `${permFile('lc', '"0777"')}\nlocals {\n  lc_id = local_file.lc.id\n}\n\nresource "null_resource" "lc" {\n  triggers = { id = local.lc_id }\n}\n`,
+      },
+      after: {
+        'lc.tf': `${permFile('lc', '"0700"')}\nlocals {\n  lc_id = local_file.lc.id\n}\n\nresource "null_resource" "lc" {\n  triggers = { id = local.lc_id }\n}\n`,
+      },
+      owns: ['local_file.lc', 'null_resource.lc'],
+      plan: ['local_file.lc', 'null_resource.lc'],
+    },
+    {
+      name: 'counter-case: depends_on only',
+      covers: 'counter-case (depends_on does not cascade)',
+      edit: '`local_file.dp` `file_permission` `"0777"` → `"0700"`; `null_resource.dp` `depends_on = [local_file.dp]`, `triggers = { x = "fixed" }`',
+      before: { 'dp.tf': `${permFile('dp', '"0777"')}\nresource "null_resource" "dp" {\n  triggers   = { x = "fixed" }\n  depends_on = [local_file.dp]\n}\n` },
+      after: { 'dp.tf': `${permFile('dp', '"0700"')}\nresource "null_resource" "dp" {\n  triggers   = { x = "fixed" }\n  depends_on = [local_file.dp]\n}\n` },
+      owns: ['local_file.dp', 'null_resource.dp'],
+      plan: ['local_file.dp'],
+    },
+    {
+      name: 'counter-case: replace_triggered_by an attribute that does not change',
+      covers: 'replace_triggered_by (attribute), counter-case',
+      edit: '`local_file.ra` replaced (`file_permission`); `terraform_data.ra` `replace_triggered_by = [local_file.ra.filename]` (configured: the same)',
+      before: { 'ra.tf': `${permFile('ra', '"0777"')}\n${triggeredBy('ra', 'local_file.ra.filename')}` },
+      after: { 'ra.tf': `${permFile('ra', '"0700"')}\n${triggeredBy('ra', 'local_file.ra.filename')}` },
+      owns: ['local_file.ra', 'terraform_data.ra'],
+      plan: ['local_file.ra'],
+    },
+    {
+      name: 'replace_triggered_by an attribute that becomes unknown',
+      covers: 'replace_triggered_by (attribute)',
+      edit: '`local_file.rb` replaced (`file_permission`); `terraform_data.rb` `replace_triggered_by = [local_file.rb.id]`',
+      before: { 'rb.tf': `${permFile('rb', '"0777"')}\n${triggeredBy('rb', 'local_file.rb.id')}` },
+      after: { 'rb.tf': `${permFile('rb', '"0700"')}\n${triggeredBy('rb', 'local_file.rb.id')}` },
+      owns: ['local_file.rb', 'terraform_data.rb'],
+      plan: ['local_file.rb', 'terraform_data.rb'],
+    },
+    {
+      name: 'create_before_destroy, and the cascade from it',
+      covers: 'lifecycle: create_before_destroy, cascade',
+      edit: '`random_id.cb` (`create_before_destroy = true`) `byte_length` `4` → `5`; `null_resource.cb` `triggers = { x = random_id.cb.hex }`',
+      before: { 'cb.tf': createBeforeDestroy('4') },
+      after: { 'cb.tf': createBeforeDestroy('5') },
+      owns: ['random_id.cb', 'null_resource.cb'],
+      plan: ['null_resource.cb', 'random_id.cb'],
+    },
+    {
+      name: 'ignore_changes = all on the edited resource',
+      covers: 'lifecycle: ignore_changes = all',
+      edit: '`local_file.ia` `file_permission` `"0777"` → `"0700"`, with `lifecycle { ignore_changes = all }`',
+      before: { 'ia.tf': permFile('ia', '"0777"', '\n\n  lifecycle {\n    ignore_changes = all\n  }') },
+      after: { 'ia.tf': permFile('ia', '"0700"', '\n\n  lifecycle {\n    ignore_changes = all\n  }') },
+      owns: ['local_file.ia'],
+      plan: [],
+      literal: true,
+    },
+    {
+      name: 'ignore_changes = all stops a cascade',
+      covers: 'lifecycle: ignore_changes = all, cascade, counter-case',
+      edit: '`local_file.ic` replaced (`file_permission`); `null_resource.ic` `triggers = { x = local_file.ic.id }` with `lifecycle { ignore_changes = all }`',
+      before: {
+        'ic.tf': `${permFile('ic', '"0777"')}\nresource "null_resource" "ic" {\n  triggers = { x = local_file.ic.id }\n\n  lifecycle {\n    ignore_changes = all\n  }\n}\n`,
+      },
+      after: {
+        'ic.tf': `${permFile('ic', '"0700"')}\nresource "null_resource" "ic" {\n  triggers = { x = local_file.ic.id }\n\n  lifecycle {\n    ignore_changes = all\n  }\n}\n`,
+      },
+      owns: ['local_file.ic', 'null_resource.ic'],
+      plan: ['local_file.ic'],
+    },
+  ],
+};
+
+function tlsChain(curve: string): string {
+  return `resource "tls_private_key" "tl" {
+  algorithm   = "ECDSA"
+  ecdsa_curve = ${curve}
+}
+
+resource "tls_self_signed_cert" "tl" {
+  private_key_pem       = tls_private_key.tl.private_key_pem
+  validity_period_hours = 24
+  allowed_uses          = ["digital_signature"]
+
+  subject {
+    common_name = "tl.example"
+  }
+}
+
+${contentFile('tl', 'tls_self_signed_cert.tl.cert_pem')}`;
+}
+
+function randomKeepers(value: string): string {
+  return `${stringVariable('rs_v', value)}
+resource "random_string" "rs" {
+  length  = 8
+  special = false
+  keepers = { v = var.rs_v }
+}
+
+resource "random_password" "rs" {
+  length  = 12
+  keepers = { s = random_string.rs.result }
+}
+`;
+}
+
+function splatCascade(keys: string): string {
+  return `variable "sx_keys" {
+  type    = list(string)
+  default = ${keys}
+}
+
+resource "random_id" "sx" {
+  count       = 2
+  byte_length = 4
+  keepers     = { k = var.sx_keys[count.index] }
+}
+
+resource "null_resource" "sx" {
+  triggers = { ids = join(",", random_id.sx[*].id) }
+}
+`;
+}
+
+function dataInputAndTriggers(perm: string): string {
+  return `${permFile('td', perm)}
+resource "terraform_data" "td_in" {
+  input = local_file.td.id
+}
+
+resource "terraform_data" "td_tr" {
+  triggers_replace = [local_file.td.id]
+}
+`;
+}
+
+function cascadeThroughUpdate(perm: string): string {
+  return `${permFile('up', perm)}
+resource "terraform_data" "up" {
+  input = local_file.up.id
+}
+
+resource "null_resource" "up" {
+  triggers = { o = terraform_data.up.output }
+}
+`;
+}
+
+function outputIntoTriggers(comment: string): string {
+  return `resource "terraform_data" "ou" {
+${comment}  input = "kept"
+}
+
+resource "null_resource" "ou" {
+  triggers = { o = terraform_data.ou.output }
+}
+`;
+}
+
+function moduleIntoForEach(perm: string): string {
+  return `module "mf_src" {
+  source = "./modules/perm_file"
+  name   = "mf-src"
+  perm   = ${perm}
+}
+
+module "mf_use" {
+  for_each = toset(["a", "b"])
+  source   = "./modules/content_file"
+  name     = "mf-\${each.key}"
+  content  = module.mf_src.id
+}
+`;
+}
+
+function createBeforeDestroy(byteLength: string): string {
+  return `resource "random_id" "cb" {
+  byte_length = ${byteLength}
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "null_resource" "cb" {
+  triggers = { x = random_id.cb.hex }
+}
+`;
+}
+
+const WORKSPACES: Workspace[] = [MODULES, VARIABLES, EXPRESSIONS, INSTANCES, CASCADES, LITERALS, TYPED, VAR_FILE, FUNCTIONS, MORE_CASCADES];
 
 // ---------------------------------------------------------------------------------------------------
 // Workspaces: files, ownership
@@ -857,8 +1642,8 @@ function ourAnswer(findings: JsonFinding[]): OurAnswer {
   return { certain, possible, failures };
 }
 
-async function check(dir: string, baseline: 'state' | 'git'): Promise<OurAnswer> {
-  const run = await runCli(['check', '.', '--baseline', baseline, '--format', 'json'], dir);
+async function check(dir: string, baseline: 'state' | 'git', varFiles: string[] = []): Promise<OurAnswer> {
+  const run = await runCli(['check', '.', '--baseline', baseline, '--format', 'json', ...varFiles.flatMap((file) => ['--var-file', file])], dir);
   let parsed: { findings?: JsonFinding[] };
   try {
     parsed = JSON.parse(run.stdout) as { findings?: JsonFinding[] };
@@ -927,18 +1712,21 @@ async function runWorkspace(workspace: Workspace, tool: IacTool): Promise<Row[]>
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'before');
   const tofu = toolModule(dir, tool);
+  const varFileArgs = (workspace.varFiles ?? []).map((file) => `-var-file=${file}`);
   await tofu.init();
-  await tofu.apply();
+  if (varFileArgs.length) await tofu.run(['apply', '-auto-approve', '-input=false', '-no-color', ...varFileArgs]);
+  else await tofu.apply();
   writeFiles(dir, workspaceFiles(workspace, 'after'));
-  const plan = planReplacements(await tofu.planJson());
+  if (varFileArgs.length) await tofu.run(['plan', '-input=false', '-no-color', '-out=tfplan', ...varFileArgs]);
+  const plan = planReplacements(varFileArgs.length ? await tofu.showJson() : await tofu.planJson());
 
-  const state = await check(dir, 'state');
+  const state = await check(dir, 'state', workspace.varFiles);
   // the git baseline alone: no state in the folder to fall back on
   const stateAside = tempDir('ii-value-flow-state-');
   for (const file of ['terraform.tfstate', 'terraform.tfstate.backup']) {
     if (existsSync(path.join(dir, file))) renameSync(path.join(dir, file), path.join(stateAside, file));
   }
-  const gitAnswer = await check(dir, 'git');
+  const gitAnswer = await check(dir, 'git', workspace.varFiles);
 
   const rows: Row[] = workspace.cases.map((c) => {
     const owned = sorted(plan.filter((a) => c.owns.some((stem) => ownedBy(a, stem))));

@@ -261,7 +261,7 @@ function cascadeText(facts: CascadeFacts): FindingText {
   const upstream = [...new Set(facts.upstream.map((u) => u.address))];
   const reads = [...new Set(facts.upstream.map((u) => `\`${u.address}.${u.attribute}\``))].slice(0, 3).join(', ');
   const message = facts.certain
-    ? `${addressList(facts.instances)} ${facts.instances.length === 1 ? 'is' : 'are'} replaced too: ${subject} reads ${reads}, which the replacement of ${addressList(upstream)} renews (known only after apply).`
+    ? `${addressList(facts.instances)} ${facts.instances.length === 1 ? 'is' : 'are'} replaced too: ${subject} reads ${reads}, which ${addressList(upstream)} ${upstream.length === 1 ? 'gets' : 'get'} anew (known only after apply).`
     : `${addressList(facts.instances)} may be replaced too: ${subject} reads ${reads}, which changes if ${addressList(upstream)} is replaced.`;
   const lines = [
     `**${facts.certain ? 'Replaced' : 'May be replaced'} by a cascade** from ${addressList(upstream, 5)}`,

@@ -147,3 +147,35 @@ function safeRealpath(p: string): string {
     return p;
   }
 }
+
+/**
+ * The small files under a folder at `ref` that `accept` takes (by their path relative to the
+ * folder, with `/`), recursively, at most `maxFiles` of at most `maxBytes` each: what `file()` and
+ * `templatefile()` of a committed module read. By their path relative to the folder.
+ */
+export async function readGitFilesUnder(
+  dir: string,
+  ref: string,
+  accept: (relativePath: string) => boolean,
+  limits: { maxFiles: number; maxBytes: number },
+  runner: ProcessRunner = systemProcessRunner,
+): Promise<Map<string, string>> {
+  const { topLevel, commit } = await resolveGitCommit(dir, ref, runner);
+  const prefix = path
+    .relative(topLevel, safeRealpath(path.resolve(dir)))
+    .split(path.sep)
+    .join('/');
+  if (prefix.startsWith('..')) return new Map();
+  // `-l` gives each blob's size, so that big files are not read at all.
+  const listing = await git(topLevel, ['ls-tree', '-r', '-l', '-z', commit, '--', prefix ? `${prefix}/` : '.'], runner);
+  const files = new Map<string, string>();
+  for (const line of listing.split('\0')) {
+    const match = /^\d+ blob [0-9a-f]+\s+(\d+)\t(.*)$/.exec(line);
+    if (!match || Number(match[1]) > limits.maxBytes) continue;
+    const relative = prefix ? path.posix.relative(prefix, match[2]) : match[2];
+    if (!accept(relative)) continue;
+    if (files.size >= limits.maxFiles) break;
+    files.set(relative, await git(topLevel, ['cat-file', 'blob', `${commit}:${match[2]}`], runner));
+  }
+  return files;
+}

@@ -10,6 +10,7 @@ import * as nodePath from 'node:path';
 import { renderFinding } from '../findingText/ruleText';
 import { baselineConfiguration, describeBaseline, type ConfigurationBaseline, type TerraformBaseline } from './baseline/terraformBaseline';
 import { attributeOf, blockHeaderRange, buildModuleConfiguration, type ConfigurationFile, type ModuleConfiguration } from './configuration';
+import type { Expression } from './hcl/expression';
 import type { HclFile } from './hcl/model';
 import type { KnowledgeLookup } from './knowledgeLookup';
 import { LearnedKnowledge, type LearnedReplacement } from './learnedReplacements';
@@ -19,7 +20,7 @@ import { replacementFindings } from './replacementFindings';
 import { ConfigurationValues, type ValueSite, type VariableDefinitionsFile } from './valueFlow/configurationValues';
 import { deployedStateIndex } from './valueFlow/deployedState';
 import { IncrementalMemo } from './valueFlow/incrementalMemo';
-import { assessmentRecipe, fateOf, referencedResource, type AssessmentContext } from './valueFlow/instanceAssessment';
+import { assessmentRecipe, fateOf, inPlaceUpdateRecipe, referencedResource, type AssessmentContext } from './valueFlow/instanceAssessment';
 import { buildModuleTree, isMissingModule, treeNodes, type ChildModuleInputs, type ModuleTreeNode } from './valueFlow/moduleTree';
 
 /** A configuration file of the module, read and parsed. */
@@ -70,6 +71,8 @@ export interface ModuleAnalysisInput {
   children?: ChildModuleInputs;
   /** `file()` in expressions: a file's text by its path relative to the root module; absent: `file()` stays unknown. */
   readFile?: (path: string) => string | undefined;
+  /** `templatefile()`: a template file's text as an expression; absent: `templatefile` stays unknown. */
+  parseTemplate?: (text: string) => Expression | undefined;
   /** `terraform.workspace`; `default` when absent. */
   workspace?: string;
   /** Kept by the caller between analyses of the same module, so that what an edit left alone is not assessed again. */
@@ -154,8 +157,9 @@ export function analyzeModule(input: ModuleAnalysisInput): ModuleAnalysis {
     variableFiles: input.variableFiles,
     knowledge,
     deployed,
-    assessment: { recipe: (instance) => assessmentRecipe(context, instance), fate: fateOf },
+    assessment: { recipe: (instance) => assessmentRecipe(context, instance), fate: fateOf, inPlaceUpdate: (instance) => inPlaceUpdateRecipe(context, instance) },
     readFile: input.readFile,
+    parseTemplate: input.parseTemplate,
     workspace,
     memo: (memo.current ??= new IncrementalMemo()),
   });
@@ -198,7 +202,16 @@ function baselineTreeValues(
   let baselineMemo = baselines.get(deployed);
   if (!baselineMemo) baselines.set(deployed, (baselineMemo = new IncrementalMemo()));
   const tree = buildModuleTree(deployed.dir, deployed.files, deployed.config, deployed.children ?? new Map(), (memo.configs ??= new WeakMap()));
-  const values = new ConfigurationValues({ tree, variableFiles: deployed.variableFiles, knowledge, readFile: input.readFile, workspace, memo: baselineMemo });
+  const values = new ConfigurationValues({
+    tree,
+    variableFiles: deployed.variableFiles,
+    knowledge,
+    // The deployed files' text where the baseline has it (a commit, a deployed folder), else the work tree's.
+    readFile: deployed.readFile ?? input.readFile,
+    parseTemplate: input.parseTemplate,
+    workspace,
+    memo: baselineMemo,
+  });
   return { values, sites: values.allSites() };
 }
 

@@ -119,10 +119,13 @@ function prefixed(module: ModuleInstance, address: string): string {
 /** For each replaced instance, the instances its replacement replaces in turn, transitively, in order of discovery. */
 function cascadeDependents(groups: Map<ConfiguredResource, ResourceGroup>): Map<string, string[]> {
   const direct = new Map<string, Set<string>>();
+  const replaced = new Set<string>();
   for (const group of groups.values()) {
     for (const { assessment } of group.instances) {
+      if (assessment.replacement) replaced.add(assessment.address);
       const upstream = new Set<string>();
-      for (const change of assessment.changes) if (change.outcome !== 'update') for (const ref of change.cascadeFrom ?? []) upstream.add(ref.address);
+      // An in-place update that renews what others read passes the cascade on, without being replaced itself.
+      for (const change of assessment.changes) for (const ref of change.cascadeFrom ?? []) upstream.add(ref.address);
       for (const trigger of assessment.triggeredBy ?? []) for (const target of trigger.targets) upstream.add(target);
       for (const address of upstream) {
         let set = direct.get(address);
@@ -140,11 +143,11 @@ function cascadeDependents(groups: Map<ConfiguredResource, ResourceGroup>): Map<
       for (const next of direct.get(queue.shift()!) ?? []) {
         if (seen.has(next)) continue;
         seen.add(next);
-        order.push(next);
+        if (replaced.has(next)) order.push(next);
         queue.push(next);
       }
     }
-    transitive.set(start, order);
+    if (order.length > 0) transitive.set(start, order);
   }
   return transitive;
 }
@@ -313,7 +316,7 @@ function groupFindings(
           changed: trigger.changed,
         }).message,
         address: instance.address,
-        replacement: trigger.replaced || trigger.wholeResource ? 'certain' : 'possible',
+        replacement: trigger.certain ? 'certain' : 'possible',
         ...(downstream.length > 0 ? { cascade: downstream } : {}),
       });
     }

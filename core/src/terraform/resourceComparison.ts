@@ -129,7 +129,9 @@ function isIgnored(name: string, options: ComparisonOptions): boolean {
 /** The effective value of a side's attribute, with provider defaults applied to unset attributes. */
 function effectiveValue(side: ResourceSide, name: string, rule: AttributeKnowledge): { value: Evaluated | undefined; configured: boolean; computedUnknown: boolean } {
   const value = side.attribute(name);
-  if (value !== undefined) {
+  // An argument set to null is an argument left out: the plan gives it the provider's default.
+  const setToNull = !side.isState && value !== undefined && value.known && value.value === null;
+  if (value !== undefined && !setToNull) {
     return { value: side.isState && rule.type === 'dynamic' ? unwrapDynamic(value) : value, configured: true, computedUnknown: false };
   }
   if (side.isState) return { value: undefined, configured: false, computedUnknown: false };
@@ -196,7 +198,11 @@ function compareAttribute(
   const after = render(cur.value);
   const references = cur.value && !cur.value.known ? cur.value.references : undefined;
 
-  if (rule.replace === 'never') return { path, range, before, after, outcome: 'update', references };
+  if (rule.replace === 'never') {
+    // An update to a value a replacement renews is certain: the in-place update renews what reads it in turn.
+    const renewedFrom = cur.value && !cur.value.known ? cur.value.afterApply?.filter((ref) => !ref.address.endsWith('()')) : undefined;
+    return { path, range, before, after, outcome: 'update', references, ...(renewedFrom && renewedFrom.length > 0 ? { cascadeFrom: renewedFrom } : {}) };
+  }
   if (rule.replace === 'if-configured' && (cur.value === undefined || (cur.value.known && cur.value.value === null))) {
     return { path, range, before, after, outcome: 'update', references };
   }

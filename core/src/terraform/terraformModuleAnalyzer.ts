@@ -15,6 +15,7 @@ import { GitModuleRevisions } from './baseline/gitRevisionSource';
 import { localStateFile } from './baseline/stateBaseline';
 import type { BaselineMode, TerraformBaseline } from './baseline/terraformBaseline';
 import type { HclParser } from './hcl/hclParser';
+import { ParsedTemplates } from './hcl/templateText';
 import type { KnowledgeLookup } from './knowledgeLookup';
 import type { LearnedReplacement } from './learnedReplacements';
 import { buildModuleConfiguration } from './configuration';
@@ -39,6 +40,7 @@ export interface ModuleAnalysisOptions {
 
 export class TerraformModuleAnalyzer {
   private readonly disk: DiskModuleFiles;
+  private readonly templates: ParsedTemplates;
   private readonly git: GitModuleRevisions;
   private readonly deployedFolders: DeployedFolders;
   /** Per module folder: the last baseline, handed out again while what it holds is the same. */
@@ -53,6 +55,7 @@ export class TerraformModuleAnalyzer {
     private readonly knowledge: KnowledgeLookup,
   ) {
     this.disk = new DiskModuleFiles(parser);
+    this.templates = new ParsedTemplates(parser);
     this.git = new GitModuleRevisions(parser, this.disk);
     this.deployedFolders = new DeployedFolders(this.disk);
   }
@@ -73,8 +76,8 @@ export class TerraformModuleAnalyzer {
       mode: options.baseline,
       state: localStateFile,
       deployedFolder: options.deployed && this.deployedFolders.of(options.deployed),
-      git: options.mayRunProcesses ? this.git.at(options.gitRef) : undefined,
-      gitHead: options.mayRunProcesses ? this.git.at('HEAD') : undefined,
+      git: options.mayRunProcesses ? this.git.at(options.gitRef, options.varFiles) : undefined,
+      gitHead: options.mayRunProcesses ? this.git.at('HEAD', options.varFiles) : undefined,
     });
     const baseline = found.kind === 'none' ? found : this.stableBaseline(dir, found);
     const rootConfig = buildModuleConfiguration(files.filter((f): f is ReadModuleFile => f.kind === 'read'));
@@ -83,6 +86,7 @@ export class TerraformModuleAnalyzer {
       files,
       children: await readChildModules(dir, rootConfig, moduleFiles, moduleLocator(dir, this.disk.moduleManifest(dir))),
       readFile: (file) => this.disk.fileText(dir, file),
+      parseTemplate: (text) => this.templates.parse(text),
       variableFiles,
       lockFile,
       baseline,
@@ -122,6 +126,11 @@ export class TerraformModuleAnalyzer {
   /** How many value-flow entries the analyses of `dir` keep: for the bench. */
   memoEntries(dir: string): number {
     return this.memos.get(path.resolve(dir))?.current?.size ?? 0;
+  }
+
+  /** How many value-flow entries the last analysis of `dir` computed rather than reused: for tests and the bench. */
+  memoComputed(dir: string): number {
+    return this.memos.get(path.resolve(dir))?.current?.computed ?? 0;
   }
 
   private memoFor(dir: string): ModuleAnalysisMemo {

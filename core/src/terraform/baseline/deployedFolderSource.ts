@@ -66,6 +66,7 @@ export class DeployedFolders {
       files,
       variableFiles,
       children: await readChildModules(counterpart, config, this.disk, moduleLocator(counterpart, this.disk.moduleManifest(counterpart))),
+      readFile: (file) => this.disk.fileText(counterpart, file),
     };
     this.built.set(counterpart, { files: read, baseline });
     return baseline;

@@ -21,6 +21,8 @@ export interface ConfigurationBaseline {
   variableFiles: readonly VariableDefinitionsFile[];
   /** The child modules as deployed, by call path. */
   children: ChildModuleInputs;
+  /** `file()` and `templatefile()` of the deployed version: a file's text by its path relative to `dir`; absent: the work tree's. */
+  readFile?: (path: string) => string | undefined;
 }
 
 export type TerraformBaseline =

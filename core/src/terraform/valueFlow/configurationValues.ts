@@ -9,13 +9,15 @@
  */
 import type { SourceRange } from '../../../../common/src/findings';
 import { attributeOf, type ConfiguredResource, type ModuleCall } from '../configuration';
-import { evaluateExpression } from '../evaluation/evaluate';
+import { evaluateExpression, type EvaluationOptions } from '../evaluation/evaluate';
+import type { Expression } from '../hcl/expression';
 import type { EvaluationScope, ResolvedReference } from '../evaluation/scope';
 import { Unknown, type Value } from '../evaluation/value';
 import type { HclAttribute, HclBlock, HclFile, HclValueNode } from '../hcl/model';
 import type { KnowledgeLookup } from '../knowledgeLookup';
-import { convertToType, renderKnown, type KnownValue } from '../values';
+import { renderKnown, type KnownValue } from '../values';
 import type { IncrementalMemo, MemoRecipe } from './incrementalMemo';
+import { convertToDeclaredType } from './declaredTypes';
 import { isMissingModule, type MissingModule, type ModuleTreeNode } from './moduleTree';
 
 /** A variable definitions file (`terraform.tfvars`, `x.auto.tfvars`, a `-var-file`), read and parsed. */
@@ -106,9 +108,13 @@ export interface ConfigurationValuesInput {
   assessment?: {
     recipe(instance: ResourceInstance): MemoRecipe<unknown>;
     fate(assessment: unknown): InstanceFate | undefined;
+    /** Whether the instance is updated in place (memo key `upd\0<address>`): asked only when another resource reads a value such an update renews. */
+    inPlaceUpdate(instance: ResourceInstance): MemoRecipe<'certain' | 'possible' | undefined>;
   };
   /** `file()`: a file's text by a path relative to the root module (or absolute); undefined when it can't be read. */
   readFile?: (path: string) => string | undefined;
+  /** `templatefile()`: a template file's text as an expression; absent: `templatefile` stays unknown. */
+  parseTemplate?: (text: string) => Expression | undefined;
   /** `terraform.workspace`. */
   workspace: string;
   memo: IncrementalMemo;
@@ -220,6 +226,12 @@ export class ConfigurationValues {
     return this.memo.get<A>(`assess\0${instance.address}`);
   }
 
+  /** An attribute of an instance as other expressions read it: the planned value, deployed, configured or known after apply. */
+  attributeValue(instance: ResourceInstance, name: string): Value {
+    this.resourceInstances.set(instance.address, instance);
+    return orCycle(this.memo.get<Value>(`attr\0${instance.address}\0${name}`), `${instance.address}.${name}`);
+  }
+
   /** The instance at an address, expanding what leads to it; undefined when the configuration has none there. */
   instanceAt(address: string): ResourceInstance | undefined {
     return this.resourceInstance(address);
@@ -274,6 +286,10 @@ export class ConfigurationValues {
       case 'assess': {
         const instance = this.resourceInstance(parts[1]);
         return instance && this.input.assessment ? this.input.assessment.recipe(instance) : { token: () => [instance], compute: () => null };
+      }
+      case 'upd': {
+        const instance = this.resourceInstance(parts[1]);
+        return instance && this.input.assessment ? this.input.assessment.inPlaceUpdate(instance) : { token: () => [instance], compute: () => undefined };
       }
       case 'fate': {
         const assessment = this.input.assessment;
@@ -335,7 +351,8 @@ export class ConfigurationValues {
         if (value === null && declared.default && definition.kind !== 'default' && declared.nullable === false) {
           value = this.evaluateNode(declared.default.value, CONSTANT_SCOPE);
         }
-        return convertToDeclaredType(value, declared.type);
+        const type = declared.type?.value.value;
+        return convertToDeclaredType(value, type?.kind === 'expression' ? type.expression : undefined, CONSTANT_SCOPE);
       },
     };
   }
@@ -441,6 +458,18 @@ export class ConfigurationValues {
     };
   }
 
+  /**
+   * Whether an in-place update gives this computed attribute a new value, unknown at plan time: the
+   * plugin framework marks every computed attribute without `UseStateForUnknown` unknown when the
+   * resource changes; `terraform_data` renews `output` when `input` changes; SDKv2 keeps the state's.
+   */
+  private renewedByUpdate(instance: ResourceInstance, name: string, keepsState: boolean): boolean {
+    if (keepsState || name === 'id' || !this.input.assessment) return false;
+    const sdk = this.input.knowledge.resource(instance.resource.type)?.provider.sdk;
+    if (sdk === 'builtin') return instance.resource.type === 'terraform_data' && name === 'output';
+    return sdk === 'framework';
+  }
+
   /** A repeated resource as a value: its instances' objects, by index or key (memoised per resource and module instance). */
   private collectionRecipe(module: ModuleInstance | undefined, address: string): MemoRecipe<Value> {
     const resource = module?.node.config.byAddress.get(address);
@@ -450,7 +479,7 @@ export class ConfigurationValues {
         if (!module || !resource) return new Unknown(address, [`\`${address}\` is not declared in this module`]);
         const expansion = this.instancesOf(module, resource);
         if (expansion.unknownKeys) return new Unknown(address, [expansion.unknownKeys]);
-        const objectOf = (instance: ResourceInstance) => this.memo.get<Value>(`obj\0${instance.address}`) ?? cycle(instance.address);
+        const objectOf = (instance: ResourceInstance) => orCycle(this.memo.get<Value>(`obj\0${instance.address}`), instance.address);
         if (resource.repetition.kind === 'count') return expansion.instances.map(objectOf);
         const byKey: Record<string, Value> = {};
         for (const instance of expansion.instances) byKey[String(instance.key)] = objectOf(instance);
@@ -481,8 +510,18 @@ export class ConfigurationValues {
         [{ address, attribute: name, ...(fate === 'maybe-replaced' ? { possible: true } : {}) }],
       );
     }
+    if (computed && rule && this.renewedByUpdate(instance, name, rule.useStateForUnknown === true)) {
+      const update = this.memo.get<'certain' | 'possible' | undefined>(`upd\0${address}`);
+      if (update) {
+        return new Unknown(
+          `${address}.${name}`,
+          [`\`${address}.${name}\`, known after the in-place update`],
+          [{ address, attribute: name, ...(update === 'possible' ? { possible: true } : {}) }],
+        );
+      }
+    }
     const deployed = this.input.deployed?.attributes(address);
-    if (deployed && name in deployed) return deployed[name] as Value;
+    if (deployed && name in deployed) return rule?.type === 'dynamic' ? unwrapDynamicState(deployed[name] as Value) : (deployed[name] as Value);
     if (configured === null || (rule && !computed)) return null;
     return new Unknown(`${address}.${name}`, [`\`${address}.${name}\`, which only the deployed state holds`]);
   }
@@ -548,10 +587,10 @@ export class ConfigurationValues {
     switch (root) {
       case 'var':
         if (second === undefined) break;
-        return { value: memo.get<Value>(`var\0${module.address}\0${second}`) ?? cycle(`var.${second}`), consumed: 2 };
+        return { value: orCycle(memo.get<Value>(`var\0${module.address}\0${second}`), `var.${second}`), consumed: 2 };
       case 'local':
         if (second === undefined) break;
-        return { value: memo.get<Value>(`local\0${module.address}\0${second}`) ?? cycle(`local.${second}`), consumed: 2 };
+        return { value: orCycle(memo.get<Value>(`local\0${module.address}\0${second}`), `local.${second}`), consumed: 2 };
       case 'each':
         if (repetition.expansion) memo.get(repetition.expansion);
         if (!repetition.each) return { value: new Unknown(`each.${second ?? ''}`, ['`each` is only valid in a block with `for_each`']), consumed: 2 };
@@ -601,7 +640,7 @@ export class ConfigurationValues {
     const outputsOf = (instance: ModuleInstance): Value => {
       const values: Record<string, Value> = {};
       for (const outputName of instance.node.config.outputs.keys())
-        values[outputName] = this.memo.get<Value>(`out\0${instance.address}\0${outputName}`) ?? cycle(`module.${name}.${outputName}`);
+        values[outputName] = orCycle(this.memo.get<Value>(`out\0${instance.address}\0${outputName}`), `module.${name}.${outputName}`);
       return values;
     };
     if (call.repetition.kind === 'single') {
@@ -610,7 +649,7 @@ export class ConfigurationValues {
       if (output !== undefined) {
         if (!instance.node.config.outputs.has(output))
           return { value: new Unknown(`module.${name}.${output}`, [`module "${name}" has no output "${output}"`]), consumed: 3 };
-        return { value: this.memo.get<Value>(`out\0${instance.address}\0${output}`) ?? cycle(`module.${name}.${output}`), consumed: 3 };
+        return { value: orCycle(this.memo.get<Value>(`out\0${instance.address}\0${output}`), `module.${name}.${output}`), consumed: 3 };
       }
       return { value: outputsOf(instance), consumed: 2 };
     }
@@ -631,11 +670,11 @@ export class ConfigurationValues {
       const instance = expansion.instances[0];
       if (!instance) return { value: new Unknown(address, [`\`${address}\` has no instance`]), consumed };
       if (attribute !== undefined && !isNestedBlock(resource.block, attribute)) {
-        return { value: this.memo.get<Value>(`attr\0${instance.address}\0${attribute}`) ?? cycle(`${instance.address}.${attribute}`), consumed: consumed + 1 };
+        return { value: orCycle(this.memo.get<Value>(`attr\0${instance.address}\0${attribute}`), `${instance.address}.${attribute}`), consumed: consumed + 1 };
       }
-      return { value: this.memo.get<Value>(`obj\0${instance.address}`) ?? cycle(instance.address), consumed };
+      return { value: orCycle(this.memo.get<Value>(`obj\0${instance.address}`), instance.address), consumed };
     }
-    return { value: this.memo.get<Value>(`coll\0${module.address}\0${address}`) ?? cycle(address), consumed };
+    return { value: orCycle(this.memo.get<Value>(`coll\0${module.address}\0${address}`), address), consumed };
   }
 
   /** An instance as an object value: every attribute its configuration, its type's schema or its state names. */
@@ -735,8 +774,10 @@ export class ConfigurationValues {
   // ---- evaluation ------------------------------------------------------------------------------
 
   evaluateNode(node: HclValueNode, scope: EvaluationScope): Value {
-    return evaluateNodeIn(node, scope);
+    return evaluateNodeIn(node, scope, this.evaluationOptions);
   }
+
+  private readonly evaluationOptions: EvaluationOptions = { parseTemplate: (text) => this.input.parseTemplate?.(text) };
 }
 
 /** The root's (and every unrepeated block's) context: one object, so that memo tokens holding it stay the same. */
@@ -748,7 +789,7 @@ interface KeyedRepetition {
 }
 
 /** Evaluates a configuration value: literals as decoded, expressions by the evaluator. */
-export function evaluateNodeIn(node: HclValueNode, scope: EvaluationScope): Value {
+export function evaluateNodeIn(node: HclValueNode, scope: EvaluationScope, options: EvaluationOptions = {}): Value {
   const value = node.value;
   switch (value.kind) {
     case 'string':
@@ -758,17 +799,17 @@ export function evaluateNodeIn(node: HclValueNode, scope: EvaluationScope): Valu
     case 'null':
       return null;
     case 'tuple':
-      return value.items.map((item) => evaluateNodeIn(item, scope));
+      return value.items.map((item) => evaluateNodeIn(item, scope, options));
     case 'object': {
       const entries: Record<string, Value> = {};
       for (const entry of value.entries) {
         if (!entry.keyIsLiteral) return new Unknown(`{ ${entry.key} = … }`, ['an object key computed by an expression']);
-        entries[entry.key] = evaluateNodeIn(entry.value, scope);
+        entries[entry.key] = evaluateNodeIn(entry.value, scope, options);
       }
       return entries;
     }
     case 'expression':
-      return evaluateExpression(value.expression, scope);
+      return evaluateExpression(value.expression, scope, options);
   }
 }
 
@@ -785,6 +826,23 @@ const CONSTANT_SCOPE: EvaluationScope = {
 function childToken(child: ModuleTreeNode | MissingModule | undefined): string | undefined {
   if (!child) return undefined;
   return isMissingModule(child) ? `missing:${child.reason}` : child.dir;
+}
+
+/**
+ * The state stores a dynamically typed attribute (`terraform_data.output`) as `{"value": …, "type": …}`;
+ * an expression reading it sees the bare value.
+ */
+function unwrapDynamicState(value: Value): Value {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Unknown)) {
+    const keys = Object.keys(value);
+    if (keys.length === 2 && 'value' in value && 'type' in value) return value.value;
+  }
+  return value;
+}
+
+/** A memo read: undefined only while the entry is being computed (a cycle); `null` is a value like any other. */
+function orCycle(value: Value | undefined, name: string): Value {
+  return value === undefined ? cycle(name) : value;
 }
 
 function cycle(name: string): Unknown {
@@ -908,20 +966,4 @@ export function renderSiteValue(site: ValueSite): string {
 function baseName(file: string): string {
   const parts = file.split(/[\\/]/);
   return parts[parts.length - 1];
-}
-
-/** Converts a variable's value to its declared primitive or collection type, as Terraform does on input. */
-function convertToDeclaredType(value: Value, type: HclAttribute | undefined): Value {
-  if (!type || value === null || value instanceof Unknown) return value;
-  const declared = type.value.value;
-  const text = declared.kind === 'expression' ? declared.text : declared.kind === 'string' ? declared.value : undefined;
-  if (!text || !/^(string|number|bool|(list|set|map)\((string|number|bool)\))$/.test(text.replace(/\s+/g, ''))) return value;
-  if (!isKnownValue(value)) return value;
-  return convertToType(value as KnownValue, text) as Value;
-}
-
-function isKnownValue(value: Value): boolean {
-  if (value instanceof Unknown) return false;
-  if (value === null || typeof value !== 'object') return true;
-  return (Array.isArray(value) ? value : Object.values(value)).every(isKnownValue);
 }

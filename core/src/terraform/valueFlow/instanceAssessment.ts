@@ -39,6 +39,8 @@ export interface TriggeredReplacement {
   replaced: boolean;
   /** The reference names the whole resource (not one attribute): any change triggers. */
   wholeResource: boolean;
+  /** The target changes for sure (not only possibly). */
+  certain: boolean;
   changed: ChangedAttribute[];
 }
 
@@ -88,9 +90,33 @@ export function assessmentRecipe(context: AssessmentContext, instance: ResourceI
       const triggeredBy = triggeredReplacements(context, instance);
       const assessment: InstanceAssessment = { address: instance.address, changes };
       if (triggeredBy.length > 0) assessment.triggeredBy = triggeredBy;
-      if (changes.some((c) => c.outcome === 'certain') || triggeredBy.some((t) => t.replaced || t.wholeResource)) assessment.replacement = 'certain';
+      if (changes.some((c) => c.outcome === 'certain') || triggeredBy.some((t) => t.certain)) assessment.replacement = 'certain';
       else if (changes.some((c) => c.outcome === 'possible') || triggeredBy.length > 0) assessment.replacement = 'possible';
       return assessment;
+    },
+  };
+}
+
+/** Whether the instance changes in place: any updatable attribute whose value differs from the deployed one. */
+export function inPlaceUpdateRecipe(context: AssessmentContext, instance: ResourceInstance): MemoRecipe<'certain' | 'possible' | undefined> {
+  const knowledge = context.knowledge.resource(instance.resource.type)?.knowledge;
+  const deployed = context.deployed?.instance(instance.address);
+  const previous = context.baselineValues?.instanceAt(instance.address);
+  return {
+    token: () => [instance.resource.block, knowledge, deployed, previous?.resource.block, context.baseline],
+    compute: () => {
+      if (!knowledge || instance.resource.mode !== 'managed' || context.baseline.kind === 'none') return undefined;
+      const base = baselineSide(context, instance, deployed, previous);
+      if (!base) return undefined;
+      const options: ComparisonOptions = {
+        updates: 'all',
+        ignoreChanges: ignoredAttributes(instance.resource.lifecycle.ignoreChanges?.value.value),
+        fallbackRange: instance.resource.block.typeRange,
+      };
+      const updates = compareResource(knowledge, instanceSide(context.values, instance, instance.resource.block), base, options).filter((c) => c.outcome === 'update');
+      if (updates.length === 0) return undefined;
+      // An update whose new value is itself unknown may turn out to change nothing.
+      return updates.some((c) => (c.before !== c.after && !c.references) || c.cascadeFrom?.some((ref) => !ref.possible)) ? 'certain' : 'possible';
     },
   };
 }
@@ -223,18 +249,27 @@ function triggeredReplacements(context: AssessmentContext, instance: ResourceIns
     if (!target) continue;
     const targets: string[] = [];
     let replaced = false;
+    let certain = false;
     const changed: ChangedAttribute[] = [];
     for (const targetInstance of context.values.instancesOf(instance.module, target).instances) {
       const assessment = context.values.assessmentOf<InstanceAssessment | null>(targetInstance);
       if (!assessment) continue;
-      const relevant = assessment.changes.filter((c) => !reference.attribute || c.path[0] === reference.attribute || c.outcome !== 'update');
-      if (relevant.length === 0 && !assessment.created) continue;
+      // A named attribute triggers only when its planned value differs from the deployed one, or is
+      // known only after apply: a configured name that a replacement keeps does not.
+      const relevant = assessment.changes.filter((c) => !reference.attribute || c.path[0] === reference.attribute);
+      const renewed =
+        reference.attribute !== undefined &&
+        assessment.replacement !== undefined &&
+        unknownsIn(context.values.attributeValue(targetInstance, reference.attribute)).some((u) => u.afterApply.length > 0);
+      if (relevant.length === 0 && !renewed && !assessment.created) continue;
       targets.push(targetInstance.address);
-      if (assessment.replacement === 'certain') replaced = true;
+      if (assessment.replacement === 'certain' && (!reference.attribute || renewed || relevant.some((c) => c.outcome !== 'update'))) replaced = true;
+      if (renewed && reference.attribute && relevant.length === 0) changed.push({ path: reference.attribute });
+      if (renewed || assessment.created || relevant.some((c) => c.outcome !== 'possible')) certain = true;
       for (const change of relevant) changed.push({ path: change.path.join('.'), ...(change.isBlock ? { isBlock: true } : {}) });
     }
     if (targets.length === 0) continue;
-    found.push({ reference: item.value.text, range: item.range, targets, replaced, wholeResource: !reference.attribute, changed });
+    found.push({ reference: item.value.text, range: item.range, targets, replaced, wholeResource: !reference.attribute, certain, changed });
   }
   return found;
 }
