@@ -35,6 +35,7 @@ import type { ProviderKnowledge } from '../../core/src/terraform/knowledgeBase/f
 import { defaultKnowledgeBaseDir, ReplacementKnowledgeBase } from '../../core/src/terraform/knowledgeBase/knowledgeBase';
 import { readProviderLockFile } from '../../core/src/terraform/providerLockFile';
 import { TerraformModuleAnalyzer } from '../../core/src/terraform/terraformModuleAnalyzer';
+import { limiter } from '../support/limiter';
 import { cleanupTempDirs, tempDir, writeFiles } from '../support/tempModule';
 import {
   assertToolReady,
@@ -534,21 +535,6 @@ interface TypeOutcome {
   type: string;
   rows: Row[];
   durationMs: number;
-}
-
-function limiter(slots: number): <T>(job: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: Array<() => void> = [];
-  return async <T>(job: () => Promise<T>): Promise<T> => {
-    if (running >= slots) await new Promise<void>((resolve) => waiting.push(resolve));
-    running++;
-    try {
-      return await job();
-    } finally {
-      running--;
-      waiting.shift()?.();
-    }
-  };
 }
 
 /** Which resource types and attributes the built providers have: `tofu providers schema -json`. */

@@ -30,6 +30,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CLI, runCli } from '../support/cli';
+import { limiter } from '../support/limiter';
 import { cleanupTempDirs, git, tempDir, writeFiles } from '../support/tempModule';
 import { assertToolReady, OPENTOFU, repoRoot, toolLabel, toolModule, toolReadinessError, type IacTool, type PlanJson } from '../support/tofu';
 import { reportToolsUnderTest, TERRAFORM } from '../support/toolsUnderTest';
@@ -1852,21 +1853,6 @@ function renderTable(rows: Row[]): string {
 }
 
 // ---------------------------------------------------------------------------------------------------
-
-function limiter(slots: number): <T>(job: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: Array<() => void> = [];
-  return async <T>(job: () => Promise<T>): Promise<T> => {
-    if (running >= slots) await new Promise<void>((resolve) => waiting.push(resolve));
-    running++;
-    try {
-      return await job();
-    } finally {
-      running--;
-      waiting.shift()?.();
-    }
-  };
-}
 
 /** Every workspace run by `tool`, two at a time; a workspace that fails gives failed rows, saying why. */
 function runAll(tool: IacTool): Map<string, Promise<Row[]>> {
