@@ -184,7 +184,11 @@ export class ConfigurationValues {
 
   /** The instances of a resource in one module instance. */
   instancesOf(module: ModuleInstance, resource: ConfiguredResource): Expansion<ResourceInstance> {
-    const keys = this.memo.get<Expansion<KeyedRepetition>>(`res\0${module.address}\0${resource.address}`) ?? { instances: [] };
+    // A single instance needs no memo: what reads it reads its entries, whose tokens hold its block.
+    const keys =
+      resource.repetition.kind === 'single'
+        ? SINGLE_INSTANCE
+        : (this.memo.get<Expansion<KeyedRepetition>>(`res\0${module.address}\0${resource.address}`) ?? { instances: [] });
     const resourceAddress = `${module.address ? `${module.address}.` : ''}${resource.address}`;
     return {
       ...keys,
@@ -204,6 +208,9 @@ export class ConfigurationValues {
   configuredAttribute(instance: ResourceInstance, name: string): Value | undefined {
     const attribute = attributeOf(instance.resource.block, name);
     if (!attribute) return undefined;
+    // A literal reads nothing: decoding it again costs less than keeping it (the resource's block
+    // is in the token of whatever assesses it).
+    if (isLiteral(attribute.value)) return evaluateNodeIn(attribute.value, CONSTANT_SCOPE);
     this.resourceInstances.set(instance.address, instance);
     return this.memo.get<Value>(`cfg\0${instance.address}\0${name}`);
   }
@@ -215,9 +222,11 @@ export class ConfigurationValues {
 
   /** The fate of an instance as the analysis decided it; undefined while it is being decided (a cycle) or without a decision. */
   fateOf(instance: ResourceInstance): InstanceFate | undefined {
-    if (!this.input.assessment) return undefined;
+    const assessment = this.input.assessment;
+    if (!assessment) return undefined;
     this.resourceInstances.set(instance.address, instance);
-    return this.memo.get<InstanceFate | undefined>(`fate\0${instance.address}`);
+    const assessed = this.memo.get(`assess\0${instance.address}`);
+    return assessed === undefined ? undefined : assessment.fate(assessed);
   }
 
   /** The analysis' assessment of an instance (see `ConfigurationValuesInput.assessment`); undefined while it is being made. */
@@ -290,10 +299,6 @@ export class ConfigurationValues {
       case 'upd': {
         const instance = this.resourceInstance(parts[1]);
         return instance && this.input.assessment ? this.input.assessment.inPlaceUpdate(instance) : { token: () => [instance], compute: () => undefined };
-      }
-      case 'fate': {
-        const assessment = this.input.assessment;
-        return { token: () => [], compute: () => assessment?.fate(this.memo.get(`assess\0${parts[1]}`)) };
       }
     }
     throw new Error(`Unknown value-flow memo key ${JSON.stringify(key)}`);
@@ -782,6 +787,28 @@ export class ConfigurationValues {
 
 /** The root's (and every unrepeated block's) context: one object, so that memo tokens holding it stay the same. */
 const NO_REPETITION: RepetitionContext = Object.freeze({});
+
+const SINGLE_INSTANCE: Expansion<KeyedRepetition> = Object.freeze({ instances: [{ key: undefined, repetition: NO_REPETITION }] });
+
+const literalNodes = new WeakMap<HclValueNode, boolean>();
+
+/** A value with no expression anywhere inside: it evaluates the same in every scope. */
+function isLiteral(node: HclValueNode): boolean {
+  let literal = literalNodes.get(node);
+  if (literal === undefined) {
+    const value = node.value;
+    literal =
+      value.kind === 'expression'
+        ? false
+        : value.kind === 'tuple'
+          ? value.items.every(isLiteral)
+          : value.kind === 'object'
+            ? value.entries.every((e) => e.keyIsLiteral && isLiteral(e.value))
+            : true;
+    literalNodes.set(node, literal);
+  }
+  return literal;
+}
 
 interface KeyedRepetition {
   key: InstanceKey;
