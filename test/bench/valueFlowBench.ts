@@ -6,16 +6,15 @@
  * instances, whose replacement cascades to 500 null resources. Reported as ratios to tree-sitter's
  * bare parse of all the workspace's files, measured in the same run:
  *   first analysis of the workspace, re-analysis after a one-character edit of that tfvars value,
- *   and the heap the analysis keeps.
+ *   and the language server's memory with the workspace open.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { HclParser, loadTerraformGrammar } from '../../core/src/terraform/hcl/hclParser';
 import { ReplacementKnowledgeBase } from '../../core/src/terraform/knowledgeBase/knowledgeBase';
 import { TerraformModuleAnalyzer } from '../../core/src/terraform/terraformModuleAnalyzer';
+import { LspTestClient } from '../support/lspClient';
 import { cleanupTempDirs, stateModule, type StateResourceSpec } from '../support/tempModule';
 import type { BenchFigure } from './terraformBench';
 
@@ -89,12 +88,6 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** A full garbage collection, so that heap figures are what is kept, not what is garbage. */
-function collectGarbage(): void {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
-}
-
 export async function valueFlowBench(progress: (figure: BenchFigure) => void = () => undefined): Promise<BenchFigure[]> {
   const figures: BenchFigure[] = [];
   const record = (figure: BenchFigure) => {
@@ -135,7 +128,6 @@ export async function valueFlowBench(progress: (figure: BenchFigure) => void = (
   const first = median(firstRuns);
   record({ name: 'first analysis of the workspace (median of 5)', value: first, unit: 'ms', ratioToBaseline: first / bare });
 
-  // Held through one property only, so that dropping it frees it for the heap figure below.
   const held: { analyzer?: TerraformModuleAnalyzer } = { analyzer: (await analyseOnce()).analyzer };
   // One-character edits of the tfvars value that reaches 500 file instances: 0644 → 0640 → 0644 …
   const tfvars = path.join(dir, 'terraform.tfvars');
@@ -155,13 +147,15 @@ export async function valueFlowBench(progress: (figure: BenchFigure) => void = (
   record({ name: 'memo entries kept for the workspace', value: held.analyzer!.memoEntries(dir), unit: 'entries' });
   record({ name: 'memo entries recomputed by the last edit', value: held.analyzer!.memoComputed(dir), unit: 'entries' });
 
-  // What the analyzer keeps: the heap with it, against the heap once it is dropped.
-  collectGarbage();
-  const withAnalyzer = process.memoryUsage().heapUsed;
-  held.analyzer = undefined;
-  collectGarbage();
-  const without = process.memoryUsage().heapUsed;
-  record({ name: 'heap the analyzer keeps for the workspace (parsed files, memo)', value: (withAnalyzer - without) / 1024 / 1024, unit: 'MB' });
+  // The language server's resident memory with the workspace's root module open and analysed.
+  const client = new LspTestClient();
+  await client.initialize({ workspaceTrusted: false, workspaceFolders: [dir] });
+  const rootFile = path.join(dir, 'main.tf');
+  const uri = client.open(rootFile, readFileSync(rootFile, 'utf8'));
+  await client.waitForDiagnostics(uri, () => true, 120_000);
+  const status = readFileSync(`/proc/${client.process.pid}/status`, 'utf8');
+  await client.stop();
+  record({ name: 'language server RSS, the workspace open and analysed', value: Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024, unit: 'MB' });
   cleanupTempDirs();
   return figures;
 }
