@@ -270,6 +270,20 @@ export async function runCheck(options: CheckOptions, version: string): Promise<
  * One line per finding; the same message at the same place for several instances once. Under a
  * replacement that replaces others in turn, the cascade as a tree of instance addresses.
  */
+function textLine(f: Finding): string {
+  return `${f.file}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.code}: ${f.message}`;
+}
+
+function uniqueLines(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const line = textLine(f);
+    if (seen.has(line)) return false;
+    seen.add(line);
+    return true;
+  });
+}
+
 function textLines(findings: Finding[]): string[] {
   const seen = new Set<string>();
   const lines: string[] = [];
@@ -283,7 +297,7 @@ function textLines(findings: Finding[]): string[] {
     }
   }
   for (const f of findings) {
-    const line = `${f.file}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.code}: ${f.message}`;
+    const line = textLine(f);
     if (seen.has(line)) continue;
     seen.add(line);
     lines.push(line);
@@ -349,9 +363,11 @@ function format(findings: Finding[], kind: CheckOptions['format'], version: stri
   const summary = terraform === undefined ? '' : `${terraform}\n`;
   if (findings.length === 0) return `No findings.\n${summary}`;
   const lines = textLines(findings);
+  // Counted as printed: a message several instances share is one line, and one finding here.
+  const shown = uniqueLines(findings);
   const counts = ['error', 'warning', 'information', 'hint']
-    .map((s) => [s, findings.filter((f) => f.severity === s).length] as const)
+    .map((s) => [s, shown.filter((f) => f.severity === s).length] as const)
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${s}${n === 1 || s === 'information' ? '' : s === 'hint' ? 's' : 's'}`);
-  return `${lines.join('\n')}\n\n${findings.length} finding${findings.length === 1 ? '' : 's'}: ${counts.join(', ')}.\n${summary}`;
+  return `${lines.join('\n')}\n\n${shown.length} finding${shown.length === 1 ? '' : 's'}: ${counts.join(', ')}.\n${summary}`;
 }

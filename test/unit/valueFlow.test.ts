@@ -187,7 +187,7 @@ describe('module arguments and outputs', () => {
   const root = (perm: string) => `module "files" {\n  source = "./modules/middle"\n  perm   = "${perm}"\n}\n`;
 
   test('two levels deep: the warning on the root argument, naming module.files.module.inner.local_file.a', async () => {
-    const { findings } = await analyseTerraform(
+    const { findings, coverage } = await analyseTerraform(
       { 'main.tf': root('0777') },
       { 'main.tf': root('0700') },
       { state: [deployedFile('a', '0777', {}, 'module.files.module.inner')], childModules: { './modules/middle': middle, './modules/inner': inner } },
@@ -198,6 +198,7 @@ describe('module arguments and outputs', () => {
     assert.equal(atArgument.message, 'Changing `perm` ("0777" → "0700") forces replacement of `module.files.module.inner.local_file.a` (`file_permission`).');
     const inChild = findings.find((f) => f.file === path.join(MODULE_DIR, 'modules/inner/main.tf'));
     assert.ok(inChild, 'the related finding in the child module');
+    assert.deepEqual(coverage, { checked: 1, withoutKnowledge: 0, withoutBaseline: 0 }, "the child module's resource counts as checked");
   });
 
   test('an output of one module into another module: the cascade', async () => {

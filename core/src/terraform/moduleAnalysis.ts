@@ -15,7 +15,7 @@ import type { HclFile } from './hcl/model';
 import type { KnowledgeLookup } from './knowledgeLookup';
 import { LearnedKnowledge, type LearnedReplacement } from './learnedReplacements';
 import { renameFindings, statefulRenameFindings } from './renameFindings';
-import { replacementCoverage, type LockFileVersions, type ReplacementCoverage } from './replacementCoverage';
+import { replacementCoverage, type LockFileVersions, type ReplacementCoverage, type ReplacementCoverageResult } from './replacementCoverage';
 import { replacementFindings } from './replacementFindings';
 import { ConfigurationValues, type ValueSite, type VariableDefinitionsFile } from './valueFlow/configurationValues';
 import { deployedStateIndex } from './valueFlow/deployedState';
@@ -137,7 +137,7 @@ export function analyzeModule(input: ModuleAnalysisInput): ModuleAnalysis {
     });
   }
   findings.push(...missingModuleFindings(nodes));
-  const covered = replacementCoverage({ config, knowledge, lockFile: input.lockFile, hasBaseline: baseline.kind !== 'none' });
+  const covered = treeCoverage(nodes, knowledge, input.lockFile, baseline.kind !== 'none');
   findings.push(...covered.findings);
   const workspace = input.workspace ?? 'default';
   const deployed = baseline.kind === 'state' ? deployedStateIndex(baseline.state) : undefined;
@@ -177,6 +177,30 @@ export function analyzeModule(input: ModuleAnalysisInput): ModuleAnalysis {
     files: nodes.flatMap((node) => node.files.map((f) => f.path)),
     coverage: covered.coverage,
   };
+}
+
+/**
+ * What the knowledge base can check, over the root and every child module (which use the root's
+ * lock file): the counts summed, the resources it cannot check by their static address
+ * (`module.a.x_y.z`), and each module's findings about it in that module's files.
+ */
+function treeCoverage(nodes: ModuleTreeNode[], knowledge: KnowledgeLookup, lockFile: LockFileVersions, hasBaseline: boolean): ReplacementCoverageResult {
+  const [root, ...children] = nodes.map((node) => ({ node, result: replacementCoverage({ config: node.config, knowledge, lockFile, hasBaseline }) }));
+  const total: ReplacementCoverageResult = {
+    ...root.result,
+    coverage: { ...root.result.coverage },
+    notChecked: new Set(root.result.notChecked),
+    findings: [...root.result.findings],
+  };
+  for (const { node, result } of children) {
+    const prefix = node.callPath.map((n) => `module.${n}.`).join('');
+    total.coverage.checked += result.coverage.checked;
+    total.coverage.withoutKnowledge += result.coverage.withoutKnowledge;
+    total.coverage.withoutBaseline += result.coverage.withoutBaseline;
+    for (const address of result.notChecked) total.notChecked.add(prefix + address);
+    total.findings.push(...result.findings);
+  }
+  return total;
 }
 
 /** The baseline configuration's tree and its values, for a git or folder baseline. */
