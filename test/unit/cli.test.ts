@@ -142,6 +142,20 @@ describe('immutable-infra check', () => {
     assert.equal(JSON.parse(all.stdout).findings[0].code, 'terraform/forces-replacement');
   });
 
+  test('--var-file: its values come after terraform.tfvars, in order, as in the plan', async () => {
+    const main =
+      'variable "perm" {}\nresource "local_file" "example" {\n  content         = "x"\n  filename        = "${path.module}/x.txt"\n  file_permission = var.perm\n}\n';
+    const deployed = [
+      { type: 'local_file', name: 'example', instances: [{ attributes: { content: 'x', filename: './x.txt', file_permission: '0777', directory_permission: '0777' } }] },
+    ];
+    const dir = stateModule({ 'main.tf': main, 'terraform.tfvars': 'perm = "0700"\n', 'prod.tfvars': 'perm = "0777"\n', 'dev.tfvars': 'perm = "0755"\n' }, deployed);
+    const codes = async (...args: string[]) =>
+      JSON.parse((await run(['check', ...args, '--format', 'json'], dir)).stdout).findings.map((f: { code: string; after?: string }) => [f.code, f.after]);
+    assert.deepEqual(await codes(), [['terraform/forces-replacement', '"0700"']]);
+    assert.deepEqual(await codes('--var-file', 'prod.tfvars'), []);
+    assert.deepEqual(await codes('--var-file=prod.tfvars', '--var-file', 'dev.tfvars'), [['terraform/forces-replacement', '"0755"']]);
+  });
+
   test('usage errors exit 2 with a message on stderr', async () => {
     const dir = tempDir();
     for (const [args, message] of [
@@ -149,6 +163,7 @@ describe('immutable-infra check', () => {
       [['check', 'missing-folder'], /No such file or folder: missing-folder/],
       [['frobnicate'], /Unknown command "frobnicate"/],
       [['check', '--baseline'], /--baseline needs a value/],
+      [['check', '--var-file'], /--var-file needs a value/],
     ] as const) {
       const result = await run([...args], dir);
       assert.equal(result.code, 2, `${args.join(' ')}: ${result.stdout}`);
