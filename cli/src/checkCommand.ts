@@ -26,6 +26,7 @@ import { rootAndChildModules } from '../../core/src/terraform/rootAndChildModule
 import type { ReplacementCoverage } from '../../core/src/terraform/replacementCoverage';
 import { analysisFailedFinding, analysisFailureReason } from '../../core/src/analysisFailure';
 import { addCoverage, coverageSummary, emptyCoverage } from './coverageSummary';
+import { displayedFindings } from '../../core/src/findingText/displayedFindings';
 import { toSarif } from './sarif';
 import { UsageError, type CommandResult } from './usage';
 
@@ -274,18 +275,7 @@ function textLine(f: Finding): string {
   return `${f.file}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.code}: ${f.message}`;
 }
 
-function uniqueLines(findings: Finding[]): Finding[] {
-  const seen = new Set<string>();
-  return findings.filter((f) => {
-    const line = textLine(f);
-    if (seen.has(line)) return false;
-    seen.add(line);
-    return true;
-  });
-}
-
 function textLines(findings: Finding[]): string[] {
-  const seen = new Set<string>();
   const lines: string[] = [];
   const dependentsOf = new Map<string, string[]>();
   for (const f of findings) {
@@ -296,11 +286,8 @@ function textLines(findings: Finding[]): string[] {
       dependentsOf.set(upstream, list);
     }
   }
-  for (const f of findings) {
-    const line = textLine(f);
-    if (seen.has(line)) continue;
-    seen.add(line);
-    lines.push(line);
+  for (const f of displayedFindings(findings)) {
+    lines.push(textLine(f));
     if (f.cascade && f.cascade.length > 0 && f.address && f.code !== 'terraform/cascade-replacement') {
       lines.push(`    ⟳ replacing ${f.address} replaces ${f.cascade.length} more:`);
       const tree = (address: string, depth: number, path: string[]) => {
@@ -364,7 +351,7 @@ function format(findings: Finding[], kind: CheckOptions['format'], version: stri
   if (findings.length === 0) return `No findings.\n${summary}`;
   const lines = textLines(findings);
   // Counted as printed: a message several instances share is one line, and one finding here.
-  const shown = uniqueLines(findings);
+  const shown = displayedFindings(findings);
   const counts = ['error', 'warning', 'information', 'hint']
     .map((s) => [s, shown.filter((f) => f.severity === s).length] as const)
     .filter(([, n]) => n > 0)

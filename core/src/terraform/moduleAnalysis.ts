@@ -9,19 +9,20 @@ import type { Finding } from '../../../common/src/findings';
 import * as nodePath from 'node:path';
 import { renderFinding } from '../findingText/ruleText';
 import { baselineConfiguration, describeBaseline, type ConfigurationBaseline, type TerraformBaseline } from './baseline/terraformBaseline';
-import { attributeOf, blockHeaderRange, buildModuleConfiguration, type ConfigurationFile, type ModuleConfiguration } from './configuration';
+import { blockHeaderRange, buildModuleConfiguration, type ConfigurationFile, type ModuleConfiguration } from './configuration';
 import type { Expression } from './hcl/expression';
 import type { HclFile } from './hcl/model';
 import type { KnowledgeLookup } from './knowledgeLookup';
 import { LearnedKnowledge, type LearnedReplacement } from './learnedReplacements';
 import { renameFindings, statefulRenameFindings } from './renameFindings';
 import { replacementCoverage, type LockFileVersions, type ReplacementCoverage, type ReplacementCoverageResult } from './replacementCoverage';
+import { isLocalModuleSource } from './moduleSources';
 import { replacementFindings } from './replacementFindings';
 import { ConfigurationValues, type ValueSite, type VariableDefinitionsFile } from './valueFlow/configurationValues';
 import { deployedStateIndex } from './valueFlow/deployedState';
 import { IncrementalMemo } from './valueFlow/incrementalMemo';
 import { assessmentRecipe, fateOf, inPlaceUpdateRecipe, referencedResource, type AssessmentContext } from './valueFlow/instanceAssessment';
-import { buildModuleTree, isMissingModule, treeNodes, type ChildModuleInputs, type ModuleTreeNode } from './valueFlow/moduleTree';
+import { buildModuleTree, isMissingModule, moduleAddressOf, treeNodes, type ChildModuleInputs, type ModuleTreeNode } from './valueFlow/moduleTree';
 
 /** A configuration file of the module, read and parsed. */
 export interface ReadModuleFile {
@@ -63,8 +64,7 @@ export interface ModuleAnalysisInput {
   learned?: readonly LearnedReplacement[];
   /**
    * The managed resource addresses each local child module declares, by the `source` its call
-   * writes (`./files`), for "moved into a module". Sources absent from the map declare none; without
-   * the map that rule is not applied.
+   * writes (`./files`), for "moved into a module"; absent: taken from `children`.
    */
   childModules?: ReadonlyMap<string, string[]>;
   /** The child modules the root calls, as the host read them, by call path (`files`, `files.inner`): their values and resources are analysed with the root's. */
@@ -168,7 +168,7 @@ export function analyzeModule(input: ModuleAnalysisInput): ModuleAnalysis {
   findings.push(...replacementFindings({ values, texts, baseline, knowledge, moduleVersions: covered.moduleVersions, learned, editedSites }));
   values.memo.sweep();
   baselineValues?.values.memo.sweep();
-  const childModules = input.childModules;
+  const childModules = input.childModules ?? localChildModuleResources(tree);
   const renames = renameFindings({ config, texts, baseline, childModuleResources: childModules && ((source) => childModules.get(source)) });
   findings.push(...renames, ...statefulRenameFindings(renames, knowledge));
   return {
@@ -193,7 +193,7 @@ function treeCoverage(nodes: ModuleTreeNode[], knowledge: KnowledgeLookup, lockF
     findings: [...root.result.findings],
   };
   for (const { node, result } of children) {
-    const prefix = node.callPath.map((n) => `module.${n}.`).join('');
+    const prefix = node.callPath.length > 0 ? `${moduleAddressOf(node.callPath)}.` : '';
     total.coverage.checked += result.coverage.checked;
     total.coverage.withoutKnowledge += result.coverage.withoutKnowledge;
     total.coverage.withoutBaseline += result.coverage.withoutBaseline;
@@ -266,7 +266,7 @@ function editedSitesOf(values: ConfigurationValues, before: Map<string, ValueSit
 function replaceTriggeredByTargets(nodes: ModuleTreeNode[]): Set<string> {
   const targets = new Set<string>();
   for (const node of nodes) {
-    const prefix = node.callPath.map((n) => `module.${n}.`).join('');
+    const prefix = node.callPath.length > 0 ? `${moduleAddressOf(node.callPath)}.` : '';
     for (const resource of node.config.resources) {
       const value = resource.lifecycle.replaceTriggeredBy?.value.value;
       if (value?.kind !== 'tuple') continue;
@@ -307,21 +307,18 @@ function learnedKnowledge(input: ModuleAnalysisInput): LearnedKnowledge | undefi
   return knowledge;
 }
 
-/**
- * The `source` of each module call that names a local folder (`./x`, `../x`): the child modules a
- * host reads for `childModules`.
- */
-export function localModuleSources(files: readonly ModuleFileInput[]): string[] {
-  const sources = new Set<string>();
-  for (const file of files) {
-    if (file.kind !== 'read') continue;
-    for (const block of file.file.blocks) {
-      if (block.type !== 'module' || block.labels.length !== 1) continue;
-      const source = attributeOf(block, 'source')?.value.value;
-      if (source?.kind === 'string' && /^\.\.?\//.test(source.value)) sources.add(source.value);
-    }
+/** The managed resources of each local child module the root calls, by the `source` its call writes: for "moved into a module". */
+function localChildModuleResources(tree: ModuleTreeNode): Map<string, string[]> {
+  const resources = new Map<string, string[]>();
+  for (const call of tree.config.moduleCalls) {
+    const child = tree.children.get(call.name);
+    if (call.source === undefined || !isLocalModuleSource(call.source) || !child || isMissingModule(child)) continue;
+    resources.set(
+      call.source,
+      child.config.resources.filter((r) => r.mode === 'managed').map((r) => r.address),
+    );
   }
-  return [...sources];
+  return resources;
 }
 
 /** True when both lists hold the very same objects in the same order. */

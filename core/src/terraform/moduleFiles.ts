@@ -7,7 +7,6 @@
 import { existsSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { decodeUtf8 } from '../io/utf8';
-import { buildModuleConfiguration } from './configuration';
 import type { HclParser, ParsedHclDocument } from './hcl/hclParser';
 import type { ModuleFileInput, ReadModuleFile, UnreadableModuleFile } from './moduleAnalysis';
 import { MODULE_MANIFEST_PATH } from './moduleSources';
@@ -123,16 +122,6 @@ export class DiskModuleFiles implements ModuleFiles {
     const versions: LockFileVersions = typeof text === 'string' ? { kind: 'read', versions: lockedProviderVersions(text) } : { kind: 'unreadable' };
     this.lockFiles.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, versions });
     return versions;
-  }
-
-  /** The managed resource addresses the module in `dir` declares, as on disk; undefined when it has no configuration files. */
-  managedResources(dir: string): string[] | undefined {
-    const names = this.listConfigurationFiles(dir);
-    if (names.length === 0) return undefined;
-    const files = names.map((file) => this.read(file)).filter((file): file is ReadModuleFile => file.kind === 'read');
-    return buildModuleConfiguration(files)
-      .resources.filter((r) => r.mode === 'managed')
-      .map((r) => r.address);
   }
 
   /** One file, parsed; or why it cannot be analysed. */

@@ -53,8 +53,11 @@ export function isTerraformConfigurationFile(name: string): boolean {
  * passed with `-var-file`.
  */
 export function isAutoLoadedTfvarsFile(name: string): boolean {
-  return /(^|[\\/])terraform\.tfvars(\.json)?$|\.auto\.tfvars(\.json)?$/.test(name);
+  return AUTO_LOADED_TFVARS_NAME.test(name);
 }
+
+/** The names `isAutoLoadedTfvarsFile` takes, for listings that filter by a pattern (a git tree). */
+export const AUTO_LOADED_TFVARS_NAME = /(^|[\\/])terraform\.tfvars(\.json)?$|\.auto\.tfvars(\.json)?$/;
 
 /** Any variable definitions file, native or JSON syntax, loaded automatically or through `-var-file`. */
 export function isTfvarsFile(name: string): boolean {

@@ -19,7 +19,7 @@ import { ParsedTemplates } from './hcl/templateText';
 import type { KnowledgeLookup } from './knowledgeLookup';
 import type { LearnedReplacement } from './learnedReplacements';
 import { buildModuleConfiguration } from './configuration';
-import { analyzeModule, localModuleSources, sameItems, type ModuleAnalysis, type ModuleAnalysisMemo, type ReadModuleFile } from './moduleAnalysis';
+import { analyzeModule, sameItems, type ModuleAnalysis, type ModuleAnalysisMemo, type ReadModuleFile } from './moduleAnalysis';
 import { moduleLocator, readChildModules } from './valueFlow/childModules';
 import { DiskModuleFiles, type OpenDocument } from './moduleFiles';
 import { moduleFolderFacts, type ModuleFolderFacts } from './rootAndChildModules';
@@ -92,7 +92,6 @@ export class TerraformModuleAnalyzer {
       baseline,
       knowledge: this.knowledge,
       learned: this.learned,
-      childModules: baseline.kind === 'none' ? undefined : this.childModules(dir, localModuleSources(files)),
       memo: this.memoFor(dir),
     });
   }
@@ -111,16 +110,6 @@ export class TerraformModuleAnalyzer {
     if (previous && sameItems(Object.values(previous), Object.values(baseline))) return previous;
     this.baselines.set(dir, baseline);
     return baseline;
-  }
-
-  /** The managed resources of each local child module, as on disk, by the `source` that calls it. */
-  private childModules(dir: string, sources: string[]): Map<string, string[]> {
-    const childModules = new Map<string, string[]>();
-    for (const source of sources) {
-      const resources = this.disk.managedResources(path.resolve(dir, source));
-      if (resources) childModules.set(source, resources);
-    }
-    return childModules;
   }
 
   /** How many value-flow entries the analyses of `dir` keep: for the bench. */

@@ -18,6 +18,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { Finding, FindingSeverity } from '../../../common/src/findings';
 import { SHOW_ROLLOUT_TIMELINE_COMMAND, type ShowRolloutTimelineArguments } from '../../../common/src/rolloutMessages';
+import { displayedFindings } from '../../../core/src/findingText/displayedFindings';
 import { FINDINGS_SOURCE, hasHover, hoverMarkdown } from '../../../core/src/findingText/findingHover';
 
 export const DIAGNOSTIC_SOURCE = FINDINGS_SOURCE;
@@ -41,23 +42,9 @@ export function toDiagnostic(finding: Finding): Diagnostic {
   );
 }
 
-/**
- * The diagnostics of a document's findings. A change that replaces several instances is one
- * finding per instance (each with its own address, for the CLI), all with the same message at the
- * same place: the editor shows it once.
- */
+/** The diagnostics of a document's findings, each message at its place once (see displayedFindings). */
 export function toDiagnostics(findings: readonly Finding[]): Diagnostic[] {
-  return uniqueForDisplay(findings).map(toDiagnostic);
-}
-
-function uniqueForDisplay(findings: readonly Finding[]): Finding[] {
-  const seen = new Set<string>();
-  return findings.filter((f) => {
-    const key = `${f.code}|${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character}|${f.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return displayedFindings(findings).map(toDiagnostic);
 }
 
 function contains(range: Range, position: Position): boolean {
@@ -76,7 +63,7 @@ function overlaps(a: Range, b: Range): boolean {
 }
 
 export function hoverFor(findings: Finding[], position: Position): Hover | undefined {
-  const here = uniqueForDisplay(findings.filter((f) => contains(f.range, position) && hasHover(f)));
+  const here = displayedFindings(findings.filter((f) => contains(f.range, position) && hasHover(f)));
   if (here.length === 0) return undefined;
   return { contents: { kind: MarkupKind.Markdown, value: hoverMarkdown(here) }, range: here[0].range };
 }

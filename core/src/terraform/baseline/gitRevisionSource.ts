@@ -13,6 +13,7 @@ import type { DiskModuleFiles } from '../moduleFiles';
 import { moduleLocator, readChildModules } from '../valueFlow/childModules';
 import type { VariableDefinitionsFile } from '../valueFlow/configurationValues';
 import { compareTfvarsLoadOrder, parseVariableDefinitions } from '../variableDefinitions';
+import { AUTO_LOADED_TFVARS_NAME } from '../terraformFiles';
 import type { GitRevisionSource } from './baselineSources';
 import type { ConfigurationBaseline } from './terraformBaseline';
 
@@ -95,7 +96,7 @@ export class GitModuleRevisions {
    * with secrets often are) is read from the work tree, as the best guess at what was deployed.
    */
   private async variableFilesAt(dir: string, commit: string): Promise<VariableDefinitionsFile[]> {
-    const committed = await readGitSnapshot(dir, commit, AUTO_LOADED_TFVARS);
+    const committed = await readGitSnapshot(dir, commit, AUTO_LOADED_TFVARS_NAME);
     const byName = new Map<string, VariableDefinitionsFile>();
     for (const file of this.disk.variableFiles(dir)) byName.set(path.basename(file.path), file);
     for (const file of committed.files) byName.set(path.basename(file.path), parseVariableDefinitions(file.path, file.text, this.parser));
@@ -113,5 +114,3 @@ const COMMITTED_FILE_LIMITS = { maxFiles: 64, maxBytes: 1024 * 1024 };
 
 /** A call of a function that reads a file: `file`, `templatefile`, `filebase64`, `filesha256`, `fileexists`, … */
 const FILE_FUNCTION = /\b(?:file|templatefile|filebase64|filemd5|filesha1|filesha256|filesha512|filebase64sha256|filebase64sha512|fileexists|fileset)\s*\(/;
-
-const AUTO_LOADED_TFVARS = /^terraform\.tfvars(\.json)?$|\.auto\.tfvars(\.json)?$/;

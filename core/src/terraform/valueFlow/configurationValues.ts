@@ -18,7 +18,7 @@ import type { KnowledgeLookup } from '../knowledgeLookup';
 import { renderKnown, type KnownValue } from '../values';
 import type { IncrementalMemo, MemoRecipe } from './incrementalMemo';
 import { convertToDeclaredType } from './declaredTypes';
-import { isMissingModule, type MissingModule, type ModuleTreeNode } from './moduleTree';
+import { isMissingModule, moduleAddressOf, type MissingModule, type ModuleTreeNode } from './moduleTree';
 
 /** A variable definitions file (`terraform.tfvars`, `x.auto.tfvars`, a `-var-file`), read and parsed. */
 export interface VariableDefinitionsFile {
@@ -717,7 +717,7 @@ export class ConfigurationValues {
     if (kind !== 'var' && kind !== 'local' && kind !== 'out' && kind !== 'calls' && kind !== 'res') return undefined;
     const module = this.moduleInstances.get(moduleAddress);
     if (!module) return undefined;
-    const staticAddress = module.node.callPath.map((n) => `module.${n}`).join('.');
+    const staticAddress = moduleAddressOf(module.node.callPath);
     if (kind === 'calls' || kind === 'res') {
       const owner = kind === 'calls' ? module.node.config.moduleCalls.find((c) => c.name === name) : module.node.config.byAddress.get(name);
       const attribute = owner && attributeOf(owner.block, owner.repetition.kind === 'single' ? '' : owner.repetition.kind);
@@ -746,7 +746,7 @@ export class ConfigurationValues {
         sites.set(`tfvars:${baseName(file.path)}:${attribute.name}`, siteOf(`tfvars:${baseName(file.path)}:${attribute.name}`, file.path, attribute, attribute.name));
     }
     const visit = (node: ModuleTreeNode) => {
-      const staticAddress = node.callPath.map((n) => `module.${n}`).join('.');
+      const staticAddress = moduleAddressOf(node.callPath);
       for (const [name, variable] of node.config.variables) {
         if (variable.default) sites.set(`default:${staticAddress}:${name}`, siteOf(`default:${staticAddress}:${name}`, variable.file, variable.default, name));
       }
@@ -762,7 +762,7 @@ export class ConfigurationValues {
         if (attribute) sites.set(`repetition:${ownerAddress}`, siteOf(`repetition:${ownerAddress}`, resource.file, attribute, `${resource.address}'s ${attribute.name}`));
       }
       for (const call of node.config.moduleCalls) {
-        const childAddress = [...node.callPath, call.name].map((n) => `module.${n}`).join('.');
+        const childAddress = moduleAddressOf([...node.callPath, call.name]);
         const repetition = call.repetition.kind === 'single' ? undefined : attributeOf(call.block, call.repetition.kind);
         if (repetition) sites.set(`repetition:${childAddress}`, siteOf(`repetition:${childAddress}`, call.file, repetition, `module.${call.name}'s ${repetition.name}`));
         for (const attribute of call.block.attributes) {

@@ -18,6 +18,7 @@ import { normalizeExpressionText, type Evaluated, type KnownValue } from '../val
 import type { MemoRecipe } from './incrementalMemo';
 import { ConfigurationValues, type InstanceFate, type ResourceInstance } from './configurationValues';
 import type { DeployedStateIndex } from './deployedState';
+import { moduleAddressOf } from './moduleTree';
 
 export interface InstanceAssessment {
   address: string;
@@ -69,7 +70,7 @@ export function fateOf(assessment: unknown): InstanceFate | undefined {
 
 /** The static address of an instance's resource: its module path without instance keys. */
 export function staticResourceAddress(instance: ResourceInstance): string {
-  const modulePath = instance.module.node.callPath.map((n) => `module.${n}`).join('.');
+  const modulePath = moduleAddressOf(instance.module.node.callPath);
   return modulePath ? `${modulePath}.${instance.resource.address}` : instance.resource.address;
 }
 
