@@ -6,10 +6,12 @@
 #   tofu         tofu reports the pinned version; the seed scenario (local_file, file_permission 0777) inits
 #                from the filesystem mirror, applies, and changing it to 0700 plans a replacement with
 #                replace_paths [["file_permission"]] and actions ["delete","create"]; null/random/time/tls
-#                resources init and apply (one through the registry.terraform.io hostname).
-#   terraform    where HashiCorp Terraform is installed (/usr/local/bin/terraform, else on PATH): the same
-#                seed scenario with it, hashicorp/local from the mirror under registry.terraform.io (the host
-#                Terraform asks). Without Terraform, one line says these checks did not run.
+#                resources init and apply (one through the registry.terraform.io hostname); the project's
+#                immutable-infra/immutabletest answers the plugin handshake with protocol 6, and its box
+#                scenario (immutabletest_box) plans a name change as a replacement and a size change in place.
+#   terraform    where HashiCorp Terraform is installed (/usr/local/bin/terraform, else on PATH): the seed and
+#                box scenarios with it, from the mirror under registry.terraform.io (the host Terraform asks).
+#                Without Terraform, one line says these checks did not run.
 #   code-server  node 24 and code-server report the pinned versions; code-server starts on 127.0.0.1,
 #                answers /healthz, and headless Chromium loads its workbench page.
 #
@@ -23,7 +25,7 @@ while [ $# -gt 0 ]; do
   case $1 in
     --only) case ${2:-} in tofu|terraform|code-server) SECTIONS+=("$2"); shift 2 ;;
               *) echo "verify-tools: --only takes tofu, terraform or code-server" >&2; exit 2 ;; esac ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "verify-tools: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -92,6 +94,74 @@ HCL
     fi
   fi
 }
+# handshake_line BINARY: the first line a plugin prints on stdout when started the way Terraform starts it
+# (magic cookie, client protocol versions 5 and 6); its socket goes under $WORK, and it is stopped after
+PLUGIN_COOKIE=d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2
+handshake_line() {
+  local out=$WORK/handshake.out pid line= _
+  TMPDIR=$WORK PLUGIN_PROTOCOL_VERSIONS=5,6 TF_PLUGIN_MAGIC_COOKIE=$PLUGIN_COOKIE "$1" >"$out" 2>/dev/null </dev/null &
+  pid=$!
+  for _ in $(seq 1 100); do
+    line=$(head -n1 "$out"); [ -z "$line" ] || break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  echo "$line"
+}
+# show_json RUN PLANFILE: RUN show -json PLANFILE into PLANFILE.json; a failure is a failed check
+show_json() {
+  if "$1" show -json "$2" >"$2.json" 2>"$2.err"; then return 0; fi
+  fail "${2##*/}: show -json"; sed 's/^/     | /' "$2.err" | tail -n 25; return 1
+}
+# box_scenario CLI BINARY REGISTRY_HOST: immutable-infra/immutabletest (plugin protocol 6) from the mirror;
+# after an apply, a changed name (RequiresReplace) plans a replacement and a changed size alone an update
+box_scenario() {
+  local cli=$1 bin=$2 host=$3 v
+  local B=$WORK/box-$cli; mkdir -p "$B"
+  write_box() {   # write_box NAME SIZE
+    cat >"$B/main.tf" <<HCL
+terraform {
+  required_providers {
+    immutabletest = { source = "immutable-infra/immutabletest" }
+  }
+}
+resource "immutabletest_box" "b" {
+  name = "$1"
+  size = $2
+  tags = { owner = "team-a", note = "first" }
+  rule {
+    port = 80
+  }
+}
+HCL
+  }
+  tb() { (cd "$B" && "$bin" "$@"); }
+  # plan_is FILE ACTIONS_JSON [REPLACE_PATH_JSON]: the box's planned actions, and a path among its replace_paths
+  plan_is() {
+    jq -e --argjson a "$2" --argjson p "${3:-null}" '.resource_changes[] | select(.address == "immutabletest_box.b") |
+      .change.actions == $a and ($p == null or any(.change.replace_paths[]?; . == $p))' "$1"
+  }
+  write_box first 1
+  check "box: $cli init (immutable-infra/immutabletest from the filesystem mirror)" tb init -input=false -no-color || return
+  v=$(pin .testProviders.immutabletest.version)
+  check "box: $cli lock file pins $host/immutable-infra/immutabletest $v" \
+    lock_has "$B/.terraform.lock.hcl" "$host/immutable-infra/immutabletest" "$v"
+  check "box: $cli schema has tags as a nested attribute (nested_type, protocol 6 only)" bash -c \
+    'cd "$1" && "$2" providers schema -json | jq -e "[.provider_schemas[].resource_schemas.immutabletest_box // empty][0].block.attributes.tags.nested_type.nesting_mode == \"single\""' _ "$B" "$bin"
+  check "box: $cli apply -auto-approve" tb apply -auto-approve -input=false -no-color || return
+  write_box second 1
+  if check "box: $cli plan -out=name.bin after name first -> second" tb plan -out=name.bin -input=false -no-color &&
+    show_json tb "$B/name.bin"; then
+    check "box: $cli name change: actions [\"delete\",\"create\"], replace_paths has [\"name\"]" \
+      plan_is "$B/name.bin.json" '["delete","create"]' '["name"]'
+  fi
+  write_box first 5
+  if check "box: $cli plan -out=size.bin after size 1 -> 5" tb plan -out=size.bin -input=false -no-color &&
+    show_json tb "$B/size.bin"; then
+    check "box: $cli size change alone: actions [\"update\"]" plan_is "$B/size.bin.json" '["update"]'
+  fi
+}
 # Both tools read the mirror's CLI configuration; nothing of the machine's own configuration applies.
 tool_env() {
   export TF_CLI_CONFIG_FILE=$TOOLS/tofurc TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1 TF_INPUT=0
@@ -145,6 +215,12 @@ HCL
         'cd "$1" && "$2" output -json | jq -e "(.random_hex.value|test(\"^[0-9a-f]{8}$\")) and (.time_unix.value > 0) and (.key_alg.value == \"ECDSA\")"' _ "$O" "$TOFU"
     fi
   fi
+
+  # the project's protocol-6 provider: the handshake it answers, then the box scenario
+  TP=$ROOT/$(pin .testProviders.immutabletest.binary)
+  hs=$(handshake_line "$TP")
+  check "immutabletest handshake is 1|6|unix|…|grpc| (got '$hs')" grep -qE '^1[|]6[|]unix[|][^|]+[|]grpc[|]$' <<<"$hs"
+  box_scenario tofu "$TOFU" registry.opentofu.org
 fi
 
 # ---- HashiCorp Terraform, where the machine has it ---------------------------------------------------------
@@ -158,6 +234,7 @@ if wants terraform; then
     tv=$("$TERRAFORM" version -json 2>/dev/null | jq -r .terraform_version 2>/dev/null)
     check "terraform at $TERRAFORM reports its version (${tv:-none})" test -n "$tv" -a "$tv" != null
     seed_scenario terraform "$TERRAFORM" registry.terraform.io
+    box_scenario terraform "$TERRAFORM" registry.terraform.io
   fi
 fi
 
