@@ -19,7 +19,9 @@ import { KubernetesFileAnalyzer } from '../../core/src/kubernetes/kubernetesFile
 import { KUBERNETES_FILE } from '../../core/src/kubernetes/manifestFiles';
 import { HclParser } from '../../core/src/terraform/hcl/hclParser';
 import { ReplacementKnowledgeBase } from '../../core/src/terraform/knowledgeBase/knowledgeBase';
-import { TerraformModuleAnalyzer } from '../../core/src/terraform/terraformModuleAnalyzer';
+import { TerraformModuleAnalyzer, type ModuleAnalysisOptions } from '../../core/src/terraform/terraformModuleAnalyzer';
+import { ProviderAsker } from '../../core/src/providerPlugin/providerAsker';
+import { DEFAULT_POOL_OPTIONS, ProviderPool } from '../../core/src/providerPlugin/providerPool';
 import { isNativeSyntaxConfigurationFile } from '../../core/src/terraform/terraformFiles';
 import { calledFolders, isStandaloneRoot } from '../../core/src/terraform/moduleFolderCalls';
 import { rootAndChildModules } from '../../core/src/terraform/rootAndChildModules';
@@ -39,6 +41,8 @@ export interface CheckOptions {
   format: 'text' | 'json' | 'sarif';
   /** `--var-file`: variable definitions files the plan uses, read after the automatically loaded ones (relative to cwd). */
   varFiles?: string[];
+  /** `--ask-providers`: the initialised modules' own provider binaries decide (plugin protocol, offline). */
+  askProviders?: boolean;
   cwd: string;
 }
 
@@ -59,6 +63,7 @@ export function parseCheckArguments(args: string[], cwd: string): CheckOptions {
       options.baseline = v;
     } else if (arg === '--git-ref') options.gitRef = value();
     else if (arg === '--against') options.against = value();
+    else if (arg === '--ask-providers') options.askProviders = true;
     else if (arg === '--var-file') (options.varFiles ??= []).push(value());
     else if (arg.startsWith('--var-file=')) (options.varFiles ??= []).push(arg.slice('--var-file='.length));
     else if (arg === '--format') {
@@ -185,6 +190,14 @@ function firstTerraformFile(dir: string): string {
   }
 }
 
+/** The provider pool and asker of one `check --ask-providers` run, with what they logged (printed on stderr). */
+function askingProviders(): { pool: ProviderPool; asker: ProviderAsker; lines: string[]; log: (line: string) => void } {
+  const lines: string[] = [];
+  const log = (line: string) => lines.push(line);
+  const pool = new ProviderPool({ ...DEFAULT_POOL_OPTIONS, log });
+  return { pool, asker: new ProviderAsker(pool, log), lines, log };
+}
+
 export async function runCheck(options: CheckOptions, version: string): Promise<CommandResult> {
   const deployedPath = options.against === undefined ? undefined : path.resolve(options.cwd, options.against);
   const { modules, onlyFiles, manifests } = collectTargets(options, deployedPath);
@@ -199,16 +212,24 @@ export async function runCheck(options: CheckOptions, version: string): Promise<
   const knowledge = new ReplacementKnowledgeBase(undefined, undefined, { report: (message) => knowledgeProblems.push(`immutable-infra: ${message}\n`) });
   const analyzer = modules.size > 0 ? new TerraformModuleAnalyzer(await HclParser.create(), knowledge) : undefined;
   const roots = analyzer ? await rootModuleTargets(modules, analyzer) : new Map<string, string>();
+  const providers = options.askProviders && analyzer ? askingProviders() : undefined;
   for (const [dir, root] of [...roots].sort(([a], [b]) => a.localeCompare(b))) {
     let result;
     try {
-      result = await analyzer!.analyze(dir, {
+      const analyzeOptions: ModuleAnalysisOptions = {
         baseline: options.baseline,
         gitRef,
         mayRunProcesses: true,
         deployed: deployedFor(root),
         varFiles: options.varFiles?.map((file) => path.resolve(options.cwd, file)),
-      });
+        collectProviderQuestions: providers !== undefined,
+      };
+      result = await analyzer!.analyze(dir, analyzeOptions);
+      if (providers && result.questions && result.questions.length > 0) {
+        // The provider's verdicts take the place of the knowledge base's where it answered.
+        const verdicts = await providers.asker.answer(dir, result.questions);
+        if (verdicts.size > 0) result = await analyzer!.analyze(dir, { ...analyzeOptions, providerVerdicts: verdicts });
+      }
     } catch (error) {
       const shownAt = onlyFiles.has(dir) ? [...onlyFiles.get(dir)!].sort()[0] : firstTerraformFile(dir);
       results.push({ target: dir, findings: [analysisFailedFinding(shownAt, 'terraform', error, NOT_IN_THIS_REPORT)], failure: error });
@@ -223,6 +244,13 @@ export async function runCheck(options: CheckOptions, version: string): Promise<
       return !only || only.has(f.file) || f === unavailable;
     });
     results.push({ target: dir, findings, unavailable });
+  }
+  if (providers) {
+    for (const running of providers.pool.running()) {
+      if (running.residentBytes !== undefined)
+        providers.log(`${running.label} (pid ${running.pid}) used ${(running.residentBytes / (1024 * 1024)).toFixed(1)} MB of memory`);
+    }
+    await providers.pool.dispose();
   }
   // Within one run each deployed file is read once.
   const kubernetes = new KubernetesFileAnalyzer(Infinity);
@@ -247,6 +275,7 @@ export async function runCheck(options: CheckOptions, version: string): Promise<
     .sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   const stderr =
     knowledgeProblems.join('') +
+    (providers?.lines.map((line) => `immutable-infra: ${withRelativePaths(line, options.cwd)}\n`).join('') ?? '') +
     results
       .filter((r) => r.unavailable || r.failure !== undefined)
       .sort((a, b) => a.target.localeCompare(b.target))

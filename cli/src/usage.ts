@@ -16,13 +16,16 @@ export interface CommandResult {
 export const USAGE = `Usage: immutable-infra <command> [options]
 
 Commands:
-  check [PATH…] [--baseline auto|state|git] [--git-ref REF] [--against PATH] [--var-file FILE]… [--format text|json|sarif]
+  check [PATH…] [--baseline auto|state|git] [--git-ref REF] [--against PATH] [--var-file FILE]… [--ask-providers] [--format text|json|sarif]
       Report edits that force replacement, compared with Terraform state or git; Kubernetes
       manifests (.yaml, .yml) are compared with git: immutable fields, rollouts, image tags.
       Values are followed through variables, tfvars, locals and child modules; a replacement
       lists the instances it replaces in turn (JSON "cascade", a tree in text).
       --var-file FILE: a variable definitions file the plan uses, after terraform.tfvars and
       *.auto.tfvars (repeatable, in order).
+      --ask-providers: where the module is initialised, its own provider binaries decide
+      (PlanResourceChange over the plugin protocol, offline; only binaries whose h1: hash
+      .terraform.lock.hcl records); what could not be asked keeps the knowledge base's finding.
       --against PATH: the deployed version is the file or folder PATH instead of git (Kubernetes
       objects matched by identity, Terraform modules by folder; state still wins in auto).
       A module or file without its baseline gets a baseline-unavailable finding and a line on

@@ -80,6 +80,8 @@ export interface FindingRule {
    * made (ISO 8601), and the provider version the module's lock file selected then, when known.
    */
   learned?: { plan: string; time: string; providerVersion?: string };
+  /** The provider binary itself answered (`PlanResourceChange` over the plugin protocol), not the knowledge base: `version` is the one asked. */
+  asked?: true;
 }
 
 export interface Finding {

@@ -35,6 +35,8 @@ export interface ImmutableInfraSettings {
   terraform: {
     /** Empty: `terraform` on PATH, else `tofu`. */
     path: string;
+    /** Ask the initialised module's own provider binaries whether an edit replaces (trusted workspaces only). */
+    askProviders: boolean;
   };
   kubectl: {
     /** Empty: `kubectl` on PATH. */
@@ -62,7 +64,7 @@ export const DEFAULT_SETTINGS: ImmutableInfraSettings = {
   gitRef: 'HEAD',
   againstPath: '',
   diagnostics: { debounceMs: 200 },
-  terraform: { path: '' },
+  terraform: { path: '', askProviders: true },
   kubectl: { path: '' },
   kubernetes: { baseline: 'git' },
   trace: { server: 'off' },
@@ -115,7 +117,11 @@ export function normalizeSettings(raw: unknown): ImmutableInfraSettings {
     diagnostics: {
       debounceMs: normalizeDebounce(asRecord(value.diagnostics).debounceMs),
     },
-    terraform: { path: trimmedString(asRecord(value.terraform).path) },
+    terraform: {
+      path: trimmedString(asRecord(value.terraform).path),
+      askProviders:
+        typeof asRecord(value.terraform).askProviders === 'boolean' ? (asRecord(value.terraform).askProviders as boolean) : DEFAULT_SETTINGS.terraform.askProviders,
+    },
     kubectl: { path: trimmedString(asRecord(value.kubectl).path) },
     kubernetes: { baseline: oneOf(asRecord(value.kubernetes).baseline, KUBERNETES_BASELINE_SOURCES, DEFAULT_SETTINGS.kubernetes.baseline) },
     trace: {

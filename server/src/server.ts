@@ -15,6 +15,8 @@ async function main(): Promise<void> {
   // A refused knowledge file or entry goes to the client's log once; the other providers still answer.
   const knowledge = new ReplacementKnowledgeBase(undefined, undefined, { report: (message) => connection.console.error(message) });
   new ImmutableInfraLanguageServer(connection, { parser, knowledge }).listen();
+  // Ended by a signal, the server still runs its exit handlers, which stop the provider processes it started.
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => process.exit(128 + (signal === 'SIGHUP' ? 1 : signal === 'SIGINT' ? 2 : 15)));
 }
 
 main().catch((error: unknown) => {

@@ -2,12 +2,13 @@
  * `npm run bench`: runs every benchmark, prints the figures with their targets and their ratio to
  * the baseline measured in the same run, and writes them to .bench/results.json.
  * Exit 1 when a figure misses its target.
- *   npm run bench [-- SUITE…]     suites: terraform, valueFlow, planGraph, rollout, kubernetes (default: all)
+ *   npm run bench [-- SUITE…]     suites: terraform, valueFlow, planGraph, rollout, kubernetes, providers (default: all)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { graphBench } from './graphBench';
 import { kubernetesBench } from './kubernetesBench';
+import { providersBench } from './providersBench';
 import { rolloutBench } from './rolloutBench';
 import { terraformBench, type BenchFigure } from './terraformBench';
 import { valueFlowBench } from './valueFlowBench';
@@ -20,6 +21,7 @@ const SUITES: Record<string, Suite> = {
   planGraph: { title: 'plan graph (CLI HTML in headless Chromium)', run: graphBench },
   rollout: { title: 'rollout simulator (1,000-replica Deployment)', run: rolloutBench },
   kubernetes: { title: 'kubernetes (1,000-object manifest)', run: kubernetesBench },
+  providers: { title: 'asking the providers (200-resource module, hashicorp/local)', run: providersBench },
 };
 
 async function main(): Promise<void> {

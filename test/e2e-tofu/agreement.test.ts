@@ -35,6 +35,8 @@ import type { ProviderKnowledge } from '../../core/src/terraform/knowledgeBase/f
 import { defaultKnowledgeBaseDir, ReplacementKnowledgeBase } from '../../core/src/terraform/knowledgeBase/knowledgeBase';
 import { readProviderLockFile } from '../../core/src/terraform/providerLockFile';
 import { TerraformModuleAnalyzer } from '../../core/src/terraform/terraformModuleAnalyzer';
+import { ProviderAsker } from '../../core/src/providerPlugin/providerAsker';
+import { DEFAULT_POOL_OPTIONS, ProviderPool } from '../../core/src/providerPlugin/providerPool';
 import { limiter } from '../support/limiter';
 import { cleanupTempDirs, tempDir, writeFiles } from '../support/tempModule';
 import {
@@ -529,6 +531,10 @@ interface Row {
   tofuReplacePaths: string;
   status: Status;
   note: string;
+  /** The analyzer asking the module's provider binaries (`--ask-providers`): its findings, and whether they agree with the plan. */
+  asked: string;
+  askedStatus: 'agree' | 'DISAGREE' | '';
+  askedNote: string;
 }
 
 interface TypeOutcome {
@@ -760,12 +766,51 @@ function compare(
   return { ...base, status: problems.length ? 'DISAGREE' : 'agree', note: notes.join('; ') };
 }
 
+/**
+ * With the providers asked, every row must match the plan exactly: replaced exactly when tofu
+ * replaces, "forces" only (never "may"), each finding the provider's own verdict, and every
+ * replace path either a finding's attribute or named in its rule (a computed attribute such as
+ * `ready_for_renewal`, which no configuration writes, is named in the finding of the edit that
+ * caused it).
+ */
+function compareAsked(
+  findings: Finding[],
+  change: NonNullable<PlanJson['resource_changes']>[number] | undefined,
+  answered: boolean,
+): Pick<Row, 'asked' | 'askedStatus' | 'askedNote'> {
+  const actions = change?.change.actions ?? [];
+  const tofuReplaces = actions.includes('delete') && actions.includes('create');
+  const replacing = findings.filter((f) => f.code === 'terraform/forces-replacement' || f.code === 'terraform/may-force-replacement');
+  const problems: string[] = [];
+  if (!answered) problems.push('the provider gave no verdict');
+  for (const f of replacing) {
+    if (f.code === 'terraform/may-force-replacement') problems.push(`still "may force" on ${f.attribute}`);
+    else if (f.rule?.asked !== true) problems.push(`"forces" on ${f.attribute} is not the provider's verdict`);
+  }
+  if (tofuReplaces && replacing.length === 0) problems.push('tofu replaces, asking the provider says nothing');
+  if (!tofuReplaces && replacing.length > 0)
+    problems.push(`tofu ${actions.includes('update') ? 'updates in place' : 'plans no change'}, asking the provider says it replaces`);
+  if (tofuReplaces) {
+    const tops = (change?.change.replace_paths ?? []).map((p) => String(p[0]));
+    for (const top of tops) {
+      const named = replacing.some((f) => (f.attribute ?? '').split('.')[0] === top || (f.rule?.source ?? '').includes(`\`${top}`));
+      if (!named) problems.push(`tofu's replace_paths name ${top}, the provider's findings do not`);
+    }
+  }
+  return {
+    asked: describeFindings(replacing),
+    askedStatus: problems.length > 0 ? 'DISAGREE' : 'agree',
+    askedNote: problems.join('; '),
+  };
+}
+
 async function runType(
   spec: TypeSpec,
   knowledge: ReplacementKnowledgeBase,
   parser: HclParser,
   schemas: Awaited<ReturnType<typeof builtSchemas>>,
   fixtures: () => Promise<Record<string, string>>,
+  providers: ProviderAsker,
   tool: IacTool = OPENTOFU,
 ): Promise<TypeOutcome> {
   const started = Date.now();
@@ -780,6 +825,9 @@ async function runType(
     ours: '',
     tofuActions: '',
     tofuReplacePaths: '',
+    asked: '',
+    askedStatus: '',
+    askedNote: '',
     ...rest,
   });
 
@@ -823,13 +871,23 @@ async function runType(
   writeFiles(dir, { 'main.tf': renderModule(spec, runnable, 'second', fx) });
   const plan = await tofu.planJson();
   const analyzer = new TerraformModuleAnalyzer(parser, knowledge);
-  const { findings } = await analyzer.analyze(dir, { baseline: 'state', gitRef: 'HEAD', mayRunProcesses: false });
+  const { findings, questions } = await analyzer.analyze(dir, { baseline: 'state', gitRef: 'HEAD', mayRunProcesses: false, collectProviderQuestions: true });
+  // The same edits with the providers asked: their verdicts in place of the knowledge base's.
+  const verdicts = await providers.answer(dir, questions ?? []);
+  const askedFindings = (await analyzer.analyze(dir, { baseline: 'state', gitRef: 'HEAD', mayRunProcesses: false, providerVerdicts: verdicts })).findings;
   for (const c of runnable) {
     const address = `${spec.type}.${instanceName(c)}`;
     const change = plan.resource_changes?.find((r) => r.address === address);
     const own = findings.filter((f) => f.address === address);
     const configured = new Set(Object.keys(instanceArguments(spec, c, 'second')).map((k) => k.split('.')[0]));
-    const compared = compare(knowledge, spec, c, own, change, configured);
+    const compared = {
+      ...compare(knowledge, spec, c, own, change, configured),
+      ...compareAsked(
+        askedFindings.filter((f) => f.address === address),
+        change,
+        verdicts.has(address),
+      ),
+    };
     const explained = VERSION_EXPLAINED[caseKey(spec, c)];
     if (explained && compared.status === 'DISAGREE') rows.push(row(c, { ...compared, status: 'version', note: `${compared.note} — ${explained}` }));
     else if (explained) rows.push(row(c, { ...compared, status: 'DISAGREE', note: `agrees now: the version explanation is stale (${explained})` }));
@@ -935,7 +993,21 @@ function uncoveredRows(knowledge: ReplacementKnowledgeBase): Row[] {
 }
 
 function emptyRow(type: string, attribute: string): Row {
-  return { type, attribute, edge: false, edit: '—', rule: '—', ours: '', tofuActions: '', tofuReplacePaths: '', status: 'n/a', note: '' };
+  return {
+    type,
+    attribute,
+    edge: false,
+    edit: '—',
+    rule: '—',
+    ours: '',
+    tofuActions: '',
+    tofuReplacePaths: '',
+    status: 'n/a',
+    note: '',
+    asked: '',
+    askedStatus: '',
+    askedNote: '',
+  };
 }
 
 function renderTable(knowledge: ReplacementKnowledgeBase, rows: Row[]): string {
@@ -964,6 +1036,7 @@ function renderTable(knowledge: ReplacementKnowledgeBase, rows: Row[]): string {
       `${count(edges, 'note')} "note" (tofu does not replace, as the knowledge base's note says; the analyzer warns), ` +
       `${count(edges, 'gap')} "gap" (tofu replaces, as the knowledge base's note says; the analyzer says nothing)`,
     `- force-new paths of providers not built here (\`not built\`, listed, not planned): ${notBuilt.length} rows`,
+    `- asking the providers: ${rows.filter((r) => r.askedStatus !== '').length} planned rows — ${rows.filter((r) => r.askedStatus === 'agree').length} agree, ${rows.filter((r) => r.askedStatus === 'DISAGREE').length} disagree`,
     ...(rows.some((r) => r.attribute === '(module)') ? [`- findings outside the cases: ${rows.filter((r) => r.attribute === '(module)').length}`] : []),
     '',
     'Conditional rules (`conditional`): each case says whether its edit meets the condition and why; the row agrees when the',
@@ -973,15 +1046,31 @@ function renderTable(knowledge: ReplacementKnowledgeBase, rows: Row[]): string {
     '"note" and "gap" rows are behaviour the knowledge base records in an attribute\'s `note` because no rule or `default` of',
     'the format expresses it; the analyzer applies rules and flags, not notes.',
     '',
-    '| resource type | attribute | edit | knowledge base rule | our finding | tofu actions | tofu replace_paths | agree? | note |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '"asking the provider" is the analyzer with the module\'s own provider binaries asked (`check --ask-providers`: their',
+    '`PlanResourceChange` over the plugin protocol decides); it must agree with the plan on every planned row, "note" and',
+    '"gap" rows and conditional rules included: replaced exactly when tofu replaces, "forces" and never "may".',
+    '',
+    '| resource type | attribute | edit | knowledge base rule | our finding | tofu actions | tofu replace_paths | agree? | note | asking the provider | agree (asked)? |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of rows) {
     const attribute = r.variant ? `${r.attribute} (${r.variant.replace(/_/g, ' ')})` : r.attribute;
     const verdict = r.status === 'agree' ? 'yes' : r.status === 'DISAGREE' ? '**NO**' : r.status;
-    lines.push(`| ${[r.type, `\`${attribute}\``, r.edit, r.rule, r.ours, r.tofuActions, r.tofuReplacePaths, verdict, r.note].map((t) => cell(t || '—')).join(' | ')} |`);
+    const asked = r.askedStatus === 'agree' ? 'yes' : r.askedStatus === 'DISAGREE' ? `**NO**: ${r.askedNote}` : '';
+    lines.push(
+      `| ${[r.type, `\`${attribute}\``, r.edit, r.rule, r.ours, r.tofuActions, r.tofuReplacePaths, verdict, r.note, r.askedStatus ? r.asked : '', asked].map((t) => cell(t || '—')).join(' | ')} |`,
+    );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The rows where the knowledge base or the asked provider disagrees with the plan, one line each. */
+function disagreements(rows: Row[]): string[] {
+  const name = (r: Row) => `${r.type}.${r.attribute}${r.variant ? ` (${r.variant})` : ''}`;
+  return [
+    ...rows.filter((r) => r.status === 'DISAGREE').map((r) => `${name(r)}: ${r.note}`),
+    ...rows.filter((r) => r.askedStatus === 'DISAGREE').map((r) => `${name(r)} (asking the provider): ${r.askedNote}`),
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -990,6 +1079,8 @@ describe(`${toolLabel(OPENTOFU)} knowledge base agrees with a real OpenTofu plan
   const knowledge = new ReplacementKnowledgeBase(defaultKnowledgeBaseDir());
   const outcomes = new Map<string, Promise<TypeOutcome>>();
   let suiteStarted = 0;
+  const pool = new ProviderPool({ ...DEFAULT_POOL_OPTIONS, log: () => undefined });
+  const providers = new ProviderAsker(pool, () => undefined);
 
   before(async () => {
     if (tofuProvisioningError()) return; // every test below fails with the setup hint
@@ -1000,22 +1091,21 @@ describe(`${toolLabel(OPENTOFU)} knowledge base agrees with a real OpenTofu plan
     let fixtures: Promise<Record<string, string>> | undefined;
     const getFixtures = () => (fixtures ??= tlsFixtures());
     for (const spec of SPECS) {
-      const outcome = limit(() => runType(spec, knowledge, parser, schemas, getFixtures));
+      const outcome = limit(() => runType(spec, knowledge, parser, schemas, getFixtures, providers));
       outcome.catch(() => undefined); // awaited (and reported) by the type's own test
       outcomes.set(spec.type, outcome);
     }
   });
-  after(cleanupTempDirs);
+  after(async () => {
+    await pool.dispose();
+    cleanupTempDirs();
+  });
 
   for (const spec of SPECS) {
     test(spec.type, async () => {
       assertTofuProvisioned();
       const outcome = await outcomes.get(spec.type)!;
-      const bad = outcome.rows.filter((r) => r.status === 'DISAGREE');
-      assert.deepEqual(
-        bad.map((r) => `${r.type}.${r.attribute}${r.variant ? ` (${r.variant})` : ''}: ${r.note}`),
-        [],
-      );
+      assert.deepEqual(disagreements(outcome.rows), []);
     });
   }
 
@@ -1029,10 +1119,7 @@ describe(`${toolLabel(OPENTOFU)} knowledge base agrees with a real OpenTofu plan
     const durations = settled.flatMap((s) => (s.status === 'fulfilled' ? [`${s.value.type} ${(s.value.durationMs / 1000).toFixed(1)} s`] : []));
     console.log(`agreement suite: ${((Date.now() - suiteStarted) / 1000).toFixed(1)} s (${durations.join(', ')})`);
 
-    const problems = [
-      ...failedTypes.map((f) => `could not run ${f}`),
-      ...rows.filter((r) => r.status === 'DISAGREE').map((r) => `${r.type}.${r.attribute}${r.variant ? ` (${r.variant})` : ''}: ${r.note}`),
-    ];
+    const problems = [...failedTypes.map((f) => `could not run ${f}`), ...disagreements(rows)];
     if (UPDATE && failedTypes.length === 0) writeFileSync(TABLE_FILE, table);
     else if (!UPDATE && (!existsSync(TABLE_FILE) || readFileSync(TABLE_FILE, 'utf8') !== table)) {
       problems.push(`${path.relative(repoRoot, TABLE_FILE)} is out of date: regenerate it with UPDATE_AGREEMENT_TABLE=1 node scripts/run-tests.mjs e2e-tofu`);
@@ -1053,6 +1140,8 @@ if (TERRAFORM) {
   describe(`${toolLabel(terraform)} knowledge base agrees with a real Terraform plan`, () => {
     const knowledge = new ReplacementKnowledgeBase(defaultKnowledgeBaseDir());
     const outcomes = new Map<string, Promise<TypeOutcome>>();
+    const pool = new ProviderPool({ ...DEFAULT_POOL_OPTIONS, log: () => undefined });
+    const providers = new ProviderAsker(pool, () => undefined);
 
     before(async () => {
       if (toolReadinessError(terraform)) return; // every test below fails saying why
@@ -1063,22 +1152,21 @@ if (TERRAFORM) {
       let fixtures: Promise<Record<string, string>> | undefined;
       const getFixtures = () => (fixtures ??= tlsFixtures());
       for (const spec of SPECS) {
-        const outcome = limit(() => runType(spec, knowledge, parser, schemas, getFixtures, terraform));
+        const outcome = limit(() => runType(spec, knowledge, parser, schemas, getFixtures, providers, terraform));
         outcome.catch(() => undefined); // awaited (and reported) by the type's own test
         outcomes.set(spec.type, outcome);
       }
     });
-    after(cleanupTempDirs);
+    after(async () => {
+      await pool.dispose();
+      cleanupTempDirs();
+    });
 
     for (const { type } of SPECS) {
       test(`${toolLabel(terraform)} ${type}`, async () => {
         assertToolReady(terraform);
         const outcome = await outcomes.get(type)!;
-        const bad = outcome.rows.filter((r) => r.status === 'DISAGREE');
-        assert.deepEqual(
-          bad.map((r) => `${r.type}.${r.attribute}${r.variant ? ` (${r.variant})` : ''}: ${r.note}`),
-          [],
-        );
+        assert.deepEqual(disagreements(outcome.rows), []);
       });
     }
 

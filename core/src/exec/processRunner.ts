@@ -1,7 +1,7 @@
 /**
  * The one way this project starts a program. Its callers: the extension's terraform/tofu runs
- * (plan, show, apply, `version`), git reading of baselines, and kubectl for the live Kubernetes
- * baseline; the provider plugins asked for their schemas will be next. What each of them gets:
+ * (plan, show, apply, `version`), git reading of baselines, kubectl for the live Kubernetes
+ * baseline, and the provider plugins asked whether an edit replaces. What each of them gets:
  *
  * - An executable and an argument array, never a shell: no quoting, globbing or `$(…)`, so an
  *   argument taken from a workspace (a ref, an object name) reaches the program exactly as given.
@@ -57,6 +57,12 @@ export interface ProcessRequest {
   interruptGraceMs?: number;
   /** Most bytes kept of stdout, and of stderr; the run is terminated when either would pass it. */
   maxOutputBytes?: number;
+  /**
+   * False: the output is only streamed line by line, nothing of it is kept (the result's stdout and
+   * stderr are empty, and `maxOutputBytes` does not apply) — for a long-lived program such as a
+   * provider plugin, which logs for as long as it runs.
+   */
+  keepOutput?: boolean;
 }
 
 export interface ProcessResult {

@@ -32,7 +32,8 @@ export function runProcess(request: ProcessRequest): Promise<ProcessResult> {
   const windows = process.platform === 'win32';
   const cancellation = ProcessCancellation.from(request.signal, request.cancellation);
   const graceMs = request.interruptGraceMs ?? DEFAULT_INTERRUPT_GRACE_MS;
-  const limit = request.maxOutputBytes ?? Infinity;
+  const keep = request.keepOutput !== false;
+  const limit = keep ? (request.maxOutputBytes ?? Infinity) : Infinity;
 
   return new Promise((resolve, reject) => {
     let child: ChildProcess;
@@ -88,8 +89,10 @@ export function runProcess(request: ProcessRequest): Promise<ProcessResult> {
       if (outputLimitExceeded) return;
       const room = limit - stream.bytes;
       const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
-      stream.chunks.push(kept);
-      stream.bytes += kept.length;
+      if (keep) {
+        stream.chunks.push(kept);
+        stream.bytes += kept.length;
+      }
       for (const line of stream.lines.push(kept)) stream.onLine?.(line);
       if (kept !== chunk) {
         outputLimitExceeded = name;

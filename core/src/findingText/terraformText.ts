@@ -78,7 +78,9 @@ export interface InstancesUnknownFacts {
 export type RuleOrigin =
   | { kind: 'knowledge'; provider: string; version: string; used?: ModuleProviderVersion }
   /** `contradicted`: what the knowledge base says instead (`updates in place`), when it says anything. */
-  | { kind: 'learned'; plan: string; time: string; contradicted?: { provider: string; version: string; says: string } };
+  | { kind: 'learned'; plan: string; time: string; contradicted?: { provider: string; version: string; says: string } }
+  /** The provider binary itself answered, asked over the plugin protocol. */
+  | { kind: 'provider'; provider: string; version: string };
 
 export interface KnowledgeVersionFacts {
   /** `hashicorp/aws`. */
@@ -279,6 +281,7 @@ function usedVersion(used: ModuleProviderVersion): string {
 
 /** The hover's note on whose rule it is: `(hashicorp/aws 6.58.0 knowledge; the module uses 5.31.0 …)`. */
 function ruleOriginNote(rule: RuleOrigin): string {
+  if (rule.kind === 'provider') return `(the provider says so: ${rule.provider} ${rule.version})`;
   if (rule.kind === 'learned') {
     return rule.contradicted
       ? `(the ${rule.contradicted.provider} ${rule.contradicted.version} knowledge says it ${rule.contradicted.says}; the real plan replaced on it)`

@@ -15,13 +15,16 @@ import type { HclFile } from './hcl/model';
 import type { KnowledgeLookup } from './knowledgeLookup';
 import { LearnedKnowledge, type LearnedReplacement } from './learnedReplacements';
 import { renameFindings, statefulRenameFindings } from './renameFindings';
-import { replacementCoverage, type LockFileVersions, type ReplacementCoverage, type ReplacementCoverageResult } from './replacementCoverage';
+import { providerKeyOf, replacementCoverage, type LockFileVersions, type ReplacementCoverage, type ReplacementCoverageResult } from './replacementCoverage';
 import { isLocalModuleSource } from './moduleSources';
 import { replacementFindings } from './replacementFindings';
 import { ConfigurationValues, type ValueSite, type VariableDefinitionsFile } from './valueFlow/configurationValues';
 import { deployedStateIndex } from './valueFlow/deployedState';
 import { IncrementalMemo } from './valueFlow/incrementalMemo';
-import { assessmentRecipe, fateOf, inPlaceUpdateRecipe, referencedResource, type AssessmentContext } from './valueFlow/instanceAssessment';
+import { assessmentRecipe, fateOf, inPlaceUpdateRecipe, referencedResource, staticResourceAddress, type AssessmentContext } from './valueFlow/instanceAssessment';
+import type { ResourceInstance } from './valueFlow/configurationValues';
+import { configuredObject, instanceQuestion, statePrior } from './valueFlow/providerVerdicts';
+import type { ProviderQuestion, ProviderVerdicts, QuestionPrior } from '../providerPlugin/providerQuestions';
 import { buildModuleTree, isMissingModule, moduleAddressOf, treeNodes, type ChildModuleInputs, type ModuleTreeNode } from './valueFlow/moduleTree';
 
 /** A configuration file of the module, read and parsed. */
@@ -77,6 +80,10 @@ export interface ModuleAnalysisInput {
   workspace?: string;
   /** Kept by the caller between analyses of the same module, so that what an edit left alone is not assessed again. */
   memo?: ModuleAnalysisMemo;
+  /** List the questions to ask the providers themselves (`ModuleAnalysis.questions`). */
+  collectProviderQuestions?: boolean;
+  /** The providers' answers, by instance address: each decides its instance's replacement while the instance's question is the one it answered. */
+  providerVerdicts?: ProviderVerdicts;
 }
 
 export interface ModuleAnalysis {
@@ -87,6 +94,8 @@ export interface ModuleAnalysis {
   files: string[];
   /** How many managed resources were checked for replacement, and why the others were not. */
   coverage: ReplacementCoverage;
+  /** With `collectProviderQuestions`: every checked instance that has a deployed counterpart, as a question for its provider. */
+  questions?: ProviderQuestion[];
 }
 
 /**
@@ -151,7 +160,10 @@ export function analyzeModule(input: ModuleAnalysisInput): ModuleAnalysis {
     knowledge,
     notChecked: covered.notChecked,
     triggerTargets,
+    verdicts: input.providerVerdicts,
   };
+  const questions = input.collectProviderQuestions || input.providerVerdicts ? new InstanceQuestions(context) : undefined;
+  if (questions) context.questionFor = (instance) => questions.of(instance);
   const values = new ConfigurationValues({
     tree,
     variableFiles: input.variableFiles,
@@ -166,6 +178,7 @@ export function analyzeModule(input: ModuleAnalysisInput): ModuleAnalysis {
   context.values = values;
   const editedSites = editedSitesOf(values, baselineValues?.sites ?? previousSites(baseline, input, memo, knowledge, workspace));
   findings.push(...replacementFindings({ values, texts, baseline, knowledge, moduleVersions: covered.moduleVersions, learned, editedSites }));
+  const asked = input.collectProviderQuestions && questions ? questions.all(values, covered.notChecked) : undefined;
   values.memo.sweep();
   baselineValues?.values.memo.sweep();
   const childModules = input.childModules ?? localChildModuleResources(tree);
@@ -176,7 +189,57 @@ export function analyzeModule(input: ModuleAnalysisInput): ModuleAnalysis {
     baselineDescription: baseline.kind === 'none' ? baseline.reason : describeBaseline(baseline),
     files: nodes.flatMap((node) => node.files.map((f) => f.path)),
     coverage: covered.coverage,
+    ...(asked ? { questions: asked } : {}),
   };
+}
+
+/**
+ * The question for each instance, made once per analysis: its provider (as its module's
+ * `required_providers` names it), its evaluated configuration and its deployed counterpart (the
+ * state's instance, or the baseline configuration's instance).
+ */
+class InstanceQuestions {
+  private readonly made = new Map<string, ProviderQuestion | undefined>();
+
+  constructor(private readonly context: AssessmentContext) {}
+
+  of(instance: ResourceInstance): ProviderQuestion | undefined {
+    if (this.made.has(instance.address)) return this.made.get(instance.address);
+    const question = this.make(instance);
+    this.made.set(instance.address, question);
+    return question;
+  }
+
+  /** The questions of every managed instance that is checked and deployed. */
+  all(values: ConfigurationValues, notChecked: ReadonlySet<string>): ProviderQuestion[] {
+    const questions: ProviderQuestion[] = [];
+    for (const module of values.allModuleInstances().instances) {
+      for (const resource of module.node.config.resources) {
+        if (resource.mode !== 'managed') continue;
+        for (const instance of values.instancesOf(module, resource).instances) {
+          if (notChecked.has(staticResourceAddress(instance))) continue;
+          const question = this.of(instance);
+          if (question) questions.push(question);
+        }
+      }
+    }
+    return questions;
+  }
+
+  private make(instance: ResourceInstance): ProviderQuestion | undefined {
+    const { context } = this;
+    let prior: QuestionPrior | undefined;
+    if (context.baseline.kind === 'state') {
+      const deployed = context.deployed?.instance(instance.address);
+      prior = deployed && statePrior(deployed);
+    } else {
+      const previous = context.baselineValues?.instanceAt(instance.address);
+      prior = previous && context.baselineValues && { kind: 'configuration', config: configuredObject(context.baselineValues, previous) };
+    }
+    if (!prior) return undefined;
+    const provider = providerKeyOf(instance.resource.providerLocalName, instance.module.node.config.requiredProviders);
+    return instanceQuestion(instance.address, instance.resource.type, provider, configuredObject(context.values, instance), prior);
+  }
 }
 
 /**

@@ -23,6 +23,8 @@ export interface LockedProvider {
   version?: string;
   /** The version constraints `init` recorded from `required_providers`, when there were any. */
   constraints?: string;
+  /** The package checksums `init` recorded (`h1:…` of the unpacked package, `zh:…` of the registry's zip files). */
+  hashes?: string[];
 }
 
 export interface ProviderLockFile {
@@ -44,7 +46,13 @@ export function readProviderLockFile(text: string): ProviderLockFile {
     if (item === undefined) break;
     if (item.kind !== 'block' || item.type !== 'provider' || item.labels.length !== 1) continue;
     const { version, constraints } = item.attributes;
-    providers.push({ source: item.labels[0], ...(version !== undefined ? { version } : {}), ...(constraints !== undefined ? { constraints } : {}) });
+    const hashes = item.lists.hashes;
+    providers.push({
+      source: item.labels[0],
+      ...(version !== undefined ? { version } : {}),
+      ...(constraints !== undefined ? { constraints } : {}),
+      ...(hashes !== undefined ? { hashes } : {}),
+    });
   }
   return { ...(header ? { writtenBy: header[1] === 'tofu' ? 'opentofu' : 'terraform' } : {}), providers };
 }
@@ -61,8 +69,11 @@ export function lockedProviderVersions(text: string): Map<string, string> {
 
 type BodyItem =
   | { kind: 'attribute' }
-  /** `attributes`: the body's attributes whose value is a literal string, the first of each name. */
-  | { kind: 'block'; type: string; labels: string[]; attributes: Record<string, string> }
+  /**
+   * `attributes`: the body's attributes whose value is a literal string, the first of each name;
+   * `lists`: those whose value is a list of literal strings.
+   */
+  | { kind: 'block'; type: string; labels: string[]; attributes: Record<string, string>; lists: Record<string, string[]> }
   /** A line that is neither: skipped. */
   | { kind: 'skipped' };
 
@@ -108,19 +119,20 @@ class BodyScanner {
     }
     if (this.text[this.at] !== '{') return this.skipLine();
     this.at++;
-    return { kind: 'block', type, labels, attributes: this.blockAttributes() };
+    return { kind: 'block', type, labels, ...this.blockAttributes() };
   }
 
-  /** After a block's `{`: its attributes with literal string values, up to and past its `}`. */
-  private blockAttributes(): Record<string, string> {
+  /** After a block's `{`: its attributes with literal string values and lists of them, up to and past its `}`. */
+  private blockAttributes(): { attributes: Record<string, string>; lists: Record<string, string[]> } {
     const attributes: Record<string, string> = {};
+    const lists: Record<string, string[]> = {};
     const seen = new Set<string>();
     for (;;) {
       this.skipSpace(true);
-      if (this.at >= this.text.length) return attributes;
+      if (this.at >= this.text.length) return { attributes, lists };
       if (this.text[this.at] === '}') {
         this.at++;
-        return attributes;
+        return { attributes, lists };
       }
       const name = this.match(IDENTIFIER);
       if (name === undefined) {
@@ -136,8 +148,11 @@ class BodyScanner {
         this.skipExpression();
         if (seen.has(name)) continue;
         seen.add(name);
-        const value = literalString(this.text.slice(start, this.at).trim());
+        const text = this.text.slice(start, this.at).trim();
+        const value = literalString(text);
         if (value !== undefined) attributes[name] = value;
+        const list = literalStringList(text);
+        if (list !== undefined) lists[name] = list;
         continue;
       }
       // A nested block: its labels, then its body, skipped whole.
@@ -259,4 +274,23 @@ function literalString(source: string): string | undefined {
   if (!quoted || quoted[0].length !== source.length) return undefined;
   const decoded = decodeQuoted(quoted[1]);
   return decoded.kind === 'literal' ? decoded.value : undefined;
+}
+
+/** `["a", "b",]` across lines, as `init` writes `hashes`; undefined for anything else. */
+function literalStringList(source: string): string[] | undefined {
+  if (!source.startsWith('[') || !source.endsWith(']')) return undefined;
+  const items: string[] = [];
+  let at = 1;
+  const end = source.length - 1;
+  for (;;) {
+    while (at < end && /[\s,]/.test(source[at])) at++;
+    if (at >= end) return items;
+    QUOTED.lastIndex = at;
+    const quoted = QUOTED.exec(source);
+    if (!quoted) return undefined;
+    const decoded = decodeQuoted(quoted[1]);
+    if (decoded.kind !== 'literal') return undefined;
+    items.push(decoded.value);
+    at = QUOTED.lastIndex;
+  }
 }

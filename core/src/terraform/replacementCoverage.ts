@@ -141,7 +141,8 @@ function notCheckedFacts(group: UncheckedProvider, input: ReplacementCoverageInp
   };
 }
 
-function providerKeyOf(localName: string, requirements: Map<string, ProviderRequirement>): string {
+/** The provider key (`hashicorp/tls`) of a provider local name, by the module's `required_providers` or as implied. */
+export function providerKeyOf(localName: string, requirements: Map<string, ProviderRequirement>): string {
   const source = requirements.get(localName)?.source;
   if (source === undefined) return providerKey(impliedProvider(localName));
   return sourceKey(source);

@@ -198,12 +198,14 @@ function groupFindings(
     const certain = change.outcome === 'certain';
     const addresses = instances.map((i) => i.address);
     const learnedRule = learnedResource?.learned.get(change.path.join('.'));
-    const ruleSource = learnedRule
-      ? change.ruleSource
-      : provider
-        ? `${provider.source} v${provider.version}${change.ruleSource ? `: ${change.ruleSource}` : ''}`
-        : change.ruleSource;
-    const rule = provider && ruleOrigin(provider, learnedRule, learnedResource, input.moduleVersions);
+    const ruleSource =
+      learnedRule || change.askedProvider !== undefined
+        ? change.ruleSource
+        : provider
+          ? `${provider.source} v${provider.version}${change.ruleSource ? `: ${change.ruleSource}` : ''}`
+          : change.ruleSource;
+    const asked = change.askedProvider !== undefined ? askedOrigin(change.askedProvider) : undefined;
+    const rule = asked ?? (provider && ruleOrigin(provider, learnedRule, learnedResource, input.moduleVersions));
     const cascade = change.cascadeFrom;
     const code = cascade ? 'terraform/cascade-replacement' : certain ? 'terraform/forces-replacement' : 'terraform/may-force-replacement';
     const edits = cascade ? [] : editedSitesOf(input, instances, change);
@@ -244,7 +246,9 @@ function groupFindings(
         after: change.after,
         replacement: certain ? 'certain' : 'possible',
         ruleSource,
-        rule: provider && findingRule(provider, change.ruleSource, learnedRule?.origin),
+        rule: asked
+          ? { provider: asked.provider, version: asked.version, ...(change.ruleSource ? { source: change.ruleSource } : {}), asked: true }
+          : provider && findingRule(provider, change.ruleSource, learnedRule?.origin),
         detail: withCascade(text.detail, downstream),
         fixes: cbdFix ? [cbdFix] : undefined,
         ...(downstream.length > 0 ? { cascade: downstream } : {}),
@@ -419,6 +423,12 @@ function ruleOrigin(
   }
   const used = moduleVersions?.get(key);
   return { kind: 'knowledge', provider: key, version: provider.version, ...(used ? { used } : {}) };
+}
+
+/** `hashicorp/tls 4.2.1`, as the provider client names who answered. */
+function askedOrigin(label: string): { kind: 'provider'; provider: string; version: string } {
+  const space = label.lastIndexOf(' ');
+  return { kind: 'provider', provider: space > 0 ? label.slice(0, space) : label, version: space > 0 ? label.slice(space + 1) : '' };
 }
 
 function findingRule(provider: { source: string; version: string }, source: string | undefined, learned: LearnedPlanOrigin | undefined): FindingRule {

@@ -46,6 +46,8 @@ export interface AttributeChange {
    * only possibly replaced.
    */
   cascadeFrom?: readonly ResourceAttributeRef[];
+  /** The provider itself decided the outcome, asked over the plugin protocol: `hashicorp/tls 4.2.1`. */
+  askedProvider?: string;
 }
 
 export interface ComparisonOptions {

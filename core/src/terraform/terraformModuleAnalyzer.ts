@@ -9,6 +9,7 @@
  */
 import * as path from 'node:path';
 import type { DeployedVersion } from '../io/deployedVersion';
+import type { ProviderVerdicts } from '../providerPlugin/providerQuestions';
 import { resolveBaseline } from './baseline/baselineSources';
 import { DeployedFolders } from './baseline/deployedFolderSource';
 import { GitModuleRevisions } from './baseline/gitRevisionSource';
@@ -36,6 +37,10 @@ export interface ModuleAnalysisOptions {
   deployed?: DeployedVersion;
   /** `-var-file` paths (relative to the module or absolute) the plan is run with: read after the automatically loaded files, in order. */
   varFiles?: readonly string[];
+  /** List the questions to ask the providers themselves (`ModuleAnalysis.questions`). */
+  collectProviderQuestions?: boolean;
+  /** The providers' answers by instance address, applied where they answer the instance's current question. */
+  providerVerdicts?: ProviderVerdicts;
 }
 
 export class TerraformModuleAnalyzer {
@@ -93,6 +98,8 @@ export class TerraformModuleAnalyzer {
       knowledge: this.knowledge,
       learned: this.learned,
       memo: this.memoFor(dir),
+      collectProviderQuestions: options.collectProviderQuestions,
+      providerVerdicts: options.providerVerdicts,
     });
   }
 

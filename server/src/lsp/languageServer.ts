@@ -41,6 +41,9 @@ import {
 } from '../../../core/src/terraform/terraformFiles';
 import { MODULE_MANIFEST_PATH } from '../../../core/src/terraform/moduleSources';
 import { TerraformModuleAnalyzer } from '../../../core/src/terraform/terraformModuleAnalyzer';
+import { ProviderAsker } from '../../../core/src/providerPlugin/providerAsker';
+import { DEFAULT_POOL_OPTIONS, ProviderPool } from '../../../core/src/providerPlugin/providerPool';
+import type { ProviderQuestion, ProviderVerdicts } from '../../../core/src/providerPlugin/providerQuestions';
 import type { DeployedVersion } from '../../../core/src/io/deployedVersion';
 import { analysisFailedFinding } from '../../../core/src/analysisFailure';
 import { codeActionsFor, codeLensesFor, hoverFor, toDiagnostics } from './findingsToLsp';
@@ -88,6 +91,10 @@ export class ImmutableInfraLanguageServer {
   private workspaceFolders: string[] = [];
   private configurationPull = false;
   private codeLensRefresh = false;
+  /** The provider binaries asked about edits: made when first needed, in a trusted workspace only. */
+  private providers: { pool: ProviderPool; asker: ProviderAsker } | undefined;
+  /** Per root module: the providers' verdicts from its last answers, by instance address. */
+  private readonly verdicts = new Map<string, ProviderVerdicts>();
 
   constructor(
     private readonly connection: Connection,
@@ -161,7 +168,9 @@ export class ImmutableInfraLanguageServer {
     c.onHover(({ textDocument, position }) => hoverFor(this.documents.get(textDocument.uri)?.findings ?? [], position));
     c.onCodeAction(({ textDocument, range }) => codeActionsFor(textDocument.uri, this.documents.get(textDocument.uri)?.findings ?? [], range));
     c.onCodeLens(({ textDocument }) => codeLensesFor(this.documents.get(textDocument.uri)?.findings ?? [], textDocument.uri));
-    c.onShutdown(() => {
+    c.onShutdown(async () => {
+      await this.providers?.pool.dispose();
+      this.providers = undefined;
       for (const timer of this.timers.values()) clearTimeout(timer);
       for (const doc of this.documents.values()) doc.parsed?.dispose();
       this.documents.clear();
@@ -388,8 +397,12 @@ export class ImmutableInfraLanguageServer {
     const covered = this.terraformDocuments().filter((d) => this.rootsByFolder.get(path.dirname(d.path))?.includes(rootDir));
     if (covered.length === 0) return;
     let findings: Finding[];
+    let questions: ProviderQuestion[] | undefined;
+    const applied = this.verdicts.get(rootDir);
     try {
       const settings = await this.settingsFor(rootDir);
+      // Provider binaries are programs of the workspace's: never started in Restricted Mode.
+      const ask = this.workspaceTrusted && settings.terraform.askProviders;
       const result = await this.analyzer.analyze(
         rootDir,
         {
@@ -398,10 +411,13 @@ export class ImmutableInfraLanguageServer {
           mayRunProcesses: this.workspaceTrusted,
           deployed: this.deployedFor(rootDir, rootDir, settings),
           varFiles: varFileArguments(settings.plan.arguments),
+          collectProviderQuestions: ask,
+          providerVerdicts: ask ? applied : undefined,
         },
         this.openTerraformDocuments(),
       );
       findings = result.findings;
+      questions = result.questions;
     } catch (error) {
       this.connection.console.error(`Analysis of ${rootDir} failed: ${(error as Error).stack ?? String(error)}`);
       findings = covered.map((doc) => analysisFailedFinding(doc.path, 'terraform', error, STALE_FINDINGS_WITHDRAWN));
@@ -409,6 +425,32 @@ export class ImmutableInfraLanguageServer {
     if (this.generations.get(rootDir) !== generation) return; // a newer edit is on its way
     this.analyses.set(rootDir, findings);
     this.publish(new Set([...covered.map((d) => path.dirname(d.path)), ...findings.map((f) => path.dirname(f.file))]));
+    if (questions && questions.length > 0) this.askProviders(rootDir, questions, applied);
+  }
+
+  /**
+   * After the knowledge base's findings are out: asks the providers what they have not answered
+   * yet, and analyses the module once more with their verdicts — unless the verdicts are the ones
+   * just applied, or an edit is already on its way (its analysis applies them).
+   */
+  private askProviders(rootDir: string, questions: ProviderQuestion[], applied: ProviderVerdicts | undefined): void {
+    const providers = (this.providers ??= this.startProviderPool());
+    const known = providers.asker.known(questions);
+    if (providers.asker.unanswered(questions).length === 0 && sameVerdicts(known, applied)) return;
+    void providers.asker.answer(rootDir, questions).then(
+      (verdicts) => {
+        if (sameVerdicts(verdicts, applied)) return;
+        this.verdicts.set(rootDir, verdicts);
+        if (!this.timers.has(rootDir)) this.schedule(rootDir, 0);
+      },
+      (error: unknown) => this.connection.console.error(`Asking the providers about ${rootDir} failed: ${(error as Error).stack ?? String(error)}`),
+    );
+  }
+
+  private startProviderPool(): { pool: ProviderPool; asker: ProviderAsker } {
+    const log = (line: string) => this.connection.console.info(`providers: ${line}`);
+    const pool = new ProviderPool({ ...DEFAULT_POOL_OPTIONS, log });
+    return { pool, asker: new ProviderAsker(pool, log) };
   }
 
   /**
@@ -444,6 +486,13 @@ export class ImmutableInfraLanguageServer {
 const STALE_FINDINGS_WITHDRAWN = "The earlier findings are withdrawn until an analysis succeeds: they may be out of date. The language server's log has the details.";
 
 type TrackedRangeChange = { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string };
+
+/** The same verdicts for the same instances: nothing new to apply. */
+function sameVerdicts(a: ProviderVerdicts, b: ProviderVerdicts | undefined): boolean {
+  if (!b || a.size !== b.size) return a.size === 0 && (b?.size ?? 0) === 0;
+  for (const [address, verdict] of a) if (b.get(address)?.key !== verdict.key) return false;
+  return true;
+}
 
 function isJsonFile(file: string): boolean {
   return file.endsWith('.json');

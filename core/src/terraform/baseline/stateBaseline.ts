@@ -18,6 +18,10 @@ export interface StateInstance {
   attributes: Record<string, unknown>;
   /** Paths of sensitive attributes, as Terraform records them (for rendering `(sensitive value)`). */
   sensitivePaths: string[][];
+  /** The provider's schema version the attributes were stored with (`schema_version`). */
+  schemaVersion: number;
+  /** The provider's private data for the instance (`private`, base64), handed back to it when it plans. */
+  private?: string;
 }
 
 export interface StateResource {
@@ -72,6 +76,8 @@ export function parseStateBaseline(text: string, file: string): StateBaseline {
         indexKey: typeof inst.index_key === 'number' || typeof inst.index_key === 'string' ? inst.index_key : undefined,
         attributes,
         sensitivePaths: sensitivePathsOf(inst.sensitive_attributes),
+        schemaVersion: typeof inst.schema_version === 'number' ? inst.schema_version : 0,
+        ...(typeof inst.private === 'string' && inst.private !== '' ? { private: inst.private } : {}),
       });
     }
     resources.push({

@@ -19,6 +19,8 @@ import type { MemoRecipe } from './incrementalMemo';
 import { ConfigurationValues, type InstanceFate, type ResourceInstance } from './configurationValues';
 import type { DeployedStateIndex } from './deployedState';
 import { moduleAddressOf } from './moduleTree';
+import { applyVerdict } from './providerVerdicts';
+import type { ProviderQuestion, ProviderVerdicts } from '../../providerPlugin/providerQuestions';
 
 export interface InstanceAssessment {
   address: string;
@@ -57,6 +59,10 @@ export interface AssessmentContext {
   notChecked?: ReadonlySet<string>;
   /** Static addresses of resources some `replace_triggered_by` names: their in-place updates matter too. */
   triggerTargets: ReadonlySet<string>;
+  /** The providers' own answers, by instance address: applied where the instance's question is the one answered. */
+  verdicts?: ProviderVerdicts;
+  /** The question an instance's verdict must answer; absent when no provider is asked. */
+  questionFor?: (instance: ResourceInstance) => ProviderQuestion | undefined;
 }
 
 export function fateOf(assessment: unknown): InstanceFate | undefined {
@@ -80,14 +86,16 @@ export function assessmentRecipe(context: AssessmentContext, instance: ResourceI
   const allUpdates = context.triggerTargets.has(staticAddress);
   const deployed = context.deployed?.instance(instance.address);
   const previous = context.baselineValues?.instanceAt(instance.address);
+  const verdict = context.verdicts?.get(instance.address);
   return {
-    token: () => [instance.resource.block, knowledge, deployed, previous?.resource.block, allUpdates, context.baseline],
+    token: () => [instance.resource.block, knowledge, deployed, previous?.resource.block, allUpdates, context.baseline, verdict],
     compute: () => {
       if (instance.resource.mode !== 'managed' || context.notChecked?.has(staticAddress)) return null;
       if (context.baseline.kind === 'none') return null;
       const base = baselineSide(context, instance, deployed, previous);
       if (!base) return { address: instance.address, changes: [], created: true };
-      const changes = knowledge ? compareInstance(context, instance, knowledge, base, allUpdates) : [];
+      let changes = knowledge ? compareInstance(context, instance, knowledge, base, allUpdates) : [];
+      if (verdict && context.questionFor?.(instance)?.key === verdict.key) changes = applyVerdict(changes, verdict, instance.resource.block);
       const triggeredBy = triggeredReplacements(context, instance);
       const assessment: InstanceAssessment = { address: instance.address, changes };
       if (triggeredBy.length > 0) assessment.triggeredBy = triggeredBy;

@@ -1,0 +1,182 @@
+/**
+ * Asks the providers themselves: for each question (an instance whose configuration is compared
+ * with what is deployed), the prior state as the provider upgrades it, the proposed new state as
+ * Terraform core merges it, and the configuration go to `PlanResourceChange`, whose
+ * `requires_replace` is the verdict. Only packages whose hash the lock file records are started.
+ * Answers are kept by question key, failures too (a question that crashed its provider is not
+ * asked again); every failure is logged once, and leaves the analysis' own finding in place.
+ */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { isUnknown, type Value } from '../terraform/evaluation/value';
+import { parseProviderSource, providerKey } from '../terraform/providerAddress';
+import { readProviderLockFile } from '../terraform/providerLockFile';
+import { readFileSync } from 'node:fs';
+import { configValue } from './configValue';
+import { proposedNewState } from './proposedNewState';
+import type { PathStep } from './providerClient';
+import { lockedProviderPackage, type ProviderPackage, type ProviderPackageProblem } from './providerPackages';
+import type { ProviderPool, ReadyProvider } from './providerPool';
+import type { ProviderQuestion, ProviderVerdict, ReplacedPath } from './providerQuestions';
+import type { SchemaBlock } from './providerSchema';
+
+/** Questions in flight at once, over all providers: each is a gRPC call on a unix socket. */
+const CONCURRENCY = 8;
+
+export class ProviderAsker {
+  private readonly verdicts = new Map<string, ProviderVerdict>();
+  private readonly failures = new Map<string, string>();
+  private readonly logged = new Set<string>();
+  private readonly packages = new Map<string, { stamp: string; found: ProviderPackage | ProviderPackageProblem }>();
+  private readonly upgraded = new Map<string, Promise<Value>>();
+
+  constructor(
+    private readonly pool: ProviderPool,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** The verdicts already known for these questions, by address: what can be applied without asking. */
+  known(questions: readonly ProviderQuestion[]): Map<string, ProviderVerdict> {
+    const known = new Map<string, ProviderVerdict>();
+    for (const question of questions) {
+      const verdict = this.verdicts.get(question.key);
+      if (verdict) known.set(question.address, verdict);
+    }
+    return known;
+  }
+
+  /** The questions neither answered nor failed before. */
+  unanswered(questions: readonly ProviderQuestion[]): ProviderQuestion[] {
+    return questions.filter((q) => !this.verdicts.has(q.key) && !this.failures.has(q.key));
+  }
+
+  /** Asks the questions of the module in `moduleDir` that have no answer yet; the verdicts of all of them, by address. */
+  async answer(moduleDir: string, questions: readonly ProviderQuestion[]): Promise<Map<string, ProviderVerdict>> {
+    const pending = this.unanswered(questions);
+    let next = 0;
+    const worker = async () => {
+      while (next < pending.length) {
+        const question = pending[next++];
+        try {
+          const verdict = await this.ask(moduleDir, question);
+          if (verdict) this.verdicts.set(question.key, verdict);
+        } catch (error) {
+          const reason = (error as Error).message;
+          this.failures.set(question.key, reason);
+          this.logOnce(`${question.provider}\0${reason}`, `could not ask the provider about ${question.address}: ${reason}`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, pending.length) }, worker));
+    return this.known(questions);
+  }
+
+  private async ask(moduleDir: string, question: ProviderQuestion): Promise<ProviderVerdict | undefined> {
+    const pkg = this.packageFor(moduleDir, question.provider);
+    if ('problem' in pkg) {
+      this.logOnce(`${moduleDir}\0${question.provider}\0${pkg.problem}`, `not asking ${question.provider} for ${moduleDir}: ${pkg.problem}`);
+      return undefined;
+    }
+    const provider = await this.pool.provider(pkg);
+    const resource = provider.schema.resources.get(question.type);
+    if (!resource) throw new Error(`${provider.label} has no resource type ${question.type}`);
+    const config = configValue(resource.block, question.config);
+    const prior = await this.priorOf(provider, pkg, question, resource.block);
+    const proposed = proposedNewState(resource.block, prior, config);
+    const priorPrivate = question.prior.kind === 'state' && question.prior.private ? Buffer.from(question.prior.private, 'base64') : undefined;
+    const planned = await provider.client.planResourceChange(question.type, prior, proposed, config, priorPrivate);
+    return {
+      key: question.key,
+      provider: provider.label,
+      replace: planned.requiresReplace.map((steps) => replacedPath(steps, prior, planned.plannedState, resource.block)),
+    };
+  }
+
+  private priorOf(provider: ReadyProvider, pkg: ProviderPackage, question: ProviderQuestion, block: SchemaBlock): Promise<Value> {
+    const prior = question.prior;
+    if (prior.kind === 'configuration') return Promise.resolve(withoutUnknowns(configValue(block, prior.config)));
+    // The deployed object does not change while the user types: upgraded once per provider package.
+    const key = `${pkg.hash}\0${question.type}\0${prior.schemaVersion}\0${prior.attributesJson}`;
+    let upgraded = this.upgraded.get(key);
+    if (!upgraded) {
+      upgraded = provider.client.upgradeResourceState(question.type, prior.schemaVersion, prior.attributesJson);
+      this.upgraded.set(key, upgraded);
+      upgraded.catch(() => this.upgraded.delete(key));
+    }
+    return upgraded;
+  }
+
+  /** The verified package of a provider (`hashicorp/tls`) as the module's lock file names it, looked up again when the lock file changes. */
+  private packageFor(moduleDir: string, key: string): ProviderPackage | ProviderPackageProblem {
+    const lockPath = join(moduleDir, '.terraform.lock.hcl');
+    let stamp = 'absent';
+    try {
+      const stat = statSync(lockPath);
+      stamp = `${stat.mtimeMs}:${stat.size}`;
+    } catch {
+      // no lock file: the problem says so
+    }
+    const cacheKey = `${moduleDir}\0${key}`;
+    const cached = this.packages.get(cacheKey);
+    if (cached && cached.stamp === stamp) return cached.found;
+    let source = key;
+    try {
+      const locked = readProviderLockFile(readFileSync(lockPath, 'utf8')).providers.find((p) => {
+        const address = parseProviderSource(p.source);
+        return address !== undefined && providerKey(address) === key;
+      });
+      if (locked) source = locked.source;
+    } catch {
+      // lockedProviderPackage names the missing file
+    }
+    const found = lockedProviderPackage(moduleDir, source);
+    this.packages.set(cacheKey, { stamp, found });
+    return found;
+  }
+
+  private logOnce(key: string, line: string): void {
+    if (this.logged.has(key)) return;
+    this.logged.add(key);
+    this.log(line);
+  }
+}
+
+function replacedPath(steps: PathStep[], prior: Value, planned: Value, block: SchemaBlock): ReplacedPath {
+  const top = steps[0] && 'attribute' in steps[0] ? steps[0].attribute : '';
+  const attribute = block.attributes.find((a) => a.name === top);
+  return {
+    path: steps.map((s) => ('attribute' in s ? s.attribute : String(s.key))).join('.'),
+    before: renderPlanValue(valueAt(prior, steps)),
+    after: renderPlanValue(valueAt(planned, steps)),
+    computedOnly: attribute !== undefined && attribute.computed && !attribute.optional && !attribute.required,
+  };
+}
+
+function valueAt(value: Value, steps: PathStep[]): Value | undefined {
+  let at: Value | undefined = value;
+  for (const step of steps) {
+    if (at === null || at === undefined || typeof at !== 'object' || isUnknown(at)) return undefined;
+    if ('attribute' in step) at = (at as { readonly [k: string]: Value })[step.attribute];
+    else if (Array.isArray(at)) at = typeof step.key === 'number' ? (at as readonly Value[])[step.key] : undefined;
+    else at = (at as { readonly [k: string]: Value })[String(step.key)];
+  }
+  return at;
+}
+
+/** As the plan shows a value: strings quoted, unknowns `(known after apply)`. */
+function renderPlanValue(value: Value | undefined): string {
+  if (value === undefined || value === null) return 'null';
+  if (isUnknown(value)) return '(known after apply)';
+  if (typeof value === 'object') return JSON.stringify(value, (_key, v: unknown) => (isUnknown(v) ? '(known after apply)' : v));
+  return JSON.stringify(value);
+}
+
+/** A prior state is always known: what the old configuration left unknown, the provider sees as null. */
+function withoutUnknowns(value: Value): Value {
+  if (isUnknown(value)) return null;
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => withoutUnknowns(v as Value));
+  const object: Record<string, Value> = {};
+  for (const [k, v] of Object.entries(value as Record<string, Value>)) object[k] = withoutUnknowns(v);
+  return object;
+}
