@@ -124,7 +124,7 @@ resource "tls_self_signed_cert" "c" {
       );
       assert.match(
         forces[0].detail ?? '',
-        /PlanResourceChange plans `ready_for_renewal` false → true and requires replacement \(the provider says so: hashicorp\/tls 4\.2\.1\)/,
+        /PlanResourceChange plans `ready_for_renewal` false → \(known after apply\) and requires replacement \(the provider says so: hashicorp\/tls 4\.2\.1\)/,
       );
     } finally {
       await pool.dispose();

@@ -19,10 +19,11 @@ const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', '
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8');
 
 const THREE_PROVIDERS = (host: string) => [
-  { source: `${host}/hashicorp/local`, version: '2.9.0', constraints: '~> 2.5' },
-  { source: `${host}/hashicorp/null`, version: '2.1.2' },
-  { source: `${host}/hashicorp/random`, version: '3.7.2', constraints: '>= 3.0.0, < 4.0.0' },
+  { source: `${host}/hashicorp/local`, version: '2.9.0', constraints: '~> 2.5', hashes: ['h1:zc7iI7sRXpqJGWb+45cGl53ZBEec8AqxpHX3l0JCUe4='] },
+  { source: `${host}/hashicorp/null`, version: '2.1.2', hashes: ['h1:3JvzlFCPoD0iVkBJVoFeSp/g14d6QHMVTjyw8c8TEW0='] },
+  { source: `${host}/hashicorp/random`, version: '3.7.2', constraints: '>= 3.0.0, < 4.0.0', hashes: ['h1:q7UHyZh/FMxGmnUrR+4px6ykLMHW5Su6NZx3p/35SUQ='] },
 ];
+const SEED_HASHES = ['h1:zc7iI7sRXpqJGWb+45cGl53ZBEec8AqxpHX3l0JCUe4='];
 
 let parser: HclParser;
 before(async () => {
@@ -56,10 +57,10 @@ describe('readProviderLockFile on the lock files init writes', () => {
   });
 
   test('the seed example, as each tool initialises it', () => {
-    assert.deepEqual(readProviderLockFile(TOFU_LOCK_FILE), { writtenBy: 'opentofu', providers: [{ source: 'registry.opentofu.org/hashicorp/local', version: '2.9.0' }] });
+    assert.deepEqual(readProviderLockFile(TOFU_LOCK_FILE), { writtenBy: 'opentofu', providers: [{ source: 'registry.opentofu.org/hashicorp/local', version: '2.9.0', hashes: SEED_HASHES }] });
     assert.deepEqual(readProviderLockFile(TERRAFORM_LOCK_FILE), {
       writtenBy: 'terraform',
-      providers: [{ source: 'registry.terraform.io/hashicorp/local', version: '2.9.0' }],
+      providers: [{ source: 'registry.terraform.io/hashicorp/local', version: '2.9.0', hashes: SEED_HASHES }],
     });
   });
 

@@ -43,6 +43,8 @@ const TO_OBJECT: protobuf.IConversionOptions = { longs: Number, enums: String, b
 const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 /** What the process said last on stderr, for the message when it dies. */
 const LAST_WORDS = 5;
+/** How long a call whose connection dropped waits for the process's exit, to report that instead. */
+const EXIT_WAIT_MS = 1000;
 /** A provider stopped with an interrupt (which go-plugin ignores) is killed this long after. */
 const INTERRUPT_GRACE_MS = 500;
 
@@ -174,14 +176,15 @@ export class ProviderProcess {
         new grpc.Metadata(),
         { deadline: Date.now() + timeoutMs + 1000 },
         (error, response) => {
-          if (error) {
-            // A process that died fails its calls with UNAVAILABLE first: say that it exited, once it has.
-            setImmediate(() => {
-              if (this.exitStatus !== undefined)
-                finish(new ProviderCallError(`the provider exited during ${method.path} (${this.exitStatus})${this.lastWordsText()}`, 'exited'));
-              else finish(new ProviderCallError(`${method.path} failed: ${error.details || error.message}`, 'rpc'));
-            });
-          } else finish(undefined, response);
+          if (!error) {
+            finish(undefined, response);
+            return;
+          }
+          // A process that dies drops its connection before its exit is seen: a dropped call waits a
+          // moment for the exit, which then says what happened (the exit listener above finishes it).
+          const failed = () => finish(new ProviderCallError(`${method.path} failed: ${error.details || error.message}`, 'rpc'));
+          if (error.code === grpc.status.UNAVAILABLE || error.code === grpc.status.INTERNAL) setTimeout(failed, EXIT_WAIT_MS);
+          else failed();
         },
       );
     });

@@ -21,7 +21,7 @@ import { replacementFindings } from './replacementFindings';
 import { ConfigurationValues, type ValueSite, type VariableDefinitionsFile } from './valueFlow/configurationValues';
 import { deployedStateIndex } from './valueFlow/deployedState';
 import { IncrementalMemo } from './valueFlow/incrementalMemo';
-import { assessmentRecipe, fateOf, inPlaceUpdateRecipe, referencedResource, staticResourceAddress, type AssessmentContext } from './valueFlow/instanceAssessment';
+import { assessmentRecipe, fateOf, inPlaceUpdateRecipe, referencedResource, type AssessmentContext } from './valueFlow/instanceAssessment';
 import type { ResourceInstance } from './valueFlow/configurationValues';
 import { configuredObject, instanceQuestion, statePrior } from './valueFlow/providerVerdicts';
 import type { ProviderQuestion, ProviderVerdicts, QuestionPrior } from '../providerPlugin/providerQuestions';
@@ -178,7 +178,7 @@ export function analyzeModule(input: ModuleAnalysisInput): ModuleAnalysis {
   context.values = values;
   const editedSites = editedSitesOf(values, baselineValues?.sites ?? previousSites(baseline, input, memo, knowledge, workspace));
   findings.push(...replacementFindings({ values, texts, baseline, knowledge, moduleVersions: covered.moduleVersions, learned, editedSites }));
-  const asked = input.collectProviderQuestions && questions ? questions.all(values, covered.notChecked) : undefined;
+  const asked = input.collectProviderQuestions && questions ? questions.all(values) : undefined;
   values.memo.sweep();
   baselineValues?.values.memo.sweep();
   const childModules = input.childModules ?? localChildModuleResources(tree);
@@ -210,14 +210,13 @@ class InstanceQuestions {
     return question;
   }
 
-  /** The questions of every managed instance that is checked and deployed. */
-  all(values: ConfigurationValues, notChecked: ReadonlySet<string>): ProviderQuestion[] {
+  /** The questions of every deployed managed instance, those the knowledge base does not describe too. */
+  all(values: ConfigurationValues): ProviderQuestion[] {
     const questions: ProviderQuestion[] = [];
     for (const module of values.allModuleInstances().instances) {
       for (const resource of module.node.config.resources) {
         if (resource.mode !== 'managed') continue;
         for (const instance of values.instancesOf(module, resource).instances) {
-          if (notChecked.has(staticResourceAddress(instance))) continue;
           const question = this.of(instance);
           if (question) questions.push(question);
         }

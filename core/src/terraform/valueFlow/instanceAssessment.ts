@@ -90,12 +90,15 @@ export function assessmentRecipe(context: AssessmentContext, instance: ResourceI
   return {
     token: () => [instance.resource.block, knowledge, deployed, previous?.resource.block, allUpdates, context.baseline, verdict],
     compute: () => {
-      if (instance.resource.mode !== 'managed' || context.notChecked?.has(staticAddress)) return null;
-      if (context.baseline.kind === 'none') return null;
+      if (instance.resource.mode !== 'managed' || context.baseline.kind === 'none') return null;
+      // A provider's own answer checks a resource the knowledge base does not describe, too.
+      const answered = verdict !== undefined && context.questionFor?.(instance)?.key === verdict.key;
+      const unchecked = context.notChecked?.has(staticAddress) === true;
+      if (unchecked && !answered) return null;
       const base = baselineSide(context, instance, deployed, previous);
       if (!base) return { address: instance.address, changes: [], created: true };
-      let changes = knowledge ? compareInstance(context, instance, knowledge, base, allUpdates) : [];
-      if (verdict && context.questionFor?.(instance)?.key === verdict.key) changes = applyVerdict(changes, verdict, instance.resource.block);
+      let changes = knowledge && !unchecked ? compareInstance(context, instance, knowledge, base, allUpdates) : [];
+      if (answered) changes = applyVerdict(changes, verdict, instance.resource.block);
       const triggeredBy = triggeredReplacements(context, instance);
       const assessment: InstanceAssessment = { address: instance.address, changes };
       if (triggeredBy.length > 0) assessment.triggeredBy = triggeredBy;
