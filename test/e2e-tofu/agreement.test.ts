@@ -880,14 +880,21 @@ async function runType(
     const change = plan.resource_changes?.find((r) => r.address === address);
     const own = findings.filter((f) => f.address === address);
     const configured = new Set(Object.keys(instanceArguments(spec, c, 'second')).map((k) => k.split('.')[0]));
-    const compared = {
-      ...compare(knowledge, spec, c, own, change, configured),
-      ...compareAsked(
-        askedFindings.filter((f) => f.address === address),
-        change,
-        verdicts.has(address),
-      ),
-    };
+    const ownCompared = compare(knowledge, spec, c, own, change, configured);
+    // terraform_data is served by Terraform and OpenTofu themselves: no binary to ask, the knowledge base decides.
+    const asked =
+      spec.type === 'terraform_data'
+        ? {
+            asked: 'not asked: built in, no binary',
+            askedStatus: ownCompared.status === 'DISAGREE' ? ('DISAGREE' as const) : ('agree' as const),
+            askedNote: ownCompared.status === 'DISAGREE' ? ownCompared.note : '',
+          }
+        : compareAsked(
+            askedFindings.filter((f) => f.address === address),
+            change,
+            verdicts.has(address),
+          );
+    const compared = { ...ownCompared, ...asked };
     const explained = VERSION_EXPLAINED[caseKey(spec, c)];
     if (explained && compared.status === 'DISAGREE') rows.push(row(c, { ...compared, status: 'version', note: `${compared.note} — ${explained}` }));
     else if (explained) rows.push(row(c, { ...compared, status: 'DISAGREE', note: `agrees now: the version explanation is stale (${explained})` }));
@@ -1049,6 +1056,8 @@ function renderTable(knowledge: ReplacementKnowledgeBase, rows: Row[]): string {
     '"asking the provider" is the analyzer with the module\'s own provider binaries asked (`check --ask-providers`: their',
     '`PlanResourceChange` over the plugin protocol decides); it must agree with the plan on every planned row, "note" and',
     '"gap" rows and conditional rules included: replaced exactly when tofu replaces, "forces" and never "may".',
+    '`terraform_data` belongs to the provider built into OpenTofu and Terraform, which has no binary: not asked, its rows',
+    "are the knowledge base's.",
     '',
     '| resource type | attribute | edit | knowledge base rule | our finding | tofu actions | tofu replace_paths | agree? | note | asking the provider | agree (asked)? |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',

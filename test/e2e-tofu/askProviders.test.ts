@@ -7,6 +7,7 @@
  * after them, Restricted Mode starting nothing, and `check --ask-providers`.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -18,6 +19,7 @@ import { ProviderAsker } from '../../core/src/providerPlugin/providerAsker';
 import { lockedProviderPackage, packageHash, platformFolder } from '../../core/src/providerPlugin/providerPackages';
 import { DEFAULT_POOL_OPTIONS, ProviderPool, type ProviderPoolOptions } from '../../core/src/providerPlugin/providerPool';
 import { clientsStoppedAfterEach } from '../support/lspClient';
+import { isAlive } from '../support/processGroups';
 import { runCli } from '../support/cli';
 import { cleanupTempDirs, writeFiles } from '../support/tempModule';
 import { assertTofuProvisioned, initialisedModule, OPENTOFU, tofuProvisioningError, toolEnv, type Tofu } from '../support/tofu';
@@ -31,21 +33,25 @@ before(async () => {
 });
 after(cleanupTempDirs);
 
-/** Every live process whose command line starts with one of `binaries`: what a test must leave none of. */
-function processesOf(binaries: string[]): number[] {
+/**
+ * Every live process whose command line starts with one of `binaries` (and, with `parent`, whose
+ * parent it is): what a test must leave none of.
+ */
+function processesOf(binaries: string[], parent?: number): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let cmdline: string;
     let state: string;
+    let ppid: string;
     try {
       cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0')[0];
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+      [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     } catch {
       continue;
     }
-    if (state !== 'Z' && binaries.includes(cmdline)) pids.push(Number(entry));
+    if (state !== 'Z' && binaries.includes(cmdline) && (parent === undefined || Number(ppid) === parent)) pids.push(Number(entry));
   }
   return pids;
 }
@@ -58,6 +64,23 @@ async function noneLeft(binaries: string[], withinMs = 5000): Promise<number[]> 
     left = processesOf(binaries);
   }
   return left;
+}
+
+/** Waits until `condition` holds; false if it still does not after `withinMs`. */
+async function within(withinMs: number, condition: () => boolean): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+  return condition();
+}
+
+/** Waits until the process `pid` is gone (or a zombie); false if it is still running after `withinMs`. */
+async function goneWithin(pid: number, withinMs: number): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return !isAlive(pid);
 }
 
 function poolWith(log: string[], options: Partial<ProviderPoolOptions> = {}): ProviderPool {
@@ -282,6 +305,112 @@ resource "immutabletest_fault" "f" {
   });
 });
 
+describe('one process per provider package, for as long as it is needed', () => {
+  const seed = (permission: string) => `resource "local_file" "f" {
+  content         = "x"
+  filename        = "\${path.module}/x.txt"
+  file_permission = "${permission}"
+}
+`;
+
+  test('shared by the modules that use the same package; stopped when idle and started again when asked', async () => {
+    assertTofuProvisioned();
+    const one = await appliedModule('ii-ask-share-a-', { 'main.tf': seed('0777') }, { 'main.tf': seed('0700') });
+    const two = await appliedModule('ii-ask-share-b-', { 'main.tf': seed('0777') }, { 'main.tf': seed('0600') });
+    const log: string[] = [];
+    const pool = poolWith(log, { idleMs: 300 });
+    try {
+      const asker = new ProviderAsker(pool, (l) => log.push(l));
+      await askedAnalysis(one.dir, asker);
+      await askedAnalysis(two.dir, asker);
+      assert.equal(log.filter((l) => l.startsWith('started hashicorp/local 2.9.0')).length, 1, log.join('\n'));
+      const [running] = pool.running();
+      assert.ok(running, 'the provider runs');
+      assert.equal(await goneWithin(running.pid, 5000), true, 'stopped after the idle time');
+      assert.ok(
+        log.some((l) => /^stopping hashicorp\/local 2\.9\.0 \(pid \d+\): not asked for 0 s$/.test(l)),
+        log.join('\n'),
+      );
+      writeFiles(one.dir, { 'main.tf': seed('0640') });
+      const { after: asked } = await askedAnalysis(one.dir, asker);
+      assert.deepEqual(
+        asked.filter((f) => f.rule?.asked).map((f) => f.attribute),
+        ['file_permission'],
+      );
+      assert.equal(log.filter((l) => l.startsWith('started hashicorp/local 2.9.0')).length, 2, log.join('\n'));
+    } finally {
+      await pool.dispose();
+    }
+  });
+
+  test('started again after it dies, at most 3 times', async () => {
+    assertTofuProvisioned();
+    const { dir } = await appliedModule('ii-ask-restart-', { 'main.tf': seed('0777') }, { 'main.tf': seed('0700') });
+    const pkg = lockedProviderPackage(dir, 'registry.opentofu.org/hashicorp/local');
+    assert.ok(!('problem' in pkg));
+    const log: string[] = [];
+    const pool = poolWith(log);
+    try {
+      for (let death = 1; death <= 4; death++) {
+        await pool.provider(pkg);
+        const [running] = pool.running();
+        process.kill(running.pid, 'SIGKILL');
+        assert.equal(await goneWithin(running.pid, 5000), true);
+        const said = `hashicorp/local 2.9.0 (pid ${running.pid}) exited: signal SIGKILL`;
+        assert.ok(await within(5000, () => log.includes(said)), log.join('\n'));
+      }
+      await assert.rejects(
+        pool.provider(pkg),
+        /hashicorp\/local 2\.9\.0 died 4 times \(last: signal SIGKILL\); it is not started again until the language server restarts/,
+      );
+      assert.equal(log.filter((l) => l.startsWith('started hashicorp/local 2.9.0')).length, 4);
+    } finally {
+      await pool.dispose();
+    }
+  });
+});
+
+describe('under a git baseline', () => {
+  test("the prior state is the committed configuration's values", async () => {
+    assertTofuProvisioned();
+    const seed = (permission: string) => `resource "local_file" "f" {
+  content         = "x"
+  filename        = "\${path.module}/x.txt"
+  file_permission = "${permission}"
+}
+`;
+    const { dir } = await initialisedModule('ii-ask-git-', { 'main.tf': seed('0777') }, OPENTOFU);
+    const git = (...args: string[]) =>
+      execFileSync('git', args, {
+        cwd: dir,
+        env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' },
+      });
+    git('init', '-q');
+    git('add', 'main.tf');
+    git('commit', '-qm', 'deployed');
+    writeFiles(dir, { 'main.tf': seed('0700') });
+    const log: string[] = [];
+    const pool = poolWith(log);
+    try {
+      const asker = new ProviderAsker(pool, (l) => log.push(l));
+      const analyzer = new TerraformModuleAnalyzer(parser, knowledge);
+      const first = await analyzer.analyze(dir, { baseline: 'git', gitRef: 'HEAD', mayRunProcesses: true, collectProviderQuestions: true });
+      assert.deepEqual(
+        first.questions?.map((q) => [q.address, q.prior.kind]),
+        [['local_file.f', 'configuration']],
+      );
+      const verdicts = await asker.answer(dir, first.questions ?? []);
+      const second = await analyzer.analyze(dir, { baseline: 'git', gitRef: 'HEAD', mayRunProcesses: true, providerVerdicts: verdicts });
+      assert.deepEqual(
+        second.findings.filter((f) => f.code === 'terraform/forces-replacement').map((f) => [f.address, f.attribute, f.rule?.asked]),
+        [['local_file.f', 'file_permission', true]],
+      );
+    } finally {
+      await pool.dispose();
+    }
+  });
+});
+
 describe('the language server asks after publishing', () => {
   const startClient = clientsStoppedAfterEach();
   const seed = (permission: string) => `resource "local_file" "f" {
@@ -332,7 +461,8 @@ describe('the language server asks after publishing', () => {
     // Another edit and its analysis: still nothing started.
     client.edit(uri, { start: { line: 3, character: 21 }, end: { line: 3, character: 25 } }, '0600');
     await client.waitForDiagnostics(uri, (d) => d.some((x) => x.message.includes('"0600"')));
-    assert.deepEqual(processesOf([binary.binary]), []);
+    // The server's own children: other test files may run the same provider binary meanwhile.
+    assert.deepEqual(processesOf([binary.binary], client.process.pid), []);
     assert.ok(!client.logMessages.some((m) => m.startsWith('providers:')), client.logMessages.join('\n'));
   });
 });

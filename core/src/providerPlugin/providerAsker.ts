@@ -17,8 +17,14 @@ import { proposedNewState } from './proposedNewState';
 import type { PathStep } from './providerClient';
 import { lockedProviderPackage, type ProviderPackage, type ProviderPackageProblem } from './providerPackages';
 import type { ProviderPool, ReadyProvider } from './providerPool';
-import type { ProviderQuestion, ProviderVerdict, ReplacedPath } from './providerQuestions';
+import { canonicalValueText, type ProviderQuestion, type ProviderVerdict, type ReplacedPath } from './providerQuestions';
 import type { SchemaBlock } from './providerSchema';
+
+/** A question's prior state, and under a configuration baseline the old configuration's plan with its unknowns. */
+interface Prior {
+  value: Value;
+  unknownBefore?: Value;
+}
 
 /** Questions in flight at once, over all providers: each is a gRPC call on a unix socket. */
 const CONCURRENCY = 8;
@@ -28,7 +34,7 @@ export class ProviderAsker {
   private readonly failures = new Map<string, string>();
   private readonly logged = new Set<string>();
   private readonly packages = new Map<string, { stamp: string; found: ProviderPackage | ProviderPackageProblem }>();
-  private readonly upgraded = new Map<string, Promise<Value>>();
+  private readonly priors = new Map<string, Promise<Prior>>();
 
   constructor(
     private readonly pool: ProviderPool,
@@ -81,29 +87,50 @@ export class ProviderAsker {
     const resource = provider.schema.resources.get(question.type);
     if (!resource) throw new Error(`${provider.label} has no resource type ${question.type}`);
     const config = configValue(resource.block, question.config);
-    const prior = await this.priorOf(provider, pkg, question, resource.block);
+    const { value: prior, unknownBefore } = await this.priorOf(provider, pkg, question, resource.block);
     const proposed = proposedNewState(resource.block, prior, config);
     const priorPrivate = question.prior.kind === 'state' && question.prior.private ? Buffer.from(question.prior.private, 'base64') : undefined;
     const planned = await provider.client.planResourceChange(question.type, prior, proposed, config, priorPrivate);
+    // As Terraform core does: a path the provider names whose planned value equals the prior one
+    // (known on both sides) does not replace.
+    // A path whose deployed value only apply knew (under a configuration baseline) is not claimed either.
+    const changed = planned.requiresReplace.filter(
+      (steps) => !sameKnownValue(valueAt(prior, steps), valueAt(planned.plannedState, steps)) && !(unknownBefore && containsUnknown(valueAt(unknownBefore, steps))),
+    );
     return {
       key: question.key,
       provider: provider.label,
-      replace: planned.requiresReplace.map((steps) => replacedPath(steps, prior, planned.plannedState, resource.block)),
+      replace: changed.map((steps) => replacedPath(steps, prior, planned.plannedState, resource.block)),
     };
   }
 
-  private priorOf(provider: ReadyProvider, pkg: ProviderPackage, question: ProviderQuestion, block: SchemaBlock): Promise<Value> {
+  /**
+   * The prior state: the state's object as the provider upgrades it; under a git or folder
+   * baseline, what the provider planned for the old configuration as a new object (its defaults
+   * filled in), with what that plan left unknown (values only apply would have told) as null and
+   * kept aside, so that a replacement on them is not claimed.
+   */
+  private priorOf(provider: ReadyProvider, pkg: ProviderPackage, question: ProviderQuestion, block: SchemaBlock): Promise<Prior> {
     const prior = question.prior;
-    if (prior.kind === 'configuration') return Promise.resolve(withoutUnknowns(configValue(block, prior.config)));
-    // The deployed object does not change while the user types: upgraded once per provider package.
-    const key = `${pkg.hash}\0${question.type}\0${prior.schemaVersion}\0${prior.attributesJson}`;
-    let upgraded = this.upgraded.get(key);
-    if (!upgraded) {
-      upgraded = provider.client.upgradeResourceState(question.type, prior.schemaVersion, prior.attributesJson);
-      this.upgraded.set(key, upgraded);
-      upgraded.catch(() => this.upgraded.delete(key));
+    const key =
+      prior.kind === 'state'
+        ? `${pkg.hash}\0${question.type}\0${prior.schemaVersion}\0${prior.attributesJson}`
+        : `${pkg.hash}\0${question.type}\0configuration\0${canonicalValueText(prior.config)}`;
+    let found = this.priors.get(key);
+    if (!found) {
+      found =
+        prior.kind === 'state'
+          ? provider.client.upgradeResourceState(question.type, prior.schemaVersion, prior.attributesJson).then((value) => ({ value }))
+          : this.plannedAsNew(provider, question.type, block, configValue(block, prior.config));
+      this.priors.set(key, found);
+      found.catch(() => this.priors.delete(key));
     }
-    return upgraded;
+    return found;
+  }
+
+  private async plannedAsNew(provider: ReadyProvider, type: string, block: SchemaBlock, config: Value): Promise<Prior> {
+    const planned = await provider.client.planResourceChange(type, null, proposedNewState(block, null, config), config);
+    return { value: withoutUnknowns(planned.plannedState), unknownBefore: planned.plannedState };
   }
 
   /** The verified package of a provider (`hashicorp/tls`) as the module's lock file names it, looked up again when the lock file changes. */
@@ -161,6 +188,29 @@ function valueAt(value: Value, steps: PathStep[]): Value | undefined {
     else at = (at as { readonly [k: string]: Value })[String(step.key)];
   }
   return at;
+}
+
+function containsUnknown(value: Value | undefined): boolean {
+  if (value === undefined || value === null || typeof value !== 'object') return false;
+  if (isUnknown(value)) return true;
+  return (Array.isArray(value) ? (value as readonly Value[]) : Object.values(value as Record<string, Value>)).some(containsUnknown);
+}
+
+/** Both values known and equal, as cty compares them (a path neither has counts as equal). */
+function sameKnownValue(a: Value | undefined, b: Value | undefined): boolean {
+  if (a === undefined || a === null || b === undefined || b === null) return (a ?? null) === (b ?? null);
+  if (isUnknown(a) || isUnknown(b)) return false;
+  if (typeof a !== 'object' || typeof b !== 'object') return a === b;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bs = b as readonly Value[];
+    return a.length === bs.length && a.every((item, i) => sameKnownValue(item as Value, bs[i]));
+  }
+  const ao = a as { readonly [k: string]: Value };
+  const bo = b as { readonly [k: string]: Value };
+  // A map with one more key, even a null one, is another map (objects of one type have the same attributes).
+  const keys = Object.keys(ao);
+  return keys.length === Object.keys(bo).length && keys.every((key) => Object.hasOwn(bo, key) && sameKnownValue(ao[key], bo[key]));
 }
 
 /** As the plan shows a value: strings quoted, unknowns `(known after apply)`. */

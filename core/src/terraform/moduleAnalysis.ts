@@ -193,6 +193,9 @@ export function analyzeModule(input: ModuleAnalysisInput): ModuleAnalysis {
   };
 }
 
+/** Resource types of the built-in `terraform.io/builtin/terraform` provider. */
+const BUILT_IN_RESOURCE_TYPES = new Set(['terraform_data']);
+
 /**
  * The question for each instance, made once per analysis: its provider (as its module's
  * `required_providers` names it), its evaluated configuration and its deployed counterpart (the
@@ -227,6 +230,8 @@ class InstanceQuestions {
 
   private make(instance: ResourceInstance): ProviderQuestion | undefined {
     const { context } = this;
+    // Built into Terraform and OpenTofu themselves: there is no provider binary to ask.
+    if (BUILT_IN_RESOURCE_TYPES.has(instance.resource.type)) return undefined;
     let prior: QuestionPrior | undefined;
     if (context.baseline.kind === 'state') {
       const deployed = context.deployed?.instance(instance.address);
