@@ -57,7 +57,10 @@ describe('readProviderLockFile on the lock files init writes', () => {
   });
 
   test('the seed example, as each tool initialises it', () => {
-    assert.deepEqual(readProviderLockFile(TOFU_LOCK_FILE), { writtenBy: 'opentofu', providers: [{ source: 'registry.opentofu.org/hashicorp/local', version: '2.9.0', hashes: SEED_HASHES }] });
+    assert.deepEqual(readProviderLockFile(TOFU_LOCK_FILE), {
+      writtenBy: 'opentofu',
+      providers: [{ source: 'registry.opentofu.org/hashicorp/local', version: '2.9.0', hashes: SEED_HASHES }],
+    });
     assert.deepEqual(readProviderLockFile(TERRAFORM_LOCK_FILE), {
       writtenBy: 'terraform',
       providers: [{ source: 'registry.terraform.io/hashicorp/local', version: '2.9.0', hashes: SEED_HASHES }],

@@ -87,3 +87,25 @@ describe('applyVerdict', () => {
     );
   });
 });
+
+describe('applyVerdict on values unknown before plan', () => {
+  test('a value the plan will know stays "may": the provider was told it is unknown', () => {
+    const [c] = applyVerdict(
+      [change('early_renewal_hours', 'possible', { references: ['data.x.y.hours'], uncertainty: 'its new value is known at plan' })],
+      verdict([{ path: 'early_renewal_hours', before: '1', after: '(known after apply)', computedOnly: false }]),
+      block,
+    );
+    assert.equal(c.outcome, 'possible');
+    assert.equal(c.askedProvider, 'hashicorp/tls 4.2.1');
+    assert.match(c.uncertainty ?? '', /the provider replaces it when the new value \(data\.x\.y\.hours\) differs from the deployed one/);
+  });
+
+  test('a value a certain replacement renews is unknown to the plan too: forces', () => {
+    const [c] = applyVerdict(
+      [change('early_renewal_hours', 'certain', { references: ['random_id.r.dec'], cascadeFrom: [{ address: 'random_id.r', attribute: 'dec' }] })],
+      verdict([{ path: 'early_renewal_hours', before: '1', after: '(known after apply)', computedOnly: false }]),
+      block,
+    );
+    assert.equal(c.outcome, 'certain');
+  });
+});

@@ -41,48 +41,59 @@ export class ProviderAsker {
     private readonly log: (line: string) => void,
   ) {}
 
-  /** The verdicts already known for these questions, by address: what can be applied without asking. */
-  known(questions: readonly ProviderQuestion[]): Map<string, ProviderVerdict> {
+  /** The verdicts already known for the questions of the module in `moduleDir`, by address: what can be applied without asking. */
+  known(moduleDir: string, questions: readonly ProviderQuestion[]): Map<string, ProviderVerdict> {
     const known = new Map<string, ProviderVerdict>();
     for (const question of questions) {
-      const verdict = this.verdicts.get(question.key);
+      const key = this.answerKey(moduleDir, question);
+      const verdict = key === undefined ? undefined : this.verdicts.get(key);
       if (verdict) known.set(question.address, verdict);
     }
     return known;
   }
 
-  /** The questions neither answered nor failed before. */
-  unanswered(questions: readonly ProviderQuestion[]): ProviderQuestion[] {
-    return questions.filter((q) => !this.verdicts.has(q.key) && !this.failures.has(q.key));
+  /** The questions of the module in `moduleDir` with a provider to ask that were neither answered nor failed before. */
+  unanswered(moduleDir: string, questions: readonly ProviderQuestion[]): ProviderQuestion[] {
+    return questions.filter((q) => {
+      const key = this.answerKey(moduleDir, q);
+      return key !== undefined && !this.verdicts.has(key) && !this.failures.has(key);
+    });
   }
 
   /** Asks the questions of the module in `moduleDir` that have no answer yet; the verdicts of all of them, by address. */
   async answer(moduleDir: string, questions: readonly ProviderQuestion[]): Promise<Map<string, ProviderVerdict>> {
-    const pending = this.unanswered(questions);
+    for (const question of questions) {
+      const pkg = this.packageFor(moduleDir, question.provider);
+      if ('problem' in pkg) this.logOnce(`${moduleDir}\0${question.provider}\0${pkg.problem}`, `not asking ${question.provider} for ${moduleDir}: ${pkg.problem}`);
+    }
+    const pending = this.unanswered(moduleDir, questions);
     let next = 0;
     const worker = async () => {
       while (next < pending.length) {
         const question = pending[next++];
+        const key = this.answerKey(moduleDir, question)!;
         try {
-          const verdict = await this.ask(moduleDir, question);
-          if (verdict) this.verdicts.set(question.key, verdict);
+          this.verdicts.set(key, await this.ask(moduleDir, question));
         } catch (error) {
           const reason = (error as Error).message;
-          this.failures.set(question.key, reason);
+          this.failures.set(key, reason);
           this.logOnce(`${question.provider}\0${reason}`, `could not ask the provider about ${question.address}: ${reason}`);
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, pending.length) }, worker));
-    return this.known(questions);
+    return this.known(moduleDir, questions);
   }
 
-  private async ask(moduleDir: string, question: ProviderQuestion): Promise<ProviderVerdict | undefined> {
+  /** Answers are kept by the package that gave them (its hash: one provider version) and the question; undefined without a package to ask. */
+  private answerKey(moduleDir: string, question: ProviderQuestion): string | undefined {
     const pkg = this.packageFor(moduleDir, question.provider);
-    if ('problem' in pkg) {
-      this.logOnce(`${moduleDir}\0${question.provider}\0${pkg.problem}`, `not asking ${question.provider} for ${moduleDir}: ${pkg.problem}`);
-      return undefined;
-    }
+    return 'problem' in pkg ? undefined : `${pkg.hash}\0${question.key}`;
+  }
+
+  private async ask(moduleDir: string, question: ProviderQuestion): Promise<ProviderVerdict> {
+    const pkg = this.packageFor(moduleDir, question.provider);
+    if ('problem' in pkg) throw new Error(pkg.problem);
     const provider = await this.pool.provider(pkg);
     const resource = provider.schema.resources.get(question.type);
     if (!resource) throw new Error(`${provider.label} has no resource type ${question.type}`);

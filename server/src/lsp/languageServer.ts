@@ -435,8 +435,7 @@ export class ImmutableInfraLanguageServer {
    */
   private askProviders(rootDir: string, questions: ProviderQuestion[], applied: ProviderVerdicts | undefined): void {
     const providers = (this.providers ??= this.startProviderPool());
-    const known = providers.asker.known(questions);
-    if (providers.asker.unanswered(questions).length === 0 && sameVerdicts(known, applied)) return;
+    // Without new questions this only says, once, why a provider can't be asked (no lock file, a hash that differs).
     void providers.asker.answer(rootDir, questions).then(
       (verdicts) => {
         if (sameVerdicts(verdicts, applied)) return;

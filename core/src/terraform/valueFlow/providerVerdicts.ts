@@ -62,6 +62,17 @@ export function instanceQuestion(address: string, type: string, provider: string
 }
 
 /**
+ * The change's new value is unknown here but known to the plan (it reads something this analysis
+ * does not evaluate), rather than known only after apply (a value a replacement renews, which the
+ * plan does not know either).
+ */
+function knownOnlyAtPlan(change: AttributeChange): boolean {
+  if (change.references === undefined || change.references.length === 0) return false;
+  // Renewed for certain by a replacement: unknown to the plan too. Possibly renewed: it may stay the deployed value.
+  return !(change.cascadeFrom !== undefined && change.cascadeFrom.length > 0 && change.cascadeFrom.every((ref) => !ref.possible));
+}
+
+/**
  * The assessment's changes as the provider decides them. In place (nothing to replace): every
  * replacing change becomes an update. Replaced: the changes on the paths it names force the
  * replacement, the others update; a path no change covers becomes a change of its own — or, for
@@ -82,9 +93,19 @@ export function applyVerdict(changes: AttributeChange[], verdict: ProviderVerdic
     replacedTop.set(top, [...(replacedTop.get(top) ?? []), path.path]);
   }
   const planSource = (paths: string[]) => `PlanResourceChange requires_replace: ${paths.map((p) => `\`${p}\``).join(', ')}`;
-  const result = changes.map((c) =>
-    replacedTop.has(c.path[0]) ? decided(c, true, planSource(replacedTop.get(c.path[0])!)) : c.outcome === 'update' ? c : decided(c, false),
-  );
+  const result = changes.map((c) => {
+    if (!replacedTop.has(c.path[0])) return c.outcome === 'update' ? c : decided(c, false);
+    const source = planSource(replacedTop.get(c.path[0])!);
+    if (!knownOnlyAtPlan(c)) return decided(c, true, source);
+    // The provider was told "unknown" for a value the plan may know: it replaces unless that value is the deployed one.
+    return {
+      ...c,
+      outcome: 'possible' as const,
+      askedProvider: verdict.provider,
+      ruleSource: source,
+      uncertainty: `the provider replaces it when the new value (${c.references!.join(', ')}) differs from the deployed one, and that value is not known yet`,
+    };
+  });
   const covered = new Set(changes.map((c) => c.path[0]));
   const computedOnly = verdict.replace.filter((p) => p.computedOnly && !covered.has(p.path.split('.')[0]));
   if (computedOnly.length > 0) {
