@@ -44,8 +44,9 @@ export class ProviderAsker {
   /** The verdicts already known for the questions of the module in `moduleDir`, by address: what can be applied without asking. */
   known(moduleDir: string, questions: readonly ProviderQuestion[]): Map<string, ProviderVerdict> {
     const known = new Map<string, ProviderVerdict>();
+    const keyOf = this.answerKeys(moduleDir);
     for (const question of questions) {
-      const key = this.answerKey(moduleDir, question);
+      const key = keyOf(question);
       const verdict = key === undefined ? undefined : this.verdicts.get(key);
       if (verdict) known.set(question.address, verdict);
     }
@@ -54,24 +55,26 @@ export class ProviderAsker {
 
   /** The questions of the module in `moduleDir` with a provider to ask that were neither answered nor failed before. */
   unanswered(moduleDir: string, questions: readonly ProviderQuestion[]): ProviderQuestion[] {
+    const keyOf = this.answerKeys(moduleDir);
     return questions.filter((q) => {
-      const key = this.answerKey(moduleDir, q);
+      const key = keyOf(q);
       return key !== undefined && !this.verdicts.has(key) && !this.failures.has(key);
     });
   }
 
   /** Asks the questions of the module in `moduleDir` that have no answer yet; the verdicts of all of them, by address. */
   async answer(moduleDir: string, questions: readonly ProviderQuestion[]): Promise<Map<string, ProviderVerdict>> {
-    for (const question of questions) {
-      const pkg = this.packageFor(moduleDir, question.provider);
-      if ('problem' in pkg) this.logOnce(`${moduleDir}\0${question.provider}\0${pkg.problem}`, `not asking ${question.provider} for ${moduleDir}: ${pkg.problem}`);
+    for (const provider of new Set(questions.map((q) => q.provider))) {
+      const pkg = this.packageFor(moduleDir, provider);
+      if ('problem' in pkg) this.logOnce(`${moduleDir}\0${provider}\0${pkg.problem}`, `not asking ${provider} for ${moduleDir}: ${pkg.problem}`);
     }
     const pending = this.unanswered(moduleDir, questions);
+    const keyOf = this.answerKeys(moduleDir);
     let next = 0;
     const worker = async () => {
       while (next < pending.length) {
         const question = pending[next++];
-        const key = this.answerKey(moduleDir, question)!;
+        const key = keyOf(question)!;
         try {
           this.verdicts.set(key, await this.ask(moduleDir, question));
         } catch (error) {
@@ -85,10 +88,21 @@ export class ProviderAsker {
     return this.known(moduleDir, questions);
   }
 
-  /** Answers are kept by the package that gave them (its hash: one provider version) and the question; undefined without a package to ask. */
-  private answerKey(moduleDir: string, question: ProviderQuestion): string | undefined {
-    const pkg = this.packageFor(moduleDir, question.provider);
-    return 'problem' in pkg ? undefined : `${pkg.hash}\0${question.key}`;
+  /**
+   * Answers are kept by the package that gave them (its hash: one provider version) and the
+   * question: the key of each question, undefined without a package to ask. Each provider's
+   * package is looked up once per call.
+   */
+  private answerKeys(moduleDir: string): (question: ProviderQuestion) => string | undefined {
+    const hashes = new Map<string, string | undefined>();
+    return (question) => {
+      let hash = hashes.get(question.provider);
+      if (!hashes.has(question.provider)) {
+        const pkg = this.packageFor(moduleDir, question.provider);
+        hashes.set(question.provider, (hash = 'problem' in pkg ? undefined : pkg.hash));
+      }
+      return hash === undefined ? undefined : `${hash}\0${question.key}`;
+    };
   }
 
   private async ask(moduleDir: string, question: ProviderQuestion): Promise<ProviderVerdict> {
