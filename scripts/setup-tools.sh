@@ -52,6 +52,9 @@ PROVIDER_HOSTS=(registry.opentofu.org registry.terraform.io)   # for hashicorp/*
 # built from the committed source; its go.mod and go.sum pin every dependency. Mirrored under both hosts too.
 TEST_PROVIDER_NAME=immutabletest
 TEST_PROVIDER_VERSION=0.1.0
+# The same source built once more, as a provider that cannot plan unconfigured: its Configure refuses
+# a provider block without a label.
+TEST_PROVIDER_REFUSING_VERSION=0.2.0
 TEST_PROVIDER_NAMESPACE=immutable-infra
 TEST_PROVIDER_PROTOCOL=6
 TEST_PROVIDER_SRC=tools/test-provider
@@ -246,37 +249,42 @@ EOF
 
 # The test provider is rebuilt when its source, its version or the Go toolchain changes: the stamp records
 # all three (the source as one hash over the module's go.mod, go.sum and Go files).
-test_provider_binary() { echo "$(provider_dir "$1" "$TEST_PROVIDER_NAME" "$TEST_PROVIDER_VERSION" "$TEST_PROVIDER_NAMESPACE")/terraform-provider-${TEST_PROVIDER_NAME}_v$TEST_PROVIDER_VERSION"; }
-test_provider_pin() {
+test_provider_binary() { echo "$(provider_dir "$1" "$TEST_PROVIDER_NAME" "$2" "$TEST_PROVIDER_NAMESPACE")/terraform-provider-${TEST_PROVIDER_NAME}_v$2"; }   # host version
+test_provider_pin() {   # version
   local src=$ROOT/$TEST_PROVIDER_SRC files
   files=$(cd "$src" && find . -maxdepth 1 -type f \( -name '*.go' -o -name go.mod -o -name go.sum \) | LC_ALL=C sort)
   [ -n "$files" ] || die "no Go source in $TEST_PROVIDER_SRC"
   # shellcheck disable=SC2086  # one file name a word (they have no spaces)
-  echo "$TEST_PROVIDER_NAME $TEST_PROVIDER_VERSION $(go env GOVERSION) source $(cd "$src" && sha256sum $files | sha256sum | cut -c1-64)"
+  echo "$TEST_PROVIDER_NAME $1 $(go env GOVERSION) source $(cd "$src" && sha256sum $files | sha256sum | cut -c1-64)"
 }
 step_test_provider() {
-  local name=$TEST_PROVIDER_NAME version=$TEST_PROVIDER_VERSION ns=$TEST_PROVIDER_NAMESPACE pin host first dst ok=1
-  begin "provider-$name" "$ns/$name $version (plugin protocol $TEST_PROVIDER_PROTOCOL, from $TEST_PROVIDER_SRC) -> .tools/providers"
+  local version
+  for version in "$TEST_PROVIDER_VERSION" "$TEST_PROVIDER_REFUSING_VERSION"; do build_test_provider "$version"; done
+}
+build_test_provider() {   # version
+  local name=$TEST_PROVIDER_NAME version=$1 ns=$TEST_PROVIDER_NAMESPACE pin host first dst ok=1 refusing=false
+  [ "$version" = "$TEST_PROVIDER_REFUSING_VERSION" ] && refusing=true
+  begin "provider-$name-$version" "$ns/$name $version (plugin protocol $TEST_PROVIDER_PROTOCOL, from $TEST_PROVIDER_SRC$([ $refusing = true ] && echo ', refuses an unconfigured provider block')) -> .tools/providers"
   need_go
-  pin=$(test_provider_pin)
-  for host in "${PROVIDER_HOSTS[@]}"; do [ -x "$(test_provider_binary "$host")" ] || ok=; done
-  if [ -n "$ok" ] && [ "$(cat "$STAMPS/provider-$name" 2>/dev/null)" = "$pin" ] && says_it_is_a_plugin "$(test_provider_binary "${PROVIDER_HOSTS[0]}")"; then
+  pin=$(test_provider_pin "$version")
+  for host in "${PROVIDER_HOSTS[@]}"; do [ -x "$(test_provider_binary "$host" "$version")" ] || ok=; done
+  if [ -n "$ok" ] && [ "$(cat "$STAMPS/provider-$name-$version" 2>/dev/null)" = "$pin" ] && says_it_is_a_plugin "$(test_provider_binary "${PROVIDER_HOSTS[0]}" "$version")"; then
     end skipped "$ns/$name $version"; return
   fi
-  rm -f "$STAMPS/provider-$name"
-  rm -rf "$MIRROR"/*/"$ns/$name"
-  first=$(test_provider_binary "${PROVIDER_HOSTS[0]}")
+  rm -f "$STAMPS/provider-$name-$version"
+  rm -rf "$MIRROR"/*/"$ns/$name/$version"
+  first=$(test_provider_binary "${PROVIDER_HOSTS[0]}" "$version")
   mkdir -p "$(dirname "$first")"
   log "go build $TEST_PROVIDER_SRC -> ${first#$TOOLS/}"
   # -mod=readonly: the committed go.mod and go.sum are the pins; a build must not rewrite them
-  (cd "$ROOT/$TEST_PROVIDER_SRC" && go build -mod=readonly -trimpath -ldflags "-s -w -X main.version=$version" -o "$first.tmp" .)
+  (cd "$ROOT/$TEST_PROVIDER_SRC" && go build -mod=readonly -trimpath -ldflags "-s -w -X main.version=$version -X main.configurationRequired=$refusing" -o "$first.tmp" .)
   mv -f "$first.tmp" "$first"
   for host in "${PROVIDER_HOSTS[@]:1}"; do   # same binary under the other registry hostnames (hard links)
-    dst=$(test_provider_binary "$host"); mkdir -p "$(dirname "$dst")"
+    dst=$(test_provider_binary "$host" "$version"); mkdir -p "$(dirname "$dst")"
     ln -f "$first" "$dst"
   done
   says_it_is_a_plugin "$first" || die "$ns/$name $version did not build into a runnable plugin"
-  echo "$pin" >"$STAMPS/provider-$name"
+  echo "$pin" >"$STAMPS/provider-$name-$version"
   end built "$ns/$name $version"
 }
 
@@ -355,9 +363,9 @@ write_versions() {
   done
   # apart from "providers": every name there is a hashicorp/NAME provider (tests build sources from the names)
   local testprov
-  testprov=$(jq -n --arg n "$TEST_PROVIDER_NAME" --arg v "$TEST_PROVIDER_VERSION" --arg ns "$TEST_PROVIDER_NAMESPACE" \
+  testprov=$(jq -n --arg n "$TEST_PROVIDER_NAME" --arg v "$TEST_PROVIDER_VERSION" --arg rv "$TEST_PROVIDER_REFUSING_VERSION" --arg ns "$TEST_PROVIDER_NAMESPACE" \
     --argjson proto "$TEST_PROVIDER_PROTOCOL" --arg src "$TEST_PROVIDER_SRC" --arg m "$TEST_PROVIDER_MODULE" --arg p "$PLATFORM" '{($n): {
-      version: $v, source: ("registry.opentofu.org/" + $ns + "/" + $n), protocol: $proto, sourceDir: $src, goModule: $m,
+      version: $v, refusingUnconfiguredVersion: $rv, source: ("registry.opentofu.org/" + $ns + "/" + $n), protocol: $proto, sourceDir: $src, goModule: $m,
       binary: (".tools/providers/registry.opentofu.org/" + $ns + "/" + $n + "/" + $v + "/" + $p + "/terraform-provider-" + $n + "_v" + $v)}}')
   jq -n --arg tofu "$TOFU_VERSION" --arg tofumod "$TOFU_MODULE" --arg tofucommit "$TOFU_COMMIT" --argjson provs "[$provs]" --arg node "$NODE24_VERSION" \
     --arg cs "$CODE_SERVER_VERSION" --arg p "$PLATFORM" --argjson testprov "$testprov" '{

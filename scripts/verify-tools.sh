@@ -123,7 +123,7 @@ box_scenario() {
     cat >"$B/main.tf" <<HCL
 terraform {
   required_providers {
-    immutabletest = { source = "immutable-infra/immutabletest" }
+    immutabletest = { source = "immutable-infra/immutabletest", version = "$v" }
   }
 }
 resource "immutabletest_box" "b" {
@@ -142,9 +142,9 @@ HCL
     jq -e --argjson a "$2" --argjson p "${3:-null}" '.resource_changes[] | select(.address == "immutabletest_box.b") |
       .change.actions == $a and ($p == null or any(.change.replace_paths[]?; . == $p))' "$1"
   }
+  v=$(pin .testProviders.immutabletest.version)   # pinned: the mirror also holds a build that refuses an unconfigured provider
   write_box first 1
   check "box: $cli init (immutable-infra/immutabletest from the filesystem mirror)" tb init -input=false -no-color || return
-  v=$(pin .testProviders.immutabletest.version)
   check "box: $cli lock file pins $host/immutable-infra/immutabletest $v" \
     lock_has "$B/.terraform.lock.hcl" "$host/immutable-infra/immutabletest" "$v"
   check "box: $cli schema has tags as a nested attribute (nested_type, protocol 6 only)" bash -c \

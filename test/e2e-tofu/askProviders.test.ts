@@ -101,7 +101,7 @@ const replacing = (findings: Finding[]) =>
 
 const TEST_PROVIDER = `terraform {
   required_providers {
-    immutabletest = { source = "immutable-infra/immutabletest" }
+    immutabletest = { source = "immutable-infra/immutabletest", version = "0.1.0" }
   }
 }
 `;
@@ -271,6 +271,42 @@ describe('faults leave the knowledge base finding, a log line and no process', (
         log.join('\n'),
       );
       assert.deepEqual(await noneLeft([binary]), []);
+    } finally {
+      await pool.dispose();
+    }
+  });
+
+  test('a provider that cannot plan unconfigured: said once, and not asked again', async () => {
+    assertTofuProvisioned();
+    const box = (name: string) => `terraform {
+  required_providers {
+    immutabletest = { source = "immutable-infra/immutabletest", version = "0.2.0" }
+  }
+}
+provider "immutabletest" {
+  label = "needed by this build"
+}
+resource "immutabletest_box" "b" {
+  name = "${name}"
+}
+`;
+    const { dir } = await appliedModule('ii-ask-unconfigured-', { 'main.tf': box('a') }, { 'main.tf': box('b') });
+    const log: string[] = [];
+    const pool = poolWith(log);
+    try {
+      const asker = new ProviderAsker(pool, (l) => log.push(l));
+      const { after: asked } = await askedAnalysis(dir, asker);
+      writeFiles(dir, { 'main.tf': box('c') });
+      await askedAnalysis(dir, asker);
+      assert.deepEqual(replacing(asked), []);
+      const said = log.filter((l) =>
+        l.startsWith(
+          'immutable-infra/immutabletest 0.2.0 cannot plan without its configuration (ConfigureProvider with every argument null answered: Missing label: This build of the provider needs label set in its provider block to plan.)',
+        ),
+      );
+      assert.equal(said.length, 1, log.join('\n'));
+      assert.equal(log.filter((l) => l.startsWith('started immutable-infra/immutabletest')).length, 0, 'never reported as started');
+      assert.ok(await within(5000, () => pool.running().length === 0), 'the provider that cannot plan is stopped');
     } finally {
       await pool.dispose();
     }

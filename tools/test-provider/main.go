@@ -16,6 +16,10 @@ import (
 // version is set at build time (-ldflags "-X main.version=…"); "dev" marks a build without it.
 var version = "dev"
 
+// configurationRequired is set at build time too ("true"): the build whose Configure refuses a
+// provider block without a label (see provider.go).
+var configurationRequired = "false"
+
 // address is the provider's registry address; go-plugin names it in debug reattach output only.
 const address = "registry.opentofu.org/immutable-infra/immutabletest"
 

@@ -4,9 +4,11 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // immutableTestProvider has a configuration schema (so a provider block is accepted) but no
@@ -38,7 +40,18 @@ func (p *immutableTestProvider) Schema(_ context.Context, _ provider.SchemaReque
 	}
 }
 
-func (p *immutableTestProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+// Configure accepts any configuration, except in the build made with configurationRequired set
+// ("true"): that one refuses a configuration without a label, as a provider that cannot plan
+// unconfigured does (a cloud provider without its account), for the clients that must say so.
+func (p *immutableTestProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	if configurationRequired != "true" {
+		return
+	}
+	var label types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("label"), &label)...)
+	if !resp.Diagnostics.HasError() && label.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("label"), "Missing label", "This build of the provider needs label set in its provider block to plan.")
+	}
 }
 
 func (p *immutableTestProvider) Resources(context.Context) []func() resource.Resource {

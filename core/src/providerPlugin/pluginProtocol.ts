@@ -104,24 +104,9 @@ const NESTED_BLOCK = `
   Block block = 2;
 `;
 
-const TFPLUGIN5 = `
-syntax = "proto3";
-package tfplugin5;
-${SHARED_MESSAGES}
-message Schema {
-  message Attribute {
-    string name = 1;
-    bytes type = 2;
-    bool required = 4;
-    bool optional = 5;
-    bool computed = 6;
-    bool sensitive = 7;
-    bool write_only = 10;
-  }
-${NESTED_BLOCK}
-}
-
-message Configure {
+/** Configuring and stopping: the same messages in both versions, under the names each gives them. */
+const configureAndStop = (configure: string, stop: string) => `
+message ${configure} {
   message Request {
     string terraform_version = 1;
     DynamicValue config = 2;
@@ -132,7 +117,7 @@ message Configure {
   }
 }
 
-message Stop {
+message ${stop} {
   message Request {}
   message Response {
     string Error = 1;
@@ -140,19 +125,34 @@ message Stop {
 }
 `;
 
+/** The schema attribute's flags, numbered alike in both versions; `write_only` and protocol 6's `nested_type` differ. */
+const ATTRIBUTE_FLAGS = `
+    string name = 1;
+    bytes type = 2;
+    bool required = 4;
+    bool optional = 5;
+    bool computed = 6;
+    bool sensitive = 7;`;
+
+const TFPLUGIN5 = `
+syntax = "proto3";
+package tfplugin5;
+${SHARED_MESSAGES}
+message Schema {
+  message Attribute {${ATTRIBUTE_FLAGS}
+    bool write_only = 10;
+  }
+${NESTED_BLOCK}
+}
+${configureAndStop('Configure', 'Stop')}`;
+
 const TFPLUGIN6 = `
 syntax = "proto3";
 package tfplugin6;
 ${SHARED_MESSAGES}
 message Schema {
-  message Attribute {
-    string name = 1;
-    bytes type = 2;
+  message Attribute {${ATTRIBUTE_FLAGS}
     Object nested_type = 10;
-    bool required = 4;
-    bool optional = 5;
-    bool computed = 6;
-    bool sensitive = 7;
     bool write_only = 11;
   }
   message Object {
@@ -162,25 +162,7 @@ message Schema {
   }
 ${NESTED_BLOCK}
 }
-
-message ConfigureProvider {
-  message Request {
-    string terraform_version = 1;
-    DynamicValue config = 2;
-    ClientCapabilities client_capabilities = 3;
-  }
-  message Response {
-    repeated Diagnostic diagnostics = 1;
-  }
-}
-
-message StopProvider {
-  message Request {}
-  message Response {
-    string Error = 1;
-  }
-}
-`;
+${configureAndStop('ConfigureProvider', 'StopProvider')}`;
 
 /**
  * go-plugin's own service beside the provider's: `Shutdown` asks the plugin process to exit
@@ -226,26 +208,20 @@ export function pluginProtocol(version: ProtocolVersion): PluginProtocol {
     response: type(`${message}.Response`),
   });
   const empty = controller.lookupType('plugin.Empty');
-  protocol =
+  // The methods' names in each version: [rpc, message].
+  const names =
     version === 5
-      ? {
-          version,
-          getProviderSchema: method('GetSchema', 'GetProviderSchema'),
-          configureProvider: method('Configure', 'Configure'),
-          upgradeResourceState: method('UpgradeResourceState', 'UpgradeResourceState'),
-          planResourceChange: method('PlanResourceChange', 'PlanResourceChange'),
-          stopProvider: method('Stop', 'Stop'),
-          shutdown: { path: '/plugin.GRPCController/Shutdown', request: empty, response: empty },
-        }
-      : {
-          version,
-          getProviderSchema: method('GetProviderSchema', 'GetProviderSchema'),
-          configureProvider: method('ConfigureProvider', 'ConfigureProvider'),
-          upgradeResourceState: method('UpgradeResourceState', 'UpgradeResourceState'),
-          planResourceChange: method('PlanResourceChange', 'PlanResourceChange'),
-          stopProvider: method('StopProvider', 'StopProvider'),
-          shutdown: { path: '/plugin.GRPCController/Shutdown', request: empty, response: empty },
-        };
+      ? { schema: ['GetSchema', 'GetProviderSchema'], configure: ['Configure', 'Configure'], stop: ['Stop', 'Stop'] }
+      : { schema: ['GetProviderSchema', 'GetProviderSchema'], configure: ['ConfigureProvider', 'ConfigureProvider'], stop: ['StopProvider', 'StopProvider'] };
+  protocol = {
+    version,
+    getProviderSchema: method(names.schema[0], names.schema[1]),
+    configureProvider: method(names.configure[0], names.configure[1]),
+    upgradeResourceState: method('UpgradeResourceState', 'UpgradeResourceState'),
+    planResourceChange: method('PlanResourceChange', 'PlanResourceChange'),
+    stopProvider: method(names.stop[0], names.stop[1]),
+    shutdown: { path: '/plugin.GRPCController/Shutdown', request: empty, response: empty },
+  };
   protocols.set(version, protocol);
   return protocol;
 }
