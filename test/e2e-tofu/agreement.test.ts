@@ -24,6 +24,11 @@
  *   it says nothing).
  * Beyond the ordinary edit of each attribute, edge edits exercise what the knowledge base's defaults and
  * notes claim: removals (defaults, optional+computed), null map values, a type change, a rename.
+ *
+ * Every planned row is also analysed with the module's own provider binaries asked (the plugin
+ * protocol client, as `check --ask-providers` does): that column admits no explanation — "note", "gap"
+ * and conditional rows included, it must say "forces" exactly where tofu replaces, and nothing where it
+ * does not. `terraform_data` has no binary (it is built into the tools): its rows keep the analyzer's verdict.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';

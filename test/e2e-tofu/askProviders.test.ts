@@ -179,6 +179,11 @@ resource "immutabletest_box" "b" {
       const tofuTops = new Set((change?.change.replace_paths ?? []).map((p) => String(p[0])));
       const ours = new Set(asked.filter((f) => f.code === 'terraform/forces-replacement').map((f) => f.attribute!.split('.')[0]));
       assert.deepEqual([...ours].sort(), [...tofuTops].sort());
+      const notChecked = asked.find((f) => f.code === 'terraform/not-checked');
+      assert.match(
+        notChecked?.message ?? '',
+        /no replacement knowledge for this provider .* The provider itself answered for them instead \(asked over the plugin protocol\)\.$/,
+      );
       assert.ok(
         log.some((l) => /^started immutable-infra\/immutabletest 0\.1\.0 \(plugin protocol 6, pid \d+\)/.test(l)),
         log.join('\n'),

@@ -147,7 +147,7 @@ export function analyzeModule(input: ModuleAnalysisInput): ModuleAnalysis {
   }
   findings.push(...missingModuleFindings(nodes));
   const covered = treeCoverage(nodes, knowledge, input.lockFile, baseline.kind !== 'none');
-  findings.push(...covered.findings);
+  findings.push(...withProvidersAsked(covered.findings, input.providerVerdicts));
   const workspace = input.workspace ?? 'default';
   const deployed = baseline.kind === 'state' ? deployedStateIndex(baseline.state) : undefined;
   const baselineValues = configurationBaselineValues(baseline, input, memo, knowledge, workspace);
@@ -191,6 +191,20 @@ export function analyzeModule(input: ModuleAnalysisInput): ModuleAnalysis {
     coverage: covered.coverage,
     ...(asked ? { questions: asked } : {}),
   };
+}
+
+/**
+ * A provider the knowledge base does not describe may have answered itself: its not-checked
+ * finding says so rather than claim nothing checked its resources.
+ */
+function withProvidersAsked(findings: Finding[], verdicts: ProviderVerdicts | undefined): Finding[] {
+  if (!verdicts || verdicts.size === 0) return findings;
+  const answered = new Set([...verdicts.values()].map((v) => v.provider.split(' ')[0]));
+  return findings.map((f) =>
+    f.code === 'terraform/not-checked' && f.provider !== undefined && answered.has(f.provider)
+      ? { ...f, message: `${f.message} The provider itself answered for them instead (asked over the plugin protocol).` }
+      : f,
+  );
 }
 
 /** Resource types of the built-in `terraform.io/builtin/terraform` provider. */
