@@ -6,6 +6,7 @@
  * Kubernetes manifests (YAML that holds no Kubernetes object gets no diagnostics). All analysis
  * lives in core/src (`terraform/`, `kubernetes/`); this file only wires LSP.
  */
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
@@ -33,6 +34,7 @@ import { KubernetesFileAnalyzer } from '../../../core/src/kubernetes/kubernetesF
 import { KUBERNETES_FILE } from '../../../core/src/kubernetes/manifestFiles';
 import { MAX_FILE_BYTES, type OpenDocument } from '../../../core/src/terraform/moduleFiles';
 import {
+  DEPENDENCY_LOCK_FILE,
   isNativeSyntaxConfigurationFile,
   isTfvarsFile,
   NATIVE_SYNTAX_CONFIGURATION_GLOB,
@@ -124,6 +126,8 @@ export class ImmutableInfraLanguageServer {
             { globPattern: TFVARS_GLOB },
             { globPattern: `${TFVARS_GLOB}.json` },
             { globPattern: `**/${MODULE_MANIFEST_PATH}` },
+            // `init` writes it: the module's provider binaries can be asked from then on.
+            { globPattern: `**/${DEPENDENCY_LOCK_FILE}` },
             { globPattern: '**/.git/HEAD' },
           ],
         })
@@ -401,8 +405,9 @@ export class ImmutableInfraLanguageServer {
     const applied = this.verdicts.get(rootDir);
     try {
       const settings = await this.settingsFor(rootDir);
-      // Provider binaries are programs of the workspace's: never started in Restricted Mode.
-      const ask = this.workspaceTrusted && settings.terraform.askProviders;
+      // Provider binaries are programs of the workspace's: never started in Restricted Mode. Only an
+      // initialised module (its lock file names them) has any to ask.
+      const ask = this.workspaceTrusted && settings.terraform.askProviders && existsSync(path.join(rootDir, DEPENDENCY_LOCK_FILE));
       const result = await this.analyzer.analyze(
         rootDir,
         {
