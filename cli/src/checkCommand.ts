@@ -20,8 +20,10 @@ import { KUBERNETES_FILE } from '../../core/src/kubernetes/manifestFiles';
 import { HclParser } from '../../core/src/terraform/hcl/hclParser';
 import { ReplacementKnowledgeBase } from '../../core/src/terraform/knowledgeBase/knowledgeBase';
 import { TerraformModuleAnalyzer, type ModuleAnalysisOptions } from '../../core/src/terraform/terraformModuleAnalyzer';
-import { ProviderAsker } from '../../core/src/providerPlugin/providerAsker';
-import { DEFAULT_POOL_OPTIONS, ProviderPool } from '../../core/src/providerPlugin/providerPool';
+import type { ProviderAsker } from '../../core/src/providerPlugin/providerAsker';
+import type * as AskerModule from '../../core/src/providerPlugin/providerAsker';
+import type { ProviderPool } from '../../core/src/providerPlugin/providerPool';
+import type * as PoolModule from '../../core/src/providerPlugin/providerPool';
 import { isNativeSyntaxConfigurationFile } from '../../core/src/terraform/terraformFiles';
 import { calledFolders, isStandaloneRoot } from '../../core/src/terraform/moduleFolderCalls';
 import { rootAndChildModules } from '../../core/src/terraform/rootAndChildModules';
@@ -192,6 +194,11 @@ function firstTerraformFile(dir: string): string {
 
 /** The provider pool and asker of one `check --ask-providers` run, with what they logged (printed on stderr). */
 function askingProviders(): { pool: ProviderPool; asker: ProviderAsker; lines: string[]; log: (line: string) => void } {
+  // The gRPC client is loaded only for a run that asks.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { DEFAULT_POOL_OPTIONS, ProviderPool } = require('../../core/src/providerPlugin/providerPool') as typeof PoolModule;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ProviderAsker } = require('../../core/src/providerPlugin/providerAsker') as typeof AskerModule;
   const lines: string[] = [];
   const log = (line: string) => lines.push(line);
   const pool = new ProviderPool({ ...DEFAULT_POOL_OPTIONS, log });

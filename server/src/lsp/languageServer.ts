@@ -43,8 +43,10 @@ import {
 } from '../../../core/src/terraform/terraformFiles';
 import { MODULE_MANIFEST_PATH } from '../../../core/src/terraform/moduleSources';
 import { TerraformModuleAnalyzer } from '../../../core/src/terraform/terraformModuleAnalyzer';
-import { ProviderAsker } from '../../../core/src/providerPlugin/providerAsker';
-import { DEFAULT_POOL_OPTIONS, ProviderPool } from '../../../core/src/providerPlugin/providerPool';
+import type { ProviderAsker } from '../../../core/src/providerPlugin/providerAsker';
+import type * as AskerModule from '../../../core/src/providerPlugin/providerAsker';
+import type { ProviderPool } from '../../../core/src/providerPlugin/providerPool';
+import type * as PoolModule from '../../../core/src/providerPlugin/providerPool';
 import type { ProviderQuestion, ProviderVerdicts } from '../../../core/src/providerPlugin/providerQuestions';
 import type { DeployedVersion } from '../../../core/src/io/deployedVersion';
 import { analysisFailedFinding } from '../../../core/src/analysisFailure';
@@ -173,8 +175,9 @@ export class ImmutableInfraLanguageServer {
     c.onCodeAction(({ textDocument, range }) => codeActionsFor(textDocument.uri, this.documents.get(textDocument.uri)?.findings ?? [], range));
     c.onCodeLens(({ textDocument }) => codeLensesFor(this.documents.get(textDocument.uri)?.findings ?? [], textDocument.uri));
     c.onShutdown(async () => {
-      await this.providers?.pool.dispose();
+      const providers = this.providers;
       this.providers = undefined;
+      await providers?.pool.dispose();
       for (const timer of this.timers.values()) clearTimeout(timer);
       for (const doc of this.documents.values()) doc.parsed?.dispose();
       this.documents.clear();
@@ -451,7 +454,15 @@ export class ImmutableInfraLanguageServer {
     );
   }
 
+  /**
+   * The provider client (gRPC, protobuf: some 13 MB of the server's memory) is loaded when a
+   * module first has providers to ask, not with the server.
+   */
   private startProviderPool(): { pool: ProviderPool; asker: ProviderAsker } {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { DEFAULT_POOL_OPTIONS, ProviderPool } = require('../../../core/src/providerPlugin/providerPool') as typeof PoolModule;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { ProviderAsker } = require('../../../core/src/providerPlugin/providerAsker') as typeof AskerModule;
     const log = (line: string) => this.connection.console.info(`providers: ${line}`);
     const pool = new ProviderPool({ ...DEFAULT_POOL_OPTIONS, log });
     return { pool, asker: new ProviderAsker(pool, log) };
