@@ -7,27 +7,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ConfigShapeError, configValue } from '../../core/src/providerPlugin/configValue';
-import type { NestedBlockSchema, NestingMode, SchemaAttribute, SchemaBlock } from '../../core/src/providerPlugin/providerSchema';
+import type { SchemaBlock } from '../../core/src/providerPlugin/providerSchema';
 import { Unknown } from '../../core/src/terraform/evaluation/value';
-
-const attribute = (name: string, fields: Partial<SchemaAttribute> = {}): SchemaAttribute => ({
-  name,
-  type: 'string',
-  required: false,
-  optional: true,
-  computed: false,
-  sensitive: false,
-  writeOnly: false,
-  ...fields,
-});
-const blockType = (typeName: string, nesting: NestingMode, block: SchemaBlock, items: Partial<NestedBlockSchema> = {}): NestedBlockSchema => ({
-  typeName,
-  nesting,
-  block,
-  minItems: 0,
-  maxItems: 0,
-  ...items,
-});
+import { attribute, blockType } from './schemaTestSupport';
 
 const rule: SchemaBlock = { attributes: [attribute('port', { type: 'number' }), attribute('cidr', { type: ['list', 'string'] })], blocks: [] };
 const schema: SchemaBlock = {

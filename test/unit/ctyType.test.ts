@@ -6,19 +6,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ctyTypeJson, hasDynamicTypes, impliedType, parseCtyType, typeOfAttribute, typeOfValue } from '../../core/src/providerPlugin/ctyType';
-import type { SchemaAttribute, SchemaBlock } from '../../core/src/providerPlugin/providerSchema';
+import type { SchemaBlock } from '../../core/src/providerPlugin/providerSchema';
 import { Unknown } from '../../core/src/terraform/evaluation/value';
-
-const attribute = (name: string, fields: Partial<SchemaAttribute> = {}): SchemaAttribute => ({
-  name,
-  type: 'string',
-  required: false,
-  optional: true,
-  computed: false,
-  sensitive: false,
-  writeOnly: false,
-  ...fields,
-});
+import { attribute } from './schemaTestSupport';
 
 describe('parseCtyType', () => {
   test('primitives and collections, from a string or from bytes', () => {
