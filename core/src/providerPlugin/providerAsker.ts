@@ -6,12 +6,12 @@
  * Answers are kept by question key, failures too (a question that crashed its provider is not
  * asked again); every failure is logged once, and leaves the analysis' own finding in place.
  */
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { isUnknown, type Value } from '../terraform/evaluation/value';
+import { renderValue } from '../terraform/evaluation/renderValue';
+import { isUnknown, isWhollyKnown, type Value } from '../terraform/evaluation/value';
 import { parseProviderSource, providerKey } from '../terraform/providerAddress';
 import { readProviderLockFile } from '../terraform/providerLockFile';
-import { readFileSync } from 'node:fs';
 import { configValue } from './configValue';
 import { proposedNewState } from './proposedNewState';
 import type { PathStep } from './providerClient';
@@ -120,7 +120,8 @@ export class ProviderAsker {
     // (known on both sides) does not replace.
     // A path whose deployed value only apply knew (under a configuration baseline) is not claimed either.
     const changed = planned.requiresReplace.filter(
-      (steps) => !sameKnownValue(valueAt(prior, steps), valueAt(planned.plannedState, steps)) && !(unknownBefore && containsUnknown(valueAt(unknownBefore, steps))),
+      (steps) =>
+        !sameKnownValue(valueAt(prior, steps), valueAt(planned.plannedState, steps)) && !(unknownBefore && !isWhollyKnown(valueAt(unknownBefore, steps) ?? null)),
     );
     return {
       key: question.key,
@@ -198,8 +199,8 @@ function replacedPath(steps: PathStep[], prior: Value, planned: Value, block: Sc
   const attribute = block.attributes.find((a) => a.name === top);
   return {
     path: steps.map((s) => ('attribute' in s ? s.attribute : String(s.key))).join('.'),
-    before: renderPlanValue(valueAt(prior, steps)),
-    after: renderPlanValue(valueAt(planned, steps)),
+    before: renderValue(valueAt(prior, steps)),
+    after: renderValue(valueAt(planned, steps)),
     computedOnly: attribute !== undefined && attribute.computed && !attribute.optional && !attribute.required,
   };
 }
@@ -213,12 +214,6 @@ function valueAt(value: Value, steps: PathStep[]): Value | undefined {
     else at = (at as { readonly [k: string]: Value })[String(step.key)];
   }
   return at;
-}
-
-function containsUnknown(value: Value | undefined): boolean {
-  if (value === undefined || value === null || typeof value !== 'object') return false;
-  if (isUnknown(value)) return true;
-  return (Array.isArray(value) ? (value as readonly Value[]) : Object.values(value as Record<string, Value>)).some(containsUnknown);
 }
 
 /** Both values known and equal, as cty compares them (a path neither has counts as equal). */
@@ -236,14 +231,6 @@ function sameKnownValue(a: Value | undefined, b: Value | undefined): boolean {
   // A map with one more key, even a null one, is another map (objects of one type have the same attributes).
   const keys = Object.keys(ao);
   return keys.length === Object.keys(bo).length && keys.every((key) => Object.hasOwn(bo, key) && sameKnownValue(ao[key], bo[key]));
-}
-
-/** As the plan shows a value: strings quoted, unknowns `(known after apply)`. */
-function renderPlanValue(value: Value | undefined): string {
-  if (value === undefined || value === null) return 'null';
-  if (isUnknown(value)) return '(known after apply)';
-  if (typeof value === 'object') return JSON.stringify(value, (_key, v: unknown) => (isUnknown(v) ? '(known after apply)' : v));
-  return JSON.stringify(value);
 }
 
 /** A prior state is always known: what the old configuration left unknown, the provider sees as null. */
