@@ -16,7 +16,7 @@ import { runApply, type ApplyRunResult } from '../../client/src/terraform/applyR
 import { runPlan, type PlanSuccess } from '../../client/src/terraform/planRunner';
 import { changedSince, snapshotModule } from '../../client/src/terraform/planStaleness';
 import { RootModuleRuns } from '../../client/src/terraform/rootModuleRuns';
-import type { TerraformExecutable } from '../../client/src/terraform/terraformExecutable';
+import type { TerraformExecutable } from '../../core/src/terraform/tool/terraformExecutable';
 import { TerraformCancellation } from '../../client/src/terraform/terraformProcess';
 import { isAlive, liveGroupMembers, membersLeftAfterKill } from '../support/processGroups';
 import { cleanupTempDirs, tempDir } from '../support/tempModule';

@@ -27,10 +27,10 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSyn
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { runApply } from '../../client/src/terraform/applyRunner';
-import { chooseTerraformExecutable } from '../../client/src/terraform/executableChoice';
-import { moduleInitialisation, parseLockFile } from '../../client/src/terraform/moduleInitialisation';
+import { chooseTerraformExecutable } from '../../core/src/terraform/tool/executableChoice';
+import { moduleInitialisation, parseLockFile } from '../../core/src/terraform/tool/moduleInitialisation';
 import { runPlan, type PlanRunResult } from '../../client/src/terraform/planRunner';
-import { describeTerraformExecutable, findTerraformExecutable, type TerraformExecutable } from '../../client/src/terraform/terraformExecutable';
+import { describeTerraformExecutable, findTerraformExecutable, type TerraformExecutable } from '../../core/src/terraform/tool/terraformExecutable';
 import { runTerraform } from '../../client/src/terraform/terraformProcess';
 import { TERRAFORM_LOCK_FILE, TOFU_LOCK_FILE } from '../support/lockFiles';
 import { cleanupTempDirs, tempDir } from '../support/tempModule';

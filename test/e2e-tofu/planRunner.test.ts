@@ -16,7 +16,7 @@ import { after, describe, test } from 'node:test';
 import { runPlan, showPlanFile, type PlanProgress, type PlanRunResult } from '../../client/src/terraform/planRunner';
 import { diagnosticRange } from '../../client/src/terraform/terraformErrors';
 import type { TerraformUiEvent } from '../../client/src/terraform/terraformEvents';
-import { findTerraformExecutable, TERRAFORM_PATH_SETTING } from '../../client/src/terraform/terraformExecutable';
+import { findTerraformExecutable, TERRAFORM_PATH_SETTING } from '../../core/src/terraform/tool/terraformExecutable';
 import { TerraformCancellation } from '../../client/src/terraform/terraformProcess';
 import { isAlive, liveGroupMembers, membersLeftAfterKill } from '../support/processGroups';
 import { cleanupTempDirs, tempDir, writeFiles } from '../support/tempModule';

@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runApply } from '../../client/src/terraform/applyRunner';
-import { findTerraformExecutable } from '../../client/src/terraform/terraformExecutable';
+import { findTerraformExecutable } from '../../core/src/terraform/tool/terraformExecutable';
 import { runCli } from '../../cli/src/main';
 import { cleanupTempDirs, tempDir, writeFiles } from '../support/tempModule';
 import { assertToolReady, toolEnv, toolLabel, toolModule, toolReadinessError, type Tofu } from '../support/tofu';

@@ -41,7 +41,7 @@ import {
 } from '../support/codeServer';
 import { packagedExtension } from '../support/packagedExtension';
 import { cleanupTempDirs, tempDir } from '../support/tempModule';
-import { findTerraformExecutable } from '../../client/src/terraform/terraformExecutable';
+import { findTerraformExecutable } from '../../core/src/terraform/tool/terraformExecutable';
 import { assertTofuProvisioned, runTofu, TOFU_BIN, TOFURC, tofuEnv } from '../support/tofu';
 import { reportToolsUnderTest, TERRAFORM } from '../support/toolsUnderTest';
 

@@ -9,7 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { findTerraformExecutable, type TerraformExecutable } from '../../client/src/terraform/terraformExecutable';
+import { findTerraformExecutable, type TerraformExecutable } from '../../core/src/terraform/tool/terraformExecutable';
 import { tempDir, writeFiles } from './tempModule';
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { chooseTerraformExecutable } from '../../client/src/terraform/executableChoice';
-import { TerraformExecutableNotFoundError } from '../../client/src/terraform/terraformExecutable';
+import { chooseTerraformExecutable } from '../../core/src/terraform/tool/executableChoice';
+import { TerraformExecutableNotFoundError } from '../../core/src/terraform/tool/terraformExecutable';
 import { cleanupTempDirs, tempDir } from '../support/tempModule';
 import { TERRAFORM_LOCK_FILE, TOFU_LOCK_FILE } from '../support/lockFiles';
 

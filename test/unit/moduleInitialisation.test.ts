@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { moduleInitialisation, parseLockFile, toolOfRegistryHost } from '../../client/src/terraform/moduleInitialisation';
+import { moduleInitialisation, parseLockFile, toolOfRegistryHost } from '../../core/src/terraform/tool/moduleInitialisation';
 import { TERRAFORM_LOCK_FILE, TOFU_LOCK_FILE } from '../support/lockFiles';
 import { cleanupTempDirs, tempDir } from '../support/tempModule';
 

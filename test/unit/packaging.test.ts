@@ -10,7 +10,7 @@ import { before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { readProviderPack } from '../../core/src/terraform/knowledgeBase/knowledgePack';
 import { joinProviderFile } from '../../core/src/terraform/knowledgeBase/providerFileParts';
-import { TERRAFORM_PATH_SETTING } from '../../client/src/terraform/terraformExecutable';
+import { TERRAFORM_PATH_SETTING } from '../../core/src/terraform/tool/terraformExecutable';
 import { BASELINE_SOURCES, KUBERNETES_BASELINE_SOURCES, SERVER_TRACE_LEVELS, SETTING_RANGES, SETTINGS_SECTION, settingDefaults } from '../../common/src/settings';
 
 const root = path.resolve(__dirname, '..', '..', '..');

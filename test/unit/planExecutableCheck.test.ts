@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { checkPlanExecutable, compareExecutable } from '../../client/src/terraform/planExecutableCheck';
-import type { TerraformExecutable } from '../../client/src/terraform/terraformExecutable';
+import type { TerraformExecutable } from '../../core/src/terraform/tool/terraformExecutable';
 import { cleanupTempDirs, tempDir } from '../support/tempModule';
 
 after(cleanupTempDirs);

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
-import { parseLockFile } from '../../client/src/terraform/moduleInitialisation';
+import { parseLockFile } from '../../core/src/terraform/tool/moduleInitialisation';
 import { HclParser } from '../../core/src/terraform/hcl/hclParser';
 import { parseProviderSource, providerKey } from '../../core/src/terraform/providerAddress';
 import { lockedProviderVersions, readProviderLockFile } from '../../core/src/terraform/providerLockFile';

@@ -16,7 +16,7 @@ import {
   planErroredFailure,
 } from '../../client/src/terraform/terraformErrors';
 import type { TerraformDiagnostic, TerraformUiEvent } from '../../client/src/terraform/terraformEvents';
-import { TERRAFORM_PATH_SETTING, TerraformExecutableNotFoundError } from '../../client/src/terraform/terraformExecutable';
+import { TERRAFORM_PATH_SETTING, TerraformExecutableNotFoundError } from '../../core/src/terraform/tool/terraformExecutable';
 import { TerraformSpawnError, type TerraformProcessResult } from '../../client/src/terraform/terraformProcess';
 
 const LOCK_DETAIL = `Error message: resource temporarily unavailable

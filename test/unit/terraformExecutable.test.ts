@@ -13,7 +13,7 @@ import {
   resolveTerraformExecutable,
   TERRAFORM_PATH_SETTING,
   TerraformExecutableNotFoundError,
-} from '../../client/src/terraform/terraformExecutable';
+} from '../../core/src/terraform/tool/terraformExecutable';
 import { cleanupTempDirs, tempDir } from '../support/tempModule';
 
 after(cleanupTempDirs);

@@ -23,7 +23,7 @@ import { findRootModules } from '../terraform/rootModules';
 import { problemsByFile } from '../terraform/problemsFromDiagnostics';
 import { executableMissingFailure, type TerraformFailure } from '../terraform/terraformErrors';
 import type { TerraformDiagnostic } from '../terraform/terraformEvents';
-import { chooseTerraformExecutable } from '../terraform/executableChoice';
+import { chooseTerraformExecutable } from '../../../core/src/terraform/tool/executableChoice';
 import { checkPlanExecutable } from '../terraform/planExecutableCheck';
 import {
   describeTerraformExecutable,
@@ -32,7 +32,7 @@ import {
   TERRAFORM_PATH_SETTING,
   toolCommand,
   type TerraformExecutable,
-} from '../terraform/terraformExecutable';
+} from '../../../core/src/terraform/tool/terraformExecutable';
 import { runTerraform, TerraformCancellation } from '../terraform/terraformProcess';
 import type { ApplyNodeStatus } from '../../../common/src/planGraphMessages';
 import { PlanGraphPanel, PLAN_GRAPH_VIEW_TYPE, type ShownPlan } from './planGraphPanel';

@@ -18,7 +18,7 @@ import { checkPlanExecutable } from './planExecutableCheck';
 import { changedSince, type ModuleSnapshot } from './planStaleness';
 import { classifyRun, classifySpawnError, type TerraformFailure } from './terraformErrors';
 import type { TerraformDiagnostic, TerraformUiEvent, UiChangeAction, UiChangeSummary, UiOutput } from './terraformEvents';
-import type { TerraformExecutable, TerraformTool } from './terraformExecutable';
+import type { TerraformExecutable, TerraformTool } from '../../../core/src/terraform/tool/terraformExecutable';
 import { runTerraform, TerraformCancellation, type TerraformProcessResult } from './terraformProcess';
 
 export interface RunApplyOptions {

@@ -15,7 +15,7 @@ import {
   type DescribeOptions,
   type TerraformExecutable,
   type TerraformTool,
-} from './terraformExecutable';
+} from '../../../core/src/terraform/tool/terraformExecutable';
 
 export type ExecutableCheck =
   | { ok: true; current: TerraformExecutable }

@@ -9,10 +9,10 @@
 import { existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { parsePlanText, PlanFormatError, planFromJson, type PlanModel } from '../../../core/src/plan/planModel';
-import { moduleInitialisation } from './moduleInitialisation';
+import { moduleInitialisation } from '../../../core/src/terraform/tool/moduleInitialisation';
 import { classifyRun, classifySpawnError, explainOtherToolInitialised, planErroredFailure, type TerraformFailure } from './terraformErrors';
 import type { TerraformDiagnostic, TerraformUiEvent, UiChangeSummary } from './terraformEvents';
-import type { TerraformExecutable, TerraformTool } from './terraformExecutable';
+import type { TerraformExecutable, TerraformTool } from '../../../core/src/terraform/tool/terraformExecutable';
 import { runTerraform, TerraformCancellation, type TerraformProcessResult } from './terraformProcess';
 
 export interface PlanProgress {

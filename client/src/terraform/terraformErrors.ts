@@ -7,26 +7,13 @@
  * `internal/configs/configload/loader_load.go`, `internal/command/clistate/state.go`, and
  * Terraform's files of the same names.
  */
-import { TERRAFORM_PATH_SETTING, TerraformExecutableNotFoundError, toolCommand, toolDisplayName, type TerraformTool } from './terraformExecutable';
+import { TERRAFORM_PATH_SETTING, TerraformExecutableNotFoundError, toolCommand, toolDisplayName, type TerraformTool } from '../../../core/src/terraform/tool/terraformExecutable';
+import { lockOperationName, parseLockInfo, type StateLockInfo } from '../../../core/src/terraform/stateLock/lockInfo';
 import type { ResourceApplyState } from './applyProgress';
 import type { TerraformDiagnostic } from './terraformEvents';
-import { TerraformSpawnError, type TerraformProcessResult } from './terraformProcess';
 
-/** The `Lock Info:` block Terraform prints when the state is locked (`statemgr.LockInfo`). */
-export interface StateLockInfo {
-  id?: string;
-  /** The state the lock protects (`terraform.tfstate`, a bucket key …). */
-  path?: string;
-  /** As printed (`OperationTypeApply`). */
-  operation?: string;
-  /** `user@host` of whoever holds it. */
-  who?: string;
-  /** Version of the terraform/tofu that holds it. */
-  version?: string;
-  /** As printed (`2026-11-26 09:54:37.165805231 +0000 UTC`). */
-  created?: string;
-  info?: string;
-}
+export { lockOperationName, parseLockInfo, type StateLockInfo };
+import { TerraformSpawnError, type TerraformProcessResult } from './terraformProcess';
 
 export type InitReason = 'lock-file' | 'providers' | 'modules' | 'backend';
 
@@ -224,30 +211,6 @@ export function diagnosticsFromText(text: string): TerraformDiagnostic[] {
     result.push({ severity: match[1] === 'Error' ? 'error' : 'warning', summary: match[2].trim(), detail: detail.join('\n').trim() });
   }
   return result;
-}
-
-/** The `Lock Info:` block of a lock error's detail; undefined when there is none (some remote backends). */
-export function parseLockInfo(detail: string): StateLockInfo | undefined {
-  const start = detail.indexOf('Lock Info:');
-  if (start < 0) return undefined;
-  const info: StateLockInfo = {};
-  const keys: Record<string, keyof StateLockInfo> = { ID: 'id', Path: 'path', Operation: 'operation', Who: 'who', Version: 'version', Created: 'created', Info: 'info' };
-  for (const line of detail.slice(start + 'Lock Info:'.length).split(/\r?\n/)) {
-    const match = /^\s+(ID|Path|Operation|Who|Version|Created|Info):[ \t]*(.*?)\s*$/.exec(line);
-    if (!match) {
-      if (line.trim() === '') continue;
-      break;
-    }
-    if (match[2] !== '') info[keys[match[1]]] = match[2];
-  }
-  return Object.keys(info).length > 0 ? info : undefined;
-}
-
-/** `OperationTypeApply` → `apply`; anything else as given. */
-export function lockOperationName(operation: string | undefined): string | undefined {
-  if (!operation) return undefined;
-  const match = /^OperationType(\w+)$/.exec(operation);
-  return match ? match[1].toLowerCase() : operation;
 }
 
 function stateLockedMessage(lock: StateLockInfo | undefined, detail: string, cli: string): string {

@@ -7,9 +7,9 @@
 import { constants as fsConstants, accessSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
-import { commandFailedText } from '../../../core/src/exec/commandFailedText';
-import { ProcessSpawnError, type ProcessResult } from '../../../core/src/exec/processRunner';
-import { runProcess } from '../../../core/src/exec/systemProcessRunner';
+import { commandFailedText } from '../../exec/commandFailedText';
+import { ProcessSpawnError, type ProcessResult } from '../../exec/processRunner';
+import { runProcess } from '../../exec/systemProcessRunner';
 
 export const TERRAFORM_PATH_SETTING = 'immutableInfra.terraform.path';
 

@@ -11,8 +11,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DEPENDENCY_LOCK_FILE as LOCK_FILE } from '../../../core/src/terraform/terraformFiles';
-import { readProviderLockFile } from '../../../core/src/terraform/providerLockFile';
+import { DEPENDENCY_LOCK_FILE as LOCK_FILE } from '../terraformFiles';
+import { readProviderLockFile } from '../providerLockFile';
 import { toolCommand, type TerraformTool } from './terraformExecutable';
 
 /** The default registry of each tool: where a provider source without a host comes from. */
