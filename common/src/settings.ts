@@ -52,6 +52,13 @@ export interface ImmutableInfraSettings {
     /** Extra arguments for `plan`, passed as arguments (never through a shell). */
     arguments: string[];
   };
+  /** Reading a remote backend's state (trusted workspaces only). */
+  state: {
+    /** Read again at most this often while the module's documents are open. */
+    refreshSeconds: number;
+    /** A read taking longer is given up (the baseline falls back to git). */
+    timeoutSeconds: number;
+  };
   /** What the rollout simulation assumes where no manifest says (the extension only). */
   rollout: {
     podStartSeconds: number;
@@ -69,6 +76,7 @@ export const DEFAULT_SETTINGS: ImmutableInfraSettings = {
   kubernetes: { baseline: 'git' },
   trace: { server: 'off' },
   plan: { arguments: [] },
+  state: { refreshSeconds: 60, timeoutSeconds: 30 },
   rollout: { podStartSeconds: DEFAULT_POD_START_SECONDS, nodes: DEFAULT_NODE_COUNT },
 };
 
@@ -85,6 +93,8 @@ export const SETTING_RANGES = {
   'diagnostics.debounceMs': { minimum: 0, maximum: 5000 },
   'rollout.podStartSeconds': { minimum: 0, maximum: 86_400 },
   'rollout.nodes': { minimum: 1, maximum: 10_000, integer: true },
+  'state.refreshSeconds': { minimum: 5, maximum: 86_400, integer: true },
+  'state.timeoutSeconds': { minimum: 1, maximum: 600, integer: true },
 } as const satisfies Record<string, SettingRange>;
 
 /**
@@ -128,6 +138,10 @@ export function normalizeSettings(raw: unknown): ImmutableInfraSettings {
       server: oneOf(asRecord(value.trace).server, SERVER_TRACE_LEVELS, DEFAULT_SETTINGS.trace.server),
     },
     plan: { arguments: normalizeArguments(asRecord(value.plan).arguments) },
+    state: {
+      refreshSeconds: inRange(asRecord(value.state).refreshSeconds, SETTING_RANGES['state.refreshSeconds'], DEFAULT_SETTINGS.state.refreshSeconds),
+      timeoutSeconds: inRange(asRecord(value.state).timeoutSeconds, SETTING_RANGES['state.timeoutSeconds'], DEFAULT_SETTINGS.state.timeoutSeconds),
+    },
     rollout: normalizeRolloutSettings(asRecord(value.rollout)),
   };
 }
