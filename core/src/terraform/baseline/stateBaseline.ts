@@ -36,10 +36,14 @@ export interface StateResource {
 
 export interface StateBaseline {
   kind: 'state';
+  /** The state file's path; for a backend's state, the backend and workspace as the user would name them: `pg (workspace prod)`. */
   file: string;
   terraformVersion?: string;
   serial?: number;
+  lineage?: string;
   resources: StateResource[];
+  /** Set for a remote backend's state: which backend and workspace, and when it was read. */
+  origin?: { backend: string; workspace: string; readAt: number; readWith: string };
 }
 
 /** Parses state text; throws BaselineError with a message that names the file and the problem. */
@@ -94,6 +98,7 @@ export function parseStateBaseline(text: string, file: string): StateBaseline {
     file,
     terraformVersion: typeof json.terraform_version === 'string' ? json.terraform_version : undefined,
     serial: typeof json.serial === 'number' ? json.serial : undefined,
+    lineage: typeof json.lineage === 'string' ? json.lineage : undefined,
     resources,
   };
 }

@@ -1,0 +1,163 @@
+/**
+ * Reads a remote backend's state with the user's own terraform or tofu: `state pull`, which
+ * prints the workspace's latest state snapshot as JSON and neither takes the state lock nor
+ * writes anything. Its credentials, endpoints and workspace are the ones the user's own runs
+ * use, because it is the user's own program, run in the root module with the user's environment.
+ * A read that fails says why in the backend's own words, sorted into what the user can act on:
+ * not initialised, unreachable, credentials refused, too slow, a state format we cannot read.
+ */
+import { BaselineError } from '../../io/baselineError';
+import { ProcessSpawnError, type ProcessRunner } from '../../exec/processRunner';
+import type { InitialisedBackend } from '../backend/initialisedBackend';
+import { toolCommand, type TerraformTool } from '../tool/terraformExecutable';
+import { parseStateBaseline, type StateBaseline } from './stateBaseline';
+
+export interface BackendStateReadOptions {
+  /** The terraform/tofu to read with (the one that plans this module), and which tool it is when known. */
+  executable: { path: string; tool?: TerraformTool; version?: string };
+  runner: ProcessRunner;
+  /** The user's environment (credentials, TF_WORKSPACE, TF_DATA_DIR …); default: this process's. */
+  env?: NodeJS.ProcessEnv;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** For tests: the clock. */
+  now?: () => number;
+}
+
+/** Why a read failed, for what the user can do about it. */
+export type BackendStateProblem = 'not-initialised' | 'unreachable' | 'credentials' | 'timeout' | 'unsupported-version' | 'tool-missing' | 'failed';
+
+/** A remote state that could not be read: the message quotes the backend (or the tool) and says what to do. */
+export class BackendStateError extends BaselineError {
+  constructor(
+    message: string,
+    readonly problem: BackendStateProblem,
+    /** The tool's or backend's own words, as printed (without colours and frames). */
+    readonly words: string,
+  ) {
+    super(message);
+    this.name = 'BackendStateError';
+  }
+}
+
+/** Where a state baseline was read from, when it is a backend's rather than a file of the module's. */
+export interface BackendStateOrigin {
+  backend: string;
+  workspace: string;
+  /** When the read finished (ms since the epoch). */
+  readAt: number;
+  /** `terraform 1.11.4`, `tofu`: who read it. */
+  readWith: string;
+}
+
+export interface BackendStateSnapshot {
+  /** The parsed state; undefined when the backend holds no state for the workspace yet. */
+  state: (StateBaseline & { origin: BackendStateOrigin }) | undefined;
+  readAt: number;
+  /** The raw text's length and serial/lineage: what tells one snapshot from the next. */
+  serial?: number;
+  lineage?: string;
+}
+
+/** A state pull prints a whole state; a generous bound keeps a runaway output from filling memory. */
+const MAX_STATE_BYTES = 512 * 1024 * 1024;
+
+/** The backend's state for the module in `rootDir`, on its selected workspace. Throws BackendStateError. */
+export async function pullBackendState(rootDir: string, backend: InitialisedBackend, options: BackendStateReadOptions): Promise<BackendStateSnapshot> {
+  const now = options.now ?? Date.now;
+  const command = options.executable.tool ? toolCommand(options.executable.tool) : 'terraform';
+  const readWith = options.executable.version ? `${command} ${options.executable.version}` : command;
+  const where = `the ${backend.type} backend (workspace ${backend.workspace})`;
+  const env = { ...(options.env ?? process.env), TF_IN_AUTOMATION: '1', TF_INPUT: '0' };
+  let result;
+  try {
+    result = await options.runner.run({
+      executable: options.executable.path,
+      args: ['state', 'pull'],
+      cwd: rootDir,
+      env,
+      timeoutMs: options.timeoutMs,
+      // A read has nothing to save: stop it at once at the deadline.
+      atTimeout: 'terminate',
+      maxOutputBytes: MAX_STATE_BYTES,
+      signal: options.signal,
+    });
+  } catch (error) {
+    if (error instanceof ProcessSpawnError) {
+      throw new BackendStateError(`Could not read the state of ${where}: ${error.message}.`, 'tool-missing', error.reason);
+    }
+    throw error;
+  }
+  const readAt = now();
+  if (result.timedOut) {
+    const seconds = Math.round(options.timeoutMs / 100) / 10;
+    const words = tidyOutput(result.stderr);
+    throw new BackendStateError(
+      `Could not read the state of ${where}: \`${command} state pull\` took longer than ${seconds} s and was stopped${words ? ` (it said: ${words})` : ''}. Is the backend reachable?`,
+      'timeout',
+      words,
+    );
+  }
+  if (result.exitCode !== 0) {
+    const words = tidyOutput(result.stderr) || tidyOutput(result.stdout) || `exit code ${result.exitCode ?? result.exitSignal}`;
+    const problem = classifyPullFailure(words);
+    throw new BackendStateError(`Could not read the state of ${where}: ${command} says: ${words}${advice(problem, command)}`, problem, words);
+  }
+  const text = result.stdout.trim();
+  if (text === '') return { state: undefined, readAt };
+  let state: StateBaseline;
+  try {
+    state = parseStateBaseline(text, `the state of ${where}`);
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new BackendStateError(message, /version/.test(message) ? 'unsupported-version' : 'failed', message);
+  }
+  const display = `${backend.type} (workspace ${backend.workspace})`;
+  return {
+    state: { ...state, file: display, origin: { backend: backend.type, workspace: backend.workspace, readAt, readWith } },
+    readAt,
+    serial: state.serial,
+    lineage: state.lineage,
+  };
+}
+
+/** What kind of failure the tool's words describe. Both tools print the backends' errors as the backends give them. */
+export function classifyPullFailure(words: string): BackendStateProblem {
+  if (/initiali[sz]ation required|Backend configuration changed|run "(?:terraform|tofu) init"|`(?:terraform|tofu) init`/i.test(words)) return 'not-initialised';
+  if (/password authentication failed|InvalidAccessKeyId|InvalidClientTokenId|SignatureDoesNotMatch|AccessDenied|ExpiredToken|UnrecognizedClientException|no valid credential|NoCredentialProviders|\b401\b|\b403\b|Unauthori[sz]ed|Forbidden|permission denied for/i.test(words)) {
+    return 'credentials';
+  }
+  if (/connection refused|no such host|dial tcp|could not connect|network is unreachable|i\/o timeout|connection reset|no route to host|server closed the connection|context deadline exceeded/i.test(words)) {
+    return 'unreachable';
+  }
+  if (/state snapshot was created by|unsupported state (?:file )?(?:format|version)|newer version of (?:Terraform|OpenTofu)/i.test(words)) return 'unsupported-version';
+  return 'failed';
+}
+
+function advice(problem: BackendStateProblem, command: string): string {
+  switch (problem) {
+    case 'not-initialised':
+      return ` Run \`${command} init\` in the module.`;
+    case 'unreachable':
+      return ' Is the backend reachable from here?';
+    case 'credentials':
+      return ' Check the credentials the backend is given (the environment, profile or backend configuration).';
+    default:
+      return '';
+  }
+}
+
+/**
+ * The tool's diagnostics as one readable paragraph: colours and the `╷ │ ╵` frame removed, blank
+ * lines collapsed, and bounded, so a finding quotes the backend without drowning in it.
+ */
+export function tidyOutput(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const plain = text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
+  const lines = plain
+    .split(/\r?\n/)
+    .map((line) => line.replace(/^[╷│╵]\s?/, '').trim())
+    .filter((line) => line !== '');
+  const joined = lines.join(' ').replace(/\s+/g, ' ').trim();
+  return joined.length > 600 ? `${joined.slice(0, 600)}…` : joined;
+}
