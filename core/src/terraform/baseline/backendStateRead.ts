@@ -25,7 +25,7 @@ export interface BackendStateReadOptions {
 }
 
 /** Why a read failed, for what the user can do about it. */
-export type BackendStateProblem = 'not-initialised' | 'unreachable' | 'credentials' | 'timeout' | 'unsupported-version' | 'tool-missing' | 'failed';
+export type BackendStateProblem = 'not-initialised' | 'untrusted' | 'unreachable' | 'credentials' | 'timeout' | 'unsupported-version' | 'tool-missing' | 'failed';
 
 /** A remote state that could not be read: the message quotes the backend (or the tool) and says what to do. */
 export class BackendStateError extends BaselineError {
@@ -68,7 +68,8 @@ export async function pullBackendState(rootDir: string, backend: InitialisedBack
   const command = options.executable.tool ? toolCommand(options.executable.tool) : 'terraform';
   const readWith = options.executable.version ? `${command} ${options.executable.version}` : command;
   const where = `the ${backend.type} backend (workspace ${backend.workspace})`;
-  const env = { ...(options.env ?? process.env), TF_IN_AUTOMATION: '1', TF_INPUT: '0' };
+  // No prompt can be answered, and no version check may call home.
+  const env = { ...(options.env ?? process.env), TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
   let result;
   try {
     result = await options.runner.run({
@@ -124,10 +125,18 @@ export async function pullBackendState(rootDir: string, backend: InitialisedBack
 /** What kind of failure the tool's words describe. Both tools print the backends' errors as the backends give them. */
 export function classifyPullFailure(words: string): BackendStateProblem {
   if (/initiali[sz]ation required|Backend configuration changed|run "(?:terraform|tofu) init"|`(?:terraform|tofu) init`/i.test(words)) return 'not-initialised';
-  if (/password authentication failed|InvalidAccessKeyId|InvalidClientTokenId|SignatureDoesNotMatch|AccessDenied|ExpiredToken|UnrecognizedClientException|no valid credential|NoCredentialProviders|\b401\b|\b403\b|Unauthori[sz]ed|Forbidden|permission denied for/i.test(words)) {
+  if (
+    /password authentication failed|InvalidAccessKeyId|InvalidClientTokenId|SignatureDoesNotMatch|AccessDenied|ExpiredToken|UnrecognizedClientException|no valid credential|NoCredentialProviders|\b401\b|\b403\b|Unauthori[sz]ed|Forbidden|permission denied for/i.test(
+      words,
+    )
+  ) {
     return 'credentials';
   }
-  if (/connection refused|no such host|dial tcp|could not connect|network is unreachable|i\/o timeout|connection reset|no route to host|server closed the connection|context deadline exceeded/i.test(words)) {
+  if (
+    /connection refused|no such host|dial tcp|could not connect|network is unreachable|i\/o timeout|connection reset|no route to host|server closed the connection|context deadline exceeded/i.test(
+      words,
+    )
+  ) {
     return 'unreachable';
   }
   if (/state snapshot was created by|unsupported state (?:file )?(?:format|version)|newer version of (?:Terraform|OpenTofu)/i.test(words)) return 'unsupported-version';
