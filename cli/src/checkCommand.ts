@@ -387,6 +387,7 @@ const JSON_FIELDS = [
   'cascade',
   'cascadeFrom',
   'related',
+  'baseline',
 ] as const;
 
 function format(findings: Finding[], kind: CheckOptions['format'], version: string, coverage: ReplacementCoverage): string {

@@ -98,7 +98,7 @@ export async function resolveBaseline(dir: string, sources: BaselineSources): Pr
         mode !== 'auto'
           ? error.message
           : stateUnavailable
-            ? `${stateUnavailable} Git has no baseline either (${error.message}): edits are not compared with anything.`
+            ? `${stateUnavailable} ${error.message} So edits are not compared with anything.`
             : `${error.message} There is no terraform.tfstate either: nothing to compare edits with.`;
       return { kind: 'none', reason, explicit };
     }
