@@ -46,9 +46,10 @@ export class LspTestClient {
   readonly logMessages: string[] = [];
   exitCode: number | null = null;
 
-  constructor(serverPath = SERVER_PATH) {
+  /** `env`: the server's whole environment (default: this process's), as the editor would hand it the user's. */
+  constructor(serverPath = SERVER_PATH, env?: NodeJS.ProcessEnv) {
     if (!existsSync(serverPath)) throw new Error(`${serverPath} does not exist: run \`npm run build\` first (npm test does).`);
-    this.process = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.process = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], ...(env ? { env } : {}) });
     this.process.stderr!.on('data', (chunk) => (this.stderr += String(chunk)));
     this.process.on('exit', (code) => (this.exitCode = code));
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
@@ -156,7 +157,7 @@ export class LspTestClient {
  * `afterEach` hook that checks every client started in the test still has a running server (a
  * crash is a failure even when the assertions passed), then stops them.
  */
-export function clientsStoppedAfterEach(): (options?: Parameters<LspTestClient['initialize']>[0]) => Promise<LspTestClient> {
+export function clientsStoppedAfterEach(): (options?: Parameters<LspTestClient['initialize']>[0] & { env?: NodeJS.ProcessEnv }) => Promise<LspTestClient> {
   const clients: LspTestClient[] = [];
   afterEach(async () => {
     for (const client of clients.splice(0)) {
@@ -165,7 +166,7 @@ export function clientsStoppedAfterEach(): (options?: Parameters<LspTestClient['
     }
   });
   return async (options) => {
-    const client = new LspTestClient();
+    const client = new LspTestClient(SERVER_PATH, options?.env);
     clients.push(client);
     await client.initialize(options);
     return client;

@@ -140,9 +140,14 @@ export function analyzeModule(input: ModuleAnalysisInput): ModuleAnalysis {
   const knowledge = learned ?? input.knowledge;
   const standIn = baselineConfiguration(baseline)?.stateUnavailable;
   if ((baseline.kind === 'none' || standIn !== undefined) && files.length > 0) {
-    findings.push({
+    // A backend's state that can't be read is said where the backend is declared; any other absence at the module's first file.
+    const at = (standIn !== undefined && backendDeclaration(files)) || {
       file: files[0].path,
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    };
+    findings.push({
+      file: at.file,
+      range: at.range,
       severity: baseline.kind === 'none' && !baseline.explicit ? 'hint' : 'warning',
       code: 'terraform/baseline-unavailable',
       // A remote state that could not be read: the edits are compared with git (or the deployed folder) instead, never silently.
@@ -198,6 +203,18 @@ export function analyzeModule(input: ModuleAnalysisInput): ModuleAnalysis {
     coverage: covered.coverage,
     ...(asked ? { questions: asked } : {}),
   };
+}
+
+/** Where the root module declares its backend (`backend "pg"` or `cloud`, type and labels): the file and range. */
+function backendDeclaration(files: readonly ConfigurationFile[]): { file: string; range: Finding['range'] } | undefined {
+  for (const { path, file } of files) {
+    for (const block of file.blocks) {
+      if (block.type !== 'terraform') continue;
+      const backend = block.blocks.find((b) => b.type === 'backend' || b.type === 'cloud');
+      if (backend) return { file: path, range: blockHeaderRange(backend) };
+    }
+  }
+  return undefined;
 }
 
 /**
