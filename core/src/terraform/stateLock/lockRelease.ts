@@ -66,7 +66,7 @@ export async function releaseStateLock(
     case 'none':
       return { released: false, message: release.reason };
     case 'end-pg-session': {
-      const ended = await endPgLockSession(backend, release.pid, { env, timeoutMs: options.timeoutMs, now });
+      const ended = await endPgLockSession(backend, release.pid, { tool: options.executable.tool, env, timeoutMs: options.timeoutMs, now });
       if (!ended.ended) return { released: false, message: ended.message };
       return verdict(ended.message, status, await inspectAfter(rootDir, backend, status, options), now());
     }

@@ -72,7 +72,7 @@ export function describeLock(status: StateLockStatus, now: number): string {
         if (session.application) details.push(`application ${session.application}`);
         const connected = session.connectedAt ? Date.parse(session.connectedAt) : NaN;
         if (!Number.isNaN(connected)) details.push(`connected ${clockText(connected, now)}, ${agoText(connected, now)}`);
-        const creating = status.lock?.path === '-1' ? ', while it creates a workspace' : '';
+        const creating = status.lock?.path?.startsWith('-') ? ', while it creates a workspace' : '';
         return `Locked by PostgreSQL session ${session.pid}${details.length ? ` (${details.join(', ')})` : ''}${creating}`;
       }
       const lock = status.lock;

@@ -1,8 +1,12 @@
 /**
  * The pg backend's lock. The backend keeps each workspace as a row of `<schema>.states` (`id`
- * bigserial, `name` the workspace) and locks it with a session-level advisory lock on that row's
- * `id`; while it creates a workspace that has no row yet it holds the advisory lock `-1`, and any
- * lock attempt fails while someone holds `-1`. It writes no lock info anywhere: the `Lock Info` its
+ * bigint, `name` the workspace; OpenTofu lets `table_name` rename the table) and locks it with a
+ * session-level advisory lock on that row's `id`. While it creates a workspace that has no row
+ * yet it holds a creation lock instead, and any lock attempt fails while someone holds that one:
+ * Terraform's is the key `-1`; OpenTofu's is minus the 32-bit FNV-1 hash of
+ * `<schema> NUL <table>` (so that two state tables never share one), e.g. -3797183428 for the
+ * default `terraform_remote_state`/`states`. Both are looked for, whichever tool runs here, as a
+ * workspace being created by either is not safe to touch. It writes no lock info anywhere: the `Lock Info` its
  * lock error prints is the *requester's* own, so the only true answer to "who holds it" is the
  * database session that holds the advisory lock — PostgreSQL lists it in `pg_locks` (a bigint key
  * appears as classid = its high 32 bits, objid = its low 32 bits, objsubid = 1), and
@@ -17,10 +21,26 @@ import { Client, escapeIdentifier } from 'pg';
 import type { InitialisedBackend } from '../backend/initialisedBackend';
 import { backendErrorText } from './backendErrorText';
 import { pgClientConfig, pgConnectionString, pgSchemaName } from './pgConnection';
+import type { TerraformTool } from '../tool/terraformExecutable';
 import type { DatabaseSession, StateLockStatus } from './stateLock';
 
-/** The advisory lock the pg backend holds while it creates a workspace. */
-export const PG_CREATION_LOCK_KEY = -1n;
+/** Terraform's creation lock. */
+export const TERRAFORM_PG_CREATION_LOCK_KEY = -1n;
+
+/** OpenTofu's creation lock for a state table: minus FNV-1 (32-bit) of `<schema>\0<table>`. */
+export function opentofuPgCreationLockKey(schema: string, table: string): bigint {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(`${schema}\0${table}`, 'utf8')) {
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+    hash = (hash ^ byte) >>> 0;
+  }
+  return -BigInt(hash);
+}
+
+/** The creation locks of both tools for a state table. */
+export function pgCreationLockKeys(schema: string, table: string): bigint[] {
+  return [TERRAFORM_PG_CREATION_LOCK_KEY, opentofuPgCreationLockKey(schema, table)];
+}
 
 /** How a bigint advisory lock key appears in `pg_locks`. */
 export function advisoryLockKeyParts(key: bigint): { classid: string; objid: string } {
@@ -28,12 +48,17 @@ export function advisoryLockKeyParts(key: bigint): { classid: string; objid: str
   return { classid: String(unsigned >> 32n), objid: String(unsigned & 0xffffffffn) };
 }
 
-/** A schema name as the backend uses it: unquoted in its SQL, so folded to lower case when it is a plain identifier. */
-export function schemaIdentifier(schema: string): string {
-  return escapeIdentifier(/^[A-Za-z_][A-Za-z0-9_$]*$/.test(schema) ? schema.toLowerCase() : schema);
+/**
+ * A schema or table name in SQL as the tool writes it: OpenTofu quotes it (case kept); Terraform
+ * writes it bare, so PostgreSQL folds a plain identifier to lower case.
+ */
+export function pgIdentifier(name: string, tool: TerraformTool | undefined): string {
+  return escapeIdentifier(tool !== 'opentofu' && /^[A-Za-z_][A-Za-z0-9_$]*$/.test(name) ? name.toLowerCase() : name);
 }
 
 export interface PgLockOptions {
+  /** Which tool the module runs with: how it spells the schema and table in SQL. */
+  tool?: TerraformTool;
   env: NodeJS.ProcessEnv;
   timeoutMs: number;
   now: () => number;
@@ -64,8 +89,10 @@ async function withClient<T>(backend: InitialisedBackend, options: PgLockOptions
 }
 
 /** The workspace's row id, or undefined when the workspace has no row (not created yet). */
-async function workspaceRowId(client: Client, schema: string, workspace: string): Promise<bigint | undefined> {
-  const result = await client.query<{ id: string }>(`SELECT id::text AS id FROM ${schemaIdentifier(schema)}.states WHERE name = $1`, [workspace]);
+async function workspaceRowId(client: Client, table: PgStateTable, workspace: string, tool: TerraformTool | undefined): Promise<bigint | undefined> {
+  const result = await client.query<{ id: string }>(`SELECT id::text AS id FROM ${pgIdentifier(table.schema, tool)}.${pgIdentifier(table.table, tool)} WHERE name = $1`, [
+    workspace,
+  ]);
   return result.rows.length > 0 ? BigInt(result.rows[0].id) : undefined;
 }
 
@@ -106,18 +133,31 @@ async function advisoryLockHolders(client: Client, keys: readonly bigint[]): Pro
   });
 }
 
+interface PgStateTable {
+  schema: string;
+  table: string;
+}
+
+/** The state table: `schema_name` (else PG_SCHEMA_NAME, else `terraform_remote_state`) and OpenTofu's `table_name` (else PG_TABLE_NAME, else `states`). */
+export function pgStateTable(config: Readonly<Record<string, unknown>>, env: NodeJS.ProcessEnv): PgStateTable {
+  const table = typeof config.table_name === 'string' && config.table_name !== '' ? config.table_name : env.PG_TABLE_NAME || 'states';
+  return { schema: pgSchemaName(config, env), table };
+}
+
+/** Holders of the workspace's row lock, then of a creation lock (held only for a moment by every locker, or while a workspace is created). */
+async function workspaceLockHolders(client: Client, backend: InitialisedBackend, options: PgLockOptions): Promise<PgLockHolder[]> {
+  const table = pgStateTable(backend.config, options.env);
+  const rowId = await workspaceRowId(client, table, backend.workspace, options.tool);
+  const creation = pgCreationLockKeys(table.schema, table.table);
+  const found = await advisoryLockHolders(client, rowId === undefined ? creation : [rowId, ...creation]);
+  return [...found.filter((holder) => holder.key === rowId), ...found.filter((holder) => holder.key !== rowId)];
+}
+
 /** Who holds the workspace's lock (or the creation lock, which blocks every workspace), or why that cannot be seen. */
 export async function inspectPgLock(backend: InitialisedBackend, options: PgLockOptions): Promise<StateLockStatus> {
   const base = { backend: backend.type, workspace: backend.workspace };
   try {
-    const schema = pgSchemaName(backend.config, options.env);
-    const holders = await withClient(backend, options, async (client) => {
-      const rowId = await workspaceRowId(client, schema, backend.workspace);
-      const keys = rowId === undefined ? [PG_CREATION_LOCK_KEY] : [rowId, PG_CREATION_LOCK_KEY];
-      const found = await advisoryLockHolders(client, keys);
-      // The workspace's own lock first: the creation lock is held only for a moment by every locker.
-      return [...found.filter((holder) => holder.key === rowId), ...found.filter((holder) => holder.key !== rowId)];
-    });
+    const holders = await withClient(backend, options, (client) => workspaceLockHolders(client, backend, options));
     const checkedAt = options.now();
     if (holders.length === 0) return { ...base, state: 'unlocked', method: 'pg-advisory', checkedAt };
     const [holder] = holders;
@@ -126,7 +166,7 @@ export async function inspectPgLock(backend: InitialisedBackend, options: PgLock
       state: 'locked',
       method: 'pg-advisory',
       checkedAt,
-      // The backend records the advisory key as its lock's Path: `-1` says the workspace is being created.
+      // The backend records the advisory key as its lock's Path: a row id is positive, a (negative) creation key says the workspace is being created.
       lock: { path: String(holder.key) },
       session: holder.session,
       release: { kind: 'end-pg-session', pid: holder.session.pid },
@@ -142,11 +182,8 @@ export async function inspectPgLock(backend: InitialisedBackend, options: PgLock
  */
 export async function endPgLockSession(backend: InitialisedBackend, pid: number, options: PgLockOptions): Promise<{ ended: boolean; message: string }> {
   try {
-    const schema = pgSchemaName(backend.config, options.env);
     return await withClient(backend, options, async (client) => {
-      const rowId = await workspaceRowId(client, schema, backend.workspace);
-      const keys = rowId === undefined ? [PG_CREATION_LOCK_KEY] : [rowId, PG_CREATION_LOCK_KEY];
-      const holders = await advisoryLockHolders(client, keys);
+      const holders = await workspaceLockHolders(client, backend, options);
       if (!holders.some((holder) => holder.session.pid === pid)) {
         return { ended: false, message: `PostgreSQL session ${pid} no longer holds the lock of workspace "${backend.workspace}": nothing was ended` };
       }

@@ -29,7 +29,7 @@ export async function inspectStateLock(rootDir: string, backend: InitialisedBack
   try {
     switch (backend.type) {
       case 'pg':
-        return await inspectPgLock(backend, { env, timeoutMs: options.timeoutMs, now });
+        return await inspectPgLock(backend, { tool: options.executable.tool, env, timeoutMs: options.timeoutMs, now });
       case 's3':
         return await inspectS3Lock(backend, { env, timeoutMs: options.timeoutMs, now });
       default:
