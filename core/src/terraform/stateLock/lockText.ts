@@ -109,7 +109,8 @@ export function describeRelease(status: StateLockStatus, tool: TerraformTool = '
         `Ends PostgreSQL session ${release.pid} (SELECT pg_terminate_backend(${release.pid})), then checks the lock again. ` +
         'The pg backend keeps its lock as an advisory lock of the database session that took it and records no lock ID; ' +
         'its force-unlock releases nothing that another process holds (and reports success all the same), so ending that session is what releases the lock. ' +
-        'Whatever the session was doing stops, and its open transaction is rolled back.'
+        "The session's open transaction is rolled back; a tool process that is still running is not stopped: its database client reconnects and it goes on without the lock, " +
+        'so end the session only when that run has stopped or must not be waited for.'
       );
     case 'none':
       return `This lock cannot be released from here: ${release.reason}.`;
