@@ -35,6 +35,40 @@ again. For most commands, you can disable locking with the "-lock=false"
 flag, but this is not recommended.
 `;
 
+/** Terraform 1.11.4 against the http backend server (423 with the holder's JSON), while an apply held the lock. */
+const TERRAFORM_HTTP_LOCKED = `Error: Error acquiring the state lock
+
+Error message: HTTP remote state already locked:
+ID=e2d0b55e-68c1-a044-0de9-170c4d9d4616
+Lock Info:
+  ID:        20d6177b-e61a-2ccc-6c17-f3cb79ccd271
+  Path:      
+  Operation: state-rm
+  Who:       root@vm
+  Version:   1.11.4
+  Created:   2026-12-03 09:11:30.378709189 +0000 UTC
+  Info:      
+
+
+Terraform acquires a state lock to protect the state from being written
+`;
+
+/** OpenTofu 1.12.6, the same server, while Terraform's apply held the lock. */
+const TOFU_HTTP_LOCKED = `Error: Error acquiring the state lock
+
+Error message: HTTP remote state already locked:
+ID=18f17a82-7fde-753c-73d3-d038d80724d9
+Lock Info:
+  ID:        18f17a82-7fde-753c-73d3-d038d80724d9
+  Path:      
+  Operation: OperationTypeApply
+  Who:       root@vm
+  Version:   1.11.4
+  Created:   2026-12-03 09:11:46.163350678 +0000 UTC
+  Info:      
+
+`;
+
 const TERRAFORM_NO_STATE = `No state file was found!
 
 State management commands require a state file. Run this command
@@ -63,13 +97,39 @@ describe('readLockProbe', () => {
     });
     assert.equal(lockErrorMessage(TOFU_LOCKED), 'resource temporarily unavailable');
   });
-  test('a refusal without Lock Info: locked, no release, the backend words kept', () => {
-    const stderr = 'Error: Error acquiring the state lock\n\nError message: HTTP remote state already locked, failed to unmarshal body\n';
-    const status = readLockProbe({ exitCode: 1, stdout: '', stderr, timedOut: false }, backend, 'Terraform', 7, 1_000);
+  test("Terraform's http refusal: the printed Lock Info is its own request's, the holder is the message's ID", () => {
+    const status = readLockProbe({ exitCode: 1, stdout: '', stderr: TERRAFORM_HTTP_LOCKED, timedOut: false }, backend, 'Terraform', 7, 1_000);
     assert.equal(status.state, 'locked');
+    assert.deepEqual(status.state === 'locked' && status.lock, { id: 'e2d0b55e-68c1-a044-0de9-170c4d9d4616' });
+    assert.deepEqual(status.state === 'locked' && status.release, { kind: 'force-unlock', lockId: 'e2d0b55e-68c1-a044-0de9-170c4d9d4616' });
+    assert.equal(lockErrorMessage(TERRAFORM_HTTP_LOCKED), 'HTTP remote state already locked: ID=e2d0b55e-68c1-a044-0de9-170c4d9d4616');
+  });
+  test("OpenTofu's http refusal: the holder's own info, with the same ID as the message", () => {
+    const status = readLockProbe({ exitCode: 1, stdout: '', stderr: TOFU_HTTP_LOCKED, timedOut: false }, backend, 'OpenTofu', 7, 1_000);
+    assert.deepEqual(status.state === 'locked' && status.lock, {
+      id: '18f17a82-7fde-753c-73d3-d038d80724d9',
+      operation: 'OperationTypeApply',
+      who: 'root@vm',
+      version: '1.11.4',
+      created: '2026-12-03 09:11:46.163350678 +0000 UTC',
+    });
+  });
+  test('a refusal without any lock info: unknown, in the backend words', () => {
+    const stderr = 'Error: Error acquiring the state lock\n\nError message: HTTP remote state endpoint invalid auth\n\nTerraform acquires a state lock …\n';
+    assert.deepEqual(readLockProbe({ exitCode: 1, stdout: '', stderr, timedOut: false }, backend, 'Terraform', 7, 1_000), {
+      backend: 'http',
+      workspace: 'default',
+      checkedAt: 7,
+      state: 'unknown',
+      reason: 'Terraform could not take the state lock: HTTP remote state endpoint invalid auth',
+    });
+  });
+  test('lock info without an ID: locked, and no release', () => {
+    const stderr = 'Error: Error acquiring the state lock\n\nError message: held\nLock Info:\n  Who:       bob@ci\n\n';
+    const status = readLockProbe({ exitCode: 1, stdout: '', stderr, timedOut: false }, backend, 'Terraform', 7, 1_000);
     assert.deepEqual(status.state === 'locked' && status.release, {
       kind: 'none',
-      reason: 'The http backend refused the lock without saying its ID (HTTP remote state already locked, failed to unmarshal body), and force-unlock needs it',
+      reason: 'The http backend refused the lock without saying its ID (held), and force-unlock needs it',
     });
   });
   test('past the lock: the dry run found nothing, or there is no state yet', () => {

@@ -1,8 +1,8 @@
 /**
  * Releasing a lock by force, where no backend is needed to show the answer: a module that was
  * never initialised, a backend that changed since the lock was shown, a lock without an ID, and
- * a force-unlock the tool refused (OpenTofu 1.12.6's words for a lock ID that is not the one held
- * by the http backend's server). The releases that work are run for real in
+ * a force-unlock the tool refused (OpenTofu 1.12.6's words when the http backend's server answered
+ * 409 to a lock ID that is not the one held). The releases that work are run for real in
  * test/e2e-tofu/stateLocks.test.ts.
  */
 import assert from 'node:assert/strict';
@@ -57,12 +57,12 @@ describe('releaseStateLock', () => {
   });
   test('force-unlock refused: the tool words, and the exact command it ran', async () => {
     const dir = initialised('http', { address: 'http://127.0.0.1:1/s' });
-    const refusing = new ScriptedProcessRunner(() => ({ exitCode: 1, stderr: '╷\n│ Error: Failed to unlock state: lock id "abc-1" does not match existing lock\n╵\n' }));
+    const refusing = new ScriptedProcessRunner(() => ({ exitCode: 1, stderr: '\nError: Failed to unlock state: Unexpected HTTP response code 409\n\n' }));
     assert.deepEqual(await releaseStateLock(dir, locked, { ...options, runner: refusing }), {
       released: false,
-      message: 'OpenTofu force-unlock failed: Error: Failed to unlock state: lock id "abc-1" does not match existing lock',
+      message: 'OpenTofu force-unlock failed: Error: Failed to unlock state: Unexpected HTTP response code 409',
     });
-    assert.deepEqual(refusing.requests[0].args, ['force-unlock', '-force', 'abc-1']);
+    assert.deepEqual(refusing.requests[0].args, ['force-unlock', '-force', '-no-color', 'abc-1']);
     assert.equal(refusing.requests[0].cwd, dir);
   });
 });

@@ -10,7 +10,7 @@
 import { ProcessSpawnError, type ProcessResult, type ProcessRunner } from '../../exec/processRunner';
 import type { InitialisedBackend } from '../backend/initialisedBackend';
 import { toolDisplayName, type TerraformTool } from '../tool/terraformExecutable';
-import { parseLockInfo } from './lockInfo';
+import { parseLockInfo, type StateLockInfo } from './lockInfo';
 import type { StateLockStatus } from './stateLock';
 
 /** An address in no configuration: a module call no one writes, so the dry run has nothing to remove. */
@@ -29,10 +29,24 @@ export interface LockProbeOptions {
   now: () => number;
 }
 
-/** What the tool said after "Error message:", the backend's own words for why the lock was refused. */
+/** What the tool said after "Error message:" (up to its Lock Info), the backend's own words for why the lock was refused. */
 export function lockErrorMessage(output: string): string | undefined {
-  const match = /Error message:\s*(.+)/.exec(output);
-  return match ? match[1].trim() : undefined;
+  const match = /Error message:[ \t]*([\s\S]*?)(?:\n\s*Lock Info:|\n\s*\n|$)/.exec(output);
+  const message = match?.[1].replace(/\s+/g, ' ').trim();
+  return message || undefined;
+}
+
+/**
+ * The holder's lock from a refusal. The `Lock Info` a tool prints is not always the holder's:
+ * Terraform 1.11.4 prints its *own* request's info for the http backend and names the holder only
+ * by `ID=` in the error message (OpenTofu 1.12.6 prints the holder's info, with the same ID), so
+ * a Lock Info whose ID is not the one the message names is the requester's and is dropped.
+ */
+export function refusedLock(output: string): StateLockInfo | undefined {
+  const info = parseLockInfo(output);
+  const holderId = /\bID=(\S+)/.exec(lockErrorMessage(output) ?? '')?.[1];
+  if (holderId && info?.id !== holderId) return { id: holderId };
+  return info;
 }
 
 /** A tool's error output reduced to its meaningful lines, for a one-line reason. */
@@ -57,16 +71,18 @@ export function readLockProbe(
   const base = { backend: backend.type, workspace: backend.workspace, checkedAt };
   const output = `${result.stderr}\n${result.stdout}`;
   if (output.includes('Error acquiring the state lock')) {
-    const lock = parseLockInfo(output);
-    const refusal = lockErrorMessage(output);
+    const lock = refusedLock(output);
+    const refusal = lockErrorMessage(output) ?? toolErrorSummary(output);
+    // Without any lock info the attempt failed for another reason (the backend unreachable, access denied): that says nothing of a holder.
+    if (!lock) return { ...base, state: 'unknown', reason: `${toolName} could not take the state lock: ${refusal}` };
     return {
       ...base,
       state: 'locked',
       method: 'zero-timeout-attempt',
-      ...(lock ? { lock } : {}),
-      release: lock?.id
+      lock,
+      release: lock.id
         ? { kind: 'force-unlock', lockId: lock.id }
-        : { kind: 'none', reason: `The ${backend.type} backend refused the lock without saying its ID${refusal ? ` (${refusal})` : ''}, and force-unlock needs it` },
+        : { kind: 'none', reason: `The ${backend.type} backend refused the lock without saying its ID (${refusal}), and force-unlock needs it` },
     };
   }
   if (result.timedOut) return { ...base, state: 'unknown', reason: `${toolName} gave no answer within ${timeoutMs} ms` };

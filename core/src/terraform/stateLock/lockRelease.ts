@@ -76,7 +76,7 @@ export async function releaseStateLock(
       try {
         const result = await options.runner.run({
           executable: options.executable.path,
-          args: ['force-unlock', '-force', release.lockId],
+          args: ['force-unlock', '-force', '-no-color', release.lockId],
           cwd: rootDir,
           env: { ...env, TF_IN_AUTOMATION: '1', TF_INPUT: '0' },
           timeoutMs: options.timeoutMs,
