@@ -199,17 +199,31 @@ for (const tool of TOOLS_UNDER_TEST) {
     for (const kind of ['pg', 's3-dynamodb', 's3-lockfile', 'http'] as const) {
       test(`${kind}: unlocked, held by a live apply, released, unlocked`, { timeout: 300_000 }, async () => {
         assertToolReady(tool);
-        const dir = await lockModule(kind, `${tool.cli}_${kind.replace('-', '_')}`);
+        const name = `${tool.cli}_${kind.replace('-', '_')}`;
+        const dir = await lockModule(kind, name);
         await mustRun(tool, dir, ['init', '-input=false', '-no-color']);
         await mustRun(tool, dir, ['apply', '-auto-approve', '-input=false', '-no-color']);
         const backend = readInitialisedBackend(dir, toolEnv());
         assert.ok(backend, 'init recorded the backend');
 
+        const requestsBefore = http.requests.length;
+        const stateBefore = kind === 'http' ? http.state(name) : undefined;
         const free = await inspectStateLock(dir, backend, options(tool));
+        if (kind === 'http') {
+          // The probe took and released the lock, read the state, and wrote nothing.
+          const probe = http.requests.slice(requestsBefore).map((request) => `${request.method} ${request.status}`);
+          assert.deepEqual(
+            probe.filter((request) => !/^(GET|LOCK|UNLOCK) 200$/.test(request)),
+            [],
+            probe.join(', '),
+          );
+          assert.ok(probe.includes('LOCK 200') && probe.includes('UNLOCK 200'), probe.join(', '));
+          assert.equal(http.state(name), stateBefore);
+          assert.equal(http.lock(name), undefined, 'released before it exited');
+        }
         assert.equal(free.state, 'unlocked', describeLock(free, Date.now()));
         assert.equal(free.state === 'unlocked' && free.method, EXPECTED_METHOD[kind]);
 
-        const name = `${tool.cli}_${kind.replace('-', '_')}`;
         const holder = holdLock(tool, dir);
         // The probe takes a free lock for a moment, and an apply that finds it taken fails at once
         // (both tools' default -lock-timeout is 0s): for http, wait on the server, then look once.

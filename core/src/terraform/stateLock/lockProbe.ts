@@ -6,6 +6,10 @@
  * the attempt fails with "Error acquiring the state lock" and the holder's `Lock Info` (as the
  * backend stored it); when it is free the command takes it, finds nothing to remove, writes
  * nothing (a dry run never persists state) and releases it before it exits.
+ *
+ * The attempt holds a free lock for that moment, and a run that asks for the lock then is refused
+ * (both tools wait 0 s by default): so the probe is for a person's look or a slow refresh, not a
+ * tight loop. The printed `Lock Info` is not always the holder's (see `refusedLock`).
  */
 import { ProcessSpawnError, type ProcessResult, type ProcessRunner } from '../../exec/processRunner';
 import type { InitialisedBackend } from '../backend/initialisedBackend';
