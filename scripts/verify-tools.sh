@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Verifies, offline, the tools scripts/setup-tools.sh provisioned in .tools/ by really using them.
 #
-#   scripts/verify-tools.sh [--only tofu|terraform|code-server]...   (default: all three)
+#   scripts/verify-tools.sh [--only tofu|terraform|code-server|backends]...   (default: all four)
 #
 #   tofu         tofu reports the pinned version; the seed scenario (local_file, file_permission 0777) inits
 #                from the filesystem mirror, applies, and changing it to 0700 plans a replacement with
@@ -14,6 +14,9 @@
 #                Without Terraform, one line says these checks did not run.
 #   code-server  node 24 and code-server report the pinned versions; code-server starts on 127.0.0.1,
 #                answers /healthz, and headless Chromium loads its workbench page.
+#   backends     moto (.tools/python) imports at the pinned version and its server starts on 127.0.0.1 and
+#                answers an S3 ListBuckets; Debian's postgres reports the recorded version, and a throwaway
+#                cluster (initdb, as nobody when root) starts on 127.0.0.1 and answers `select 1` through psql.
 #
 # Prints one line per check and ends with "verify-tools: N passed, N failed"; exits 1 if any check failed.
 set -uo pipefail
@@ -23,20 +26,22 @@ VERSIONS=$TOOLS/versions.json
 SECTIONS=()
 while [ $# -gt 0 ]; do
   case $1 in
-    --only) case ${2:-} in tofu|terraform|code-server) SECTIONS+=("$2"); shift 2 ;;
-              *) echo "verify-tools: --only takes tofu, terraform or code-server" >&2; exit 2 ;; esac ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --only) case ${2:-} in tofu|terraform|code-server|backends) SECTIONS+=("$2"); shift 2 ;;
+              *) echo "verify-tools: --only takes tofu, terraform, code-server or backends" >&2; exit 2 ;; esac ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "verify-tools: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
-[ ${#SECTIONS[@]} -gt 0 ] || SECTIONS=(tofu terraform code-server)
+[ ${#SECTIONS[@]} -gt 0 ] || SECTIONS=(tofu terraform code-server backends)
 wants() { local s; for s in "${SECTIONS[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 
 PASSED=0 FAILED=0
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/verify-tools.XXXXXX")
-CS_PID=
+CS_PID= MOTO_PID= PG_PID=
 cleanup() {
   if [ -n "$CS_PID" ]; then kill -TERM -- "-$CS_PID" 2>/dev/null; wait "$CS_PID" 2>/dev/null; fi
+  if [ -n "$MOTO_PID" ]; then kill -TERM "$MOTO_PID" 2>/dev/null; wait "$MOTO_PID" 2>/dev/null; fi
+  if [ -n "$PG_PID" ]; then kill -INT "$PG_PID" 2>/dev/null; wait "$PG_PID" 2>/dev/null; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -264,6 +269,60 @@ if wants code-server; then
          --user-data-dir="$2/chromium" --virtual-time-budget=5000 --dump-dom "http://127.0.0.1:$1/?folder=$2/ws" | grep -q "monaco-workbench\|vs/code/browser/workbench"' _ "$PORT" "$WORK"
   else
     fail "code-server answers /healthz on 127.0.0.1:$PORT"; sed 's/^/     | /' "$WORK/cs.log" | tail -n 25
+  fi
+fi
+
+# ---- backend servers: moto, PostgreSQL -------------------------------------------------------------------
+if wants backends; then
+  mv=$(pin '.backends.moto.version // empty')
+  if [ -z "$mv" ]; then
+    fail "backends: versions.json has no backends (run scripts/setup-tools.sh --only backends)"
+  else
+    PY=$TOOLS/python/bin/python
+    check "moto imports at $mv (with flask, flask_cors)" bash -c \
+      '[ "$("$1" -c "import flask, flask_cors, moto.server; print(moto.__version__)")" = "$2" ]' _ "$PY" "$mv"
+    # port 0: moto binds a free port and names it in its first lines
+    env -i PATH="$PATH" HOME="$WORK" "$TOOLS/python/bin/moto_server" -H 127.0.0.1 -p 0 >"$WORK/moto.log" 2>&1 &
+    MOTO_PID=$!
+    mport=
+    for _ in $(seq 1 100); do
+      mport=$(grep -m1 -oE 'Running on http://127[.]0[.]0[.]1:[0-9]+' "$WORK/moto.log" | grep -oE '[0-9]+$' || true)
+      [ -z "$mport" ] || break
+      kill -0 "$MOTO_PID" 2>/dev/null || break
+      sleep 0.2
+    done
+    if [ -n "$mport" ]; then
+      ok "moto_server listens on 127.0.0.1:$mport"
+      check "moto answers an S3 ListBuckets on 127.0.0.1:$mport" bash -c \
+        'curl -fsS --noproxy "*" -m 10 "http://127.0.0.1:$1/" | grep -q ListAllMyBucketsResult' _ "$mport"
+    else
+      fail "moto_server listens on 127.0.0.1"; sed 's/^/     | /' "$WORK/moto.log" | tail -n 25
+    fi
+    kill -TERM "$MOTO_PID" 2>/dev/null; wait "$MOTO_PID" 2>/dev/null; MOTO_PID=
+
+    PGB=$(pin .backends.postgres.binDir); pv=$(pin '.backends.postgres.version // empty')
+    check "postgres --version reports ${pv:-a version} ($PGB)" bash -c \
+      '"$1/postgres" --version | grep -qE "PostgreSQL[)] ${2:-[0-9]}"' _ "$PGB" "$pv"
+    # initdb and postgres refuse root: as root, the cluster belongs to nobody
+    AS=()
+    PGD=$WORK/pg; mkdir -p "$PGD"
+    if [ "$(id -u)" = 0 ]; then chmod 755 "$WORK"; chown nobody: "$PGD"; AS=(setpriv --reuid=nobody --regid=nogroup --init-groups --); fi
+    if check "initdb (as $(if [ ${#AS[@]} -gt 0 ]; then echo nobody; else id -un; fi))" \
+      env -i PATH="$PATH" LC_ALL=C "${AS[@]}" "$PGB/initdb" -D "$PGD/data" -U postgres --auth=trust --no-sync; then
+      pgport=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+      env -i PATH="$PATH" LC_ALL=C "${AS[@]}" "$PGB/postgres" -D "$PGD/data" -p "$pgport" -c listen_addresses=127.0.0.1 \
+        -c unix_socket_directories="$PGD" >"$WORK/pg.log" 2>&1 &
+      PG_PID=$!
+      for _ in $(seq 1 100); do
+        grep -q 'ready to accept connections' "$WORK/pg.log" && break
+        kill -0 "$PG_PID" 2>/dev/null || break
+        sleep 0.2
+      done
+      if check "postgres on 127.0.0.1:$pgport answers select 1" bash -c \
+        '[ "$("$1/psql" -X -At -h 127.0.0.1 -p "$2" -U postgres -d postgres -c "select 1")" = 1 ]' _ "$PGB" "$pgport"; then :
+      else sed 's/^/     | /' "$WORK/pg.log" | tail -n 25; fi
+      kill -INT "$PG_PID" 2>/dev/null; wait "$PG_PID" 2>/dev/null; PG_PID=
+    fi
   fi
 fi
 

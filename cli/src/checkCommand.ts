@@ -13,6 +13,9 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Finding } from '../../common/src/findings';
+import { systemProcessRunner } from '../../core/src/exec/systemProcessRunner';
+import { BackendStates } from '../../core/src/terraform/baseline/backendStates';
+import { ModuleExecutables } from '../../core/src/terraform/tool/moduleExecutables';
 import type { BaselineMode } from '../../core/src/terraform/baseline/terraformBaseline';
 import type { DeployedVersion } from '../../core/src/io/deployedVersion';
 import { KubernetesFileAnalyzer } from '../../core/src/kubernetes/kubernetesFileAnalyzer';
@@ -205,6 +208,9 @@ function askingProviders(): { pool: ProviderPool; asker: ProviderAsker; lines: s
   return { pool, asker: new ProviderAsker(pool, log), lines, log };
 }
 
+/** How long `check` waits for a remote backend's state before comparing with git instead. */
+const STATE_READ_TIMEOUT_MS = 30_000;
+
 export async function runCheck(options: CheckOptions, version: string): Promise<CommandResult> {
   const deployedPath = options.against === undefined ? undefined : path.resolve(options.cwd, options.against);
   const { modules, onlyFiles, manifests } = collectTargets(options, deployedPath);
@@ -217,7 +223,14 @@ export async function runCheck(options: CheckOptions, version: string): Promise<
   // A refused knowledge file or entry is said once on stderr; the other providers are still checked.
   const knowledgeProblems: string[] = [];
   const knowledge = new ReplacementKnowledgeBase(undefined, undefined, { report: (message) => knowledgeProblems.push(`immutable-infra: ${message}\n`) });
-  const analyzer = modules.size > 0 ? new TerraformModuleAnalyzer(await HclParser.create(), knowledge) : undefined;
+  // A remote backend's state is read with the terraform or tofu on PATH, once per module and run.
+  const executables = new ModuleExecutables(() => '');
+  const backendStates = new BackendStates({
+    executableFor: (dir) => executables.for(dir),
+    runner: systemProcessRunner,
+    timing: () => ({ timeoutMs: STATE_READ_TIMEOUT_MS, refreshMs: Number.POSITIVE_INFINITY }),
+  });
+  const analyzer = modules.size > 0 ? new TerraformModuleAnalyzer(await HclParser.create(), knowledge, backendStates) : undefined;
   const roots = analyzer ? await rootModuleTargets(modules, analyzer) : new Map<string, string>();
   const providers = options.askProviders && analyzer ? askingProviders() : undefined;
   for (const [dir, root] of [...roots].sort(([a], [b]) => a.localeCompare(b))) {
@@ -374,6 +387,7 @@ const JSON_FIELDS = [
   'cascade',
   'cascadeFrom',
   'related',
+  'baseline',
 ] as const;
 
 function format(findings: Finding[], kind: CheckOptions['format'], version: string, coverage: ReplacementCoverage): string {

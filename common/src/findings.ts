@@ -84,6 +84,20 @@ export interface FindingRule {
   asked?: true;
 }
 
+/** Where the deployed value a finding compares with came from. */
+export type FindingBaseline =
+  | {
+      kind: 'state';
+      /** For a remote backend's state: its type and workspace, and when it was read (ISO 8601). */
+      backend?: string;
+      workspace?: string;
+      serial?: number;
+      lineage?: string;
+      readAt?: string;
+    }
+  | { kind: 'git'; ref: string; commit: string }
+  | { kind: 'files'; path: string };
+
 export interface Finding {
   /** Absolute path inside the analyzers; the CLI prints it relative to the working directory. */
   file: string;
@@ -123,6 +137,8 @@ export interface Finding {
   cascadeFrom?: string[];
   /** Other places the finding is about: where the value was edited, which attributes take it. LSP related information. */
   related?: FindingRelated[];
+  /** What the finding compared with, on a finding about a deployed instance. */
+  baseline?: FindingBaseline;
 }
 
 export interface FindingRelated {

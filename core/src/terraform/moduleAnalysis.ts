@@ -5,10 +5,10 @@
  * or asks the clock: a host gathers the inputs (the editor's documents over the disk, a git tree,
  * the state) and calls `analyzeModule`, the same way in the language server, the CLI and the tests.
  */
-import type { Finding } from '../../../common/src/findings';
+import type { Finding, FindingBaseline } from '../../../common/src/findings';
 import * as nodePath from 'node:path';
 import { renderFinding } from '../findingText/ruleText';
-import { baselineConfiguration, describeBaseline, type ConfigurationBaseline, type TerraformBaseline } from './baseline/terraformBaseline';
+import { baselineConfiguration, describeBaseline, findingBaseline, type ConfigurationBaseline, type TerraformBaseline } from './baseline/terraformBaseline';
 import { blockHeaderRange, buildModuleConfiguration, type ConfigurationFile, type ModuleConfiguration } from './configuration';
 import type { Expression } from './hcl/expression';
 import type { HclFile } from './hcl/model';
@@ -90,6 +90,8 @@ export interface ModuleAnalysis {
   findings: Finding[];
   /** Human description of what was compared against, for logs and the CLI. */
   baselineDescription: string;
+  /** What was compared against, for a status line: its kind, as findings carry it, and the remote state's failure it stands in for. */
+  baselineSummary: { kind: TerraformBaseline['kind']; compared?: FindingBaseline; stateUnavailable?: string };
   /** The configuration files that were analysed: the root's and its child modules'. */
   files: string[];
   /** How many managed resources were checked for replacement, and why the others were not. */
@@ -136,13 +138,15 @@ export function analyzeModule(input: ModuleAnalysisInput): ModuleAnalysis {
   const { baseline } = input;
   const learned = learnedKnowledge(input);
   const knowledge = learned ?? input.knowledge;
-  if (baseline.kind === 'none' && files.length > 0) {
+  const standIn = baselineConfiguration(baseline)?.stateUnavailable;
+  if ((baseline.kind === 'none' || standIn !== undefined) && files.length > 0) {
     findings.push({
       file: files[0].path,
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-      severity: baseline.explicit ? 'warning' : 'hint',
+      severity: baseline.kind === 'none' && !baseline.explicit ? 'hint' : 'warning',
       code: 'terraform/baseline-unavailable',
-      message: baseline.reason,
+      // A remote state that could not be read: the edits are compared with git (or the deployed folder) instead, never silently.
+      message: baseline.kind === 'none' ? baseline.reason : `${standIn} Edits are compared with ${describeBaseline(baseline)} instead.`,
     });
   }
   findings.push(...missingModuleFindings(nodes));
@@ -184,9 +188,12 @@ export function analyzeModule(input: ModuleAnalysisInput): ModuleAnalysis {
   const childModules = input.childModules ?? localChildModuleResources(tree);
   const renames = renameFindings({ config, texts, baseline, childModuleResources: childModules && ((source) => childModules.get(source)) });
   findings.push(...renames, ...statefulRenameFindings(renames, knowledge));
+  const compared = findingBaseline(baseline);
+  if (compared) for (const finding of findings) if (finding.address !== undefined && finding.baseline === undefined) finding.baseline = compared;
   return {
     findings,
     baselineDescription: baseline.kind === 'none' ? baseline.reason : describeBaseline(baseline),
+    baselineSummary: { kind: baseline.kind, ...(compared ? { compared } : {}), ...(standIn !== undefined ? { stateUnavailable: standIn } : {}) },
     files: nodes.flatMap((node) => node.files.map((f) => f.path)),
     coverage: covered.coverage,
     ...(asked ? { questions: asked } : {}),

@@ -14,6 +14,7 @@ import { resolveBaseline } from './baseline/baselineSources';
 import { DeployedFolders } from './baseline/deployedFolderSource';
 import { GitModuleRevisions } from './baseline/gitRevisionSource';
 import { localStateFile } from './baseline/stateBaseline';
+import type { BackendStates } from './baseline/backendStates';
 import type { BaselineMode, TerraformBaseline } from './baseline/terraformBaseline';
 import type { HclParser } from './hcl/hclParser';
 import { ParsedTemplates } from './hcl/templateText';
@@ -55,9 +56,14 @@ export class TerraformModuleAnalyzer {
   /** What real plans of the workspace taught: the same array until something new is learned. */
   private learned: readonly LearnedReplacement[] = [];
 
+  /**
+   * `backendStates`: reads remote backends' state (the language server and the CLI pass one);
+   * without it only the local `terraform.tfstate` is state, and a remote backend's module is compared with git.
+   */
   constructor(
     parser: HclParser,
     private readonly knowledge: KnowledgeLookup,
+    private readonly backendStates?: BackendStates,
   ) {
     this.disk = new DiskModuleFiles(parser);
     this.templates = new ParsedTemplates(parser);
@@ -79,7 +85,7 @@ export class TerraformModuleAnalyzer {
     const lockFile = this.disk.lockFile(dir);
     const found = await resolveBaseline(dir, {
       mode: options.baseline,
-      state: localStateFile,
+      state: this.backendStates ? this.backendStates.source(options.mayRunProcesses, files) : localStateFile,
       deployedFolder: options.deployed && this.deployedFolders.of(options.deployed),
       git: options.mayRunProcesses ? this.git.at(options.gitRef, options.varFiles) : undefined,
       gitHead: options.mayRunProcesses ? this.git.at('HEAD', options.varFiles) : undefined,

@@ -20,6 +20,9 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../../../common/src/findings';
 import {
+  BaselineStatusNotification,
+  RefreshDeployedStateRequest,
+  type BaselineStatusParams,
   LearnedReplacementsNotification,
   parseInitializationOptions,
   parseLearnedReplacementsParams,
@@ -53,6 +56,10 @@ import { analysisFailedFinding } from '../../../core/src/analysisFailure';
 import { codeActionsFor, codeLensesFor, hoverFor, toDiagnostics } from './findingsToLsp';
 import { WorkspaceModuleRoots } from './workspaceModuleRoots';
 import { varFileArguments } from '../../../core/src/terraform/varFileArguments';
+import { systemProcessRunner } from '../../../core/src/exec/systemProcessRunner';
+import { BackendStates } from '../../../core/src/terraform/baseline/backendStates';
+import { ModuleExecutables } from '../../../core/src/terraform/tool/moduleExecutables';
+import type { ModuleAnalysis } from '../../../core/src/terraform/moduleAnalysis';
 
 interface TrackedDocument {
   /**
@@ -99,12 +106,30 @@ export class ImmutableInfraLanguageServer {
   private providers: { pool: ProviderPool; asker: ProviderAsker } | undefined;
   /** Per root module: the providers' verdicts from its last answers, by instance address. */
   private readonly verdicts = new Map<string, ProviderVerdicts>();
+  /** Remote backends' states, read with the user's terraform/tofu (trusted workspaces only). */
+  private readonly backendStates: BackendStates;
+  /** Per root module: the settings its last analysis used (the state reads' timing comes from them). */
+  private readonly rootSettings = new Map<string, ImmutableInfraSettings>();
+  /** Per root module: the baseline status last sent to the client. */
+  private readonly sentStatus = new Map<string, string>();
+  /** Per root module with a remote backend: the timer of its next state read. */
+  private readonly stateTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly connection: Connection,
     private readonly options: LanguageServerOptions,
   ) {
-    this.analyzer = new TerraformModuleAnalyzer(options.parser, options.knowledge);
+    const executables = new ModuleExecutables(async (dir) => (await this.settingsFor(dir)).terraform.path);
+    this.backendStates = new BackendStates({
+      executableFor: (dir) => executables.for(dir),
+      runner: systemProcessRunner,
+      timing: (dir) => {
+        const { state } = this.rootSettings.get(dir) ?? this.settings;
+        return { timeoutMs: state.timeoutSeconds * 1000, refreshMs: state.refreshSeconds * 1000 };
+      },
+      onRead: (dir, changed) => this.stateRead(dir, changed),
+    });
+    this.analyzer = new TerraformModuleAnalyzer(options.parser, options.knowledge, this.backendStates);
     this.moduleRoots = new WorkspaceModuleRoots(
       (dir) => this.analyzer.moduleFacts(dir, this.openTerraformDocuments()),
       () => {
@@ -131,6 +156,9 @@ export class ImmutableInfraLanguageServer {
             // `init` writes it: the module's provider binaries can be asked from then on.
             { globPattern: `**/${DEPENDENCY_LOCK_FILE}` },
             { globPattern: '**/.git/HEAD' },
+            // `init` records the backend here, `workspace select` the workspace: which state is deployed.
+            { globPattern: '**/.terraform/terraform.tfstate' },
+            { globPattern: '**/.terraform/environment' },
           ],
         })
         .catch(() => undefined);
@@ -171,6 +199,10 @@ export class ImmutableInfraLanguageServer {
       this.connection.console.info(`Using ${params.replacements.length} replacement path(s) learned from plans of this workspace.`);
       this.reanalyzeAll();
     });
+    c.onRequest(RefreshDeployedStateRequest.method, async () => {
+      await this.backendStates.refresh();
+      return null;
+    });
     c.onHover(({ textDocument, position }) => hoverFor(this.documents.get(textDocument.uri)?.findings ?? [], position));
     c.onCodeAction(({ textDocument, range }) => codeActionsFor(textDocument.uri, this.documents.get(textDocument.uri)?.findings ?? [], range));
     c.onCodeLens(({ textDocument }) => codeLensesFor(this.documents.get(textDocument.uri)?.findings ?? [], textDocument.uri));
@@ -179,6 +211,7 @@ export class ImmutableInfraLanguageServer {
       this.providers = undefined;
       await providers?.pool.dispose();
       for (const timer of this.timers.values()) clearTimeout(timer);
+      for (const timer of this.stateTimers.values()) clearTimeout(timer);
       for (const doc of this.documents.values()) doc.parsed?.dispose();
       this.documents.clear();
     });
@@ -405,9 +438,12 @@ export class ImmutableInfraLanguageServer {
     if (covered.length === 0) return;
     let findings: Finding[];
     let questions: ProviderQuestion[] | undefined;
+    let summary: ModuleAnalysis['baselineSummary'] | undefined;
+    let description = '';
     const applied = this.verdicts.get(rootDir);
     try {
       const settings = await this.settingsFor(rootDir);
+      this.rootSettings.set(rootDir, settings);
       // Provider binaries are programs of the workspace's: never started in Restricted Mode. Only an
       // initialised module (its lock file names them) has any to ask.
       const ask = this.workspaceTrusted && settings.terraform.askProviders && existsSync(path.join(rootDir, DEPENDENCY_LOCK_FILE));
@@ -426,12 +462,16 @@ export class ImmutableInfraLanguageServer {
       );
       findings = result.findings;
       questions = result.questions;
+      summary = result.baselineSummary;
+      description = result.baselineDescription;
     } catch (error) {
       this.connection.console.error(`Analysis of ${rootDir} failed: ${(error as Error).stack ?? String(error)}`);
       findings = covered.map((doc) => analysisFailedFinding(doc.path, 'terraform', error, STALE_FINDINGS_WITHDRAWN));
     }
     if (this.generations.get(rootDir) !== generation) return; // a newer edit is on its way
     this.analyses.set(rootDir, findings);
+    if (summary) this.sendBaselineStatus(rootDir, summary, description);
+    this.armStateRefresh(rootDir);
     this.publish(new Set([...covered.map((d) => path.dirname(d.path)), ...findings.map((f) => path.dirname(f.file))]));
     if (questions && questions.length > 0) this.askProviders(rootDir, questions, applied);
   }
@@ -466,6 +506,80 @@ export class ImmutableInfraLanguageServer {
     const log = (line: string) => this.connection.console.info(`providers: ${line}`);
     const pool = new ProviderPool({ ...DEFAULT_POOL_OPTIONS, log });
     return { pool, asker: new ProviderAsker(pool, log) };
+  }
+
+  /**
+   * A remote state read that no analysis waited for finished: a changed state (or a change in why
+   * it can't be read) is analysed again; the same state only moves its "read … ago" on.
+   */
+  private stateRead(rootDir: string, changed: boolean): void {
+    if (changed) {
+      this.schedule(rootDir, 0);
+      return;
+    }
+    const readAt = this.confirmedReadAt(rootDir);
+    if (readAt !== undefined) {
+      for (const finding of this.analyses.get(rootDir) ?? []) if (finding.baseline?.kind === 'state' && finding.baseline.backend) finding.baseline.readAt = readAt;
+      const sent = this.sentStatus.get(rootDir);
+      if (sent) {
+        const status = { ...(JSON.parse(sent) as BaselineStatusParams), readAt: Date.parse(readAt) };
+        this.sentStatus.set(rootDir, JSON.stringify(status));
+        void this.connection.sendNotification(BaselineStatusNotification.method, status);
+      }
+    }
+    this.armStateRefresh(rootDir);
+  }
+
+  /** When the root's remote state was last confirmed, as the findings carry it; undefined when it has none. */
+  private confirmedReadAt(rootDir: string): string | undefined {
+    const readAt = this.backendStates.lastReadAt(rootDir);
+    return readAt === undefined ? undefined : new Date(readAt).toISOString();
+  }
+
+  /**
+   * While a root with a remote backend has open documents, its state is read again every
+   * `immutableInfra.state.refreshSeconds`, so that a change applied elsewhere reaches the editor.
+   */
+  private armStateRefresh(rootDir: string): void {
+    clearTimeout(this.stateTimers.get(rootDir));
+    this.stateTimers.delete(rootDir);
+    if (!this.workspaceTrusted || !this.backendStates.isRemote(rootDir)) return;
+    const covered = this.terraformDocuments().some((d) => this.rootsByFolder.get(path.dirname(d.path))?.includes(rootDir));
+    if (!covered) {
+      this.backendStates.forget(rootDir);
+      return;
+    }
+    const { refreshMs } = { refreshMs: (this.rootSettings.get(rootDir) ?? this.settings).state.refreshSeconds * 1000 };
+    const timer = setTimeout(() => {
+      this.stateTimers.delete(rootDir);
+      void this.backendStates.refresh(rootDir);
+    }, refreshMs);
+    timer.unref();
+    this.stateTimers.set(rootDir, timer);
+  }
+
+  /** Tells the client what the root's edits are compared with, when that changed since last time. */
+  private sendBaselineStatus(rootDir: string, summary: ModuleAnalysis['baselineSummary'], description: string): void {
+    const compared = summary.compared;
+    const status: BaselineStatusParams = {
+      rootDir,
+      kind: summary.kind,
+      description,
+      ...(compared?.kind === 'state' && compared.backend
+        ? {
+            backend: compared.backend,
+            workspace: compared.workspace,
+            ...(compared.serial !== undefined ? { serial: compared.serial } : {}),
+            ...(compared.lineage !== undefined ? { lineage: compared.lineage } : {}),
+            ...(compared.readAt !== undefined ? { readAt: Date.parse(compared.readAt) } : {}),
+          }
+        : {}),
+      ...(summary.stateUnavailable !== undefined ? { unavailable: summary.stateUnavailable } : {}),
+    };
+    const text = JSON.stringify(status);
+    if (this.sentStatus.get(rootDir) === text) return;
+    this.sentStatus.set(rootDir, text);
+    void this.connection.sendNotification(BaselineStatusNotification.method, status);
   }
 
   /**

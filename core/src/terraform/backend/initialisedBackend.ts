@@ -11,20 +11,7 @@ import * as path from 'node:path';
 import type { ModuleFileInput } from '../moduleAnalysis';
 
 /** Backends whose state is not a file of the module's: read through the user's own terraform/tofu. */
-export const REMOTE_BACKEND_TYPES: readonly string[] = [
-  's3',
-  'pg',
-  'http',
-  'gcs',
-  'azurerm',
-  'kubernetes',
-  'consul',
-  'remote',
-  'cloud',
-  'oss',
-  'cos',
-  'oci',
-];
+export const REMOTE_BACKEND_TYPES: readonly string[] = ['s3', 'pg', 'http', 'gcs', 'azurerm', 'kubernetes', 'consul', 'remote', 'cloud', 'oss', 'cos', 'oci'];
 
 export interface InitialisedBackend {
   /** As `init` recorded it: `pg`, `s3`, `http`, `local`, `cloud`, … */
@@ -98,4 +85,3 @@ export function declaredBackendType(files: readonly ModuleFileInput[]): string |
 export function isRemoteBackend(type: string | undefined): boolean {
   return type !== undefined && REMOTE_BACKEND_TYPES.includes(type);
 }
-

@@ -25,7 +25,7 @@ export interface BackendStateReadOptions {
 }
 
 /** Why a read failed, for what the user can do about it. */
-export type BackendStateProblem = 'not-initialised' | 'unreachable' | 'credentials' | 'timeout' | 'unsupported-version' | 'tool-missing' | 'failed';
+export type BackendStateProblem = 'not-initialised' | 'untrusted' | 'unreachable' | 'credentials' | 'timeout' | 'unsupported-version' | 'tool-missing' | 'failed';
 
 /** A remote state that could not be read: the message quotes the backend (or the tool) and says what to do. */
 export class BackendStateError extends BaselineError {
@@ -68,7 +68,8 @@ export async function pullBackendState(rootDir: string, backend: InitialisedBack
   const command = options.executable.tool ? toolCommand(options.executable.tool) : 'terraform';
   const readWith = options.executable.version ? `${command} ${options.executable.version}` : command;
   const where = `the ${backend.type} backend (workspace ${backend.workspace})`;
-  const env = { ...(options.env ?? process.env), TF_IN_AUTOMATION: '1', TF_INPUT: '0' };
+  // No prompt can be answered, and no version check may call home.
+  const env = { ...(options.env ?? process.env), TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
   let result;
   try {
     result = await options.runner.run({
@@ -101,9 +102,9 @@ export async function pullBackendState(rootDir: string, backend: InitialisedBack
   if (result.exitCode !== 0) {
     const words = tidyOutput(result.stderr) || tidyOutput(result.stdout) || `exit code ${result.exitCode ?? result.exitSignal}`;
     const problem = classifyPullFailure(words);
-    throw new BackendStateError(`Could not read the state of ${where}: ${command} says: ${words}${advice(problem, command)}`, problem, words);
+    throw new BackendStateError(`Could not read the state of ${where}: ${command} says: ${sentence(words)}${advice(problem, command)}`, problem, words);
   }
-  const text = result.stdout.trim();
+  const text = stateText(result.stdout);
   if (text === '') return { state: undefined, readAt };
   let state: StateBaseline;
   try {
@@ -121,17 +122,40 @@ export async function pullBackendState(rootDir: string, backend: InitialisedBack
   };
 }
 
+/**
+ * The state in `state pull`'s output. Both tools print warnings about their own configuration
+ * (a CLI configuration file that does not exist, say) on stdout before the state: the state is
+ * the JSON object from the first line that opens one.
+ */
+export function stateText(stdout: string): string {
+  const start = /^\{/m.exec(stdout);
+  return start ? stdout.slice(start.index).trim() : stdout.trim();
+}
+
 /** What kind of failure the tool's words describe. Both tools print the backends' errors as the backends give them. */
 export function classifyPullFailure(words: string): BackendStateProblem {
   if (/initiali[sz]ation required|Backend configuration changed|run "(?:terraform|tofu) init"|`(?:terraform|tofu) init`/i.test(words)) return 'not-initialised';
-  if (/password authentication failed|InvalidAccessKeyId|InvalidClientTokenId|SignatureDoesNotMatch|AccessDenied|ExpiredToken|UnrecognizedClientException|no valid credential|NoCredentialProviders|\b401\b|\b403\b|Unauthori[sz]ed|Forbidden|permission denied for/i.test(words)) {
+  if (
+    /password authentication failed|role "[^"]*" does not exist|InvalidAccessKeyId|InvalidClientTokenId|SignatureDoesNotMatch|AccessDenied|ExpiredToken|UnrecognizedClientException|no valid credential|NoCredentialProviders|\b401\b|\b403\b|Unauthori[sz]ed|Forbidden|requires auth|permission denied for/i.test(
+      words,
+    )
+  ) {
     return 'credentials';
   }
-  if (/connection refused|no such host|dial tcp|could not connect|network is unreachable|i\/o timeout|connection reset|no route to host|server closed the connection|context deadline exceeded/i.test(words)) {
+  if (
+    /connection refused|no such host|dial tcp|could not connect|network is unreachable|i\/o timeout|connection reset|no route to host|server closed the connection|context deadline exceeded/i.test(
+      words,
+    )
+  ) {
     return 'unreachable';
   }
   if (/state snapshot was created by|unsupported state (?:file )?(?:format|version)|newer version of (?:Terraform|OpenTofu)/i.test(words)) return 'unsupported-version';
   return 'failed';
+}
+
+/** The words as a sentence: ending in a full stop unless they end in punctuation already. */
+function sentence(words: string): string {
+  return /[.!?…]$/.test(words) ? words : `${words}.`;
 }
 
 function advice(problem: BackendStateProblem, command: string): string {
@@ -148,16 +172,30 @@ function advice(problem: BackendStateProblem, command: string): string {
 }
 
 /**
- * The tool's diagnostics as one readable paragraph: colours and the `╷ │ ╵` frame removed, blank
- * lines collapsed, and bounded, so a finding quotes the backend without drowning in it.
+ * The tool's error as one readable sentence or two: colours and the `╷ │ ╵` frame removed, the
+ * first error's summary and the first paragraph of its detail (the rest is advice for a terminal
+ * user, and the backend's own words are in those two). Output without an `Error:` is kept whole.
+ * Bounded, so a finding quotes the backend without drowning in it.
  */
 export function tidyOutput(text: string): string {
   // eslint-disable-next-line no-control-regex
   const plain = text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
-  const lines = plain
-    .split(/\r?\n/)
-    .map((line) => line.replace(/^[╷│╵]\s?/, '').trim())
-    .filter((line) => line !== '');
-  const joined = lines.join(' ').replace(/\s+/g, ' ').trim();
+  const lines = plain.split(/\r?\n/).map((line) => line.replace(/^[╷│╵]\s?/, '').trim());
+  // Warnings about the tool's own setup may come first; the error is what the backend said.
+  const firstError = lines.findIndex((line) => line.startsWith('Error:'));
+  let kept: string[];
+  if (firstError < 0) {
+    kept = lines;
+  } else {
+    kept = [lines[firstError]];
+    let i = firstError + 1;
+    while (i < lines.length && lines[i] === '') i++;
+    for (; i < lines.length && lines[i] !== ''; i++) kept.push(lines[i]);
+  }
+  const joined = kept
+    .filter((line) => line !== '')
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return joined.length > 600 ? `${joined.slice(0, 600)}…` : joined;
 }

@@ -8,6 +8,7 @@
  * into the reason the user reads.
  */
 import { BaselineError } from '../../io/baselineError';
+import { BackendStateError } from './backendStateRead';
 import type { StateBaseline } from './stateBaseline';
 import type { BaselineMode, TerraformBaseline } from './terraformBaseline';
 
@@ -52,13 +53,16 @@ export interface BaselineSources {
  */
 export async function resolveBaseline(dir: string, sources: BaselineSources): Promise<TerraformBaseline> {
   const { mode } = sources;
+  /** A remote backend's state that could not be read: said with whatever is compared instead. */
+  let stateUnavailable: string | undefined;
   if (mode !== 'git') {
     let state: StateBaseline | undefined;
     try {
       state = await sources.state.state(dir);
     } catch (error) {
-      if (error instanceof BaselineError) return { kind: 'none', reason: error.message, explicit: true };
-      throw error;
+      if (error instanceof BackendStateError && mode === 'auto') stateUnavailable = error.message;
+      else if (error instanceof BaselineError) return { kind: 'none', reason: error.message, explicit: true };
+      else throw error;
     }
     if (state) {
       const previous = (await availableConfiguration(sources.deployedFolder, dir)) ?? (await sources.gitHead?.configuration(dir).catch(() => undefined));
@@ -69,9 +73,9 @@ export async function resolveBaseline(dir: string, sources: BaselineSources): Pr
     }
     if (sources.deployedFolder) {
       try {
-        return await sources.deployedFolder.configuration(dir);
+        return withStateUnavailable(await sources.deployedFolder.configuration(dir), stateUnavailable);
       } catch (error) {
-        if (error instanceof BaselineError) return { kind: 'none', reason: error.message, explicit: true };
+        if (error instanceof BaselineError) return { kind: 'none', reason: joined(stateUnavailable, error.message), explicit: true };
         throw error;
       }
     }
@@ -79,20 +83,36 @@ export async function resolveBaseline(dir: string, sources: BaselineSources): Pr
   if (!sources.git) {
     return {
       kind: 'none',
-      reason: 'No baseline: this workspace is not trusted, so git is not run, and there is no terraform.tfstate here.',
-      explicit: mode === 'git',
+      reason: stateUnavailable
+        ? `${stateUnavailable} Git is not run in an untrusted workspace either: edits are not compared with anything.`
+        : 'No baseline: this workspace is not trusted, so git is not run, and there is no terraform.tfstate here.',
+      explicit: mode === 'git' || stateUnavailable !== undefined,
     };
   }
   try {
-    return await sources.git.configuration(dir);
+    return withStateUnavailable(await sources.git.configuration(dir), stateUnavailable);
   } catch (error) {
     if (error instanceof BaselineError) {
-      const explicit = mode === 'git' || sources.git.ref !== 'HEAD';
-      const reason = mode === 'auto' ? `${error.message} There is no terraform.tfstate either: nothing to compare edits with.` : error.message;
+      const explicit = mode === 'git' || sources.git.ref !== 'HEAD' || stateUnavailable !== undefined;
+      const reason =
+        mode !== 'auto'
+          ? error.message
+          : stateUnavailable
+            ? `${stateUnavailable} ${error.message} So edits are not compared with anything.`
+            : `${error.message} There is no terraform.tfstate either: nothing to compare edits with.`;
       return { kind: 'none', reason, explicit };
     }
     throw error;
   }
+}
+
+/** A configuration baseline that stands in for a state that could not be read, saying so. */
+function withStateUnavailable(baseline: DeployedConfiguration, stateUnavailable: string | undefined): DeployedConfiguration {
+  return stateUnavailable === undefined ? baseline : { ...baseline, stateUnavailable };
+}
+
+function joined(first: string | undefined, second: string): string {
+  return first === undefined ? second : `${first} ${second}`;
 }
 
 /** The source's configuration for `dir`, or undefined when it has none. */

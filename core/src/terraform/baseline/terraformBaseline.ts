@@ -2,6 +2,7 @@
  * What an edit is compared with: the deployed state, or a deployed configuration — the module at
  * a git revision, or its counterpart in a folder the user pointed at.
  */
+import type { FindingBaseline } from '../../../../common/src/findings';
 import type { ModuleConfiguration } from '../configuration';
 import type { ReadModuleFile } from '../moduleAnalysis';
 import type { VariableDefinitionsFile } from '../valueFlow/configurationValues';
@@ -23,6 +24,11 @@ export interface ConfigurationBaseline {
   children: ChildModuleInputs;
   /** `file()` and `templatefile()` of the deployed version: a file's text by its path relative to `dir`; absent: the work tree's. */
   readFile?: (path: string) => string | undefined;
+  /**
+   * Set when this configuration stands in for the module's remote state, which could not be
+   * read: why, as sentences for the user (the backend's own words).
+   */
+  stateUnavailable?: string;
 }
 
 export type TerraformBaseline =
@@ -59,13 +65,39 @@ export function baselineConfiguration(baseline: TerraformBaseline): Configuratio
 
 export function describeBaseline(baseline: TerraformBaseline): string {
   switch (baseline.kind) {
-    case 'state':
-      return `the deployed state (${baseline.state.file})`;
+    case 'state': {
+      const { state } = baseline;
+      if (state.origin) return `state${state.serial !== undefined ? ` serial ${state.serial}` : ''} of ${state.origin.backend} (workspace ${state.origin.workspace})`;
+      return `the deployed state (${state.file})`;
+    }
     case 'git':
       return `git ${baseline.ref} (${baseline.commit.slice(0, 8)})`;
     case 'files':
       return `the deployed version in ${baseline.path}`;
     case 'none':
       return 'no baseline';
+  }
+}
+
+/** The baseline as findings carry it (JSON `baseline`); undefined for none. */
+export function findingBaseline(baseline: TerraformBaseline): FindingBaseline | undefined {
+  switch (baseline.kind) {
+    case 'state': {
+      const { state } = baseline;
+      const origin = state.origin;
+      return {
+        kind: 'state',
+        ...(origin ? { backend: origin.backend, workspace: origin.workspace } : {}),
+        ...(state.serial !== undefined ? { serial: state.serial } : {}),
+        ...(state.lineage !== undefined ? { lineage: state.lineage } : {}),
+        ...(origin ? { readAt: new Date(origin.readAt).toISOString() } : {}),
+      };
+    }
+    case 'git':
+      return { kind: 'git', ref: baseline.ref, commit: baseline.commit };
+    case 'files':
+      return { kind: 'files', path: baseline.path };
+    case 'none':
+      return undefined;
   }
 }
