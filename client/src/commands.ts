@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
+import { refreshDeployedState } from './baseline/deployedStateRefresh';
 import type { ImmutableInfraClient } from './immutableInfraClient';
 import type { PlanGraphController } from './plan/planGraphController';
 import type { RolloutTimelineController } from './rollout/rolloutTimelineController';
 
 /**
- * Command ids, a contract other extensions and tests rely on (docs/editor.md): all five, each
+ * Command ids, a contract other extensions and tests rely on (docs/editor.md): all seven, each
  * contributed in package.json and registered below.
  */
 export const CommandIds = {
@@ -13,6 +14,8 @@ export const CommandIds = {
   openPlanFile: 'immutableInfra.openPlanFile',
   showRolloutTimeline: 'immutableInfra.showRolloutTimeline',
   applyPlan: 'immutableInfra.applyPlan',
+  refreshDeployedState: 'immutableInfra.refreshDeployedState',
+  forceUnlockState: 'immutableInfra.forceUnlockState',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
@@ -50,6 +53,16 @@ const commandFactories: Record<CommandId, CommandFactory> = {
     ({ rollouts }) =>
     (target?: unknown) =>
       rollouts.showRolloutTimeline(target),
+  // From the palette and the baseline's status-bar item.
+  [CommandIds.refreshDeployedState]:
+    ({ client }) =>
+    () =>
+      refreshDeployedState(client),
+  // The active editor's root module; a modal shows the lock before anything is released.
+  [CommandIds.forceUnlockState]:
+    ({ plans }) =>
+    () =>
+      plans.forceUnlockState(),
 };
 
 export function registerCommands(context: CommandContext): vscode.Disposable[] {

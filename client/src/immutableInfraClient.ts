@@ -12,7 +12,11 @@ import {
 } from 'vscode-languageclient/node';
 import type { LearnedReplacement } from '../../common/src/learnedReplacement';
 import {
+  BaselineStatusNotification,
   LearnedReplacementsNotification,
+  parseBaselineStatusParams,
+  RefreshDeployedStateRequest,
+  type BaselineStatusParams,
   WorkspaceTrustedNotification,
   type InitializationOptions,
   type LearnedReplacementsParams,
@@ -83,6 +87,8 @@ export class ImmutableInfraClient {
   private disposed = false;
   /** What plans of the workspace taught: every server that starts is told it. */
   private learned: () => readonly LearnedReplacement[] = () => [];
+  /** Who hears each root module's baseline status the server reports (the status bar). */
+  private readonly baselineListeners: Array<(status: BaselineStatusParams) => void> = [];
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel(LOG_CHANNEL_NAME, { log: true });
@@ -110,6 +116,22 @@ export class ImmutableInfraClient {
   sendLearnedReplacements(): void {
     const client = this.languageClient;
     if (client?.state === State.Running) this.notifyLearned(client);
+  }
+
+  /** Each BaselineStatusNotification of this and every later server, validated. */
+  onBaselineStatus(listener: (status: BaselineStatusParams) => void): void {
+    this.baselineListeners.push(listener);
+  }
+
+  /**
+   * Asks the server to read every remote backend's state again now (RefreshDeployedStateRequest);
+   * resolves once it answered. Rejects with a sentence for the user when no server is running.
+   */
+  async refreshDeployedState(): Promise<void> {
+    const client = this.languageClient;
+    if (client?.state !== State.Running)
+      throw new Error('The Immutable Infra language server is not running: restart it (Immutable Infra: Restart Language Server), then try again.');
+    await client.sendRequest(RefreshDeployedStateRequest.method, {});
   }
 
   async dispose(): Promise<void> {
@@ -159,6 +181,15 @@ export class ImmutableInfraClient {
       errorHandler: crashPolicy,
       outputChannel: this.log,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
+    });
+    // Registered before start, so that the first analyses' statuses are not missed.
+    client.onNotification(BaselineStatusNotification.method, (raw: unknown) => {
+      const status = parseBaselineStatusParams(raw);
+      if (!status) {
+        this.log.warn('Ignored a baseline status from the language server that does not have the expected shape.');
+        return;
+      }
+      for (const listener of this.baselineListeners) listener(status);
     });
     this.languageClient = client;
     this.crashPolicy = crashPolicy;

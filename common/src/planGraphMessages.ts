@@ -13,6 +13,20 @@ export interface ApplyNodeStatus {
   detail?: string;
 }
 
+/**
+ * The root module's state lock, as the header shows it: one line, rendered as text (the holder's
+ * name and the lock's fields come from the backend and may be anything).
+ */
+export interface StateLockLine {
+  /** `locked` is drawn in the warning colour; `unknown` says the lock could not be inspected. */
+  state: 'locked' | 'unlocked' | 'unknown';
+  /** "State locked by alice@ci-7 for apply since 09:12:05 (3 min ago) — pg (workspace prod)". */
+  text: string;
+}
+
+/** Longest lock line the page shows; a longer one is not a line (and is dropped by the guard). */
+export const STATE_LOCK_LINE_MAX = 2000;
+
 /** Host → webview. */
 export type HostToGraphMessage =
   /**
@@ -20,7 +34,9 @@ export type HostToGraphMessage =
    * unchanged). `canApply`: the host holds this plan's saved plan file and can apply it (the page
    * then offers "Apply…", which only asks the host: the host's modal decides).
    */
-  | { type: 'showPlan'; planId: string; graph: PlanGraph; source: string; canApply?: boolean }
+  | { type: 'showPlan'; planId: string; graph: PlanGraph; source: string; canApply?: boolean; lock?: StateLockLine }
+  /** The state lock of the shown plan's root module, inspected again (before an apply, after a force-unlock). */
+  | { type: 'stateLock'; planId: string; lock: StateLockLine }
   /** An apply of the shown plan is running or has ended: every resource's status so far. */
   | { type: 'applyProgress'; planId: string; nodes: ApplyNodeStatus[]; message: string; finished?: 'applied' | 'failed' | 'cancelled' }
   /** The host could not produce a plan: show this message as text (`data-state="error"`). */
@@ -81,7 +97,15 @@ export function isHostToGraphMessage(value: unknown): value is HostToGraphMessag
   const message = value as Record<string, unknown>;
   switch (message.type) {
     case 'showPlan':
-      return typeof message.planId === 'string' && typeof message.source === 'string' && typeof message.graph === 'object' && message.graph !== null;
+      return (
+        typeof message.planId === 'string' &&
+        typeof message.source === 'string' &&
+        typeof message.graph === 'object' &&
+        message.graph !== null &&
+        (message.lock === undefined || isStateLockLine(message.lock))
+      );
+    case 'stateLock':
+      return typeof message.planId === 'string' && isStateLockLine(message.lock);
     case 'showError':
       return typeof message.message === 'string';
     case 'planProgress':
@@ -91,4 +115,10 @@ export function isHostToGraphMessage(value: unknown): value is HostToGraphMessag
     default:
       return false;
   }
+}
+
+export function isStateLockLine(value: unknown): value is StateLockLine {
+  if (typeof value !== 'object' || value === null) return false;
+  const line = value as Record<string, unknown>;
+  return (line.state === 'locked' || line.state === 'unlocked' || line.state === 'unknown') && typeof line.text === 'string' && line.text.length <= STATE_LOCK_LINE_MAX;
 }

@@ -50,6 +50,8 @@ const DOCUMENTED_COMMAND_IDS = [
   'immutableInfra.applyPlan',
   'immutableInfra.showRolloutTimeline',
   'immutableInfra.restartServer',
+  'immutableInfra.refreshDeployedState',
+  'immutableInfra.forceUnlockState',
 ];
 
 const EXECUTABLE_PATH_SETTINGS = ['immutableInfra.terraform.path', 'immutableInfra.kubectl.path'];

@@ -351,6 +351,34 @@ describe('plan graph: in a VS Code-like host', () => {
     await page.close();
   });
 
+  test('the state lock line: shown as text from showPlan, updated by stateLock for the shown plan only, hidden without one', async () => {
+    const { page, problems } = await openHarness(undefined);
+    const graph = everyKindGraph();
+    await showPlan(page, graph, 'plan-l');
+    assert.equal(await page.isVisible('.state-lock'), false, 'a plan without a lock line shows none');
+    const hostile = 'State lock of pg (workspace prod): Locked by <img src=x onerror="window.__pwned=1"> for apply';
+    await page.evaluate(([g, text]) => window.postMessage({ type: 'showPlan', planId: 'plan-l', graph: g, source: '/work', lock: { state: 'locked', text } }, '*'), [
+      graph,
+      hostile,
+    ] as const);
+    await page.waitForSelector('.state-lock[data-state="locked"]', { state: 'visible' });
+    assert.equal(await page.textContent('.state-lock'), hostile);
+    assert.equal(await page.locator('.state-lock img').count(), 0, 'the lock line was parsed as HTML');
+    // Another plan's lock is not this page's; this plan's replaces the line.
+    await page.evaluate(() => window.postMessage({ type: 'stateLock', planId: 'other', lock: { state: 'unknown', text: 'other' } }, '*'));
+    await page.evaluate(() =>
+      window.postMessage({ type: 'stateLock', planId: 'plan-l', lock: { state: 'unlocked', text: 'State lock of pg (workspace prod): Not locked' } }, '*'),
+    );
+    await page.waitForSelector('.state-lock[data-state="unlocked"]');
+    assert.equal(await page.textContent('.state-lock'), 'State lock of pg (workspace prod): Not locked');
+    // A lock line that is not one (an unknown state) makes the whole message one the page drops.
+    await page.evaluate(() => window.postMessage({ type: 'stateLock', planId: 'plan-l', lock: { state: 'pwned', text: 'x' } }, '*'));
+    assert.equal(await page.getAttribute('.state-lock', 'data-state'), 'unlocked');
+    assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), undefined);
+    assertNoProblems(problems);
+    await page.close();
+  });
+
   test('the view state is saved and restored for the same plan (hide and show of the panel)', async () => {
     const first = await openHarness(undefined);
     const graph = fixtureGraph('terraform-json/basic/plan.json');

@@ -39,6 +39,22 @@ import { PlanGraphPanel, PLAN_GRAPH_VIEW_TYPE, type ShownPlan } from './planGrap
 import type { LearnedReplacementStore } from './learnedReplacementStore';
 import { PlanStatusBar } from './planStatusBar';
 import { readSettings } from '../settings';
+import { remoteBaselineOfPlan, remoteStateChangedSince, type RemotePlanBaseline } from '../terraform/remotePlanStaleness';
+import {
+  explainStateLocked,
+  forceUnlockDetail,
+  inspectRootModuleLock,
+  lockedBeforeRunMessage,
+  lockInspectionOptions,
+  lockWhere,
+  stateLockLine,
+  type RootModuleLock,
+} from '../terraform/stateLockCheck';
+import type { StateLockStatus } from '../../../core/src/terraform/stateLock/stateLock';
+import { describeLock } from '../../../core/src/terraform/stateLock/lockText';
+import { releaseStateLock } from '../../../core/src/terraform/stateLock/lockRelease';
+import { systemProcessRunner } from '../../../core/src/exec/systemProcessRunner';
+import type { StateLockLine } from '../../../common/src/planGraphMessages';
 
 export const SHOW_PLAN_GRAPH_COMMAND = 'immutableInfra.showPlanGraph';
 
@@ -53,6 +69,8 @@ export interface SavedPlan {
   snapshot?: ModuleSnapshot;
   /** The program that made the plan (path, tool, version, why it was chosen): the only one that may apply it. */
   executable: TerraformExecutable;
+  /** For a remote backend: the state the plan was made against (serial, lineage), compared with the backend's before an apply. */
+  remoteBaseline?: RemotePlanBaseline;
 }
 
 const OPEN_SETTINGS = 'Open Settings';
@@ -63,6 +81,8 @@ const MANAGE_TRUST = 'Manage Workspace Trust';
 const TERMINATE = 'Terminate';
 const APPLY = 'Apply';
 const SHOW_PLAN_GRAPH = 'Show Plan Graph';
+const FORCE_UNLOCK_CHOICE = 'Force Unlock…';
+const FORCE_UNLOCK = 'Force Unlock';
 /** Lines of addresses a modal lists per group before it says "and N more". */
 const MODAL_LIST_MAX = 12;
 
@@ -148,7 +168,28 @@ export class PlanGraphController implements vscode.Disposable {
       });
       return;
     }
-    if (!(await this.confirmApply(saved, label))) return;
+    if (saved.remoteBaseline) {
+      const baseline = saved.remoteBaseline;
+      const remote = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Reading the state of ${baseline.backend} (workspace ${baseline.workspace})…` },
+        () => remoteStateChangedSince(saved.rootDir, baseline, { ...this.stateReadOptions(saved.executable) }),
+      );
+      if (remote.stale) {
+        // A plan the backend's state moved away from is never applied; one we could not check may be tried again.
+        if (remote.change !== 'unreadable') this.forgetPlan(saved);
+        this.log.error(`stale-plan: ${remote.message}`);
+        void vscode.window.showErrorMessage(remote.message ?? 'The saved plan is stale.', SHOW_PLAN_GRAPH).then((choice) => {
+          if (choice === SHOW_PLAN_GRAPH) void vscode.commands.executeCommand(SHOW_PLAN_GRAPH_COMMAND);
+        });
+        return;
+      }
+    }
+    const lock = await this.inspectLock(saved.rootDir, saved.executable);
+    if (lock && lock.status.state === 'locked') {
+      this.refuseOnLock(saved.rootDir, saved.executable, lock.status, 'apply');
+      return;
+    }
+    if (!(await this.confirmApply(saved, label, lock?.status))) return;
     const hold = rootModuleRuns.tryAcquire(saved.rootDir, 'apply');
     if (!hold.ok) {
       void vscode.window.showErrorMessage(hold.message);
@@ -182,7 +223,7 @@ export class PlanGraphController implements vscode.Disposable {
   }
 
   /** The modal: the summary line, replacements and destroys first; true only for its Apply button. */
-  private async confirmApply(saved: SavedPlan, label: string): Promise<boolean> {
+  private async confirmApply(saved: SavedPlan, label: string, lock: StateLockStatus | undefined): Promise<boolean> {
     const nodes = saved.graph.nodes;
     const list = (title: string, addresses: string[]): string[] => {
       if (addresses.length === 0) return [];
@@ -205,6 +246,12 @@ export class PlanGraphController implements vscode.Disposable {
       ...list('Other changes', others),
       '',
       `The saved plan is applied as reviewed (${new Date(saved.createdAt).toLocaleTimeString()}), never a fresh one, by the program that made it: ${executableSentence(saved.executable)}.`,
+      ...(saved.remoteBaseline
+        ? [
+            `It was made against state serial ${saved.remoteBaseline.serial} of ${saved.remoteBaseline.backend} (workspace ${saved.remoteBaseline.workspace}), which is still the backend's.`,
+          ]
+        : []),
+      ...(lock ? [stateLockLine(lock, Date.now()).text] : []),
     ].join('\n');
     const choice = await vscode.window.showWarningMessage(`Apply the reviewed plan of ${label}?`, { modal: true, detail }, APPLY);
     return choice === APPLY;
@@ -236,6 +283,8 @@ export class PlanGraphController implements vscode.Disposable {
           moduleDir: saved.rootDir,
           planFile: saved.planFile,
           snapshot: saved.snapshot,
+          remoteBaseline: saved.remoteBaseline,
+          stateReadTimeoutMs: this.stateTimeoutMs(),
           planned,
           cancellation,
           onOutput: (line, stream) => (stream === 'stderr' ? this.log.warn(line) : this.log.info(line)),
@@ -339,6 +388,11 @@ export class PlanGraphController implements vscode.Disposable {
     const executable = await this.executable(rootDir);
     if (!executable) return;
     const label = this.label(rootDir);
+    const lock = await this.inspectLock(rootDir, executable);
+    if (lock?.status.state === 'locked') {
+      this.refuseOnLock(rootDir, executable, lock.status, 'plan');
+      return;
+    }
     const planFile = this.planFileFor(rootDir);
     const extraArgs = readSettings(vscode.Uri.file(rootDir)).plan.arguments;
     this.statusBar.showRunning(label);
@@ -373,7 +427,13 @@ export class PlanGraphController implements vscode.Disposable {
     this.publishDiagnostics(rootDir, result.diagnostics);
     if (!result.ok) {
       this.statusBar.hide();
-      await this.reportFailure(result.failure, rootDir, result.diagnostics);
+      let failure = result.failure;
+      // Locked between our inspection and the plan: who holds it, from the backend (not the error's Lock Info).
+      if (failure.kind === 'state-locked') {
+        const inspected = await this.inspectLock(rootDir, executable);
+        failure = explainStateLocked(failure, inspected?.status, 'plan', Date.now());
+      }
+      await this.reportFailure(failure, rootDir, result.diagnostics);
       return;
     }
     let graph: PlanGraph;
@@ -388,9 +448,14 @@ export class PlanGraphController implements vscode.Disposable {
       this.log.warn(`No staleness snapshot of ${rootDir}: ${(error as Error).message}`);
       return undefined;
     });
-    this.savedPlans.set(rootDir, { rootDir, planFile: result.planFile, graph, createdAt: started, snapshot, executable });
+    // For a remote backend, the state the plan starts from: the backend's state must still be it at apply time.
+    const remoteBaseline = await remoteBaselineOfPlan(rootDir, result.planFile).catch((error: unknown) => {
+      this.log.warn(`No record of the remote state the plan of ${rootDir} was made against: ${(error as Error).message}`);
+      return undefined;
+    });
+    this.savedPlans.set(rootDir, { rootDir, planFile: result.planFile, graph, createdAt: started, snapshot, executable, remoteBaseline });
     this.learn(result.planDocument, result.planFile, new Date(started), rootDir);
-    this.present({ planId: rootDir, graph, source: label, rootDir, canApply: !graph.errored });
+    this.present({ planId: rootDir, graph, source: label, rootDir, canApply: !graph.errored, ...(lock ? { lock: stateLockLine(lock.status, Date.now()) } : {}) });
   }
 
   /** Not awaited: remembering what a plan taught must not hold up showing it. */
@@ -556,6 +621,17 @@ export class PlanGraphController implements vscode.Disposable {
         else if (choice === SHOW_LOG) this.log.show();
         return;
       }
+      case 'state-locked': {
+        const inspected = failure.inspected;
+        if (inspected) this.showLockInPanel(rootDir, stateLockLine(inspected, Date.now()));
+        const canRelease = inspected?.state === 'locked' && rootDir !== undefined;
+        const choice = await vscode.window.showErrorMessage(failure.message, ...(canRelease ? [FORCE_UNLOCK_CHOICE] : []), SHOW_LOG);
+        if (choice === FORCE_UNLOCK_CHOICE && canRelease && inspected?.state === 'locked') {
+          const executable = await this.executable(rootDir);
+          if (executable) await this.forceUnlock(rootDir, executable, inspected);
+        } else if (choice === SHOW_LOG) this.log.show();
+        return;
+      }
       case 'cancelled':
       case 'timed-out':
         void vscode.window.showInformationMessage(failure.message);
@@ -565,6 +641,96 @@ export class PlanGraphController implements vscode.Disposable {
         if (choice === SHOW_LOG) this.log.show();
       }
     }
+  }
+
+  /** `immutableInfra.forceUnlockState`: the lock of the active file's root module, released only after a modal that shows it. */
+  async forceUnlockState(): Promise<void> {
+    if (!this.trusted('force-unlock')) return;
+    const rootDir = await this.pickRootModule('Whose state lock should be released?');
+    if (!rootDir) return;
+    const executable = await this.executable(rootDir);
+    if (!executable) return;
+    const lock = await this.inspectLock(rootDir, executable);
+    const label = this.label(rootDir);
+    if (!lock) {
+      void vscode.window.showInformationMessage(
+        `${label} keeps its state in no remote backend (or \`init\` has not run for one): there is no shared state lock to release.`,
+      );
+      return;
+    }
+    switch (lock.status.state) {
+      case 'unlocked':
+        void vscode.window.showInformationMessage(`The state of ${lockWhere(lock.status)} is not locked: nothing to release. ${describeLock(lock.status, Date.now())}.`);
+        return;
+      case 'unknown':
+        void vscode.window.showErrorMessage(
+          `Whether the state of ${lockWhere(lock.status)} is locked could not be inspected, so nothing is released: ${lock.status.reason}`,
+        );
+        return;
+      case 'locked':
+        await this.forceUnlock(rootDir, executable, lock.status);
+    }
+  }
+
+  /**
+   * The modal (the lock's ID, holder and age, and what releasing it runs), then the release of
+   * exactly that lock, and what the backend says after it.
+   */
+  private async forceUnlock(rootDir: string, executable: TerraformExecutable, status: Extract<StateLockStatus, { state: 'locked' }>): Promise<void> {
+    const detail = forceUnlockDetail(status, executable.tool, Date.now());
+    if (status.release.kind === 'none') {
+      void vscode.window.showErrorMessage(`The state lock of ${lockWhere(status)} cannot be released from here.`, { modal: true, detail });
+      return;
+    }
+    const choice = await vscode.window.showWarningMessage(`Release the state lock of ${lockWhere(status)} by force?`, { modal: true, detail }, FORCE_UNLOCK);
+    if (choice !== FORCE_UNLOCK) return;
+    this.log.info(`Force-unlocking the state of ${rootDir} (${lockWhere(status)}): ${describeLock(status, Date.now())}`);
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Releasing the state lock of ${lockWhere(status)}…` }, () =>
+      releaseStateLock(rootDir, status, lockInspectionOptions(this.stateReadOptions(executable))),
+    );
+    this.log.info(`Force unlock of ${rootDir}: ${result.released ? 'released' : 'not released'}: ${result.message}`);
+    const after = await this.inspectLock(rootDir, executable);
+    if (after) this.showLockInPanel(rootDir, stateLockLine(after.status, Date.now()));
+    if (result.released) void vscode.window.showInformationMessage(result.message);
+    else void vscode.window.showErrorMessage(`The state lock of ${lockWhere(status)} was not released: ${result.message}`);
+  }
+
+  /** A plan or apply not started because the state is locked: who holds it, with Force Unlock at hand. */
+  private refuseOnLock(rootDir: string, executable: TerraformExecutable, status: StateLockStatus, what: 'plan' | 'apply'): void {
+    const message = lockedBeforeRunMessage(status, what, Date.now()) ?? describeLock(status, Date.now());
+    this.log.warn(`state-locked: ${message}`);
+    this.showLockInPanel(rootDir, stateLockLine(status, Date.now()));
+    void vscode.window.showErrorMessage(message, ...(status.state === 'locked' ? [FORCE_UNLOCK_CHOICE] : [])).then((choice) => {
+      if (choice === FORCE_UNLOCK_CHOICE && status.state === 'locked') void this.forceUnlock(rootDir, executable, status);
+    });
+  }
+
+  /** The state lock of a root module with a remote backend (undefined for any other), inspected under a progress notification. */
+  private async inspectLock(rootDir: string, executable: TerraformExecutable): Promise<RootModuleLock | undefined> {
+    const lock = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Checking the state lock of ${this.label(rootDir)}` }, () =>
+      inspectRootModuleLock(rootDir, this.stateReadOptions(executable)),
+    );
+    if (lock) this.log.info(`State lock of ${rootDir}: ${describeLock(lock.status, Date.now())}`);
+    return lock;
+  }
+
+  /** The header line of the plan shown for `rootDir`, if that is the panel's. */
+  private showLockInPanel(rootDir: string | undefined, line: StateLockLine): void {
+    const panel = PlanGraphPanel.active;
+    if (rootDir && panel?.plan?.rootDir === rootDir) panel.showStateLock(line);
+  }
+
+  private stateReadOptions(executable: TerraformExecutable) {
+    return {
+      executable: { path: executable.path, tool: executable.tool, version: executable.version },
+      runner: systemProcessRunner,
+      timeoutMs: this.stateTimeoutMs(),
+    };
+  }
+
+  /** `immutableInfra.state.timeoutSeconds`, for reads of a backend's state and inspections of its lock. */
+  private stateTimeoutMs(): number {
+    return readSettings().state.timeoutSeconds * 1000;
   }
 
   /** `init -input=false` in the root module, its output in the log; true when it succeeded. */

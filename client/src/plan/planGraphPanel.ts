@@ -11,7 +11,7 @@
  */
 import * as vscode from 'vscode';
 import type { PlanGraph } from '../../../common/src/planGraph';
-import { isGraphToHostMessage, type ApplyNodeStatus, type GraphToHostMessage, type HostToGraphMessage } from '../../../common/src/planGraphMessages';
+import { isGraphToHostMessage, type ApplyNodeStatus, type GraphToHostMessage, type HostToGraphMessage, type StateLockLine } from '../../../common/src/planGraphMessages';
 import { SHOW_ROLLOUT_TIMELINE_COMMAND, type ShowRolloutOfWorkloadArguments } from '../../../common/src/rolloutMessages';
 import { webviewPageHtml, webviewPanelOptions } from '../webviewPage';
 import { locateResource } from './resourceLocator';
@@ -28,6 +28,8 @@ export interface ShownPlan {
   rootDir?: string;
   /** The host holds this plan's saved plan file and may apply it (after its own modal). */
   canApply?: boolean;
+  /** The root module's state lock as last inspected (remote backends only), for the page's header. */
+  lock?: StateLockLine;
 }
 
 export class PlanGraphPanel implements vscode.Disposable {
@@ -98,7 +100,28 @@ export class PlanGraphPanel implements vscode.Disposable {
     this.shown = plan;
     this.lastApply = undefined;
     this.panel.title = `Plan Graph: ${plan.source}`;
-    this.post({ type: 'showPlan', planId: plan.planId, graph: plan.graph, source: plan.source, canApply: plan.canApply === true });
+    this.post(this.showPlanMessage(plan));
+  }
+
+  /** The header's lock line for the shown plan, inspected again. */
+  showStateLock(lock: StateLockLine): void {
+    const plan = this.shown;
+    if (!plan) return;
+    plan.lock = lock;
+    // A page re-created later gets the line with the plan.
+    if (this.pending?.type === 'showPlan' && this.pending.planId === plan.planId) this.pending = { ...this.pending, lock };
+    if (this.pageReady) void this.panel.webview.postMessage({ type: 'stateLock', planId: plan.planId, lock } satisfies HostToGraphMessage);
+  }
+
+  private showPlanMessage(plan: ShownPlan): HostToGraphMessage {
+    return {
+      type: 'showPlan',
+      planId: plan.planId,
+      graph: plan.graph,
+      source: plan.source,
+      canApply: plan.canApply === true,
+      ...(plan.lock ? { lock: plan.lock } : {}),
+    };
   }
 
   /** Animates the graph's nodes with the apply's progress (`finished` once it has ended). */
@@ -108,7 +131,7 @@ export class PlanGraphPanel implements vscode.Disposable {
     if (finished) {
       // A spent plan: shown again after a reload of the page, it offers no "Apply…".
       plan.canApply = false;
-      this.pending = { type: 'showPlan', planId: plan.planId, graph: plan.graph, source: plan.source, canApply: false };
+      this.pending = this.showPlanMessage(plan);
     }
     this.lastApply = { type: 'applyProgress', planId: plan.planId, nodes, message, ...(finished ? { finished } : {}) };
     if (this.pageReady) void this.panel.webview.postMessage(this.lastApply);

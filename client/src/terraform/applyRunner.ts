@@ -16,6 +16,10 @@ import * as path from 'node:path';
 import { ApplyProgress, type ResourceApplyState, type ResourceProgressUpdate } from './applyProgress';
 import { checkPlanExecutable } from './planExecutableCheck';
 import { changedSince, type ModuleSnapshot } from './planStaleness';
+import { remoteStateChangedSince, type RemotePlanBaseline } from './remotePlanStaleness';
+import { explainStateLocked, inspectRootModuleLock } from './stateLockCheck';
+import type { ProcessRunner } from '../../../core/src/exec/processRunner';
+import { systemProcessRunner } from '../../../core/src/exec/systemProcessRunner';
 import { classifyRun, classifySpawnError, type TerraformFailure } from './terraformErrors';
 import type { TerraformDiagnostic, TerraformUiEvent, UiChangeAction, UiChangeSummary, UiOutput } from './terraformEvents';
 import type { TerraformExecutable, TerraformTool } from '../../../core/src/terraform/tool/terraformExecutable';
@@ -41,6 +45,19 @@ export interface RunApplyOptions {
   extraArgs?: readonly string[];
   /** The snapshot `snapshotModule` took right after planning: checked before anything runs. */
   snapshot?: ModuleSnapshot;
+  /**
+   * For a remote backend: the state the plan was made against (`remoteBaselineOfPlan`). The
+   * backend's state is read now (`state pull`, with the plan's program) and a different serial or
+   * lineage refuses the apply before Terraform starts.
+   */
+  remoteBaseline?: RemotePlanBaseline;
+  /**
+   * What runs that read, and the lock inspection after an apply refused on the state lock (default:
+   * the real one).
+   */
+  stateReadRunner?: ProcessRunner;
+  /** How long that read, or that inspection, may take (default 30 s, `immutableInfra.state.timeoutSeconds`'s default). */
+  stateReadTimeoutMs?: number;
   /**
    * The reviewed plan's resource changes, so that every node starts as pending even before
    * Terraform prints its planned changes (it does at the start of an apply; this covers a
@@ -92,6 +109,8 @@ export interface ApplyFailure {
 
 export type ApplyRunResult = ApplySuccess | ApplyFailure;
 
+const DEFAULT_STATE_READ_TIMEOUT_MS = 30_000;
+
 export async function runApply(options: RunApplyOptions): Promise<ApplyRunResult> {
   const planFile = path.resolve(options.moduleDir, options.planFile);
   let tool = typeof options.executable === 'string' ? undefined : options.executable.tool;
@@ -115,6 +134,25 @@ export async function runApply(options: RunApplyOptions): Promise<ApplyRunResult
         diagnostics: [],
         changedFiles: changes.files.map((f) => f.relativePath),
         alreadyApplied: changes.state?.kind === 'applied' || changes.state?.kind === 'created',
+      });
+    }
+  }
+
+  if (options.remoteBaseline) {
+    const executable = typeof options.executable === 'string' ? { path: options.executable } : options.executable;
+    const remote = await remoteStateChangedSince(options.moduleDir, options.remoteBaseline, {
+      executable: { path: executable.path, tool: 'tool' in executable ? executable.tool : undefined, version: 'version' in executable ? executable.version : undefined },
+      runner: options.stateReadRunner ?? systemProcessRunner,
+      env: options.env,
+      timeoutMs: options.stateReadTimeoutMs ?? DEFAULT_STATE_READ_TIMEOUT_MS,
+      signal: options.signal,
+    });
+    if (remote.stale) {
+      return refuse({
+        kind: 'stale-plan',
+        message: remote.message ?? 'The saved plan is stale. Run the plan again.',
+        diagnostics: [],
+        alreadyApplied: remote.change === 'moved' || remote.change === 'created',
       });
     }
   }
@@ -177,7 +215,18 @@ export async function runApply(options: RunApplyOptions): Promise<ApplyRunResult
       run,
     };
   }
-  const failure = explainApplyFailure(classified, resources, run, cliName(tool));
+  let failure = explainApplyFailure(classified, resources, run, cliName(tool));
+  if (failure.kind === 'state-locked') {
+    // Who holds it, from the backend itself (for pg the error's Lock Info is our own request's).
+    const executable = typeof options.executable === 'string' ? { path: options.executable } : options.executable;
+    const inspected = await inspectRootModuleLock(options.moduleDir, {
+      executable: { path: executable.path, tool: tool ?? ('tool' in executable ? executable.tool : undefined) },
+      runner: options.stateReadRunner,
+      env: options.env,
+      timeoutMs: options.stateReadTimeoutMs ?? DEFAULT_STATE_READ_TIMEOUT_MS,
+    });
+    failure = explainStateLocked(failure, inspected?.status, 'apply', Date.now());
+  }
   return { ok: false, failure, tool, resources, diagnostics: run.diagnostics, events: run.events, run };
 }
 

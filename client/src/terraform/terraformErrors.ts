@@ -7,8 +7,15 @@
  * `internal/configs/configload/loader_load.go`, `internal/command/clistate/state.go`, and
  * Terraform's files of the same names.
  */
-import { TERRAFORM_PATH_SETTING, TerraformExecutableNotFoundError, toolCommand, toolDisplayName, type TerraformTool } from '../../../core/src/terraform/tool/terraformExecutable';
+import {
+  TERRAFORM_PATH_SETTING,
+  TerraformExecutableNotFoundError,
+  toolCommand,
+  toolDisplayName,
+  type TerraformTool,
+} from '../../../core/src/terraform/tool/terraformExecutable';
 import { lockOperationName, parseLockInfo, type StateLockInfo } from '../../../core/src/terraform/stateLock/lockInfo';
+import type { StateLockStatus } from '../../../core/src/terraform/stateLock/stateLock';
 import type { ResourceApplyState } from './applyProgress';
 import type { TerraformDiagnostic } from './terraformEvents';
 
@@ -27,7 +34,12 @@ export type TerraformFailure =
   | { kind: 'other-tool-initialised'; message: string; ran: TerraformTool; initialisedWith: TerraformTool; diagnostics: TerraformDiagnostic[] }
   /** The program that made a saved plan is gone or is now another tool or version: the plan is not applied. */
   | { kind: 'executable-changed'; message: string; change: 'gone' | 'not-executable' | 'changed' | 'unrecognised' }
-  | { kind: 'state-locked'; message: string; lock?: StateLockInfo; diagnostics: TerraformDiagnostic[] }
+  /**
+   * `lock`: the Lock Info block of the tool's error (for pg the refused run's own request, not the
+   * holder's); `inspected`: the lock as inspected after the refusal (remote backends), which is
+   * what the message then names (stateLockCheck.ts).
+   */
+  | { kind: 'state-locked'; message: string; lock?: StateLockInfo; inspected?: StateLockStatus; diagnostics: TerraformDiagnostic[] }
   /**
    * Errors reported against the configuration: each has `range.filename` and 1-based start/end
    * (see `diagnosticRange` for Problems-panel positions). `diagnostics` also holds the warnings.

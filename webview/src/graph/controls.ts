@@ -7,6 +7,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { PlanGraph } from '../../../common/src/planGraph';
+import type { StateLockLine } from '../../../common/src/planGraphMessages';
 import { DISPLAY_KINDS } from './displayKinds';
 
 export interface ControlsState {
@@ -40,6 +41,7 @@ interface TextfieldElement extends HTMLElement {
 export class Controls {
   readonly element: HTMLElement;
   private readonly summary: HTMLElement;
+  private readonly stateLock: HTMLElement;
   private readonly status: HTMLElement;
   private readonly search: TextfieldElement;
   private readonly replaceOnly: CheckboxElement;
@@ -54,6 +56,11 @@ export class Controls {
     this.summary = document.createElement('div');
     this.summary.className = 'summary';
     this.summary.setAttribute('role', 'status');
+    // The root module's state lock (remote backends only): text from the backend, set as text.
+    this.stateLock = document.createElement('div');
+    this.stateLock.className = 'state-lock';
+    this.stateLock.setAttribute('role', 'status');
+    this.stateLock.hidden = true;
 
     const row = document.createElement('div');
     row.className = 'controls';
@@ -113,7 +120,7 @@ export class Controls {
       this.kindBoxes.set(info.kind, box);
       filters.append(box);
     }
-    this.element.append(this.summary, row, filters);
+    this.element.append(this.summary, this.stateLock, row, filters);
   }
 
   /** Fills in what depends on the plan: the summary line and the count per kind (kinds absent from the plan are left out). */
@@ -133,6 +140,14 @@ export class Controls {
     this.replaceOnly.checked = state.replaceOnly;
     this.search.value = state.search;
     this.updateKindsEnabled();
+  }
+
+  /** The state lock line; undefined hides it (a local backend, or a plan opened from a file). */
+  setStateLock(line: StateLockLine | undefined): void {
+    this.stateLock.hidden = line === undefined;
+    this.stateLock.textContent = line?.text ?? '';
+    if (line) this.stateLock.dataset.state = line.state;
+    else delete this.stateLock.dataset.state;
   }
 
   setStatus(text: string): void {

@@ -91,6 +91,10 @@ export class GraphPage {
       case 'showPlan':
         this.canApply = message.canApply === true && this.host.canReveal;
         this.showPlan(message.graph, message.planId);
+        this.controls.setStateLock(message.lock);
+        break;
+      case 'stateLock':
+        if (message.planId === this.planId) this.controls.setStateLock(message.lock);
         break;
       case 'applyProgress':
         this.showApplyProgress(message);
