@@ -10,9 +10,8 @@ import { readInitialisedBackend, type InitialisedBackend } from '../backend/init
 import { toolDisplayName } from '../tool/terraformExecutable';
 import { toolErrorSummary } from './lockProbe';
 import { describeLock } from './lockText';
-import { endPgLockSession } from './pgLock';
 import type { StateLockStatus } from './stateLock';
-import { inspectStateLock, type LockInspectionOptions } from './stateLockInspection';
+import { inspectStateLock, pgLock, type LockInspectionOptions } from './stateLockInspection';
 
 export interface LockReleaseResult {
   released: boolean;
@@ -66,7 +65,7 @@ export async function releaseStateLock(
     case 'none':
       return { released: false, message: release.reason };
     case 'end-pg-session': {
-      const ended = await endPgLockSession(backend, release.pid, { tool: options.executable.tool, env, timeoutMs: options.timeoutMs, now });
+      const ended = await pgLock().endPgLockSession(backend, release.pid, { tool: options.executable.tool, env, timeoutMs: options.timeoutMs, now });
       if (!ended.ended) return { released: false, message: ended.message };
       return verdict(ended.message, status, await inspectAfter(rootDir, backend, status, options), now());
     }

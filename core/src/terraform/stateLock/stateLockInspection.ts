@@ -8,8 +8,8 @@ import type { ProcessRunner } from '../../exec/processRunner';
 import type { InitialisedBackend } from '../backend/initialisedBackend';
 import type { TerraformTool } from '../tool/terraformExecutable';
 import { probeStateLock } from './lockProbe';
-import { inspectPgLock } from './pgLock';
-import { inspectS3Lock } from './s3Lock';
+import type * as PgLockModule from './pgLock';
+import type * as S3LockModule from './s3Lock';
 import type { StateLockStatus } from './stateLock';
 
 export interface LockInspectionOptions {
@@ -29,13 +29,27 @@ export async function inspectStateLock(rootDir: string, backend: InitialisedBack
   try {
     switch (backend.type) {
       case 'pg':
-        return await inspectPgLock(backend, { tool: options.executable.tool, env, timeoutMs: options.timeoutMs, now });
+        return await pgLock().inspectPgLock(backend, { tool: options.executable.tool, env, timeoutMs: options.timeoutMs, now });
       case 's3':
-        return await inspectS3Lock(backend, { env, timeoutMs: options.timeoutMs, now });
+        return await s3Lock().inspectS3Lock(backend, { env, timeoutMs: options.timeoutMs, now });
       default:
         return await probeStateLock(rootDir, backend, { executable: options.executable, runner: options.runner, env, timeoutMs: options.timeoutMs, now });
     }
   } catch (error) {
     return { backend: backend.type, workspace: backend.workspace, checkedAt: now(), state: 'unknown', reason: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/**
+ * The PostgreSQL client and the AWS SDK (some megabytes between them) are loaded when a module of
+ * theirs is first inspected, not with the extension.
+ */
+export function pgLock(): typeof PgLockModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./pgLock') as typeof PgLockModule;
+}
+
+function s3Lock(): typeof S3LockModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./s3Lock') as typeof S3LockModule;
 }
