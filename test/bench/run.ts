@@ -2,10 +2,11 @@
  * `npm run bench`: runs every benchmark, prints the figures with their targets and their ratio to
  * the baseline measured in the same run, and writes them to .bench/results.json.
  * Exit 1 when a figure misses its target.
- *   npm run bench [-- SUITE…]     suites: terraform, valueFlow, planGraph, rollout, kubernetes, providers (default: all)
+ *   npm run bench [-- SUITE…]     suites: terraform, valueFlow, planGraph, rollout, kubernetes, providers, backends (default: all)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { backendsBench } from './backendsBench';
 import { graphBench } from './graphBench';
 import { kubernetesBench } from './kubernetesBench';
 import { providersBench } from './providersBench';
@@ -22,6 +23,7 @@ const SUITES: Record<string, Suite> = {
   rollout: { title: 'rollout simulator (1,000-replica Deployment)', run: rolloutBench },
   kubernetes: { title: 'kubernetes (1,000-object manifest)', run: kubernetesBench },
   providers: { title: 'asking the providers (200-resource module, hashicorp/local)', run: providersBench },
+  backends: { title: 'remote state (200-resource module, pg backend on loopback)', run: backendsBench },
 };
 
 async function main(): Promise<void> {
