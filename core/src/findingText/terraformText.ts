@@ -142,8 +142,8 @@ export interface TerraformFacts {
   'terraform/replace-triggered-by': ReplaceTriggeredByFacts;
   /** The parser's own words. */
   'terraform/syntax-error': { error: string };
-  /** The baseline reader's own words. */
-  'terraform/baseline-unavailable': { reason: string };
+  /** The baseline reader's own words; `comparedInstead`: what the edits are compared with in its place (a remote state that could not be read). */
+  'terraform/baseline-unavailable': { reason: string; comparedInstead?: string };
   'terraform/file-unreadable': TerraformFileProblem;
   'terraform/not-checked': NotCheckedFacts;
   'terraform/analysis-failed': AnalysisFailedFacts;
@@ -191,7 +191,7 @@ export const TERRAFORM_RULE_TEXT: { [C in TerraformFindingCode]: RuleText<Terraf
   },
   'terraform/baseline-unavailable': {
     description: 'No baseline (state or git) to compare edits with.',
-    render: ({ reason }) => ({ message: reason }),
+    render: ({ reason, comparedInstead }) => ({ message: comparedInstead === undefined ? reason : `${reason} Edits are compared with ${comparedInstead} instead.` }),
     // The message says it all, on every file of the module: a hover would only repeat it.
     hover: false,
   },

@@ -151,7 +151,10 @@ export function analyzeModule(input: ModuleAnalysisInput): ModuleAnalysis {
       severity: baseline.kind === 'none' && !baseline.explicit ? 'hint' : 'warning',
       code: 'terraform/baseline-unavailable',
       // A remote state that could not be read: the edits are compared with git (or the deployed folder) instead, never silently.
-      message: baseline.kind === 'none' ? baseline.reason : `${standIn} Edits are compared with ${describeBaseline(baseline)} instead.`,
+      message: renderFinding(
+        'terraform/baseline-unavailable',
+        baseline.kind === 'none' ? { reason: baseline.reason } : { reason: standIn!, comparedInstead: describeBaseline(baseline) },
+      ).message,
     });
   }
   findings.push(...missingModuleFindings(nodes));
