@@ -15,7 +15,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // Per workspace, in the extension's storage: what real plans showed replaces.
   const learned = new LearnedReplacementStore(context.workspaceState, owner.log, () => client.sendLearnedReplacements());
   owner.useLearnedReplacements(() => learned.all());
-  const plans = new PlanGraphController(context, owner.log, learned);
+  const plans = new PlanGraphController(context, owner.log, learned, () => client.refreshDeployedState());
   const rollouts = new RolloutTimelineController(context, owner.log);
   const baseline = new BaselineStatusBar(CommandIds.refreshDeployedState);
   owner.onBaselineStatus((status) => baseline.update(status));

@@ -98,6 +98,11 @@ export class PlanGraphController implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     /** Remembers the replace paths of every plan shown, for the language server. */
     private readonly learned?: LearnedReplacementStore,
+    /**
+     * Has the language server read the remote backends' states again: after an apply to one, the
+     * edits are compared with the state it wrote, not the one read before it (until the next refresh).
+     */
+    private readonly readDeployedStateAgain?: () => Promise<void>,
   ) {
     this.disposables.push(
       this.statusBar,
@@ -189,6 +194,8 @@ export class PlanGraphController implements vscode.Disposable {
       this.refuseOnLock(saved.rootDir, saved.executable, lock.status, 'apply');
       return;
     }
+    // The header still tells the last inspection's finding (a lock since released, say).
+    if (lock) this.showLockInPanel(saved.rootDir, stateLockLine(lock.status, Date.now()));
     if (!(await this.confirmApply(saved, label, lock?.status))) return;
     const hold = rootModuleRuns.tryAcquire(saved.rootDir, 'apply');
     if (!hold.ok) {
@@ -298,6 +305,12 @@ export class PlanGraphController implements vscode.Disposable {
     );
     // Spent (applied), or no longer what was reviewed (failed / cancelled midway): never applied again.
     this.forgetPlan(saved);
+    // Even a failed or stopped apply may have written the backend's state.
+    if (saved.remoteBaseline && this.readDeployedStateAgain) {
+      void this.readDeployedStateAgain().catch((error: unknown) =>
+        this.log.warn(`Reading the deployed state again after the apply of ${saved.rootDir}: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }
     const nodes = result.resources.map(nodeStatus);
     if (result.ok) {
       panel?.applyProgress(nodes, result.summaryLine, 'applied');
