@@ -14,7 +14,18 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { assertToolsProvisioned, launchChromium, repoRoot, runStep, startCodeServer, stopSession, waitFor, type Chromium, type CodeServer } from '../support/codeServer';
+import {
+  assertToolsProvisioned,
+  launchChromium,
+  repoRoot,
+  runStep,
+  startCodeServer,
+  stopSession,
+  waitFor,
+  type Chromium,
+  type CodeServer,
+  openWorkbench,
+} from '../support/codeServer';
 import { packagedExtension } from '../support/packagedExtension';
 import { cleanupTempDirs, gitModule } from '../support/tempModule';
 
@@ -43,10 +54,7 @@ describe('real VS Code (code-server in Chromium): Kubernetes immutable fields', 
       assert.notEqual(EDITED, SEED);
       server = await startCodeServer({ workspace, vsix });
       browser = await launchChromium();
-      page = await browser.context.newPage();
-      await page.goto(server.workspaceUrl);
-      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'nginx-deployment.yaml' }).waitFor({ timeout: 60_000 });
+      page = await openWorkbench(browser, server, 'nginx-deployment.yaml');
     });
   });
 

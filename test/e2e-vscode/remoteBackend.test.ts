@@ -14,7 +14,7 @@
  * On a failure: test-results/e2e-vscode-remote-<step>.png and the extension's logs next to it.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
@@ -29,6 +29,8 @@ import {
   waitFor,
   type Chromium,
   type CodeServer,
+  openWorkbench,
+  writeMachineSettings,
 } from '../support/codeServer';
 import { packagedExtension } from '../support/packagedExtension';
 import {
@@ -136,16 +138,12 @@ describe('real VS Code (code-server in Chromium): the seed flow with its state i
       server = await startCodeServer({ workspace: module.dir, vsix, env: remoteToolEnv(backend) });
       timings.codeServerStart = Date.now() - started;
       // A machine-scoped setting: the remote extension host reads it from the server machine's settings.
-      mkdirSync(path.join(server.dataDir, 'user', 'Machine'), { recursive: true });
-      writeFileSync(path.join(server.dataDir, 'user', 'Machine', 'settings.json'), JSON.stringify({ 'immutableInfra.terraform.path': TOFU_BIN }, null, 2));
+      writeMachineSettings(server, { 'immutableInfra.terraform.path': TOFU_BIN });
       log(`code-server on port ${server.port} (group ${server.pgid}) in ${timings.codeServerStart} ms`);
 
       started = Date.now();
       browser = await launchChromium();
-      page = await browser.context.newPage();
-      await page.goto(server.workspaceUrl);
-      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'main.tf' }).waitFor({ timeout: 60_000 });
+      page = await openWorkbench(browser, server, 'main.tf');
       timings.workbenchReady = Date.now() - started;
       log(`workbench ready (${page.viewportSize()?.width} × ${page.viewportSize()?.height}) in ${timings.workbenchReady} ms`);
     });

@@ -34,6 +34,7 @@ import {
   waitFor,
   type Chromium,
   type CodeServer,
+  openWorkbench,
 } from '../support/codeServer';
 import { packagedExtension } from '../support/packagedExtension';
 import { cleanupTempDirs, gitModule } from '../support/tempModule';
@@ -64,10 +65,7 @@ describe('real VS Code (code-server in Chromium): the rollout timeline from the 
       workspace = gitModule({ 'nginx-deployment.yaml': DEPLOYED }, { 'nginx-deployment.yaml': EXAMPLE });
       server = await startCodeServer({ workspace, vsix });
       browser = await launchChromium();
-      page = await browser.context.newPage();
-      await page.goto(server.workspaceUrl);
-      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'nginx-deployment.yaml' }).waitFor({ timeout: 60_000 });
+      page = await openWorkbench(browser, server, 'nginx-deployment.yaml');
     });
   });
 

@@ -38,6 +38,7 @@ import {
   waitFor,
   type Chromium,
   type CodeServer,
+  openWorkbench,
 } from '../support/codeServer';
 import { packagedExtension } from '../support/packagedExtension';
 import { cleanupTempDirs, tempDir } from '../support/tempModule';
@@ -151,10 +152,7 @@ if (TERRAFORM_BIN !== undefined)
         log(`code-server on port ${server.port} (group ${server.pgid})`);
 
         browser = await launchChromium();
-        page = await browser.context.newPage();
-        await page.goto(server.workspaceUrl);
-        await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-        await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'main.tf' }).waitFor({ timeout: 60_000 });
+        page = await openWorkbench(browser, server, 'main.tf');
         await extensionStarted();
       });
     });

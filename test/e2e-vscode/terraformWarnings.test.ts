@@ -14,7 +14,7 @@
  * On a failure: test-results/<test>.png and the extension's logs next to it.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
@@ -29,6 +29,8 @@ import {
   waitFor,
   type Chromium,
   type CodeServer,
+  openWorkbench,
+  writeMachineSettings,
 } from '../support/codeServer';
 import { packagedExtension } from '../support/packagedExtension';
 import { cleanupTempDirs, tempDir } from '../support/tempModule';
@@ -129,16 +131,12 @@ describe('real VS Code (code-server in Chromium): Terraform replacement warnings
       // A machine-scoped setting. code-server's extension host is a remote one, which reads machine
       // settings from the server machine's settings file (user settings can't set them there, nor can
       // a workspace's). The machine has a `terraform` of its own on PATH: the setting must win over it.
-      mkdirSync(path.join(server.dataDir, 'user', 'Machine'), { recursive: true });
-      writeFileSync(path.join(server.dataDir, 'user', 'Machine', 'settings.json'), JSON.stringify({ 'immutableInfra.terraform.path': TOFU_BIN }, null, 2));
+      writeMachineSettings(server, { 'immutableInfra.terraform.path': TOFU_BIN });
       log(`code-server on port ${server.port} (group ${server.pgid}) in ${timings.codeServerStart} ms`);
 
       started = Date.now();
       browser = await launchChromium();
-      page = await browser.context.newPage();
-      await page.goto(server.workspaceUrl);
-      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'main.tf' }).waitFor({ timeout: 60_000 });
+      page = await openWorkbench(browser, server, 'main.tf');
       timings.workbenchReady = Date.now() - started;
       log(`workbench with the explorer ready in ${timings.workbenchReady} ms`);
     });

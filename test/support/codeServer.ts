@@ -538,3 +538,22 @@ export async function enterPathInFileDialog(page: Page, file: string, timeoutMs 
   );
   await page.keyboard.press('Enter');
 }
+
+/** A new page of `browser` on the server's workspace, once the workbench shows `file` in the explorer. */
+export async function openWorkbench(browser: Chromium, server: CodeServer, file: string): Promise<Page> {
+  const page = await browser.context.newPage();
+  await page.goto(server.workspaceUrl);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: file }).waitFor({ timeout: 60_000 });
+  return page;
+}
+
+/**
+ * Machine-scoped settings, as a user of a remote window sets them: code-server's extension host is a
+ * remote one, which reads them from the server machine's settings file (user settings can't set them
+ * there, nor can a workspace's).
+ */
+export function writeMachineSettings(server: CodeServer, settings: Record<string, unknown>): void {
+  mkdirSync(path.join(server.dataDir, 'user', 'Machine'), { recursive: true });
+  writeFileSync(path.join(server.dataDir, 'user', 'Machine', 'settings.json'), JSON.stringify(settings, null, 2));
+}
