@@ -133,6 +133,8 @@ export interface TofuRunOptions {
   timeoutMs?: number;
   /** Resolve with the result instead of rejecting on a non-zero exit. */
   allowFailure?: boolean;
+  /** The tool's whole environment, instead of toolEnv() (a remote backend's tests add its credentials). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Runs `.tools/bin/tofu ARGS…` in `cwd`; rejects with stdout/stderr on a non-zero exit or at the deadline. */
@@ -147,7 +149,7 @@ export function runTool(tool: IacTool, cwd: string, args: string[], options: Tof
   const started = Date.now();
   return new Promise((resolve, reject) => {
     // detached: the tool leads a process group of its own, so a timeout stops its provider plugins too
-    const child = spawn(tool.bin, args, { cwd, env: toolEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(tool.bin, args, { cwd, env: options.env ?? toolEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
