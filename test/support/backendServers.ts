@@ -478,6 +478,8 @@ export interface HttpBackendRequest {
   method: string;
   /** The path and query. */
   url: string;
+  /** The body as sent (the lock info JSON of a LOCK or UNLOCK). */
+  body: string;
   status: number;
 }
 
@@ -504,7 +506,8 @@ export interface HttpBackendServer {
  * A server for Terraform's `http` backend, as its client speaks it: GET/POST/DELETE of a state at its
  * address (POST carries `?ID=` of the lock the writer holds), LOCK/UNLOCK at the lock address with the
  * lock info JSON as the body. A LOCK of a held lock answers 423 with the holder's lock info (the client
- * reads its ID); an UNLOCK whose ID is not the holder's answers 409; a write under someone else's lock 409.
+ * reads its ID); an UNLOCK whose ID is not the holder's answers 409 (one with no body unlocks, as Terraform's
+ * force-unlock sends none); a write under someone else's lock 409.
  */
 export async function startHttpBackend(): Promise<HttpBackendServer> {
   const states = new Map<string, string>();
@@ -515,7 +518,7 @@ export async function startHttpBackend(): Promise<HttpBackendServer> {
     const body = await readBody(req);
     const url = new URL(req.url ?? '/', `http://${LOOPBACK}`);
     const answer = (status: number, payload?: string, type = 'application/json') => {
-      requests.push({ method: req.method ?? '', url: req.url ?? '', status });
+      requests.push({ method: req.method ?? '', url: req.url ?? '', body, status });
       if (payload === undefined) res.writeHead(status).end();
       else res.writeHead(status, { 'Content-Type': type }).end(payload);
     };
@@ -533,7 +536,9 @@ export async function startHttpBackend(): Promise<HttpBackendServer> {
           return answer(200, JSON.stringify(info));
         case 'UNLOCK':
           if (!held) return answer(200);
-          if (!info || info.ID !== held.ID) return answer(409, JSON.stringify(held));
+          // Terraform's force-unlock sends no body at all (OpenTofu's sends the ID it was given): that
+          // unlocks whoever holds it, as the usual servers do; a body naming another ID is refused
+          if (body.trim() !== '' && info?.ID !== held.ID) return answer(409, JSON.stringify(held));
           locks.delete(name);
           return answer(200);
         default:

@@ -188,9 +188,9 @@ export class RemoteModule {
     return this.run(['apply', '-auto-approve', '-input=false', '-no-color']);
   }
 
-  /** `state pull`: the state as the backend holds it (resolves on failure too; read `code`). */
+  /** `state pull -no-color`: the state as the backend holds it (resolves on failure too; read `code`). */
   statePull(options: TofuRunOptions & { envOverrides?: Record<string, string> } = {}): Promise<TofuResult> {
-    return this.run(['state', 'pull'], { allowFailure: true, ...options });
+    return this.run(['state', 'pull', '-no-color'], { allowFailure: true, ...options });
   }
 }
 
