@@ -273,14 +273,8 @@ for (const tool of TOOLS_UNDER_TEST) {
 
           const released = await releaseStateLock(dir, left, options(tool));
           console.log(`${tool.name} ${kind} release: ${released.message}`);
-          if (kind === 'http' && tool.kind === 'terraform') {
-            // Terraform's force-unlock sends its own lock info, which a process that did not take the
-            // lock does not have; a server that checks the ID refuses it, and the release says so.
-            assert.deepEqual(released, { released: false, message: 'Terraform force-unlock failed: Failed to unlock state: Unexpected HTTP response code 409' });
-            const still = await inspectStateLock(dir, backend, options(tool));
-            assert.ok(isLocked(still) && still.lock?.id === held.lock.id, `still held: ${describeLock(still, Date.now())}`);
-            return;
-          }
+          // Terraform 1.11.4's http force-unlock sends UNLOCK without a body (it has no lock info of
+          // the holder's); the test server, like the http backends that accept that, releases on it.
           assert.equal(released.released, true, released.message);
         }
 
