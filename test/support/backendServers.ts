@@ -8,21 +8,37 @@
  *   it keeps everything in memory, so it is paused (SIGSTOP: requests hang) rather than restarted.
  * - A small Node server speaking Terraform's `http` backend protocol.
  *
- * Every server started here is registered: `disposeBackendServers()` (for an `after` hook) stops them
+ * Every server started here is registered (serverProcesses.ts): `disposeBackendServers()` (for an `after` hook) stops them
  * all, and a process exit kills whatever is left, so a failed test leaves no server behind.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { Client as PgClient } from 'pg';
+import {
+  disposeServers,
+  freePort,
+  LOOPBACK,
+  register,
+  unregister,
+  type Disposable,
+  serverEnv,
+  signalGroup,
+  startAndWaitFor,
+  STARTUP_TIMEOUT_MS,
+  stopGroup,
+} from './serverProcesses';
 import { repoRoot, TOOL_VERSIONS } from './tofu';
 
-export const LOOPBACK = '127.0.0.1';
+export { freePort, LOOPBACK };
+/** Stops and removes every server this process started (the backends' and any other). */
+export const disposeBackendServers = disposeServers;
+
 /** Debian's PostgreSQL 15 programs (setup-tools.sh, step `backends`, installs them). */
 export const POSTGRES_BIN_DIR = '/usr/lib/postgresql/15/bin';
 /** moto's server in the venv setup-tools.sh makes. */
@@ -32,46 +48,6 @@ export const MOTO_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' }
 export const MOTO_REGION = 'us-east-1';
 
 export const BACKENDS_NOT_PROVISIONED = 'The backend servers are not provisioned: run `bash scripts/setup-tools.sh --only backends`';
-
-/** How long a server may take to come up on this (shared, 2-core) machine. */
-const STARTUP_TIMEOUT_MS = 60_000;
-/** How long a stopping server gets before it is killed. */
-const STOP_TIMEOUT_MS = 15_000;
-
-// ---------------------------------------------------------------------------------------------------
-// Bookkeeping: every server, so that none outlives the test process.
-
-interface Disposable {
-  dispose(): Promise<void>;
-  /** Synchronous last resort at process exit: SIGKILL what runs, remove the files. */
-  killNow(): void;
-}
-
-const live = new Set<Disposable>();
-let exitHookInstalled = false;
-
-function register(server: Disposable): void {
-  live.add(server);
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.on('exit', () => {
-      for (const s of live) s.killNow();
-    });
-  }
-}
-
-/** Stops and removes every server this process started and has not disposed of yet. */
-export async function disposeBackendServers(): Promise<void> {
-  const errors: unknown[] = [];
-  for (const s of [...live]) {
-    try {
-      await s.dispose();
-    } catch (error) {
-      errors.push(error);
-    }
-  }
-  if (errors.length > 0) throw new AggregateError(errors, 'some backend servers did not stop cleanly');
-}
 
 /** The one clear error when PostgreSQL or moto is missing; undefined when both are there. */
 export function backendsProvisioningError(): Error | undefined {
@@ -91,91 +67,6 @@ export function backendVersions(): { moto?: string; postgres?: string } {
   if (!existsSync(TOOL_VERSIONS)) return {};
   const versions = JSON.parse(readFileSync(TOOL_VERSIONS, 'utf8')) as { backends?: { moto?: { version?: string }; postgres?: { version?: string } } };
   return { moto: versions.backends?.moto?.version, postgres: versions.backends?.postgres?.version ?? undefined };
-}
-
-/** A TCP port nothing listens on right now (the OS picks it). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createNetServer();
-    probe.once('error', reject);
-    probe.listen(0, LOOPBACK, () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** Environment for the servers: nothing of the test's own, no proxies. */
-function serverEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C', LC_ALL: 'C', ...extra };
-}
-
-function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // the group is gone already
-  }
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
-/** Signals the child's process group and waits for the child to exit; SIGKILLs the group after STOP_TIMEOUT_MS. */
-async function stopGroup(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  const done = exited(child);
-  signalGroup(child.pid, signal);
-  const timer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), STOP_TIMEOUT_MS);
-  try {
-    await done;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/**
- * Starts `command` in a process group of its own and resolves once `ready` matches its output
- * (stdout and stderr together), with the match; rejects with the output if it exits first or
- * does not get ready within STARTUP_TIMEOUT_MS (and then kills it).
- */
-function startAndWaitFor(
-  command: string,
-  args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv },
-  ready: RegExp,
-  what: string,
-): Promise<{ child: ChildProcess; match: RegExpMatchArray; output: () => string }> {
-  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const settle = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      fn();
-    };
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      const match = ready.exec(output);
-      if (match) settle(() => resolve({ child, match, output: () => output }));
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('error', (error) => settle(() => reject(new Error(`${what} could not start: ${error.message}`))));
-    child.once('exit', (code, signal) => settle(() => reject(new Error(`${what} exited (${code ?? signal}) before it was ready:\n${output}`))));
-    const timer = setTimeout(
-      () =>
-        settle(() => {
-          signalGroup(child.pid, 'SIGKILL');
-          reject(new Error(`${what} was not ready within ${STARTUP_TIMEOUT_MS} ms:\n${output}`));
-        }),
-      STARTUP_TIMEOUT_MS,
-    );
-  });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -341,7 +232,7 @@ export async function startPostgres(): Promise<PostgresServer> {
         await stop();
       } finally {
         rmSync(dir, { recursive: true, force: true });
-        live.delete(server);
+        unregister(server);
       }
     },
     killNow: () => {
@@ -415,7 +306,7 @@ export async function startMoto(): Promise<MotoServer> {
         await stopGroup(child, 'SIGTERM');
       } finally {
         rmSync(dir, { recursive: true, force: true });
-        live.delete(server);
+        unregister(server);
       }
     },
     killNow: () => {
@@ -607,7 +498,7 @@ export async function startHttpBackend(): Promise<HttpBackendServer> {
     },
     dispose: async () => {
       await close();
-      live.delete(backend);
+      unregister(backend);
     },
     killNow: () => {
       server.closeAllConnections();
