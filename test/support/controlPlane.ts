@@ -81,6 +81,8 @@ export interface ControlPlane {
   readonly apiServerRunning: boolean;
   /** The end of the API server's log, for a failing test's report. */
   apiServerOutput(): string;
+  /** The process ids of what runs now (etcd, the API server). */
+  pids(): number[];
   /** Runs kubectl (argument array, no shell) against this cluster; `stdin` is fed to `-f -`. */
   kubectl(args: string[], stdin?: string): Promise<KubectlResult>;
   /** Like kubectl(), but throws with kubectl's output unless it exits 0. */
@@ -196,6 +198,7 @@ export async function startControlPlane(): Promise<ControlPlane> {
       return apiServer !== undefined && apiServer.exitCode === null && apiServer.signalCode === null;
     },
     apiServerOutput: () => apiOutput(),
+    pids: () => [etcd.child.pid, plane.apiServerRunning ? apiServer?.pid : undefined].filter((p): p is number => p !== undefined),
     kubectl,
     async kubectlOk(args, stdin) {
       const result = await kubectl(args, stdin);
