@@ -110,7 +110,7 @@ export GOTOOLCHAIN=local            # use this machine's Go; never download anot
 export GOFLAGS="-mod=mod -buildvcs=false"
 export CHECKPOINT_DISABLE=1
 
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }
 STEPS=()
 while [ $# -gt 0 ]; do
   case $1 in

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Verifies, offline, the tools scripts/setup-tools.sh provisioned in .tools/ by really using them.
 #
-#   scripts/verify-tools.sh [--only tofu|terraform|code-server|backends]...   (default: all four)
+#   scripts/verify-tools.sh [--only tofu|terraform|code-server|backends|kubernetes]...   (default: all five)
 #
 #   tofu         tofu reports the pinned version; the seed scenario (local_file, file_permission 0777) inits
 #                from the filesystem mirror, applies, and changing it to 0700 plans a replacement with
@@ -17,6 +17,8 @@
 #   backends     moto (.tools/python) imports at the pinned version and its server starts on 127.0.0.1 and
 #                answers an S3 ListBuckets; Debian's postgres reports the recorded version, and a throwaway
 #                cluster (initdb, as nobody when root) starts on 127.0.0.1 and answers `select 1` through psql.
+#   kubernetes   etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok report the pinned versions
+#                (the API server's stamped version is what kubectl parses); starting them is the e2e-k8s suite's job.
 #
 # Prints one line per check and ends with "verify-tools: N passed, N failed"; exits 1 if any check failed.
 set -uo pipefail
@@ -26,13 +28,13 @@ VERSIONS=$TOOLS/versions.json
 SECTIONS=()
 while [ $# -gt 0 ]; do
   case $1 in
-    --only) case ${2:-} in tofu|terraform|code-server|backends) SECTIONS+=("$2"); shift 2 ;;
-              *) echo "verify-tools: --only takes tofu, terraform, code-server or backends" >&2; exit 2 ;; esac ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --only) case ${2:-} in tofu|terraform|code-server|backends|kubernetes) SECTIONS+=("$2"); shift 2 ;;
+              *) echo "verify-tools: --only takes tofu, terraform, code-server, backends or kubernetes" >&2; exit 2 ;; esac ;;
+    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "verify-tools: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
-[ ${#SECTIONS[@]} -gt 0 ] || SECTIONS=(tofu terraform code-server backends)
+[ ${#SECTIONS[@]} -gt 0 ] || SECTIONS=(tofu terraform code-server backends kubernetes)
 wants() { local s; for s in "${SECTIONS[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 
 PASSED=0 FAILED=0
@@ -323,6 +325,19 @@ if wants backends; then
       else sed 's/^/     | /' "$WORK/pg.log" | tail -n 25; fi
       kill -INT "$PG_PID" 2>/dev/null; wait "$PG_PID" 2>/dev/null; PG_PID=
     fi
+  fi
+fi
+
+if wants kubernetes; then
+  kv=$(pin '.kubernetes.version // empty'); ev=$(pin '.kubernetes.etcd.version // empty'); wv=$(pin '.kubernetes.kwok.version // empty')
+  if [ -z "$kv" ]; then
+    fail "kubernetes: .tools/versions.json names no control plane (run scripts/setup-tools.sh --only kubernetes)"
+  else
+    for b in kube-apiserver kube-controller-manager kube-scheduler; do
+      check "$b --version reports Kubernetes v$kv" bash -c '[ "$("$1" --version)" = "Kubernetes v$2" ]' _ "$TOOLS/bin/$b" "$kv"
+    done
+    check "etcd --version reports $ev" bash -c '"$1" --version | grep -qx "etcd Version: $2"' _ "$TOOLS/bin/etcd" "$ev"
+    check "kwok --version reports v$wv" bash -c '"$1" --version | grep -q "^kwok version v$2 "' _ "$TOOLS/bin/kwok" "$wv"
   fi
 fi
 
