@@ -59,7 +59,7 @@ describe('Kubernetes manifests over stdio', () => {
     assert.equal(immutable.severity, 1, 'error');
     assert.match(
       immutable.message,
-      /kubectl apply will fail with `The Deployment "nginx-deployment" is invalid: spec\.selector: Invalid value: v1\.LabelSelector\{MatchLabels:map\[string\]string\{"app":"web"\}/,
+      /kubectl apply will fail with `The Deployment "nginx-deployment" is invalid: spec\.selector: Invalid value: \{"matchLabels":\{"app":"web"\}\}: field is immutable`/,
     );
     assert.match(immutable.message, /all its pods go down at once/);
     assert.deepEqual(immutable.range.start, positionOf(DEPLOYED, 'selector:'));

@@ -32,7 +32,7 @@ const immutable = {
   kind: 'Deployment',
   name: 'web',
   field: 'spec.selector',
-  error: { path: 'spec.selector', type: 'Invalid' as const, value: 'v1.LabelSelector{}', detail: 'field is immutable' },
+  error: { path: 'spec.selector', type: 'Invalid' as const, value: '{"matchLabels":{"app":"api"}}', detail: 'field is immutable' },
   rule: 'A Deployment’s selector cannot change.',
   ruleSource: 'kubernetes/kubernetes pkg/apis/apps/validation',
   baseline: 'the file at git HEAD',

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { analysisFailedRuleText, type AnalysisFailedFacts } from './analysisFailureText';
 import type { KubernetesFindingCode } from '../../../common/src/findings';
-import { fieldErrorText, kubectlInvalidText, type FieldError } from '../kubernetes/apiErrorText';
+import { fieldErrorText, KUBERNETES_MESSAGES_VERSION, kubectlInvalidText, type FieldError } from '../kubernetes/apiErrorText';
 import { parseImageReference, type FloatingReason } from '../kubernetes/imageReference';
 import { DEFAULT_ROLLING_VALUE, scaledValue, type Fenceposts, type IntOrPercent, type RolloutEstimate } from '../kubernetes/rolloutEstimate';
 import type { FindingText, RuleText } from './ruleText';
@@ -34,7 +34,7 @@ export interface ImmutableFieldFacts {
   name: string;
   /** The field, as a dotted path. */
   field: string;
-  /** The error the API server answers. */
+  /** The error the API server (of KUBERNETES_MESSAGES_VERSION) answers. */
   error: FieldError;
   /** One sentence: the rule. */
   rule: string;
@@ -194,13 +194,22 @@ function immutableFieldText(facts: ImmutableFieldFacts, lead: string): FindingTe
   const detail = [
     `**Rule:** ${facts.rule}`,
     facts.note ? `**Note:** ${facts.note}` : undefined,
-    `**API server error:** \`${fieldErrorText(facts.error)}\``,
+    `**Kubernetes ${KUBERNETES_MESSAGES_VERSION} answers:** \`${fieldErrorText(facts.error)}\`${answerRemark(facts.error)}`,
     `**Baseline:** ${facts.baseline}: \`${facts.before}\` → \`${facts.after}\``,
     `**Source:** ${facts.ruleSource}`,
   ]
     .filter(Boolean)
     .join('\n\n');
   return { message: `${lead}: kubectl apply will fail with \`${answer}\`. ${consequence}`, detail };
+}
+
+/** What the quote leaves out, said after it. */
+function answerRemark(error: FieldError): string {
+  const remarks = [
+    error.diffFollows ? 'followed by a diff of the old and new values' : undefined,
+    error.valueElided ? 'where `…` stands for the value the server prints in full' : undefined,
+  ].filter(Boolean);
+  return remarks.length > 0 ? `, ${remarks.join(', and ')}.` : '';
 }
 
 function rollingUpdateText(facts: RollingUpdateFacts): FindingText {

@@ -1,17 +1,34 @@
 /**
- * Which edits of a deployed object the API server refuses, and the error it answers: the rules of
- * the apps, batch, core and storage validation code of kubernetes/kubernetes
+ * Which edits of a deployed object kube-apiserver 1.37.2 refuses, and the error it answers: the rules
+ * of the apps, batch, core and storage validation code of kubernetes/kubernetes
  * (`pkg/apis/{apps,batch,core,storage}/validation/validation.go`, and for the selectors the
  * `ValidateUpdate` of `pkg/registry/apps/{deployment,replicaset,daemonset}/strategy.go`; each rule's
  * `ruleSource` names its function), applied to the manifest as committed (before) and as edited
- * (after). Pure: two plain objects in, violations out.
+ * (after). Pure: two plain objects in, violations out, in the order the server reports them. The
+ * end-to-end tests check every rule's verdict and message against that server; where older servers
+ * answered otherwise, the violation's `note` says so.
  *
  * Manifests rarely spell out defaulted fields, so each rule compares after filling the defaults
  * the server would fill for the fields it checks (a StorageClass without `reclaimPolicy` has
  * `Delete`); a field that only the server sets (a Job's generated selector, a Service's allocated
- * clusterIP) is compared only when both versions set it.
+ * clusterIP) is compared only when both versions set it. What only the object's status tells (is a
+ * claim bound, has a Job started) is assumed as it usually is for a deployed object: a claim is
+ * bound and got the capacity it asked for, a suspended Job has not started.
  */
-import { goLabelSelector, goScalar, goStringSlice, goStruct, kubectlInvalidText, type FieldError } from './apiErrorText';
+import {
+  ELIDED_OBJECT,
+  ELIDED_STRING,
+  goJson,
+  goValue,
+  internalJson,
+  kubectlInvalidText,
+  labelSelectorJson,
+  POD_FAILURE_POLICY,
+  SUCCESS_POLICY,
+  VOLUME_CLAIM_TEMPLATES,
+  VOLUME_NODE_AFFINITY,
+  type FieldError,
+} from './apiErrorText';
 import type { FieldPath } from './manifestParser';
 import { parseQuantity } from './quantity';
 import { changedPaths, deepEqual, isPlainObject, valueAt, without } from './valueDiff';
@@ -91,7 +108,7 @@ function selectorRule(source: string): Rule {
         code: 'kubernetes/immutable-field',
         severity: 'error',
         at: ['spec', 'selector'],
-        error: { path: 'spec.selector', type: 'Invalid', value: goLabelSelector(now), detail: IMMUTABLE },
+        error: { path: 'spec.selector', type: 'Invalid', value: labelSelectorJson(now), detail: IMMUTABLE },
         rule: `A ${kind}'s \`spec.selector\` cannot change after creation (apps/v1 and apps/v1beta2).`,
         ruleSource: `${SRC} ${source}`,
         before: old,
@@ -101,35 +118,55 @@ function selectorRule(source: string): Rule {
   };
 }
 
-const STATEFULSET_MUTABLE = ['replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds'];
-const STATEFULSET_DEFAULTS: Record<string, unknown> = { podManagementPolicy: 'OrderedReady', revisionHistoryLimit: 10 };
-const STATEFULSET_DETAIL =
-  "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden";
+const STATEFULSET_SOURCE = `${SRC} pkg/apis/apps/validation/validation.go ValidateStatefulSetUpdate`;
+const STATEFULSET_OLDER =
+  "Older API servers answer a single `spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', " +
+  "'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden` instead, and refuse `revisionHistoryLimit` edits too.";
 
-/** One Forbidden error on `spec` for any field outside the allowed list; we name the field. */
+/** The four fixed fields, each with its own error, in the server's order; everything else in the spec may change. */
 function statefulSetRule({ before, after }: RuleInput): ImmutableViolation[] {
-  const old = withDefaults(without(spec(before), STATEFULSET_MUTABLE), STATEFULSET_DEFAULTS);
-  const now = withDefaults(without(spec(after), STATEFULSET_MUTABLE), STATEFULSET_DEFAULTS);
-  const keys = new Set(changedPaths(old, now).map((p) => p[0] as string));
-  return [...keys].map((key) => {
-    const newerAllow = key === 'revisionHistoryLimit';
-    return {
+  const old = spec(before);
+  const now = spec(after);
+  const fields: Array<{ field: string; same: boolean; value: () => string }> = [
+    { field: 'selector', same: deepEqual(old.selector, now.selector), value: () => labelSelectorJson(now.selector) },
+    {
+      field: 'volumeClaimTemplates',
+      // Compared as the server holds them, defaults filled (volumeMode Filesystem).
+      same: internalJson(VOLUME_CLAIM_TEMPLATES, old.volumeClaimTemplates) === internalJson(VOLUME_CLAIM_TEMPLATES, now.volumeClaimTemplates),
+      value: () => internalJson(VOLUME_CLAIM_TEMPLATES, now.volumeClaimTemplates),
+    },
+    { field: 'serviceName', same: (old.serviceName ?? '') === (now.serviceName ?? ''), value: () => goValue(now.serviceName ?? '') },
+    {
+      field: 'podManagementPolicy',
+      same: (old.podManagementPolicy ?? 'OrderedReady') === (now.podManagementPolicy ?? 'OrderedReady'),
+      value: () => goValue(now.podManagementPolicy ?? 'OrderedReady'),
+    },
+  ];
+  return fields
+    .filter((f) => !f.same)
+    .map(({ field, value }) => ({
       code: 'kubernetes/immutable-field' as const,
-      // Recent API servers (about 1.34 on) allow revisionHistoryLimit: a warning, not a certain failure.
-      severity: newerAllow ? ('warning' as const) : ('error' as const),
-      at: ['spec', key],
-      error: { path: 'spec', type: 'Forbidden' as const, detail: STATEFULSET_DETAIL },
-      rule: "A StatefulSet's spec may change only in replicas, ordinals, template, updateStrategy, persistentVolumeClaimRetentionPolicy and minReadySeconds.",
-      ruleSource: `${SRC} pkg/apis/apps/validation/validation.go ValidateStatefulSetUpdate`,
-      note: newerAllow ? 'Newer API servers (about Kubernetes 1.34 and later) also allow `revisionHistoryLimit`; older ones refuse it.' : undefined,
-      before: spec(before)[key],
-      after: spec(after)[key],
-    };
-  });
+      severity: 'error' as const,
+      at: ['spec', field],
+      error: { path: `spec.${field}`, type: 'Invalid' as const, value: value(), detail: IMMUTABLE },
+      rule: "A StatefulSet's `selector`, `volumeClaimTemplates`, `serviceName` and `podManagementPolicy` cannot change after creation; the rest of its spec may.",
+      ruleSource: STATEFULSET_SOURCE,
+      note: STATEFULSET_OLDER,
+      before: old[field],
+      after: now[field],
+    }));
 }
 
-const JOB_ALWAYS_IMMUTABLE = ['completionMode', 'podFailurePolicy', 'backoffLimitPerIndex', 'managedBy', 'successPolicy'];
 const JOB_SOURCE = `${SRC} pkg/apis/batch/validation/validation.go ValidateJobSpecUpdate`;
+
+/** The Job fields fixed after creation besides completions, selector and template, in the server's order, and how it prints each. */
+const JOB_FIXED: Array<{ field: string; value: (v: unknown) => string }> = [
+  { field: 'completionMode', value: (v) => goValue(v ?? 'NonIndexed') },
+  { field: 'podFailurePolicy', value: (v) => internalJson(POD_FAILURE_POLICY, v) },
+  { field: 'backoffLimitPerIndex', value: goValue },
+  { field: 'managedBy', value: goValue },
+  { field: 'successPolicy', value: (v) => internalJson(SUCCESS_POLICY, v) },
+];
 
 function jobRule({ before, after }: RuleInput): ImmutableViolation[] {
   const old = spec(before);
@@ -146,34 +183,6 @@ function jobRule({ before, after }: RuleInput): ImmutableViolation[] {
     before: old[field],
     after: now[field],
   });
-  // The selector is usually generated (`controller-uid`); a manifest that sets one where the
-  // deployed Job had none still differs from the generated one.
-  if (now.selector !== undefined && !deepEqual(old.selector, now.selector)) {
-    out.push(
-      violation(
-        'selector',
-        { path: 'spec.selector', type: 'Invalid', value: goLabelSelector(now.selector), detail: IMMUTABLE },
-        "A Job's `spec.selector` cannot change.",
-      ),
-    );
-  }
-  const templateChange = jobTemplateChange(old, now);
-  if (templateChange) {
-    out.push({
-      ...violation(
-        'template',
-        { path: 'spec.template', type: 'Invalid', value: goStruct('core.PodTemplateSpec'), detail: IMMUTABLE },
-        "A Job's pod template cannot change. Only while the Job is suspended and has not started may its node affinity, node selector, tolerations, scheduling gates and template labels and annotations change.",
-        old.suspend === true
-          ? 'The deployed Job is suspended, so scheduling directives and template labels/annotations may change, but this edit changes more.'
-          : undefined,
-      ),
-      at: ['spec', 'template', ...templateChange],
-      before: valueAt(old.template, templateChange),
-      after: valueAt(now.template, templateChange),
-    });
-    out[out.length - 1].ruleSource = `${JOB_SOURCE} (validatePodTemplateUpdate); pkg/registry/batch/job/strategy.go validationOptionsForJob`;
-  }
   if (!deepEqual(old.completions, now.completions)) {
     const indexed = now.completionMode === 'Indexed' && old.completionMode === 'Indexed';
     const inTandem = indexed && deepEqual(now.completions, now.parallelism) && deepEqual(old.completions, old.parallelism);
@@ -184,7 +193,7 @@ function jobRule({ before, after }: RuleInput): ImmutableViolation[] {
           {
             path: 'spec.completions',
             type: 'Invalid',
-            value: goScalar(now.completions),
+            value: goValue(now.completions),
             detail: indexed ? 'can only be modified in tandem with spec.parallelism' : IMMUTABLE,
           },
           "A Job's `spec.completions` cannot change, except for an Indexed Job whose completions and parallelism change together and stay equal.",
@@ -192,18 +201,53 @@ function jobRule({ before, after }: RuleInput): ImmutableViolation[] {
       );
     }
   }
-  for (const field of JOB_ALWAYS_IMMUTABLE) {
-    if (deepEqual(old[field], now[field])) continue;
-    const value = typeof now[field] === 'object' && now[field] !== null ? goStruct(`batch.${field[0].toUpperCase()}${field.slice(1)}`) : goScalar(now[field]);
-    out.push(violation(field, { path: `spec.${field}`, type: 'Invalid', value, detail: IMMUTABLE }, `A Job's \`spec.${field}\` cannot change.`));
+  // The selector is usually generated (`controller-uid`); a manifest that sets one where the
+  // deployed Job had none still differs from the generated one.
+  if (now.selector !== undefined && !deepEqual(old.selector, now.selector)) {
+    out.push(
+      violation(
+        'selector',
+        { path: 'spec.selector', type: 'Invalid', value: labelSelectorJson(now.selector), detail: IMMUTABLE },
+        "A Job's `spec.selector` cannot change.",
+        old.selector === undefined
+          ? "The deployed Job's selector was generated (it holds the Job's uid): the server merges this one into it, prints the merged selector, and also finds the template's generated labels no longer match."
+          : undefined,
+      ),
+    );
+  }
+  const templateChange = jobTemplateChange(old, now);
+  if (templateChange) {
+    const suspended = old.suspend === true;
+    out.push({
+      ...violation(
+        'template',
+        // The server prints the whole stored template (defaults, the generated labels with the Job's uid): elided.
+        { path: suspended ? 'spec.template.spec' : 'spec.template', type: 'Invalid', value: ELIDED_OBJECT, valueElided: true, detail: IMMUTABLE },
+        "A Job's pod template cannot change. While the Job is suspended and has not started, its node affinity, node selector, tolerations, scheduling gates, template labels and annotations and container resources may change.",
+        suspended
+          ? 'The deployed Job is suspended, so scheduling directives, template labels/annotations and container resources may change, but this edit changes more (if the Job has started, none of it may change).'
+          : undefined,
+      ),
+      at: ['spec', 'template', ...templateChange],
+      before: valueAt(old.template, templateChange),
+      after: valueAt(now.template, templateChange),
+      ruleSource: `${JOB_SOURCE} (validatePodTemplateUpdate); pkg/registry/batch/job/strategy.go validationOptionsForJob`,
+    });
+  }
+  for (const { field, value } of JOB_FIXED) {
+    if (deepEqual(old[field] ?? defaultOf(field), now[field] ?? defaultOf(field))) continue;
+    out.push(violation(field, { path: `spec.${field}`, type: 'Invalid', value: value(now[field]), detail: IMMUTABLE }, `A Job's \`spec.${field}\` cannot change.`));
   }
   return out;
 }
 
-/** Template fields a suspended, not yet started Job may change (`AllowMutableSchedulingDirectives`). */
+function defaultOf(jobField: string): unknown {
+  return jobField === 'completionMode' ? 'NonIndexed' : undefined;
+}
+
+/** Template fields a suspended, not yet started Job may change (`AllowMutableSchedulingDirectives`, `AllowMutablePodResources`). */
 const SUSPENDED_JOB_MUTABLE: FieldPath[] = [
-  ['metadata', 'labels'],
-  ['metadata', 'annotations'],
+  ['metadata'],
   ['spec', 'nodeSelector'],
   ['spec', 'tolerations'],
   ['spec', 'schedulingGates'],
@@ -214,10 +258,37 @@ function jobTemplateChange(old: Record<string, unknown>, now: Record<string, unk
   let before = old.template;
   let after = now.template;
   if (old.suspend === true) {
+    // Only the pod spec is compared, with the scheduling directives and container resources as edited.
     before = withoutPaths(before, SUSPENDED_JOB_MUTABLE);
     after = withoutPaths(after, SUSPENDED_JOB_MUTABLE);
+    before = withContainerResourcesOf(before, after);
+    if (isPlainObject(before) && isPlainObject(before.spec) && isPlainObject(before.spec.affinity) && Object.keys(before.spec.affinity).length === 0)
+      delete before.spec.affinity;
+    if (isPlainObject(after) && isPlainObject(after.spec) && isPlainObject(after.spec.affinity) && Object.keys(after.spec.affinity).length === 0)
+      delete after.spec.affinity;
   }
   return changedPaths(before, after, [], 1)[0];
+}
+
+/** `template` with each container's resources taken from `edited` (same count, same name), as the server copies them. */
+function withContainerResourcesOf(template: unknown, edited: unknown): unknown {
+  if (!isPlainObject(template) || !isPlainObject(template.spec) || !isPlainObject(edited) || !isPlainObject(edited.spec)) return template;
+  const editedSpec = edited.spec;
+  const spec: Record<string, unknown> = { ...template.spec };
+  for (const list of ['containers', 'initContainers']) {
+    const mine = spec[list];
+    const theirs = editedSpec[list];
+    if (!Array.isArray(mine) || !Array.isArray(theirs) || mine.length !== theirs.length) continue;
+    spec[list] = mine.map((c: unknown, i: number) => {
+      const other: unknown = theirs[i];
+      if (!isPlainObject(c) || !isPlainObject(other) || c.name !== other.name) return c;
+      const merged: Record<string, unknown> = { ...c };
+      if (other.resources === undefined) delete merged.resources;
+      else merged.resources = other.resources;
+      return merged;
+    });
+  }
+  return { ...template, spec };
 }
 
 const POD_DETAIL =
@@ -228,9 +299,27 @@ function podRule({ before, after }: RuleInput): ImmutableViolation[] {
   const old = spec(before);
   const now = spec(after);
   const out: ImmutableViolation[] = [];
+  // Adding or removing a container ends the check: the only error.
+  for (const list of ['containers', 'initContainers']) {
+    const oldCount = Array.isArray(old[list]) ? old[list].length : 0;
+    const newCount = Array.isArray(now[list]) ? now[list].length : 0;
+    if (oldCount !== newCount)
+      return [podViolation([list], { path: `spec.${list}`, type: 'Forbidden', detail: 'pod updates may not add or remove containers' }, old, now)];
+  }
   const oldDeadline = old.activeDeadlineSeconds;
   const newDeadline = now.activeDeadlineSeconds;
-  if (typeof oldDeadline === 'number' && oldDeadline > 0 && (newDeadline === undefined || newDeadline === null)) {
+  if (typeof oldDeadline === 'number' && typeof newDeadline === 'number' && newDeadline > oldDeadline) {
+    // A raised deadline ends the check too.
+    return [
+      podViolation(
+        ['activeDeadlineSeconds'],
+        { path: 'spec.activeDeadlineSeconds', type: 'Invalid', value: goValue(newDeadline), detail: 'must be less than or equal to previous value' },
+        old,
+        now,
+      ),
+    ];
+  }
+  if (typeof oldDeadline === 'number' && (newDeadline === undefined || newDeadline === null)) {
     out.push(
       podViolation(
         ['activeDeadlineSeconds'],
@@ -239,11 +328,16 @@ function podRule({ before, after }: RuleInput): ImmutableViolation[] {
         now,
       ),
     );
-  } else if (typeof oldDeadline === 'number' && typeof newDeadline === 'number' && newDeadline > oldDeadline) {
+  }
+  // Every existing toleration must still be there (its tolerationSeconds may change).
+  const withoutSeconds = (t: unknown) => (isPlainObject(t) ? without(t, ['tolerationSeconds']) : t);
+  const oldTolerations = Array.isArray(old.tolerations) ? old.tolerations : [];
+  const newTolerations = Array.isArray(now.tolerations) ? now.tolerations : [];
+  if (!oldTolerations.every((t) => newTolerations.some((n) => deepEqual(withoutSeconds(t), withoutSeconds(n))))) {
     out.push(
       podViolation(
-        ['activeDeadlineSeconds'],
-        { path: 'spec.activeDeadlineSeconds', type: 'Invalid', value: goScalar(newDeadline), detail: 'must be less than or equal to previous value' },
+        ['tolerations'],
+        { path: 'spec.tolerations', type: 'Forbidden', detail: 'existing toleration can not be modified except its tolerationSeconds' },
         old,
         now,
       ),
@@ -254,19 +348,18 @@ function podRule({ before, after }: RuleInput): ImmutableViolation[] {
   for (const list of ['containers', 'initContainers']) {
     const oldList = old[list];
     const newList = now[list];
-    if (Array.isArray(oldList) && Array.isArray(newList) && oldList.length === newList.length) {
+    if (Array.isArray(oldList) && Array.isArray(newList)) {
       allowed[list] = oldList.map((c, i) => (isPlainObject(c) && isPlainObject(newList[i]) ? { ...c, image: newList[i].image } : c));
     }
   }
   allowed.activeDeadlineSeconds = now.activeDeadlineSeconds;
-  const oldTolerations = Array.isArray(old.tolerations) ? old.tolerations : [];
-  const newTolerations = Array.isArray(now.tolerations) ? now.tolerations : [];
-  if (oldTolerations.every((t) => newTolerations.some((n) => deepEqual(t, n)))) allowed.tolerations = now.tolerations;
+  // The tolerations were checked on their own above.
+  allowed.tolerations = now.tolerations;
   if (typeof old.terminationGracePeriodSeconds === 'number' && old.terminationGracePeriodSeconds < 0 && now.terminationGracePeriodSeconds === 1) {
     allowed.terminationGracePeriodSeconds = 1;
   }
   const first = changedPaths(allowed, now, [], 1)[0];
-  if (first) out.push(podViolation(first, { path: 'spec', type: 'Forbidden', detail: POD_DETAIL }, old, now));
+  if (first) out.push(podViolation(first, { path: 'spec', type: 'Forbidden', detail: POD_DETAIL, diffFollows: true }, old, now));
   return out;
 }
 
@@ -276,9 +369,11 @@ function podViolation(at: FieldPath, error: FieldError, old: Record<string, unkn
     severity: 'error',
     at: ['spec', ...at],
     error,
-    rule: "A Pod's spec may change only in container images, activeDeadlineSeconds (only down), tolerations (only additions) and a negative terminationGracePeriodSeconds set to 1.",
+    rule: "A Pod's spec may change only in container images, activeDeadlineSeconds (only down), tolerations (only additions, and their tolerationSeconds) and a negative terminationGracePeriodSeconds set to 1.",
     ruleSource: POD_SOURCE,
-    note: error.type === 'Forbidden' ? 'The server adds a diff of the two specs after this text.' : undefined,
+    note: error.diffFollows
+      ? 'The server adds a diff of the two specs after this text. Container resources change through the `resize` subresource (`kubectl patch --subresource resize`), not an update.'
+      : undefined,
     before: valueAt(old, at),
     after: valueAt(now, at),
   };
@@ -303,29 +398,50 @@ function serviceRule({ before, after }: RuleInput): ImmutableViolation[] {
         code: 'kubernetes/immutable-field',
         severity: 'error',
         at: ['spec', field, ...(field === 'clusterIPs' ? [i] : [])],
-        error: { path: `spec.clusterIPs[${i}]`, type: 'Invalid', value: goStringSlice(newIPs), detail: 'may not change once set' },
+        error: { path: `spec.clusterIPs[${i}]`, type: 'Invalid', value: goJson(newIPs), detail: 'may not change once set' },
         rule: "A Service's cluster IPs cannot change once set (not checked for ExternalName Services or between two headless ones).",
         ruleSource: `${SERVICE_SOURCE} validateUpgradeDowngradeClusterIPs`,
         before: oldIPs[i],
         after: newIPs[i],
       });
     }
+    if (oldIPs.length === 0 && newIPs.length > 0) {
+      // The deployed Service got an address the manifest doesn't know: this one differs unless it is that very address.
+      const field = Array.isArray(now.clusterIPs) ? 'clusterIPs' : 'clusterIP';
+      out.push({
+        code: 'kubernetes/immutable-field',
+        severity: 'warning',
+        at: ['spec', field, ...(field === 'clusterIPs' ? [0] : [])],
+        error: { path: 'spec.clusterIPs[0]', type: 'Invalid', value: goJson(newIPs), detail: 'may not change once set' },
+        rule: "A Service's cluster IPs cannot change once set, and the server set one when the Service was created without it.",
+        ruleSource: `${SERVICE_SOURCE} validateUpgradeDowngradeClusterIPs`,
+        note: 'Accepted only if this is the address the server allocated (`kubectl get service` shows it).',
+        before: undefined,
+        after: newIPs[0],
+      });
+    }
   }
   const oldFamilies = Array.isArray(old.ipFamilies) ? old.ipFamilies : [];
   const newFamilies = Array.isArray(now.ipFamilies) ? now.ipFamilies : [];
-  if (!externalName && oldFamilies.length > 0 && newFamilies.length > 0 && oldFamilies[0] !== newFamilies[0] && !bothHeadless) {
+  if (!externalName && oldFamilies.length > 0 && newFamilies.length > 0 && oldFamilies[0] !== newFamilies[0] && !bothHeadless && newIPs[0] !== 'None') {
+    // The server keeps the allocated address, and its family no longer matches: that is the error it
+    // reports (before the "may not change once set" of the family itself). The address is the
+    // manifest's, or the one the server allocated (elided).
+    const address = oldIPs[0] !== undefined && (newIPs.length === 0 || newIPs[0] === oldIPs[0]) ? goValue(oldIPs[0]) : ELIDED_STRING;
     out.push({
       code: 'kubernetes/immutable-field',
       severity: 'error',
       at: ['spec', 'ipFamilies', 0],
       error: {
-        path: 'spec.ipFamilies[0]',
+        path: 'spec.clusterIPs[0]',
         type: 'Invalid',
-        value: `[]core.IPFamily{${newFamilies.map((f) => JSON.stringify(String(f))).join(', ')}}`,
-        detail: 'may not change once set',
+        value: address,
+        ...(address === ELIDED_STRING ? { valueElided: true } : {}),
+        detail: `expected an ${String(newFamilies[0])} value as indicated by \`ipFamilies[0]\``,
       },
-      rule: "A Service's primary IP family cannot change once set.",
-      ruleSource: `${SERVICE_SOURCE} validateUpgradeDowngradeIPFamilies`,
+      rule: "A Service's primary IP family cannot change once set: its cluster IP stays, and no longer matches.",
+      ruleSource: `${SERVICE_SOURCE} validateUpgradeDowngradeIPFamilies, ValidateServiceClusterIPsRelatedFields`,
+      note: 'Only the family mismatch of the kept address is reported by Kubernetes 1.37.2; the family itself "may not change once set" either.',
       before: oldFamilies[0],
       after: newFamilies[0],
     });
@@ -335,7 +451,7 @@ function serviceRule({ before, after }: RuleInput): ImmutableViolation[] {
       code: 'kubernetes/immutable-field',
       severity: 'error',
       at: ['spec', 'loadBalancerClass'],
-      error: { path: 'spec.loadBalancerClass', type: 'Invalid', value: goScalar(now.loadBalancerClass), detail: 'may not change once set' },
+      error: { path: 'spec.loadBalancerClass', type: 'Invalid', value: goValue(now.loadBalancerClass), detail: 'may not change once set' },
       rule: "A LoadBalancer Service's `loadBalancerClass` cannot change (nor be set or unset) while it stays a LoadBalancer.",
       ruleSource: `${SERVICE_SOURCE} validateLoadBalancerClassField`,
       before: old.loadBalancerClass,
@@ -373,6 +489,10 @@ function clusterIPs(s: Record<string, unknown>): string[] {
 const PVC_SOURCE = `${SRC} pkg/apis/core/validation/validation.go ValidatePersistentVolumeClaimUpdate`;
 const PVC_DETAIL = 'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims';
 
+/**
+ * The claim is taken as bound with the capacity it asked for (so its storage request may grow and its
+ * volumeAttributesClassName change), and a volumeAttributesClassName it has as applied.
+ */
 function persistentVolumeClaimRule({ before, after }: RuleInput): ImmutableViolation[] {
   const old = spec(before);
   const now = spec(after);
@@ -389,9 +509,24 @@ function persistentVolumeClaimRule({ before, after }: RuleInput): ImmutableViola
     after: valueAt(now, at),
   });
   const volumeMode = (s: Record<string, unknown>) => s.volumeMode ?? 'Filesystem';
-  if (volumeMode(old) !== volumeMode(now)) {
+  // Everything else in spec is fixed (volumeMode too: it is also reported on its own), except a few one-way settings.
+  const strip = (s: Record<string, unknown>) => {
+    const copy = without(s, ['volumeAttributesClassName']);
+    copy.volumeMode = volumeMode(s);
+    if (isPlainObject(copy.resources)) copy.resources = without(copy.resources, ['requests']);
+    if (!old.volumeName) delete copy.volumeName; // binding sets it once
+    if (old.storageClassName === undefined) delete copy.storageClassName; // set from nil (a default class, or the migration)
+    return copy;
+  };
+  const first = changedPaths(strip(old), strip(now), [], 1)[0];
+  if (first) {
     out.push(
-      violation(['volumeMode'], { path: 'volumeMode', type: 'Invalid', value: goScalar(volumeMode(now)), detail: IMMUTABLE }, "A claim's volumeMode cannot change."),
+      violation(
+        first,
+        { path: 'spec', type: 'Forbidden', detail: PVC_DETAIL, diffFollows: true },
+        "A claim's spec is fixed once created, except its storage request (growth) and volumeAttributesClassName, and only for a bound claim.",
+        'The server adds a diff of the two specs after this text. A claim not yet bound may not change at all.',
+      ),
     );
   }
   const oldStorage = parseQuantity(valueAt(old, ['resources', 'requests', 'storage']));
@@ -400,43 +535,30 @@ function persistentVolumeClaimRule({ before, after }: RuleInput): ImmutableViola
     out.push(
       violation(
         ['resources', 'requests', 'storage'],
-        { path: 'spec.resources.requests.storage', type: 'Forbidden', detail: 'field can not be less than previous value' },
-        "A claim's storage request may grow (where its StorageClass allows expansion) but never shrink.",
-        'With the RecoverVolumeExpansionFailure feature a claim may shrink back after a failed expansion, but never below its current capacity.',
+        { path: 'spec.resources.requests.storage', type: 'Forbidden', detail: 'field can not be less than status.capacity' },
+        "A claim's storage request may grow (where its StorageClass allows expansion) but not shrink below the capacity it has.",
+        'Only after a failed expansion, whose capacity stayed below the request, may the request shrink back, down to above that capacity. ' +
+          'Servers without RecoverVolumeExpansionFailure answer "field can not be less than previous value".',
       ),
     );
   }
+  if (volumeMode(old) !== volumeMode(now)) {
+    out.push(
+      violation(['volumeMode'], { path: 'volumeMode', type: 'Invalid', value: goValue(volumeMode(now)), detail: IMMUTABLE }, "A claim's volumeMode cannot change."),
+    );
+  }
   if (typeof old.volumeAttributesClassName === 'string' && old.volumeAttributesClassName !== '' && !now.volumeAttributesClassName) {
+    const to = now.volumeAttributesClassName === '' ? 'empty string' : 'nil';
     out.push(
       violation(
         ['volumeAttributesClassName'],
         {
           path: 'spec.volumeAttributesClassName',
           type: 'Forbidden',
-          detail: now.volumeAttributesClassName === '' ? 'update from non-nil value to an empty string is forbidden' : 'update from non-nil value to nil is forbidden',
+          detail: `update to ${to} is forbidden when status.currentVolumeAttributesClassName is not nil`,
         },
-        "A claim's volumeAttributesClassName may change but not be removed once set.",
-      ),
-    );
-  }
-  // Everything else in spec is fixed, except a few one-way settings.
-  const strip = (s: Record<string, unknown>) => {
-    const copy = without(s, ['volumeMode', 'volumeAttributesClassName']);
-    if (isPlainObject(copy.resources)) copy.resources = without(copy.resources, ['requests']);
-    if (!old.volumeName) delete copy.volumeName; // binding sets it once
-    if (old.storageClassName === undefined) delete copy.storageClassName; // set from nil (migration)
-    return copy;
-  };
-  const rest = strip(old);
-  const restNow = strip(now);
-  const first = changedPaths(rest, restNow, [], 1)[0];
-  if (first) {
-    out.push(
-      violation(
-        first,
-        { path: 'spec', type: 'Forbidden', detail: PVC_DETAIL },
-        "A claim's spec is fixed once created, except its storage request (growth) and volumeAttributesClassName.",
-        'The server adds a diff of the two specs after this text.',
+        "A claim's volumeAttributesClassName may change but not be removed once it has been applied.",
+        'Before the class has been applied to the volume (status.currentVolumeAttributesClassName unset), it may be removed.',
       ),
     );
   }
@@ -487,7 +609,7 @@ function persistentVolumeRule({ before, after }: RuleInput): ImmutableViolation[
     out.push({
       ...base,
       at: ['spec', ...sourceChange],
-      error: { path: 'spec.persistentvolumesource', type: 'Forbidden', detail: 'spec.persistentvolumesource is immutable after creation' },
+      error: { path: 'spec.persistentvolumesource', type: 'Forbidden', detail: 'spec.persistentvolumesource is immutable after creation', diffFollows: true },
       rule: "A PersistentVolume's volume source (nfs, csi, hostPath, …) cannot change after creation.",
       note: 'The server adds a diff of the two sources after this text.',
       before: valueAt(old, sourceChange),
@@ -499,7 +621,7 @@ function persistentVolumeRule({ before, after }: RuleInput): ImmutableViolation[
     out.push({
       ...base,
       at: ['spec', 'volumeMode'],
-      error: { path: 'volumeMode', type: 'Invalid', value: goScalar(volumeMode(now)), detail: IMMUTABLE },
+      error: { path: 'volumeMode', type: 'Invalid', value: goValue(volumeMode(now)), detail: IMMUTABLE },
       rule: "A PersistentVolume's volumeMode cannot change.",
       before: old.volumeMode,
       after: now.volumeMode,
@@ -512,10 +634,11 @@ function persistentVolumeRule({ before, after }: RuleInput): ImmutableViolation[
       error: {
         path: 'nodeAffinity',
         type: 'Invalid',
-        value: now.nodeAffinity === undefined ? 'null' : goStruct('core.VolumeNodeAffinity'),
+        value: internalJson(VOLUME_NODE_AFFINITY, now.nodeAffinity),
         detail: 'field is immutable, except for updating from beta label to GA',
       },
       rule: "A PersistentVolume's nodeAffinity may be set once, then not changed (except renaming beta topology labels to GA).",
+      note: 'With the MutablePVNodeAffinity feature gate (alpha, off by default in Kubernetes 1.37.2) it may change.',
       ruleSource: `${PV_SOURCE} (validatePvNodeAffinity)`,
       before: old.nodeAffinity,
       after: now.nodeAffinity,
@@ -559,7 +682,7 @@ function secretRule({ before, after }: RuleInput): ImmutableViolation[] {
       code: 'kubernetes/immutable-field',
       severity: 'error',
       at: ['type'],
-      error: { path: 'type', type: 'Invalid', value: goScalar(type(after)), detail: IMMUTABLE },
+      error: { path: 'type', type: 'Invalid', value: goValue(type(after)), detail: IMMUTABLE },
       rule: "A Secret's type never changes, immutable or not.",
       ruleSource: source,
       before: type(before),
@@ -609,11 +732,13 @@ const STORAGE_CLASS_SOURCE = `${SRC} pkg/apis/storage/validation/validation.go V
 
 function storageClassRule({ before, after }: RuleInput): ImmutableViolation[] {
   const out: ImmutableViolation[] = [];
+  // Declarative validation reports these four without the value: `Invalid value: null`.
+  const immutable = (path: string): FieldError => ({ path, type: 'Invalid', value: 'null', detail: IMMUTABLE });
   const fields: Array<{ field: string; fallback?: unknown; error: (value: unknown) => FieldError }> = [
-    { field: 'parameters', fallback: {}, error: () => ({ path: 'parameters', type: 'Forbidden', detail: 'updates to parameters are forbidden.' }) },
-    { field: 'provisioner', error: () => ({ path: 'provisioner', type: 'Forbidden', detail: 'updates to provisioner are forbidden.' }) },
-    { field: 'reclaimPolicy', fallback: 'Delete', error: () => ({ path: 'reclaimPolicy', type: 'Forbidden', detail: 'updates to reclaimPolicy are forbidden.' }) },
-    { field: 'volumeBindingMode', fallback: 'Immediate', error: (value) => ({ path: 'volumeBindingMode', type: 'Invalid', value: goScalar(value), detail: IMMUTABLE }) },
+    { field: 'parameters', fallback: {}, error: () => immutable('parameters') },
+    { field: 'provisioner', error: () => immutable('provisioner') },
+    { field: 'reclaimPolicy', fallback: 'Delete', error: () => immutable('reclaimPolicy') },
+    { field: 'volumeBindingMode', fallback: 'Immediate', error: () => immutable('volumeBindingMode') },
   ];
   for (const { field, fallback, error } of fields) {
     const old = before[field] ?? fallback;
@@ -627,18 +752,12 @@ function storageClassRule({ before, after }: RuleInput): ImmutableViolation[] {
       error: error(now),
       rule: "A StorageClass's provisioner, parameters, reclaimPolicy and volumeBindingMode are fixed at creation.",
       ruleSource: STORAGE_CLASS_SOURCE,
-      note: 'Some newer servers answer "field is immutable" for all four fields.',
+      note: 'Older servers answer `Forbidden: updates to parameters are forbidden.` (and likewise for provisioner and reclaimPolicy), and print the volumeBindingMode value.',
       before: old,
       after: now,
     });
   }
   return out;
-}
-
-function withDefaults(value: Record<string, unknown>, defaults: Record<string, unknown>): Record<string, unknown> {
-  const copy = { ...value };
-  for (const [key, fallback] of Object.entries(defaults)) if (copy[key] === undefined || copy[key] === null) copy[key] = fallback;
-  return copy;
 }
 
 function withoutPaths(value: unknown, paths: FieldPath[]): unknown {
