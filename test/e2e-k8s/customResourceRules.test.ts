@@ -16,13 +16,39 @@ import { KubernetesFileAnalyzer } from '../../core/src/kubernetes/kubernetesFile
 import { manifestFindings } from '../../core/src/kubernetes/manifestFindings';
 import { parseManifest } from '../../core/src/kubernetes/manifestParser';
 import { identityKey } from '../../core/src/kubernetes/objectIdentity';
-import { certificate, certificateCrd, CERTIFICATE_EDITS, CRD_NAME } from '../support/certificateCrd';
+import { certificate, certificateCrd, CERTIFICATE_EDITS } from '../support/certificateCrd';
 import { KUBECTL, pause, startControlPlane, type ControlPlane } from '../support/controlPlane';
 import { disposeServers } from '../support/serverProcesses';
 
+/** A CRD whose rules sit on the object's root, which the server names `<nil>`. */
+const ROOT_RULES_CRD = {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: 'gadgets.cert.example.test' },
+  spec: {
+    group: 'cert.example.test',
+    names: { kind: 'Gadget', plural: 'gadgets', singular: 'gadget', listKind: 'GadgetList' },
+    scope: 'Namespaced',
+    versions: [
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            'x-kubernetes-validations': [{ rule: '!has(oldSelf.spec) || has(self.spec)' }, { rule: '!has(oldSelf.data) || self.data == oldSelf.data' }],
+            properties: { spec: { type: 'object', properties: { a: { type: 'string' } } }, data: { type: 'string' } },
+          },
+        },
+      },
+    ],
+  },
+};
+
 /** The errors of a refused update as kubectl prints them: after `is invalid: `, one, or each on a `* ` line. */
-function serverErrors(stderr: string, name: string): string[] {
-  const prefix = `The Certificate "${name}" is invalid: `;
+function serverErrors(stderr: string, name: string, kind = 'Certificate'): string[] {
+  const prefix = `The ${kind} "${name}" is invalid: `;
   const text = stderr.trim();
   assert.ok(text.startsWith(prefix), `unexpected answer: ${text}`);
   const rest = text.slice(prefix.length);
@@ -35,11 +61,11 @@ function serverErrors(stderr: string, name: string): string[] {
 }
 
 /** The errors our findings quote, from their `kubectl apply will fail with` clause. */
-function quotedErrors(findings: Finding[], name: string): string[] {
+function quotedErrors(findings: Finding[], name: string, kind = 'Certificate'): string[] {
   return findings
     .filter((f) => f.code === 'kubernetes/immutable-field')
     .map((f) => {
-      const match = new RegExp(`kubectl apply will fail with \`The Certificate "${name}" is invalid: (.*)\`\\. Applying`).exec(f.message);
+      const match = new RegExp(`kubectl apply will fail with \`The ${kind} "${name}" is invalid: (.*)\`\\. Applying`).exec(f.message);
       assert.ok(match, f.message);
       return match[1]!;
     });
@@ -52,12 +78,20 @@ describe('CRD immutability rules against kube-apiserver', () => {
 
   before(async () => {
     plane = await startControlPlane();
-    await plane.kubectlOk(['apply', '--filename', '-'], JSON.stringify(certificateCrd()));
-    for (let i = 0; ; i++) {
-      const status = await plane.kubectlOk(['get', 'customresourcedefinitions', CRD_NAME, '--output', 'jsonpath={.status.conditions[?(@.type=="Established")].status}']);
-      if (status.trim() === 'True') break;
-      if (i > 300) throw new Error(`${CRD_NAME} was not Established within 30 s`);
-      await pause();
+    for (const crd of [certificateCrd(), ROOT_RULES_CRD]) {
+      await plane.kubectlOk(['apply', '--filename', '-'], JSON.stringify(crd));
+      for (let i = 0; ; i++) {
+        const status = await plane.kubectlOk([
+          'get',
+          'customresourcedefinitions',
+          crd.metadata.name,
+          '--output',
+          'jsonpath={.status.conditions[?(@.type=="Established")].status}',
+        ]);
+        if (status.trim() === 'True') break;
+        if (i > 300) throw new Error(`${crd.metadata.name} was not Established within 30 s`);
+        await pause();
+      }
     }
   });
   after(() => disposeServers());
@@ -137,5 +171,31 @@ describe('CRD immutability rules against kube-apiserver', () => {
       ours.map((f) => f.code),
       [],
     );
+  });
+
+  test('rules on the object’s root: the server names the root <nil>, and so do we', async () => {
+    const namespace = await plane.namespace('crd');
+    const gadget = (name: string) => ({ apiVersion: 'cert.example.test/v1', kind: 'Gadget', metadata: { name, namespace }, spec: { a: 'x' }, data: 'd' });
+    for (const [name, drop, expected] of [
+      ['no-spec', 'spec', '<nil>: Invalid value: failed rule: !has(oldSelf.spec) || has(self.spec)'],
+      ['no-data', 'data', '<nil>: Invalid value: "object": no such key: data evaluating rule: !has(oldSelf.data) || self.data == oldSelf.data'],
+    ] as const) {
+      for (let i = 0; ; i++) {
+        const created = await plane.kubectl(['apply', '--filename', '-'], JSON.stringify(gadget(name)));
+        if (created.exitCode === 0) break;
+        if (i > 50) throw new Error(created.stderr);
+        await pause(200);
+      }
+      const edited: Record<string, unknown> = gadget(name);
+      delete edited[drop];
+      const answer = await plane.kubectl(['apply', '--dry-run=server', '--filename', '-'], JSON.stringify(edited));
+      assert.deepEqual(serverErrors(answer.stderr, name, 'Gadget'), [expected]);
+      const ours = await analyzer.analyze(
+        `/nonexistent/${namespace}/${name}.yaml`,
+        { gitRef: 'HEAD', mayRunProcesses: true, baseline: 'cluster', kubectl: { path: KUBECTL, env: plane.env } },
+        stringify(edited),
+      );
+      assert.deepEqual(quotedErrors(ours, name, 'Gadget'), [expected]);
+    }
   });
 });

@@ -137,7 +137,7 @@ function readSchema(schema: Record<string, unknown>, schemaPath: string, rules: 
   const validations = schema['x-kubernetes-validations'];
   if (Array.isArray(validations)) {
     for (const validation of validations) {
-      const read = readRule(validation, schemaPath || '(the object)');
+      const read = readRule(validation, schemaPath || '(the object)', schemaPath === '');
       if (!read) continue;
       if ('why' in read) skipped.push(read);
       else {
@@ -162,11 +162,12 @@ function readSchema(schema: Record<string, unknown>, schemaPath: string, rules: 
   return node;
 }
 
+const ROOT_FIELDS = new Set(['metadata', 'apiVersion', 'kind']);
 const REASONS: readonly RuleReason[] = ['FieldValueInvalid', 'FieldValueForbidden', 'FieldValueRequired', 'FieldValueDuplicate'];
 const USES_OLD_SELF = /\boldSelf\b/;
 
 /** Undefined for rules that are not about the previous version: they are no immutability rules. */
-function readRule(validation: unknown, schemaPath: string): ImmutabilityRule | SkippedRule | undefined {
+function readRule(validation: unknown, schemaPath: string, root: boolean): ImmutabilityRule | SkippedRule | undefined {
   if (!isRecord(validation) || typeof validation.rule !== 'string') return undefined;
   const rule = validation.rule.trim();
   if (!USES_OLD_SELF.test(rule)) return undefined;
@@ -182,6 +183,8 @@ function readRule(validation: unknown, schemaPath: string): ImmutabilityRule | S
   }
   const form = ruleForm(rule);
   if (!form) return skip('it is none of the forms evaluated here');
+  // At the root, `self` also holds the metadata the server fills in (resourceVersion, managedFields …).
+  if (root && (form.property === undefined || ROOT_FIELDS.has(form.property))) return skip('on the object’s root it compares metadata the API server fills in');
   const ownMessage = typeof validation.message === 'string' && validation.message.trim() !== '';
   const message = ownMessage ? (validation.message as string).trim() : `failed rule: ${rule}`;
   return { ...form, rule, message, ownMessage, reason: reason as RuleReason, ...(fieldPath !== undefined ? { fieldPath } : {}), schemaPath };

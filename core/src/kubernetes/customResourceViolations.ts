@@ -15,6 +15,9 @@ import { goErrorValue, type CustomResourceErrorType, type CustomResourceFieldErr
 import type { ImmutabilityRule, RuleReason, RuleSchema } from './customResourceRules';
 import { deepEqual, isPlainObject } from './valueDiff';
 
+/** How the server names the object's root in an error (a nil field path, printed by apimachinery). */
+const ROOT = '<nil>';
+
 export interface CustomResourceViolation {
   /** The edited field in the new manifest (its nearest existing ancestor is underlined). */
   at: FieldPath;
@@ -57,7 +60,7 @@ function correlatedItem(schema: RuleSchema, item: unknown, oldItems: unknown[]):
 }
 
 function check(schema: RuleSchema, rule: ImmutabilityRule, now: unknown, old: unknown, at: FieldPath, path: string, out: CustomResourceViolation[]): void {
-  const field = path || '<root>';
+  const field = path || ROOT;
   if (rule.form === 'unchanged') {
     if (!celEqual(schema, now, old)) out.push({ at, error: failure(schema, rule, now, path), rule, field, before: old, after: now });
     return;
@@ -107,13 +110,13 @@ function failure(schema: RuleSchema, rule: ImmutabilityRule, self: unknown, path
   const type = REASON_TYPES[rule.reason];
   const scalar = schema.type !== 'object' && schema.type !== 'array';
   const value = (type === 'Invalid value' || type === 'Duplicate value') && scalar ? goErrorValue(self) : undefined;
-  return { path: at || '<root>', type, ...(value !== undefined ? { value } : {}), detail: type === 'Duplicate value' ? '' : rule.message };
+  return { path: at || ROOT, type, ...(value !== undefined ? { value } : {}), detail: type === 'Duplicate value' ? '' : rule.message };
 }
 
 /** A rule whose evaluation failed: at the rule's own field, Invalid with the schema type's name, whatever its reason. */
 function evaluationError(schema: RuleSchema, rule: ImmutabilityRule, path: string, cause: string): CustomResourceFieldError {
   const ruleText = rule.ownMessage ? rule.message : rule.rule;
-  return { path: path || '<root>', type: 'Invalid value', value: goErrorValue(schema.type ?? ''), detail: `${cause} evaluating rule: ${ruleText}` };
+  return { path: path || ROOT, type: 'Invalid value', value: goErrorValue(schema.type ?? ''), detail: `${cause} evaluating rule: ${ruleText}` };
 }
 
 /** CEL's `==` on JSON values: lists of type `set` and `map` compare without order. */
