@@ -18,6 +18,8 @@ import { BackendStates } from '../../core/src/terraform/baseline/backendStates';
 import { ModuleExecutables } from '../../core/src/terraform/tool/moduleExecutables';
 import type { BaselineMode } from '../../core/src/terraform/baseline/terraformBaseline';
 import type { DeployedVersion } from '../../core/src/io/deployedVersion';
+import { DefinitionFiles, MAX_SCANNED_FILES } from '../../core/src/kubernetes/customResourceDefinitionFiles';
+import { CustomResourceRegistry } from '../../core/src/kubernetes/customResourceRegistry';
 import { KubernetesFileAnalyzer } from '../../core/src/kubernetes/kubernetesFileAnalyzer';
 import { KUBERNETES_FILE } from '../../core/src/kubernetes/manifestFiles';
 import { HclParser } from '../../core/src/terraform/hcl/hclParser';
@@ -48,6 +50,8 @@ export interface CheckOptions {
   varFiles?: string[];
   /** `--ask-providers`: the initialised modules' own provider binaries decide (plugin protocol, offline). */
   askProviders?: boolean;
+  /** `--crds PATH`: files or folders with CustomResourceDefinitions, besides those among the checked paths (as typed). */
+  crds?: string[];
   cwd: string;
 }
 
@@ -69,6 +73,7 @@ export function parseCheckArguments(args: string[], cwd: string): CheckOptions {
     } else if (arg === '--git-ref') options.gitRef = value();
     else if (arg === '--against') options.against = value();
     else if (arg === '--ask-providers') options.askProviders = true;
+    else if (arg === '--crds') (options.crds ??= []).push(value());
     else if (arg === '--var-file') (options.varFiles ??= []).push(value());
     else if (arg.startsWith('--var-file=')) (options.varFiles ??= []).push(arg.slice('--var-file='.length));
     else if (arg === '--format') {
@@ -79,6 +84,7 @@ export function parseCheckArguments(args: string[], cwd: string): CheckOptions {
     else options.paths.push(arg);
   }
   if (options.paths.length === 0) options.paths.push('.');
+  for (const crds of options.crds ?? []) if (!existsSync(path.resolve(cwd, crds))) throw new UsageError(`--crds ${crds}: no such file or folder.`);
   if (options.against !== undefined) {
     if (options.baseline === 'git') throw new UsageError('--against PATH takes the place of git as the baseline: it cannot be combined with --baseline git.');
     if (options.gitRef !== undefined) throw new UsageError('--against PATH takes the place of git as the baseline: it cannot be combined with --git-ref.');
@@ -274,6 +280,11 @@ export async function runCheck(options: CheckOptions, version: string): Promise<
   }
   // Within one run each deployed file is read once.
   const kubernetes = new KubernetesFileAnalyzer(Infinity);
+  const relativePath = (p: string) => path.relative(options.cwd, p) || path.basename(p);
+  // The CRDs among the checked manifests and under --crds: their custom resources are checked against their immutability rules.
+  const crdScan =
+    manifests.size > 0 ? new DefinitionFiles(relativePath).scan([...manifests.keys(), ...(options.crds ?? []).map((p) => path.resolve(options.cwd, p))]) : undefined;
+  const customResources = crdScan && crdScan.definitions.length > 0 ? new CustomResourceRegistry(crdScan.definitions) : undefined;
   for (const [file, root] of [...manifests].sort(([a], [b]) => a.localeCompare(b))) {
     let findings;
     try {
@@ -282,6 +293,7 @@ export async function runCheck(options: CheckOptions, version: string): Promise<
         mayRunProcesses: true,
         deployed: deployedFor(root),
         explicitGit: options.baseline === 'git',
+        customResources,
       });
     } catch (error) {
       results.push({ target: file, findings: [analysisFailedFinding(file, 'kubernetes', error, NOT_IN_THIS_REPORT)], failure: error });
@@ -289,12 +301,13 @@ export async function runCheck(options: CheckOptions, version: string): Promise<
     }
     results.push({ target: file, findings, unavailable: findings.find((f) => f.code === 'kubernetes/baseline-unavailable') });
   }
-  const relativePath = (p: string) => path.relative(options.cwd, p) || path.basename(p);
   const relative = withoutDuplicates(results.flatMap((r) => r.findings))
     .map((f) => ({ ...f, file: relativePath(f.file), ...(f.related ? { related: f.related.map((r) => ({ ...r, file: relativePath(r.file) })) } : {}) }))
     .sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   const stderr =
     knowledgeProblems.join('') +
+    (crdScan?.problems.map((p) => `immutable-infra: ${p.source}: ${p.problem} Its custom resources are not checked against it.\n`).join('') ?? '') +
+    (crdScan?.truncated ? `immutable-infra: only the first ${MAX_SCANNED_FILES} YAML files were searched for CustomResourceDefinitions.\n` : '') +
     (providers?.lines.map((line) => `immutable-infra: ${withRelativePaths(line, options.cwd)}\n`).join('') ?? '') +
     results
       .filter((r) => r.unavailable || r.failure !== undefined)

@@ -6,9 +6,9 @@
  */
 import { getLiveObjects, type KubectlOptions, type LiveObjects } from './kubectlBaseline';
 import { liveBaselineObject } from './liveBaseline';
-import type { ManifestBaselineSource } from './manifestBaselineSource';
+import { analysedKinds, type ManifestBaselineSource } from './manifestBaselineSource';
 import type { ManifestObject } from './manifestParser';
-import { identityKey, isAnalysedKind, type ObjectIdentity } from './objectIdentity';
+import { identityKey, type ObjectIdentity } from './objectIdentity';
 
 /** Milliseconds a cluster lookup is reused: typing must not run kubectl per keystroke. */
 const LIVE_LOOKUP_TTL_MS = 30_000;
@@ -26,8 +26,8 @@ export class ClusterObjects {
   /** The cluster kubectl reaches with `kubectl` (its path is the machine-scoped setting) as a baseline source. */
   through(kubectl: KubectlOptions): ManifestBaselineSource {
     return {
-      deployedObjects: async (_file, manifest) => {
-        const edited = manifest.objects.filter((o) => o.identity && isAnalysedKind(o.kind));
+      deployedObjects: async (_file, manifest, compared = analysedKinds) => {
+        const edited = manifest.objects.filter((o) => o.identity && compared(o));
         const live = await this.liveObjects(
           edited.map((o) => o.identity!),
           kubectl,

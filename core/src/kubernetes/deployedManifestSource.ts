@@ -8,14 +8,14 @@ import * as path from 'node:path';
 import { counterpartPath, type DeployedVersion } from '../io/deployedVersion';
 import { deployedObject, type DeployedManifests } from './deployedManifests';
 import type { FoundBaseline } from './manifestAnalysis';
-import type { ManifestBaselineSource } from './manifestBaselineSource';
+import { analysedKinds, type ManifestBaselineSource } from './manifestBaselineSource';
 import type { ManifestObject } from './manifestParser';
-import { identityKey, isAnalysedKind } from './objectIdentity';
+import { identityKey } from './objectIdentity';
 
 /** `manifests`: the pools of deployed objects, kept between analyses. */
 export function deployedManifestSource(manifests: DeployedManifests, deployed: DeployedVersion): ManifestBaselineSource {
   return {
-    deployedObjects: async (file, manifest) => {
+    deployedObjects: async (file, manifest, compared = analysedKinds) => {
       const pool = manifests.pool(deployed.path);
       const cannotCompare = 'Edits to the Kubernetes objects cannot be compared with a deployed version.';
       if (!pool) return { reason: `${deployed.origin} does not exist. ${cannotCompare}`, severity: 'warning' };
@@ -31,7 +31,7 @@ export function deployedManifestSource(manifests: DeployedManifests, deployed: D
       const sources = new Set<string>();
       const notFound: string[] = [];
       for (const object of manifest.objects) {
-        if (!object.identity || !isAnalysedKind(object.kind)) continue;
+        if (!object.identity || !compared(object)) continue;
         const key = identityKey(object.identity);
         const found = deployedObject(pool, key, counterpart);
         if (!found) notFound.push(`${object.kind} \`${object.identity.name}\``);

@@ -8,10 +8,10 @@ import * as path from 'node:path';
 import { BaselineError } from '../io/baselineError';
 import { readGitFile, readGitSnapshot, ThrottledCommitResolver } from '../io/git';
 import { objectsByIdentity } from './deployedManifests';
-import type { ManifestBaselineSource } from './manifestBaselineSource';
+import { analysedKinds, type ManifestBaselineSource } from './manifestBaselineSource';
 import { KUBERNETES_FILE } from './manifestFiles';
 import { parseManifest, type ManifestObject } from './manifestParser';
-import { identityKey, isAnalysedKind } from './objectIdentity';
+import { identityKey } from './objectIdentity';
 
 /** Sibling files at the ref larger than this are not searched for moved objects. */
 const MAX_SIBLING_BYTES = 1024 * 1024;
@@ -31,7 +31,7 @@ export class GitManifestRevisions {
   /** Git at `ref` as a baseline source; `explicit`: the user asked for git (`--baseline git`), so its absence is a warning, not a hint. */
   at(ref: string, explicit: boolean): ManifestBaselineSource {
     return {
-      deployedObjects: async (file, manifest) => {
+      deployedObjects: async (file, manifest, compared = analysedKinds) => {
         const dir = path.dirname(file);
         let commit: string;
         try {
@@ -44,7 +44,7 @@ export class GitManifestRevisions {
           throw error;
         }
         const objects = new Map(await this.objectsInFile(file, commit));
-        const missing = manifest.objects.some((o) => o.identity && isAnalysedKind(o.kind) && !objects.has(identityKey(o.identity)));
+        const missing = manifest.objects.some((o) => o.identity && compared(o) && !objects.has(identityKey(o.identity)));
         if (missing) {
           for (const [key, object] of await this.objectsInFolder(dir, commit)) if (!objects.has(key)) objects.set(key, object);
         }

@@ -17,15 +17,26 @@ import type { Finding } from '../../../common/src/findings';
 import type { KubernetesBaselineSource } from '../../../common/src/settings';
 import type { DeployedVersion } from '../io/deployedVersion';
 import { decodeUtf8 } from '../io/utf8';
+import { ClusterCustomResourceDefinitions } from './clusterCustomResourceDefinitions';
 import { ClusterObjects } from './clusterManifestSource';
+import { firstKnown, type CustomResourceRules } from './customResourceRegistry';
 import { DeployedManifests } from './deployedManifests';
 import { deployedManifestSource } from './deployedManifestSource';
 import { GitManifestRevisions } from './gitManifestSource';
 import { reparseManifest, type IncrementalManifest } from './incrementalManifest';
 import type { KubectlOptions } from './kubectlBaseline';
-import { analyzeManifest, looksLikeKubernetesText, MAX_MANIFEST_BYTES, needsBaseline, unanalysedManifestFindings, type UnanalysedManifest } from './manifestAnalysis';
+import {
+  analyzeManifest,
+  isComparedObject,
+  looksLikeKubernetesText,
+  MAX_MANIFEST_BYTES,
+  needsBaseline,
+  unanalysedManifestFindings,
+  type UnanalysedManifest,
+} from './manifestAnalysis';
 import { noBaseline, type ManifestBaselineSource } from './manifestBaselineSource';
 import type { ObjectFindingsMemo } from './manifestFindings';
+import type { ManifestObject } from './manifestParser';
 
 /** Files whose last parse is kept for the next edit: more than an editor usually has open. */
 const MAX_REMEMBERED_FILES = 32;
@@ -42,12 +53,19 @@ export interface KubernetesAnalysisOptions {
   deployed?: DeployedVersion;
   /** The user asked for the git baseline explicitly (`--baseline git`): its absence is a warning, not a hint. */
   explicitGit?: boolean;
+  /**
+   * The CRDs the host found (the workspace's, the CLI's paths): their custom resources are checked
+   * against the CRDs' immutability rules. With the cluster baseline, the cluster's CRDs of kinds
+   * not found here are read too.
+   */
+  customResources?: CustomResourceRules;
 }
 
 export class KubernetesFileAnalyzer {
   private readonly git = new GitManifestRevisions();
   private readonly deployedManifests: DeployedManifests;
   private readonly cluster = new ClusterObjects();
+  private readonly clusterDefinitions = new ClusterCustomResourceDefinitions();
   /**
    * The last parse of each recently analysed file, for an incremental re-parse after an edit,
    * and the findings of its objects: a whole parse of a large manifest is far over the budget
@@ -71,8 +89,18 @@ export class KubernetesFileAnalyzer {
     const loaded = text === undefined ? readManifest(absolute) : editorText(text);
     if (loaded.kind !== 'text') return unanalysedManifestFindings(absolute, loaded);
     const manifest = this.parse(absolute, loaded.text);
-    const baseline = needsBaseline(manifest) ? await this.baselineSource(options).deployedObjects(absolute, manifest) : undefined;
-    return analyzeManifest({ file: absolute, manifest, baseline, memo: this.findingsMemo });
+    const customResources = await this.customResources(manifest.objects, options);
+    const compared = (object: ManifestObject) => isComparedObject(object, customResources);
+    const baseline = needsBaseline(manifest, customResources) ? await this.baselineSource(options).deployedObjects(absolute, manifest, compared) : undefined;
+    return analyzeManifest({ file: absolute, manifest, baseline, memo: this.findingsMemo, customResources });
+  }
+
+  /** The host's CRDs, and with the cluster baseline (where processes may run) the cluster's for kinds the host has none of. */
+  private async customResources(objects: ManifestObject[], options: KubernetesAnalysisOptions): Promise<CustomResourceRules | undefined> {
+    if (options.baseline !== 'cluster' || !options.mayRunProcesses) return options.customResources;
+    const unknown = objects.filter((o) => !options.customResources?.rulesFor(o.group, o.kind, o.version));
+    if (unknown.length === 0) return options.customResources;
+    return firstKnown(options.customResources, await this.clusterDefinitions.rulesFor(unknown, options.kubectl ?? { path: '' }));
   }
 
   private parse(file: string, text: string): IncrementalManifest {

@@ -7,7 +7,8 @@
  */
 import type { Finding } from '../../../common/src/findings';
 import { manifestFindings, type ManifestBaseline, type ObjectFindingsMemo } from './manifestFindings';
-import type { ParsedManifest } from './manifestParser';
+import type { CustomResourceRules } from './customResourceRegistry';
+import type { ManifestObject, ParsedManifest } from './manifestParser';
 import { isAnalysedKind } from './objectIdentity';
 import { renderFinding } from '../findingText/ruleText';
 
@@ -41,17 +42,24 @@ export interface ManifestAnalysisInput {
   baseline?: ManifestBaselineLookup;
   /** Kept by the caller between analyses, so that objects an edit left alone are not analysed again. */
   memo?: ObjectFindingsMemo;
+  /** The CRDs the host knows: custom resources of these are checked against their immutability rules. */
+  customResources?: CustomResourceRules;
 }
 
-/** Whether the manifest has an object a baseline is looked up for: one of the analysed kinds, with an identity. */
-export function needsBaseline(manifest: ParsedManifest): boolean {
-  return manifest.objects.some((o) => isAnalysedKind(o.kind) && o.identity);
+/** Whether an object is compared with its deployed version: one of the analysed kinds, or a custom resource of a known CRD. */
+export function isComparedObject(object: ManifestObject, customResources?: CustomResourceRules): boolean {
+  return isAnalysedKind(object.kind) || customResources?.rulesFor(object.group, object.kind, object.version) !== undefined;
+}
+
+/** Whether the manifest has an object a baseline is looked up for: one that is compared, with an identity. */
+export function needsBaseline(manifest: ParsedManifest, customResources?: CustomResourceRules): boolean {
+  return manifest.objects.some((o) => o.identity && isComparedObject(o, customResources));
 }
 
 export function analyzeManifest(input: ManifestAnalysisInput): Finding[] {
-  const { file, manifest, baseline, memo } = input;
-  if (!baseline || !needsBaseline(manifest)) return manifestFindings(file, manifest, undefined, memo);
-  const findings = manifestFindings(file, manifest, 'reason' in baseline ? undefined : baseline, memo);
+  const { file, manifest, baseline, memo, customResources } = input;
+  if (!baseline || !needsBaseline(manifest, customResources)) return manifestFindings(file, manifest, undefined, memo, customResources);
+  const findings = manifestFindings(file, manifest, 'reason' in baseline ? undefined : baseline, memo, customResources);
   const problem = 'reason' in baseline ? baseline : baseline.incomplete;
   if (problem) {
     findings.push({

@@ -5,6 +5,9 @@
 import * as path from 'node:path';
 import type { Finding, SourceRange } from '../../../common/src/findings';
 import { renderFinding } from '../findingText/ruleText';
+import { customResourceFindingText, customResourceRuleSource } from './customResourceFindingText';
+import type { CustomResourceRuleMatch, CustomResourceRules } from './customResourceRegistry';
+import { customResourceViolations, type CustomResourceViolation } from './customResourceViolations';
 import { immutableFieldViolations, type ImmutableViolation } from './immutableFieldRules';
 import { rangeOfPath, type ManifestObject, type ParsedManifest } from './manifestParser';
 import { identityAddress, identityKey, isAnalysedKind } from './objectIdentity';
@@ -34,9 +37,22 @@ export function looksLikeKubernetes(manifest: ParsedManifest): boolean {
  * the baseline description are the same. Positions are stored with the line the object started
  * on and moved by whole lines (a reused document starts at a line start, so columns don't move).
  */
-export type ObjectFindingsMemo = WeakMap<object, { file: string; deployed?: ManifestObject; description?: string; line: number; findings: Finding[] }>;
+export type ObjectFindingsMemo = WeakMap<
+  object,
+  { file: string; deployed?: ManifestObject; description?: string; customResource?: CustomResourceRuleMatch; line: number; findings: Finding[] }
+>;
 
-export function manifestFindings(file: string, manifest: ParsedManifest, baseline: ManifestBaseline | undefined, memo?: ObjectFindingsMemo): Finding[] {
+/**
+ * `customResources`: the CRDs known to the host; a custom resource of a known CRD is checked
+ * against its immutability rules (customResourceViolations.ts), and nothing else of it.
+ */
+export function manifestFindings(
+  file: string,
+  manifest: ParsedManifest,
+  baseline: ManifestBaseline | undefined,
+  memo?: ObjectFindingsMemo,
+  customResources?: CustomResourceRules,
+): Finding[] {
   const template = findTemplateMarker(manifest);
   if (template) {
     const message = renderFinding('kubernetes/templated-file', { fileName: path.basename(file), helm: template.helm, line: template.range.start.line + 1 }).message;
@@ -57,7 +73,8 @@ export function manifestFindings(file: string, manifest: ParsedManifest, baselin
   }
   const seen = new Set<string>();
   for (const object of manifest.objects) {
-    if (!isAnalysedKind(object.kind)) continue;
+    const customResource = customResources?.rulesFor(object.group, object.kind, object.version);
+    if (!customResource && !isAnalysedKind(object.kind)) continue;
     const identity = object.identity;
     const name = identity?.name ?? '(unnamed)';
     const address = identity ? identityAddress(identity) : `${object.kind}/(unnamed)`;
@@ -66,18 +83,22 @@ export function manifestFindings(file: string, manifest: ParsedManifest, baselin
     const deployed = key && !seen.has(key) ? baseline?.objects.get(key) : undefined;
     if (key) seen.add(key);
     const description = deployed && baseline!.description;
+    const analyse = () =>
+      customResource
+        ? customResourceFindings(file, manifest, object, deployed, description, address, name, customResource)
+        : objectFindings(file, manifest, object, deployed, description, address, name);
     if (!memo) {
-      findings.push(...objectFindings(file, manifest, object, deployed, description, address, name));
+      findings.push(...analyse());
       continue;
     }
     const line = manifest.lineCounter.linePos(object.offset).line;
     const cached = memo.get(object.node);
-    if (cached && cached.file === file && cached.deployed === deployed && cached.description === description) {
+    if (cached && cached.file === file && cached.deployed === deployed && cached.description === description && sameRules(cached.customResource, customResource)) {
       findings.push(...(cached.line === line ? cached.findings : cached.findings.map((f) => shiftLines(f, line - cached.line))));
       continue;
     }
-    const fresh = objectFindings(file, manifest, object, deployed, description, address, name);
-    memo.set(object.node, { file, deployed, description, line, findings: fresh });
+    const fresh = analyse();
+    memo.set(object.node, { file, deployed, description, ...(customResource ? { customResource } : {}), line, findings: fresh });
     findings.push(...fresh);
   }
   return findings;
@@ -97,6 +118,68 @@ function objectFindings(
   const violations = immutableFieldViolations({ kind: object.kind, group: object.group, version: object.version, name, before: deployed.value, after: object.value });
   for (const violation of violations) findings.push(violationFinding(file, manifest, object, address, name, violation, description!));
   return findings;
+}
+
+/** A custom resource of a known CRD: its immutability rules against the deployed version, nothing else. */
+function customResourceFindings(
+  file: string,
+  manifest: ParsedManifest,
+  object: ManifestObject,
+  deployed: ManifestObject | undefined,
+  description: string | undefined,
+  address: string,
+  name: string,
+  match: CustomResourceRuleMatch,
+): Finding[] {
+  if (!deployed || !object.identity) return [];
+  return customResourceViolations(match.version.schema, deployed.value, object.value).map((violation) =>
+    customResourceViolationFinding(file, manifest, object, address, name, violation, match, description!),
+  );
+}
+
+function customResourceViolationFinding(
+  file: string,
+  manifest: ParsedManifest,
+  object: ManifestObject,
+  address: string,
+  name: string,
+  violation: CustomResourceViolation,
+  match: CustomResourceRuleMatch,
+  baselineDescription: string,
+): Finding {
+  const before = shortValue(violation.before);
+  const after = shortValue(violation.after);
+  const { message, detail } = customResourceFindingText({
+    kind: object.kind,
+    name,
+    version: match.version.version,
+    violation,
+    definition: match.definition,
+    baseline: baselineDescription,
+    before,
+    after,
+    skippedRules: match.version.skipped.length,
+  });
+  return {
+    file,
+    range: rangeOfPath(manifest, object, violation.at),
+    severity: 'error',
+    code: 'kubernetes/immutable-field',
+    message,
+    address,
+    kind: object.kind,
+    name,
+    path: violation.field,
+    before,
+    after,
+    detail,
+    ruleSource: customResourceRuleSource(match.definition, match.version.version),
+  };
+}
+
+/** A registry's answers are made per question; the rules they point at are what must not have changed. */
+function sameRules(a: CustomResourceRuleMatch | undefined, b: CustomResourceRuleMatch | undefined): boolean {
+  return a?.definition === b?.definition && a?.version === b?.version;
 }
 
 function shiftLines(finding: Finding, delta: number): Finding {

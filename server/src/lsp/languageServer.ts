@@ -34,6 +34,7 @@ import { DEFAULT_SETTINGS, SETTINGS_SECTION, normalizeSettings, type ImmutableIn
 import type { HclParser, ParsedHclDocument } from '../../../core/src/terraform/hcl/hclParser';
 import type { KnowledgeLookup } from '../../../core/src/terraform/knowledgeLookup';
 import { KubernetesFileAnalyzer } from '../../../core/src/kubernetes/kubernetesFileAnalyzer';
+import { WorkspaceCustomResourceDefinitions } from './workspaceCustomResourceDefinitions';
 import { KUBERNETES_FILE } from '../../../core/src/kubernetes/manifestFiles';
 import { MAX_FILE_BYTES, type OpenDocument } from '../../../core/src/terraform/moduleFiles';
 import {
@@ -84,6 +85,11 @@ export class ImmutableInfraLanguageServer {
   private readonly documents = new Map<string, TrackedDocument>();
   private readonly analyzer: TerraformModuleAnalyzer;
   private readonly kubernetesAnalyzer = new KubernetesFileAnalyzer();
+  /** The workspace's CRDs, whose custom resources' immutable fields the Kubernetes analysis checks. */
+  private readonly customResourceDefinitions = new WorkspaceCustomResourceDefinitions((scan) => {
+    for (const { source, problem } of scan.problems) this.connection.console.warn(`${source}: ${problem} Its custom resources are not checked against it.`);
+    if (scan.truncated) this.connection.console.warn('Only the first YAML files of the workspace were searched for CustomResourceDefinitions: the scan has a limit.');
+  });
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Which root modules cover each folder of an open Terraform document. */
   private readonly moduleRoots: WorkspaceModuleRoots;
@@ -159,6 +165,8 @@ export class ImmutableInfraLanguageServer {
             // `init` records the backend here, `workspace select` the workspace: which state is deployed.
             { globPattern: '**/.terraform/terraform.tfstate' },
             { globPattern: '**/.terraform/environment' },
+            // CustomResourceDefinitions: their custom resources are checked against them.
+            { globPattern: '**/*.{yaml,yml}' },
           ],
         })
         .catch(() => undefined);
@@ -172,7 +180,13 @@ export class ImmutableInfraLanguageServer {
       this.folderSettings.clear();
       this.reanalyzeAll();
     });
-    c.onDidChangeWatchedFiles(() => {
+    c.onDidChangeWatchedFiles(({ changes }) => {
+      const files = changes.map((change) => uriToPath(change.uri)).filter((p): p is string => p !== undefined);
+      // A YAML file may have brought, changed or removed a CRD: the manifests are analysed again, nothing else.
+      if (this.customResourceDefinitions.filesChanged(files) && files.every((f) => KUBERNETES_FILE.test(f))) {
+        for (const doc of this.documents.values()) if (doc.language === 'kubernetes') this.scheduleKubernetes(doc.uri, 0);
+        return;
+      }
       // A module call, a manifest or a state file may have come or gone: which folders are roots is decided again.
       this.moduleRoots.invalidate();
       this.reanalyzeAll();
@@ -416,6 +430,7 @@ export class ImmutableInfraLanguageServer {
           baseline: settings.kubernetes.baseline,
           kubectl: { path: settings.kubectl.path },
           deployed: this.deployedFor(doc.path, path.dirname(doc.path), settings),
+          customResources: this.customResourceDefinitions.registry(this.workspaceFolders),
         },
         doc.document.getText(),
       );
