@@ -48,6 +48,10 @@ export interface CheckOptions {
   varFiles?: string[];
   /** `--ask-providers`: the initialised modules' own provider binaries decide (plugin protocol, offline). */
   askProviders?: boolean;
+  /** `--kubernetes-baseline cluster`: manifests are compared with the live objects (`kubectl get`) and dry-run on the server. */
+  kubernetesBaseline?: 'git' | 'cluster';
+  /** `--kubectl PATH`: the kubectl for the cluster baseline; default `kubectl` on PATH. */
+  kubectl?: string;
   cwd: string;
 }
 
@@ -66,7 +70,12 @@ export function parseCheckArguments(args: string[], cwd: string): CheckOptions {
       const v = value();
       if (v !== 'auto' && v !== 'state' && v !== 'git') throw new UsageError(`--baseline must be auto, state or git (got "${v}").`);
       options.baseline = v;
-    } else if (arg === '--git-ref') options.gitRef = value();
+    } else if (arg === '--kubernetes-baseline') {
+      const v = value();
+      if (v !== 'git' && v !== 'cluster') throw new UsageError(`--kubernetes-baseline must be git or cluster (got "${v}").`);
+      options.kubernetesBaseline = v;
+    } else if (arg === '--kubectl') options.kubectl = value();
+    else if (arg === '--git-ref') options.gitRef = value();
     else if (arg === '--against') options.against = value();
     else if (arg === '--ask-providers') options.askProviders = true;
     else if (arg === '--var-file') (options.varFiles ??= []).push(value());
@@ -282,6 +291,7 @@ export async function runCheck(options: CheckOptions, version: string): Promise<
         mayRunProcesses: true,
         deployed: deployedFor(root),
         explicitGit: options.baseline === 'git',
+        ...(options.kubernetesBaseline === 'cluster' ? { baseline: 'cluster' as const, kubectl: { path: options.kubectl ?? '' } } : {}),
       });
     } catch (error) {
       results.push({ target: file, findings: [analysisFailedFinding(file, 'kubernetes', error, NOT_IN_THIS_REPORT)], failure: error });

@@ -8,8 +8,9 @@
  * core/CACHES.md.
  *
  * The baseline is git by default; with `deployed` (`check --against`, the `againstPath` setting)
- * the deployed files; with `baseline: 'cluster'` (opt-in) the live objects, never in an untrusted
- * workspace, where no process runs at all.
+ * the deployed files; with `baseline: 'cluster'` (opt-in) the live objects and the cluster's
+ * verdict on the edited ones (server-side dry-run, at most once per object every 3 s), never in
+ * an untrusted workspace, where no process runs at all.
  */
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import * as path from 'node:path';
@@ -42,6 +43,8 @@ export interface KubernetesAnalysisOptions {
   deployed?: DeployedVersion;
   /** The user asked for the git baseline explicitly (`--baseline git`): its absence is a warning, not a hint. */
   explicitGit?: boolean;
+  /** With the cluster baseline: also ask the cluster's verdict by a server-side dry-run (default true). */
+  serverDryRun?: boolean;
 }
 
 export class KubernetesFileAnalyzer {
@@ -72,7 +75,9 @@ export class KubernetesFileAnalyzer {
     if (loaded.kind !== 'text') return unanalysedManifestFindings(absolute, loaded);
     const manifest = this.parse(absolute, loaded.text);
     const baseline = needsBaseline(manifest) ? await this.baselineSource(options).deployedObjects(absolute, manifest) : undefined;
-    return analyzeManifest({ file: absolute, manifest, baseline, memo: this.findingsMemo });
+    const askCluster = options.baseline === 'cluster' && options.mayRunProcesses && options.serverDryRun !== false && baseline && !('reason' in baseline);
+    const serverVerdicts = askCluster ? await this.cluster.serverVerdicts(manifest, baseline, options.kubectl ?? { path: '' }) : undefined;
+    return analyzeManifest({ file: absolute, manifest, baseline, memo: this.findingsMemo, serverVerdicts });
   }
 
   private parse(file: string, text: string): IncrementalManifest {

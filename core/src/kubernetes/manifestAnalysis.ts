@@ -10,6 +10,8 @@ import { manifestFindings, type ManifestBaseline, type ObjectFindingsMemo } from
 import type { ParsedManifest } from './manifestParser';
 import { isAnalysedKind } from './objectIdentity';
 import { renderFinding } from '../findingText/ruleText';
+import type { DryRunVerdict } from './dryRunAnswer';
+import { withServerVerdicts } from './serverVerdictFindings';
 
 /**
  * Larger files are not analysed: parsing YAML with positions costs about 1 s per MB on these
@@ -41,6 +43,8 @@ export interface ManifestAnalysisInput {
   baseline?: ManifestBaselineLookup;
   /** Kept by the caller between analyses, so that objects an edit left alone are not analysed again. */
   memo?: ObjectFindingsMemo;
+  /** The cluster's verdicts on edited objects (server-side dry-run), by identity key: they join the findings (serverVerdictFindings.ts). */
+  serverVerdicts?: ReadonlyMap<string, DryRunVerdict>;
 }
 
 /** Whether the manifest has an object a baseline is looked up for: one of the analysed kinds, with an identity. */
@@ -51,7 +55,7 @@ export function needsBaseline(manifest: ParsedManifest): boolean {
 export function analyzeManifest(input: ManifestAnalysisInput): Finding[] {
   const { file, manifest, baseline, memo } = input;
   if (!baseline || !needsBaseline(manifest)) return manifestFindings(file, manifest, undefined, memo);
-  const findings = manifestFindings(file, manifest, 'reason' in baseline ? undefined : baseline, memo);
+  const findings = withServerVerdicts(file, manifest, manifestFindings(file, manifest, 'reason' in baseline ? undefined : baseline, memo), input.serverVerdicts);
   const problem = 'reason' in baseline ? baseline : baseline.incomplete;
   if (problem) {
     findings.push({
