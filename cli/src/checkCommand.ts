@@ -52,6 +52,10 @@ export interface CheckOptions {
   askProviders?: boolean;
   /** `--crds PATH`: files or folders with CustomResourceDefinitions, besides those among the checked paths (as typed). */
   crds?: string[];
+  /** `--kubernetes-baseline cluster`: manifests are compared with the live objects (`kubectl get`) and dry-run on the server. */
+  kubernetesBaseline?: 'git' | 'cluster';
+  /** `--kubectl PATH`: the kubectl for the cluster baseline; default `kubectl` on PATH. */
+  kubectl?: string;
   cwd: string;
 }
 
@@ -70,7 +74,12 @@ export function parseCheckArguments(args: string[], cwd: string): CheckOptions {
       const v = value();
       if (v !== 'auto' && v !== 'state' && v !== 'git') throw new UsageError(`--baseline must be auto, state or git (got "${v}").`);
       options.baseline = v;
-    } else if (arg === '--git-ref') options.gitRef = value();
+    } else if (arg === '--kubernetes-baseline') {
+      const v = value();
+      if (v !== 'git' && v !== 'cluster') throw new UsageError(`--kubernetes-baseline must be git or cluster (got "${v}").`);
+      options.kubernetesBaseline = v;
+    } else if (arg === '--kubectl') options.kubectl = value();
+    else if (arg === '--git-ref') options.gitRef = value();
     else if (arg === '--against') options.against = value();
     else if (arg === '--ask-providers') options.askProviders = true;
     else if (arg === '--crds') (options.crds ??= []).push(value());
@@ -294,6 +303,7 @@ export async function runCheck(options: CheckOptions, version: string): Promise<
         deployed: deployedFor(root),
         explicitGit: options.baseline === 'git',
         customResources,
+        ...(options.kubernetesBaseline === 'cluster' ? { baseline: 'cluster' as const, kubectl: { path: options.kubectl ?? '' } } : {}),
       });
     } catch (error) {
       results.push({ target: file, findings: [analysisFailedFinding(file, 'kubernetes', error, NOT_IN_THIS_REPORT)], failure: error });

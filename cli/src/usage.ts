@@ -16,7 +16,7 @@ export interface CommandResult {
 export const USAGE = `Usage: immutable-infra <command> [options]
 
 Commands:
-  check [PATH…] [--baseline auto|state|git] [--git-ref REF] [--against PATH] [--var-file FILE]… [--ask-providers] [--crds PATH]… [--format text|json|sarif]
+  check [PATH…] [--baseline auto|state|git] [--git-ref REF] [--against PATH] [--var-file FILE]… [--ask-providers] [--crds PATH]… [--kubernetes-baseline git|cluster] [--kubectl PATH] [--format text|json|sarif]
       Report edits that force replacement, compared with Terraform state or git; Kubernetes
       manifests (.yaml, .yml) are compared with git: immutable fields, rollouts, image tags.
       Values are followed through variables, tfvars, locals and child modules; a replacement
@@ -31,6 +31,9 @@ Commands:
       --crds PATH: a file or folder of CustomResourceDefinitions (repeatable); with the CRDs
       among the checked manifests, their custom resources' immutable fields (x-kubernetes-
       validations such as self == oldSelf) are checked.
+      --kubernetes-baseline cluster: manifests are compared with the live objects (kubectl get)
+      and dry-run on the server (kubectl apply --dry-run=server, which writes nothing), with the
+      kubectl on PATH or --kubectl PATH and your kubeconfig.
       A module or file without its baseline gets a baseline-unavailable finding and a line on
       stderr; the rest is still checked.
       Exit 0: no error-level finding; 1: at least one; 2: usage error, unreadable input, a target

@@ -38,8 +38,10 @@ export const TERRAFORM_FINDING_CODES = [
 export type TerraformFindingCode = (typeof TERRAFORM_FINDING_CODES)[number];
 
 /**
- * The first seven are the rules about the edit; the rest say why a file was not (fully) checked,
- * as their Terraform counterparts do.
+ * The first seven are the rules about the edit; the next five say why a file was not (fully)
+ * checked, as their Terraform counterparts do; the last two are the cluster's own answer to a
+ * server-side dry-run (opt-in cluster baseline): a rejection, and an acceptance that overrules an
+ * offline immutable-field rule.
  */
 export const KUBERNETES_FINDING_CODES = [
   'kubernetes/immutable-field',
@@ -54,6 +56,8 @@ export const KUBERNETES_FINDING_CODES = [
   'kubernetes/baseline-unavailable',
   'kubernetes/file-unreadable',
   'kubernetes/analysis-failed',
+  'kubernetes/server-rejected',
+  'kubernetes/server-accepted',
 ] as const;
 
 export type KubernetesFindingCode = (typeof KUBERNETES_FINDING_CODES)[number];

@@ -3,7 +3,8 @@
  * (test/support/certificateCrd.ts) is installed and Established, a Certificate created with
  * `kubectl apply`, and each edit sent with `kubectl apply --dry-run=server`. Our verdict and the
  * error we quote must be the server's, for each rule form, and an allowed edit gets nothing from
- * either. Our side is the product's own path with the cluster baseline: the live object from
+ * either. Our side is the product's own offline rules on the cluster baseline's path (its own
+ * dry-run turned off, since that would only repeat the server's answer): the live object from
  * `kubectl get`, the CRD from the cluster (discovery, then `kubectl get
  * customresourcedefinitions`); and the CRD read from its file gives the same.
  */
@@ -118,7 +119,7 @@ describe('CRD immutability rules against kube-apiserver', () => {
       const text = stringify(edited);
       const ours = await analyzer.analyze(
         `/nonexistent/${namespace}/${name}.yaml`,
-        { gitRef: 'HEAD', mayRunProcesses: true, baseline: 'cluster', kubectl: { path: KUBECTL, env: plane.env } },
+        { gitRef: 'HEAD', mayRunProcesses: true, baseline: 'cluster', kubectl: { path: KUBECTL, env: plane.env }, serverDryRun: false },
         text,
       );
       assert.deepEqual(
@@ -164,13 +165,24 @@ describe('CRD immutability rules against kube-apiserver', () => {
     assert.deepEqual(serverErrors(answer.stderr, 'grows'), ['spec: Invalid value: renewBefore may only shrink']);
     const ours = await analyzer.analyze(
       `/nonexistent/${namespace}/grows.yaml`,
-      { gitRef: 'HEAD', mayRunProcesses: true, baseline: 'cluster', kubectl: { path: KUBECTL, env: plane.env } },
+      { gitRef: 'HEAD', mayRunProcesses: true, baseline: 'cluster', kubectl: { path: KUBECTL, env: plane.env }, serverDryRun: false },
       stringify(edited),
     );
     assert.deepEqual(
       ours.map((f) => f.code),
       [],
     );
+    // With the cluster baseline's own dry-run, the server's refusal reaches the user all the same.
+    const asked = await analyzer.analyze(
+      `/nonexistent/${namespace}/grows.yaml`,
+      { gitRef: 'HEAD', mayRunProcesses: true, baseline: 'cluster', kubectl: { path: KUBECTL, env: plane.env } },
+      stringify(edited),
+    );
+    assert.deepEqual(
+      asked.map((f) => f.code),
+      ['kubernetes/server-rejected'],
+    );
+    assert.match(asked[0].message, /spec: Invalid value: renewBefore may only shrink/);
   });
 
   test('rules on the object’s root: the server names the root <nil>, and so do we', async () => {
@@ -192,7 +204,7 @@ describe('CRD immutability rules against kube-apiserver', () => {
       assert.deepEqual(serverErrors(answer.stderr, name, 'Gadget'), [expected]);
       const ours = await analyzer.analyze(
         `/nonexistent/${namespace}/${name}.yaml`,
-        { gitRef: 'HEAD', mayRunProcesses: true, baseline: 'cluster', kubectl: { path: KUBECTL, env: plane.env } },
+        { gitRef: 'HEAD', mayRunProcesses: true, baseline: 'cluster', kubectl: { path: KUBECTL, env: plane.env }, serverDryRun: false },
         stringify(edited),
       );
       assert.deepEqual(quotedErrors(ours, name, 'Gadget'), [expected]);

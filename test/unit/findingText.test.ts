@@ -74,6 +74,18 @@ const SAMPLE_FACTS: { [C in FindingCode]: FindingFacts[C] } = {
   'kubernetes/baseline-unavailable': { reason: 'No git baseline for deploy: the folder is not inside a git repository.' },
   'kubernetes/file-unreadable': { problem: 'too-large', file: '/work/deploy/all.yaml', bytes: 5 * 1024 * 1024, limitBytes: 4 * 1024 * 1024 },
   'kubernetes/analysis-failed': { reason: 'an unexpected error', consequence: 'Its findings are missing from this report; every other target was still checked.' },
+  'kubernetes/server-rejected': {
+    kind: 'Deployment',
+    name: 'web',
+    answer: 'The Deployment "web" is invalid: spec.selector: Invalid value: {"matchLabels":{"app":"web2"}}: field is immutable',
+    agrees: { code: 'kubernetes/immutable-field', detail: '**Rule:** A Deployment keeps its selector.' },
+  },
+  'kubernetes/server-accepted': {
+    kind: 'StatefulSet',
+    name: 'db',
+    field: 'spec.revisionHistoryLimit',
+    ruleMessage: '`spec.revisionHistoryLimit` of StatefulSet `db` cannot change after creation.',
+  },
 };
 
 describe('the findings’ text', () => {

@@ -100,6 +100,27 @@ export interface KubernetesFacts {
   'kubernetes/baseline-unavailable': { reason: string };
   'kubernetes/file-unreadable': KubernetesFileProblem;
   'kubernetes/analysis-failed': AnalysisFailedFacts;
+  'kubernetes/server-rejected': ServerRejectedFacts;
+  'kubernetes/server-accepted': ServerAcceptedFacts;
+}
+
+/** The cluster refused an edited object in a server-side dry-run. */
+export interface ServerRejectedFacts {
+  kind: string;
+  name: string;
+  /** The server's words, as kubectl printed them. */
+  answer: string;
+  /** The offline finding the server's answer takes the place of (same field): its code and hover. */
+  agrees?: { code: 'kubernetes/immutable-field' | 'kubernetes/immutable-config-changed'; detail?: string };
+}
+
+/** The cluster accepted an edited object that an offline rule calls immutable. */
+export interface ServerAcceptedFacts {
+  kind: string;
+  name: string;
+  field: string;
+  /** The offline finding's message. */
+  ruleMessage: string;
 }
 
 export const KUBERNETES_RULE_TEXT: { [C in KubernetesFindingCode]: RuleText<KubernetesFacts[C]> } = {
@@ -186,6 +207,31 @@ export const KUBERNETES_RULE_TEXT: { [C in KubernetesFindingCode]: RuleText<Kube
     }),
   },
   'kubernetes/analysis-failed': analysisFailedRuleText('this file'),
+  'kubernetes/server-rejected': {
+    description:
+      'The cluster rejects the edited object in a server-side dry-run (validation of its version, admission policies, webhooks, custom resource rules, quota): kubectl apply will fail.',
+    render: ({ kind, name, answer, agrees }) => ({
+      message:
+        `The cluster rejects this edit of ${kind} \`${name}\` (server-side dry-run): \`${answer}\`.` +
+        (agrees?.code === 'kubernetes/immutable-field' ? ` ${RECREATE_CONSEQUENCE[kind] ?? 'Applying it means deleting and re-creating the object.'}` : ''),
+      detail: [
+        `**The cluster answered** (\`kubectl apply --dry-run=server\`, which writes nothing): \`${answer}\``,
+        'This answer includes what only the cluster knows: the validation of the version it runs, its admission policies and webhooks, custom resource rules and quota.',
+        agrees?.detail ? `**The offline rule agrees:**\n\n${agrees.detail}` : undefined,
+      ]
+        .filter(Boolean)
+        .join('\n\n'),
+    }),
+  },
+  'kubernetes/server-accepted': {
+    description: 'The cluster accepts, in a server-side dry-run, an edit that an offline rule calls immutable: the version it runs allows it.',
+    render: ({ kind, name, field, ruleMessage }) => ({
+      message:
+        `The cluster accepts this edit of \`${field}\` of ${kind} \`${name}\` (server-side dry-run), although the offline rule calls the field immutable: ` +
+        'the API server this cluster runs allows the change, so kubectl apply will not fail on it.',
+      detail: `**The cluster answered** (\`kubectl apply --dry-run=server\`, which writes nothing): accepted.\n\n**The offline rule said:** ${ruleMessage}`,
+    }),
+  },
 };
 
 function immutableFieldText(facts: ImmutableFieldFacts, lead: string): FindingText {

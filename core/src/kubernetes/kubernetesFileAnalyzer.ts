@@ -8,8 +8,9 @@
  * core/CACHES.md.
  *
  * The baseline is git by default; with `deployed` (`check --against`, the `againstPath` setting)
- * the deployed files; with `baseline: 'cluster'` (opt-in) the live objects, never in an untrusted
- * workspace, where no process runs at all.
+ * the deployed files; with `baseline: 'cluster'` (opt-in) the live objects and the cluster's
+ * verdict on the edited ones (server-side dry-run, at most once per object every 3 s), never in
+ * an untrusted workspace, where no process runs at all.
  */
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import * as path from 'node:path';
@@ -59,6 +60,8 @@ export interface KubernetesAnalysisOptions {
    * not found here are read too.
    */
   customResources?: CustomResourceRules;
+  /** With the cluster baseline: also ask the cluster's verdict by a server-side dry-run (default true). */
+  serverDryRun?: boolean;
 }
 
 export class KubernetesFileAnalyzer {
@@ -92,7 +95,9 @@ export class KubernetesFileAnalyzer {
     const customResources = await this.customResources(manifest.objects, options);
     const compared = (object: ManifestObject) => isComparedObject(object, customResources);
     const baseline = needsBaseline(manifest, customResources) ? await this.baselineSource(options).deployedObjects(absolute, manifest, compared) : undefined;
-    return analyzeManifest({ file: absolute, manifest, baseline, memo: this.findingsMemo, customResources });
+    const askCluster = options.baseline === 'cluster' && options.mayRunProcesses && options.serverDryRun !== false && baseline && !('reason' in baseline);
+    const serverVerdicts = askCluster ? await this.cluster.serverVerdicts(manifest, baseline, options.kubectl ?? { path: '' }) : undefined;
+    return analyzeManifest({ file: absolute, manifest, baseline, memo: this.findingsMemo, customResources, serverVerdicts });
   }
 
   /** The host's CRDs, and with the cluster baseline (where processes may run) the cluster's for kinds the host has none of. */

@@ -11,6 +11,8 @@ import type { CustomResourceRules } from './customResourceRegistry';
 import type { ManifestObject, ParsedManifest } from './manifestParser';
 import { isAnalysedKind } from './objectIdentity';
 import { renderFinding } from '../findingText/ruleText';
+import type { DryRunVerdict } from './dryRunAnswer';
+import { withServerVerdicts } from './serverVerdictFindings';
 
 /**
  * Larger files are not analysed: parsing YAML with positions costs about 1 s per MB on these
@@ -44,6 +46,8 @@ export interface ManifestAnalysisInput {
   memo?: ObjectFindingsMemo;
   /** The CRDs the host knows: custom resources of these are checked against their immutability rules. */
   customResources?: CustomResourceRules;
+  /** The cluster's verdicts on edited objects (server-side dry-run), by identity key: they join the findings (serverVerdictFindings.ts). */
+  serverVerdicts?: ReadonlyMap<string, DryRunVerdict>;
 }
 
 /** Whether an object is compared with its deployed version: one of the analysed kinds, or a custom resource of a known CRD. */
@@ -59,7 +63,12 @@ export function needsBaseline(manifest: ParsedManifest, customResources?: Custom
 export function analyzeManifest(input: ManifestAnalysisInput): Finding[] {
   const { file, manifest, baseline, memo, customResources } = input;
   if (!baseline || !needsBaseline(manifest, customResources)) return manifestFindings(file, manifest, undefined, memo, customResources);
-  const findings = manifestFindings(file, manifest, 'reason' in baseline ? undefined : baseline, memo, customResources);
+  const findings = withServerVerdicts(
+    file,
+    manifest,
+    manifestFindings(file, manifest, 'reason' in baseline ? undefined : baseline, memo, customResources),
+    input.serverVerdicts,
+  );
   const problem = 'reason' in baseline ? baseline : baseline.incomplete;
   if (problem) {
     findings.push({
