@@ -110,6 +110,21 @@ describe('Deployment RollingUpdate timeline', () => {
     assert.equal(timeline.summary.minAvailable, 8);
   });
 
+  test('R=10, 25%/25%, pods Ready 2 s after creation: the controller acts on each pod turning Ready, not on the whole batch', () => {
+    // Seen with the real controllers (kube-controller-manager 1.37.2, kwok, pods Ready 2 s after binding):
+    // (3,10) (3,8) (5,8) (5,7) (6,7) (6,6) … (10,0); a simulator moving the batch at once went (5,8) → (5,3).
+    const timeline = simulateRollout(deployment({ replicas: 10, pod: { terminationGracePeriodSeconds: 0 } }), { podStartSeconds: 2 });
+    const size = { 'nginx-deployment-new': 0, 'nginx-deployment-old': 10 };
+    const states = timeline.events.map((e) => {
+      size[e.replicaSet as keyof typeof size] = e.to;
+      return `(${size['nginx-deployment-new']},${size['nginx-deployment-old']})`;
+    });
+    assert.deepEqual(states.slice(0, 6), ['(3,10)', '(3,8)', '(5,8)', '(5,7)', '(6,7)', '(6,6)']);
+    assert.equal(states[states.length - 1], '(10,0)');
+    assert.equal(timeline.summary.maxPods, 13);
+    assert.equal(timeline.summary.minAvailable, 8);
+  });
+
   test('pod timing: image pull and start, then the readiness probe (initialDelay + (successThreshold − 1) × period), then minReadySeconds', () => {
     const timeline = simulateRollout(
       deployment({
@@ -238,7 +253,9 @@ describe('StatefulSet rolling update timeline', () => {
     const timeline = simulateRollout(
       statefulSet({ replicas: 4, podManagementPolicy: 'Parallel', updateStrategy: { type: 'RollingUpdate', partition: 0, maxUnavailable: 2 } }),
     );
-    assert.deepEqual(eventLines(timeline), ['0 web-old 4→2', '10 web-new 0→2', '15 web-old 2→0', '25 web-new 2→4']);
+    // Pods that go (or become ready) at the same moment reach the controller one event at a time, and it
+    // syncs after each: one re-created pod per event (as the real controllers do, test/e2e-k8s).
+    assert.deepEqual(eventLines(timeline), ['0 web-old 4→2', '10 web-new 0→1', '10 web-new 1→2', '15 web-old 2→1', '15 web-old 1→0', '25 web-new 2→3', '25 web-new 3→4']);
     assert.equal(timeline.summary.minAvailable, 2);
     assert.equal(timeline.limits.maxUnavailable, 2);
   });
@@ -261,7 +278,7 @@ describe('StatefulSet rolling update timeline', () => {
     const timeline = simulateRollout(
       statefulSet({ replicas: 4, podManagementPolicy: 'Parallel', updateStrategy: { type: 'RollingUpdate', partition: 2, maxUnavailable: 3 } }),
     );
-    assert.deepEqual(eventLines(timeline), ['0 web-old 4→2', '10 web-new 0→2']);
+    assert.deepEqual(eventLines(timeline), ['0 web-old 4→2', '10 web-new 0→1', '10 web-new 1→2']);
     assert.equal(timeline.summary.outcome, 'complete');
   });
 
@@ -318,7 +335,8 @@ describe('DaemonSet rolling update timeline', () => {
 
   test('maxSurge 0 with maxUnavailable 2 of 3 nodes: two old pods deleted at once, each node gets its new pod only after its old one is gone', () => {
     const timeline = simulateRollout(daemonSet({ updateStrategy: { type: 'RollingUpdate', maxUnavailable: 2, maxSurge: 0 } }), { nodes: 3 });
-    assert.deepEqual(eventLines(timeline), ['0 agent-old 3→1', '10 agent-new 0→2', '15 agent-old 1→0', '25 agent-new 2→3']);
+    // Each old pod's end is its own event: the controller creates one new pod per event.
+    assert.deepEqual(eventLines(timeline), ['0 agent-old 3→1', '10 agent-new 0→1', '10 agent-new 1→2', '15 agent-old 1→0', '25 agent-new 2→3']);
   });
 
   test('percentages count nodes and round up', () => {

@@ -48,7 +48,7 @@ export function simulateDaemonSetRollout(workload: DaemonSetWorkload, options: R
   const nodeCount = options.nodes ?? DEFAULT_NODE_COUNT;
   const onDelete = workload.updateStrategy.type === 'OnDelete';
   const { maxSurge, maxUnavailable } = daemonSetFenceposts(workload.updateStrategy, nodeCount);
-  const sim = new SimulatedPods(durations, options.newPodsNeverReady ?? false, nodeCount > 0);
+  const sim = new SimulatedPods(durations, options.newPodsNeverReady ?? false, nodeCount > 0, options.onPodEvent);
   const oldGroup = sim.addGroup(`${workload.name}-old`, 'old');
   const newGroup = sim.addGroup(`${workload.name}-new`, 'new');
   oldGroup.desired = onDelete ? nodeCount : 0;

@@ -3,13 +3,17 @@
  * changed, and then the controller's syncs (deploymentSync.ts) whenever a pod changes state, the
  * ReplicaSet controller creating and deleting pods at once. Mirrors how the real controller is
  * driven: it re-syncs on every ReplicaSet or pod event, several times at one moment if each sync
- * changes something (one scale action per sync). Pure.
+ * changes something (one scale action per sync), and pods that turn Ready at one moment are seen
+ * one at a time, with the syncs they cause in between, as the real controller sees them (pods of
+ * one scale-up are created and bound one after another, milliseconds apart). Pure.
  */
 import { DEFAULT_POD_START_SECONDS, type DeploymentWorkload, type RolloutOutcome, type RolloutTimeline } from '../../../common/src/rollout';
 import { maxSurge, maxUnavailable, type DeploymentScalingSpec } from './fenceposts';
 import { syncDeployment, type ReplicaSetState } from './deploymentSync';
 import { podDurations, readinessDelaySeconds, toMs } from './podTiming';
-import { MAX_SYNCS_PER_MOMENT, SimulatedPods, type SimGroup } from './simulatedPods';
+import { MAX_SYNCS_PER_MOMENT, SimulatedPods, type PodEvent, type SimGroup } from './simulatedPods';
+
+export type { PodEvent } from './simulatedPods';
 import { timelineFrom } from './timelineResult';
 
 export interface RolloutSimulationOptions {
@@ -23,6 +27,11 @@ export interface RolloutSimulationOptions {
   replicasChange?: { atSeconds: number; replicas: number };
   /** DaemonSet: the nodes it runs on (default 3). */
   nodes?: number;
+  /**
+   * Called for each pod event in the order the simulation makes them, several at one moment
+   * included (the timeline's times cannot show that order): for comparing with a real cluster's watch.
+   */
+  onPodEvent?: (event: PodEvent) => void;
 }
 
 interface Status {
@@ -47,7 +56,7 @@ export function simulateDeploymentRollout(workload: DeploymentWorkload, options:
   const durations = podDurations(workload.pod, workload.minReadySeconds, podStartSeconds);
   const initialReplicas = options.initialReplicas ?? workload.replicas;
   const d: DeploymentScalingSpec = { replicas: workload.replicas, strategy: workload.strategy };
-  const sim = new SimulatedPods(durations, options.newPodsNeverReady ?? false, workload.replicas > 0);
+  const sim = new SimulatedPods(durations, options.newPodsNeverReady ?? false, workload.replicas > 0, options.onPodEvent);
 
   const oldGroup = sim.addGroup(`${workload.name}-old`, 'old');
   const newGroup = sim.addGroup(`${workload.name}-new`, 'new');
@@ -141,9 +150,14 @@ export function simulateDeploymentRollout(workload: DeploymentWorkload, options:
       d.replicas = pendingChange.replicas;
       pendingChange = undefined;
     }
-    sim.applyTransitionsAt(nowMs);
+    // One pod event at a time, a sync after each: the controller sees pods that become ready at
+    // the same moment one by one (they were created one API call after another).
     sim.recordCapacity(nowMs);
     syncUntilSettled(nowMs);
+    while (sim.applyNextTransitionAt(nowMs)) {
+      sim.recordCapacity(nowMs);
+      syncUntilSettled(nowMs);
+    }
     if (progressed(before, status())) lastProgressMs = nowMs;
   }
 

@@ -46,6 +46,14 @@ export interface SimPod {
 
 type Transition = 'started' | 'ready' | 'available' | 'gone';
 
+/** What a watch on the pods would see: a pod created, turning Ready, or deleted (no longer counted). */
+export interface PodEvent {
+  t: number;
+  pod: string;
+  revision: 'old' | 'new';
+  change: 'created' | 'ready' | 'deleted';
+}
+
 export interface PodPlacement {
   podName?: string;
   ordinal?: number;
@@ -91,7 +99,12 @@ export class SimulatedPods {
     private readonly newPodsNeverReady: boolean,
     /** Whether "no pod available" counts as downtime (false when the workload wants 0 replicas). */
     private readonly downtimeMatters: boolean,
+    private readonly onPodEvent?: (event: PodEvent) => void,
   ) {}
+
+  private emit(pod: SimPod, nowMs: number, change: PodEvent['change']): void {
+    this.onPodEvent?.({ t: toSeconds(nowMs), pod: pod.id, revision: pod.group.revision, change });
+  }
 
   addGroup(name: string, revision: 'old' | 'new'): SimGroup {
     const group: SimGroup = { name, revision, desired: 0, live: [], ready: 0, available: 0, terminating: 0, created: 0 };
@@ -112,6 +125,7 @@ export class SimulatedPods {
   /** A pod created now: its start, readiness and availability are put on the agenda. */
   createPod(group: SimGroup, nowMs: number, placement: PodPlacement = {}): SimPod {
     const pod = this.newPod(group, nowMs, placement, 'pending');
+    this.emit(pod, nowMs, 'created');
     this.agenda.push(nowMs + this.durations.startMs, { pod, transition: 'started' });
     return pod;
   }
@@ -164,6 +178,7 @@ export class SimulatedPods {
     }
     const started = pod.phase !== 'pending';
     pod.deletedMs = nowMs;
+    this.emit(pod, nowMs, 'deleted');
     group.terminating++;
     this.setPhase(pod, 'terminating', nowMs);
     if (started && this.durations.terminationMs > 0) this.agenda.push(nowMs + this.durations.terminationMs, { pod, transition: 'gone' });
@@ -222,9 +237,10 @@ export class SimulatedPods {
       const next = this.nextTransitionMs();
       if (next === undefined) return { outcome: 'stalled', endMs: nowMs };
       nowMs = next;
-      this.applyTransitionsAt(nowMs);
-      this.recordCapacity(nowMs);
-      sync(nowMs);
+      while (this.applyNextTransitionAt(nowMs)) {
+        this.recordCapacity(nowMs);
+        sync(nowMs);
+      }
     }
   }
 
@@ -233,23 +249,34 @@ export class SimulatedPods {
     return this.agenda.peekTime();
   }
 
-  /** Applies every transition due at `nowMs` (which must be the next one's time). */
+  /** Applies every transition due at `nowMs` (which must be the next one's time), with no controller sync in between. */
   applyTransitionsAt(nowMs: number): void {
+    while (this.applyNextTransitionAt(nowMs));
+  }
+
+  /**
+   * Applies the next transition due at `nowMs`, in the order they were scheduled; false when none
+   * is left at that time. Pods created in one sync are created one API call after another and
+   * bound one by one, so their readiness reaches the controllers as separate events, a few
+   * milliseconds apart, and the controller syncs between them: the callers sync after each.
+   */
+  applyNextTransitionAt(nowMs: number): boolean {
     while (this.agenda.peekTime() === nowMs) {
       const { value } = this.agenda.pop()!;
       const { pod, transition } = value;
       if (transition === 'gone') {
         this.markGone(pod, nowMs);
-        continue;
+        return true;
       }
       if (pod.deletedMs !== undefined) continue;
       if (transition === 'started') {
         this.setPhase(pod, 'starting', nowMs);
-        if (this.newPodsNeverReady && pod.group.revision === 'new') continue;
+        if (this.newPodsNeverReady && pod.group.revision === 'new') return true;
         this.agenda.push(nowMs + this.durations.readinessMs, { pod, transition: 'ready' });
       } else if (transition === 'ready') {
         pod.readyMs = nowMs;
         pod.group.ready++;
+        this.emit(pod, nowMs, 'ready');
         // IsPodAvailable: Ready for minReadySeconds (newest code: lastTransitionTime + minReadySeconds <= now).
         if (this.durations.minReadyMs === 0) this.makeAvailable(pod, nowMs);
         else {
@@ -259,7 +286,9 @@ export class SimulatedPods {
       } else {
         this.makeAvailable(pod, nowMs);
       }
+      return true;
     }
+    return false;
   }
 
   private makeAvailable(pod: SimPod, nowMs: number): void {

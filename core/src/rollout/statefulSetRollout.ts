@@ -35,7 +35,7 @@ export function simulateStatefulSetRollout(workload: StatefulSetWorkload, option
   const onDelete = workload.updateStrategy.type === 'OnDelete';
   const partition = Math.min(workload.updateStrategy.partition, replicas);
   const maxUnavailable = statefulSetMaxUnavailable(workload);
-  const sim = new SimulatedPods(durations, options.newPodsNeverReady ?? false, replicas > 0);
+  const sim = new SimulatedPods(durations, options.newPodsNeverReady ?? false, replicas > 0, options.onPodEvent);
 
   const oldGroup = sim.addGroup(`${workload.name}-old`, 'old');
   const newGroup = sim.addGroup(`${workload.name}-new`, 'new');
