@@ -33,19 +33,5 @@ export function clone<T>(value: T): T {
   return structuredClone(value);
 }
 
-/** The seed Deployment (examples/kubernetes/deployment-v1.yaml): nginx, 3 replicas, selector app: nginx, port 80. */
-export function seedDeployment(image = 'nginx:1.21.6'): Record<string, any> {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'nginx-deployment', labels: { app: 'nginx' } },
-    spec: {
-      replicas: 3,
-      selector: { matchLabels: { app: 'nginx' } },
-      template: {
-        metadata: { labels: { app: 'nginx' } },
-        spec: { containers: [{ name: 'nginx', image, ports: [{ containerPort: 80 }], readinessProbe: { httpGet: { path: '/', port: 80 } } }] },
-      },
-    },
-  };
-}
+/** The seed Deployment (examples/kubernetes/deployment-v1.yaml), shared with the edit table of the immutable-field rules. */
+export { seedDeployment } from '../support/immutableFieldCases';
