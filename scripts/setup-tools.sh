@@ -16,7 +16,7 @@
 #
 #   kubernetes   a Kubernetes control plane for the tests, built with Go from the Go module proxy -> .tools/bin:
 #                etcd, kube-apiserver, kube-controller-manager, kube-scheduler (version-stamped, so that
-#                kubectl parses it) and kwok (plays the kubelet). Cold: about 11 min on 2 cores.
+#                kubectl parses it) and kwok (plays the kubelet). Cold (empty Go build cache): about 9 min on 2 cores.
 #
 # Always writes .tools/versions.json (the pins, for tests to read). Verify with scripts/verify-tools.sh.
 # Go caches (GOMODCACHE, GOCACHE) are Go's defaults, shared with the machine; override them in the
