@@ -1,6 +1,6 @@
 /**
  * The control plane the Kubernetes end-to-end tests run against: etcd and the real kube-apiserver
- * on loopback, reached by Debian's kubectl through the kubeconfig the helper writes. Checks what
+ * on loopback, reached by Debian's kubectl through the kubeconfig it writes. Checks what
  * the other tests rely on: the version it reports, objects created and validated for real, a
  * server-side dry-run that writes nothing, the API server stopped and started again with its data,
  * and no process left after dispose.
