@@ -1,19 +1,37 @@
 /**
- * `immutable-infra rollout MANIFEST [--name NAME] [--ready-after SECONDS] [--nodes N] [--format text|json]`
+ * `immutable-infra rollout MANIFEST [--name NAME] [--ready-after SECONDS] [--nodes N] [-o FILE] [--format text|json|html]`
  * and `immutable-infra rollout --reconcile STATE.json` (the contract is docs/cli.md): the rollout
- * simulator and one Deployment controller sync, over files.
+ * simulator and one Deployment controller sync, over files. `html` is one self-contained page of
+ * one workload's timeline: the timeline bundle (dist/timeline.js) inlined by `renderTimelineHtml`
+ * (rollout/timelineHtml.ts), so it draws offline as the editor's panel does.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { RolloutTimeline } from '../../common/src/rollout';
+import type { WebviewBundle } from '../../core/src/plan/graphHtml';
 import { RolloutSpecError } from '../../core/src/rollout/fenceposts';
 import { parseReconcileState, reconcileOnce, ReconcileStateError } from '../../core/src/rollout/reconcileState';
 import { simulateRollout } from '../../core/src/rollout/simulateRollout';
+import { renderTimelineHtml } from '../../core/src/rollout/timelineHtml';
 import { ManifestError, workloadsFromManifest } from '../../core/src/rollout/workloadFromManifest';
 import { UsageError, type CommandResult } from './usage';
 
+export type RolloutOutputFormat = 'text' | 'json' | 'html';
+
+const FORMATS: readonly RolloutOutputFormat[] = ['text', 'json', 'html'];
+
 export type RolloutOptions =
-  | { mode: 'simulate'; manifest: string; name?: string; readyAfterSeconds?: number; nodes?: number; format: 'text' | 'json'; cwd: string }
+  | {
+      mode: 'simulate';
+      manifest: string;
+      name?: string;
+      readyAfterSeconds?: number;
+      nodes?: number;
+      format: RolloutOutputFormat;
+      /** Write here instead of stdout (relative to cwd). */
+      output?: string;
+      cwd: string;
+    }
   | { mode: 'reconcile'; state: string; cwd: string };
 
 function numberArgument(flag: string, value: string | undefined, integer: boolean): number {
@@ -30,7 +48,8 @@ export function parseRolloutArguments(args: string[], cwd: string): RolloutOptio
   let name: string | undefined;
   let readyAfterSeconds: number | undefined;
   let nodes: number | undefined;
-  let format: 'text' | 'json' = 'text';
+  let format: RolloutOutputFormat | undefined;
+  let output: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--reconcile') {
@@ -44,19 +63,24 @@ export function parseRolloutArguments(args: string[], cwd: string): RolloutOptio
     else if (arg === '--format') {
       const v = args[++i];
       if (v === undefined) throw new UsageError(`${arg} needs a value.`);
-      if (v !== 'text' && v !== 'json') throw new UsageError(`--format must be text or json (got "${v}").`);
-      format = v;
+      if (!(FORMATS as readonly string[]).includes(v)) throw new UsageError(`--format must be text, json or html (got "${v}").`);
+      format = v as RolloutOutputFormat;
+    } else if (arg === '-o' || arg === '--output') {
+      output = args[++i];
+      if (output === undefined) throw new UsageError(`${arg} needs a value.`);
     } else if (arg.startsWith('-')) throw new UsageError(`Unknown option ${arg}.`);
     else if (manifest !== undefined) throw new UsageError('rollout takes one MANIFEST file.');
     else manifest = arg;
   }
   if (state !== undefined) {
-    if (manifest !== undefined || name !== undefined || readyAfterSeconds !== undefined || nodes !== undefined)
-      throw new UsageError('--reconcile takes only a STATE.json file (no MANIFEST, --name, --ready-after or --nodes).');
+    if (manifest !== undefined || name !== undefined || readyAfterSeconds !== undefined || nodes !== undefined || output !== undefined || format === 'html')
+      throw new UsageError('--reconcile takes only a STATE.json file (no MANIFEST, --name, --ready-after, --nodes, -o or --format html).');
     return { mode: 'reconcile', state, cwd };
   }
   if (manifest === undefined) throw new UsageError('rollout needs a MANIFEST file (Deployment, StatefulSet or DaemonSet YAML), or --reconcile STATE.json.');
-  return { mode: 'simulate', manifest, name, readyAfterSeconds, nodes, format, cwd };
+  // A file asked for without a format is the page: the graph command's `-o plan.html` habit.
+  format ??= output !== undefined ? 'html' : 'text';
+  return { mode: 'simulate', manifest, name, readyAfterSeconds, nodes, format, cwd, ...(output !== undefined ? { output } : {}) };
 }
 
 function readInput(cwd: string, file: string): string {
@@ -106,8 +130,48 @@ function runSimulation(options: Extract<RolloutOptions, { mode: 'simulate' }>): 
     if (error instanceof RolloutSpecError) throw new UsageError(`${options.manifest}: ${error.message}`);
     throw error;
   }
-  if (options.format === 'json') return { exitCode: 0, stdout: `${JSON.stringify({ workloads: timelines.map(rolloutJson) })}\n` };
-  return { exitCode: 0, stdout: timelines.map(rolloutText).join('\n') };
+  const rendered = renderRollout(timelines, options);
+  if (options.output === undefined) return { exitCode: 0, stdout: rendered };
+  try {
+    writeFileSync(path.resolve(options.cwd, options.output), rendered);
+  } catch (error) {
+    throw new UsageError(`Cannot write ${options.output}: ${(error as Error).message}`);
+  }
+  return { exitCode: 0, stdout: '' };
+}
+
+function renderRollout(timelines: RolloutTimeline[], options: Extract<RolloutOptions, { mode: 'simulate' }>): string {
+  switch (options.format) {
+    case 'json':
+      return `${JSON.stringify({ workloads: timelines.map(rolloutJson) })}\n`;
+    case 'text':
+      return timelines.map(rolloutText).join('\n');
+    case 'html': {
+      // One page draws one timeline (as the editor's panel does): several need --name to pick one.
+      if (timelines.length > 1) {
+        const listed = timelines.map((t) => `${t.kind} ${t.name}`).join(', ');
+        throw new UsageError(
+          options.name !== undefined
+            ? `${options.manifest} has ${timelines.length} workloads named "${options.name}" (${listed}); an HTML timeline shows one, and --name cannot tell them apart.`
+            : `${options.manifest} has ${timelines.length} workloads (${listed}); an HTML timeline shows one: pick it with --name NAME.`,
+        );
+      }
+      return renderTimelineHtml(timelines[0], loadTimelineBundle());
+    }
+  }
+}
+
+/**
+ * The timeline page's bundle, read from beside the running CLI: `dist/timeline.js` next to
+ * `dist/cli.js` once bundled, or the repository's dist/ when this module runs compiled by tsc (tests).
+ */
+export function loadTimelineBundle(): WebviewBundle {
+  const candidates = [path.join(__dirname, 'timeline.js'), path.resolve(__dirname, '..', '..', '..', 'dist', 'timeline.js')];
+  const file = candidates.find((candidate) => existsSync(candidate));
+  if (file === undefined) {
+    throw new UsageError(`The timeline bundle is missing (looked for ${candidates.join(', ')}): run \`npm run build\`, or use --format text or json.`);
+  }
+  return { js: readFileSync(file, 'utf8'), css: '' };
 }
 
 /** The documented JSON of one workload (docs/cli.md), and `timedOut`, which older consumers may ignore. */

@@ -45,11 +45,12 @@ Commands:
   graph PLAN [-o FILE] [--format html|json]
       The plan as a dependency graph: one offline HTML page (default), or the graph model as JSON
       ({"nodes":[…],"edges":[{"from","to"}],…}). Writes to FILE, else to stdout.
-  rollout MANIFEST [--name NAME] [--ready-after SECONDS] [--nodes N] [--format text|json]
+  rollout MANIFEST [--name NAME] [--ready-after SECONDS] [--nodes N] [-o FILE] [--format text|json|html]
       Simulate the rolling update of each Deployment, StatefulSet and DaemonSet in MANIFEST (or
       the one named): scale steps, duration, peak pods, lowest availability. --ready-after: the
       assumed image pull and container start of a pod (default 5 s; readiness probe delays come
-      on top); --nodes: the nodes a DaemonSet runs on (default 3).
+      on top); --nodes: the nodes a DaemonSet runs on (default 3). --format html: one workload's
+      timeline as one offline HTML page (the default with -o). Writes to FILE, else to stdout.
   rollout --reconcile STATE.json
       The next state after one Deployment controller sync, for a state such as
       {"replicas":10,"strategy":{…},"minReadySeconds":0,"newReplicaSet":{"replicas":3,

@@ -33,7 +33,7 @@ export function jsonForScriptElement(value: unknown): string {
   return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (ch) => JSON_ESCAPES[ch]);
 }
 
-function escapeHtmlText(text: string): string {
+export function escapeHtmlText(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
@@ -41,11 +41,11 @@ function escapeHtmlText(text: string): string {
  * Inline code must not contain what ends its element. In JavaScript `<\/script` means the same
  * inside strings, regular expressions and templates (the only places minified code holds it).
  */
-function inlineScript(code: string): string {
+export function inlineScript(code: string): string {
   return code.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
 }
 
-function inlineStyle(css: string): string {
+export function inlineStyle(css: string): string {
   return css.replace(/<\/(style)/gi, '<\\/$1');
 }
 

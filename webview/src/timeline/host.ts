@@ -1,8 +1,10 @@
 /**
  * The page's host: a VS Code webview (`acquireVsCodeApi`). The page posts `ready` once it listens
  * and draws what the host answers; its place in the syncs goes to `setState`, so the panel survives
- * being hidden without `retainContextWhenHidden`.
+ * being hidden without `retainContextWhenHidden`. Without `acquireVsCodeApi`, the CLI's standalone
+ * HTML, which embeds its one timeline (embeddedHost.ts).
  */
+import { embeddedTimelineHost } from './embeddedHost';
 import { isHostToTimelineMessage, type HostToTimelineMessage, type TimelineToHostMessage, type TimelineViewState } from '../../../common/src/rolloutMessages';
 
 interface VsCodeApi {
@@ -23,7 +25,11 @@ export interface TimelineHost {
 export class NoHostError extends Error {}
 
 export function detectTimelineHost(): TimelineHost {
-  if (typeof acquireVsCodeApi !== 'function') throw new NoHostError('this page runs inside a VS Code webview, which gives it the timeline to draw; there is none here.');
+  if (typeof acquireVsCodeApi !== 'function') {
+    const embedded = embeddedTimelineHost();
+    if (embedded) return embedded;
+    throw new NoHostError("this page runs inside a VS Code webview, which gives it the timeline to draw, or embeds one (the CLI's HTML); there is neither here.");
+  }
   const api = acquireVsCodeApi();
   return {
     post: (message) => api.postMessage(message),

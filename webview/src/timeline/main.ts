@@ -13,6 +13,9 @@
  * - Messages (common/src/rolloutMessages.ts): the page posts `{type:'ready'}` once it listens; the
  *   host answers `{type:'showTimeline', timelineId, timeline, source}` or `{type:'showError', message}`.
  *   The page posts `{type:'renderError', message}` when it can't draw.
+ *
+ * Without `acquireVsCodeApi` (the CLI's HTML, `rollout MANIFEST -o FILE`), the page reads the
+ * timeline from `<script type="application/json" id="rollout-timeline">` (embeddedHost.ts).
  */
 import { detectTimelineHost } from './host';
 import styles from './timeline.css';

@@ -1,0 +1,43 @@
+/**
+ * The timeline page outside VS Code: the CLI's standalone HTML (`rollout MANIFEST -o FILE`) embeds
+ * the timeline as `<script type="application/json" id="rollout-timeline">` and there is no host to
+ * talk to. The page reads that element once, hands it on as the one `showTimeline` message, and
+ * keeps its place in the syncs only as long as the page lives.
+ */
+import type { RolloutTimeline } from '../../../common/src/rollout';
+import type { TimelineViewState } from '../../../common/src/rolloutMessages';
+import type { TimelineHost } from './host';
+import standaloneStyles from './standalone.css';
+
+/** The id the CLI's HTML gives the data element (core/src/rollout/timelineHtml.ts writes it). */
+export const EMBEDDED_TIMELINE_ID = 'rollout-timeline';
+
+/** The embedded host, or undefined when the page holds no embedded timeline. */
+export function embeddedTimelineHost(): TimelineHost | undefined {
+  const element = document.getElementById(EMBEDDED_TIMELINE_ID);
+  if (!element) return undefined;
+  let state: TimelineViewState | undefined;
+  return {
+    post: () => undefined,
+    loadState: () => state,
+    saveState: (next) => {
+      state = next;
+    },
+    start(onMessage) {
+      // Outside VS Code there are no theme variables: standalone.css supplies them under this class.
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(standaloneStyles);
+      document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+      document.documentElement.classList.add('standalone');
+      let timeline: RolloutTimeline;
+      try {
+        timeline = JSON.parse(element.textContent ?? '') as RolloutTimeline;
+      } catch (error) {
+        onMessage({ type: 'showError', message: `The embedded rollout timeline is not valid JSON: ${(error as Error).message}` });
+        return;
+      }
+      // The page checks the timeline field by field (timelineInput.ts), as it does a posted one.
+      onMessage({ type: 'showTimeline', timelineId: 'embedded', timeline, source: document.title });
+    },
+  };
+}
