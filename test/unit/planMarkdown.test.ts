@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { MAX_COMMENT_LENGTH } from '../../cli/src/commentBudget';
 import { MAX_CASCADE_LINES, planMarkdown } from '../../cli/src/planMarkdown';
 import { buildPlanGraph } from '../../core/src/plan/planGraph';
-import { HOSTILE_KEY, hostilePlan, largePlan } from '../support/largePlans';
+import { graphFeaturesPlan, HOSTILE_KEY, hostilePlan, largePlan } from '../support/largePlans';
 import { assertOnlyCommentMarkup, elements, listItems, renderMarkdown } from '../support/markdownHtml';
 import { graphNode, planGraph } from '../support/planGraphFixtures';
 
@@ -58,6 +58,18 @@ describe('plan-summary markdown: a real plan', () => {
     assert.ok(items.some((item) => item.endsWith('replaced in turn, because 2 instances of null_resource.each are replaced (keepers reads it)')));
     assert.ok(items.some((item) => item.includes('triggers reads local.a_id: the plan does not say what it refers to')));
     assert.equal(items.length, 13);
+  });
+
+  test('an errored plan with changes says that the list is partial', () => {
+    const plan = graphFeaturesPlan();
+    plan.errored = true;
+    const markdown = planMarkdown(buildPlanGraph(plan), { planFile: 'plan.json' });
+    assert.ok(
+      markdown.startsWith(
+        '**Plan: 1 to import, 11 to add, 0 to change, 9 to destroy, 1 to forget.**\n\nThe plan errored: the changes below are only those it got to.\n\n#### Replacements (6)\n',
+      ),
+      markdown,
+    );
   });
 
   test('a plan without changes is its summary line alone', () => {
