@@ -120,7 +120,7 @@ function omittedNote(omitted: Record<Section, number>, total: number, planFile: 
   return (
     `\n> **${left} of ${total} changes are not listed** (${parts.join(', ')}): the whole list would not fit in one comment ` +
     `(at most ${limitText} characters). ` +
-    `See every change with ${markdownCode(`immutable-infra graph ${planFile} -o plan.html`)}, or with <code>terraform show</code> (<code>tofu show</code>) of the saved plan.\n`
+    `See every change with ${markdownCode(`immutable-infra graph ${clip(planFile)} -o plan.html`)}, or with <code>terraform show</code> (<code>tofu show</code>) of the saved plan.\n`
   );
 }
 
