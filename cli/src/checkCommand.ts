@@ -36,6 +36,8 @@ import type { ReplacementCoverage } from '../../core/src/terraform/replacementCo
 import { analysisFailedFinding, analysisFailureReason } from '../../core/src/analysisFailure';
 import { addCoverage, coverageSummary, emptyCoverage } from './coverageSummary';
 import { displayedFindings } from '../../core/src/findingText/displayedFindings';
+import { findingCountsLine } from './findingCounts';
+import { findingsMarkdown } from './findingsMarkdown';
 import { toSarif } from './sarif';
 import { UsageError, type CommandResult } from './usage';
 
@@ -45,7 +47,7 @@ export interface CheckOptions {
   gitRef?: string;
   /** The deployed version as a file or folder, as typed (relative to cwd or absolute). */
   against?: string;
-  format: 'text' | 'json' | 'sarif';
+  format: 'text' | 'json' | 'sarif' | 'markdown';
   /** `--var-file`: variable definitions files the plan uses, read after the automatically loaded ones (relative to cwd). */
   varFiles?: string[];
   /** `--ask-providers`: the initialised modules' own provider binaries decide (plugin protocol, offline). */
@@ -87,7 +89,7 @@ export function parseCheckArguments(args: string[], cwd: string): CheckOptions {
     else if (arg.startsWith('--var-file=')) (options.varFiles ??= []).push(arg.slice('--var-file='.length));
     else if (arg === '--format') {
       const v = value();
-      if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format must be text, json or sarif (got "${v}").`);
+      if (v !== 'text' && v !== 'json' && v !== 'sarif' && v !== 'markdown') throw new UsageError(`--format must be text, json, sarif or markdown (got "${v}").`);
       options.format = v;
     } else if (arg.startsWith('-')) throw new UsageError(`Unknown option ${arg}.`);
     else options.paths.push(arg);
@@ -420,14 +422,10 @@ function format(findings: Finding[], kind: CheckOptions['format'], version: stri
   }
   if (kind === 'sarif') return `${JSON.stringify(toSarif(findings, version), null, 2)}\n`;
   const terraform = coverageSummary(coverage);
+  if (kind === 'markdown') return findingsMarkdown(findings, { coverage: terraform });
   const summary = terraform === undefined ? '' : `${terraform}\n`;
   if (findings.length === 0) return `No findings.\n${summary}`;
   const lines = textLines(findings);
   // Counted as printed: a message several instances share is one line, and one finding here.
-  const shown = displayedFindings(findings);
-  const counts = ['error', 'warning', 'information', 'hint']
-    .map((s) => [s, shown.filter((f) => f.severity === s).length] as const)
-    .filter(([, n]) => n > 0)
-    .map(([s, n]) => `${n} ${s}${n === 1 || s === 'information' ? '' : s === 'hint' ? 's' : 's'}`);
-  return `${lines.join('\n')}\n\n${shown.length} finding${shown.length === 1 ? '' : 's'}: ${counts.join(', ')}.\n${summary}`;
+  return `${lines.join('\n')}\n\n${findingCountsLine(displayedFindings(findings))}\n${summary}`;
 }

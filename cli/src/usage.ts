@@ -16,11 +16,13 @@ export interface CommandResult {
 export const USAGE = `Usage: immutable-infra <command> [options]
 
 Commands:
-  check [PATH…] [--baseline auto|state|git] [--git-ref REF] [--against PATH] [--var-file FILE]… [--ask-providers] [--crds PATH]… [--kubernetes-baseline git|cluster] [--kubectl PATH] [--format text|json|sarif]
+  check [PATH…] [--baseline auto|state|git] [--git-ref REF] [--against PATH] [--var-file FILE]… [--ask-providers] [--crds PATH]… [--kubernetes-baseline git|cluster] [--kubectl PATH] [--format text|json|sarif|markdown]
       Report edits that force replacement, compared with Terraform state or git; Kubernetes
       manifests (.yaml, .yml) are compared with git: immutable fields, rollouts, image tags.
       Values are followed through variables, tfvars, locals and child modules; a replacement
       lists the instances it replaces in turn (JSON "cascade", a tree in text).
+      --format markdown: a pull-request comment (summary line, findings table, errors first),
+      at most 65,536 characters.
       --var-file FILE: a variable definitions file the plan uses, after terraform.tfvars and
       *.auto.tfvars (repeatable, in order).
       --ask-providers: where the module is initialised, its own provider binaries decide
@@ -39,8 +41,10 @@ Commands:
       Exit 0: no error-level finding; 1: at least one; 2: usage error, unreadable input, a target
       whose analysis failed (the others are still checked), or no target could be compared with
       the baseline asked for.
-  plan-summary PLAN [--format text|json]
-      The plan's summary line as Terraform/OpenTofu prints it, or its counts as JSON.
+  plan-summary PLAN [--format text|json|markdown]
+      The plan's summary line as Terraform/OpenTofu prints it, or its counts as JSON, or
+      (markdown) a pull-request comment: replacements with what forces them and what they
+      replace in turn, destroys, the rest collapsed; at most 65,536 characters.
       PLAN is JSON from "terraform show -json PLANFILE". Exit 2: unreadable or unsupported plan.
   graph PLAN [-o FILE] [--format html|json]
       The plan as a dependency graph: one offline HTML page (default), or the graph model as JSON

@@ -159,7 +159,7 @@ describe('immutable-infra check', () => {
   test('usage errors exit 2 with a message on stderr', async () => {
     const dir = tempDir();
     for (const [args, message] of [
-      [['check', '--format', 'xml'], /--format must be text, json or sarif/],
+      [['check', '--format', 'xml'], /--format must be text, json, sarif or markdown \(got "xml"\)/],
       [['check', 'missing-folder'], /No such file or folder: missing-folder/],
       [['frobnicate'], /Unknown command "frobnicate"/],
       [['check', '--baseline'], /--baseline needs a value/],

@@ -294,7 +294,7 @@ describe('immutable-infra plan-summary', () => {
       [['plan-summary', tempFile('v2.json', JSON.stringify({ format_version: '2.0', resource_changes: [] }))], /Unsupported plan format version "2\.0"/],
       [['plan-summary', path.join(PLANS, 'terraform-json/no_changes/state.json')], /not a plan/],
       [['plan-summary', tempFile('tfplan', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]))], /binary plan file.*terraform show -json/],
-      [['plan-summary', plan, '--format', 'yaml'], /--format must be text or json/],
+      [['plan-summary', plan, '--format', 'yaml'], /--format must be text, json or markdown \(got "yaml"\)/],
       [['plan-summary'], /needs a PLAN file/],
     ];
     for (const [args, message] of cases) {
