@@ -4,13 +4,14 @@
  * is docs/cli.md). HTML is the default: the webview bundle (dist/webview.js) inlined by
  * `renderGraphHtml` (plan/graphHtml.ts), so the page draws offline exactly as the editor panel does.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { PlanGraph } from '../../common/src/planGraph';
 import { renderGraphHtml, type WebviewBundle } from '../../core/src/plan/graphHtml';
 import { parsePlanGraph } from '../../core/src/plan/planGraph';
 import { PlanFormatError } from '../../core/src/plan/planModel';
 import { readPlanText } from './planInput';
+import { writeRendered } from './outputFile';
 import { UsageError, type CommandResult } from './usage';
 
 export type GraphOutputFormat = 'html' | 'json';
@@ -56,13 +57,7 @@ export function runGraph(options: GraphOptions): CommandResult {
     throw error;
   }
   const rendered = renderGraph(graph, options.format);
-  if (options.output === undefined) return { exitCode: 0, stdout: rendered };
-  try {
-    writeFileSync(path.resolve(options.cwd, options.output), rendered);
-  } catch (error) {
-    throw new UsageError(`Cannot write ${options.output}: ${(error as Error).message}`);
-  }
-  return { exitCode: 0, stdout: '' };
+  return writeRendered(rendered, options.output, options.cwd);
 }
 
 export function renderGraph(graph: PlanGraph, format: GraphOutputFormat): string {

@@ -5,7 +5,7 @@
  * one workload's timeline: the timeline bundle (dist/timeline.js) inlined by `renderTimelineHtml`
  * (rollout/timelineHtml.ts), so it draws offline as the editor's panel does.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { RolloutTimeline } from '../../common/src/rollout';
 import type { WebviewBundle } from '../../core/src/plan/graphHtml';
@@ -14,6 +14,7 @@ import { parseReconcileState, reconcileOnce, ReconcileStateError } from '../../c
 import { simulateRollout } from '../../core/src/rollout/simulateRollout';
 import { renderTimelineHtml } from '../../core/src/rollout/timelineHtml';
 import { ManifestError, workloadsFromManifest } from '../../core/src/rollout/workloadFromManifest';
+import { writeRendered } from './outputFile';
 import { UsageError, type CommandResult } from './usage';
 
 export type RolloutOutputFormat = 'text' | 'json' | 'html';
@@ -131,13 +132,7 @@ function runSimulation(options: Extract<RolloutOptions, { mode: 'simulate' }>): 
     throw error;
   }
   const rendered = renderRollout(timelines, options);
-  if (options.output === undefined) return { exitCode: 0, stdout: rendered };
-  try {
-    writeFileSync(path.resolve(options.cwd, options.output), rendered);
-  } catch (error) {
-    throw new UsageError(`Cannot write ${options.output}: ${(error as Error).message}`);
-  }
-  return { exitCode: 0, stdout: '' };
+  return writeRendered(rendered, options.output, options.cwd);
 }
 
 function renderRollout(timelines: RolloutTimeline[], options: Extract<RolloutOptions, { mode: 'simulate' }>): string {
