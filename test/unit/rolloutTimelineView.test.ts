@@ -11,7 +11,18 @@ import { pickWorkload, workloadSpans } from '../../client/src/rollout/workloadAt
 import { normalizeRolloutSettings as rolloutSettings } from '../../common/src/settings';
 import { simulateRollout } from '../../core/src/rollout/simulateRollout';
 import { workloadsFromManifest } from '../../core/src/rollout/workloadFromManifest';
-import { layoutTimeline, LABEL_WIDTH, MIN_PLOT_WIDTH, RIGHT_MARGIN, stepPoints, timeAt, timeScale, timeTicks } from '../../webview/src/timeline/layout';
+import {
+  laneLabels,
+  layoutTimeline,
+  LABEL_WIDTH,
+  MIN_LABEL_WIDTH,
+  MIN_PLOT_WIDTH,
+  RIGHT_MARGIN,
+  stepPoints,
+  timeAt,
+  timeScale,
+  timeTicks,
+} from '../../webview/src/timeline/layout';
 import { readRolloutTimeline, TimelineInputError } from '../../webview/src/timeline/timelineInput';
 import { computeTimelineView, countsAt, formatSeconds, nextSync, phaseAt } from '../../webview/src/timeline/viewModel';
 
@@ -137,13 +148,34 @@ describe('timeline layout', () => {
   test('a narrow viewport keeps a minimum plot width; labels only where the bar is wide enough', () => {
     const view = computeTimelineView(seedTimeline());
     const layout = layoutTimeline(view, 100);
-    assert.equal(layout.width, LABEL_WIDTH + MIN_PLOT_WIDTH + RIGHT_MARGIN);
+    assert.equal(layout.width, MIN_LABEL_WIDTH + MIN_PLOT_WIDTH + RIGHT_MARGIN);
+    assert.equal(layout.plotLeft, MIN_LABEL_WIDTH);
+    assert.equal(layout.compact, true);
     const labels = layout.lanes.flatMap((l) => l.segments).map((s) => [s.width, s.label]);
     assert.ok(
       labels.some(([, label]) => label === undefined),
-      'a 5 s bar in a 240 px plot is too narrow to label',
+      'a 5 s bar in a 160 px plot is too narrow to label',
     );
     assert.ok(labels.every(([width, label]) => label === undefined || (width as number) >= (label as string).length * 6.5 + 8));
+  });
+
+  test('the label column shrinks with the viewport, and narrow labels keep what tells the pods apart', () => {
+    const view = computeTimelineView(seedTimeline());
+    assert.equal(layoutTimeline(view, 1000).compact, false);
+    assert.deepEqual(
+      layoutTimeline(view, 1000).lanes.map((lane) => lane.label),
+      view.lanes.map((lane) => lane.label),
+    );
+    const narrow = layoutTimeline(view, 360);
+    assert.ok(narrow.plotLeft < LABEL_WIDTH && narrow.plotLeft >= MIN_LABEL_WIDTH);
+    assert.ok(narrow.width <= 360);
+    assert.deepEqual(laneLabels(['nginx-deployment-7d9f8c6b5-x2x9z', 'nginx-deployment-7d9f8c6b5-q8w1e', 'nginx-deployment-5f6c4d7b8-a1b2c'], 150), [
+      '…7d9f8c6b5-x2x9z',
+      '…7d9f8c6b5-q8w1e',
+      '…5f6c4d7b8-a1b2c',
+    ]);
+    assert.deepEqual(laneLabels(['web-0', 'web-1'], 150), ['web-0', 'web-1'], 'names that fit stay whole');
+    assert.deepEqual(laneLabels(['a-very-long-single-pod-name-that-cannot-fit'], 100), ['a-very-l…'], 'one name: cut at the end');
   });
 
   test('step points, ticks and the inverse time scale', () => {

@@ -54,6 +54,12 @@ export class GraphRenderer {
   private selectedId: string | undefined;
   private focusId: string | undefined;
   private layoutSize = { width: 0, height: 0 };
+  /**
+   * The view is the fitted one (no pan, zoom or restored transform since): a resize of the pane
+   * (the panel resized, the details moved under the graph) fits again, and so does a pane that had
+   * no size yet when the plan came (a panel opened beside the editor is laid out after the page starts).
+   */
+  private fitted = false;
 
   constructor(
     private readonly container: HTMLElement,
@@ -72,7 +78,8 @@ export class GraphRenderer {
       .scaleExtent([0.02, 4])
       // Double-click belongs to the nodes (reveal), not to zooming in.
       .filter((event: Event) => event.type !== 'dblclick' && !(event as MouseEvent).button)
-      .on('zoom', (event: { transform: ZoomTransform }) => {
+      .on('zoom', (event: { transform: ZoomTransform; sourceEvent: Event | null }) => {
+        if (event.sourceEvent) this.fitted = false;
         this.viewport.attr('transform', event.transform.toString());
         this.callbacks.onZoom({ x: event.transform.x, y: event.transform.y, k: event.transform.k });
       });
@@ -80,6 +87,9 @@ export class GraphRenderer {
     this.svg.on('click', (event: MouseEvent) => {
       if (event.target === this.svg.node()) this.callbacks.onSelect(undefined);
     });
+    new ResizeObserver(() => {
+      if (this.fitted) this.fit();
+    }).observe(container);
   }
 
   render(view: PlanView, layout: LayoutResult, selectedId: string | undefined): void {
@@ -101,6 +111,8 @@ export class GraphRenderer {
     this.renderNodes();
     if (this.focusId === undefined || !this.drawnById.has(this.focusId)) this.focusId = this.drawn[0]?.leaf.id;
     this.setSelected(selectedId);
+    // A filter or an expand changes the drawn part: a fitted view fits what is drawn now.
+    if (this.fitted) this.fit();
   }
 
   private renderGroups(groups: ViewGroup[], layout: LayoutResult): void {
@@ -308,6 +320,7 @@ export class GraphRenderer {
     if (left >= 0 && top >= 0 && right <= width && bottom <= height) return;
     const x = width / 2 - (box.x + box.width / 2) * t.k;
     const y = height / 2 - (box.y + box.height / 2) * t.k;
+    this.fitted = false;
     this.svg.call(this.zoomBehavior.transform, zoomIdentity.translate(x, y).scale(t.k));
   }
 
@@ -316,18 +329,29 @@ export class GraphRenderer {
     return { x: transform.x, y: transform.y, k: transform.k };
   }
 
+  /** A saved or chosen view: kept as it is when the pane is resized. */
   setTransform(transform: { x: number; y: number; k: number }): void {
+    this.fitted = false;
+    this.apply(transform);
+  }
+
+  private apply(transform: { x: number; y: number; k: number }): void {
     this.svg.call(this.zoomBehavior.transform, zoomIdentity.translate(transform.x, transform.y).scale(transform.k));
   }
 
-  /** Fits the whole picture, top-left (never magnified past 1:1: small plans stay readable at their size). */
+  /**
+   * Fits the whole picture into the graph's own pane (not the page), top-left, never magnified past
+   * 1:1 (small plans stay readable at their size). A pane with no size yet is fitted when it gets one.
+   */
   fit(): void {
+    this.fitted = true;
     const { width, height } = this.svg.node()!.getBoundingClientRect();
+    if (width < 1 || height < 1) return;
     const margin = 16;
     const w = Math.max(1, this.layoutSize.width);
     const h = Math.max(1, this.layoutSize.height);
     const k = Math.max(0.02, Math.min(1, (width - 2 * margin) / w, (height - 2 * margin) / h));
-    this.setTransform({ x: margin, y: margin, k });
+    this.apply({ x: margin, y: margin, k });
   }
 
   elementFor(id: string): Element | null {

@@ -6,7 +6,14 @@
 import type { PodPhase } from '../../../common/src/rollout';
 import { formatSeconds, PHASE_LABELS, type StepPoint, type TimelineView } from './viewModel';
 
+/** The label column at full size: room for a pod name like `nginx-deployment-7d9f8c6b5-x2x9z`. */
 export const LABEL_WIDTH = 240;
+/**
+ * The label column shrinks with the viewport (a share of it) down to this, so that a phone-narrow
+ * panel still shows every lane whole: 128 + MIN_PLOT_WIDTH + RIGHT_MARGIN = 312 px.
+ */
+export const MIN_LABEL_WIDTH = 128;
+const LABEL_SHARE = 0.3;
 export const RIGHT_MARGIN = 24;
 export const AXIS_HEIGHT = 28;
 export const LANE_HEIGHT = 18;
@@ -16,7 +23,10 @@ export const CHART_HEIGHT = 150;
 /** Below the chart: room for its legend line. */
 const BOTTOM_MARGIN = 12;
 /** Narrower than this, the plot is not squeezed further: the page scrolls sideways instead. */
-export const MIN_PLOT_WIDTH = 240;
+export const MIN_PLOT_WIDTH = 160;
+/** Roughly the width of one character of a lane label (12 px monospace) and of the revision badge before it. */
+const NAME_CHAR_WIDTH = 7.3;
+const BADGE_WIDTH = 30;
 /** Roughly the width of one character of a phase label (12 px UI font). */
 const LABEL_CHAR_WIDTH = 6.5;
 /** Seconds between ticks, smallest first: the first that keeps ticks at least MIN_TICK_SPACING apart. */
@@ -35,6 +45,8 @@ export interface SegmentLayout {
 
 export interface LaneLayout {
   id: string;
+  /** The pod name as drawn: whole when it fits the label column, else its distinguishing end after `…`. */
+  label: string;
   y: number;
   height: number;
   segments: SegmentLayout[];
@@ -61,6 +73,8 @@ export interface ChartLayout {
 export interface TimelineLayout {
   width: number;
   height: number;
+  /** The label column is narrower than LABEL_WIDTH: the chart's legend and limits use their short texts. */
+  compact: boolean;
   plotLeft: number;
   plotRight: number;
   lanesTop: number;
@@ -111,14 +125,43 @@ function countTicks(max: number): number[] {
   return ticks;
 }
 
+/** The label column for a viewport: LABEL_WIDTH where there is room, a share of the viewport (not less than MIN_LABEL_WIDTH) where not. */
+export function labelColumnWidth(viewportWidth: number): number {
+  return Math.round(Math.min(LABEL_WIDTH, Math.max(MIN_LABEL_WIDTH, viewportWidth * LABEL_SHARE)));
+}
+
+/**
+ * The names as drawn in a label column of `room` px: all whole when they fit; else each without
+ * the prefix every name shares (`nginx-deployment-`, up to its last `-`), so that what tells the
+ * pods apart stays in view, and cut at the end only if even that is too long.
+ */
+export function laneLabels(names: readonly string[], room: number): string[] {
+  const maxChars = Math.max(4, Math.floor((room - BADGE_WIDTH) / NAME_CHAR_WIDTH));
+  if (names.every((name) => name.length <= maxChars)) return [...names];
+  // One name shares its prefix with nobody: nothing to drop.
+  let prefix = names.length > 1 ? names[0] : '';
+  for (const name of names) while (!name.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  const cutAt = prefix.lastIndexOf('-') + 1;
+  return names.map((name) => {
+    const rest = cutAt > 0 && name.length > cutAt ? `…${name.slice(cutAt)}` : name;
+    return rest.length > maxChars ? `${rest.slice(0, maxChars - 1)}…` : rest;
+  });
+}
+
 export function layoutTimeline(view: TimelineView, viewportWidth: number): TimelineLayout {
-  const width = Math.max(viewportWidth, LABEL_WIDTH + MIN_PLOT_WIDTH + RIGHT_MARGIN);
-  const plotLeft = LABEL_WIDTH;
+  const labelWidth = labelColumnWidth(viewportWidth);
+  const width = Math.max(viewportWidth, labelWidth + MIN_PLOT_WIDTH + RIGHT_MARGIN);
+  const plotLeft = labelWidth;
+  const labels = laneLabels(
+    view.lanes.map((lane) => lane.label),
+    labelWidth - 12,
+  );
   const plotRight = width - RIGHT_MARGIN;
   const x = timeScale(view.end, plotLeft, plotRight);
   const lanesTop = AXIS_HEIGHT;
   const lanes = view.lanes.map((lane, index) => ({
     id: lane.id,
+    label: labels[index],
     y: lanesTop + index * (LANE_HEIGHT + LANE_GAP),
     height: LANE_HEIGHT,
     segments: lane.segments.map((segment) => {
@@ -135,6 +178,7 @@ export function layoutTimeline(view: TimelineView, viewportWidth: number): Timel
   return {
     width,
     height: chartBottom + BOTTOM_MARGIN,
+    compact: labelWidth < LABEL_WIDTH,
     plotLeft,
     plotRight,
     lanesTop,

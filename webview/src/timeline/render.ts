@@ -192,7 +192,7 @@ export class TimelineRenderer {
       .attr('x', 8)
       .attr('y', (d) => d.layout.height / 2);
     label.select('tspan.revision-badge').text((d) => `${d.lane.revision} `);
-    label.select('tspan.pod-name').text((d) => d.lane.label);
+    label.select('tspan.pod-name').text((d) => d.layout.label);
     lanes
       .select<SVGGElement>('g.segments')
       .selectAll<SVGGElement, SegmentLayout>('g.segment')
@@ -251,8 +251,13 @@ export class TimelineRenderer {
         .attr('y', y - 4)
         .text(text);
     };
-    limit('max-pods', chart.maxPodsY, `limit ${view.limits.maxPods} pods (replicas + maxSurge)`);
-    limit('min-available', chart.minAvailableY, `minimum ${view.limits.minAvailable} available (replicas − maxUnavailable)`);
+    // A narrow plot has no room for the formulas: the short texts still say which line is which.
+    limit('max-pods', chart.maxPodsY, layout.compact ? `limit ${view.limits.maxPods}` : `limit ${view.limits.maxPods} pods (replicas + maxSurge)`);
+    limit(
+      'min-available',
+      chart.minAvailableY,
+      layout.compact ? `minimum ${view.limits.minAvailable}` : `minimum ${view.limits.minAvailable} available (replicas − maxUnavailable)`,
+    );
     g.append('polyline').attr('class', 'series pods').attr('points', points(chart.pods)).append('title').text('Pods (not terminating)');
     g.append('polyline').attr('class', 'series available').attr('points', points(chart.available)).append('title').text('Available pods');
     const legend = g
@@ -261,8 +266,18 @@ export class TimelineRenderer {
       .attr('x', 8)
       .attr('y', chart.top + 24);
     legend.append('tspan').attr('class', 'legend-available').attr('x', 8).attr('dy', 0).text('— available');
-    legend.append('tspan').attr('class', 'legend-pods').attr('x', 8).attr('dy', 16).text('— pods (not terminating)');
-    legend.append('tspan').attr('class', 'legend-min-available').attr('x', 8).attr('dy', 16).text('- - minimum available');
+    legend
+      .append('tspan')
+      .attr('class', 'legend-pods')
+      .attr('x', 8)
+      .attr('dy', 16)
+      .text(layout.compact ? '— pods' : '— pods (not terminating)');
+    legend
+      .append('tspan')
+      .attr('class', 'legend-min-available')
+      .attr('x', 8)
+      .attr('dy', 16)
+      .text(layout.compact ? '- - minimum' : '- - minimum available');
     legend.append('tspan').attr('class', 'legend-max-pods').attr('x', 8).attr('dy', 16).text('- - pod limit');
   }
 

@@ -1,0 +1,161 @@
+/**
+ * The plan graph and the rollout timeline under VS Code's light, dark and high-contrast themes (the
+ * `--vscode-*` variables and <body> class a webview gets), at 360, 600, 900 and 1600 px: every node
+ * and every lane on screen, and every node label (the name, the action's symbol, a module's counts)
+ * and every piece of lane text (pod names, their revision, the phase names in the bars) at WCAG AA
+ * contrast (4.5:1) against what is painted under
+ * it, computed from the page's own styles. The checker itself is shown to fail a deliberately
+ * pale label. Screenshots: test-artifacts/screenshots/ (printed).
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { contrastFailures, contrastRatio, measureContrast, parseColour, sampleContrast } from './contrast';
+import { fixtureGraph, GraphBrowser, type PageProblems } from './graphPageSupport';
+import {
+  boxes,
+  openGraphCliHtml,
+  openGraphInHost,
+  openTimelineInHost,
+  screenshotPath,
+  SCREENSHOT_DIR,
+  seedTimeline,
+  TIMELINE_BUNDLE,
+  visibleRect,
+  within,
+} from './pageLayoutSupport';
+import { LIGHT_MODERN, THEMES, type VsCodeTheme } from './vscodeThemes';
+
+const WIDTHS = [360, 600, 900, 1600];
+const HEIGHT = 900;
+const NODE_TEXT = ['svg g.leaf text.label', 'svg g.leaf text.counts', 'svg g.leaf text.symbol'];
+const LANE_TEXT = ['[data-pod] tspan.pod-name', '[data-pod] tspan.revision-badge', '[data-pod] text.phase-label'];
+
+const browser = new GraphBrowser();
+let saved = 0;
+before(async () => {
+  if (!existsSync(TIMELINE_BUNDLE)) throw new Error(`The timeline bundle is missing at ${TIMELINE_BUNDLE}: run \`node scripts/build.mjs\` first.`);
+  await browser.start();
+});
+after(async () => {
+  await browser.stop();
+  console.log(`Theme screenshots (${saved}) in ${SCREENSHOT_DIR}`);
+});
+
+function assertNoProblems(problems: PageProblems): void {
+  assert.deepEqual(problems.pageErrors, [], 'page errors');
+  assert.deepEqual(problems.violations, [], 'CSP violations');
+  assert.deepEqual(problems.console, [], 'console errors and warnings');
+}
+
+async function save(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: screenshotPath(name) });
+  saved++;
+}
+
+describe('the contrast check', () => {
+  test("WCAG's figures: black on white 21:1, #767676 on white passes AA and #777777 does not", () => {
+    const white = parseColour('#ffffff');
+    assert.equal(contrastRatio(parseColour('#000000'), white), 21);
+    assert.ok(contrastRatio(parseColour('#767676'), white) >= 4.5);
+    assert.ok(contrastRatio(parseColour('#777777'), white) < 4.5);
+    assert.deepEqual(parseColour('rgba(12, 34, 56, 0.5)'), { r: 12, g: 34, b: 56, a: 0.5 });
+    assert.deepEqual(parseColour('color(srgb 1 0.5 0 / 0.25)'), { r: 255, g: 127.5, b: 0, a: 0.25 });
+    // A half-transparent bar over white is paler: the text is checked against the blend.
+    const result = sampleContrast({
+      text: 'x',
+      selector: 'x',
+      colour: 'rgb(255, 255, 255)',
+      alpha: 1,
+      layers: [
+        { what: 'body', colour: 'rgb(255, 255, 255)', alpha: 1 },
+        { what: 'rect', colour: 'rgb(0, 0, 0)', alpha: 0.5 },
+      ],
+    });
+    assert.equal(result.background, '#808080');
+    assert.throws(() => parseColour('color-mix(in srgb, red, blue)'), /Not a colour the contrast check can read: "color-mix/);
+  });
+
+  test('fails a deliberately pale node label in the page, naming it, its ratio and its colours', async () => {
+    const pale: VsCodeTheme = { ...LIGHT_MODERN, name: 'pale', variables: { ...LIGHT_MODERN.variables, 'editor-foreground': '#aaaaaa' } };
+    const { page } = await openGraphInHost(browser, fixtureGraph('opentofu-real/graph-features/plan.json'), 1600, HEIGHT, pale);
+    const failures = contrastFailures(await measureContrast(page, ['svg g.node[data-address="local_file.example"] text.label']));
+    assert.equal(failures.length, 1, failures.join('\n'));
+    assert.match(
+      failures[0],
+      /^svg g\.node\[data-address="local_file\.example"\] text\.label "local_file\.example": 2\.\d\d:1 \(#aaaaaa on #f8f8f8; under it html\. < body\.vscode-light < .*rect\.body\)$/,
+    );
+    await page.close();
+  });
+});
+
+for (const theme of THEMES) {
+  describe(`${theme.name} theme`, () => {
+    for (const width of WIDTHS) {
+      test(`plan graph at ${width} px: every node on screen, node labels at AA contrast`, async () => {
+        const graph = fixtureGraph('opentofu-real/graph-features/plan.json');
+        const { page, problems } = await openGraphInHost(browser, graph, width, HEIGHT, theme);
+        assert.equal(await page.getAttribute('body', 'class'), theme.bodyClass);
+        const pane = await visibleRect(page, '.graph');
+        const nodes = await boxes(page, 'svg g.node[data-address] rect.body');
+        assert.ok(nodes.length > 0);
+        assert.deepEqual(
+          nodes.filter((node) => !within(node, pane)),
+          [],
+        );
+        const results = await measureContrast(page, NODE_TEXT);
+        assert.equal(results.filter((r) => r.selector === NODE_TEXT[0]).length, nodes.length, 'every node label was measured');
+        assert.deepEqual(contrastFailures(results), []);
+        await save(page, `graph-${theme.name}-${width}`);
+        assertNoProblems(problems);
+        await page.close();
+      });
+
+      test(`rollout timeline at ${width} px: all 6 lanes on screen, lane text at AA contrast`, async () => {
+        const { page, problems } = await openTimelineInHost(browser, seedTimeline(), width, HEIGHT, theme);
+        const pane = await visibleRect(page, '.timeline');
+        const lanes = await boxes(page, '[data-pod] rect.lane-hit');
+        assert.equal(lanes.length, 6);
+        assert.deepEqual(
+          lanes.filter((lane) => !within(lane, pane)),
+          [],
+        );
+        // At the first sync (pods not yet started drawn faded), and at the last.
+        for (const step of ['first', 'last']) {
+          if (step === 'last') await page.click('vscode-button.step-last');
+          const results = await measureContrast(page, LANE_TEXT);
+          assert.equal(results.filter((r) => r.selector === LANE_TEXT[0]).length, 6, 'every pod name was measured');
+          assert.deepEqual(contrastFailures(results), [], `at the ${step} sync`);
+        }
+        await save(page, `timeline-${theme.name}-${width}`);
+        assertNoProblems(problems);
+        await page.close();
+      });
+    }
+  });
+}
+
+describe("outside VS Code: the page's own colours, light or dark after the reader's system setting", () => {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    test(`${colorScheme}: the CLI's HTML graph's node labels and the timeline's lane text at AA contrast`, async () => {
+      const graphPage = await openGraphCliHtml(browser, fixtureGraph('opentofu-real/graph-features/plan.json'), 900, HEIGHT);
+      await graphPage.page.emulateMedia({ colorScheme });
+      const background = await graphPage.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      assert.equal(background, colorScheme === 'light' ? 'rgb(255, 255, 255)' : 'rgb(31, 31, 31)', 'the scheme took');
+      assert.deepEqual(contrastFailures(await measureContrast(graphPage.page, NODE_TEXT)), []);
+      await save(graphPage.page, `graph-cli-${colorScheme}-900`);
+      assertNoProblems(graphPage.problems);
+      await graphPage.page.close();
+
+      const timelinePage = await openTimelineInHost(browser, seedTimeline(), 900, HEIGHT, null);
+      await timelinePage.page.emulateMedia({ colorScheme });
+      const results = await measureContrast(timelinePage.page, LANE_TEXT);
+      assert.equal(results.filter((r) => r.selector === LANE_TEXT[0]).length, 6);
+      assert.deepEqual(contrastFailures(results), []);
+      await save(timelinePage.page, `timeline-no-theme-${colorScheme}-900`);
+      assertNoProblems(timelinePage.problems);
+      await timelinePage.page.close();
+    });
+  }
+});
