@@ -168,6 +168,8 @@ describe('rollout timeline page (Chromium, VS Code-like host)', () => {
     assert.match(facts, /Duration:?\s*15 s/);
     assert.match(facts, /Peak pods:?\s*4 \(limit 4 = 3 \+ maxSurge 1\)/);
     assert.match(facts, /Lowest available:?\s*3 \(minimum 3 = 3 − maxUnavailable 0\)/);
+    // In VS Code the start-up time comes from a setting, and the page names it.
+    assert.match((await page.textContent('.assumptions')) ?? '', /Image pull and container start: 5 s \(setting immutableInfra\.rollout\.podStartSeconds\)/);
     assert.equal(await page.textContent('h1.title'), 'Deployment nginx-deployment');
     assert.deepEqual(await page.$$eval('.legend li', (items) => items.map((i) => i.textContent)), [
       'pending',

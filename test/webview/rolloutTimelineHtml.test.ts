@@ -94,6 +94,10 @@ describe('rollout timeline HTML (the CLI page, Chromium, no host)', () => {
     const facts = (await page.textContent('.facts')) ?? '';
     assert.match(facts, /Duration:?\s*15 s/);
     assert.match(facts, /Peak pods:?\s*4 \(limit 4 = 3 \+ maxSurge 1\)/);
+    // Outside VS Code the figure not in the manifest is set by the command's option, and the page says so.
+    const assumptions = (await page.textContent('.assumptions')) ?? '';
+    assert.match(assumptions, /Image pull and container start: 5 s \(option --ready-after\)/);
+    assert.doesNotMatch(assumptions, /setting immutableInfra/);
 
     // The chart: both series and both limits, the pods reaching the surge limit of 4.
     const maxY = Number(await page.getAttribute('line.limit.max-pods', 'y1'));

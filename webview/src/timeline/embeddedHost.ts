@@ -18,6 +18,8 @@ export function embeddedTimelineHost(): TimelineHost | undefined {
   if (!element) return undefined;
   let state: TimelineViewState | undefined;
   return {
+    // The CLI's options that set them (`immutable-infra rollout --ready-after S --nodes N`).
+    assumptionSources: { podStartSeconds: 'option --ready-after', nodes: 'option --nodes' },
     post: () => undefined,
     loadState: () => state,
     saveState: (next) => {

@@ -5,6 +5,7 @@
  * HTML, which embeds its one timeline (embeddedHost.ts).
  */
 import { embeddedTimelineHost } from './embeddedHost';
+import { SETTINGS_SOURCES, type AssumptionSources } from './viewModel';
 import { isHostToTimelineMessage, type HostToTimelineMessage, type TimelineToHostMessage, type TimelineViewState } from '../../../common/src/rolloutMessages';
 
 interface VsCodeApi {
@@ -18,6 +19,8 @@ export interface TimelineHost {
   post(message: TimelineToHostMessage): void;
   loadState(): TimelineViewState | undefined;
   saveState(state: TimelineViewState): void;
+  /** Where the user changes the assumptions the page names (settings in VS Code, options in the CLI). */
+  assumptionSources: AssumptionSources;
   /** Calls back with each valid host message. */
   start(onMessage: (message: HostToTimelineMessage) => void): void;
 }
@@ -32,6 +35,7 @@ export function detectTimelineHost(): TimelineHost {
   }
   const api = acquireVsCodeApi();
   return {
+    assumptionSources: SETTINGS_SOURCES,
     post: (message) => api.postMessage(message),
     loadState: () => {
       const state = api.getState();

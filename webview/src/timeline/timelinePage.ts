@@ -138,7 +138,7 @@ export class TimelinePage {
       return;
     }
     try {
-      this.view = computeTimelineView(timeline);
+      this.view = computeTimelineView(timeline, this.host.assumptionSources);
       const saved = this.host.loadState();
       // The saved place belongs to one simulation: another one starts at its first sync.
       const savedSync = saved?.timelineId === timelineId && typeof saved.sync === 'number' ? saved.sync : 0;

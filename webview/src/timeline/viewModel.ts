@@ -177,16 +177,31 @@ function factsOf(timeline: RolloutTimeline): Fact[] {
   return facts;
 }
 
-function assumptionsOf(timeline: RolloutTimeline): string[] {
+/**
+ * Where the user sets the two assumptions that are not in the manifest: VS Code's settings in the
+ * extension's panel, the command's options in the CLI's page. Named beside each figure so that a
+ * reader who doubts it knows what to change.
+ */
+export interface AssumptionSources {
+  podStartSeconds: string;
+  nodes: string;
+}
+
+export const SETTINGS_SOURCES: AssumptionSources = {
+  podStartSeconds: 'setting immutableInfra.rollout.podStartSeconds',
+  nodes: 'setting immutableInfra.rollout.nodes',
+};
+
+function assumptionsOf(timeline: RolloutTimeline, sources: AssumptionSources): string[] {
   const a = timeline.assumptions;
   const lines = [
-    `Image pull and container start: ${formatSeconds(a.podStartSeconds)} (setting immutableInfra.rollout.podStartSeconds)`,
+    `Image pull and container start: ${formatSeconds(a.podStartSeconds)} (${sources.podStartSeconds})`,
     `Readiness: ${a.readinessDelaySeconds > 0 ? `${formatSeconds(a.readinessDelaySeconds)} after start, from the readiness probe` : 'Ready as soon as started (no readiness probe, or no delay)'}`,
     `minReadySeconds: ${a.minReadySeconds}`,
     `Old pods use their whole grace period: ${formatSeconds(a.terminationGracePeriodSeconds)}`,
     `Progress deadline: ${a.progressDeadlineSeconds === null ? 'none' : formatSeconds(a.progressDeadlineSeconds)}`,
   ];
-  if (a.nodes !== undefined) lines.push(`Nodes: ${a.nodes} (setting immutableInfra.rollout.nodes)`);
+  if (a.nodes !== undefined) lines.push(`Nodes: ${a.nodes} (${sources.nodes})`);
   if (a.newPodsNeverReady) lines.push('New pods never become Ready (a failing rollout)');
   return lines;
 }
@@ -196,7 +211,7 @@ function series(timeline: RolloutTimeline, key: 'available' | 'pods'): StepPoint
   return timeline.capacity.map((point) => ({ t: point.t, value: point[key] }));
 }
 
-export function computeTimelineView(timeline: RolloutTimeline): TimelineView {
+export function computeTimelineView(timeline: RolloutTimeline, sources: AssumptionSources = SETTINGS_SOURCES): TimelineView {
   const lanes = timeline.lanes.map(laneView);
   const end = Math.max(
     1,
@@ -231,7 +246,7 @@ export function computeTimelineView(timeline: RolloutTimeline): TimelineView {
     countMax,
     syncs,
     facts: factsOf(timeline),
-    assumptions: assumptionsOf(timeline),
+    assumptions: assumptionsOf(timeline, sources),
     notes: timeline.notes,
     downtime: timeline.summary.downtime,
     outcome: {
