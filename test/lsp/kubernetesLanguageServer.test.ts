@@ -26,6 +26,23 @@ function rangeOf(text: string, needle: string) {
 }
 
 describe('Kubernetes manifests over stdio', () => {
+  test('a manifest opened with its rolling update: the lens is pulled before the analysis ends, and the server asks for a refresh after it', async () => {
+    const dir = gitModule({ 'nginx-deployment.yaml': DEPLOYED }, { 'nginx-deployment.yaml': SEED });
+    const client = await startClient({ codeLensRefresh: true });
+    const uri = client.open(path.join(dir, 'nginx-deployment.yaml'), SEED, 'yaml');
+    // What an editor does on opening: it asks for lenses at once, before any findings exist.
+    const early = await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } });
+    const refreshesBefore = client.codeLensRefreshes;
+    await client.waitForDiagnostics(uri, has('kubernetes/rolling-update'));
+    await client.waitForCodeLensRefresh(refreshesBefore);
+    const lenses = await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } });
+    assert.deepEqual(
+      lenses?.map((l) => l.command?.title),
+      ['⟳ Rolling update: spec.template.spec.containers[0].image changed', 'Show rollout timeline'],
+      `after the refresh the client gets the lenses (the early pull had ${early?.length ?? 0})`,
+    );
+  });
+
   test('the seed scenario: edit the image, get the rolling update; edit the selector, get the immutable-field error; revert, it clears', async () => {
     const dir = gitModule({ 'nginx-deployment.yaml': DEPLOYED }, {});
     const client = await startClient();

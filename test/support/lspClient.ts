@@ -45,6 +45,8 @@ export class LspTestClient {
   /** What the server wrote to the client's log (`window/logMessage`), in order. */
   readonly logMessages: string[] = [];
   exitCode: number | null = null;
+  /** How many `workspace/codeLens/refresh` requests the server sent (answered only when the client said it supports them). */
+  codeLensRefreshes = 0;
 
   /** `env`: the server's whole environment (default: this process's), as the editor would hand it the user's. */
   constructor(serverPath = SERVER_PATH, env?: NodeJS.ProcessEnv) {
@@ -69,9 +71,23 @@ export class LspTestClient {
    * `workspaceFolders`: folder paths the client has open.
    */
   async initialize(
-    options: { settings?: unknown; workspaceTrusted?: boolean; configuration?: (scopeUri: string | undefined) => unknown; workspaceFolders?: string[] } = {},
+    options: {
+      settings?: unknown;
+      workspaceTrusted?: boolean;
+      configuration?: (scopeUri: string | undefined) => unknown;
+      workspaceFolders?: string[];
+      /** Say, as VS Code does, that the client re-pulls code lenses when the server asks. */
+      codeLensRefresh?: boolean;
+    } = {},
   ): Promise<InitializeResult> {
     const configuration = options.configuration;
+    if (options.codeLensRefresh) {
+      this.connection.onRequest('workspace/codeLens/refresh', () => {
+        this.codeLensRefreshes++;
+        for (const wake of this.waiters.splice(0)) wake();
+        return null;
+      });
+    }
     if (configuration) {
       this.connection.onRequest('workspace/configuration', (params: { items: Array<{ scopeUri?: string }> }) => params.items.map((item) => configuration(item.scopeUri)));
       this.connection.onRequest('client/registerCapability', () => null);
@@ -79,7 +95,7 @@ export class LspTestClient {
     const result = await this.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,
-      capabilities: { workspace: { configuration: configuration !== undefined } },
+      capabilities: { workspace: { configuration: configuration !== undefined, ...(options.codeLensRefresh ? { codeLens: { refreshSupport: true } } : {}) } },
       initializationOptions: { workspaceTrusted: options.workspaceTrusted ?? true, settings: options.settings },
       workspaceFolders: options.workspaceFolders?.map((folder) => ({ uri: pathToFileURL(folder).href, name: path.basename(folder) })) ?? null,
     });
@@ -115,6 +131,24 @@ export class LspTestClient {
 
   changeSettings(settings: unknown): void {
     this.notify(DidChangeConfigurationNotification.type, { settings: { immutableInfra: settings } });
+  }
+
+  /** Waits until the server has sent more than `seen` code-lens refresh requests (never a fixed sleep). */
+  async waitForCodeLensRefresh(seen: number, timeoutMs = 15_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.codeLensRefreshes <= seen) {
+      if (this.exitCode !== null) throw new Error(`The language server exited (${this.exitCode}): ${this.stderr}`);
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Error(`Timed out waiting for a workspace/codeLens/refresh request after ${seen}\n${this.stderr}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, remaining);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return this.codeLensRefreshes;
   }
 
   /** Waits until the latest diagnostics for `uri` satisfy `predicate` (never a fixed sleep). */

@@ -441,6 +441,7 @@ export class ImmutableInfraLanguageServer {
     if (this.generations.get(uri) !== generation || this.documents.get(uri) !== doc) return; // a newer edit is on its way
     doc.findings = findings;
     void this.connection.sendDiagnostics({ uri, version, diagnostics: toDiagnostics(findings) });
+    this.refreshCodeLenses();
   }
 
   /**
@@ -618,7 +619,15 @@ export class ImmutableInfraLanguageServer {
         });
       void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.document.version, diagnostics: toDiagnostics(doc.findings) });
     }
-    // Lenses are pulled by the client; tell it they changed with the findings.
+    this.refreshCodeLenses();
+  }
+
+  /**
+   * Lenses are pulled by the client, which asks when a document opens: usually before its first
+   * analysis is done, and then not again until the text changes. So every publish of findings
+   * tells a client that can hear it that the lenses changed with them.
+   */
+  private refreshCodeLenses(): void {
     if (this.codeLensRefresh) void this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
   }
 }
