@@ -1,7 +1,7 @@
 /**
- * The CLI's outputs, byte for byte: `check` on a copy of the seed example (text, JSON, SARIF),
- * `rollout` on its Deployment, and `plan-summary` (text, JSON) and `graph --format json` on every
- * plan fixture. A refactoring must leave every byte, stream and exit code as it was; a change of
+ * The CLI's outputs, byte for byte: `check` on a copy of the seed example (text, JSON, SARIF,
+ * Markdown), `rollout` on its Deployment, and `plan-summary` (text, JSON, Markdown) and
+ * `graph --format json` on every plan fixture. A refactoring must leave every byte, stream and exit code as it was; a change of
  * behaviour updates the recorded outputs in the same commit, where a reviewer sees the difference:
  *
  *   UPDATE_CLI_OUTPUTS=1 node --test out/test/unit/cliOutputs.test.js
@@ -58,7 +58,7 @@ function assertRecorded(name: string, outputs: Record<string, Output>): void {
 after(cleanupTempDirs);
 
 describe('the CLI, byte for byte', () => {
-  test('check on the seed example (text, JSON, SARIF) and rollout on its Deployment', async () => {
+  test('check on the seed example (text, JSON, SARIF, Markdown) and rollout on its Deployment', async () => {
     // A copy outside git, with the state the "0777" apply wrote: nothing depends on this checkout.
     const dir = tempDir('ii-cli-outputs-');
     cpSync(path.join(repoRoot, 'examples'), dir, { recursive: true });
@@ -66,7 +66,7 @@ describe('the CLI, byte for byte', () => {
     writeFileSync(path.join(dir, 'terraform', 'test.txt'), 'This is a test file.');
     chmodSync(path.join(dir, 'terraform', 'test.txt'), 0o777);
     const outputs: Record<string, Output> = {};
-    for (const format of ['text', 'json', 'sarif']) {
+    for (const format of ['text', 'json', 'sarif', 'markdown']) {
       outputs[`check . --against kubernetes/deployment-v1.yaml --format ${format}`] = await run(
         ['check', '.', '--against', 'kubernetes/deployment-v1.yaml', '--format', format],
         dir,
@@ -83,11 +83,12 @@ describe('the CLI, byte for byte', () => {
     assertRecorded('examples', outputs);
   });
 
-  test('plan-summary (text, JSON) and graph --format json on every plan fixture', async () => {
+  test('plan-summary (text, JSON, Markdown) and graph --format json on every plan fixture', async () => {
     const summaries: Record<string, Output> = {};
     const graphs: Record<string, Output> = {};
     for (const plan of planFixtures()) {
-      for (const format of ['text', 'json']) summaries[`plan-summary ${plan} --format ${format}`] = await run(['plan-summary', plan, '--format', format], PLANS);
+      for (const format of ['text', 'json', 'markdown'])
+        summaries[`plan-summary ${plan} --format ${format}`] = await run(['plan-summary', plan, '--format', format], PLANS);
       graphs[`graph ${plan} --format json`] = await run(['graph', plan, '--format', 'json'], PLANS);
     }
     assert.ok(Object.keys(graphs).length >= 40, 'the plan fixtures were found');
