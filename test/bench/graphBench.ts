@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { chromium } from 'playwright-core';
 import { renderGraphHtml } from '../../core/src/plan/graphHtml';
 import { parsePlanGraph } from '../../core/src/plan/planGraph';
+import { planMarkdown } from '../../cli/src/planMarkdown';
 import type { BenchFigure } from './terraformBench';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -117,6 +118,9 @@ export async function graphBench(print: (figure: BenchFigure) => void): Promise<
       const graph = parsePlanGraph(text);
       const html = renderGraphHtml(graph, bundle);
       const cli = performance.now() - started;
+      started = performance.now();
+      const comment = planMarkdown(parsePlanGraph(text), { planFile: 'plan.json' });
+      const markdown = performance.now() - started;
       const file = path.join(dir, `plan-${changes}.html`);
       writeFileSync(file, html);
 
@@ -152,6 +156,12 @@ export async function graphBench(print: (figure: BenchFigure) => void): Promise<
       };
       add({ name: `${changes} changes: JSON.parse of the plan (baseline)`, value: baseline, unit: 'ms' });
       add({ name: `${changes} changes: CLI plan → graph → HTML`, value: cli, unit: 'ms', ratioToBaseline: cli / baseline });
+      add({
+        name: `${changes} changes: CLI plan → pull-request comment (${comment.length.toLocaleString('en')} characters)`,
+        value: markdown,
+        unit: 'ms',
+        ratioToBaseline: markdown / baseline,
+      });
       // The target figure is the page's own clock (navigation start → the mark set with data-state="ready");
       // the driver's figure adds playwright's round trips and process start-up.
       add({ name: `${changes} changes: in page, navigation start → data-state="ready"`, value: inPage, unit: 'ms', target, ratioToBaseline: inPage / baseline });
