@@ -7,7 +7,7 @@
  * run per root module. After each, `show -json` must still read the state.
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, chmodSync, copyFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -18,12 +18,12 @@ import { changedSince, snapshotModule } from '../../client/src/terraform/planSta
 import { RootModuleRuns } from '../../client/src/terraform/rootModuleRuns';
 import type { TerraformExecutable } from '../../core/src/terraform/tool/terraformExecutable';
 import { TerraformCancellation } from '../../client/src/terraform/terraformProcess';
+import { copyDeployedSeedExample } from '../support/seedModule';
 import { isAlive, liveGroupMembers, membersLeftAfterKill } from '../support/processGroups';
 import { cleanupTempDirs, tempDir } from '../support/tempModule';
-import { holdStateLock, initialisedModule, killStateLockHolders, OPENTOFU, repoRoot, toolEnv, toolExecutable, toolLabel, toolModule, type Tofu } from '../support/tofu';
+import { holdStateLock, initialisedModule, killStateLockHolders, OPENTOFU, toolEnv, toolExecutable, toolLabel, toolModule, type Tofu } from '../support/tofu';
 import { reportToolsUnderTest, TOOLS_UNDER_TEST } from '../support/toolsUnderTest';
 
-const EXAMPLE_DIR = path.join(repoRoot, 'examples', 'terraform');
 const TEST_TIMEOUT_MS = 240_000;
 
 reportToolsUnderTest(__filename);
@@ -89,11 +89,7 @@ describe('apply runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () =>
     test(`${label} the seed example: the reviewed plan is applied, every resource reaches done, test.txt has mode 0700`, async () => {
       const executable = await toolExecutable(tool);
       const dir = tempDir(`ii-apply-seed-${tool.cli}-`);
-      copyFileSync(path.join(EXAMPLE_DIR, 'main.tf'), path.join(dir, 'main.tf'));
-      copyFileSync(path.join(EXAMPLE_DIR, 'baseline', 'terraform.tfstate'), path.join(dir, 'terraform.tfstate'));
-      // The file the baseline state describes, as the 0777 apply left it.
-      writeFileSync(path.join(dir, 'test.txt'), 'This is a test file.');
-      chmodSync(path.join(dir, 'test.txt'), 0o777);
+      copyDeployedSeedExample(dir);
       const tofu = toolModule(dir, tool);
       await tofu.init();
       const planStarted = Date.now();

@@ -23,7 +23,7 @@
  * - a plan recorded with its program is applied by it, and refused once that path holds the other tool.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { runApply } from '../../client/src/terraform/applyRunner';
@@ -32,6 +32,7 @@ import { moduleInitialisation, parseLockFile } from '../../core/src/terraform/to
 import { runPlan, type PlanRunResult } from '../../client/src/terraform/planRunner';
 import { describeTerraformExecutable, findTerraformExecutable, type TerraformExecutable } from '../../core/src/terraform/tool/terraformExecutable';
 import { runTerraform } from '../../client/src/terraform/terraformProcess';
+import { copyDeployedSeedExample } from '../support/seedModule';
 import { TERRAFORM_LOCK_FILE, TOFU_LOCK_FILE } from '../support/lockFiles';
 import { cleanupTempDirs, tempDir } from '../support/tempModule';
 import { assertTofuProvisioned, repoRoot, TOFU_BIN, tofuEnv } from '../support/tofu';
@@ -61,11 +62,11 @@ async function executable(file: string): Promise<TerraformExecutable> {
  */
 function seedModule(prefix: string, deployed = true): string {
   const dir = tempDir(prefix);
-  copyFileSync(path.join(EXAMPLE_DIR, 'main.tf'), path.join(dir, 'main.tf'));
-  if (!deployed) return dir;
-  copyFileSync(path.join(EXAMPLE_DIR, 'baseline', 'terraform.tfstate'), path.join(dir, 'terraform.tfstate'));
-  writeFileSync(path.join(dir, 'test.txt'), 'This is a test file.');
-  chmodSync(path.join(dir, 'test.txt'), 0o777);
+  if (!deployed) {
+    copyFileSync(path.join(EXAMPLE_DIR, 'main.tf'), path.join(dir, 'main.tf'));
+    return dir;
+  }
+  copyDeployedSeedExample(dir);
   return dir;
 }
 

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import * as path from 'node:path';
@@ -18,6 +18,7 @@ import { diagnosticRange } from '../../client/src/terraform/terraformErrors';
 import type { TerraformUiEvent } from '../../client/src/terraform/terraformEvents';
 import { findTerraformExecutable, TERRAFORM_PATH_SETTING } from '../../core/src/terraform/tool/terraformExecutable';
 import { TerraformCancellation } from '../../client/src/terraform/terraformProcess';
+import { copyDeployedSeedExample } from '../support/seedModule';
 import { isAlive, liveGroupMembers, membersLeftAfterKill } from '../support/processGroups';
 import { cleanupTempDirs, tempDir, writeFiles } from '../support/tempModule';
 import {
@@ -26,7 +27,6 @@ import {
   initialisedModule,
   killStateLockHolders,
   OPENTOFU,
-  repoRoot,
   TOFU_BIN,
   toolEnv,
   toolExecutable,
@@ -35,7 +35,6 @@ import {
 } from '../support/tofu';
 import { reportToolsUnderTest, TOOLS_UNDER_TEST } from '../support/toolsUnderTest';
 
-const EXAMPLE_DIR = path.join(repoRoot, 'examples', 'terraform');
 const TEST_TIMEOUT_MS = 240_000;
 
 reportToolsUnderTest(__filename);
@@ -83,11 +82,7 @@ describe('plan runner with the real tools', { timeout: TEST_TIMEOUT_MS }, () => 
     test(`${label} the seed example: local_file.example is replaced because of file_permission, with progress on the way`, async () => {
       const executable = await toolExecutable(tool);
       const dir = tempDir(`ii-runner-seed-${tool.cli}-`);
-      copyFileSync(path.join(EXAMPLE_DIR, 'main.tf'), path.join(dir, 'main.tf'));
-      copyFileSync(path.join(EXAMPLE_DIR, 'baseline', 'terraform.tfstate'), path.join(dir, 'terraform.tfstate'));
-      // The file the baseline state describes, as the 0777 apply left it (refresh reads it).
-      writeFileSync(path.join(dir, 'test.txt'), 'This is a test file.');
-      chmodSync(path.join(dir, 'test.txt'), 0o777);
+      copyDeployedSeedExample(dir);
       assert.match(readFileSync(path.join(dir, 'main.tf'), 'utf8'), /^\s*file_permission\s*=\s*"0700"/m);
       await toolModule(dir, tool).init();
 

@@ -17,7 +17,7 @@
  * II_E2E_VSIX=path/to.vsix tests that package as is. On a failure: test-results/e2e-vscode-beside-<step>.png.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Frame, Locator, Page } from 'playwright-core';
@@ -37,6 +37,7 @@ import {
   type Chromium,
   type CodeServer,
 } from '../support/codeServer';
+import { copyDeployedSeedExample } from '../support/seedModule';
 import { packagedExtension } from '../support/packagedExtension';
 import { cleanupTempDirs, gitModule } from '../support/tempModule';
 import { assertTofuProvisioned, runTofu, TOFU_BIN, TOFURC } from '../support/tofu';
@@ -51,7 +52,6 @@ async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: file });
   console.log(`screenshot: ${file}`);
 }
-const TERRAFORM_EXAMPLE = path.join(repoRoot, 'examples', 'terraform');
 const DEPLOYMENT = readFileSync(path.join(repoRoot, 'examples', 'kubernetes', 'deployment-v2.yaml'), 'utf8');
 const DEPLOYED = DEPLOYMENT.replace('image: nginx:1.23.3', 'image: nginx:1.21.6');
 /** The extension's defaults (package.json): 5 s image pull and start. */
@@ -161,11 +161,7 @@ describe('real VS Code at 1400 × 900, the panel beside the editor: the pictures
       assert.equal(EXPECTED_TIMELINE.lanes.length, 6, 'the seed replaces 3 pods: 3 old lanes and 3 new ones');
       const vsix = await packagedExtension({ timeoutMs: 180_000 });
       const workspace = gitModule({ 'nginx-deployment.yaml': DEPLOYED }, { 'nginx-deployment.yaml': DEPLOYMENT });
-      copyFileSync(path.join(TERRAFORM_EXAMPLE, 'main.tf'), path.join(workspace, 'main.tf'));
-      copyFileSync(path.join(TERRAFORM_EXAMPLE, 'baseline', 'terraform.tfstate'), path.join(workspace, 'terraform.tfstate'));
-      // The file the baseline state describes, as the 0777 apply left it (the plan's refresh reads it).
-      writeFileSync(path.join(workspace, 'test.txt'), 'This is a test file.');
-      chmodSync(path.join(workspace, 'test.txt'), 0o777);
+      copyDeployedSeedExample(workspace);
       await runTofu(workspace, ['init', '-input=false', '-no-color']);
       process.env.TF_CLI_CONFIG_FILE = TOFURC;
       server = await startCodeServer({ workspace, vsix });

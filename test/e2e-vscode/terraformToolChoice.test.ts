@@ -30,7 +30,6 @@ import type { Page } from 'playwright-core';
 import {
   assertToolsProvisioned,
   launchChromium,
-  repoRoot,
   runFromPalette,
   runStep,
   startCodeServer,
@@ -40,13 +39,13 @@ import {
   type CodeServer,
   openWorkbench,
 } from '../support/codeServer';
+import { copyDeployedSeedExample } from '../support/seedModule';
 import { packagedExtension } from '../support/packagedExtension';
 import { cleanupTempDirs, tempDir } from '../support/tempModule';
 import { findTerraformExecutable } from '../../core/src/terraform/tool/terraformExecutable';
 import { assertTofuProvisioned, runTofu, TOFU_BIN, TOFURC, tofuEnv } from '../support/tofu';
 import { reportToolsUnderTest, TERRAFORM } from '../support/toolsUnderTest';
 
-const EXAMPLE = path.join(repoRoot, 'examples', 'terraform');
 /**
  * Terraform as the end-to-end suite found it. This test needs both programs: where the machine has
  * no Terraform it is not registered, and the run's last line says so, and why.
@@ -114,10 +113,7 @@ if (TERRAFORM_BIN !== undefined)
         assertTofuProvisioned();
         const vsix = await packagedExtension({ log });
         workspace = tempDir('ii-e2e-tool-ws-');
-        copyFileSync(path.join(EXAMPLE, 'main.tf'), path.join(workspace, 'main.tf'));
-        copyFileSync(path.join(EXAMPLE, 'baseline', 'terraform.tfstate'), path.join(workspace, 'terraform.tfstate'));
-        writeFileSync(path.join(workspace, 'test.txt'), 'This is a test file.');
-        chmodSync(path.join(workspace, 'test.txt'), 0o777);
+        copyDeployedSeedExample(workspace);
         // Initialised with OpenTofu: the lock file selects registry.opentofu.org/hashicorp/local.
         await runTofu(workspace, ['init', '-input=false', '-no-color']);
         assert.match(readFileSync(path.join(workspace, '.terraform.lock.hcl'), 'utf8'), /provider "registry\.opentofu\.org\/hashicorp\/local"/);

@@ -14,7 +14,7 @@
  * On a failure: test-results/<test>.png and the extension's logs next to it.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
@@ -32,6 +32,7 @@ import {
   openWorkbench,
   writeMachineSettings,
 } from '../support/codeServer';
+import { copyDeployedSeedExample } from '../support/seedModule';
 import { packagedExtension } from '../support/packagedExtension';
 import { cleanupTempDirs, tempDir } from '../support/tempModule';
 import { assertTofuProvisioned, runTofu, TOFU_BIN, TOFURC } from '../support/tofu';
@@ -112,13 +113,8 @@ describe('real VS Code (code-server in Chromium): Terraform replacement warnings
       assertToolsProvisioned();
       const vsix = await packagedExtension({ log });
       const workspace = tempDir('ii-e2e-ws-');
-      copyFileSync(path.join(EXAMPLE, 'main.tf'), path.join(workspace, 'main.tf'));
-      copyFileSync(path.join(EXAMPLE, 'baseline', 'terraform.tfstate'), path.join(workspace, 'terraform.tfstate'));
+      copyDeployedSeedExample(workspace);
       mainTf = path.join(workspace, 'main.tf');
-      // The file the baseline state describes, as the 0777 apply left it: the plan's refresh reads it
-      // (were it missing, the local provider would drop it from the state and plan a plain create).
-      writeFileSync(path.join(workspace, 'test.txt'), 'This is a test file.');
-      chmodSync(path.join(workspace, 'test.txt'), 0o777);
       // The plan graph runs the real OpenTofu: init here (providers from the project's mirror), and
       // the extension host inherits the CLI configuration that names that mirror.
       assertTofuProvisioned();

@@ -3,6 +3,8 @@
  * whose `file_permission` the user edits (forcing replacement), and the state that deployed it with
  * 0777 — the same values `examples/terraform` and a real `tofu apply` of it hold.
  */
+import { chmodSync, copyFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 
 /** The seed module's `main.tf`, with `file_permission` set to `permission`; `extra` goes inside the block. */
 export const seedConfiguration = (permission: string, extra = '') => `resource "local_file" "example" {
@@ -30,3 +32,17 @@ export const seedStateResources = (permission = '0777') => [
     ],
   },
 ];
+
+/**
+ * Copies the seed example (`examples/terraform`) into `dir` as it stands after its "0777" apply:
+ * main.tf as committed (asking for "0700"), the state that apply wrote, and the file it made.
+ * The file matters to a real plan: its refresh reads it, and were it missing the local provider
+ * would drop it from the state and plan a plain create instead of the replacement.
+ */
+export function copyDeployedSeedExample(dir: string): void {
+  const example = path.resolve(__dirname, '..', '..', '..', 'examples', 'terraform');
+  copyFileSync(path.join(example, 'main.tf'), path.join(dir, 'main.tf'));
+  copyFileSync(path.join(example, 'baseline', 'terraform.tfstate'), path.join(dir, 'terraform.tfstate'));
+  writeFileSync(path.join(dir, 'test.txt'), 'This is a test file.');
+  chmodSync(path.join(dir, 'test.txt'), 0o777);
+}
