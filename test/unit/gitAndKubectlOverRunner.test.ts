@@ -154,13 +154,21 @@ describe('the kubectl baseline over the process runner', () => {
     assert.deepEqual(await getLiveObjects([WEB], { path: '', timeoutMs: 2_500 }, runner), { unavailable: '`kubectl get deployment.apps` did not answer within 2.5 s.' });
   });
 
-  test("a failure: kubectl's last line, else its exit", async () => {
+  test("a failure: kubectl's last line that is not a warning, else its exit", async () => {
     const forbidden = kubectl(() => ({
       exitCode: 1,
       stderr: 'E0105 09:00:00 memcache.go:265] couldn\'t get current server API group list\nError from server (Forbidden): deployments.apps "web" is forbidden\n',
     }));
     assert.deepEqual(await getLiveObjects([WEB], { path: '' }, forbidden), {
       unavailable: '`kubectl get deployment.apps` failed: Error from server (Forbidden): deployments.apps "web" is forbidden',
+    });
+    // A server warning printed after the error is not the error.
+    const warned = kubectl(() => ({
+      exitCode: 1,
+      stderr: 'error: the server doesn\'t have a resource type "deployments"\nWarning: v1 ComponentStatus is deprecated in v1.19+\n',
+    }));
+    assert.deepEqual(await getLiveObjects([WEB], { path: '' }, warned), {
+      unavailable: '`kubectl get deployment.apps` failed: error: the server doesn\'t have a resource type "deployments"',
     });
     const killed = kubectl(() => ({ exitCode: null, exitSignal: 'SIGKILL' }));
     assert.deepEqual(await getLiveObjects([WEB], { path: '' }, killed), { unavailable: '`kubectl get deployment.apps` failed: exit code null' });

@@ -21,6 +21,7 @@
  * credentials, a timeout, a conflict — leaves the dry-run unavailable instead.
  */
 import type { FieldPath } from './manifestParser';
+import { lastErrorLine } from './kubectlOutput';
 
 /** The server's verdict on one edited object. */
 export type DryRunVerdict =
@@ -69,7 +70,7 @@ export function dryRunVerdicts(subjects: readonly DryRunSubject[], answer: Kubec
     // An object error naming none of the open objects: kubectl's words go to a lone open object.
     else if (open.length === 1 && !attributed.has(open[0].key)) attributed.set(open[0].key, block);
   }
-  const fallback = general?.message ?? lastLine(answer.stderr) ?? `exit code ${String(answer.exitCode)}`;
+  const fallback = general?.message ?? lastErrorLine(answer.stderr) ?? `exit code ${String(answer.exitCode)}`;
   for (const subject of open) {
     const block = attributed.get(subject.key);
     if (!block) verdicts.set(subject.key, { outcome: 'unavailable', reason: answer.exitCode === 0 ? 'kubectl did not report this object' : fallback });
@@ -156,14 +157,6 @@ function namesKind(kindOrResource: string, subject: DryRunSubject): boolean {
   const word = kindOrResource.split('.')[0].toLowerCase();
   const kind = subject.kind.toLowerCase();
   return word === kind || word === `${kind}s` || word === `${kind}es` || (kind.endsWith('y') && word === `${kind.slice(0, -1)}ies`);
-}
-
-function lastLine(text: string): string | undefined {
-  const lines = text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('Warning: '));
-  return lines[lines.length - 1];
 }
 
 /** The error types of apimachinery's field errors, as they print. */

@@ -14,6 +14,7 @@ import { ProcessSpawnError, type ProcessResult, type ProcessRunner } from '../ex
 import { systemProcessRunner } from '../exec/systemProcessRunner';
 import { isRecord } from './manifestParser';
 import { identityKey, objectIdentity, type ObjectIdentity } from './objectIdentity';
+import { lastErrorLine } from './kubectlOutput';
 
 export interface KubectlOptions {
   /** The machine-scoped `immutableInfra.kubectl.path`; empty: `kubectl` on PATH. */
@@ -115,10 +116,10 @@ async function runKubectl(args: string[], options: KubectlOptions, timeoutMs: nu
     return { unavailable: `${command} failed: exit code ${String(error.code)}` };
   }
   // Worded as kubectl's errors have always been for an answer past the limit (Node's code for it).
-  if (result.outputLimitExceeded) return { unavailable: `${command} failed: ${lastLine(result.stderr) || 'exit code ERR_CHILD_PROCESS_STDIO_MAXBUFFER'}` };
+  if (result.outputLimitExceeded) return { unavailable: `${command} failed: ${lastErrorLine(result.stderr) ?? 'exit code ERR_CHILD_PROCESS_STDIO_MAXBUFFER'}` };
   if (result.exitCode !== 0) {
     if (result.timedOut) return { unavailable: `${command} did not answer within ${Number((timeoutMs / 1000).toFixed(1))} s.` };
-    return { unavailable: `${command} failed: ${lastLine(result.stderr) || `exit code ${String(result.exitCode)}`}` };
+    return { unavailable: `${command} failed: ${lastErrorLine(result.stderr) ?? `exit code ${String(result.exitCode)}`}` };
   }
   const stdout = result.stdout;
   if (stdout.trim() === '') return { items: [] }; // every object not found
@@ -126,18 +127,9 @@ async function runKubectl(args: string[], options: KubectlOptions, timeoutMs: nu
   try {
     parsed = JSON.parse(stdout);
   } catch {
-    return { unavailable: `${command} printed something other than JSON: ${lastLine(stdout).slice(0, 200)}` };
+    return { unavailable: `${command} printed something other than JSON: ${(lastErrorLine(stdout) ?? '').slice(0, 200)}` };
   }
   // One name: the object itself; several: a List of those found.
   if (isRecord(parsed) && parsed.kind === 'List' && Array.isArray(parsed.items)) return { items: parsed.items };
   return { items: [parsed] };
-}
-
-/** kubectl repeats client-side errors on several lines; the last one says it for people. */
-function lastLine(text: string): string {
-  const lines = text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean);
-  return lines[lines.length - 1] ?? '';
 }
