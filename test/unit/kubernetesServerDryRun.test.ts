@@ -326,6 +326,24 @@ describe('the verdicts joined with the offline findings', () => {
     assert.ok(finding.detail!.includes(offline.detail!), finding.detail);
   });
 
+  test('a rejected edit starts no rollout: the rolling update goes with it, and comes back once the cluster accepts', () => {
+    const imageAndSelector = clone(selectorEdit);
+    imageAndSelector.spec.template.spec.containers[0].image = 'nginx:1.23.3';
+    const findingsOf = (verdict: DryRunVerdict) =>
+      analyzeManifest({
+        file: '/work/app.yaml',
+        manifest: parseManifest(toYaml(imageAndSelector)),
+        baseline: { objects: new Map([[KEY, parseManifest(toYaml(live)).objects[0]]]), description: 'the live object in the cluster (`kubectl get`)' },
+        serverVerdicts: new Map([[KEY, verdict]]),
+      }).map((f) => f.code);
+    const answer = 'The Deployment "nginx-deployment" is invalid: spec.selector: Invalid value: {"matchLabels":{"app":"nginx","tier":"web"}}: field is immutable';
+    const rejected = findingsOf({ outcome: 'rejected', message: answer, fields: [['spec', 'selector']] });
+    assert.ok(rejected.includes('kubernetes/server-rejected'), rejected.join(', '));
+    assert.ok(!rejected.includes('kubernetes/rolling-update'), `the refused edit announces no rollout: ${rejected.join(', ')}`);
+    const accepted = findingsOf({ outcome: 'accepted' });
+    assert.ok(accepted.includes('kubernetes/rolling-update'), accepted.join(', '));
+  });
+
   test("a rejection no offline rule knows (an admission policy): on the object's name, or the field it names", () => {
     const scaled = clone(live);
     scaled.spec.replicas = 7;

@@ -6,6 +6,8 @@
  *   field it names that the object has (else on the object's name). An offline immutable-field
  *   finding on the same field (or a field inside it, or around it) gives way to it: one finding,
  *   the server's words, the offline rule kept in its hover.
+ *   A refused edit starts no rollout: the object's rolling-update and Recreate findings (and
+ *   so its "Show rollout timeline" lens) go until the edit is one the cluster accepts.
  * - An acceptance turns each offline immutable-field finding of the object into a
  *   `kubernetes/server-accepted` hint: the cluster's version allows what the offline rule refuses.
  * - No verdict (kubectl could not ask): the offline findings stay, plus one information note per
@@ -19,6 +21,8 @@ import { identityAddress, identityKey } from './objectIdentity';
 import { formatPath } from './valueDiff';
 
 const IMMUTABLE_CODES = new Set(['kubernetes/immutable-field', 'kubernetes/immutable-config-changed']);
+/** What an applied edit would set going; a rejected one sets nothing going. */
+const ROLLOUT_CODES = new Set(['kubernetes/rolling-update', 'kubernetes/recreate-downtime']);
 
 export function withServerVerdicts(file: string, manifest: ParsedManifest, findings: Finding[], verdicts: ReadonlyMap<string, DryRunVerdict> | undefined): Finding[] {
   if (!verdicts || verdicts.size === 0) return findings;
@@ -96,7 +100,7 @@ function rejected(
     ...((agreeing?.path ?? located) ? { path: agreeing?.path ?? formatPath(located!) } : {}),
     ...(agreeing?.before !== undefined ? { before: agreeing.before, after: agreeing.after } : {}),
   };
-  const out = findings.filter((f) => f !== agreeing);
+  const out = findings.filter((f) => f !== agreeing && !(f.address === address && ROLLOUT_CODES.has(f.code)));
   const at = agreeing ? findings.indexOf(agreeing) : out.length;
   out.splice(at, 0, finding);
   return out;
