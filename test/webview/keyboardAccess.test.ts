@@ -18,7 +18,7 @@ import { after, before, describe, test } from 'node:test';
 import type { JSHandle, Page } from 'playwright-core';
 import { contrastRatio, parseColour, over, type Rgba } from './contrast';
 import { byAddress, fixtureGraph, GraphBrowser, type PageProblems } from './graphPageSupport';
-import { openGraphInHost, openTimelineInHost, seedTimeline, TIMELINE_BUNDLE, within, type Box } from './pageLayoutSupport';
+import { openGraphCliHtml, openGraphInHost, openTimelineInHost, seedTimeline, TIMELINE_BUNDLE, within, type Box } from './pageLayoutSupport';
 import { DARK_MODERN, LIGHT_MODERN, type VsCodeTheme } from './vscodeThemes';
 
 const WIDTHS = [360, 600, 900, 1600];
@@ -204,7 +204,10 @@ interface ReachWindow {
  * stop: on screen, with a visible focus indicator. Then compares what was reached with the page's
  * interactive controls (visible, enabled, in the tab order).
  */
-async function tabRound(page: Page, width: number): Promise<Round> {
+async function tabRound(page: Page, width: number, key: 'Tab' | 'Shift+Tab' = 'Tab'): Promise<Round> {
+  // A click on the page's top-left corner (the toolbar's padding: nothing there acts on a click)
+  // moves the point Tab starts from to the top of the page; a blur alone would leave it where focus was.
+  await page.mouse.click(1, 1);
   await page.evaluate(() => {
     (document.activeElement as HTMLElement | null)?.blur();
     (window as unknown as ReachWindow).__reached = [];
@@ -216,7 +219,7 @@ async function tabRound(page: Page, width: number): Promise<Round> {
   let leftPage = 0;
   const viewport = { x: 0, y: 0, width, height: HEIGHT };
   for (let presses = 0; presses < MAX_PRESSES; presses++) {
-    await page.keyboard.press('Tab');
+    await page.keyboard.press(key);
     const handle = await page.evaluateHandle(() => document.activeElement);
     if (previous) {
       const unfocused = await previous.handle.evaluate(paintsOf as (e: unknown) => Paint[]);
@@ -224,13 +227,13 @@ async function tabRound(page: Page, width: number): Promise<Round> {
       if (!indicators.some((indicator) => indicator.ratio >= INDICATOR_CONTRAST)) {
         problems.push(`${previous.stop.name}: no focus indicator at ${INDICATOR_CONTRAST}:1 on ${previous.stop.backdrop} (${JSON.stringify(indicators)})`);
       }
-      if (await page.evaluate(([a, b]) => a === b, [handle, previous.handle] as const)) problems.push(`${previous.stop.name}: Tab did not move focus`);
+      if (await page.evaluate(([a, b]) => a === b, [handle, previous.handle] as const)) problems.push(`${previous.stop.name}: ${key} did not move focus`);
       previous = undefined;
     }
     const stop = await page.evaluate(describeFocus);
     if (!stop) {
-      // Past the last control focus leaves the page (to the browser), once a round.
-      if (++leftPage > 1) problems.push('focus left the page twice in one round');
+      // Past the last control focus leaves the page (to the browser), once a round (Shift+Tab from the top also once before).
+      if (first && ++leftPage > 1) problems.push('focus left the page twice in one round');
       continue;
     }
     if (first && (await page.evaluate(([a, b]) => a === b, [handle, first] as const))) break;
@@ -245,7 +248,7 @@ async function tabRound(page: Page, width: number): Promise<Round> {
       problems.push(`${stop.name} is not on screen when focused: ${JSON.stringify(stop.box)} (visible ${JSON.stringify(stop.clip)})`);
     }
     previous = { handle, stop };
-    if (presses === MAX_PRESSES - 1) problems.push(`Tab never came back to ${order[0]}: trapped after ${order.length} stops`);
+    if (presses === MAX_PRESSES - 1) problems.push(`${key} never came back to ${order[0]}: trapped after ${order.length} stops`);
   }
   const missed = await page.evaluate((selector) => {
     const reached = (window as unknown as ReachWindow).__reached;
@@ -275,6 +278,7 @@ describe('plan graph: every control by Tab, on screen, with a visible focus (VS 
         const { page, problems } = await openGraphInHost(browser, graph, width, HEIGHT, theme);
         const plain = await tabRound(page, width);
         assert.deepEqual(plain.problems, [], `Tab round: ${plain.order.join(' → ')}`);
+        assert.match(plain.order[0], /^vscode-textfield\.search /, 'Tab from the top starts at the search');
         assert.deepEqual(plain.missed, [], 'controls Tab did not reach');
         for (const expected of ['vscode-textfield.search', 'vscode-checkbox.replace-only', 'vscode-button.fit', 'vscode-checkbox.kind-filter']) {
           assert.ok(
@@ -284,6 +288,9 @@ describe('plan graph: every control by Tab, on screen, with a visible focus (VS 
         }
         assert.ok(plain.order.includes('module module.app["red"]'), `the module header reached: ${plain.order.join(' → ')}`);
         assert.equal(plain.order.filter((name) => name.startsWith('node ')).length, 1, 'one node (roving tabindex)');
+        const back = await tabRound(page, width, 'Shift+Tab');
+        assert.deepEqual(back.problems, [], `Shift+Tab round: ${back.order.join(' → ')}`);
+        assert.deepEqual(back.order, [...plain.order].reverse(), 'Shift+Tab visits the same stops in reverse');
 
         await page.focus(byAddress(SEED_NODE));
         await page.keyboard.press('Enter');
@@ -293,12 +300,14 @@ describe('plan graph: every control by Tab, on screen, with a visible focus (VS 
         const selected = await tabRound(page, width);
         assert.deepEqual(selected.problems, [], `Tab round with a selection: ${selected.order.join(' → ')}`);
         assert.deepEqual(selected.missed, [], 'controls Tab did not reach with a selection');
+        assert.match(selected.order[0], /^vscode-textfield\.search /, 'Tab from the top starts at the search');
         assert.ok(selected.order.includes(`node ${SEED_NODE}`), 'Tab enters the graph at the selected node');
+        assert.match(selected.order[selected.order.length - 1], /^vscode-button\.reveal /, 'and reaches Reveal in source last');
         assert.ok(
           selected.order.some((name) => name.startsWith('vscode-button.reveal')),
           `Reveal in source reached: ${selected.order.join(' → ')}`,
         );
-        figures.push(`graph ${theme.name} ${width} px: ${plain.order.length} stops, ${selected.order.length} with a selection`);
+        figures.push(`graph ${theme.name} ${width} px: ${plain.order.length} stops, ${selected.order.length} with a selection: ${selected.order.join(' → ')}`);
 
         await page.focus(byAddress(SEED_NODE));
         await page.keyboard.press('Escape');
@@ -308,6 +317,22 @@ describe('plan graph: every control by Tab, on screen, with a visible focus (VS 
         await page.close();
       });
     }
+  }
+
+  for (const scheme of ['dark', 'light'] as const) {
+    test(`the CLI's HTML (no VS Code theme, ${scheme} colour scheme), 360 and 1600 px: Tab reaches every control with a visible focus`, async () => {
+      for (const width of [360, 1600]) {
+        const { page, problems } = await openGraphCliHtml(browser, graph, width, HEIGHT);
+        await page.emulateMedia({ colorScheme: scheme });
+        const round = await tabRound(page, width);
+        assert.deepEqual(round.problems, [], `Tab round: ${round.order.join(' → ')}`);
+        assert.deepEqual(round.missed, [], 'controls Tab did not reach');
+        assert.ok(round.order.some((name) => name.startsWith('node ')));
+        figures.push(`graph CLI HTML ${scheme} ${width} px: ${round.order.length} stops`);
+        assertNoProblems(problems);
+        await page.close();
+      }
+    });
   }
 
   test('360 px, the view dragged away from every node: Tab brings the node and the module header it focuses into view', async () => {
@@ -385,10 +410,14 @@ describe('rollout timeline: every control by Tab, on screen, with a visible focu
         const { page, problems } = await openTimelineInHost(browser, timeline, width, HEIGHT, theme);
         const first = await tabRound(page, width);
         assert.deepEqual(first.problems, [], `Tab round: ${first.order.join(' → ')}`);
+        assert.match(first.order[0], /^vscode-button\.step-next /, 'Tab from the top starts at Next (First and Previous are disabled)');
         assert.deepEqual(first.missed, [], 'controls Tab did not reach');
         assert.equal(first.order.filter((name) => name.startsWith('lane ')).length, 6, `the six lanes: ${first.order.join(' → ')}`);
         assert.ok(first.order.some((name) => name.startsWith('vscode-button.step-next')));
         assert.ok(!first.order.some((name) => name.startsWith('vscode-button.step-previous')), 'Previous is disabled at the first sync');
+        const back = await tabRound(page, width, 'Shift+Tab');
+        assert.deepEqual(back.problems, [], `Shift+Tab round: ${back.order.join(' → ')}`);
+        assert.deepEqual(back.order, [...first.order].reverse(), 'Shift+Tab visits the same stops in reverse');
 
         const lane = timeline.lanes[3];
         await page.focus(`[data-pod="${lane.podName}"]`);
@@ -403,13 +432,14 @@ describe('rollout timeline: every control by Tab, on screen, with a visible focu
 
         const second = await tabRound(page, width);
         assert.deepEqual(second.problems, [], `Tab round at sync 2: ${second.order.join(' → ')}`);
+        assert.match(second.order[0], /^vscode-button\.step-first /, 'Tab from the top starts at First');
         assert.deepEqual(second.missed, [], 'controls Tab did not reach at sync 2');
         for (const step of ['first', 'previous', 'next', 'last'])
           assert.ok(
             second.order.some((name) => name.startsWith(`vscode-button.step-${step}`)),
             step,
           );
-        figures.push(`timeline ${theme.name} ${width} px: ${first.order.length} stops at sync 1, ${second.order.length} at sync 2`);
+        figures.push(`timeline ${theme.name} ${width} px: ${first.order.length} stops at sync 1, ${second.order.length} at sync 2: ${second.order.join(' → ')}`);
         assert.equal(await page.getAttribute('.sync-details', 'aria-live'), null, 'the sync details are not live');
         assertNoProblems(problems);
         await page.close();

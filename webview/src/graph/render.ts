@@ -358,8 +358,10 @@ export class GraphRenderer {
     const right = (box.x + box.width) * t.k + t.x;
     const bottom = (box.y + box.height) * t.k + t.y;
     if (left >= 0 && top >= 0 && right <= width && bottom <= height) return;
-    const x = width / 2 - (box.x + box.width / 2) * t.k;
-    const y = height / 2 - (box.y + box.height / 2) * t.k;
+    // Centred; a box larger than the pane (a module header, zoomed in) shows its start, where its label is.
+    const margin = 8;
+    const x = box.width * t.k > width - 2 * margin ? margin - box.x * t.k : width / 2 - (box.x + box.width / 2) * t.k;
+    const y = box.height * t.k > height - 2 * margin ? margin - box.y * t.k : height / 2 - (box.y + box.height / 2) * t.k;
     this.fitted = false;
     this.svg.call(this.zoomBehavior.transform, zoomIdentity.translate(x, y).scale(t.k));
   }
