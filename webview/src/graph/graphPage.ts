@@ -6,6 +6,7 @@
  */
 import type { PlanGraph } from '../../../common/src/planGraph';
 import type { ApplyNodeStatus, GraphViewState, HostToGraphMessage } from '../../../common/src/planGraphMessages';
+import { Announcer } from './announcer';
 import { Controls } from './controls';
 import { renderDetails } from './details';
 import { DISPLAY_KINDS } from './displayKinds';
@@ -15,6 +16,7 @@ import type { LayoutRequest } from './layout';
 import { LayoutRunner } from './layoutRunner';
 import { indexPlanGraph, type PlanGraphIndex } from './moduleTree';
 import { GraphRenderer, leafSize } from './render';
+import { moduleToggleAnnouncement, selectionAnnouncement } from './selectionAnnouncement';
 import { computeView, defaultViewOptions, toggleModule, type PlanView, type ViewOptions } from './viewModel';
 
 /** Zoom and pan fire continuously; the state is saved once they settle. */
@@ -26,6 +28,7 @@ export class GraphPage {
   private readonly renderer: GraphRenderer;
   private readonly details: HTMLElement;
   private readonly message: HTMLElement;
+  private readonly announcer = new Announcer();
   private readonly layoutRunner = new LayoutRunner();
   private index: PlanGraphIndex | undefined;
   private view: PlanView | undefined;
@@ -57,17 +60,17 @@ export class GraphPage {
     canvas.className = 'graph';
     this.details = document.createElement('aside');
     this.details.className = 'details';
+    // Not live: the announcer says what was selected in one sentence; the pane is read on demand.
     this.details.setAttribute('aria-label', 'Details of the selected resource');
-    this.details.setAttribute('aria-live', 'polite');
     main.append(canvas, this.details);
     this.message = document.createElement('div');
     this.message.className = 'message';
     this.message.hidden = true;
-    page.append(this.controls.element, this.message, main);
+    page.append(this.controls.element, this.message, main, this.announcer.element);
     document.body.append(page);
 
     this.renderer = new GraphRenderer(canvas, {
-      onSelect: (id) => this.select(id),
+      onSelect: (id) => this.select(id, true),
       onActivate: (id) => this.reveal(id),
       onToggleModule: (address) => this.toggle(address),
       onZoom: (transform) => {
@@ -78,7 +81,7 @@ export class GraphPage {
     });
     renderDetails(this.details, undefined, this.detailsOptions());
     window.addEventListener('keydown', (event) => {
-      if (event.key === 'Escape' && this.selectedId !== undefined) this.select(undefined);
+      if (event.key === 'Escape' && this.selectedId !== undefined) this.select(undefined, true);
     });
   }
 
@@ -151,22 +154,38 @@ export class GraphPage {
     this.transform = t && [t.x, t.y, t.k].every((n) => typeof n === 'number' && Number.isFinite(n)) && t.k > 0 ? t : undefined;
   }
 
-  private updateOptions(change: Partial<ViewOptions>): void {
+  private updateOptions(change: Partial<ViewOptions>): Promise<void> {
     this.options = { ...this.options, ...change };
     this.saveState();
-    void this.update(false);
+    return this.update(false);
   }
 
+  /**
+   * Collapses or expands a module. The header (or box) that had focus is replaced by the other
+   * one: focus follows to it, so the keyboard keeps its place instead of falling back to the page.
+   */
   private toggle(address: string): void {
     if (!this.index || !this.view) return;
-    this.updateOptions({ expandedModules: toggleModule(this.index, this.view, this.options, address) });
+    const hadFocus = this.renderer.hasFocus();
+    const expandedModules = toggleModule(this.index, this.view, this.options, address);
+    this.announcer.say(moduleToggleAnnouncement(address, expandedModules.has(address)));
+    void this.updateOptions({ expandedModules }).then(() => {
+      if (hadFocus) this.renderer.focusModule(address);
+    });
   }
 
-  private select(id: string | undefined): void {
+  /**
+   * `announce`: a selection the user just made (or cleared) is said once; the one restored with the
+   * saved state, or redrawn after a filter or a resize, is not.
+   */
+  private select(id: string | undefined, announce = false): void {
+    const had = this.selectedId;
     this.selectedId = id;
     this.renderer.setSelected(id);
-    renderDetails(this.details, id === undefined ? undefined : this.index?.nodesById.get(id), this.detailsOptions());
+    const node = id === undefined ? undefined : this.index?.nodesById.get(id);
+    renderDetails(this.details, node, this.detailsOptions());
     this.saveState();
+    if (announce && (id !== undefined || had !== undefined)) this.announcer.say(selectionAnnouncement(node));
   }
 
   /** Animates the nodes as the host reports the apply; the outcome stays on <html data-apply>. */
@@ -185,7 +204,7 @@ export class GraphPage {
   private reveal(id: string): void {
     const node = this.index?.nodesById.get(id);
     if (!node) return;
-    if (this.selectedId !== id) this.select(id);
+    if (this.selectedId !== id) this.select(id, true);
     if (this.host.canReveal) this.host.post({ type: 'reveal', address: node.address });
   }
 
@@ -196,7 +215,7 @@ export class GraphPage {
       onShowRollout: (address: string) => this.host.post({ type: 'showRollout', address }),
       applyStatus: (address: string) => this.applyStatus.get(address),
       hasNode: (id: string) => this.index?.nodesById.has(id) === true,
-      onSelectNode: (id: string) => this.select(id),
+      onSelectNode: (id: string) => this.select(id, true),
     };
   }
 

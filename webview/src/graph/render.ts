@@ -51,6 +51,8 @@ export class GraphRenderer {
   private readonly zoomBehavior: ZoomBehavior<SVGSVGElement, unknown>;
   private drawn: DrawnLeaf[] = [];
   private drawnById = new Map<string, DrawnLeaf>();
+  /** Each drawn module frame's box, by module address (to pan a focused header into view). */
+  private groupBoxes = new Map<string, Box>();
   private selectedId: string | undefined;
   private focusId: string | undefined;
   private layoutSize = { width: 0, height: 0 };
@@ -116,6 +118,8 @@ export class GraphRenderer {
   }
 
   private renderGroups(groups: ViewGroup[], layout: LayoutResult): void {
+    const renderer = this;
+    this.groupBoxes = new Map(groups.map((group) => [group.address, layout.boxes[group.id]]));
     this.groupLayer
       .selectAll<SVGGElement, ViewGroup>('g.module-group')
       .data(groups, (group) => group.id)
@@ -130,6 +134,11 @@ export class GraphRenderer {
         header.on('click', (event: MouseEvent, group) => {
           event.stopPropagation();
           this.callbacks.onToggleModule(group.address);
+        });
+        // Tab reaches a header wherever the view was panned: it comes into view as it gets focus.
+        header.on('focus', (_event: FocusEvent, group) => {
+          const box = renderer.groupBoxes.get(group.address);
+          if (box) renderer.ensureVisible({ ...box, height: 24 });
         });
         header.on('keydown', (event: KeyboardEvent, group) => {
           if (event.key === 'Enter' || event.key === ' ') {
@@ -179,6 +188,8 @@ export class GraphRenderer {
       .data(this.drawn, (drawn) => drawn.leaf.id)
       .join((enter) => {
         const g = enter.append('g').attr('tabindex', '-1').attr('focusable', 'true');
+        // Drawn around the node on focus, apart from the body's stroke, which shows the action and the selection.
+        g.append('rect').attr('class', 'focus-ring').attr('x', -4).attr('y', -4).attr('rx', 5);
         g.append('rect').attr('class', 'body').attr('rx', 3);
         g.append('text').attr('class', 'symbol').attr('x', 8);
         g.append('text').attr('class', 'label');
@@ -195,6 +206,12 @@ export class GraphRenderer {
           if (drawn.leaf.kind === 'resource') renderer.callbacks.onActivate(drawn.leaf.id);
         });
         g.on('keydown', (event: KeyboardEvent, drawn) => renderer.onKey(event, drawn));
+        // Tab lands on the roving node wherever the view was panned: it comes into view as it gets focus.
+        g.on('focus', (_event: FocusEvent, drawn) => {
+          renderer.focusId = drawn.leaf.id;
+          const current = renderer.drawnById.get(drawn.leaf.id);
+          if (current) renderer.ensureVisible(current.box);
+        });
         return g;
       })
       .attr('transform', (drawn) => `translate(${drawn.box.x},${drawn.box.y})`)
@@ -202,6 +219,9 @@ export class GraphRenderer {
         const g = select(this);
         const leaf = drawn.leaf;
         g.select('rect.body').attr('width', drawn.box.width).attr('height', drawn.box.height);
+        g.select('rect.focus-ring')
+          .attr('width', drawn.box.width + 8)
+          .attr('height', drawn.box.height + 8);
         if (leaf.kind === 'resource') {
           const info = displayKindInfo(leaf.node.display);
           g.attr('class', `leaf node kind-${info.kind}`)
@@ -309,6 +329,26 @@ export class GraphRenderer {
     this.ensureVisible(drawn.box);
   }
 
+  /** Whether keyboard focus is on a node or a module header of the graph. */
+  hasFocus(): boolean {
+    return this.container.contains(document.activeElement);
+  }
+
+  /** Focuses what stands for a module now: its header when it is drawn as a frame, its box when collapsed. */
+  focusModule(address: string): void {
+    const collapsed = this.drawn.find((drawn) => drawn.leaf.kind === 'module' && drawn.leaf.address === address);
+    if (collapsed) {
+      this.focus(collapsed.leaf.id);
+      return;
+    }
+    const header = this.groupLayer
+      .selectAll<SVGGElement, ViewGroup>('g.module-group')
+      .filter((group) => group.address === address)
+      .select<SVGGElement>('g.header')
+      .node();
+    header?.focus();
+  }
+
   private ensureVisible(box: Box): void {
     const svgElement = this.svg.node()!;
     const { width, height } = svgElement.getBoundingClientRect();
@@ -318,8 +358,10 @@ export class GraphRenderer {
     const right = (box.x + box.width) * t.k + t.x;
     const bottom = (box.y + box.height) * t.k + t.y;
     if (left >= 0 && top >= 0 && right <= width && bottom <= height) return;
-    const x = width / 2 - (box.x + box.width / 2) * t.k;
-    const y = height / 2 - (box.y + box.height / 2) * t.k;
+    // Centred; a box larger than the pane (a module header, zoomed in) shows its start, where its label is.
+    const margin = 8;
+    const x = box.width * t.k > width - 2 * margin ? margin - box.x * t.k : width / 2 - (box.x + box.width / 2) * t.k;
+    const y = box.height * t.k > height - 2 * margin ? margin - box.y * t.k : height / 2 - (box.y + box.height / 2) * t.k;
     this.fitted = false;
     this.svg.call(this.zoomBehavior.transform, zoomIdentity.translate(x, y).scale(t.k));
   }

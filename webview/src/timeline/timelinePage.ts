@@ -8,10 +8,12 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { RolloutTimeline } from '../../../common/src/rollout';
 import type { HostToTimelineMessage } from '../../../common/src/rolloutMessages';
+import { Announcer } from '../graph/announcer';
 import type { TimelineHost } from './host';
 import { layoutTimeline } from './layout';
 import { TimelineRenderer } from './render';
 import { readRolloutTimeline, TimelineInputError, POD_PHASES } from './timelineInput';
+import { laneAnnouncement, syncAnnouncement } from './timelineAnnouncement';
 import { computeTimelineView, countsAt, cut, formatSeconds, nextSync, PHASE_DESCRIPTIONS, PHASE_LABELS, phaseAt, type TimelineView } from './viewModel';
 
 interface ButtonElement extends HTMLElement {
@@ -38,6 +40,9 @@ export class TimelinePage {
   private readonly assumptions: HTMLElement;
   private readonly buttons: Record<'first' | 'previous' | 'next' | 'last', ButtonElement>;
   private readonly renderer: TimelineRenderer;
+  private readonly announcer = new Announcer();
+  /** A redraw (a resize) puts focus back on the lane that had it: that is no news to announce. */
+  private redrawing = false;
   private view: TimelineView | undefined;
   private timelineId = '';
   private sync = 0;
@@ -75,8 +80,8 @@ export class TimelinePage {
       next: button('next', 'Next ▶', 'Next sync (→)', () => this.step('ArrowRight')),
       last: button('last', 'Last', 'Last sync (End)', () => this.step('End')),
     };
+    // Not live: the announcer says the sync stepped to, once, with its reason.
     this.status = el('span', 'sync-status');
-    this.status.setAttribute('role', 'status');
     controls.append(this.buttons.first, this.buttons.previous, this.buttons.next, this.buttons.last, this.status);
     toolbar.append(heading, this.facts, controls, this.legend());
 
@@ -87,18 +92,18 @@ export class TimelinePage {
     const details = el('aside', 'details');
     details.setAttribute('aria-label', 'Details');
     this.syncDetails = el('section', 'sync-details');
-    this.syncDetails.setAttribute('aria-live', 'polite');
     this.pointDetails = el('section', 'point-details');
     this.assumptions = el('section', 'assumptions');
     details.append(this.syncDetails, this.pointDetails, this.assumptions);
     main.append(this.canvas, details);
-    page.append(toolbar, this.message, main);
+    page.append(toolbar, this.message, main, this.announcer.element);
     document.body.append(page);
 
     this.renderer = new TimelineRenderer(this.canvas, {
       onLane: (id, how) => {
         if (how === 'hover') this.hoveredLane = id;
         this.showLane(id ?? this.focusedLane());
+        if (how === 'focus' && !this.redrawing) this.announceLane(id);
       },
       onMoment: (t) => this.showMoment(t),
     });
@@ -164,7 +169,14 @@ export class TimelinePage {
     const focused = document.activeElement instanceof SVGGElement ? document.activeElement.dataset.lane : undefined;
     this.renderer.render(this.view, layoutTimeline(this.view, this.lastWidth));
     this.renderer.showMoment(this.view.syncs[this.sync]?.t);
-    if (focused !== undefined) this.renderer.focusLane(focused);
+    if (focused !== undefined) {
+      this.redrawing = true;
+      try {
+        this.renderer.focusLane(focused);
+      } finally {
+        this.redrawing = false;
+      }
+    }
   }
 
   /** Applies a step key; true when it was one. */
@@ -177,6 +189,7 @@ export class TimelinePage {
       this.renderer.showMoment(this.view.syncs[next].t);
       this.showSync();
       this.saveState();
+      this.announcer.say(syncAnnouncement(this.view.syncs[next], this.view.syncs.length));
     }
     return true;
   }
@@ -242,6 +255,11 @@ export class TimelinePage {
     const count = this.view?.syncs.length ?? 0;
     this.buttons.first.disabled = this.buttons.previous.disabled = count === 0 || this.sync === 0;
     this.buttons.next.disabled = this.buttons.last.disabled = count === 0 || this.sync >= count - 1;
+  }
+
+  private announceLane(id: string | undefined): void {
+    const lane = id === undefined ? undefined : this.view?.lanes.find((l) => l.id === id);
+    if (lane && this.view) this.announcer.say(laneAnnouncement(lane, this.view.syncs[this.sync]));
   }
 
   private focusedLane(): string | undefined {
