@@ -6,7 +6,7 @@
  */
 import type { PlanGraph } from '../../../common/src/planGraph';
 import type { ApplyNodeStatus, GraphViewState, HostToGraphMessage } from '../../../common/src/planGraphMessages';
-import { Announcer } from './announcer';
+import { Announcer } from '../announcer';
 import { Controls } from './controls';
 import { renderDetails } from './details';
 import { DISPLAY_KINDS } from './displayKinds';

@@ -1,6 +1,6 @@
 /**
  * The one-sentence announcements of the rollout timeline: the pod lane focused and the sync
- * stepped to, in the words of the lane's description and the sync's reason. Pure: plain strings,
+ * stepped to, in the words of the phases and the sync's reason. Pure: plain strings,
  * set as text.
  */
 import { cut, formatSeconds, PHASE_LABELS, phaseAt, type LaneView, type SyncView } from './viewModel';
@@ -8,17 +8,15 @@ import { cut, formatSeconds, PHASE_LABELS, phaseAt, type LaneView, type SyncView
 /** A reason is cut here: a sentence to be spoken (the pane has the whole of it). */
 const REASON_MAX = 300;
 
-/** "Pod nginx-…-x: new pod of nginx-…, pending 0 s – 5 s (5 s), running 5 s – 30 s (25 s); at sync 3 (10 s): running." */
+/**
+ * "Pod nginx-…-x at sync 3 (10 s): running." A focused lane's own label already gives its pod's
+ * phases, and a screen reader reads it on focus; this adds only what the label can't, the pod's
+ * state at the sync the stepper shows.
+ */
 export function laneAnnouncement(lane: LaneView, sync: SyncView | undefined): string {
-  const [what, ...phases] = lane.description;
-  const whatLower = what ? `${what.charAt(0).toLowerCase()}${what.slice(1)}` : '';
-  const about = [whatLower, ...phases].filter(Boolean).join(', ');
-  let at = '';
-  if (sync) {
-    const phase = phaseAt(lane, sync.t);
-    at = `; at sync ${sync.index + 1} (${formatSeconds(sync.t)}): ${phase === undefined ? 'not running' : PHASE_LABELS[phase]}`;
-  }
-  return `Pod ${lane.label}: ${about}${at}.`;
+  if (!sync) return `Pod ${lane.label}.`;
+  const phase = phaseAt(lane, sync.t);
+  return `Pod ${lane.label} at sync ${sync.index + 1} (${formatSeconds(sync.t)}): ${phase === undefined ? 'not running' : PHASE_LABELS[phase]}.`;
 }
 
 /** "Sync 3 of 7 at 10 s, reconcileNewReplicaSet: scaled up …" */

@@ -8,7 +8,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { RolloutTimeline } from '../../../common/src/rollout';
 import type { HostToTimelineMessage } from '../../../common/src/rolloutMessages';
-import { Announcer } from '../graph/announcer';
+import { Announcer } from '../announcer';
 import type { TimelineHost } from './host';
 import { layoutTimeline } from './layout';
 import { TimelineRenderer } from './render';
