@@ -72,6 +72,12 @@ export interface GraphViewState {
   selected?: string;
   /** d3 zoom transform. */
   transform?: { x: number; y: number; k: number };
+  /**
+   * The view was the fitted one (no pan or zoom by the user since Fit): restored, it is fitted
+   * again, to the pane as it is now, and keeps fitting on resizes, rather than kept at the old
+   * pane's numbers.
+   */
+  fitted?: boolean;
 }
 
 export function isGraphToHostMessage(value: unknown): value is GraphToHostMessage {

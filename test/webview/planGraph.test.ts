@@ -408,6 +408,62 @@ describe('plan graph: in a VS Code-like host', () => {
     await other.page.close();
   });
 
+  test('a fitted view is restored fitted to the pane it finds (a panel reopened narrower); a panned one keeps its numbers', async () => {
+    const graph = fixtureGraph('terraform-json/basic/plan.json');
+    const lastState = (page: Page) =>
+      page.evaluate(() => {
+        const states = (window as unknown as HarnessWindow).__states;
+        return states[states.length - 1] as { fitted?: boolean; transform?: { x: number; y: number; k: number } };
+      });
+    /** Every drawn node inside the graph's pane, as the page lays it out now. */
+    const nodesInPane = (page: Page) =>
+      page.evaluate(() => {
+        const pane = document.querySelector('.graph')!.getBoundingClientRect();
+        return [...document.querySelectorAll('svg g.leaf rect.body')].every((node) => {
+          const r = node.getBoundingClientRect();
+          return r.left >= pane.left - 0.5 && r.top >= pane.top - 0.5 && r.right <= pane.right + 0.5 && r.bottom <= pane.bottom + 0.5;
+        });
+      });
+
+    const wide = await openHarness(undefined);
+    await showPlan(wide.page, graph, 'plan-7');
+    await wide.page.click('vscode-button.fit');
+    // The view is saved a moment after it settles.
+    await wide.page.waitForFunction(() => (window as unknown as HarnessWindow).__states.length > 0);
+    const fitted = await lastState(wide.page);
+    assert.equal(fitted.fitted, true, 'the fitted view is saved as fitted');
+    await wide.page.close();
+
+    const narrow = await openHarness(fitted);
+    await narrow.page.setViewportSize({ width: 360, height: 900 });
+    await showPlan(narrow.page, graph, 'plan-7');
+    assert.ok(await nodesInPane(narrow.page), 'restored at 360 px, the fitted view fits the narrow pane, not the wide one it was saved in');
+    await narrow.page.setViewportSize({ width: 900, height: 900 });
+    await waitForIdle(narrow.page);
+    assert.ok(await nodesInPane(narrow.page), 'and it keeps fitting as the pane grows');
+    await narrow.page.close();
+
+    const panned = await openHarness(undefined);
+    await showPlan(panned.page, graph, 'plan-7');
+    const pane = (await panned.page.locator('.graph').boundingBox())!;
+    await panned.page.mouse.move(pane.x + pane.width - 20, pane.y + pane.height - 20);
+    await panned.page.mouse.down();
+    await panned.page.mouse.move(pane.x + pane.width - 120, pane.y + pane.height - 70, { steps: 5 });
+    await panned.page.mouse.up();
+    await panned.page.waitForFunction(() => {
+      const states = (window as unknown as HarnessWindow).__states as Array<{ fitted?: boolean }>;
+      return states.length > 0 && states[states.length - 1].fitted === false;
+    });
+    const moved = await lastState(panned.page);
+    await panned.page.close();
+    const reopened = await openHarness(moved);
+    await showPlan(reopened.page, graph, 'plan-7');
+    const transform = await reopened.page.getAttribute('svg.graph-canvas g.viewport', 'transform');
+    assert.equal(transform, `translate(${moved.transform!.x},${moved.transform!.y}) scale(${moved.transform!.k})`, "the user's own view comes back as it was");
+    assertNoProblems(reopened.problems);
+    await reopened.page.close();
+  });
+
   test('"Show rollout timeline": only for a Deployment change with a rollout; it posts showRollout with the address only', async () => {
     const { page, problems } = await openHarness(undefined);
     await showPlan(page, deploymentGraph(), 'plan-k8s');

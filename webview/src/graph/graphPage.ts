@@ -36,6 +36,8 @@ export class GraphPage {
   private options: ViewOptions = defaultViewOptions();
   private selectedId: string | undefined;
   private transform: { x: number; y: number; k: number } | undefined;
+  /** The restored view was a fitted one: fit the new pane instead of replaying the old numbers. */
+  private restoredFitted = false;
   private generation = 0;
   private rendered = false;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -128,6 +130,7 @@ export class GraphPage {
       this.options = defaultViewOptions();
       this.selectedId = undefined;
       this.transform = undefined;
+      this.restoredFitted = false;
     }
     // A plan shown (again) starts unmarked: the host re-sends the apply's progress after it if one ran.
     this.applyStatus = new Map();
@@ -152,6 +155,7 @@ export class GraphPage {
     this.selectedId = typeof state.selected === 'string' ? state.selected : undefined;
     const t = state.transform;
     this.transform = t && [t.x, t.y, t.k].every((n) => typeof n === 'number' && Number.isFinite(n)) && t.k > 0 ? t : undefined;
+    this.restoredFitted = state.fitted === true;
   }
 
   private updateOptions(change: Partial<ViewOptions>): Promise<void> {
@@ -244,7 +248,7 @@ export class GraphPage {
       const total = index.graph.nodes.length;
       this.controls.setStatus(`${view.shownResources} of ${total} resource change${total === 1 ? '' : 's'} shown`);
       if (first) {
-        if (this.transform) this.renderer.setTransform(this.transform);
+        if (this.transform && !this.restoredFitted) this.renderer.setTransform(this.transform);
         else this.renderer.fit();
       }
       this.root.dataset.layout = this.layoutRunner.lastMode;
@@ -270,6 +274,7 @@ export class GraphPage {
       expandedModules: this.options.expandedModules ? [...this.options.expandedModules] : undefined,
       selected: this.selectedId,
       transform: this.transform,
+      fitted: this.renderer.isFitted,
     });
   }
 

@@ -63,6 +63,11 @@ export class GraphRenderer {
    */
   private fitted = false;
 
+  /** Whether the view is the fitted one (for the saved view state). */
+  get isFitted(): boolean {
+    return this.fitted;
+  }
+
   constructor(
     private readonly container: HTMLElement,
     private readonly callbacks: RendererCallbacks,
