@@ -55,7 +55,7 @@ function hostScript(arg: { theme: VsCodeTheme | null }): void {
   if (!theme) return;
   const apply = () => {
     for (const [name, value] of Object.entries(theme.variables)) document.documentElement.style.setProperty(`--vscode-${name}`, value);
-    document.body.classList.add(theme.bodyClass);
+    document.body.classList.add(...theme.bodyClasses);
   };
   if (document.body) apply();
   else document.addEventListener('DOMContentLoaded', apply, { once: true });
