@@ -4,7 +4,7 @@
  * test/webview/vscode-theme-variables.json that the webview suite themes its pages from. One
  * code-server with the packaged extension shows the plan graph (Open Plan File… on a fixture plan);
  * the theme is changed at run time in the user settings file, which re-themes the open webview. For
- * each theme: the classes on the inner frame's <body> and, for every variable the pages read (their
+ * each theme: the classes on the inner frame's <body>, the colour scheme its media queries see, and, for every variable the pages read (their
  * style sheets and the @vscode-elements controls they use), the value on its <html>, or null where
  * the theme sends none (the pages then use their fallback).
  *
@@ -58,14 +58,18 @@ const THEME_DEFAULTS = path.join(repoRoot, '.tools', 'code-server', 'node_module
 const CODE_SERVER_BIN = path.join(repoRoot, '.tools', 'code-server', 'node_modules', '.bin', 'code-server');
 
 /** The inner frame's <body> classes (VS Code's only) and every `--vscode-*` property on its <html>, prefix dropped. Runs in the webview. */
-function readTheme(): { bodyClasses: string[]; variables: Record<string, string> } {
+function readTheme(): { bodyClasses: string[]; prefersColorScheme: 'light' | 'dark'; variables: Record<string, string> } {
   const style = document.documentElement.style;
   const variables: Record<string, string> = {};
   for (let i = 0; i < style.length; i++) {
     const name = style[i];
     if (name.startsWith('--vscode-')) variables[name.slice('--vscode-'.length)] = style.getPropertyValue(name).trim();
   }
-  return { bodyClasses: [...document.body.classList].filter((c) => c.startsWith('vscode-')).sort(), variables };
+  return {
+    bodyClasses: [...document.body.classList].filter((c) => c.startsWith('vscode-')).sort(),
+    prefersColorScheme: matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light',
+    variables,
+  };
 }
 
 /** Quick-input rows whose label is exactly `label` (the palette and pickers rank partial matches first). */
@@ -189,7 +193,7 @@ describe('real VS Code (code-server in Chromium): the theme variables our webvie
         assert.ok(seen);
         const variables: Record<string, string | null> = {};
         for (const name of names) variables[name] = seen.variables[name] ?? null;
-        recorded[theme.id] = { bodyClasses: seen.bodyClasses, variables };
+        recorded[theme.id] = { bodyClasses: seen.bodyClasses, prefersColorScheme: seen.prefersColorScheme, variables };
       }
       const xdg = path.join(server.dataDir, 'xdg-config');
       const version =

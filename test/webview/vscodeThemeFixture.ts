@@ -1,7 +1,8 @@
 /**
  * test/webview/vscode-theme-variables.json: what a real VS Code gives a webview under each default
  * theme, recorded by test/e2e-vscode/themeVariables.test.ts from code-server. Per theme (by its
- * `workbench.colorTheme` id): the VS Code classes on <body>, and each variable the pages read
+ * `workbench.colorTheme` id): the VS Code classes on <body>, the colour scheme the page's media
+ * queries see, and each variable the pages read
  * (name without `--vscode-`) with its value, or null where the theme sends none.
  */
 import { readFileSync } from 'node:fs';
@@ -11,6 +12,12 @@ export const THEME_FIXTURE = path.resolve(__dirname, '..', '..', '..', 'test', '
 
 export interface RecordedTheme {
   bodyClasses: string[];
+  /**
+   * What `prefers-color-scheme` matches in the webview, which the pages' `--ii-*` fallbacks follow:
+   * the browser's (the system's) setting, not the theme's kind (code-server in a light-scheme
+   * Chromium gives "light" under the dark themes too).
+   */
+  prefersColorScheme: 'light' | 'dark';
   variables: Record<string, string | null>;
 }
 
@@ -37,6 +44,7 @@ export function describeFixtureDifferences(expected: ThemeVariablesFixture, actu
       continue;
     }
     if (want.bodyClasses.join(' ') !== got.bodyClasses.join(' ')) rows.push([theme, '<body> classes', want.bodyClasses.join(' '), got.bodyClasses.join(' ')]);
+    if (want.prefersColorScheme !== got.prefersColorScheme) rows.push([theme, 'prefers-color-scheme', shown(want.prefersColorScheme), shown(got.prefersColorScheme)]);
     for (const name of [...new Set([...Object.keys(want.variables), ...Object.keys(got.variables)])].sort()) {
       if (want.variables[name] !== got.variables[name]) rows.push([theme, `--vscode-${name}`, shown(want.variables[name]), shown(got.variables[name])]);
     }

@@ -30,6 +30,7 @@ test('the themes are the recorded ones: a variable VS Code does not send stays u
   assert.equal('contrastBorder' in LIGHT_MODERN.variables, false);
   assert.equal(LIGHT_MODERN.variables['font-size'], '13px');
   assert.deepEqual(HIGH_CONTRAST_LIGHT.bodyClasses, ['vscode-high-contrast', 'vscode-high-contrast-light']);
+  assert.equal(HIGH_CONTRAST_LIGHT.colorScheme, fixture.themes['Default High Contrast Light'].prefersColorScheme);
   assert.throws(() => recordedTheme('Solarized Dark', 'solarized'), {
     message: 'vscode-theme-variables.json has no theme "Solarized Dark" (it has Light Modern, Dark Modern, Default High Contrast, Default High Contrast Light)',
   });
@@ -42,6 +43,7 @@ test('a difference from VS Code is a table of theme, what, the fixture and VS Co
   changed.themes['Light Modern'].variables['charts-orange'] = '#d18616';
   changed.themes['Dark Modern'].variables.contrastBorder = null;
   changed.themes['Dark Modern'].bodyClasses = ['vscode-light'];
+  changed.themes['Dark Modern'].prefersColorScheme = 'dark';
   delete changed.themes['Default High Contrast Light'];
   const expected = copy();
   expected.themes['Dark Modern'].variables.contrastBorder = '#6fc3df';
@@ -49,6 +51,7 @@ test('a difference from VS Code is a table of theme, what, the fixture and VS Co
     'theme                       | what                    | fixture                | VS Code',
     'Light Modern                | --vscode-charts-orange  | rgba(234, 92, 0, 0.33) | #d18616',
     'Dark Modern                 | <body> classes          | vscode-dark            | vscode-light',
+    'Dark Modern                 | prefers-color-scheme    | light                  | dark',
     'Dark Modern                 | --vscode-contrastBorder | #6fc3df                | (not sent)',
     'Default High Contrast Light | (the theme)             | recorded               | (not seen)',
   ]);

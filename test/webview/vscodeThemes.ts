@@ -13,6 +13,8 @@ export interface VsCodeTheme {
   name: string;
   /** VS Code's classes on <body>: `vscode-light`, `vscode-dark`, `vscode-high-contrast` (+ `vscode-high-contrast-light`). */
   bodyClasses: readonly string[];
+  /** The scheme the page's `prefers-color-scheme` queries see in VS Code (the pages' fallbacks follow it). */
+  colorScheme: 'light' | 'dark';
   /** Variable names without the `--vscode-` prefix (VS Code turns `editor.foreground` into `--vscode-editor-foreground`). */
   variables: Record<string, string>;
 }
@@ -31,7 +33,7 @@ export function recordedTheme(id: string, name: string): VsCodeTheme {
   if (!recorded) throw new Error(`vscode-theme-variables.json has no theme "${id}" (it has ${Object.keys(fixture.themes).join(', ')})`);
   const variables: Record<string, string> = { ...fonts };
   for (const [variable, value] of Object.entries(recorded.variables)) if (value !== null) variables[variable] = value;
-  return { name, bodyClasses: recorded.bodyClasses, variables };
+  return { name, bodyClasses: recorded.bodyClasses, colorScheme: recorded.prefersColorScheme, variables };
 }
 
 export const LIGHT_MODERN = recordedTheme('Light Modern', 'light');
