@@ -99,6 +99,8 @@ function collect(selector: string): TextSample[] {
   const isText = (e: Element) => e instanceof SVGTextContentElement;
   const paint = (e: Element): { colour: string; alpha: number } | undefined => {
     const style = getComputedStyle(e);
+    // A line has no inside to fill (its computed fill is black all the same): a hairline crossing the text is not what it is read on.
+    if (e instanceof SVGLineElement) return undefined;
     if (e instanceof SVGGeometryElement) {
       if (style.fill === 'none' || style.visibility !== 'visible') return undefined;
       return { colour: style.fill, alpha: Number(style.fillOpacity) * opacityUpTo(e) };
@@ -106,12 +108,31 @@ function collect(selector: string): TextSample[] {
     if (e instanceof SVGElement) return undefined;
     return { colour: style.backgroundColor, alpha: opacityUpTo(e) };
   };
+  const inSight = (element: Element, box: DOMRect): boolean => {
+    const x = box.x + box.width / 2;
+    const y = box.y + box.height / 2;
+    if (x < 0 || y < 0 || x >= window.innerWidth || y >= window.innerHeight) return false;
+    for (let e = element.parentElement; e && e !== document.documentElement; e = e.parentElement) {
+      if (e instanceof SVGElement && !(e instanceof SVGSVGElement)) continue;
+      const overflow = getComputedStyle(e);
+      if (overflow.overflowX === 'visible' && overflow.overflowY === 'visible') continue;
+      const r = e.getBoundingClientRect();
+      if (x < r.left || x >= r.left + e.clientLeft + e.clientWidth || y < r.top || y >= r.top + e.clientTop + e.clientHeight) return false;
+    }
+    return true;
+  };
   const samples: TextSample[] = [];
   for (const element of document.querySelectorAll(selector)) {
     const text = element.textContent ?? '';
     if (!text.trim()) continue;
-    const box = element.getBoundingClientRect();
+    let box = element.getBoundingClientRect();
     if (box.width === 0 || box.height === 0) continue;
+    // What is under a text scrolled out of sight (of the page, or of a pane that scrolls) is whatever
+    // covers that point, not its own background: bring it into view first.
+    if (!inSight(element, box)) {
+      element.scrollIntoView({ block: 'center', inline: 'center' });
+      box = element.getBoundingClientRect();
+    }
     const style = getComputedStyle(element);
     const svg = element instanceof SVGElement;
     // Under the middle of the text: topmost first from the browser, bottom first here.

@@ -55,7 +55,7 @@ function hostScript(arg: { theme: VsCodeTheme | null }): void {
   if (!theme) return;
   const apply = () => {
     for (const [name, value] of Object.entries(theme.variables)) document.documentElement.style.setProperty(`--vscode-${name}`, value);
-    document.body.classList.add(theme.bodyClass);
+    document.body.classList.add(...theme.bodyClasses);
   };
   if (document.body) apply();
   else document.addEventListener('DOMContentLoaded', apply, { once: true });
@@ -94,6 +94,7 @@ export async function openGraphInHost(
   const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; worker-src blob:; img-src data:`;
   const file = browser.writeFile('graph-host.html', harnessHtml(webviewBundle().js, csp, nonce));
   const opened = await sizedPage(browser, width, height, { script: hostScript as (arg: unknown) => void, arg: { theme } });
+  if (theme) await opened.page.emulateMedia({ colorScheme: theme.colorScheme });
   await opened.page.goto(`file://${file}`);
   await opened.page.waitForFunction(() => (window as unknown as HarnessWindow).__posted.some((m) => m.type === 'ready'));
   await opened.page.evaluate((g) => window.postMessage({ type: 'showPlan', planId: 'plan-1', graph: g, source: '/work/plan' }, '*'), graph);
@@ -114,6 +115,7 @@ export async function openTimelineInHost(
   const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; font-src 'none'`;
   const file = browser.writeFile('timeline-host.html', harnessHtml(readFileSync(TIMELINE_BUNDLE, 'utf8'), csp, nonce));
   const opened = await sizedPage(browser, width, height, { script: hostScript as (arg: unknown) => void, arg: { theme } });
+  if (theme) await opened.page.emulateMedia({ colorScheme: theme.colorScheme });
   await opened.page.goto(`file://${file}`);
   await opened.page.waitForFunction(() => (window as unknown as HarnessWindow).__posted.some((m) => m.type === 'ready'));
   await opened.page.evaluate(

@@ -1,13 +1,20 @@
 /**
  * VS Code's default themes as a webview sees them: the `--vscode-*` variables the pages read
- * (webview/src/theme.css and each page's style sheet, and @vscode-elements' controls) and the class
- * VS Code puts on <body>. The values are the themes' own colours (Light Modern, Dark Modern, High
- * Contrast in VS Code's theme-defaults extension), and for the colours a theme leaves unset, the
- * defaults VS Code's colour registry gives that kind of theme (the `charts.*` colours, for one).
+ * (webview/src/theme.css and each page's style sheet, and @vscode-elements' controls) and the classes
+ * VS Code puts on <body>. The colours are the ones a real VS Code sends, recorded from code-server in
+ * vscode-theme-variables.json (test/e2e-vscode/themeVariables.test.ts checks it against VS Code); a
+ * variable the theme does not send is left unset, as VS Code leaves it, so the pages' fallbacks show.
+ * Only the fonts are given here: VS Code sends the platform's font stack, not a theme's.
  */
+import { readThemeFixture } from './vscodeThemeFixture';
+
 export interface VsCodeTheme {
+  /** A short name for test titles and screenshot files. */
   name: string;
-  bodyClass: 'vscode-light' | 'vscode-dark' | 'vscode-high-contrast';
+  /** VS Code's classes on <body>: `vscode-light`, `vscode-dark`, `vscode-high-contrast` (+ `vscode-high-contrast-light`). */
+  bodyClasses: readonly string[];
+  /** The scheme the page's `prefers-color-scheme` queries see in VS Code (the pages' fallbacks follow it). */
+  colorScheme: 'light' | 'dark';
   /** Variable names without the `--vscode-` prefix (VS Code turns `editor.foreground` into `--vscode-editor-foreground`). */
   variables: Record<string, string>;
 }
@@ -18,143 +25,20 @@ const fonts = {
   'editor-font-family': 'monospace',
 };
 
-export const LIGHT_MODERN: VsCodeTheme = {
-  name: 'light',
-  bodyClass: 'vscode-light',
-  variables: {
-    ...fonts,
-    foreground: '#3b3b3b',
-    'editor-foreground': '#3b3b3b',
-    'editor-background': '#ffffff',
-    descriptionForeground: '#3b3b3b',
-    'sideBar-background': '#f8f8f8',
-    'panel-border': '#e5e5e5',
-    focusBorder: '#005fb8',
-    errorForeground: '#f85149',
-    'list-activeSelectionForeground': '#000000',
-    'list-hoverBackground': '#f2f2f2',
-    'editorWidget-background': '#f8f8f8',
-    'charts-foreground': '#3b3b3b',
-    'charts-red': '#e51400',
-    'charts-blue': '#1a85ff',
-    'charts-yellow': '#bf8803',
-    'charts-orange': '#d18616',
-    'charts-green': '#388a34',
-    'charts-purple': '#652d90',
-    'terminal-ansiCyan': '#0598bc',
-    'gitDecoration-renamedResourceForeground': '#007100',
-    disabledForeground: 'rgba(97, 97, 97, 0.5)',
-    'editorWarning-foreground': '#bf8803',
-    'editorCursor-foreground': '#000000',
-    'textLink-foreground': '#005fb8',
-    'progressBar-background': '#005fb8',
-    'testing-iconPassed': '#73c991',
-    'button-background': '#005fb8',
-    'button-foreground': '#ffffff',
-    'button-hoverBackground': '#0258a8',
-    'button-secondaryBackground': '#e5e5e5',
-    'button-secondaryForeground': '#3b3b3b',
-    'button-secondaryHoverBackground': '#cccccc',
-    'settings-textInputBackground': '#ffffff',
-    'settings-textInputForeground': '#3b3b3b',
-    'settings-textInputBorder': '#cecece',
-    'input-placeholderForeground': '#767676',
-    'settings-checkboxBackground': '#f8f8f8',
-    'settings-checkboxBorder': '#cecece',
-    'settings-checkboxForeground': '#3b3b3b',
-  },
-};
+const fixture = readThemeFixture();
 
-export const DARK_MODERN: VsCodeTheme = {
-  name: 'dark',
-  bodyClass: 'vscode-dark',
-  variables: {
-    ...fonts,
-    foreground: '#cccccc',
-    'editor-foreground': '#cccccc',
-    'editor-background': '#1f1f1f',
-    descriptionForeground: '#9d9d9d',
-    'sideBar-background': '#181818',
-    'panel-border': '#2b2b2b',
-    focusBorder: '#0078d4',
-    errorForeground: '#f85149',
-    'list-activeSelectionForeground': '#ffffff',
-    'list-hoverBackground': '#2a2d2e',
-    'editorWidget-background': '#202020',
-    'charts-foreground': '#cccccc',
-    'charts-red': '#f14c4c',
-    'charts-blue': '#3794ff',
-    'charts-yellow': '#cca700',
-    'charts-orange': '#d18616',
-    'charts-green': '#89d185',
-    'charts-purple': '#b180d7',
-    'terminal-ansiCyan': '#11a8cd',
-    'gitDecoration-renamedResourceForeground': '#73c991',
-    disabledForeground: 'rgba(204, 204, 204, 0.5)',
-    'editorWarning-foreground': '#cca700',
-    'editorCursor-foreground': '#aeafad',
-    'textLink-foreground': '#4daafc',
-    'progressBar-background': '#0078d4',
-    'testing-iconPassed': '#73c991',
-    'button-background': '#0078d4',
-    'button-foreground': '#ffffff',
-    'button-hoverBackground': '#026ec1',
-    'button-secondaryBackground': '#313131',
-    'button-secondaryForeground': '#cccccc',
-    'button-secondaryHoverBackground': '#3c3c3c',
-    'settings-textInputBackground': '#313131',
-    'settings-textInputForeground': '#cccccc',
-    'settings-textInputBorder': '#3c3c3c',
-    'input-placeholderForeground': '#989898',
-    'settings-checkboxBackground': '#313131',
-    'settings-checkboxBorder': '#3c3c3c',
-    'settings-checkboxForeground': '#cccccc',
-  },
-};
+/** The theme recorded under its `workbench.colorTheme` id, with the variables it sends and the fonts. */
+export function recordedTheme(id: string, name: string): VsCodeTheme {
+  const recorded = fixture.themes[id];
+  if (!recorded) throw new Error(`vscode-theme-variables.json has no theme "${id}" (it has ${Object.keys(fixture.themes).join(', ')})`);
+  const variables: Record<string, string> = { ...fonts };
+  for (const [variable, value] of Object.entries(recorded.variables)) if (value !== null) variables[variable] = value;
+  return { name, bodyClasses: recorded.bodyClasses, colorScheme: recorded.prefersColorScheme, variables };
+}
 
-export const HIGH_CONTRAST: VsCodeTheme = {
-  name: 'high-contrast',
-  bodyClass: 'vscode-high-contrast',
-  variables: {
-    ...fonts,
-    foreground: '#ffffff',
-    'editor-foreground': '#ffffff',
-    'editor-background': '#000000',
-    descriptionForeground: 'rgba(255, 255, 255, 0.7)',
-    'sideBar-background': '#000000',
-    contrastBorder: '#6fc3df',
-    'panel-border': '#6fc3df',
-    focusBorder: '#f38518',
-    errorForeground: '#f48771',
-    'editorWidget-background': '#0c141f',
-    'charts-foreground': '#ffffff',
-    'charts-red': '#f48771',
-    'charts-blue': '#3794ff',
-    'charts-yellow': '#ffd370',
-    'charts-orange': '#ab5a00',
-    'charts-green': '#89d185',
-    'charts-purple': '#b180d7',
-    'terminal-ansiCyan': '#00ffff',
-    'gitDecoration-renamedResourceForeground': '#73c991',
-    disabledForeground: '#a5a5a5',
-    'editorWarning-foreground': '#ffd370',
-    'editorCursor-foreground': '#ffffff',
-    'textLink-foreground': '#21a6ff',
-    'progressBar-background': '#6fc3df',
-    'testing-iconPassed': '#73c991',
-    'button-background': '#000000',
-    'button-foreground': '#ffffff',
-    'button-secondaryBackground': '#000000',
-    'button-secondaryForeground': '#ffffff',
-    'button-border': '#6fc3df',
-    'settings-textInputBackground': '#000000',
-    'settings-textInputForeground': '#ffffff',
-    'settings-textInputBorder': '#6fc3df',
-    'input-placeholderForeground': 'rgba(255, 255, 255, 0.7)',
-    'settings-checkboxBackground': '#000000',
-    'settings-checkboxBorder': '#6fc3df',
-    'settings-checkboxForeground': '#ffffff',
-  },
-};
+export const LIGHT_MODERN = recordedTheme('Light Modern', 'light');
+export const DARK_MODERN = recordedTheme('Dark Modern', 'dark');
+export const HIGH_CONTRAST = recordedTheme('Default High Contrast', 'high-contrast');
+export const HIGH_CONTRAST_LIGHT = recordedTheme('Default High Contrast Light', 'high-contrast-light');
 
-export const THEMES: readonly VsCodeTheme[] = [LIGHT_MODERN, DARK_MODERN, HIGH_CONTRAST];
+export const THEMES: readonly VsCodeTheme[] = [LIGHT_MODERN, DARK_MODERN, HIGH_CONTRAST, HIGH_CONTRAST_LIGHT];
