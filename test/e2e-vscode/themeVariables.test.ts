@@ -3,7 +3,7 @@
  * Modern, Dark Modern, Default High Contrast, Default High Contrast Light), compared with the checked-in
  * test/webview/vscode-theme-variables.json that the webview suite themes its pages from. One
  * code-server with the packaged extension shows the plan graph (Open Plan File… on a fixture plan);
- * the theme is changed at run time in the user settings file, which re-themes the open webview. For
+ * the theme is changed at run time with Preferences: Color Theme, which re-themes the open webview. For
  * each theme: the classes on the inner frame's <body>, the colour scheme its media queries see, and, for every variable the pages read (their
  * style sheets and the @vscode-elements controls they use), the value on its <html>, or null where
  * the theme sends none (the pages then use their fallback).
