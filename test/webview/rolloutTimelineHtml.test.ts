@@ -137,7 +137,15 @@ describe('rollout timeline HTML (the CLI page, Chromium, no host)', () => {
       const { page, problems } = await open(file, scheme);
       const seen = await page.evaluate(() => ({
         body: getComputedStyle(document.body).backgroundColor,
-        button: getComputedStyle(document.documentElement).getPropertyValue('--vscode-button-secondaryBackground').trim(),
+        // The colour the buttons paint, resolved as an element resolves it (the variable holds light-dark()).
+        button: (() => {
+          const probe = document.createElement('div');
+          probe.style.background = 'var(--vscode-button-secondaryBackground)';
+          document.body.append(probe);
+          const colour = getComputedStyle(probe).backgroundColor;
+          probe.remove();
+          return colour;
+        })(),
       }));
       assertNoProblems(problems);
       await page.close();
@@ -147,7 +155,7 @@ describe('rollout timeline HTML (the CLI page, Chromium, no host)', () => {
     const dark = await colours('dark');
     assert.equal(light.body, 'rgb(255, 255, 255)');
     assert.equal(dark.body, 'rgb(31, 31, 31)');
-    assert.ok(light.button !== '' && dark.button !== '' && light.button !== dark.button, JSON.stringify({ light, dark }));
+    assert.deepEqual([light.button, dark.button], ['rgb(229, 229, 229)', 'rgb(58, 61, 65)'], JSON.stringify({ light, dark }));
   });
 
   test('hostile workload, namespace and container names: text in the title, the lanes and the details; no markup, no script', async () => {

@@ -25,7 +25,7 @@ import {
   visibleRect,
   within,
 } from './pageLayoutSupport';
-import { LIGHT_MODERN, THEMES, type VsCodeTheme } from './vscodeThemes';
+import { HIGH_CONTRAST, HIGH_CONTRAST_LIGHT, LIGHT_MODERN, THEMES, type VsCodeTheme } from './vscodeThemes';
 
 const WIDTHS = [360, 600, 900, 1600];
 const HEIGHT = 900;
@@ -238,6 +238,44 @@ for (const theme of THEMES) {
     }
   });
 }
+
+describe("a colour the theme leaves unset: the fallback of the theme's kind, whatever the system says", () => {
+  // The high-contrast themes send no charts.orange (replace, destroy first). A VS Code window's
+  // system setting may say the opposite of its theme (code-server's browser says light under every theme).
+  const cases: Array<{ theme: VsCodeTheme; system: 'light' | 'dark'; expected: string }> = [
+    { theme: { ...HIGH_CONTRAST, colorScheme: 'light' }, system: 'light', expected: '#d18616' },
+    { theme: { ...HIGH_CONTRAST_LIGHT, colorScheme: 'dark' }, system: 'dark', expected: '#c15600' },
+    // A theme that sends it: its own orange, made opaque.
+    { theme: { ...LIGHT_MODERN, colorScheme: 'dark' }, system: 'dark', expected: '#ea5c00' },
+  ];
+  for (const { theme, system, expected } of cases) {
+    test(`${theme.name} on a ${system} system: replace (destroy first) is ${expected}`, async () => {
+      const { page, problems } = await openGraphInHost(browser, fixtureGraph('opentofu-real/graph-features/plan.json'), 900, HEIGHT, theme);
+      const colour = await page.evaluate(() => {
+        const probe = document.createElement('div');
+        probe.style.color = 'var(--kind-replace-delete-first)';
+        document.body.append(probe);
+        const painted = getComputedStyle(probe).color;
+        probe.remove();
+        return painted;
+      });
+      // A relative colour computes to `color(srgb r g b)`, channels 0-1: as hex, to compare.
+      const channels = /^color\(srgb ([\d.]+) ([\d.]+) ([\d.]+)\)$/.exec(colour);
+      assert.ok(channels, colour);
+      const hex = `#${channels
+        .slice(1)
+        .map((c) =>
+          Math.round(Number(c) * 255)
+            .toString(16)
+            .padStart(2, '0'),
+        )
+        .join('')}`;
+      assert.equal(hex, expected);
+      assertNoProblems(problems);
+      await page.close();
+    });
+  }
+});
 
 describe("outside VS Code: the page's own colours, light or dark after the reader's system setting", () => {
   for (const colorScheme of ['light', 'dark'] as const) {
