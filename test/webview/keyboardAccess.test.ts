@@ -68,7 +68,6 @@ interface FocusStop {
   box: Box;
   /** The visible part of the pane that clips it (the graph's or the timeline's), or the viewport. */
   clip: Box;
-  paints: Paint[];
   /** The colour the control is drawn on: the nearest opaque background of what holds it. */
   backdrop: string;
 }
@@ -95,26 +94,6 @@ function describeFocus(): FocusStop | null {
     const y = Math.max(0, p.y);
     clip = { x, y, width: Math.max(0, Math.min(window.innerWidth, p.right) - x), height: Math.max(0, Math.min(window.innerHeight, p.bottom) - y) };
   }
-  const paints: Paint[] = [];
-  const record = (e: Element, path: string) => {
-    const s = getComputedStyle(e);
-    paints.push({
-      path,
-      outline: `${s.outlineStyle} ${s.outlineWidth}`,
-      outlineColour: s.outlineColor,
-      border: `${s.borderTopStyle} ${s.borderTopWidth}`,
-      borderColour: s.borderTopColor,
-      boxShadow: s.boxShadow,
-      stroke: s.stroke,
-      strokeWidth: s.strokeWidth,
-    });
-  };
-  const walk = (e: Element, path: string) => {
-    record(e, path);
-    [...e.children].forEach((child, i) => walk(child, `${path}/${i}`));
-    if (e.shadowRoot) [...e.shadowRoot.children].forEach((child, i) => walk(child, `${path}#${i}`));
-  };
-  walk(element, '');
   let backdrop = 'rgb(255, 255, 255)';
   for (let e: Element | null = element.parentElement; e; e = e.parentElement) {
     const colour = getComputedStyle(e).backgroundColor;
@@ -123,10 +102,10 @@ function describeFocus(): FocusStop | null {
       break;
     }
   }
-  return { name: name(element), box: { x: r.x, y: r.y, width: r.width, height: r.height }, clip, paints, backdrop };
+  return { name: name(element), box: { x: r.x, y: r.y, width: r.width, height: r.height }, clip, backdrop };
 }
 
-/** Runs in the page: `element`'s paints now (it has lost focus), for the comparison with its focused ones. */
+/** Runs in the page: what `element` and everything in it (shadow roots too) paint now, focused or not, to compare the two. */
 function paintsOf(element: Element): Paint[] {
   const paints: Paint[] = [];
   const walk = (e: Element, path: string) => {
@@ -215,7 +194,7 @@ async function tabRound(page: Page, width: number, key: 'Tab' | 'Shift+Tab' = 'T
   const order: string[] = [];
   const problems: string[] = [];
   let first: JSHandle | undefined;
-  let previous: { handle: JSHandle; stop: FocusStop } | undefined;
+  let previous: { handle: JSHandle; stop: FocusStop; paints: Paint[] } | undefined;
   let leftPage = 0;
   const viewport = { x: 0, y: 0, width, height: HEIGHT };
   for (let presses = 0; presses < MAX_PRESSES; presses++) {
@@ -223,7 +202,7 @@ async function tabRound(page: Page, width: number, key: 'Tab' | 'Shift+Tab' = 'T
     const handle = await page.evaluateHandle(() => document.activeElement);
     if (previous) {
       const unfocused = await previous.handle.evaluate(paintsOf as (e: unknown) => Paint[]);
-      const indicators = focusIndicators(previous.stop.paints, unfocused, previous.stop.backdrop);
+      const indicators = focusIndicators(previous.paints, unfocused, previous.stop.backdrop);
       if (!indicators.some((indicator) => indicator.ratio >= INDICATOR_CONTRAST)) {
         problems.push(`${previous.stop.name}: no focus indicator at ${INDICATOR_CONTRAST}:1 on ${previous.stop.backdrop} (${JSON.stringify(indicators)})`);
       }
@@ -247,7 +226,7 @@ async function tabRound(page: Page, width: number, key: 'Tab' | 'Shift+Tab' = 'T
     if (!within(stop.box, viewport) || !within(stop.box, stop.clip)) {
       problems.push(`${stop.name} is not on screen when focused: ${JSON.stringify(stop.box)} (visible ${JSON.stringify(stop.clip)})`);
     }
-    previous = { handle, stop };
+    previous = { handle, stop, paints: await handle.evaluate(paintsOf as (e: unknown) => Paint[]) };
     if (presses === MAX_PRESSES - 1) problems.push(`${key} never came back to ${order[0]}: trapped after ${order.length} stops`);
   }
   const missed = await page.evaluate((selector) => {
