@@ -7,7 +7,6 @@
 import type { RolloutTimeline } from '../../../common/src/rollout';
 import type { TimelineViewState } from '../../../common/src/rolloutMessages';
 import type { TimelineHost } from './host';
-import standaloneStyles from './standalone.css';
 
 /** The id the CLI's HTML gives the data element (core/src/rollout/timelineHtml.ts writes it). */
 export const EMBEDDED_TIMELINE_ID = 'rollout-timeline';
@@ -26,10 +25,7 @@ export function embeddedTimelineHost(): TimelineHost | undefined {
       state = next;
     },
     start(onMessage) {
-      // Outside VS Code there are no theme variables: standalone.css supplies them under this class.
-      const sheet = new CSSStyleSheet();
-      sheet.replaceSync(standaloneStyles);
-      document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+      // Outside VS Code there are no theme variables: the shared theme supplies them under this class.
       document.documentElement.classList.add('standalone');
       let timeline: RolloutTimeline;
       try {
