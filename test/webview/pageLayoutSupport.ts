@@ -82,6 +82,30 @@ export async function openGraphCliHtml(browser: GraphBrowser, graph: PlanGraph, 
   return opened;
 }
 
+/**
+ * A page bundle in a VS Code-like host under a theme (or none): the webview's CSP with a nonce, the
+ * theme's variables, body classes and colour scheme, then `message` posted once the page is ready,
+ * as the extension posts it.
+ */
+async function openInHost(
+  browser: GraphBrowser,
+  page: { file: string; bundle: string; csp: (nonce: string) => string },
+  width: number,
+  height: number,
+  theme: VsCodeTheme | null,
+  message: unknown,
+): Promise<{ page: Page; problems: PageProblems }> {
+  const nonce = `layout-test-nonce-${page.file.replace(/\W/g, '-')}`;
+  const file = browser.writeFile(page.file, harnessHtml(page.bundle, page.csp(nonce), nonce));
+  const opened = await sizedPage(browser, width, height, { script: hostScript as (arg: unknown) => void, arg: { theme } });
+  if (theme) await opened.page.emulateMedia({ colorScheme: theme.colorScheme });
+  await opened.page.goto(`file://${file}`);
+  await opened.page.waitForFunction(() => (window as unknown as HarnessWindow).__posted.some((m) => m.type === 'ready'));
+  await opened.page.evaluate((m) => window.postMessage(m, '*'), message);
+  await waitForState(opened.page);
+  return opened;
+}
+
 /** The graph in a VS Code-like host under a theme, with `graph` shown. */
 export async function openGraphInHost(
   browser: GraphBrowser,
@@ -90,15 +114,18 @@ export async function openGraphInHost(
   height: number,
   theme: VsCodeTheme | null,
 ): Promise<{ page: Page; problems: PageProblems }> {
-  const nonce = 'layout-test-nonce-graph';
-  const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; worker-src blob:; img-src data:`;
-  const file = browser.writeFile('graph-host.html', harnessHtml(webviewBundle().js, csp, nonce));
-  const opened = await sizedPage(browser, width, height, { script: hostScript as (arg: unknown) => void, arg: { theme } });
-  if (theme) await opened.page.emulateMedia({ colorScheme: theme.colorScheme });
-  await opened.page.goto(`file://${file}`);
-  await opened.page.waitForFunction(() => (window as unknown as HarnessWindow).__posted.some((m) => m.type === 'ready'));
-  await opened.page.evaluate((g) => window.postMessage({ type: 'showPlan', planId: 'plan-1', graph: g, source: '/work/plan' }, '*'), graph);
-  await waitForState(opened.page);
+  const opened = await openInHost(
+    browser,
+    {
+      file: 'graph-host.html',
+      bundle: webviewBundle().js,
+      csp: (nonce) => `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; worker-src blob:; img-src data:`,
+    },
+    width,
+    height,
+    theme,
+    { type: 'showPlan', planId: 'plan-1', graph, source: '/work/plan' },
+  );
   await waitForIdle(opened.page);
   return opened;
 }
@@ -111,19 +138,18 @@ export async function openTimelineInHost(
   height: number,
   theme: VsCodeTheme | null,
 ): Promise<{ page: Page; problems: PageProblems }> {
-  const nonce = 'layout-test-nonce-timeline';
-  const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; font-src 'none'`;
-  const file = browser.writeFile('timeline-host.html', harnessHtml(readFileSync(TIMELINE_BUNDLE, 'utf8'), csp, nonce));
-  const opened = await sizedPage(browser, width, height, { script: hostScript as (arg: unknown) => void, arg: { theme } });
-  if (theme) await opened.page.emulateMedia({ colorScheme: theme.colorScheme });
-  await opened.page.goto(`file://${file}`);
-  await opened.page.waitForFunction(() => (window as unknown as HarnessWindow).__posted.some((m) => m.type === 'ready'));
-  await opened.page.evaluate(
-    (t) => window.postMessage({ type: 'showTimeline', timelineId: 'timeline-1', timeline: t, source: 'nginx-deployment.yaml' }, '*'),
-    timeline as unknown,
+  return openInHost(
+    browser,
+    {
+      file: 'timeline-host.html',
+      bundle: readFileSync(TIMELINE_BUNDLE, 'utf8'),
+      csp: (nonce) => `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; font-src 'none'`,
+    },
+    width,
+    height,
+    theme,
+    { type: 'showTimeline', timelineId: 'timeline-1', timeline, source: 'nginx-deployment.yaml' },
   );
-  await waitForState(opened.page);
-  return opened;
 }
 
 export interface Box {
