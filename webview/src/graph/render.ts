@@ -15,6 +15,8 @@ import type { ModuleLeaf, PlanView, ViewGroup, ViewLeaf } from './viewModel';
 export const NODE_WIDTH = 250;
 export const NODE_HEIGHT = 30;
 export const MODULE_BOX_HEIGHT = 46;
+/** The clickable band at the top of an expanded module's frame, which holds its label. */
+const MODULE_HEADER_HEIGHT = 24;
 /** The tooltip (<title>) gets at most this much of a huge address. */
 const TITLE_MAX_CHARS = 2_000;
 
@@ -143,7 +145,7 @@ export class GraphRenderer {
         // Tab reaches a header wherever the view was panned: it comes into view as it gets focus.
         header.on('focus', (_event: FocusEvent, group) => {
           const box = renderer.groupBoxes.get(group.address);
-          if (box) renderer.ensureVisible({ ...box, height: 24 });
+          if (box) renderer.ensureVisible({ ...box, height: MODULE_HEADER_HEIGHT });
         });
         header.on('keydown', (event: KeyboardEvent, group) => {
           if (event.key === 'Enter' || event.key === ' ') {
@@ -160,7 +162,7 @@ export class GraphRenderer {
         const g = select(this);
         g.attr('transform', `translate(${box.x},${box.y})`);
         g.select('rect.frame').attr('width', box.width).attr('height', box.height);
-        g.select('rect.header-hit').attr('width', box.width).attr('height', 24);
+        g.select('rect.header-hit').attr('width', box.width).attr('height', MODULE_HEADER_HEIGHT);
         g.select('text.group-label').text(group.label);
         g.select('g.header').attr('aria-label', `Collapse ${cut(group.address, 200)}`);
         g.select('title').text(`${cut(group.address, TITLE_MAX_CHARS)} (click to collapse)`);
@@ -214,8 +216,7 @@ export class GraphRenderer {
         // Tab lands on the roving node wherever the view was panned: it comes into view as it gets focus.
         g.on('focus', (_event: FocusEvent, drawn) => {
           renderer.focusId = drawn.leaf.id;
-          const current = renderer.drawnById.get(drawn.leaf.id);
-          if (current) renderer.ensureVisible(current.box);
+          renderer.ensureVisible(drawn.box);
         });
         return g;
       })
