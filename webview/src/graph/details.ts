@@ -6,6 +6,7 @@
 import type { AttributeChange, PlanGraphNode, PlanNodeRollout, PlanValue } from '../../../common/src/planGraph';
 import { displayKindInfo, isReplacement } from './displayKinds';
 import { replacementCauseText, unfollowedLocalText } from './replacementCauseText';
+import { cutText } from '../cutText';
 
 /** A value longer than this is cut in the pane (the plan may carry megabytes in one string). */
 export const DETAIL_TEXT_MAX = 4_000;
@@ -25,7 +26,7 @@ export function valueText(value: PlanValue): string {
   }
 }
 
-const cut = (text: string) => (text.length > DETAIL_TEXT_MAX ? `${text.slice(0, DETAIL_TEXT_MAX)}…` : text);
+const cut = (text: string) => cutText(text, DETAIL_TEXT_MAX);
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);

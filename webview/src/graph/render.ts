@@ -11,6 +11,7 @@ import { select, zoom, zoomIdentity, zoomTransform, type Selection, type ZoomBeh
 import { displayKindInfo, DISPLAY_KINDS } from './displayKinds';
 import type { Box, LayoutResult } from './layout';
 import type { ModuleLeaf, PlanView, ViewGroup, ViewLeaf } from './viewModel';
+import { cutText } from '../cutText';
 
 export const NODE_WIDTH = 250;
 export const NODE_HEIGHT = 30;
@@ -31,8 +32,6 @@ export interface RendererCallbacks {
 export function leafSize(leaf: ViewLeaf): { width: number; height: number } {
   return leaf.kind === 'resource' ? { width: NODE_WIDTH, height: NODE_HEIGHT } : { width: NODE_WIDTH, height: MODULE_BOX_HEIGHT };
 }
-
-const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
 
 function moduleCountsText(leaf: ModuleLeaf): string {
   const parts = DISPLAY_KINDS.filter((info) => leaf.counts[info.kind]).map((info) => `${leaf.counts[info.kind]} ${info.symbol || info.label}`);
@@ -164,8 +163,8 @@ export class GraphRenderer {
         g.select('rect.frame').attr('width', box.width).attr('height', box.height);
         g.select('rect.header-hit').attr('width', box.width).attr('height', MODULE_HEADER_HEIGHT);
         g.select('text.group-label').text(group.label);
-        g.select('g.header').attr('aria-label', `Collapse ${cut(group.address, 200)}`);
-        g.select('title').text(`${cut(group.address, TITLE_MAX_CHARS)} (click to collapse)`);
+        g.select('g.header').attr('aria-label', `Collapse ${cutText(group.address, 200)}`);
+        g.select('title').text(`${cutText(group.address, TITLE_MAX_CHARS)} (click to collapse)`);
       });
   }
 
@@ -236,11 +235,11 @@ export class GraphRenderer {
             .attr('data-display', leaf.node.display)
             .attr('data-module', null)
             .attr('role', 'button')
-            .attr('aria-label', `${info.label}: ${cut(leaf.node.address, 200)}`);
+            .attr('aria-label', `${info.label}: ${cutText(leaf.node.address, 200)}`);
           g.select('text.symbol').attr('y', 19).text(info.symbol);
           g.select('text.label').attr('x', 58).attr('y', 19).text(leaf.label);
           g.select('text.counts').text('');
-          g.select('title').text(`${info.symbol} ${cut(leaf.node.address, TITLE_MAX_CHARS)}`);
+          g.select('title').text(`${info.symbol} ${cutText(leaf.node.address, TITLE_MAX_CHARS)}`);
         } else {
           g.attr('class', 'leaf module-box')
             .attr('data-address', null)
@@ -249,11 +248,11 @@ export class GraphRenderer {
             .attr('data-module', leaf.address)
             .attr('data-expanded', 'false')
             .attr('role', 'button')
-            .attr('aria-label', `Expand ${cut(leaf.address, 200)} (${leaf.total} resources)`);
+            .attr('aria-label', `Expand ${cutText(leaf.address, 200)} (${leaf.total} resources)`);
           g.select('text.symbol').attr('y', 19).text('▸');
           g.select('text.label').attr('x', 24).attr('y', 19).text(leaf.label);
           g.select('text.counts').attr('x', 24).attr('y', 37).text(moduleCountsText(leaf));
-          g.select('title').text(`${cut(leaf.address, TITLE_MAX_CHARS)} (click to expand)`);
+          g.select('title').text(`${cutText(leaf.address, TITLE_MAX_CHARS)} (click to expand)`);
         }
       });
   }

@@ -4,11 +4,12 @@
  */
 import type { PlanGraphNode } from '../../../common/src/planGraph';
 import { displayKindInfo, isReplacement } from './displayKinds';
+import { cutText } from '../cutText';
 
 /** An address is cut here: a sentence to be spoken, not the whole of a hostile plan's string. */
 const ADDRESS_MAX = 200;
 
-const cut = (text: string) => (text.length > ADDRESS_MAX ? `${text.slice(0, ADDRESS_MAX)}…` : text);
+const cut = (text: string) => cutText(text, ADDRESS_MAX);
 
 /** "Selected local_file.example: replace (create first), forced by file_permission." */
 export function selectionAnnouncement(node: PlanGraphNode | undefined): string {

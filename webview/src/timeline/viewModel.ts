@@ -4,11 +4,12 @@
  * as step series, and what each sync says — everything the renderer needs but coordinates.
  */
 import type { PodLane, PodPhase, RolloutScaleEvent, RolloutSync, RolloutTimeline } from '../../../common/src/rollout';
+import { cutText } from '../cutText';
 
 /** Labels and descriptions carry at most this much of a (possibly huge, hostile) name. */
 export const NAME_MAX_CHARS = 200;
 
-export const cut = (text: string, max = NAME_MAX_CHARS): string => (text.length > max ? `${text.slice(0, max)}…` : text);
+export const cut = (text: string, max = NAME_MAX_CHARS): string => cutText(text, max);
 
 export const PHASE_LABELS: Record<PodPhase, string> = {
   pending: 'pending',
