@@ -13,9 +13,10 @@ export const THEME_FIXTURE = path.resolve(__dirname, '..', '..', '..', 'test', '
 export interface RecordedTheme {
   bodyClasses: string[];
   /**
-   * What `prefers-color-scheme` matches in the webview, which the pages' `--ii-*` fallbacks follow:
-   * the browser's (the system's) setting, not the theme's kind (code-server in a light-scheme
-   * Chromium gives "light" under the dark themes too).
+   * What `prefers-color-scheme` matches in the webview: the browser's (the system's) setting, not
+   * the theme's kind (code-server in a light-scheme Chromium gives "light" under the dark themes
+   * too). The pages follow it only outside VS Code; inside, the theme's body class picks their
+   * fallbacks, and the tests emulate this setting to show that it does.
    */
   prefersColorScheme: 'light' | 'dark';
   variables: Record<string, string | null>;
