@@ -75,7 +75,7 @@ export interface ContrastResult extends TextSample {
   background: string;
 }
 
-const hexOf = (c: Rgba) => `#${[c.r, c.g, c.b].map((v) => Math.round(v).toString(16).padStart(2, '0')).join('')}`;
+export const hexOf = (c: Rgba): string => `#${[c.r, c.g, c.b].map((v) => Math.round(v).toString(16).padStart(2, '0')).join('')}`;
 
 /** The ratio of one sample: the layers composited onto white (the canvas, were nothing opaque), then the text over them. */
 export function sampleContrast(sample: TextSample): ContrastResult {
@@ -174,4 +174,20 @@ export function contrastFailures(results: readonly ContrastResult[], minimum = A
       (result) =>
         `${result.selector} "${result.text}": ${result.ratio.toFixed(2)}:1 (${result.foreground} on ${result.background}; under it ${result.layers.map((l) => l.what).join(' < ')})`,
     );
+}
+
+/**
+ * The colour `value` (a `var(--…)` of the page's, say) resolves to where the page draws: on an
+ * element in its <body>, as its text colour. A variable that holds `light-dark()` or a relative
+ * colour is only a colour once an element uses it.
+ */
+export function resolvedColour(page: Page, value: string): Promise<string> {
+  return page.evaluate((colour) => {
+    const probe = document.createElement('div');
+    probe.style.color = colour;
+    document.body.append(probe);
+    const resolved = getComputedStyle(probe).color;
+    probe.remove();
+    return resolved;
+  }, value);
 }

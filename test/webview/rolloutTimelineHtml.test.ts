@@ -18,6 +18,7 @@ import { workloadsFromManifest } from '../../core/src/rollout/workloadFromManife
 import { CLI, runCli } from '../support/cli';
 import { cleanupTempDirs, tempDir, writeFiles } from '../support/tempModule';
 import { GraphBrowser, repoRoot, waitForState, type PageProblems } from './graphPageSupport';
+import { resolvedColour } from './contrast';
 
 const SEED = path.join(repoRoot, 'examples', 'kubernetes', 'deployment-v2.yaml');
 
@@ -135,18 +136,11 @@ describe('rollout timeline HTML (the CLI page, Chromium, no host)', () => {
     const file = await writePage(SEED);
     const colours = async (scheme: 'light' | 'dark') => {
       const { page, problems } = await open(file, scheme);
-      const seen = await page.evaluate(() => ({
-        body: getComputedStyle(document.body).backgroundColor,
-        // The colour the buttons paint, resolved as an element resolves it (the variable holds light-dark()).
-        button: (() => {
-          const probe = document.createElement('div');
-          probe.style.background = 'var(--vscode-button-secondaryBackground)';
-          document.body.append(probe);
-          const colour = getComputedStyle(probe).backgroundColor;
-          probe.remove();
-          return colour;
-        })(),
-      }));
+      const seen = {
+        body: await page.evaluate(() => getComputedStyle(document.body).backgroundColor),
+        // The colour the buttons paint (the variable holds light-dark(), a colour only where used).
+        button: await resolvedColour(page, 'var(--vscode-button-secondaryBackground)'),
+      };
       assertNoProblems(problems);
       await page.close();
       return seen;

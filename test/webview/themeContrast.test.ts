@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { contrastFailures, contrastRatio, measureContrast, parseColour, sampleContrast, type ContrastResult } from './contrast';
+import { contrastFailures, contrastRatio, hexOf, measureContrast, parseColour, resolvedColour, sampleContrast, type ContrastResult } from './contrast';
 import { fixtureGraph, GraphBrowser, type PageProblems } from './graphPageSupport';
 import {
   boxes,
@@ -251,26 +251,9 @@ describe("a colour the theme leaves unset: the fallback of the theme's kind, wha
   for (const { theme, system, expected } of cases) {
     test(`${theme.name} on a ${system} system: replace (destroy first) is ${expected}`, async () => {
       const { page, problems } = await openGraphInHost(browser, fixtureGraph('opentofu-real/graph-features/plan.json'), 900, HEIGHT, theme);
-      const colour = await page.evaluate(() => {
-        const probe = document.createElement('div');
-        probe.style.color = 'var(--kind-replace-delete-first)';
-        document.body.append(probe);
-        const painted = getComputedStyle(probe).color;
-        probe.remove();
-        return painted;
-      });
-      // A relative colour computes to `color(srgb r g b)`, channels 0-1: as hex, to compare.
-      const channels = /^color\(srgb ([\d.]+) ([\d.]+) ([\d.]+)\)$/.exec(colour);
-      assert.ok(channels, colour);
-      const hex = `#${channels
-        .slice(1)
-        .map((c) =>
-          Math.round(Number(c) * 255)
-            .toString(16)
-            .padStart(2, '0'),
-        )
-        .join('')}`;
-      assert.equal(hex, expected);
+      const colour = await resolvedColour(page, 'var(--kind-replace-delete-first)');
+      // A relative colour computes to `color(srgb r g b)`: compared as hex.
+      assert.equal(hexOf(parseColour(colour)), expected);
       assertNoProblems(problems);
       await page.close();
     });
